@@ -1,0 +1,72 @@
+/* The gradpack tool: a dispatch table of subcommands over libgradpack.  No
+ * rule lives here: each subcommand parses its options and calls the
+ * library, then prints what the library returns. */
+#ifndef GP_COMMANDS_H
+#define GP_COMMANDS_H
+
+#include "gradpack.h"
+
+#include <stdio.h>
+
+/* Exit statuses (docs/cli.md). */
+enum {
+    EXIT_CLEAN = 0,     /* no error finding (warnings allowed) */
+    EXIT_FINDINGS = 1,  /* the data has errors */
+    EXIT_FAILURE_RUN = 2 /* usage error, or an input cannot be opened at all */
+};
+
+typedef struct gp_command {
+    const char *name;
+    const char *synopsis;  /* arguments, after "gradpack NAME" */
+    const char *summary;   /* one line, Chinese then English */
+    int (*run)(int argc, char **argv);
+    void (*help)(FILE *out);
+} gp_command;
+
+int cmd_check(int argc, char **argv);
+void help_check(FILE *out);
+int cmd_pack(int argc, char **argv);
+void help_pack(FILE *out);
+int cmd_verify(int argc, char **argv);
+void help_verify(FILE *out);
+int cmd_merge(int argc, char **argv);
+void help_merge(FILE *out);
+int cmd_fix(int argc, char **argv);
+void help_fix(FILE *out);
+int cmd_codes(int argc, char **argv);
+void help_codes(FILE *out);
+
+/* ---- shared by the subcommands (cli.c) -------------------------------- */
+
+typedef enum output_format { FORMAT_TEXT, FORMAT_JSON } output_format;
+
+typedef struct output_options {
+    output_format format;
+    bool quiet;
+    int color; /* -1 auto, 0 never, 1 always */
+} output_options;
+
+/* Long options every subcommand shares: --format, --quiet, --color, --help.
+ * Returns 1 when handled, 0 when not one of them, -1 on a bad value. */
+int cli_common_option(int opt, const char *arg, output_options *out);
+#define CLI_COMMON_LONG_OPTIONS                         \
+    {"format", required_argument, NULL, 'F'},           \
+    {"quiet", no_argument, NULL, 'q'},                  \
+    {"color", required_argument, NULL, 'C'},            \
+    {"help", no_argument, NULL, 'h'}
+
+/* Print the report per the options; return its exit status (0 or 1). */
+int cli_finish(gp_report *report, const output_options *out);
+/* Print an operational failure to stderr; returns EXIT_FAILURE_RUN. */
+int cli_fail(const char *command, const gp_error *err);
+/* Print "gradpack NAME: message" and a hint to --help; returns 2. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Parse a thread count ("0" = all cores). */
+bool cli_parse_threads(const char *arg, int *threads);
+/* Remove temporary outputs on SIGINT/SIGTERM, then die by the signal. */
+void cli_install_signal_handlers(void);
+/* Read a password file's first line (trailing newline dropped); malloc'd. */
+char *cli_read_password_file(const char *command, const char *path);
+
+#endif

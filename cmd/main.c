@@ -1,0 +1,82 @@
+/* gradpack: the command-line tool.  A thin dispatcher (as libzip's ziptool
+ * and libvips' vips.c): usage is printed from the table. */
+#include "commands.h"
+
+#include <locale.h>
+#include <string.h>
+
+static const gp_command commands[] = {
+    {"check", "ROSTER.csv PHOTOS/ [选项]",
+     "检查花名册和照片是否符合要求 / check a roster and photos against the profile",
+     cmd_check, help_check},
+    {"pack", "ROSTER.csv PHOTOS/ -o OUTDIR/ [选项]",
+     "检查后打包：工作簿、压缩包、邮件正文 / check, then write workbook, zip and cover letter",
+     cmd_pack, help_pack},
+    {"verify", "BUNDLE.zip|FOLDER ... [选项]",
+     "核验收到的压缩包 / verify bundles received from stations",
+     cmd_verify, help_verify},
+    {"merge", "INBOX/|BUNDLE.zip ... -o OUTDIR/ [选项]",
+     "把多个函授站的压缩包合并为一份 / consolidate station bundles into one submission",
+     cmd_merge, help_merge},
+    {"fix", "PHOTOS/ -o FIXED/ [选项]",
+     "把不合格的照片修正为合格的副本 / write conforming copies of nonconforming photos",
+     cmd_fix, help_fix},
+    {"codes", "[--markdown|--format json]",
+     "列出所有问题代码 / list every finding code",
+     cmd_codes, help_codes},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "gradpack %s — 函授站毕业生照片与花名册的检查和打包工具\n\n用法:\n", gp_version());
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  gradpack %-7s %s\n      %s\n", commands[i].name, commands[i].synopsis,
+                commands[i].summary);
+    fputs("\n  gradpack help COMMAND     某个命令的详细说明 / help on one command\n"
+          "  gradpack --version\n\n"
+          "退出状态 / exit status: 0 没有错误, 1 数据有错误, 2 用法错误或无法打开输入\n",
+          out);
+}
+
+static const gp_command *find(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_CTYPE, "");
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_FAILURE_RUN;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+        printf("gradpack %s\n", gp_version());
+        return EXIT_CLEAN;
+    }
+    if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
+        usage(stdout);
+        return EXIT_CLEAN;
+    }
+    if (!strcmp(name, "help")) {
+        const gp_command *cmd = argc > 2 ? find(argv[2]) : NULL;
+        if (cmd) {
+            cmd->help(stdout);
+        } else {
+            usage(stdout);
+        }
+        return EXIT_CLEAN;
+    }
+    const gp_command *cmd = find(name);
+    if (!cmd) {
+        fprintf(stderr, "gradpack: 未知命令 '%s'\n\n", name);
+        usage(stderr);
+        return EXIT_FAILURE_RUN;
+    }
+    cli_install_signal_handlers();
+    return cmd->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,104 @@
+/* Matching roster rows to photos, and judging each inspected photo.  Shared
+ * by check (photos in a folder) and verify (photos inside a zip). */
+#include "gp_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Index of the photo numbered seq in the sorted seqs, or -1. */
+static long find_seq(const char *const *seqs, size_t count, const char *seq)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(seqs[mid], seq);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+typedef struct hash_ref {
+    const unsigned char *sha256;
+    size_t index;
+} hash_ref;
+
+static int compare_hash(const void *a, const void *b)
+{
+    const hash_ref *x = a, *y = b;
+    int c = memcmp(x->sha256, y->sha256, 32);
+    if (c)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void gp_check_match_photos(const gp_roster *roster, const gp_profile *profile,
+                           const char *const *seqs, const char *const *names,
+                           const gp_photo_result *results, size_t count,
+                           const char *source, gp_report *report)
+{
+    /* rows -> photos: photo.missing */
+    if (roster) {
+        for (size_t r = 0; r < roster->count; r++) {
+            const gp_student *s = &roster->students[r];
+            if (!s->seq[0])
+                continue; /* an invalid number was reported by the roster rules */
+            if (gp_roster_find_seq(roster, s->seq) != s)
+                continue; /* a duplicate number: reported once, on the first row */
+            if (find_seq(seqs, count, s->seq) < 0) {
+                gp_where w = {.source = source, .row = s->row, .seq = s->seq};
+                char expected[32];
+                snprintf(expected, sizeof expected, "%s.jpg", s->seq);
+                gp_report_add(report, GP_PHOTO_MISSING, &w, NULL, expected,
+                              "第 %d 行（%s）的照片 %s.jpg 不在照片文件夹中", s->row,
+                              s->value[GP_FIELD_NAME], s->seq);
+            }
+        }
+    }
+
+    /* byte-identical photos under two numbers: photo.duplicate on the later */
+    hash_ref *refs = calloc(count ? count : 1, sizeof *refs);
+    size_t nrefs = 0;
+    for (size_t i = 0; refs && i < count; i++)
+        if (results[i].read_ok)
+            refs[nrefs++] = (hash_ref){results[i].sha256, i};
+    if (refs)
+        qsort(refs, nrefs, sizeof *refs, compare_hash);
+    size_t *duplicate_of = calloc(count ? count : 1, sizeof *duplicate_of);
+    for (size_t i = 1; refs && duplicate_of && i < nrefs; i++) {
+        size_t first = i;
+        while (first > 0 && memcmp(refs[first - 1].sha256, refs[i].sha256, 32) == 0)
+            first--;
+        if (first != i)
+            duplicate_of[refs[i].index] = refs[first].index + 1; /* 0 = none */
+    }
+
+    for (size_t i = 0; i < count; i++) {
+        const gp_student *s = roster ? gp_roster_find_seq(roster, seqs[i]) : NULL;
+        gp_where w = {.source = source, .row = s ? s->row : 0, .seq = seqs[i], .file = names[i]};
+        if (roster && !s)
+            gp_report_add(report, GP_PHOTO_ORPHAN, &w, names[i], NULL,
+                          "照片 %s 的拍摄序号 %s 在花名册中不存在", names[i], seqs[i]);
+        if (!results[i].read_ok) {
+            gp_report_add(report, GP_PHOTO_UNREADABLE, &w, NULL, NULL, "无法读取 %s：%s",
+                          names[i], strerror(results[i].read_errno));
+            continue;
+        }
+        if (duplicate_of && duplicate_of[i]) {
+            size_t first = duplicate_of[i] - 1;
+            const gp_student *fs = roster ? gp_roster_find_seq(roster, seqs[first]) : NULL;
+            char row_text[32] = "";
+            if (fs)
+                snprintf(row_text, sizeof row_text, "（第 %d 行）", fs->row);
+            gp_report_add(report, GP_PHOTO_DUPLICATE, &w, names[i], names[first],
+                          "照片 %s 与照片 %s%s 完全相同", names[i], names[first], row_text);
+        }
+        gp_photo_judge(&results[i].info, results[i].size, profile, &w, report);
+    }
+    free(refs);
+    free(duplicate_of);
+}

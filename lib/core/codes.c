@@ -1,0 +1,97 @@
+/* The finding-code table, expanded from gradpack_codes.def. */
+#include "gp_internal.h"
+
+#include <string.h>
+
+typedef struct code_entry {
+    const char *name;
+    gp_severity severity;
+    const char *title;
+    const char *fix;
+} code_entry;
+
+static const code_entry code_table[GP_CODE_COUNT] = {
+#define GP_CODE(id, name, severity, title, fix) [GP_##id] = {name, severity, title, fix},
+#include "gradpack_codes.def"
+#undef GP_CODE
+};
+
+static const code_entry *entry(gp_code code)
+{
+    return (unsigned)code < GP_CODE_COUNT ? &code_table[code] : NULL;
+}
+
+const char *gp_code_name(gp_code code)
+{
+    return entry(code) ? entry(code)->name : "unknown";
+}
+
+const char *gp_code_title(gp_code code)
+{
+    return entry(code) ? entry(code)->title : "";
+}
+
+const char *gp_code_fix(gp_code code)
+{
+    return entry(code) ? entry(code)->fix : "";
+}
+
+gp_severity gp_code_severity(gp_code code)
+{
+    return entry(code) ? entry(code)->severity : GP_ERROR;
+}
+
+gp_code gp_code_from_name(const char *name)
+{
+    for (int i = 0; name && i < GP_CODE_COUNT; i++)
+        if (strcmp(code_table[i].name, name) == 0)
+            return (gp_code)i;
+    return GP_CODE_COUNT;
+}
+
+const char *gp_severity_name(gp_severity severity)
+{
+    switch (severity) {
+    case GP_INFO: return "info";
+    case GP_WARNING: return "warning";
+    case GP_ERROR: return "error";
+    }
+    return "error";
+}
+
+static const char *severity_zh(gp_severity severity)
+{
+    switch (severity) {
+    case GP_INFO: return "提示";
+    case GP_WARNING: return "警告";
+    case GP_ERROR: return "错误";
+    }
+    return "错误";
+}
+
+static void markdown_cell(gp_buf *buf, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        if (*p == '|')
+            gp_buf_puts(buf, "\\|");
+        else
+            gp_buf_append(buf, p, 1);
+    }
+}
+
+char *gp_codes_to_markdown(void)
+{
+    gp_buf buf = {0};
+    gp_buf_puts(&buf, "| 代码 code | 级别 severity | 含义 meaning | 处理办法 what to do |\n"
+                      "|---|---|---|---|\n");
+    for (int i = 0; i < GP_CODE_COUNT; i++) {
+        const code_entry *e = &code_table[i];
+        gp_buf_printf(&buf, "| `%s` | %s %s | ", e->name, severity_zh(e->severity),
+                      gp_severity_name(e->severity));
+        markdown_cell(&buf, e->title);
+        gp_buf_puts(&buf, " | ");
+        markdown_cell(&buf, e->fix);
+        gp_buf_puts(&buf, " |\n");
+    }
+    return gp_buf_take(&buf);
+}

@@ -1,0 +1,47 @@
+/* Operational errors: the first failure is recorded where it is detected
+ * and never overwritten on the way up (the libvips rule). */
+#include "gp_internal.h"
+
+#include <string.h>
+
+void gp_error_clear(gp_error *err)
+{
+    if (!err)
+        return;
+    err->status = GP_OK;
+    err->sys_errno = 0;
+    err->message[0] = '\0';
+}
+
+bool gp_error_set(gp_error *err, gp_status status, int sys_errno, const char *fmt, ...)
+{
+    if (!err || err->status != GP_OK)
+        return false;
+    err->status = status;
+    err->sys_errno = sys_errno;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+bool gp_error_nomem(gp_error *err)
+{
+    return gp_error_set(err, GP_ERR_NOMEM, 0, "内存不足 (out of memory)");
+}
+
+const char *gp_status_name(gp_status status)
+{
+    switch (status) {
+    case GP_OK: return "ok";
+    case GP_ERR_USAGE: return "usage";
+    case GP_ERR_OPEN: return "open";
+    case GP_ERR_WRITE: return "write";
+    case GP_ERR_EXISTS: return "exists";
+    case GP_ERR_LOCKED: return "locked";
+    case GP_ERR_NOMEM: return "nomem";
+    case GP_ERR_INTERNAL: return "internal";
+    }
+    return "unknown";
+}

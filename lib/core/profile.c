@@ -1,0 +1,367 @@
+/* Profiles: what one agency accepts, read from templates/profiles/NAME.ini
+ * (inih) and the roster-fields file it names.  Data, not code: a new agency
+ * is a new file. */
+#include "gp_internal.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef GP_INSTALLED_DATADIR
+#define GP_INSTALLED_DATADIR "/usr/local/share/gradpack"
+#endif
+#ifndef GP_SOURCE_DATADIR
+#define GP_SOURCE_DATADIR "templates"
+#endif
+
+const char *gp_datadir(void)
+{
+    const char *env = getenv("GRADPACK_DATADIR");
+    if (env && *env)
+        return env;
+    static const char *const candidates[] = {GP_INSTALLED_DATADIR, GP_SOURCE_DATADIR};
+    for (size_t i = 0; i < GP_ARRAY_LEN(candidates); i++) {
+        char *probe = gp_path_join(candidates[i], "roster-fields.ini");
+        bool found = probe && access(probe, R_OK) == 0;
+        free(probe);
+        if (found)
+            return candidates[i];
+    }
+    return GP_SOURCE_DATADIR;
+}
+
+static void list_free(gp_string_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        free(list->items[i]);
+    free(list->items);
+    *list = (gp_string_list){0};
+}
+
+void gp_profile_free(gp_profile *p)
+{
+    if (!p)
+        return;
+    free(p->name);
+    free(p->title);
+    free(p->path);
+    free(p->school_type);
+    free(p->school_code);
+    free(p->school_name);
+    for (int f = 0; f < GP_FIELD_COUNT; f++)
+        list_free(&p->header_aliases[f]);
+    list_free(&p->levels);
+    list_free(&p->sexes);
+    for (size_t i = 0; i < p->level_map_count; i++) {
+        free(p->level_map[i].from);
+        free(p->level_map[i].to);
+    }
+    free(p->level_map);
+    free(p);
+}
+
+const char *gp_profile_name(const gp_profile *profile)
+{
+    return profile ? profile->name : NULL;
+}
+
+void gp_profile_size_window(const gp_profile *p, char *buf, size_t size)
+{
+    snprintf(buf, size, "%" PRIu64 "–%" PRIu64, p->min_bytes, p->max_bytes);
+}
+
+/* Parsing state: the first problem is kept with its line. */
+typedef struct parse_state {
+    gp_profile *profile;
+    char *fields_file;
+    char problem[256];
+} parse_state;
+
+static void note_problem(parse_state *st, const char *fmt, const char *a, const char *b)
+{
+    if (!st->problem[0])
+        snprintf(st->problem, sizeof st->problem, fmt, a, b);
+}
+
+static bool parse_uint(const char *value, uint64_t max, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(value, &end, 10);
+    if (errno || end == value || *end || v > max || value[0] == '-')
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_bool(const char *value, bool *out)
+{
+    if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1"))
+        return *out = true, true;
+    if (!strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "0"))
+        return *out = false, true;
+    return false;
+}
+
+/* Split "a, b, c" into a list (appending). */
+static bool split_list(const char *value, gp_string_list *list)
+{
+    char *copy = strdup(value);
+    if (!copy)
+        return false;
+    bool ok = true;
+    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); ok && tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        gp_trim(tok);
+        if (!*tok)
+            continue;
+        char **grown = realloc(list->items, (list->count + 1) * sizeof *grown);
+        char *item = strdup(tok);
+        if (!grown || !item) {
+            free(item);
+            if (grown)
+                list->items = grown;
+            ok = false;
+            break;
+        }
+        list->items = grown;
+        list->items[list->count++] = item;
+    }
+    free(copy);
+    return ok;
+}
+
+/* "高起专 -> 成人专科, 专升本 -> 成人本科" */
+static bool parse_level_map(parse_state *st, const char *value)
+{
+    gp_string_list pairs = {0};
+    if (!split_list(value, &pairs))
+        return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i < pairs.count; i++) {
+        char *arrow = strstr(pairs.items[i], "->");
+        if (!arrow) {
+            note_problem(st, "学历层次映射 '%s' 应写成 '原值 -> 新值'%s", pairs.items[i], "");
+            ok = false;
+            break;
+        }
+        *arrow = '\0';
+        gp_level_mapping *grown = realloc(st->profile->level_map,
+                                          (st->profile->level_map_count + 1) * sizeof *grown);
+        if (!grown) {
+            ok = false;
+            break;
+        }
+        st->profile->level_map = grown;
+        gp_level_mapping *m = &grown[st->profile->level_map_count++];
+        m->from = strdup(gp_trim(pairs.items[i]));
+        m->to = strdup(gp_trim(arrow + 2));
+        ok = m->from && m->to;
+    }
+    list_free(&pairs);
+    return ok;
+}
+
+static bool set_string(char **slot, const char *value)
+{
+    free(*slot);
+    *slot = strdup(value);
+    return *slot != NULL;
+}
+
+static int on_profile_entry(void *user, const char *section, const char *name, const char *value)
+{
+    parse_state *st = user;
+    gp_profile *p = st->profile;
+    uint64_t v;
+    bool ok = true;
+    if (!strcmp(section, "profile")) {
+        if (!strcmp(name, "title"))
+            ok = set_string(&p->title, value);
+        else
+            note_problem(st, "未知设置 [profile] %s%s", name, "");
+    } else if (!strcmp(section, "photo")) {
+        if (!strcmp(name, "width") && parse_uint(value, 65535, &v))
+            p->width = (int)v;
+        else if (!strcmp(name, "height") && parse_uint(value, 65535, &v))
+            p->height = (int)v;
+        else if (!strcmp(name, "min_bytes") && parse_uint(value, UINT32_MAX, &v))
+            p->min_bytes = v;
+        else if (!strcmp(name, "max_bytes") && parse_uint(value, UINT32_MAX, &v))
+            p->max_bytes = v;
+        else if (!strcmp(name, "dpi") && parse_uint(value, 10000, &v))
+            p->dpi = (int)v;
+        else if (!strcmp(name, "components") && parse_uint(value, 4, &v))
+            p->components = (int)v;
+        else if (!strcmp(name, "bits") && parse_uint(value, 16, &v))
+            p->bits = (int)v;
+        else if (!strcmp(name, "allow_srgb_icc") && parse_bool(value, &p->allow_srgb_icc))
+            ;
+        else
+            note_problem(st, "[photo] %s = %s 无法识别", name, value);
+    } else if (!strcmp(section, "school")) {
+        if (!strcmp(name, "school_type"))
+            ok = set_string(&p->school_type, value);
+        else if (!strcmp(name, "school_code"))
+            ok = set_string(&p->school_code, value);
+        else if (!strcmp(name, "school_name"))
+            ok = set_string(&p->school_name, value);
+        else
+            note_problem(st, "未知设置 [school] %s%s", name, "");
+    } else if (!strcmp(section, "roster")) {
+        if (!strcmp(name, "fields"))
+            ok = set_string(&st->fields_file, value);
+        else
+            note_problem(st, "未知设置 [roster] %s%s", name, "");
+    } else {
+        note_problem(st, "未知的节 [%s]%s", section, "");
+    }
+    return ok; /* 0 stops inih: only on OOM */
+}
+
+static int on_fields_entry(void *user, const char *section, const char *name, const char *value)
+{
+    parse_state *st = user;
+    gp_profile *p = st->profile;
+    if (!strcmp(section, "headers")) {
+        for (int f = 0; f < GP_FIELD_COUNT; f++)
+            if (!strcmp(name, gp_field_key((gp_field)f)))
+                return split_list(value, &p->header_aliases[f]);
+        note_problem(st, "[headers] 中未知的字段 %s%s", name, "");
+    } else if (!strcmp(section, "level")) {
+        if (!strcmp(name, "values"))
+            return split_list(value, &p->levels);
+        if (!strcmp(name, "map"))
+            return parse_level_map(st, value);
+        note_problem(st, "未知设置 [level] %s%s", name, "");
+    } else if (!strcmp(section, "sex")) {
+        if (!strcmp(name, "values"))
+            return split_list(value, &p->sexes);
+        note_problem(st, "未知设置 [sex] %s%s", name, "");
+    } else {
+        note_problem(st, "未知的节 [%s]%s", section, "");
+    }
+    return 1;
+}
+
+static bool load_ini(const char *path, ini_handler handler, parse_state *st, gp_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开规格文件 '%s'：%s", path,
+                            strerror(errno));
+    int line = ini_parse_file(f, handler, st);
+    fclose(f);
+    if (line < 0)
+        return gp_error_nomem(err);
+    if (line > 0 && !st->problem[0])
+        snprintf(st->problem, sizeof st->problem, "第 %d 行无法识别", line);
+    if (st->problem[0])
+        return gp_error_set(err, GP_ERR_USAGE, 0, "规格文件 '%s' 有误：%s", path, st->problem);
+    return true;
+}
+
+static bool is_path(const char *name)
+{
+    size_t n = strlen(name);
+    return strchr(name, '/') || (n > 4 && !strcmp(name + n - 4, ".ini"));
+}
+
+static char *profile_name_from_path(const char *path)
+{
+    const char *base = gp_path_base(path);
+    size_t n = strlen(base);
+    if (n > 4 && !strcmp(base + n - 4, ".ini"))
+        n -= 4;
+    return strndup(base, n);
+}
+
+static bool validate(const gp_profile *p, gp_error *err)
+{
+    const char *missing = !p->width ? "[photo] width" : !p->height ? "[photo] height"
+                          : !p->max_bytes ? "[photo] max_bytes" : !p->dpi ? "[photo] dpi"
+                          : !p->components ? "[photo] components" : !p->bits ? "[photo] bits"
+                          : !p->levels.count ? "[level] values" : !p->sexes.count ? "[sex] values"
+                          : NULL;
+    for (int f = 0; !missing && f < GP_FIELD_COUNT; f++)
+        if (!p->header_aliases[f].count)
+            missing = "[headers]";
+    if (missing)
+        return gp_error_set(err, GP_ERR_USAGE, 0, "规格 '%s' 缺少设置 %s", p->name, missing);
+    if (p->min_bytes > p->max_bytes)
+        return gp_error_set(err, GP_ERR_USAGE, 0, "规格 '%s'：min_bytes 大于 max_bytes", p->name);
+    return true;
+}
+
+gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
+{
+    if (!name_or_path || !*name_or_path)
+        name_or_path = GP_DEFAULT_PROFILE;
+    gp_profile *p = calloc(1, sizeof *p);
+    if (!p) {
+        gp_error_nomem(err);
+        return NULL;
+    }
+    parse_state st = {.profile = p};
+    char *dir = NULL;
+    if (is_path(name_or_path)) {
+        p->path = strdup(name_or_path);
+        const char *base = gp_path_base(name_or_path);
+        dir = strndup(name_or_path, (size_t)(base - name_or_path));
+    } else {
+        char *file = gp_asprintf("profiles/%s.ini", name_or_path);
+        p->path = file ? gp_path_join(gp_datadir(), file) : NULL;
+        free(file);
+        dir = strdup(gp_datadir());
+    }
+    p->name = p->path ? profile_name_from_path(p->path) : NULL;
+    if (!p->path || !p->name || !dir) {
+        gp_error_nomem(err);
+        goto fail;
+    }
+    if (!is_path(name_or_path) && access(p->path, R_OK) != 0) {
+        gp_error_set(err, GP_ERR_USAGE, errno, "找不到规格 '%s'（查找了 %s）", name_or_path,
+                     p->path);
+        goto fail;
+    }
+    if (!load_ini(p->path, on_profile_entry, &st, err))
+        goto fail;
+    /* the fields file is looked up beside the data directory, or the
+     * profile's own folder for a profile given by path */
+    const char *fields = st.fields_file ? st.fields_file : "roster-fields.ini";
+    char *fields_path = NULL;
+    if (fields[0] == '/')
+        fields_path = strdup(fields);
+    else {
+        char *beside = gp_path_join(*dir ? dir : ".", fields);
+        if (beside && access(beside, R_OK) == 0)
+            fields_path = beside;
+        else {
+            free(beside);
+            fields_path = gp_path_join(gp_datadir(), fields);
+        }
+    }
+    if (!fields_path) {
+        gp_error_nomem(err);
+        goto fail;
+    }
+    bool loaded = load_ini(fields_path, on_fields_entry, &st, err);
+    free(fields_path);
+    if (!loaded || !validate(p, err))
+        goto fail;
+    if (!p->title && !(p->title = strdup(p->name))) {
+        gp_error_nomem(err);
+        goto fail;
+    }
+    free(st.fields_file);
+    free(dir);
+    return p;
+fail:
+    free(st.fields_file);
+    free(dir);
+    gp_profile_free(p);
+    return NULL;
+}

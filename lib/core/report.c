@@ -1,0 +1,372 @@
+/* The report: findings, summary values and tables.  Findings are data; the
+ * renderers (render_text.c, render_json.c) turn them into words. */
+#include "report_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+gp_report *gp_report_new(const char *command)
+{
+    gp_report *report = calloc(1, sizeof *report);
+    if (!report)
+        return NULL;
+    report->command = strdup(command ? command : "");
+    if (!report->command) {
+        free(report);
+        return NULL;
+    }
+    return report;
+}
+
+static void finding_free(gp_finding *f)
+{
+    free((char *)f->source);
+    free((char *)f->seq);
+    free((char *)f->field);
+    free((char *)f->file);
+    free((char *)f->actual);
+    free((char *)f->expected);
+    free((char *)f->message);
+}
+
+static void value_free(gp_value *v)
+{
+    free(v->key);
+    free(v->str);
+}
+
+void gp_report_free(gp_report *report)
+{
+    if (!report)
+        return;
+    for (size_t i = 0; i < report->count; i++)
+        finding_free(&report->findings[i].finding);
+    free(report->findings);
+    for (size_t i = 0; i < report->summary_count; i++)
+        value_free(&report->summary[i]);
+    free(report->summary);
+    for (size_t t = 0; t < report->table_count; t++) {
+        gp_table *table = &report->tables[t];
+        for (size_t r = 0; r < table->row_count; r++) {
+            for (size_t c = 0; c < table->rows[r].count; c++)
+                value_free(&table->rows[r].cells[c]);
+            free(table->rows[r].cells);
+        }
+        free(table->rows);
+        free(table->name);
+    }
+    free(report->tables);
+    free(report->command);
+    free(report->profile);
+    free(report);
+}
+
+size_t gp_report_count(const gp_report *report)
+{
+    return report ? report->count : 0;
+}
+
+const gp_finding *gp_report_get(const gp_report *report, size_t i)
+{
+    return report && i < report->count ? &report->findings[i].finding : NULL;
+}
+
+size_t gp_report_count_severity(const gp_report *report, gp_severity severity)
+{
+    size_t n = 0;
+    for (size_t i = 0; report && i < report->count; i++)
+        n += report->findings[i].finding.severity == severity;
+    return n;
+}
+
+bool gp_report_has(const gp_report *report, gp_code code)
+{
+    for (size_t i = 0; report && i < report->count; i++)
+        if (report->findings[i].finding.code == code)
+            return true;
+    return false;
+}
+
+int gp_report_exit_status(const gp_report *report)
+{
+    return gp_report_count_severity(report, GP_ERROR) ? 1 : 0;
+}
+
+const char *gp_report_command(const gp_report *report)
+{
+    return report ? report->command : NULL;
+}
+
+const char *gp_report_profile(const gp_report *report)
+{
+    return report ? report->profile : NULL;
+}
+
+bool gp_report_set_profile(gp_report *report, const char *profile_name)
+{
+    char *copy = strdup(profile_name ? profile_name : "");
+    if (!copy)
+        return false;
+    free(report->profile);
+    report->profile = copy;
+    return true;
+}
+
+static bool dup_opt(const char *s, const char **out)
+{
+    *out = NULL;
+    if (!s)
+        return true;
+    *out = strdup(s);
+    return *out != NULL;
+}
+
+bool gp_report_addv(gp_report *report, gp_severity severity, gp_code code,
+                    const gp_where *where, const char *actual, const char *expected,
+                    const char *fmt, va_list ap)
+{
+    if (!report)
+        return false;
+    if (report->count == report->cap) {
+        size_t cap = report->cap ? report->cap * 2 : 32;
+        gp_entry *grown = realloc(report->findings, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        report->findings = grown;
+        report->cap = cap;
+    }
+    gp_entry *e = &report->findings[report->count];
+    memset(e, 0, sizeof *e);
+    gp_finding *f = &e->finding;
+    gp_where none = {0};
+    if (!where)
+        where = &none;
+    f->severity = severity;
+    f->code = code;
+    f->row = where->row;
+    char *message = NULL;
+    if (fmt) {
+        if (vasprintf(&message, fmt, ap) < 0)
+            message = NULL;
+    } else {
+        message = strdup(gp_code_title(code));
+    }
+    f->message = message;
+    bool ok = message && dup_opt(where->source, &f->source) &&
+              dup_opt(where->seq && *where->seq ? where->seq : NULL, &f->seq) &&
+              dup_opt(where->field, &f->field) && dup_opt(where->file, &f->file) &&
+              dup_opt(actual, &f->actual) && dup_opt(expected, &f->expected);
+    if (!ok) {
+        finding_free(f);
+        return false;
+    }
+    e->order = report->next_order++;
+    report->count++;
+    return true;
+}
+
+bool gp_report_add(gp_report *report, gp_code code, const gp_where *where,
+                   const char *actual, const char *expected, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = gp_report_addv(report, gp_code_severity(code), code, where, actual, expected,
+                             fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+bool gp_report_add_severity(gp_report *report, gp_severity severity, gp_code code,
+                            const gp_where *where, const char *actual,
+                            const char *expected, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = gp_report_addv(report, severity, code, where, actual, expected, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+    if (!a || !b)
+        return (a != NULL) - (b != NULL); /* absent first */
+    return strcmp(a, b);
+}
+
+/* File-level findings (no row, no photo number) first, then by row, then
+ * findings that have only a photo number (orphans) by number. */
+static int compare_entries(const void *pa, const void *pb)
+{
+    const gp_entry *a = pa, *b = pb;
+    const gp_finding *fa = &a->finding, *fb = &b->finding;
+    int c = cmp_str(fa->source, fb->source);
+    if (c)
+        return c;
+    int ga = fa->row ? 1 : fa->seq ? 2 : 0;
+    int gb = fb->row ? 1 : fb->seq ? 2 : 0;
+    if (ga != gb)
+        return ga - gb;
+    if (ga == 1 && fa->row != fb->row)
+        return fa->row < fb->row ? -1 : 1;
+    if (ga == 2 && (c = cmp_str(fa->seq, fb->seq)))
+        return c;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+void gp_report_sort(gp_report *report)
+{
+    if (report && report->count > 1)
+        qsort(report->findings, report->count, sizeof *report->findings, compare_entries);
+}
+
+bool gp_report_absorb(gp_report *into, gp_report *from, const char *source)
+{
+    for (size_t i = 0; i < from->count; i++) {
+        gp_entry *e = &from->findings[i];
+        if (!e->finding.source && source) {
+            e->finding.source = strdup(source);
+            if (!e->finding.source)
+                return false;
+        }
+        if (into->count == into->cap) {
+            size_t cap = into->cap ? into->cap * 2 : 32;
+            gp_entry *grown = realloc(into->findings, cap * sizeof *grown);
+            if (!grown)
+                return false;
+            into->findings = grown;
+            into->cap = cap;
+        }
+        e->order = into->next_order++;
+        into->findings[into->count++] = *e;
+        /* ownership moved: blank the source entry */
+        memset(&e->finding, 0, sizeof e->finding);
+    }
+    for (size_t i = 0; i < from->count; i++)
+        finding_free(&from->findings[i].finding);
+    from->count = 0;
+    return true;
+}
+
+/* ---- key/value lists -------------------------------------------------- */
+
+static gp_value *values_put(gp_value **values, size_t *count, const char *key, bool replace)
+{
+    if (replace)
+        for (size_t i = 0; i < *count; i++)
+            if (strcmp((*values)[i].key, key) == 0) {
+                free((*values)[i].str);
+                (*values)[i].str = NULL;
+                return &(*values)[i];
+            }
+    gp_value *grown = realloc(*values, (*count + 1) * sizeof *grown);
+    if (!grown)
+        return NULL;
+    *values = grown;
+    gp_value *v = &grown[*count];
+    memset(v, 0, sizeof *v);
+    v->key = strdup(key);
+    if (!v->key)
+        return NULL;
+    (*count)++;
+    return v;
+}
+
+static bool value_set_str(gp_value *v, const char *value)
+{
+    if (!v)
+        return false;
+    v->is_int = false;
+    v->str = strdup(value ? value : "");
+    return v->str != NULL;
+}
+
+static bool value_set_int(gp_value *v, long long value)
+{
+    if (!v)
+        return false;
+    v->is_int = true;
+    v->num = value;
+    return true;
+}
+
+bool gp_report_set_int(gp_report *report, const char *key, long long value)
+{
+    return value_set_int(values_put(&report->summary, &report->summary_count, key, true), value);
+}
+
+bool gp_report_set_str(gp_report *report, const char *key, const char *value)
+{
+    return value_set_str(values_put(&report->summary, &report->summary_count, key, true), value);
+}
+
+const char *gp_report_get_str(const gp_report *report, const char *key)
+{
+    for (size_t i = 0; report && i < report->summary_count; i++)
+        if (!report->summary[i].is_int && strcmp(report->summary[i].key, key) == 0)
+            return report->summary[i].str;
+    return NULL;
+}
+
+bool gp_report_get_int(const gp_report *report, const char *key, long long *value)
+{
+    for (size_t i = 0; report && i < report->summary_count; i++)
+        if (report->summary[i].is_int && strcmp(report->summary[i].key, key) == 0) {
+            *value = report->summary[i].num;
+            return true;
+        }
+    return false;
+}
+
+static gp_table *find_table(gp_report *report, const char *name, bool create)
+{
+    for (size_t i = 0; i < report->table_count; i++)
+        if (strcmp(report->tables[i].name, name) == 0)
+            return &report->tables[i];
+    if (!create)
+        return NULL;
+    gp_table *grown = realloc(report->tables, (report->table_count + 1) * sizeof *grown);
+    if (!grown)
+        return NULL;
+    report->tables = grown;
+    gp_table *t = &grown[report->table_count];
+    memset(t, 0, sizeof *t);
+    t->name = strdup(name);
+    if (!t->name)
+        return NULL;
+    report->table_count++;
+    return t;
+}
+
+bool gp_report_table_row(gp_report *report, const char *table_name)
+{
+    gp_table *table = find_table(report, table_name, true);
+    if (!table)
+        return false;
+    gp_record *grown = realloc(table->rows, (table->row_count + 1) * sizeof *grown);
+    if (!grown)
+        return false;
+    table->rows = grown;
+    memset(&grown[table->row_count], 0, sizeof *grown);
+    table->row_count++;
+    return true;
+}
+
+static gp_value *last_row_cell(gp_report *report, const char *table_name, const char *key)
+{
+    gp_table *table = find_table(report, table_name, false);
+    if (!table || !table->row_count)
+        return NULL;
+    gp_record *row = &table->rows[table->row_count - 1];
+    return values_put(&row->cells, &row->count, key, false);
+}
+
+bool gp_report_cell_str(gp_report *report, const char *table, const char *key, const char *value)
+{
+    return value_set_str(last_row_cell(report, table, key), value);
+}
+
+bool gp_report_cell_int(gp_report *report, const char *table, const char *key, long long value)
+{
+    return value_set_int(last_row_cell(report, table, key), value);
+}

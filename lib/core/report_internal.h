@@ -1,0 +1,41 @@
+/* The report's layout, shared by report.c and the renderers only. */
+#ifndef GP_REPORT_INTERNAL_H
+#define GP_REPORT_INTERNAL_H
+
+#include "gp_internal.h"
+
+typedef struct gp_entry {
+    gp_finding finding;
+    size_t order; /* insertion order: ties in sorting keep it */
+} gp_entry;
+
+typedef struct gp_value {
+    char *key;
+    bool is_int;
+    long long num;
+    char *str;
+} gp_value;
+
+typedef struct gp_record {
+    gp_value *cells;
+    size_t count;
+} gp_record;
+
+typedef struct gp_table {
+    char *name;
+    gp_record *rows;
+    size_t row_count;
+} gp_table;
+
+struct gp_report {
+    char *command;
+    char *profile;
+    gp_entry *findings;
+    size_t count, cap, next_order;
+    gp_value *summary;
+    size_t summary_count;
+    gp_table *tables;
+    size_t table_count;
+};
+
+#endif

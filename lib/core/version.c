@@ -1,0 +1,6 @@
+#include "gp_internal.h"
+
+const char *gp_version(void)
+{
+    return GP_VERSION;
+}

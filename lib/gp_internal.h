@@ -1,0 +1,369 @@
+/*
+ * gp_internal.h — what the parts of libgradpack share and clients never see.
+ * libjpeg, libzip, libcsv and OpenSSL types stay out of this header too: each
+ * is private to the file that uses it.
+ */
+#ifndef GP_INTERNAL_H
+#define GP_INTERNAL_H
+
+#include "gradpack.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#define GP_PRINTF(fmt_index, first_arg) __attribute__((format(printf, fmt_index, first_arg)))
+#define GP_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- limits (documented in docs/limits.md) --------------------------- */
+#define GP_MAX_ROWS 9999                      /* photo numbers 0001-9999 */
+#define GP_MAX_ROSTER_BYTES (64u << 20)       /* a 9999-row roster is < 5 MB */
+#define GP_MAX_FIELD_BYTES 1024               /* longest cell accepted */
+#define GP_MAX_COLUMNS 256
+#define GP_MAX_PHOTO_READ_BYTES (64u << 20)   /* a photo file read into memory */
+
+/* ---- errors ----------------------------------------------------------- */
+
+/** Set err unless it is NULL or already set (the first failure is the real
+ *  one).  Always returns false so callers can `return gp_error_set(...)`. */
+bool gp_error_set(gp_error *err, gp_status status, int sys_errno, const char *fmt, ...)
+    GP_PRINTF(4, 5);
+/** gp_error_set with GP_ERR_NOMEM and a standard message. */
+bool gp_error_nomem(gp_error *err);
+
+/* ---- findings --------------------------------------------------------- */
+
+/* Where a finding is.  Every member may be 0/NULL. */
+typedef struct gp_where {
+    const char *source;
+    int row;
+    const char *seq;
+    const char *field;
+    const char *file;
+} gp_where;
+
+/** Add a finding with the code's default severity.  Strings are copied.
+ *  fmt (may be NULL = the code's title) is the one-sentence Chinese message.
+ *  Returns false only when out of memory. */
+bool gp_report_add(gp_report *report, gp_code code, const gp_where *where,
+                   const char *actual, const char *expected, const char *fmt, ...)
+    GP_PRINTF(6, 7);
+bool gp_report_add_severity(gp_report *report, gp_severity severity, gp_code code,
+                            const gp_where *where, const char *actual,
+                            const char *expected, const char *fmt, ...)
+    GP_PRINTF(7, 8);
+bool gp_report_addv(gp_report *report, gp_severity severity, gp_code code,
+                    const gp_where *where, const char *actual, const char *expected,
+                    const char *fmt, va_list ap);
+/** Set the profile name shown in the report. */
+bool gp_report_set_profile(gp_report *report, const char *profile_name);
+/** Order findings for people and for reproducible output: by source, then
+ *  file-level findings, then spreadsheet row, then photo number, keeping
+ *  insertion order among equals. */
+void gp_report_sort(gp_report *report);
+/** Move all findings, summary values excluded, from `from` into `into`,
+ *  setting their source when they have none.  `from` is left empty. */
+bool gp_report_absorb(gp_report *into, gp_report *from, const char *source);
+
+/* ---- the roster's fields --------------------------------------------- */
+
+typedef enum gp_field {
+    GP_FIELD_SEQ,          /* 拍摄序号 */
+    GP_FIELD_LEVEL,        /* 学历层次 */
+    GP_FIELD_STUDENT_NO,   /* 学号 */
+    GP_FIELD_NAME,         /* 姓名 */
+    GP_FIELD_SEX,          /* 性别 */
+    GP_FIELD_ID_NUMBER,    /* 身份证号 */
+    GP_FIELD_SCHOOL_TYPE,  /* 所在校别 */
+    GP_FIELD_SCHOOL_CODE,  /* 院校代码 */
+    GP_FIELD_SCHOOL_NAME,  /* 学校名称 */
+    GP_FIELD_COUNT
+} gp_field;
+
+/** Canonical Chinese label ("拍摄序号") and English key ("seq"). */
+const char *gp_field_label(gp_field field);
+const char *gp_field_key(gp_field field);
+
+/* ---- profiles --------------------------------------------------------- */
+
+typedef struct gp_string_list {
+    char **items;
+    size_t count;
+} gp_string_list;
+
+typedef struct gp_level_mapping {
+    char *from;
+    char *to;
+} gp_level_mapping;
+
+struct gp_profile {
+    char *name;          /* file name without .ini */
+    char *title;         /* for people */
+    char *path;
+
+    /* [photo] */
+    int width, height;
+    uint64_t min_bytes, max_bytes; /* inclusive */
+    int dpi;
+    int components;      /* 3 */
+    int bits;            /* 8 per component */
+    bool allow_srgb_icc; /* an embedded sRGB profile is fine, any other is not */
+
+    /* [school]: values every row must carry; NULL when not pinned */
+    char *school_type, *school_code, *school_name;
+
+    /* [roster] vocabulary, from the fields file the profile names */
+    gp_string_list header_aliases[GP_FIELD_COUNT]; /* includes the label itself */
+    gp_string_list levels;                         /* 成人专科, 成人本科 */
+    gp_level_mapping *level_map;                   /* 高起专 -> 成人专科 ... */
+    size_t level_map_count;
+    gp_string_list sexes;                          /* 男, 女 */
+};
+
+/** Human text for the profile's size window, e.g. "563200–665600". */
+void gp_profile_size_window(const gp_profile *profile, char *buf, size_t size);
+
+/* ---- the roster ------------------------------------------------------- */
+
+typedef struct gp_student {
+    int row;                       /* spreadsheet row (header = 1) */
+    char seq[5];                   /* normalised "0007"; "" when invalid */
+    char *value[GP_FIELD_COUNT];   /* normalised values, never NULL ("" when empty) */
+    bool has_error;                /* an error finding concerns this row */
+} gp_student;
+
+typedef struct gp_roster {
+    gp_student *students;          /* in file order */
+    size_t count;
+    char *encoding;                /* "UTF-8", "UTF-8-BOM" or "GB18030" */
+    bool usable;                   /* false: file-level errors, no rows read */
+} gp_roster;
+
+/** Parse roster CSV bytes (any accepted encoding; `encoding` NULL =
+ *  detect).  `file_label` names the file in findings.  File-level problems
+ *  become findings and return a roster with usable = false; NULL only with
+ *  err set (out of memory).  Does not apply field rules. */
+gp_roster *gp_roster_parse(const char *data, size_t len, const char *file_label,
+                           const char *encoding, const gp_profile *profile,
+                           gp_report *report, gp_error *err);
+/** Read the file (bounded by GP_MAX_ROSTER_BYTES) and parse it.  NULL with
+ *  err set when it cannot be opened or read (GP_ERR_OPEN). */
+gp_roster *gp_roster_read(const char *path, const char *encoding,
+                          const gp_profile *profile, gp_report *report, gp_error *err);
+/** Apply every field rule: normalise values in place (padding, full-width,
+ *  level mapping, upper-case X) and add findings; set has_error. */
+void gp_roster_apply_rules(gp_roster *roster, const gp_profile *profile,
+                           const char *file_label, gp_report *report);
+void gp_roster_free(gp_roster *roster);
+/** The student with photo number seq, or NULL (first one when duplicated). */
+const gp_student *gp_roster_find_seq(const gp_roster *roster, const char *seq);
+
+/* ---- resident ID numbers (GB 11643-1999) ------------------------------ */
+
+typedef enum gp_id_verdict {
+    GP_ID_OK,
+    GP_ID_SCIENTIFIC, /* Excel turned it into 3.70303E+17 */
+    GP_ID_FORMAT,     /* not 17 digits + check character */
+    GP_ID_CHECKSUM,   /* wrong check character */
+    GP_ID_BIRTHDATE   /* not a real date, or in the future */
+} gp_id_verdict;
+
+/** Validate an upper-cased, half-width ID number.  today is YYYYMMDD.
+ *  On GP_ID_CHECKSUM, *expected_check is the right character. */
+gp_id_verdict gp_id_validate(const char *id, int today, char *expected_check);
+/** ISO 7064 MOD 11-2 check character for 17 digits. */
+char gp_id_check_char(const char *first17);
+/** 1 male, 2 female (from the 17th digit), 0 when not derivable. */
+int gp_id_sex(const char *id);
+/** Today's date as YYYYMMDD (local time; SOURCE_DATE_EPOCH not used). */
+int gp_today(void);
+
+/* ---- the photo folder ------------------------------------------------- */
+
+typedef struct gp_photo_file {
+    char seq[5];        /* "0001" */
+    char *name;         /* as found: "0001.JPG" */
+    char *path;         /* dir + "/" + name */
+    uint64_t size;      /* from stat */
+} gp_photo_file;
+
+typedef struct gp_photo_dir {
+    gp_photo_file *files;  /* one per photo number, sorted by seq */
+    size_t count;
+} gp_photo_dir;
+
+/** List `dir`: photos named NNNN.jpg/.jpeg (any case) become files; two for
+ *  one number -> photo.ambiguous (the first by name is kept); stray files ->
+ *  info (Thumbs.db, desktop.ini, .DS_Store silently ignored).  NULL with err
+ *  set when the folder cannot be opened. */
+gp_photo_dir *gp_photo_dir_scan(const char *dir, gp_report *report, gp_error *err);
+void gp_photo_dir_free(gp_photo_dir *photos);
+
+/* ---- JPEG inspection -------------------------------------------------- */
+
+typedef enum gp_jpeg_color {
+    GP_JCOLOR_UNKNOWN, GP_JCOLOR_GRAY, GP_JCOLOR_YCBCR, GP_JCOLOR_RGB,
+    GP_JCOLOR_CMYK, GP_JCOLOR_YCCK
+} gp_jpeg_color;
+
+typedef enum gp_icc_kind { GP_ICC_NONE, GP_ICC_SRGB, GP_ICC_OTHER, GP_ICC_BROKEN } gp_icc_kind;
+
+typedef struct gp_jpeg_info {
+    bool is_jpeg;            /* starts with the SOI marker (FF D8 FF); width is
+                                0 when no frame header could be read after it */
+    const char *looks_like;  /* when !is_jpeg: what the content looks like
+                                ("PNG", "GIF", "HEIC", "BMP", "WebP", "PDF",
+                                "TIFF", "空文件"), NULL when unrecognised; static */
+    bool decoded;            /* the whole image decoded without error */
+    char decode_error[200];  /* libjpeg's message when !decoded */
+    int width, height;
+    int components;
+    int bits;                /* sample precision */
+    gp_jpeg_color color;
+    bool progressive;
+    bool has_jfif;
+    int density_unit;        /* JFIF: 0 none, 1 dpi, 2 dots/cm */
+    int x_density, y_density;
+    bool has_exif_resolution;
+    int exif_resolution_unit; /* Exif ResolutionUnit: 2 inch, 3 cm */
+    double exif_x_dpi, exif_y_dpi; /* converted to dots per inch */
+    int orientation;         /* Exif orientation, 1 when absent */
+    gp_icc_kind icc;
+    char icc_description[64];
+} gp_jpeg_info;
+
+/** Inspect a JPEG held in memory: headers, metadata, and a full (DCT-scaled)
+ *  decode so a truncated or corrupt file never passes.  Thread-safe; no I/O;
+ *  never exits or crashes on hostile input. */
+void gp_jpeg_inspect(const unsigned char *data, size_t len, gp_jpeg_info *info);
+
+/** The effective horizontal resolution in dpi: the JFIF density when its
+ *  unit is dpi (1) or dots/cm (2, times 2.54), else Exif XResolution, else
+ *  0 (unknown). */
+double gp_jpeg_dpi(const gp_jpeg_info *info);
+/** Whether both axes' resolution counts as `dpi`.  In dots per inch the
+ *  value must round to dpi (|v - dpi| < 0.5).  JFIF can store only whole
+ *  dots/cm, so a dots/cm value counts when it lies between floor(dpi/2.54)
+ *  and ceil(dpi/2.54) inclusive: 118 and 119 dots/cm count as 300 dpi. */
+bool gp_jpeg_dpi_matches(const gp_jpeg_info *info, int dpi);
+
+/** Judge an inspected photo against the profile, adding photo.* findings
+ *  at `where`.  Returns the number of error findings added. */
+int gp_photo_judge(const gp_jpeg_info *info, uint64_t file_size,
+                   const gp_profile *profile, const gp_where *where, gp_report *report);
+
+/* ---- the check pipeline, shared by check, pack, verify ----------------- */
+
+/* One photo's result from the single read: inspection and hash. */
+typedef struct gp_photo_result {
+    bool read_ok;
+    int read_errno;
+    uint64_t size;            /* bytes actually read */
+    unsigned char sha256[32];
+    gp_jpeg_info info;
+} gp_photo_result;
+
+/** Everything check learned, for pack to reuse without reading again. */
+typedef struct gp_check_state {
+    gp_profile *profile;
+    gp_roster *roster;
+    gp_photo_dir *photos;
+    gp_photo_result *results;  /* parallel to photos->files */
+} gp_check_state;
+
+/** Run check and keep its state (state may be NULL to discard it).  As
+ *  gp_check otherwise. */
+gp_report *gp_check_run(const char *roster_path, const char *photo_dir,
+                        const gp_check_options *options, gp_check_state *state,
+                        gp_error *err);
+void gp_check_state_clear(gp_check_state *state);
+
+/** Match roster rows to photos and judge each inspected photo: photo.missing,
+ *  photo.orphan, photo.duplicate and the inspection codes.  `names[i]` and
+ *  `results[i]` describe photo i with number `seqs[i]` (sorted ascending).
+ *  Used by check (a folder) and verify (entries of a zip). */
+void gp_check_match_photos(const gp_roster *roster, const gp_profile *profile,
+                           const char *const *seqs, const char *const *names,
+                           const gp_photo_result *results, size_t count,
+                           const char *source, gp_report *report);
+
+/* ---- work across cores ------------------------------------------------- */
+
+typedef void (*gp_task_fn)(void *context, size_t index);
+
+/** Run fn(context, i) for every i < count on `threads` threads (0 = one per
+ *  core), each index exactly once.  Returns false when threads cannot be
+ *  started (then everything ran on the calling thread). */
+bool gp_parallel_for(size_t count, int threads, gp_task_fn fn, void *context);
+/** Number of online cores (at least 1). */
+int gp_cpu_count(void);
+
+/* ---- files ------------------------------------------------------------ */
+
+/** Read a whole file, refusing more than max bytes (err GP_ERR_OPEN).
+ *  *data is malloc'd (NUL-terminated for convenience) on success. */
+bool gp_read_file(const char *path, size_t max, unsigned char **data, size_t *len,
+                  gp_error *err);
+/** SHA-256 (OpenSSL) of a buffer; hex form is 64 chars + NUL. */
+void gp_sha256(const void *data, size_t len, unsigned char out[32]);
+void gp_hex(const unsigned char *bytes, size_t len, char *out);
+/** SHA-256 of a file, streamed. */
+bool gp_sha256_file(const char *path, unsigned char out[32], gp_error *err);
+/** Join dir and name with one '/'.  malloc'd, NULL on OOM. */
+char *gp_path_join(const char *dir, const char *name);
+/** Last path component (pointer into path). */
+const char *gp_path_base(const char *path);
+/** mkdir -p.  false with err set on failure. */
+bool gp_mkdirs(const char *dir, gp_error *err);
+
+/* Atomic outputs: written to a temporary file in the target folder and
+ * renamed into place on commit.  Temporary files are registered so that
+ * gp_interrupt_cleanup() (called from a signal handler) removes them. */
+typedef struct gp_atomic gp_atomic;
+
+/** Start writing final_path.  When !overwrite and final_path exists, fails
+ *  with GP_ERR_EXISTS.  NULL with err set on failure. */
+gp_atomic *gp_atomic_begin(const char *final_path, bool overwrite, gp_error *err);
+/** The temporary file's path, for libraries that write by name. */
+const char *gp_atomic_temp_path(const gp_atomic *file);
+/** An open stream on the temporary file (opened on first call). */
+FILE *gp_atomic_stream(gp_atomic *file, gp_error *err);
+/** fsync and rename into place; frees file.  false with err set (the
+ *  temporary file is removed). */
+bool gp_atomic_commit(gp_atomic *file, gp_error *err);
+/** Remove the temporary file and free file.  NULL is fine. */
+void gp_atomic_abort(gp_atomic *file);
+
+/* ---- reproducibility ------------------------------------------------------ */
+
+/** SOURCE_DATE_EPOCH when set and valid, else the fixed epoch
+ *  2000-01-01T00:00:00Z (outputs never carry the current time). */
+int64_t gp_reproducible_time(void);
+
+/* ---- text ------------------------------------------------------------- */
+
+/** Whether s (len bytes) is valid UTF-8. */
+bool gp_utf8_valid(const char *s, size_t len);
+/** Trim ASCII and ideographic (U+3000) spaces from both ends, in place. */
+char *gp_trim(char *s);
+/** Replace full-width ASCII (U+FF01..U+FF5E) with half-width, in place.
+ *  Returns whether anything changed. */
+bool gp_fullwidth_to_ascii(char *s);
+/** strdup that records OOM in err. */
+char *gp_strdup(const char *s, gp_error *err);
+/** printf into a malloc'd string; NULL on OOM. */
+char *gp_asprintf(const char *fmt, ...) GP_PRINTF(1, 2);
+
+/* Growable byte buffer. */
+typedef struct gp_buf {
+    char *data;
+    size_t len, cap;
+    bool failed; /* an allocation failed; contents are incomplete */
+} gp_buf;
+void gp_buf_append(gp_buf *buf, const void *data, size_t len);
+void gp_buf_puts(gp_buf *buf, const char *s);
+void gp_buf_printf(gp_buf *buf, const char *fmt, ...) GP_PRINTF(2, 3);
+/** Take the NUL-terminated contents (caller frees); NULL if failed. */
+char *gp_buf_take(gp_buf *buf);
+void gp_buf_free(gp_buf *buf);
+
+#endif /* GP_INTERNAL_H */

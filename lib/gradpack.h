@@ -1,0 +1,310 @@
+/*
+ * gradpack.h — the public interface of libgradpack.
+ *
+ * libgradpack turns a correspondence station's student roster and a folder
+ * of graduate photos into a submission that the photo-processing agency
+ * accepts, and checks such submissions on the receiving side.
+ *
+ * Conventions (as in libzip and libvips):
+ *  - Every name starts with gp_.  Handles are opaque; each constructor (_new, _load) has a
+ *    *_free that accepts NULL.
+ *  - Operational failures (cannot open, out of memory, output exists) are
+ *    reported through a gp_error out-parameter, set where detected and never
+ *    overwritten on the way up; the function then returns NULL or a status
+ *    other than GP_OK.  Problems in the data are not failures: they are
+ *    findings in a gp_report.
+ *  - The library never prints.  Renderers return strings the caller prints.
+ *  - Strings are UTF-8.  Ownership is stated on every function.
+ */
+#ifndef GRADPACK_H
+#define GRADPACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(GP_BUILDING_LIBRARY)
+#define GP_API __attribute__((visibility("default")))
+#else
+#define GP_API
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Version                                                              */
+/* ------------------------------------------------------------------ */
+
+/** The library's version, e.g. "0.1.0".  Static string. */
+GP_API const char *gp_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Operational errors                                                   */
+/* ------------------------------------------------------------------ */
+
+typedef enum gp_status {
+    GP_OK = 0,
+    GP_ERR_USAGE,    /* bad argument or option value */
+    GP_ERR_OPEN,     /* an input cannot be opened or read at all */
+    GP_ERR_WRITE,    /* an output cannot be written */
+    GP_ERR_EXISTS,   /* an output exists and overwriting was not allowed */
+    GP_ERR_LOCKED,   /* another run holds the output folder's lock */
+    GP_ERR_NOMEM,    /* out of memory */
+    GP_ERR_INTERNAL  /* a bug: please report */
+} gp_status;
+
+typedef struct gp_error {
+    gp_status status;
+    int sys_errno;      /* errno at the failure, 0 if none */
+    char message[1024]; /* Chinese first, names the object: "无法打开花名册 'x.csv'：…" */
+} gp_error;
+
+/** Reset err to GP_OK.  err may be NULL. */
+GP_API void gp_error_clear(gp_error *err);
+
+/** Stable English name of a status ("open", "nomem", ...).  Static string. */
+GP_API const char *gp_status_name(gp_status status);
+
+/* ------------------------------------------------------------------ */
+/* Findings                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef enum gp_severity { GP_INFO = 0, GP_WARNING = 1, GP_ERROR = 2 } gp_severity;
+
+/* Finding codes: GP_ROSTER_EMPTY, GP_PHOTO_FILESIZE, ...  See
+ * gradpack_codes.def for the full table. */
+typedef enum gp_code {
+#define GP_CODE(id, name, severity, title, fix) GP_##id,
+#include "gradpack_codes.def"
+#undef GP_CODE
+    GP_CODE_COUNT
+} gp_code;
+
+/** Machine code, e.g. "photo.filesize".  Static string. */
+GP_API const char *gp_code_name(gp_code code);
+/** Short Chinese title of the code.  Static string. */
+GP_API const char *gp_code_title(gp_code code);
+/** What to do about it, in Chinese.  Static string. */
+GP_API const char *gp_code_fix(gp_code code);
+/** The code's default severity. */
+GP_API gp_severity gp_code_severity(gp_code code);
+/** Look up a code by machine name; returns GP_CODE_COUNT when unknown. */
+GP_API gp_code gp_code_from_name(const char *name);
+/** "error", "warning" or "info".  Static string. */
+GP_API const char *gp_severity_name(gp_severity severity);
+
+/* One finding.  All strings are owned by the report and live as long as it;
+ * any of them may be NULL when not applicable. */
+typedef struct gp_finding {
+    gp_severity severity;
+    gp_code code;
+    const char *source;   /* the bundle or input this concerns (verify/merge) */
+    int row;              /* spreadsheet row (header = 1); 0 when none */
+    const char *seq;      /* normalised photo number "0007" */
+    const char *field;    /* canonical field name, e.g. "身份证号" */
+    const char *file;     /* file name, e.g. "0003.jpg" */
+    const char *actual;   /* the value seen */
+    const char *expected; /* what was expected */
+    const char *message;  /* one Chinese sentence about this case */
+} gp_finding;
+
+typedef struct gp_report gp_report;
+
+/** A new empty report for `command` ("check", "pack", ...).  NULL on OOM.
+ *  Free with gp_report_free. */
+GP_API gp_report *gp_report_new(const char *command);
+GP_API void gp_report_free(gp_report *report);
+
+/** Number of findings, and finding i (0-based); the pointer is owned by the
+ *  report and valid until the report is changed or freed. */
+GP_API size_t gp_report_count(const gp_report *report);
+GP_API const gp_finding *gp_report_get(const gp_report *report, size_t i);
+/** Findings of a severity. */
+GP_API size_t gp_report_count_severity(const gp_report *report, gp_severity severity);
+/** Whether any finding has this code. */
+GP_API bool gp_report_has(const gp_report *report, gp_code code);
+/** The command and profile name the report is about (owned by the report). */
+GP_API const char *gp_report_command(const gp_report *report);
+GP_API const char *gp_report_profile(const gp_report *report);
+
+/* Summary values ("rows", "photos", "sha256", ...) in insertion order.  The
+ * renderers print them; scripts read them from JSON.  Keys and values are
+ * copied.  Setting an existing key replaces its value in place.  Return
+ * false only when out of memory. */
+GP_API bool gp_report_set_int(gp_report *report, const char *key, long long value);
+GP_API bool gp_report_set_str(gp_report *report, const char *key, const char *value);
+/** Look up a summary value; NULL/false when absent. */
+GP_API const char *gp_report_get_str(const gp_report *report, const char *key);
+GP_API bool gp_report_get_int(const gp_report *report, const char *key, long long *value);
+
+/* Tables: named lists of records, e.g. "outputs" (file, bytes, sha256) for
+ * pack or "bundles" (bundle, station, rows, errors, warnings, verdict) for
+ * verify.  Start a record with gp_report_table_row, then add its cells in
+ * order with gp_report_cell_* (they go to the last row started). */
+GP_API bool gp_report_table_row(gp_report *report, const char *table);
+GP_API bool gp_report_cell_str(gp_report *report, const char *table, const char *key, const char *value);
+GP_API bool gp_report_cell_int(gp_report *report, const char *table, const char *key, long long value);
+
+/* ------------------------------------------------------------------ */
+/* Rendering                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef enum gp_render_flags {
+    GP_RENDER_DEFAULT = 0,
+    GP_RENDER_QUIET = 1 << 0, /* text: errors and summary only (no info/warnings) */
+    GP_RENDER_COLOR = 1 << 1  /* text: ANSI colours for a terminal */
+} gp_render_flags;
+
+/** The report as text for people (Chinese), ending with a summary line.
+ *  Returns a malloc'd string the caller frees, or NULL on OOM. */
+GP_API char *gp_report_to_text(const gp_report *report, unsigned flags);
+/** The report as one JSON document (see docs/cli.md).  malloc'd, or NULL. */
+GP_API char *gp_report_to_json(const gp_report *report, unsigned flags);
+/** Every finding code as a Markdown table (the source of docs/codes.md).
+ *  malloc'd, or NULL on OOM. */
+GP_API char *gp_codes_to_markdown(void);
+/** Every finding code as a JSON array of {code, severity, title, fix}.
+ *  malloc'd, or NULL on OOM. */
+GP_API char *gp_codes_to_json(void);
+
+/* ------------------------------------------------------------------ */
+/* Profiles                                                             */
+/* ------------------------------------------------------------------ */
+
+/* A photo and roster profile: what one agency accepts (templates/profiles/
+ * NAME.ini).  Loaded from a path, or by name from the data directory. */
+typedef struct gp_profile gp_profile;
+
+/** The profile used when none is named. */
+#define GP_DEFAULT_PROFILE "xinhua-shandong"
+
+/** Load a profile by name (looked up in the data directory) or by path
+ *  (anything containing '/' or ending in ".ini").  NULL with err set on
+ *  failure.  Free with gp_profile_free. */
+GP_API gp_profile *gp_profile_load(const char *name_or_path, gp_error *err);
+GP_API void gp_profile_free(gp_profile *profile);
+/** The profile's name (owned by the profile). */
+GP_API const char *gp_profile_name(const gp_profile *profile);
+
+/** The data directory the library reads templates from: $GRADPACK_DATADIR,
+ *  else the installed data directory, else the source tree's templates/.
+ *  Static string. */
+GP_API const char *gp_datadir(void);
+
+/* ------------------------------------------------------------------ */
+/* check: a roster and a photo folder against a profile                 */
+/* ------------------------------------------------------------------ */
+
+typedef struct gp_check_options {
+    const char *profile;  /* name or path; NULL = GP_DEFAULT_PROFILE */
+    const char *encoding; /* roster encoding ("UTF-8", "GB18030"); NULL = detect */
+    int threads;          /* worker threads; 0 = one per core */
+} gp_check_options;
+
+/** Check `roster_path` and every photo in `photo_dir` in one pass.
+ *  Returns a report the caller frees (exit status 0 when it holds no error,
+ *  1 otherwise), or NULL with err set when an input cannot be opened at all
+ *  (exit status 2).  options may be NULL. */
+GP_API gp_report *gp_check(const char *roster_path, const char *photo_dir,
+                           const gp_check_options *options, gp_error *err);
+
+/* ------------------------------------------------------------------ */
+/* pack: the workbook, the zip bundle(s) and the cover letter            */
+/* ------------------------------------------------------------------ */
+
+typedef struct gp_pack_options {
+    gp_check_options check;
+    const char *output_dir;    /* required; created if missing */
+    const char *name;          /* bundle name; NULL = derived (see docs) */
+    const char *station_path;  /* station.ini; NULL = none (warning) */
+    uint64_t max_part_bytes;   /* 0 = one bundle */
+    bool force;                /* overwrite existing outputs */
+    bool encrypt;              /* WinZip AES-256 entries */
+    const char *password;      /* with encrypt; NULL = generate */
+    char *generated_password;  /* out: set (malloc'd, caller frees) when generated */
+} gp_pack_options;
+
+/** Check, then write NAME.xlsx, NAME.zip (or NAME-partK-of-N.zip ...) and
+ *  NAME-邮件正文.txt into options->output_dir, atomically.  Data errors:
+ *  the report holds them and nothing is written.  Returns a report (caller
+ *  frees) or NULL with err set (exit status 2). */
+GP_API gp_report *gp_pack(const char *roster_path, const char *photo_dir,
+                          gp_pack_options *options, gp_error *err);
+
+/** Parse a size such as "20M", "35MB", "650K", "1G" or "123456" (bytes;
+ *  K/M/G are powers of 1024).  Returns false when malformed. */
+GP_API bool gp_parse_size(const char *text, uint64_t *bytes);
+
+/* ------------------------------------------------------------------ */
+/* verify: bundles received from stations                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct gp_verify_options {
+    const char *master_path;   /* registry export CSV; NULL = none */
+    const char *encoding;      /* for roster and master; NULL = detect */
+    const char *password;      /* for encrypted bundles; NULL = none */
+    int threads;               /* 0 = one per core */
+} gp_verify_options;
+
+/** Verify bundles (zip files or extracted folders).  Nothing is extracted
+ *  to disk.  Returns a report with a "bundles" table (caller frees), or
+ *  NULL with err set when nothing could be opened at all. */
+GP_API gp_report *gp_verify(const char *const *paths, size_t path_count,
+                            const gp_verify_options *options, gp_error *err);
+
+/* ------------------------------------------------------------------ */
+/* merge: many station bundles into one consolidated submission         */
+/* ------------------------------------------------------------------ */
+
+typedef struct gp_merge_options {
+    gp_verify_options verify;
+    const char *output_dir;    /* required */
+    const char *name;          /* NULL = derived */
+    bool strict;               /* any bad input fails the whole run */
+} gp_merge_options;
+
+/** Verify every bundle found in `inputs` (bundle files, or folders holding
+ *  bundle files), then merge the good ones into output_dir.  Returns a
+ *  report (caller frees) or NULL with err set. */
+GP_API gp_report *gp_merge(const char *const *inputs, size_t input_count,
+                           const gp_merge_options *options, gp_error *err);
+
+/* ------------------------------------------------------------------ */
+/* fix: make nonconforming photos conform                               */
+/* ------------------------------------------------------------------ */
+
+typedef enum gp_crop { GP_CROP_NONE = 0, GP_CROP_CENTER } gp_crop;
+
+typedef struct gp_fix_options {
+    const char *profile;      /* NULL = GP_DEFAULT_PROFILE */
+    const char *output_dir;   /* required; must differ from the input folder */
+    gp_crop crop;
+    bool force;               /* overwrite existing outputs */
+    int threads;              /* 0 = one per core */
+} gp_fix_options;
+
+/** Write a conforming copy of every photo in photo_dir into output_dir
+ *  (conforming photos copied byte for byte).  Originals are never touched.
+ *  Returns a report with a "photos" table (caller frees), or NULL with err
+ *  set. */
+GP_API gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options,
+                         gp_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Interruption                                                         */
+/* ------------------------------------------------------------------ */
+
+/** Remove every temporary output file the library has open.  Async-signal-
+ *  safe: call it from a SIGINT/SIGTERM handler before re-raising, so that an
+ *  interrupted run leaves the previous outputs and no stray temp files. */
+GP_API void gp_interrupt_cleanup(void);
+
+/** Exit status for a report: 0 no error findings, 1 some. */
+GP_API int gp_report_exit_status(const gp_report *report);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GRADPACK_H */

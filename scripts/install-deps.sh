@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install everything gradpack needs to build and test, from Debian's packages.
+# Usage: scripts/install-deps.sh [--bench]   (--bench adds the benchmark's tools)
+set -euo pipefail
+
+packages=(
+  gcc pkg-config meson ninja-build
+  libjpeg62-turbo-dev libturbojpeg0-dev
+  libcsv-dev libxlsxwriter-dev libzip-dev libssl-dev
+  libjansson-dev libinih-dev liblcms2-dev libstb-dev
+  libcmocka-dev
+  python3 python3-openpyxl python3-pil
+  zip unzip coreutils
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(imagemagick hyperfine time)
+fi
+
+run() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+export DEBIAN_FRONTEND=noninteractive
+run apt-get update -qq
+run apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "install-deps: ${#packages[@]} packages present"

@@ -1,0 +1,177 @@
+/* Unit tests: findings, summary values, tables, sorting and rendering. */
+#include "gp_internal.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void add_and_count(void **state)
+{
+    (void)state;
+    gp_report *r = gp_report_new("check");
+    assert_non_null(r);
+    gp_where w = {.row = 4, .seq = "0003", .file = "0003.jpg"};
+    assert_true(gp_report_add(r, GP_PHOTO_FILESIZE, &w, "552960", "563200–665600",
+                              "文件大小为 %d 字节", 552960));
+    assert_true(gp_report_add(r, GP_ROSTER_SEQ_PADDED, &(gp_where){.row = 2, .seq = "0007"},
+                              "7", "0007", NULL));
+    assert_true(gp_report_add(r, GP_ROSTER_HEADER_EXTRA, NULL, "备注", NULL, NULL));
+    assert_int_equal(gp_report_count(r), 3);
+    assert_int_equal(gp_report_count_severity(r, GP_ERROR), 1);
+    assert_int_equal(gp_report_count_severity(r, GP_WARNING), 1);
+    assert_int_equal(gp_report_count_severity(r, GP_INFO), 1);
+    assert_true(gp_report_has(r, GP_PHOTO_FILESIZE));
+    assert_false(gp_report_has(r, GP_PHOTO_DPI));
+    assert_int_equal(gp_report_exit_status(r), 1);
+    const gp_finding *f = gp_report_get(r, 0);
+    assert_string_equal(f->message, "文件大小为 552960 字节");
+    assert_string_equal(f->seq, "0003");
+    assert_string_equal(f->actual, "552960");
+    assert_null(f->field);
+    /* a NULL message falls back to the code's title */
+    assert_string_equal(gp_report_get(r, 1)->message, gp_code_title(GP_ROSTER_SEQ_PADDED));
+    assert_null(gp_report_get(r, 3));
+    gp_report_free(r);
+}
+
+static void sort_groups_rows(void **state)
+{
+    (void)state;
+    gp_report *r = gp_report_new("check");
+    gp_report_add(r, GP_PHOTO_ORPHAN, &(gp_where){.seq = "0009"}, NULL, NULL, NULL);
+    gp_report_add(r, GP_PHOTO_DPI, &(gp_where){.row = 5, .seq = "0004"}, NULL, NULL, NULL);
+    gp_report_add(r, GP_ROSTER_HEADER_EXTRA, NULL, NULL, NULL, NULL);
+    gp_report_add(r, GP_ROSTER_SEX_INVALID, &(gp_where){.row = 2}, NULL, NULL, NULL);
+    gp_report_add(r, GP_PHOTO_ICC, &(gp_where){.row = 5, .seq = "0004"}, NULL, NULL, NULL);
+    gp_report_add(r, GP_PHOTO_ORPHAN, &(gp_where){.seq = "0008"}, NULL, NULL, NULL);
+    gp_report_sort(r);
+    gp_code expected[] = {GP_ROSTER_HEADER_EXTRA, GP_ROSTER_SEX_INVALID, GP_PHOTO_DPI,
+                          GP_PHOTO_ICC, GP_PHOTO_ORPHAN, GP_PHOTO_ORPHAN};
+    for (size_t i = 0; i < GP_ARRAY_LEN(expected); i++)
+        assert_int_equal(gp_report_get(r, i)->code, expected[i]);
+    assert_string_equal(gp_report_get(r, 4)->seq, "0008");
+    gp_report_free(r);
+}
+
+static void summary_and_tables(void **state)
+{
+    (void)state;
+    gp_report *r = gp_report_new("pack");
+    assert_true(gp_report_set_int(r, "rows", 3));
+    assert_true(gp_report_set_str(r, "sha256", "abc"));
+    assert_true(gp_report_set_int(r, "rows", 4)); /* replaced in place */
+    long long v = 0;
+    assert_true(gp_report_get_int(r, "rows", &v));
+    assert_int_equal(v, 4);
+    assert_string_equal(gp_report_get_str(r, "sha256"), "abc");
+    assert_null(gp_report_get_str(r, "missing"));
+    assert_false(gp_report_cell_str(r, "outputs", "file", "x")); /* no row yet */
+    assert_true(gp_report_table_row(r, "outputs"));
+    assert_true(gp_report_cell_str(r, "outputs", "file", "a.zip"));
+    assert_true(gp_report_cell_int(r, "outputs", "bytes", 10));
+    assert_true(gp_report_table_row(r, "outputs"));
+    assert_true(gp_report_cell_str(r, "outputs", "file", "b.zip"));
+
+    char *json = gp_report_to_json(r, 0);
+    assert_non_null(json);
+    json_error_t jerr;
+    json_t *root = json_loads(json, 0, &jerr);
+    assert_non_null(root);
+    assert_string_equal(json_string_value(json_object_get(root, "command")), "pack");
+    json_t *summary = json_object_get(root, "summary");
+    assert_int_equal(json_integer_value(json_object_get(summary, "rows")), 4);
+    assert_int_equal(json_integer_value(json_object_get(summary, "errors")), 0);
+    json_t *outputs = json_object_get(root, "outputs");
+    assert_int_equal(json_array_size(outputs), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(outputs, 1), "file")),
+                        "b.zip");
+    json_decref(root);
+    free(json);
+    gp_report_free(r);
+}
+
+static void json_finding_shape(void **state)
+{
+    (void)state;
+    gp_report *r = gp_report_new("check");
+    gp_report_set_profile(r, "xinhua-shandong");
+    gp_report_add(r, GP_PHOTO_FILESIZE, &(gp_where){.row = 4, .seq = "0003", .file = "0003.jpg"},
+                  "552960", "563200–665600", "太小了 \"引号\"");
+    char *json = gp_report_to_json(r, 0);
+    json_t *root = json_loads(json, 0, NULL);
+    assert_non_null(root);
+    json_t *f = json_array_get(json_object_get(root, "findings"), 0);
+    assert_string_equal(json_string_value(json_object_get(f, "severity")), "error");
+    assert_string_equal(json_string_value(json_object_get(f, "code")), "photo.filesize");
+    assert_string_equal(json_string_value(json_object_get(f, "seq")), "0003");
+    assert_int_equal(json_integer_value(json_object_get(f, "row")), 4);
+    assert_true(json_is_null(json_object_get(f, "field")));
+    assert_string_equal(json_string_value(json_object_get(f, "message")), "太小了 \"引号\"");
+    assert_string_equal(json_string_value(json_object_get(root, "profile")), "xinhua-shandong");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "summary"), "errors")), 1);
+    json_decref(root);
+    free(json);
+    gp_report_free(r);
+}
+
+static void text_rendering(void **state)
+{
+    (void)state;
+    gp_report *r = gp_report_new("check");
+    gp_report_add(r, GP_PHOTO_DPI, &(gp_where){.row = 3, .seq = "0002", .file = "0002.jpg"},
+                  "72 dpi", "300 dpi", "分辨率为 72 dpi");
+    gp_report_add(r, GP_ROSTER_SEQ_PADDED, &(gp_where){.row = 2}, "7", "0007", NULL);
+    char *text = gp_report_to_text(r, 0);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "第 3 行"));
+    assert_non_null(strstr(text, "照片 0002"));
+    assert_non_null(strstr(text, "0002.jpg"));
+    assert_non_null(strstr(text, "分辨率为 72 dpi"));
+    assert_non_null(strstr(text, "处理办法："));
+    assert_non_null(strstr(text, "[photo.dpi]"));
+    assert_non_null(strstr(text, "错误 1 个，警告 1 个"));
+    assert_null(strstr(text, "\x1b["));
+    free(text);
+    /* quiet: errors only */
+    text = gp_report_to_text(r, GP_RENDER_QUIET);
+    assert_null(strstr(text, "roster.seq.padded"));
+    assert_non_null(strstr(text, "photo.dpi"));
+    free(text);
+    text = gp_report_to_text(r, GP_RENDER_COLOR);
+    assert_non_null(strstr(text, "\x1b["));
+    free(text);
+    gp_report_free(r);
+}
+
+static void absorb_sets_source(void **state)
+{
+    (void)state;
+    gp_report *a = gp_report_new("verify");
+    gp_report *b = gp_report_new("check");
+    gp_report_add(b, GP_PHOTO_DPI, &(gp_where){.seq = "0001"}, NULL, NULL, NULL);
+    gp_report_add(b, GP_PHOTO_ICC, &(gp_where){.source = "own.zip"}, NULL, NULL, NULL);
+    assert_true(gp_report_absorb(a, b, "x.zip"));
+    assert_int_equal(gp_report_count(b), 0);
+    assert_int_equal(gp_report_count(a), 2);
+    assert_string_equal(gp_report_get(a, 0)->source, "x.zip");
+    assert_string_equal(gp_report_get(a, 1)->source, "own.zip");
+    gp_report_free(a);
+    gp_report_free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(add_and_count),
+        cmocka_unit_test(sort_groups_rows),
+        cmocka_unit_test(summary_and_tables),
+        cmocka_unit_test(json_finding_shape),
+        cmocka_unit_test(text_rendering),
+        cmocka_unit_test(absorb_sets_source),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,239 @@
+/* Unit tests: text helpers, atomic outputs, the thread pool, profiles. */
+#include "gp_internal.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void utf8_validation(void **state)
+{
+    (void)state;
+    assert_true(gp_utf8_valid("拍摄序号abc", strlen("拍摄序号abc")));
+    assert_false(gp_utf8_valid("\xc4\xe3", 2));         /* GBK 你 */
+    assert_false(gp_utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
+    assert_false(gp_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    assert_false(gp_utf8_valid("\xe6\x8b", 2));         /* truncated */
+    assert_true(gp_utf8_valid("\xf0\x9f\x98\x80", 4));  /* emoji */
+}
+
+static void trim_and_fullwidth(void **state)
+{
+    (void)state;
+    char a[] = "  \t王小明\xe3\x80\x80 ";
+    assert_string_equal(gp_trim(a), "王小明");
+    char b[] = "\xe3\x80\x80";
+    assert_string_equal(gp_trim(b), "");
+    char c[] = "０００１";
+    assert_true(gp_fullwidth_to_ascii(c));
+    assert_string_equal(c, "0001");
+    char d[] = "37030319900101123Ｘ";
+    assert_true(gp_fullwidth_to_ascii(d));
+    assert_string_equal(d, "37030319900101123X");
+    char e[] = "成人本科";
+    assert_false(gp_fullwidth_to_ascii(e));
+    assert_string_equal(e, "成人本科");
+}
+
+static void buffer_grows(void **state)
+{
+    (void)state;
+    gp_buf buf = {0};
+    for (int i = 0; i < 1000; i++)
+        gp_buf_printf(&buf, "%d,", i);
+    char *s = gp_buf_take(&buf);
+    assert_non_null(s);
+    assert_int_equal(strncmp(s, "0,1,2,", 6), 0);
+    assert_non_null(strstr(s, "999,"));
+    free(s);
+    gp_buf empty = {0};
+    s = gp_buf_take(&empty);
+    assert_string_equal(s, "");
+    free(s);
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+static void atomic_outputs(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/gp-atomic-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *target = gp_path_join(dir, "out.txt");
+    gp_error err = {0};
+
+    gp_atomic *f = gp_atomic_begin(target, false, &err);
+    assert_non_null(f);
+    FILE *s = gp_atomic_stream(f, &err);
+    fputs("one", s);
+    assert_int_equal(access(target, F_OK), -1); /* nothing visible before commit */
+    assert_true(gp_atomic_commit(f, &err));
+    assert_int_equal(count_entries(dir), 1);
+
+    /* an existing output is not overwritten without permission */
+    assert_null(gp_atomic_begin(target, false, &err));
+    assert_int_equal(err.status, GP_ERR_EXISTS);
+    gp_error_clear(&err);
+
+    /* abort leaves the old content and no temp file */
+    f = gp_atomic_begin(target, true, &err);
+    fputs("two", gp_atomic_stream(f, &err));
+    gp_atomic_abort(f);
+    assert_int_equal(count_entries(dir), 1);
+    unsigned char *data;
+    size_t len;
+    assert_true(gp_read_file(target, 100, &data, &len, &err));
+    assert_string_equal((char *)data, "one");
+    free(data);
+
+    /* interrupt cleanup removes open temp files */
+    f = gp_atomic_begin(target, true, &err);
+    fputs("three", gp_atomic_stream(f, &err));
+    assert_int_equal(count_entries(dir), 2);
+    gp_interrupt_cleanup();
+    assert_int_equal(count_entries(dir), 1);
+    gp_atomic_abort(f);
+
+    /* overwrite with permission */
+    f = gp_atomic_begin(target, true, &err);
+    fputs("four", gp_atomic_stream(f, &err));
+    assert_true(gp_atomic_commit(f, &err));
+    assert_true(gp_read_file(target, 100, &data, &len, &err));
+    assert_string_equal((char *)data, "four");
+    free(data);
+
+    unlink(target);
+    rmdir(dir);
+    free(target);
+}
+
+static void read_file_limit(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/gp-read-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(write(fd, "0123456789", 10) == 10);
+    close(fd);
+    gp_error err = {0};
+    unsigned char *data;
+    size_t len;
+    assert_false(gp_read_file(path, 9, &data, &len, &err));
+    assert_int_equal(err.status, GP_ERR_OPEN);
+    gp_error_clear(&err);
+    assert_true(gp_read_file(path, 10, &data, &len, &err));
+    assert_int_equal(len, 10);
+    free(data);
+    assert_false(gp_read_file("/nonexistent/x", 10, &data, &len, &err));
+    unlink(path);
+}
+
+static void error_first_wins(void **state)
+{
+    (void)state;
+    gp_error err = {0};
+    gp_error_set(&err, GP_ERR_OPEN, 2, "first %d", 1);
+    gp_error_set(&err, GP_ERR_NOMEM, 0, "second");
+    assert_int_equal(err.status, GP_ERR_OPEN);
+    assert_string_equal(err.message, "first 1");
+    gp_error_set(NULL, GP_ERR_OPEN, 0, "ignored");
+}
+
+typedef struct pool_ctx {
+    atomic_int hits[1000];
+} pool_ctx;
+
+static void hit(void *context, size_t i)
+{
+    pool_ctx *ctx = context;
+    atomic_fetch_add(&ctx->hits[i], 1);
+}
+
+static void pool_runs_each_index_once(void **state)
+{
+    (void)state;
+    pool_ctx *ctx = calloc(1, sizeof *ctx);
+    assert_true(gp_parallel_for(1000, 4, hit, ctx));
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(atomic_load(&ctx->hits[i]), 1);
+    assert_true(gp_parallel_for(0, 0, hit, ctx)); /* nothing to do is fine */
+    free(ctx);
+    assert_true(gp_cpu_count() >= 1);
+}
+
+static void profile_loads(void **state)
+{
+    (void)state;
+    gp_error err = {0};
+    gp_profile *p = gp_profile_load(NULL, &err);
+    assert_non_null(p);
+    assert_string_equal(gp_profile_name(p), GP_DEFAULT_PROFILE);
+    assert_int_equal(p->width, 960);
+    assert_int_equal(p->height, 1280);
+    assert_int_equal(p->min_bytes, 563200);
+    assert_int_equal(p->max_bytes, 665600);
+    assert_int_equal(p->dpi, 300);
+    assert_string_equal(p->school_code, "10433");
+    assert_string_equal(p->header_aliases[GP_FIELD_SEQ].items[0], "拍摄序号");
+    assert_int_equal(p->levels.count, 2);
+    assert_int_equal(p->level_map_count, 3);
+    assert_string_equal(p->level_map[1].from, "专升本");
+    assert_string_equal(p->level_map[1].to, "成人本科");
+    gp_profile_free(p);
+
+    p = gp_profile_load("generic", &err);
+    assert_non_null(p);
+    assert_null(p->school_code);
+    gp_profile_free(p);
+
+    assert_null(gp_profile_load("no-such-profile", &err));
+    assert_int_equal(err.status, GP_ERR_USAGE);
+    assert_non_null(strstr(err.message, "no-such-profile"));
+}
+
+static void profile_rejects_bad_values(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/gp-profile-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *path = gp_path_join(dir, "bad.ini");
+    FILE *f = fopen(path, "w");
+    fputs("[photo]\nwidth = wide\n", f);
+    fclose(f);
+    gp_error err = {0};
+    assert_null(gp_profile_load(path, &err));
+    assert_int_equal(err.status, GP_ERR_USAGE);
+    assert_non_null(strstr(err.message, "width"));
+    unlink(path);
+    rmdir(dir);
+    free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(utf8_validation),
+        cmocka_unit_test(trim_and_fullwidth),
+        cmocka_unit_test(buffer_grows),
+        cmocka_unit_test(atomic_outputs),
+        cmocka_unit_test(read_file_limit),
+        cmocka_unit_test(error_first_wins),
+        cmocka_unit_test(pool_runs_each_index_once),
+        cmocka_unit_test(profile_loads),
+        cmocka_unit_test(profile_rejects_bad_values),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
