@@ -1,15 +1,82 @@
-/* PLACEHOLDER: gradpack verify is being built; this file is replaced by its real implementation. */
+/* gradpack verify BUNDLE.zip|FOLDER ... */
 #include "commands.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
 
 void help_verify(FILE *out)
 {
-    fputs("gradpack verify: not built yet\n", out);
+    fputs("用法: gradpack verify 压缩包.zip|文件夹 ... [选项]\n"
+          "\n"
+          "核验函授站发来的提交包（zip 文件或已解压的文件夹），什么都不信任：\n"
+          "不解压到磁盘；拒绝不安全的路径、符号链接、重名文件、压缩炸弹；\n"
+          "按 MANIFEST.sha256 核对每个文件；按 check 的全部规则检查花名册和每张照片；\n"
+          "可与学籍名单逐项比对。多个压缩包一起核验时，另查同一学生重复提交、分卷缺失或重叠。\n"
+          "每个压缩包给出结论（bundles 表中 verdict=pass 通过 / fail 不通过）。\n"
+          "\n"
+          "选项:\n"
+          "  --master FILE         学籍名单 CSV（至少含 学号、姓名、性别、身份证号、学历层次）\n"
+          "  --password-file FILE  加密压缩包的密码（文件第一行）\n"
+          "  --encoding ENC        花名册和学籍名单的编码：UTF-8 或 GB18030（默认自动识别）\n"
+          "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
+          "  --format text|json    输出格式（默认 text；json 供脚本使用）\n"
+          "  --quiet               只显示错误；没有错误时什么也不显示\n"
+          "  --color auto|always|never\n"
+          "\n"
+          "退出状态: 0 全部通过（可以有警告）, 1 有压缩包不通过, 2 用法错误或无法打开输入\n",
+          out);
 }
 
 int cmd_verify(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("gradpack verify: not built yet\n", stderr);
-    return EXIT_FAILURE_RUN;
+    static const struct option long_options[] = {
+        {"master", required_argument, NULL, 'm'},
+        {"password-file", required_argument, NULL, 'P'},
+        {"encoding", required_argument, NULL, 'e'},
+        {"threads", required_argument, NULL, 'j'},
+        CLI_COMMON_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    gp_verify_options options = {0};
+    output_options out = {.format = FORMAT_TEXT, .color = -1};
+    const char *password_file = NULL;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "hqj:", long_options, NULL)) != -1) {
+        int common = cli_common_option(opt, optarg, &out);
+        if (common < 0)
+            return cli_usage_error("verify", "选项值 '%s' 无效", optarg);
+        if (common)
+            continue;
+        switch (opt) {
+        case 'm': options.master_path = optarg; break;
+        case 'P': password_file = optarg; break;
+        case 'e': options.encoding = optarg; break;
+        case 'j':
+            if (!cli_parse_threads(optarg, &options.threads))
+                return cli_usage_error("verify", "--threads 需要 0–256 的整数");
+            break;
+        case 'h': help_verify(stdout); return EXIT_CLEAN;
+        default: return cli_usage_error("verify", "无效的选项");
+        }
+    }
+    if (argc - optind < 1)
+        return cli_usage_error("verify", "需要至少一个压缩包（.zip）或已解压的文件夹");
+    char *password = NULL;
+    if (password_file) {
+        password = cli_read_password_file("verify", password_file);
+        if (!password)
+            return EXIT_FAILURE_RUN;
+        options.password = password;
+    }
+    gp_error err = {0};
+    gp_report *report = gp_verify((const char *const *)argv + optind, (size_t)(argc - optind),
+                                  &options, &err);
+    if (password) {
+        memset(password, 0, strlen(password));
+        free(password);
+    }
+    if (!report)
+        return cli_fail("verify", &err);
+    return cli_finish(report, &out);
 }

@@ -193,7 +193,9 @@ typedef struct gp_photo_dir {
 
 /** List `dir`: photos named NNNN.jpg/.jpeg (any case) become files; two for
  *  one number -> photo.ambiguous (the first by name is kept); stray files ->
- *  info (Thumbs.db, desktop.ini, .DS_Store silently ignored).  NULL with err
+ *  info (Thumbs.db, desktop.ini, .DS_Store silently ignored).  Only regular
+ *  files (or symlinks to them) are listed: a photo name that is a FIFO, a
+ *  device or a broken link -> photo.unreadable, never opened.  NULL with err
  *  set when the folder cannot be opened. */
 gp_photo_dir *gp_photo_dir_scan(const char *dir, gp_report *report, gp_error *err);
 void gp_photo_dir_free(gp_photo_dir *photos);
@@ -333,11 +335,179 @@ bool gp_atomic_commit(gp_atomic *file, gp_error *err);
 /** Remove the temporary file and free file.  NULL is fine. */
 void gp_atomic_abort(gp_atomic *file);
 
+/* ---- output-folder lock ------------------------------------------------- */
+
+typedef struct gp_lock gp_lock;
+
+/** Lock `dir` (which must exist) against other gradpack runs.  A lock held
+ *  by a dead process is free again.  NULL with err GP_ERR_LOCKED when
+ *  another live run holds it. */
+gp_lock *gp_lock_acquire(const char *dir, gp_error *err);
+void gp_lock_release(gp_lock *lock);
+
 /* ---- reproducibility ------------------------------------------------------ */
 
 /** SOURCE_DATE_EPOCH when set and valid, else the fixed epoch
  *  2000-01-01T00:00:00Z (outputs never carry the current time). */
 int64_t gp_reproducible_time(void);
+
+/* ---- pack: the pieces of a bundle (docs/bundle-format.md), shared with
+ * verify and merge ---------------------------------------------------- */
+
+/* MANIFEST.sha256 in sha256sum format: "<64 hex>  <path>\n", sorted by path
+ * (bytewise), paths relative to the bundle's top folder. */
+typedef struct gp_manifest_entry {
+    char *path;
+    unsigned char sha256[32];
+} gp_manifest_entry;
+
+typedef struct gp_manifest {
+    gp_manifest_entry *entries;
+    size_t count, cap;
+} gp_manifest;
+
+/** Add a file (path copied).  false only when out of memory. */
+bool gp_manifest_add(gp_manifest *manifest, const char *path, const unsigned char sha256[32]);
+/** Sort by path and format; malloc'd text (length in *len), NULL on OOM. */
+char *gp_manifest_format(gp_manifest *manifest, size_t *len);
+/** Parse manifest text (LF or CRLF; "  " or " *" separator; hex any case).
+ *  Returns false at the first malformed or duplicated line, with *bad_line
+ *  (1-based) set, or on OOM with err set (then *bad_line is 0).  Entries
+ *  stay in file order. */
+bool gp_manifest_parse(const char *text, size_t len, gp_manifest *out, size_t *bad_line,
+                       gp_error *err);
+/** The entry for path, or NULL. */
+const gp_manifest_entry *gp_manifest_find(const gp_manifest *manifest, const char *path);
+void gp_manifest_clear(gp_manifest *manifest);
+
+/* The station file (templates/station.ini, section [station]). */
+typedef enum gp_station_field {
+    GP_STATION_NAME,     /* name */
+    GP_STATION_CONTACT,  /* contact */
+    GP_STATION_PHONE,    /* phone */
+    GP_STATION_ADDRESS,  /* address */
+    GP_STATION_EMAIL,    /* email */
+    GP_STATION_FIELD_COUNT
+} gp_station_field;
+
+typedef struct gp_station {
+    bool present;                          /* a station file was read */
+    char *value[GP_STATION_FIELD_COUNT];   /* trimmed; "" when missing */
+} gp_station;
+
+/** Read station.ini.  path NULL → pack.station.missing; an empty key →
+ *  pack.station.field (both warnings in report).  false with err set when
+ *  the named file cannot be read or is not UTF-8 ini text. */
+bool gp_station_load(const char *path, gp_station *station, gp_report *report, gp_error *err);
+void gp_station_clear(gp_station *station);
+/** ini key ("contact"), Chinese label ("联系人"), placeholder ("【请填写联系人】"). */
+const char *gp_station_key(gp_station_field field);
+const char *gp_station_label(gp_station_field field);
+const char *gp_station_placeholder(gp_station_field field);
+/** The value, or the placeholder when it is missing. */
+const char *gp_station_value_or_placeholder(const gp_station *station, gp_station_field field);
+
+/* Names.  A NAME is the outputs' file name stem; a BUNDLE_ID the ASCII
+ * top folder inside the zip. */
+/** Make text safe as a Windows file name: drop \ / : * ? " < > | and control
+ *  characters, trim spaces and trailing dots, avoid CON/PRN/AUX/NUL/COMn/
+ *  LPTn, bound the length (whole UTF-8 characters).  malloc'd, never "",
+ *  NULL on OOM. */
+char *gp_safe_file_name(const char *text);
+/** "<school code>-<station name>-<first>-<last>", made safe.  Any argument
+ *  may be NULL or "" and is then left out.  malloc'd, NULL on OOM. */
+char *gp_default_bundle_name(const char *school_code, const char *station_name,
+                             const char *seq_first, const char *seq_last);
+/** ASCII [A-Za-z0-9._-] from name: runs of other bytes become one '-';
+ *  "bundle" when nothing is left.  malloc'd, NULL on OOM. */
+char *gp_bundle_id_from_name(const char *name);
+/** "NAME-part2-of-3" (parts > 1) or a copy of NAME.  malloc'd. */
+char *gp_part_stem(const char *name, int part, int parts);
+
+/** A generated password: `length` characters from an alphabet without the
+ *  look-alikes 0 O 1 l I, by OpenSSL RAND_bytes with rejection sampling.
+ *  malloc'd; NULL when the generator fails or on OOM. */
+char *gp_password_generate(size_t length);
+#define GP_PASSWORD_LENGTH 20
+#define GP_PASSWORD_ALPHABET "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+
+/** roster.csv bytes: UTF-8 BOM, CRLF, the nine labels then one line per
+ *  row (seq from rows[i]->seq), fields quoted (libcsv) only when needed.
+ *  malloc'd, NULL on OOM. */
+char *gp_roster_csv(const gp_student *const *rows, size_t count, size_t *len);
+/** Append one CSV field, quoted (libcsv) only when RFC 4180 needs it; the
+ *  same rule as roster.csv (merge writes mapping.csv with it). */
+struct gp_buf;
+void gp_csv_field(struct gp_buf *buf, const char *value);
+
+/* The workbook (libxlsxwriter): sheet one holds the nine columns. */
+typedef struct gp_workbook_info {
+    const char *title;
+    const char *school;   /* company */
+    const char *station;  /* author and manager; may be NULL */
+} gp_workbook_info;
+
+/* An optional extra sheet of text cells (merge: the renumbering map). */
+typedef struct gp_sheet {
+    const char *name;
+    const char *const *headers;  /* `columns` labels */
+    size_t columns;
+    const char *const *cells;    /* rows × columns, row-major */
+    size_t rows;
+} gp_sheet;
+
+/** Write the workbook to path (normally a gp_atomic temp path).  Every cell
+ *  is text; created = gp_reproducible_time(), so the bytes are reproducible.
+ *  extra may be NULL.  false with err set on failure. */
+bool gp_workbook_write(const char *path, const gp_student *const *rows, size_t count,
+                       const gp_workbook_info *info, const gp_sheet *extra, gp_error *err);
+
+/* bundle.json */
+typedef struct gp_bundle_source {
+    const char *bundle, *sha256, *name;
+} gp_bundle_source;
+
+typedef struct gp_bundle_info {
+    const char *profile, *name, *bundle_id;
+    const char *school_type, *school_code, *school_name;
+    const gp_station *station;  /* NULL or !present → null */
+    int part, parts;
+    size_t rows;
+    const char *seq_first, *seq_last;
+    const gp_bundle_source *sources; /* merge only: the key is written when */
+    size_t source_count;             /* sources != NULL */
+} gp_bundle_info;
+
+/** bundle.json text (keys in the documented order, 2-space indent, trailing
+ *  newline).  malloc'd, NULL with err set. */
+char *gp_bundle_json(const gp_bundle_info *info, gp_error *err);
+
+/* One entry of a bundle zip, archived in array order under BUNDLE_ID/. */
+typedef struct gp_zip_item {
+    const char *name;          /* relative to BUNDLE_ID/, ASCII */
+    const void *data;          /* in memory (data, len), or ... */
+    size_t len;                /* ... for a file: its size as check saw it */
+    const char *file;          /* ... a file read while the zip is written */
+    bool check_sha256;         /* file: must still have this SHA-256 */
+    unsigned char sha256[32];
+    bool store;                /* ZIP_CM_STORE (photos, xlsx); else deflate */
+    bool changed;              /* out: the file was not what check saw */
+    /* ... or bytes fetched while the zip is written, one item at a time
+     * (merge: a photo copied out of another bundle): fetch returns a
+     * malloc'd buffer the writer frees after archiving it; false on
+     * failure.  check_sha256 applies as for a file. */
+    bool (*fetch)(void *context, unsigned char **data, size_t *size);
+    void *fetch_context;
+} gp_zip_item;
+
+/** Write a zip at path (an existing file, e.g. a gp_atomic temp, is
+ *  truncated and written in place: no other temporary file).  Fixed DOS
+ *  time (gp_reproducible_time, UTC), attributes 0644 made by UNIX, no
+ *  directory entries.  password non-NULL → WinZip AES-256 entries.  false
+ *  with err set on failure; when a file item changed, its `changed` is set
+ *  and err says so. */
+bool gp_bundle_write(const char *path, const char *bundle_id, gp_zip_item *items,
+                     size_t count, const char *password, gp_error *err);
 
 /* ---- text ------------------------------------------------------------- */
 
@@ -365,5 +535,142 @@ void gp_buf_printf(gp_buf *buf, const char *fmt, ...) GP_PRINTF(2, 3);
 /** Take the NUL-terminated contents (caller frees); NULL if failed. */
 char *gp_buf_take(gp_buf *buf);
 void gp_buf_free(gp_buf *buf);
+
+/* ---- reading received bundles (lib/verify; reused by merge) ------------
+ * A bundle is a zip file or an already-extracted folder, from anyone: the
+ * reader refuses unsafe entries with findings, never extracts to disk, and
+ * bounds every read (docs/limits.md). */
+
+#define GP_BUNDLE_MAX_ENTRIES 10100           /* 9,999 photos + files + folder entries */
+#define GP_BUNDLE_MAX_FILE_BYTES (16u << 20)  /* bundle.json, roster.*, manifest, others */
+#define GP_BUNDLE_RATIO_LIMIT 100             /* inflated : compressed bytes ... */
+#define GP_BUNDLE_RATIO_FLOOR (1u << 20)      /* ... checked once 1 MB is inflated */
+#define GP_BUNDLE_PHOTO_FACTOR 2              /* a photo may be read up to 2 x profile max */
+#define GP_BUNDLE_MAX_DEPTH 8                 /* folder levels walked in a folder bundle */
+
+typedef struct gp_bundle_limits {
+    size_t max_entries;
+    uint64_t max_photo_bytes;  /* an entry named *.jpg / *.jpeg */
+    uint64_t max_file_bytes;   /* any other entry */
+    uint64_t max_total_bytes;  /* all entries read from one bundle */
+} gp_bundle_limits;
+
+/** Limits for photos of `profile` (NULL = no profile known yet: photos get
+ *  the file cap). */
+void gp_bundle_limits_for(const gp_profile *profile, gp_bundle_limits *limits);
+
+typedef enum gp_name_verdict {
+    GP_NAME_OK,
+    GP_NAME_UNSAFE_PATH, /* absolute, "..", ".", empty component, "\", ":" */
+    GP_NAME_BAD          /* empty, not UTF-8, NUL or control characters */
+} gp_name_verdict;
+
+/** Judge an entry name of `len` raw bytes (a folder entry ends with '/'). */
+gp_name_verdict gp_bundle_name_check(const char *name, size_t len);
+
+typedef struct gp_bundle_entry {
+    char *name;               /* "ID/photos/0001.jpg": safe, UTF-8, no trailing '/' */
+    uint64_t index;           /* the zip's entry index */
+    uint64_t declared_size;   /* from the central directory: not trusted */
+    uint64_t compressed_size; /* bounds what is read from the archive */
+    bool compressed;          /* not stored */
+    bool encrypted;
+} gp_bundle_entry;
+
+typedef struct gp_bundle gp_bundle;
+
+/** Open a bundle (zip file or folder) and check every entry's name and
+ *  type.  Refused entries (bundle.unsafe_path, bad_name, symlink,
+ *  duplicate_entry) get a finding at `source` and are left out of the list.
+ *  Returns NULL either with err set (the path cannot be opened at all) or
+ *  with err untouched and a finding added when the whole bundle is refused
+ *  (bundle.not_zip, too_large for the entry count, encrypted without a
+ *  password, bad_password).  password may be NULL.  Close with
+ *  gp_bundle_close. */
+gp_bundle *gp_bundle_open(const char *path, const char *password, const char *source,
+                          gp_report *report, gp_error *err);
+void gp_bundle_close(gp_bundle *bundle);
+/** Whether it is an extracted folder rather than a zip file. */
+bool gp_bundle_is_folder(const gp_bundle *bundle);
+/** The accepted file entries (folder entries excluded), in archive order. */
+size_t gp_bundle_count(const gp_bundle *bundle);
+const gp_bundle_entry *gp_bundle_entry_at(const gp_bundle *bundle, size_t i);
+/** Index of the entry named exactly `name`, or -1. */
+long gp_bundle_find(const gp_bundle *bundle, const char *name);
+/** Replace the limits (default: gp_bundle_limits_for(NULL)).  Call before
+ *  reading, e.g. once bundle.json has named the profile. */
+void gp_bundle_set_limits(gp_bundle *bundle, const gp_bundle_limits *limits);
+
+typedef enum gp_read_status {
+    GP_READ_OK,
+    GP_READ_TOO_LARGE,    /* over the entry's limit, the total, or the ratio */
+    GP_READ_CORRUPT,      /* bad compressed data, CRC, truncated archive */
+    GP_READ_BAD_PASSWORD, /* the password does not open this entry */
+    GP_READ_FAILED,       /* cannot read (I/O, file replaced meanwhile) */
+    GP_READ_NOMEM
+} gp_read_status;
+
+typedef struct gp_entry_read {
+    gp_read_status status;
+    unsigned char *data;  /* GP_READ_OK: the entry, malloc'd, NUL-terminated; caller frees */
+    size_t len;
+    uint64_t stopped_at;  /* bytes inflated when refused (never much over limit) */
+    uint64_t limit;       /* the limit that applied */
+    char detail[160];     /* which limit, or the library's message */
+} gp_entry_read;
+
+/* A reading handle: one per thread (libzip archives are not thread-safe;
+ * each reader opens its own).  The bundle's total budget is shared. */
+typedef struct gp_bundle_reader gp_bundle_reader;
+
+/** NULL with err set when the archive cannot be reopened. */
+gp_bundle_reader *gp_bundle_reader_new(gp_bundle *bundle, gp_error *err);
+void gp_bundle_reader_free(gp_bundle_reader *reader);
+/** Read entry i into memory, stopping at its limit.  Declared sizes are not
+ *  trusted: one over the limit is refused without reading, and inflating
+ *  past the declared size stops the read at once (GP_READ_TOO_LARGE). */
+void gp_bundle_read(gp_bundle_reader *reader, size_t i, gp_entry_read *out);
+/** Add the finding for a read that did not succeed (bundle.too_large,
+ *  bundle.not_zip, bundle.bad_password, photo.unreadable). */
+void gp_bundle_report_read(const gp_bundle *bundle, size_t i, const gp_entry_read *result,
+                           const char *source, gp_report *report);
+
+/* bundle.json as read back (strings "" and numbers 0 when absent or bad). */
+typedef struct gp_bundle_meta {
+    bool present;              /* bundle.json was found and is a JSON object */
+    char *profile, *name, *bundle_id, *station_name, *school_code;
+    int part, parts;           /* 1-based; 0 when unknown */
+    long long rows;            /* -1 when unknown */
+    char seq_first[5], seq_last[5];
+} gp_bundle_meta;
+void gp_bundle_meta_clear(gp_bundle_meta *meta);
+
+/* One bundle after every single-bundle check of verify.  merge reuses it:
+ * the bundle stays open so photos can be copied out without re-checking. */
+typedef struct gp_verified_photo {
+    char seq[5];
+    size_t entry;              /* index in the bundle's entry list */
+    gp_photo_result result;    /* read, hash and inspection */
+} gp_verified_photo;
+
+typedef struct gp_verified {
+    char *path;
+    char *source;              /* the bundle's file or folder name, as in findings */
+    gp_bundle *bundle;         /* NULL when the whole bundle was refused */
+    char *base;                /* "BUNDLE_ID/" prefix of its files ("" for a folder) */
+    gp_bundle_meta meta;
+    gp_profile *profile;       /* the one bundle.json names, else the default */
+    gp_roster *roster;         /* NULL when missing; check roster->usable */
+    gp_verified_photo *photos; /* sorted by seq, one per photo number */
+    size_t photo_count;
+} gp_verified;
+
+/** Run every single-bundle check of verify on path, adding findings (with
+ *  source set) to report.  Returns the result (free with
+ *  gp_verified_free), or NULL with err set when the path cannot be opened
+ *  or on OOM. */
+gp_verified *gp_verify_bundle(const char *path, const gp_verify_options *options,
+                              gp_report *report, gp_error *err);
+void gp_verified_free(gp_verified *verified);
 
 #endif /* GP_INTERNAL_H */

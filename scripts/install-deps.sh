@@ -13,7 +13,7 @@ packages=(
   zip unzip coreutils
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(imagemagick hyperfine time)
+  packages+=(imagemagick time bc)
 fi
 
 run() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }

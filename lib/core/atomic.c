@@ -87,7 +87,15 @@ gp_atomic *gp_atomic_begin(const char *final_path, bool overwrite, gp_error *err
         gp_atomic_abort(file);
         return NULL;
     }
+    /* create and register with signals blocked: a Ctrl-C between the two
+     * would leave a temp file the cleanup does not know of */
+    sigset_t all, saved;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &saved);
     file->fd = mkstemp(file->temp_path);
+    if (file->fd >= 0)
+        file->slot = claim_slot(file->temp_path);
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
     if (file->fd < 0) {
         int e = errno;
         gp_error_set(err, GP_ERR_WRITE, e, "无法在输出文件夹中创建临时文件 '%s'：%s",
@@ -98,7 +106,6 @@ gp_atomic *gp_atomic_begin(const char *final_path, bool overwrite, gp_error *err
         return NULL;
     }
     fchmod(file->fd, 0644);
-    file->slot = claim_slot(file->temp_path);
     return file;
 }
 
@@ -122,7 +129,7 @@ FILE *gp_atomic_stream(gp_atomic *file, gp_error *err)
 
 static void atomic_free(gp_atomic *file)
 {
-    release_slot(file->slot);
+    release_slot(file->slot); /* after the rename or unlink: never a gap */
     free(file->final_path);
     free(file->temp_path);
     free(file);

@@ -41,7 +41,9 @@ static const char *summary_label(const char *key)
         {"merged", "已合并"},          {"held", "未合并"},
         {"fixed", "已修正"},           {"copied", "原样复制"},
         {"failed", "无法修正"},        {"output_dir", "输出文件夹"},
-        {"name", "名称"},
+        {"name", "名称"},              {"bundle_id", "压缩包内文件夹"},
+        {"encrypted", "已加密"},       {"passed", "通过"},
+        {"inputs", "输入"},
     };
     for (size_t i = 0; i < GP_ARRAY_LEN(labels); i++)
         if (strcmp(labels[i][0], key) == 0)

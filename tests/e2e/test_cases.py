@@ -54,7 +54,7 @@ def parse_case(path):
                 body.append(lines[i])
                 i += 1
             i += 1
-            text = "\r\n".join(body) + "\r\n"
+            text = "\r\n".join(body) + "\r\n" if body else ""
             data = text.encode(encoding)
             data = re.sub(rb"\\x([0-9a-fA-F]{2})", lambda m: bytes([int(m.group(1), 16)]), data)
             case["steps"].append(("roster-bytes", data))

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void utf8_validation(void **state)
@@ -222,6 +223,38 @@ static void profile_rejects_bad_values(void **state)
     free(path);
 }
 
+static void lock_excludes_and_recovers(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/gp-lock-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    gp_error err = {0};
+    gp_lock *first = gp_lock_acquire(dir, &err);
+    assert_non_null(first);
+    /* a second holder (another open file description) is refused */
+    assert_null(gp_lock_acquire(dir, &err));
+    assert_int_equal(err.status, GP_ERR_LOCKED);
+    assert_non_null(strstr(err.message, "pid"));
+    gp_error_clear(&err);
+    gp_lock_release(first);
+    /* a lock left by a process that died is free again */
+    pid_t child = fork();
+    if (child == 0) {
+        gp_error cerr = {0};
+        _exit(gp_lock_acquire(dir, &cerr) ? 0 : 1); /* dies holding it */
+    }
+    int status;
+    waitpid(child, &status, 0);
+    assert_int_equal(WEXITSTATUS(status), 0);
+    gp_lock *again = gp_lock_acquire(dir, &err);
+    assert_non_null(again);
+    gp_lock_release(again);
+    char *lockfile = gp_path_join(dir, ".gradpack.lock");
+    unlink(lockfile);
+    free(lockfile);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +267,7 @@ int main(void)
         cmocka_unit_test(pool_runs_each_index_once),
         cmocka_unit_test(profile_loads),
         cmocka_unit_test(profile_rejects_bad_values),
+        cmocka_unit_test(lock_excludes_and_recovers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

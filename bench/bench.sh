@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# gradpack's benchmark: prints figures, asserts nothing.  Generates N
+# in-profile photos and a roster once (cached in $BENCH_DIR), then times each
+# job against its baseline in the same run, on the same warm files.
+#
+#   bench/bench.sh [check|pack|verify|merge|all]     (default: all)
+#   env: N (photos, default 1000), RUNS (default 3), BENCH_DIR (default /tmp/gradpack-bench)
+#
+# Needs a release build in build/ (scripts/setup.sh makes one) and
+# scripts/install-deps.sh --bench (for GNU time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N=${N:-1000}
+RUNS=${RUNS:-3}
+BENCH_DIR=${BENCH_DIR:-/tmp/gradpack-bench}
+GP=$PWD/build/cmd/gradpack
+PHOTOGEN=$PWD/build/tests/tools/photogen
+ROSTERGEN=$PWD/build/tests/tools/rostergen
+PY=/usr/bin/python3
+export GRADPACK_DATADIR=$PWD/templates
+what=${1:-all}
+
+[[ -x $GP && -x $PHOTOGEN && -x $ROSTERGEN ]] || { echo "bench: build first (meson setup build --buildtype=release && meson compile -C build)" >&2; exit 2; }
+
+data=$BENCH_DIR/n$N
+if [[ ! -f $data/.complete ]]; then
+  echo "generating $N photos and a roster in $data ..."
+  rm -rf "$data"
+  mkdir -p "$data/photos"
+  "$PHOTOGEN" --batch "$data/photos" "$N" >/dev/null
+  "$ROSTERGEN" "$N" >"$data/roster.csv"
+  touch "$data/.complete"
+fi
+bytes=$(du -sb "$data/photos" | cut -f1)
+
+# median wall time in seconds of RUNS runs of a command (after one warm-up)
+median() {
+  "$@" >/dev/null 2>&1 || true
+  local times=()
+  for _ in $(seq "$RUNS"); do
+    local start end
+    start=$(date +%s.%N)
+    "$@" >/dev/null 2>&1 || true
+    end=$(date +%s.%N)
+    times+=("$(echo "$end - $start" | bc -l)")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p"
+}
+
+# peak resident memory (MB) of one run
+peak_mb() {
+  /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.1f", $1/1024}'
+}
+
+rate() { echo "scale=1; $1 / $2" | bc -l; }
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
+
+echo "machine: $(nproc) cores, $(uname -m); N=$N photos, $((bytes / 1048576)) MB; median of $RUNS runs"
+echo
+
+if [[ $what == all || $what == check ]]; then
+  t_gp=$(median "$GP" check "$data/roster.csv" "$data/photos" --quiet)
+  t_gp1=$(median "$GP" check "$data/roster.csv" "$data/photos" --quiet --threads 1)
+  t_py=$(median "$PY" bench/reference_check.py "$data/roster.csv" "$data/photos")
+  echo "check:"
+  printf '  gradpack check (all cores)     %6.2f s  %7.1f photos/s\n' "$t_gp" "$(rate "$N" "$t_gp")"
+  printf '  gradpack check (1 thread)      %6.2f s  %7.1f photos/s\n' "$t_gp1" "$(rate "$N" "$t_gp1")"
+  printf '  Python + Pillow reference      %6.2f s  %7.1f photos/s\n' "$t_py" "$(rate "$N" "$t_py")"
+  printf '  speed-up over Python           %6.2fx\n' "$(ratio "$t_py" "$t_gp")"
+  echo
+fi
+
+if [[ $what == all || $what == pack || $what == verify ]]; then
+  out=$BENCH_DIR/out
+  rm -rf "$out"
+  mkdir -p "$out"
+  t_pack=$(median "$GP" pack "$data/roster.csv" "$data/photos" -o "$out/gp" --name bench --force --quiet)
+  mem_pack=$(peak_mb "$GP" pack "$data/roster.csv" "$data/photos" -o "$out/gp" --name bench --force --quiet)
+  if [[ $what != verify ]]; then
+    t_pyp=$(median "$PY" bench/reference_pack.py "$data/roster.csv" "$data/photos" "$out/py")
+    floor() { rm -f "$out/floor.zip"; (cd "$data" && zip -0 -q -r "$out/floor.zip" photos roster.csv && sha256sum photos/* >/dev/null); }
+    t_floor=$(median floor)
+    echo "pack:"
+    printf '  gradpack pack                  %6.2f s  %7.1f photos/s  peak %s MB\n' "$t_pack" "$(rate "$N" "$t_pack")" "$mem_pack"
+    printf '  Python (Pillow+openpyxl+zip)   %6.2f s  %7.1f photos/s\n' "$t_pyp" "$(rate "$N" "$t_pyp")"
+    printf '  floor: zip -0 + sha256sum      %6.2f s  %7.1f photos/s\n' "$t_floor" "$(rate "$N" "$t_floor")"
+    printf '  gradpack vs Python             %6.2fx faster\n' "$(ratio "$t_pyp" "$t_pack")"
+    printf '  gradpack vs floor              %6.2fx the floor'"'"'s time\n' "$(ratio "$t_pack" "$t_floor")"
+    echo
+  fi
+fi
+
+if [[ $what == all || $what == verify ]]; then
+  zipfile=$out/gp/bench.zip
+  t_ver=$(median "$GP" verify "$zipfile" --quiet)
+  mem_ver=$(peak_mb "$GP" verify "$zipfile" --quiet)
+  base() { rm -rf "$out/x"; mkdir -p "$out/x"; unzip -tq "$zipfile" && unzip -q "$zipfile" -d "$out/x" && (cd "$out/x"/* && sha256sum -c --quiet MANIFEST.sha256); }
+  t_base=$(median base)
+  echo "verify:"
+  printf '  gradpack verify                %6.2f s  %7.1f photos/s  peak %s MB\n' "$t_ver" "$(rate "$N" "$t_ver")" "$mem_ver"
+  printf '  unzip -t + unzip + sha256sum -c %5.2f s\n' "$t_base"
+  printf '  gradpack vs baseline           %6.2fx the baseline'"'"'s time\n' "$(ratio "$t_ver" "$t_base")"
+  echo
+fi
+
+if [[ $what == all || $what == merge ]]; then
+  if [[ -x bench/bench_merge.sh ]]; then bench/bench_merge.sh; fi
+fi

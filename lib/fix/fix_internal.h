@@ -1,0 +1,165 @@
+/*
+ * fix_internal.h — the pieces of `gradpack fix`, one concept per file:
+ *   fix_aspect.c   3:4 tolerance, centre crop box, DCT scale choice
+ *   fix_decode.c   libjpeg decode (DCT-scaled) to RGB or CMYK + ICC bytes
+ *   fix_color.c    lcms2: embedded profiles, CMYK and YCCK to sRGB
+ *   fix_orient.c   Exif orientation applied to the pixels
+ *   fix_resize.c   stb_image_resize (sRGB-aware) to the target size
+ *   fix_encode.c   libjpeg encode: JFIF 300 dpi, no metadata
+ *   fix_quality.c  the search for a quality that lands in the size window
+ *   fix_photo.c    one photo through the whole pipeline
+ *   fix.c          the folder: scan, parallel work, outputs, report
+ * Everything here is thread-safe and does no I/O except fix.c.
+ */
+#ifndef GP_FIX_INTERNAL_H
+#define GP_FIX_INTERNAL_H
+
+#include "gp_internal.h"
+
+/* An 8-bit raster, rows packed (stride = width * channels). */
+typedef struct gp_fix_image {
+    unsigned char *pixels;
+    int width, height;
+    int channels; /* 3 = RGB, 4 = CMYK */
+} gp_fix_image;
+
+void gp_fix_image_free(gp_fix_image *image);
+
+/* A rectangle in pixels. */
+typedef struct gp_fix_box {
+    int x, y, width, height;
+} gp_fix_box;
+
+/* ---- fix_aspect.c ------------------------------------------------------ */
+
+/** Whether w×h has the target's aspect ratio within 1%. */
+bool gp_fix_aspect_ok(int w, int h, int target_w, int target_h);
+/** The largest box of the target's aspect ratio centred in w×h. */
+gp_fix_box gp_fix_center_crop(int w, int h, int target_w, int target_h);
+/** The DCT scale denominator (1, 2, 4 or 8) for decoding: the largest that
+ *  keeps a w×h region at least target_w×target_h. */
+int gp_fix_scale_denom(int w, int h, int target_w, int target_h);
+/** Clerk-facing description of the crop that makes w×h the target's
+ *  aspect ratio, e.g. "左右各裁掉 756 像素，保留 3024×4032 中间的 …". */
+void gp_fix_describe_crop(int w, int h, int target_w, int target_h, char *buf, size_t size);
+
+/* ---- fix_decode.c ------------------------------------------------------ */
+
+typedef struct gp_fix_raster {
+    gp_fix_image image;      /* RGB (3) or CMYK (4) as stored */
+    bool adobe_inverted;     /* CMYK stored inverted, as Photoshop writes it */
+    unsigned char *icc;      /* embedded ICC profile or NULL (malloc'd) */
+    unsigned int icc_len;
+    int full_width, full_height;  /* before DCT scaling */
+    int quality_estimate;    /* IJG quality the luma table matches, 0 unknown */
+} gp_fix_raster;
+
+/** Decode a JPEG held in memory, scaled by 1/scale_denom, to RGB (YCbCr,
+ *  RGB) or CMYK (CMYK, YCCK).  Grayscale is refused.  false with a message
+ *  in error on any libjpeg error or warning. */
+bool gp_fix_decode(const unsigned char *data, size_t len, int scale_denom,
+                   gp_fix_raster *out, char *error, size_t error_size);
+void gp_fix_raster_free(gp_fix_raster *raster);
+
+/* ---- fix_color.c ------------------------------------------------------- */
+
+/** Turn the raster into sRGB RGB in place: through its embedded profile
+ *  with lcms2 (perceptual intent) when it has one that is not sRGB, or for
+ *  CMYK without a usable profile with the naive device conversion
+ *  R = (1-C)(1-K) that browsers also use.  `from` gets a short description
+ *  of the source colour ("Adobe RGB (1998)", "CMYK", "sRGB").  false with a
+ *  message on failure (out of memory). */
+bool gp_fix_to_srgb(gp_fix_raster *raster, char *from, size_t from_size,
+                    char *error, size_t error_size);
+
+/* ---- fix_orient.c ------------------------------------------------------ */
+
+/** Apply Exif orientation 1-8 to an image, so it shows upright without the
+ *  tag.  Orientations 5-8 swap width and height.  false on OOM or a value
+ *  outside 1-8 (the image is then unchanged). */
+bool gp_fix_orient(gp_fix_image *image, int orientation);
+
+/* ---- fix_resize.c ------------------------------------------------------ */
+
+/** Resample the `crop` region of an RGB image to exactly w×h into out
+ *  (malloc'd), with a Mitchell filter in linear light (sRGB-aware). */
+bool gp_fix_resize(const gp_fix_image *in, const gp_fix_box *crop, int w, int h,
+                   gp_fix_image *out);
+
+/* ---- fix_encode.c ------------------------------------------------------ */
+
+typedef enum gp_fix_chroma { GP_FIX_CHROMA_420, GP_FIX_CHROMA_444 } gp_fix_chroma;
+
+/** Encode RGB as a baseline JPEG: JFIF with `dpi` dots per inch, no Exif,
+ *  XMP, ICC or comments, optimised Huffman tables.  *out is malloc'd. */
+bool gp_fix_encode(const gp_fix_image *image, int quality, gp_fix_chroma chroma, int dpi,
+                   unsigned char **out, size_t *len, char *error, size_t error_size);
+
+/* ---- fix_quality.c ----------------------------------------------------- */
+
+/* The encoder the search calls: encodes at (quality, chroma). */
+typedef bool (*gp_fix_encoder)(void *context, int quality, gp_fix_chroma chroma,
+                               unsigned char **out, size_t *len);
+
+typedef enum gp_fix_fit {
+    GP_FIX_FIT_IN_WINDOW,   /* found: out holds it */
+    GP_FIX_FIT_BELOW_MIN,   /* even quality 100 4:4:4 is too small */
+    GP_FIX_FIT_ABOVE_MAX,   /* even quality 1 4:2:0 is too large */
+    GP_FIX_FIT_MISSED,      /* sizes jump over the window, or the encode budget ran out */
+    GP_FIX_FIT_FAILED       /* the encoder failed */
+} gp_fix_fit;
+
+typedef struct gp_fix_search {
+    gp_fix_fit fit;
+    unsigned char *out;     /* the chosen encoding (malloc'd) when IN_WINDOW */
+    size_t len;
+    int quality;
+    gp_fix_chroma chroma;
+    int encodes;            /* trial encodes spent */
+    size_t best_len;        /* the largest size achieved (BELOW_MIN), the smallest (ABOVE_MAX) */
+    int best_quality;
+    gp_fix_chroma best_chroma;
+} gp_fix_search;
+
+/* Trial encodes allowed per photo. */
+#define GP_FIX_MAX_ENCODES 6
+
+/** Find a (quality, chroma) whose encoding lands inside [min, max] bytes,
+ *  aiming at the middle.  Quality and chroma form one axis ordered by size:
+ *  4:2:0 below quality 90, 4:4:4 from 90 up (the rule libjpeg tools such as
+ *  ImageMagick follow); the other subsampling is tried only when the sizes
+ *  of neighbouring qualities jump over the window. */
+void gp_fix_search_quality(gp_fix_encoder encode, void *context, uint64_t min, uint64_t max,
+                           gp_fix_search *result);
+
+/* ---- fix_photo.c ------------------------------------------------------- */
+
+typedef enum gp_fix_action {
+    GP_FIX_COPIED,   /* already conforming: byte-for-byte copy */
+    GP_FIX_FIXED,    /* a conforming re-encoding */
+    GP_FIX_FAILED    /* nothing written; `code` says why */
+} gp_fix_action;
+
+typedef struct gp_fix_outcome {
+    gp_fix_action action;
+    gp_code code;              /* the finding to report (fix.* / photo.unreadable) */
+    unsigned char *out;        /* FIXED: the new file (malloc'd) */
+    size_t out_len;
+    int quality;               /* FIXED: the chosen quality */
+    gp_fix_chroma chroma;
+    int encodes;
+    char from[512];            /* dimensions, bytes, dpi, colour, orientation */
+    char to[512];
+    char actual[512];          /* for the finding */
+    char expected[512];
+    char message[1024];
+} gp_fix_outcome;
+
+/** Decide and do what one photo needs.  `judged` is the report gp_photo_judge
+ *  filled for it.  Thread-safe; no I/O.  `name` labels messages. */
+void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *info,
+                  const gp_report *judged, const gp_profile *profile, gp_crop crop,
+                  const char *name, gp_fix_outcome *outcome);
+void gp_fix_outcome_clear(gp_fix_outcome *outcome);
+
+#endif /* GP_FIX_INTERNAL_H */

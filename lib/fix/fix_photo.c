@@ -1,0 +1,315 @@
+/* One photo through `fix`: decide from check's verdict what it needs, then
+ * decode once (DCT-scaled), convert colour to sRGB, turn it upright, crop
+ * (only with --crop center), resize to the target and search the quality
+ * that lands in the size window.  Photos check passes are copied as they
+ * are: re-encoding only loses quality.  What cannot be made right without
+ * inventing content (grayscale, another aspect ratio, a picture too plain
+ * to reach the minimum size) is reported, never faked. */
+#include "fix_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The check findings fix can repair by re-encoding. */
+static const gp_code fixable_codes[] = {
+    GP_PHOTO_DIMENSIONS, GP_PHOTO_FILESIZE, GP_PHOTO_DPI,
+    GP_PHOTO_COLORSPACE, GP_PHOTO_ICC, GP_PHOTO_ORIENTATION,
+};
+
+void gp_fix_outcome_clear(gp_fix_outcome *outcome)
+{
+    if (!outcome)
+        return;
+    free(outcome->out);
+    memset(outcome, 0, sizeof *outcome);
+}
+
+static const char *chroma_name(gp_fix_chroma chroma)
+{
+    return chroma == GP_FIX_CHROMA_444 ? "4:4:4" : "4:2:0";
+}
+
+static void fail(gp_fix_outcome *o, gp_code code)
+{
+    o->action = GP_FIX_FAILED;
+    o->code = code;
+}
+
+typedef struct encode_context {
+    const gp_fix_image *image;
+    int dpi;
+} encode_context;
+
+static bool encode_trial(void *context, int quality, gp_fix_chroma chroma, unsigned char **out,
+                         size_t *len)
+{
+    const encode_context *ec = context;
+    char error[200];
+    return gp_fix_encode(ec->image, quality, chroma, ec->dpi, out, len, error, sizeof error);
+}
+
+static const char *color_kind(const gp_jpeg_info *info)
+{
+    switch (info->color) {
+    case GP_JCOLOR_CMYK: return "CMYK";
+    case GP_JCOLOR_YCCK: return "YCCK";
+    case GP_JCOLOR_GRAY: return "灰度";
+    default: return "RGB";
+    }
+}
+
+/* "3024×4032，1843200 字节，72 dpi，Adobe RGB (1998)，质量约 95，Exif 方向 6" */
+static void describe_source(const gp_jpeg_info *info, size_t len, const char *profile_desc,
+                            int quality, char *buf, size_t size)
+{
+    gp_buf b = {0};
+    gp_buf_printf(&b, "%d×%d，%zu 字节", info->width, info->height, len);
+    double dpi = gp_jpeg_dpi(info);
+    if (dpi > 0)
+        gp_buf_printf(&b, "，%.0f dpi", dpi);
+    else
+        gp_buf_puts(&b, "，未设 dpi");
+    const char *kind = color_kind(info);
+    if (profile_desc && profile_desc[0])
+        gp_buf_printf(&b, "，%s%s%s", strcmp(kind, "RGB") ? kind : "",
+                      strcmp(kind, "RGB") ? " " : "", profile_desc);
+    else
+        gp_buf_printf(&b, "，%s", strcmp(kind, "RGB") ? kind : "sRGB");
+    if (quality)
+        gp_buf_printf(&b, "，质量约 %d", quality);
+    if (info->orientation != 1)
+        gp_buf_printf(&b, "，Exif 方向 %d", info->orientation);
+    char *text = gp_buf_take(&b);
+    snprintf(buf, size, "%s", text ? text : "");
+    free(text);
+}
+
+/* The changes, for the clerk: "尺寸 3024×4032→960×1280；72→300 dpi；…" */
+static void describe_changes(const gp_jpeg_info *info, const gp_report *judged, size_t from_len,
+                             const gp_fix_outcome *o, const char *colour_from, bool upscaled,
+                             const gp_profile *profile, char *buf, size_t size)
+{
+    gp_buf b = {0};
+    gp_buf_printf(&b, "已写出符合规格的新照片（原照片未改动）：");
+    if (gp_report_has(judged, GP_PHOTO_DIMENSIONS) || info->width != profile->width ||
+        info->height != profile->height)
+        gp_buf_printf(&b, "尺寸 %d×%d→%d×%d；", info->width, info->height, profile->width,
+                      profile->height);
+    if (upscaled)
+        gp_buf_puts(&b, "原图像素不足，已放大，清晰度有限，建议索取原图；");
+    if (gp_report_has(judged, GP_PHOTO_DPI)) {
+        double dpi = gp_jpeg_dpi(info);
+        if (dpi > 0)
+            gp_buf_printf(&b, "分辨率 %.0f→%d dpi；", dpi, profile->dpi);
+        else
+            gp_buf_printf(&b, "分辨率设为 %d dpi；", profile->dpi);
+    }
+    if (gp_report_has(judged, GP_PHOTO_COLORSPACE) || gp_report_has(judged, GP_PHOTO_ICC))
+        gp_buf_printf(&b, "颜色 %s→sRGB；", colour_from[0] ? colour_from : color_kind(info));
+    if (info->orientation != 1)
+        gp_buf_printf(&b, "按 Exif 方向 %d 转正画面；", info->orientation);
+    gp_buf_printf(&b, "大小 %.1f KB→%.1f KB（质量 %d，%s，试压 %d 次）", from_len / 1024.0,
+                  o->out_len / 1024.0, o->quality, chroma_name(o->chroma), o->encodes);
+    char *text = gp_buf_take(&b);
+    snprintf(buf, size, "%s", text ? text : "");
+    free(text);
+}
+
+static int gcd(int a, int b)
+{
+    while (b) {
+        int t = a % b;
+        a = b;
+        b = t;
+    }
+    return a > 0 ? a : 1;
+}
+
+static bool has_fixable(const gp_report *judged)
+{
+    for (size_t i = 0; i < GP_ARRAY_LEN(fixable_codes); i++)
+        if (gp_report_has(judged, fixable_codes[i]))
+            return true;
+    return false;
+}
+
+/* Decode, colour, orientation, crop and resize: the target-size sRGB image.
+ * `box` is in upright full-resolution coordinates. */
+static bool render(const unsigned char *data, size_t len, const gp_jpeg_info *info,
+                   const gp_fix_box *box, const gp_profile *profile, gp_fix_image *out,
+                   char *colour_from, size_t colour_size, char *error, size_t error_size,
+                   int *quality_estimate)
+{
+    int denom = gp_fix_scale_denom(box->width, box->height, profile->width, profile->height);
+    gp_fix_raster raster;
+    if (!gp_fix_decode(data, len, denom, &raster, error, error_size))
+        return false;
+    *quality_estimate = raster.quality_estimate;
+    bool ok = gp_fix_to_srgb(&raster, colour_from, colour_size, error, error_size);
+    int orientation = info->orientation >= 1 && info->orientation <= 8 ? info->orientation : 1;
+    if (ok && !gp_fix_orient(&raster.image, orientation)) {
+        snprintf(error, error_size, "内存不足");
+        ok = false;
+    }
+    if (ok) {
+        /* the box, scaled as the decode was */
+        const gp_fix_image *img = &raster.image;
+        int full_w = orientation >= 5 ? raster.full_height : raster.full_width;
+        int full_h = orientation >= 5 ? raster.full_width : raster.full_height;
+        gp_fix_box scaled = {
+            .x = (int)((long long)box->x * img->width / full_w),
+            .y = (int)((long long)box->y * img->height / full_h),
+            .width = (int)((long long)box->width * img->width / full_w),
+            .height = (int)((long long)box->height * img->height / full_h),
+        };
+        if (scaled.x + scaled.width > img->width)
+            scaled.width = img->width - scaled.x;
+        if (scaled.y + scaled.height > img->height)
+            scaled.height = img->height - scaled.y;
+        if (scaled.x == 0 && scaled.y == 0 && img->width == profile->width &&
+            img->height == profile->height && scaled.width == img->width &&
+            scaled.height == img->height) {
+            *out = raster.image; /* already the right size: no resampling */
+            raster.image.pixels = NULL;
+        } else if (!gp_fix_resize(img, &scaled, profile->width, profile->height, out)) {
+            snprintf(error, error_size, "缩放失败（内存不足）");
+            ok = false;
+        }
+    }
+    gp_fix_raster_free(&raster);
+    return ok;
+}
+
+void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *info,
+                  const gp_report *judged, const gp_profile *profile, gp_crop crop,
+                  const char *name, gp_fix_outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    o->code = GP_CODE_COUNT; /* no finding */
+    char window[64];
+    gp_profile_size_window(profile, window, sizeof window);
+
+    if (!info->is_jpeg) {
+        fail(o, GP_FIX_UNFIXABLE);
+        snprintf(o->actual, sizeof o->actual, "不是 JPEG");
+        snprintf(o->expected, sizeof o->expected, "JPEG");
+        snprintf(o->message, sizeof o->message,
+                 "%s 的内容不是 JPEG 照片，无法自动修正，请向照相馆索取原始 JPG 文件", name);
+        return;
+    }
+    if (!info->decoded) {
+        fail(o, GP_FIX_UNFIXABLE);
+        snprintf(o->actual, sizeof o->actual, "%s", info->decode_error);
+        snprintf(o->expected, sizeof o->expected, "完整可解码的 JPEG");
+        snprintf(o->message, sizeof o->message,
+                 "%s 的数据已损坏（%s），无法自动修正，请重新获取原始照片", name,
+                 info->decode_error);
+        return;
+    }
+    if (!has_fixable(judged)) {
+        if (gp_report_count_severity(judged, GP_ERROR) > 0) {
+            fail(o, GP_FIX_UNFIXABLE);
+            snprintf(o->message, sizeof o->message, "%s 的问题无法自动修正，请查看 check 的结果",
+                     name);
+            return;
+        }
+        o->action = GP_FIX_COPIED;
+        describe_source(info, len, NULL, 0, o->from, sizeof o->from);
+        snprintf(o->to, sizeof o->to, "%s", o->from);
+        return;
+    }
+    if (info->color == GP_JCOLOR_GRAY || info->components == 1) {
+        fail(o, GP_FIX_GRAYSCALE);
+        snprintf(o->actual, sizeof o->actual, "灰度（%d 个分量）", info->components);
+        snprintf(o->expected, sizeof o->expected, "24 位 RGB 彩色");
+        snprintf(o->message, sizeof o->message,
+                 "%s 是黑白（灰度）照片，不能变成彩色照片，请重新拍摄彩色照片", name);
+        return;
+    }
+    bool turned = info->orientation >= 5 && info->orientation <= 8;
+    int upright_w = turned ? info->height : info->width;
+    int upright_h = turned ? info->width : info->height;
+    gp_fix_box box = {0, 0, upright_w, upright_h};
+    if (!gp_fix_aspect_ok(upright_w, upright_h, profile->width, profile->height)) {
+        if (crop != GP_CROP_CENTER) {
+            char how[256];
+            gp_fix_describe_crop(upright_w, upright_h, profile->width, profile->height, how,
+                                 sizeof how);
+            fail(o, GP_FIX_ASPECT);
+            snprintf(o->actual, sizeof o->actual, "%d×%d（宽高比 %.3f）", upright_w, upright_h,
+                     (double)upright_w / upright_h);
+            int g = gcd(profile->width, profile->height);
+            snprintf(o->expected, sizeof o->expected, "宽高比 %d:%d（误差 1%% 以内）：%s",
+                     profile->width / g, profile->height / g, how);
+            snprintf(o->message, sizeof o->message,
+                     "%s 是 %d×%d，不是 %d:%d，直接缩放会变形，未处理：请%s，或加 --crop center",
+                     name, upright_w, upright_h, profile->width / g, profile->height / g, how);
+            describe_source(info, len, NULL, 0, o->from, sizeof o->from);
+            return;
+        }
+        box = gp_fix_center_crop(upright_w, upright_h, profile->width, profile->height);
+    }
+
+    char error[256] = "";
+    char colour_from[160] = "";
+    int quality_estimate = 0;
+    gp_fix_image image = {0};
+    if (!render(data, len, info, &box, profile, &image, colour_from, sizeof colour_from, error,
+                sizeof error, &quality_estimate)) {
+        fail(o, GP_FIX_UNFIXABLE);
+        snprintf(o->actual, sizeof o->actual, "%s", error);
+        snprintf(o->message, sizeof o->message, "%s 无法转换：%s", name, error);
+        return;
+    }
+    describe_source(info, len, colour_from, quality_estimate, o->from, sizeof o->from);
+
+    encode_context ec = {.image = &image, .dpi = profile->dpi};
+    gp_fix_search search;
+    gp_fix_search_quality(encode_trial, &ec, profile->min_bytes, profile->max_bytes, &search);
+    gp_fix_image_free(&image);
+    o->encodes = search.encodes;
+    switch (search.fit) {
+    case GP_FIX_FIT_IN_WINDOW:
+        o->action = GP_FIX_FIXED;
+        o->code = GP_FIX_CHANGED;
+        o->out = search.out;
+        o->out_len = search.len;
+        o->quality = search.quality;
+        o->chroma = search.chroma;
+        snprintf(o->to, sizeof o->to, "%d×%d，%zu 字节，%d dpi，sRGB，质量 %d（%s）",
+                 profile->width, profile->height, search.len, profile->dpi, search.quality,
+                 chroma_name(search.chroma));
+        snprintf(o->actual, sizeof o->actual, "%s", o->from);
+        snprintf(o->expected, sizeof o->expected, "%s", o->to);
+        describe_changes(info, judged, len, o, colour_from,
+                         box.width < profile->width || box.height < profile->height, profile,
+                         o->message, sizeof o->message);
+        return;
+    case GP_FIX_FIT_BELOW_MIN:
+        fail(o, GP_FIX_CANNOT_REACH_MIN);
+        snprintf(o->actual, sizeof o->actual, "最高质量 %d（%s）也只有 %zu 字节（%.1f KB）",
+                 search.best_quality, chroma_name(search.best_chroma), search.best_len,
+                 search.best_len / 1024.0);
+        snprintf(o->expected, sizeof o->expected, "%s 字节", window);
+        snprintf(o->message, sizeof o->message,
+                 "%s 画面过于单调或原图太小，最高质量压缩也只有 %.1f KB，达不到 %.0f KB，未写出；"
+                 "请索取原始高清照片",
+                 name, search.best_len / 1024.0, profile->min_bytes / 1024.0);
+        return;
+    case GP_FIX_FIT_ABOVE_MAX:
+    case GP_FIX_FIT_MISSED:
+        fail(o, GP_FIX_SIZE_WINDOW);
+        snprintf(o->actual, sizeof o->actual, "质量 %d（%s）为 %zu 字节，试压 %d 次",
+                 search.best_quality, chroma_name(search.best_chroma), search.best_len,
+                 search.encodes);
+        snprintf(o->expected, sizeof o->expected, "%s 字节", window);
+        snprintf(o->message, sizeof o->message,
+                 "%s 找不到落在 %s 字节之内的压缩质量（最接近的是 %.1f KB），未写出", name,
+                 window, search.best_len / 1024.0);
+        return;
+    case GP_FIX_FIT_FAILED:
+        fail(o, GP_FIX_UNFIXABLE);
+        snprintf(o->message, sizeof o->message, "%s 编码失败（内存不足）", name);
+        return;
+    }
+}

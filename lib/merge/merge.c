@@ -1,0 +1,382 @@
+/* gradpack merge: the night's inbox of station bundles into one consolidated
+ * submission.  Orchestration only: finding inputs (inputs.c), deciding about
+ * students (students.c), the map (mapping.c), writing (merge_write.c).
+ *
+ * Order of work: lock the output folder; find and hash the inputs; verify
+ * each with verify's own single-bundle checks (gp_verify_bundle), holding
+ * back any with an error; decide duplicates; renumber; write every output
+ * to a temporary file; only then put them in place (zips, then workbooks).
+ * With --strict anything held back means nothing is written. */
+#include "merge_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct merge_run {
+    const gp_merge_options *opt;
+    gp_report *report;
+    merge_inputs inputs;
+    char (*input_sha256)[65];
+    gp_verified **verified;       /* per input; NULL when held back */
+    size_t held_bundles;
+    merge_student *students;
+    size_t student_count;
+    const gp_profile *profile;    /* the first good bundle's */
+    char *name;
+    merge_output *outputs;
+    size_t output_count;
+    gp_bundle_source *sources;
+    size_t source_count;
+} merge_run;
+
+static void run_free(merge_run *run)
+{
+    for (size_t i = 0; run->verified && i < run->inputs.count; i++)
+        gp_verified_free(run->verified[i]);
+    free(run->verified);
+    free(run->input_sha256);
+    for (size_t k = 0; run->outputs && k < run->output_count; k++)
+        merge_output_clear(&run->outputs[k]);
+    free(run->outputs);
+    free(run->students);
+    free(run->sources);
+    free(run->name);
+    merge_inputs_clear(&run->inputs);
+}
+
+/* ---- inputs: hashed in parallel ---------------------------------------- */
+
+typedef struct hash_job {
+    merge_run *run;
+    gp_error *errors; /* one per input */
+} hash_job;
+
+static void hash_one(void *context, size_t i)
+{
+    hash_job *job = context;
+    unsigned char sha[32];
+    if (gp_sha256_file(job->run->inputs.items[i].path, sha, &job->errors[i]))
+        gp_hex(sha, 32, job->run->input_sha256[i]);
+}
+
+static bool hash_inputs(merge_run *run, gp_error *err)
+{
+    size_t n = run->inputs.count;
+    hash_job job = {.run = run, .errors = calloc(n, sizeof *job.errors)};
+    run->input_sha256 = calloc(n, sizeof *run->input_sha256);
+    if (!job.errors || !run->input_sha256) {
+        free(job.errors);
+        return gp_error_nomem(err);
+    }
+    gp_parallel_for(n, run->opt->verify.threads, hash_one, &job);
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++)
+        if (job.errors[i].status != GP_OK) {
+            *err = job.errors[i];
+            ok = false;
+        }
+    free(job.errors);
+    return ok;
+}
+
+/* ---- verification --------------------------------------------------------- */
+
+static bool hold_bundle(merge_run *run, size_t i, const gp_report *findings, const char *why)
+{
+    const char *source = run->inputs.items[i].name;
+    const gp_finding *first = NULL;
+    for (size_t f = 0; findings && f < gp_report_count(findings) && !first; f++)
+        if (gp_report_get(findings, f)->severity == GP_ERROR)
+            first = gp_report_get(findings, f);
+    size_t errors = findings ? gp_report_count_severity(findings, GP_ERROR) : 0;
+    gp_where w = {.source = source};
+    run->held_bundles++;
+    if (why)
+        return gp_report_add(run->report, GP_MERGE_BUNDLE_HELD, &w, why, NULL,
+                             "%s 暂不合并：%s", source, why);
+    return gp_report_add(run->report, GP_MERGE_BUNDLE_HELD, &w,
+                         first ? gp_code_name(first->code) : NULL, "核验无错误",
+                         "%s 未通过核验（%zu 个错误，第一个是“%s”），暂不合并", source, errors,
+                         first ? gp_code_title(first->code) : "?");
+}
+
+static bool verify_inputs(merge_run *run, gp_error *err)
+{
+    run->verified = calloc(run->inputs.count, sizeof *run->verified);
+    if (!run->verified)
+        return gp_error_nomem(err);
+    for (size_t i = 0; i < run->inputs.count; i++) {
+        gp_report *findings = gp_report_new("verify");
+        if (!findings)
+            return gp_error_nomem(err);
+        gp_verified *v = gp_verify_bundle(run->inputs.items[i].path, &run->opt->verify,
+                                          findings, err);
+        if (!v) {
+            gp_report_free(findings);
+            return false;
+        }
+        char why[512] = "";
+        bool good = gp_report_count_severity(findings, GP_ERROR) == 0 && v->bundle &&
+                    v->roster && v->roster->usable;
+        if (good && run->profile &&
+            strcmp(gp_profile_name(v->profile), gp_profile_name(run->profile)) != 0)
+            snprintf(why, sizeof why, "它按规格 %s 打包，与先合并的压缩包（规格 %s）不同",
+                     gp_profile_name(v->profile), gp_profile_name(run->profile));
+        bool ok = (good && !why[0]) ? true : hold_bundle(run, i, findings, why[0] ? why : NULL);
+        ok = ok && gp_report_absorb(run->report, findings, run->inputs.items[i].name);
+        gp_report_free(findings);
+        if (!ok) {
+            gp_verified_free(v);
+            return gp_error_nomem(err);
+        }
+        if (good && !why[0]) {
+            run->verified[i] = v;
+            if (!run->profile)
+                run->profile = v->profile;
+        } else {
+            gp_verified_free(v);
+        }
+    }
+    return true;
+}
+
+/* ---- students ------------------------------------------------------------------ */
+
+static const gp_verified_photo *photo_of(const gp_verified *v, const char *seq)
+{
+    size_t lo = 0, hi = v->photo_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(v->photos[mid].seq, seq);
+        if (!c)
+            return &v->photos[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static bool collect_students(merge_run *run, gp_error *err)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < run->inputs.count; i++)
+        if (run->verified[i])
+            total += run->verified[i]->roster->count;
+    run->students = calloc(total ? total : 1, sizeof *run->students);
+    if (!run->students)
+        return gp_error_nomem(err);
+    for (size_t i = 0; i < run->inputs.count; i++) {
+        const gp_verified *v = run->verified[i];
+        for (size_t r = 0; v && r < v->roster->count; r++) {
+            const gp_student *row = &v->roster->students[r];
+            const gp_verified_photo *photo = photo_of(v, row->seq);
+            if (!photo || !photo->result.read_ok)
+                return gp_error_set(err, GP_ERR_INTERNAL, 0,
+                                    "'%s' 核验通过，但拍摄序号 %s 没有照片", v->source, row->seq);
+            merge_student *s = &run->students[run->student_count++];
+            *s = (merge_student){.bundle = i, .source = run->inputs.items[i].name, .row = row,
+                                 .photo_size = photo->result.size, .photo_entry = photo->entry};
+            memcpy(s->sha256, photo->result.sha256, 32);
+        }
+    }
+    return merge_decide(run->students, run->student_count, run->report) || gp_error_nomem(err);
+}
+
+static size_t count_fate(const merge_run *run, merge_fate fate)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < run->student_count; i++)
+        n += run->students[i].fate == fate;
+    return n;
+}
+
+/* ---- outputs ------------------------------------------------------------------------ */
+
+static bool choose_name(merge_run *run, const char *school_code, gp_error *err)
+{
+    const char *given = run->opt->name;
+    if (given) {
+        run->name = gp_safe_file_name(given);
+        if (run->name && strcmp(run->name, given) != 0)
+            return gp_error_set(err, GP_ERR_USAGE, 0,
+                                "--name '%s' 不能用作 Windows 文件名，可以改用 '%s'", given,
+                                run->name);
+    } else {
+        /* stable from night to night, so the consolidated files keep their names */
+        run->name = gp_default_bundle_name(school_code, "汇总", NULL, NULL);
+    }
+    return run->name || gp_error_nomem(err);
+}
+
+static bool make_sources(merge_run *run, gp_error *err)
+{
+    run->sources = calloc(run->inputs.count ? run->inputs.count : 1, sizeof *run->sources);
+    if (!run->sources)
+        return gp_error_nomem(err);
+    for (size_t i = 0; i < run->inputs.count; i++)
+        if (run->verified[i])
+            run->sources[run->source_count++] = (gp_bundle_source){
+                .bundle = run->inputs.items[i].name, .sha256 = run->input_sha256[i],
+                .name = run->verified[i]->meta.name ? run->verified[i]->meta.name : ""};
+    return true;
+}
+
+static bool write_outputs(merge_run *run, size_t bundles, gp_error *err)
+{
+    const gp_profile *p = run->profile;
+    const gp_student *first = NULL;
+    for (size_t i = 0; i < run->student_count && !first; i++)
+        if (run->students[i].fate == MERGE_KEEP)
+            first = run->students[i].row;
+    merge_plan plan = {
+        .output_dir = run->opt->output_dir,
+        .profile = gp_profile_name(p),
+        .school_type = p->school_type ? p->school_type : first->value[GP_FIELD_SCHOOL_TYPE],
+        .school_code = p->school_code ? p->school_code : first->value[GP_FIELD_SCHOOL_CODE],
+        .school_name = p->school_name ? p->school_name : first->value[GP_FIELD_SCHOOL_NAME],
+        .verified = run->verified,
+    };
+    if (!choose_name(run, plan.school_code, err) || !make_sources(run, err))
+        return false;
+    plan.sources = run->sources;
+    plan.source_count = run->source_count;
+    run->outputs = calloc(bundles, sizeof *run->outputs);
+    const merge_student **mine = calloc(run->student_count, sizeof *mine);
+    bool ok = run->outputs && mine;
+    if (!ok)
+        gp_error_nomem(err);
+    else
+        run->output_count = bundles;
+    for (size_t k = 0; ok && k < bundles; k++) {
+        merge_output *o = &run->outputs[k];
+        o->stem = bundles == 1 ? strdup(run->name) : gp_asprintf("%s-%zu", run->name, k + 1);
+        if (!o->stem) {
+            ok = gp_error_nomem(err);
+            break;
+        }
+        size_t n = 0;
+        for (size_t i = 0; i < run->student_count; i++)
+            if (run->students[i].fate == MERGE_KEEP && run->students[i].output == k)
+                mine[n++] = &run->students[i];
+        ok = merge_write_output(&plan, o, mine, n, err);
+    }
+    free(mine);
+    return ok && merge_commit_outputs(run->opt->output_dir, run->outputs, run->output_count, err);
+}
+
+/* ---- the report ------------------------------------------------------------------------ */
+
+static bool report_tables(merge_run *run)
+{
+    gp_report *r = run->report;
+    bool ok = true;
+    for (size_t i = 0; ok && i < run->inputs.count; i++) {
+        size_t kept = 0, absorbed = 0, held = 0, rows = 0;
+        for (size_t s = 0; s < run->student_count; s++) {
+            if (run->students[s].bundle != i)
+                continue;
+            rows++;
+            kept += run->students[s].fate == MERGE_KEEP;
+            absorbed += run->students[s].fate == MERGE_ABSORBED;
+            held += run->students[s].fate == MERGE_HELD;
+        }
+        ok = gp_report_table_row(r, "inputs") &&
+             gp_report_cell_str(r, "inputs", "bundle", run->inputs.items[i].name) &&
+             gp_report_cell_str(r, "inputs", "sha256", run->input_sha256[i]) &&
+             gp_report_cell_str(r, "inputs", "verdict", run->verified[i] ? "merged" : "held") &&
+             gp_report_cell_int(r, "inputs", "rows", (long long)rows) &&
+             gp_report_cell_int(r, "inputs", "merged", (long long)kept) &&
+             gp_report_cell_int(r, "inputs", "absorbed", (long long)absorbed) &&
+             gp_report_cell_int(r, "inputs", "held", (long long)held);
+    }
+    for (size_t k = 0; ok && k < run->output_count; k++) {
+        const merge_output *o = &run->outputs[k];
+        ok = gp_report_table_row(r, "outputs") &&
+             gp_report_cell_str(r, "outputs", "file", o->zip_file) &&
+             gp_report_cell_int(r, "outputs", "rows", (long long)o->rows) &&
+             gp_report_cell_int(r, "outputs", "bytes", (long long)o->zip_bytes) &&
+             gp_report_cell_str(r, "outputs", "sha256", o->zip_sha256) &&
+             gp_report_cell_str(r, "outputs", "written", o->zip_replaced ? "new" : "unchanged") &&
+             gp_report_table_row(r, "outputs") &&
+             gp_report_cell_str(r, "outputs", "file", o->xlsx_file) &&
+             gp_report_cell_int(r, "outputs", "rows", (long long)o->rows) &&
+             gp_report_cell_int(r, "outputs", "bytes", (long long)o->xlsx_bytes) &&
+             gp_report_cell_str(r, "outputs", "sha256", o->xlsx_sha256) &&
+             gp_report_cell_str(r, "outputs", "written", o->xlsx_replaced ? "new" : "unchanged");
+    }
+    size_t good = run->inputs.count - run->held_bundles;
+    return ok && gp_report_set_int(r, "inputs", (long long)run->inputs.count) &&
+           gp_report_set_int(r, "merged", (long long)good) &&
+           gp_report_set_int(r, "held", (long long)run->held_bundles) &&
+           gp_report_set_int(r, "students", (long long)count_fate(run, MERGE_KEEP)) &&
+           gp_report_set_int(r, "absorbed", (long long)count_fate(run, MERGE_ABSORBED)) &&
+           gp_report_set_int(r, "held_students", (long long)count_fate(run, MERGE_HELD)) &&
+           gp_report_set_int(r, "outputs", (long long)run->output_count) &&
+           (!run->name || gp_report_set_str(r, "name", run->name));
+}
+
+/* ---- the run ------------------------------------------------------------------------------ */
+
+static gp_lock *lock_output(const char *dir, gp_error *err)
+{
+    if (!gp_mkdirs(dir, err))
+        return NULL;
+    gp_error why = {0};
+    gp_lock *lock = gp_lock_acquire(dir, &why);
+    if (!lock)
+        gp_error_set(err, why.status, why.sys_errno, "%s（锁文件 %s/.gradpack.lock）", why.message,
+                     dir);
+    return lock;
+}
+
+static bool run_merge(merge_run *run, gp_error *err)
+{
+    if (!hash_inputs(run, err) || !verify_inputs(run, err) || !collect_students(run, err))
+        return false;
+    if (run->profile)
+        gp_report_set_profile(run->report, gp_profile_name(run->profile));
+    bool held = run->held_bundles || count_fate(run, MERGE_HELD);
+    if (run->opt->strict && held) {
+        gp_where w = {0};
+        return gp_report_add(run->report, GP_MERGE_BUNDLE_HELD, &w, "--strict", NULL,
+                             "使用了 --strict，有压缩包或学生未能合并，因此没有写出任何文件") ||
+               gp_error_nomem(err);
+    }
+    size_t bundles = merge_renumber(run->students, run->student_count, MERGE_MAX_PER_BUNDLE);
+    return bundles == 0 || write_outputs(run, bundles, err);
+}
+
+gp_report *gp_merge(const char *const *inputs, size_t input_count,
+                    const gp_merge_options *options, gp_error *err)
+{
+    if (!options || !options->output_dir || !*options->output_dir) {
+        gp_error_set(err, GP_ERR_USAGE, 0, "需要用 -o 指定输出文件夹");
+        return NULL;
+    }
+    if (input_count == 0) {
+        gp_error_set(err, GP_ERR_USAGE, 0, "没有指定要合并的压缩包或收件文件夹");
+        return NULL;
+    }
+    gp_lock *lock = lock_output(options->output_dir, err);
+    if (!lock)
+        return NULL;
+    merge_run run = {.opt = options, .report = gp_report_new("merge")};
+    bool ok = run.report != NULL || gp_error_nomem(err);
+    ok = ok && merge_find_inputs(inputs, input_count, options->output_dir, &run.inputs, err);
+    if (ok && run.inputs.count == 0)
+        ok = gp_error_set(err, GP_ERR_USAGE, 0, "在给出的输入中没有找到任何压缩包（*.zip）");
+    ok = ok && run_merge(&run, err);
+    ok = ok && (report_tables(&run) || gp_error_nomem(err));
+    gp_report *report = run.report;
+    if (ok) {
+        gp_report_sort(report);
+    } else {
+        gp_report_free(report);
+        report = NULL;
+    }
+    run_free(&run);
+    gp_lock_release(lock);
+    return report;
+}

@@ -1,0 +1,294 @@
+/* Writing a consolidated bundle with pack's own pieces (gp_workbook_write,
+ * gp_roster_csv, gp_bundle_json, gp_manifest, gp_bundle_write), so that it
+ * is exactly what pack writes and verify accepts.
+ *
+ * Photos are copied from zip to zip: gp_bundle_write asks for each photo
+ * while libzip writes the archive, one at a time; it is read from its
+ * received bundle (bounded, as verify reads) and must have the SHA-256
+ * verify computed, so a bundle changed since verification cannot slip in.
+ * Memory holds one photo, whatever the number of students.
+ *
+ * Outputs are put in place only when all are complete; an output equal to
+ * the file already there is dropped, so re-running on unchanged inputs
+ * rewrites nothing. */
+#include "merge_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- photos fetched while the zip is written --------------------------- */
+
+typedef struct fetch_state {
+    gp_verified *const *verified;
+    gp_bundle_reader *reader;   /* on the bundle being copied from */
+    size_t reader_bundle;
+    gp_error *err;
+} fetch_state;
+
+typedef struct photo_fetch {
+    fetch_state *state;
+    const merge_student *student;
+} photo_fetch;
+
+static bool fetch_photo(void *context, unsigned char **data, size_t *size)
+{
+    photo_fetch *pf = context;
+    fetch_state *st = pf->state;
+    const merge_student *s = pf->student;
+    gp_bundle *bundle = st->verified[s->bundle]->bundle;
+    if (!st->reader || st->reader_bundle != s->bundle) {
+        gp_bundle_reader_free(st->reader);
+        st->reader = gp_bundle_reader_new(bundle, st->err);
+        st->reader_bundle = s->bundle;
+        if (!st->reader)
+            return false;
+    }
+    gp_entry_read r;
+    gp_bundle_read(st->reader, s->photo_entry, &r);
+    if (r.status != GP_READ_OK) {
+        free(r.data);
+        return gp_error_set(st->err, GP_ERR_OPEN, 0, "无法从 '%s' 读出照片 %s（%s）", s->source,
+                            s->row->seq, r.detail);
+    }
+    *data = r.data;
+    *size = r.len;
+    return true;
+}
+
+/* ---- one output ------------------------------------------------------------ */
+
+static bool file_digest(const char *path, uint64_t *bytes, char hex[65], gp_error *err)
+{
+    struct stat st;
+    unsigned char sha[32];
+    if (stat(path, &st) != 0)
+        return gp_error_set(err, GP_ERR_WRITE, errno, "无法读取刚写出的 '%s'", path);
+    if (!gp_sha256_file(path, sha, err))
+        return false;
+    *bytes = (uint64_t)st.st_size;
+    gp_hex(sha, 32, hex);
+    return true;
+}
+
+static gp_atomic *begin(const char *dir, const char *file, gp_error *err)
+{
+    char *path = gp_path_join(dir, file);
+    if (!path) {
+        gp_error_nomem(err);
+        return NULL;
+    }
+    gp_atomic *a = gp_atomic_begin(path, true, err);
+    free(path);
+    return a;
+}
+
+/* The workbook: the roster renumbered, and the map as a second sheet. */
+static bool write_workbook(const merge_plan *plan, merge_output *out, const gp_student **rows,
+                           const merge_student *const *students, size_t count, gp_error *err)
+{
+    const char **cells = calloc(count * MERGE_MAPPING_COLUMNS + 1, sizeof *cells);
+    if (!cells)
+        return gp_error_nomem(err);
+    for (size_t i = 0; i < count; i++)
+        merge_mapping_row(students[i], cells + i * MERGE_MAPPING_COLUMNS);
+    gp_sheet sheet = {.name = "序号对照", .headers = merge_mapping_headers(),
+                      .columns = MERGE_MAPPING_COLUMNS, .cells = cells, .rows = count};
+    gp_workbook_info info = {.title = out->stem, .school = plan->school_name, .station = NULL};
+    bool ok = gp_workbook_write(gp_atomic_temp_path(out->xlsx), rows, count, &info, &sheet, err) &&
+              file_digest(gp_atomic_temp_path(out->xlsx), &out->xlsx_bytes, out->xlsx_sha256, err);
+    free(cells);
+    return ok;
+}
+
+typedef struct bundle_parts {
+    gp_student *renumbered;     /* copies of the rows with the new numbers */
+    const gp_student **rows;
+    gp_zip_item *items;
+    photo_fetch *fetches;
+    char (*photo_names)[24];
+    unsigned char *xlsx;
+    char *csv, *mapping, *json, *manifest_text, *bundle_id;
+    gp_manifest manifest;
+} bundle_parts;
+
+static void parts_free(bundle_parts *p)
+{
+    free(p->renumbered);
+    free(p->rows);
+    free(p->items);
+    free(p->fetches);
+    free(p->photo_names);
+    free(p->xlsx);
+    free(p->csv);
+    free(p->mapping);
+    free(p->json);
+    free(p->manifest_text);
+    free(p->bundle_id);
+    gp_manifest_clear(&p->manifest);
+}
+
+static bool add_memory_item(bundle_parts *p, size_t at, const char *name, const void *data,
+                            size_t len, bool store)
+{
+    gp_zip_item *it = &p->items[at];
+    *it = (gp_zip_item){.name = name, .data = data, .len = len, .store = store};
+    gp_sha256(data, len, it->sha256);
+    return gp_manifest_add(&p->manifest, name, it->sha256);
+}
+
+static bool write_zip(const merge_plan *plan, merge_output *out, bundle_parts *p,
+                      const merge_student *const *students, size_t count, gp_error *err)
+{
+    size_t xlsx_len = 0, csv_len = 0, mapping_len = 0, manifest_len = 0;
+    if (!gp_read_file(gp_atomic_temp_path(out->xlsx), GP_MAX_ROSTER_BYTES, &p->xlsx, &xlsx_len,
+                      err))
+        return false;
+    p->csv = gp_roster_csv(p->rows, count, &csv_len);
+    p->mapping = merge_mapping_csv(students, count, &mapping_len);
+    p->bundle_id = gp_bundle_id_from_name(out->stem);
+    if (!p->csv || !p->mapping || !p->bundle_id)
+        return gp_error_nomem(err);
+    gp_bundle_info info = {
+        .profile = plan->profile, .name = out->stem, .bundle_id = p->bundle_id,
+        .school_type = plan->school_type, .school_code = plan->school_code,
+        .school_name = plan->school_name, .station = NULL, .part = 1, .parts = 1,
+        .rows = count, .seq_first = students[0]->new_seq,
+        .seq_last = students[count - 1]->new_seq,
+        .sources = plan->sources, .source_count = plan->source_count,
+    };
+    if (!(p->json = gp_bundle_json(&info, err)))
+        return false;
+    size_t n_items = count + 5;
+    if (!add_memory_item(p, 0, "bundle.json", p->json, strlen(p->json), false) ||
+        !add_memory_item(p, 1, "roster.csv", p->csv, csv_len, false) ||
+        !add_memory_item(p, 2, "roster.xlsx", p->xlsx, xlsx_len, true) ||
+        !add_memory_item(p, 3, "mapping.csv", p->mapping, mapping_len, false))
+        return gp_error_nomem(err);
+
+    fetch_state state = {.verified = plan->verified, .err = err};
+    for (size_t i = 0; i < count; i++) {
+        const merge_student *s = students[i];
+        snprintf(p->photo_names[i], sizeof p->photo_names[i], "photos/%s.jpg", s->new_seq);
+        p->fetches[i] = (photo_fetch){.state = &state, .student = s};
+        gp_zip_item *it = &p->items[4 + i];
+        *it = (gp_zip_item){.name = p->photo_names[i], .len = (size_t)s->photo_size,
+                            .check_sha256 = true, .store = true, .fetch = fetch_photo,
+                            .fetch_context = &p->fetches[i]};
+        memcpy(it->sha256, s->sha256, 32);
+        if (!gp_manifest_add(&p->manifest, it->name, it->sha256))
+            return gp_error_nomem(err);
+    }
+    if (!(p->manifest_text = gp_manifest_format(&p->manifest, &manifest_len)))
+        return gp_error_nomem(err);
+    p->items[n_items - 1] = (gp_zip_item){.name = "MANIFEST.sha256", .data = p->manifest_text,
+                                          .len = manifest_len};
+
+    gp_error write_err = {0};
+    bool ok = gp_bundle_write(gp_atomic_temp_path(out->zip), p->bundle_id, p->items, n_items,
+                              NULL, &write_err);
+    gp_bundle_reader_free(state.reader);
+    if (!ok) {
+        for (size_t i = 0; i < count; i++)
+            if (p->items[4 + i].changed)
+                return gp_error_set(err, GP_ERR_OPEN, 0,
+                                    "'%s' 中的照片 %s 在核验之后被改动，没有写出任何文件",
+                                    students[i]->source, students[i]->row->seq);
+        if (err && err->status == GP_OK)
+            *err = write_err;
+        return false;
+    }
+    return file_digest(gp_atomic_temp_path(out->zip), &out->zip_bytes, out->zip_sha256, err);
+}
+
+bool merge_write_output(const merge_plan *plan, merge_output *out,
+                        const merge_student *const *students, size_t count, gp_error *err)
+{
+    if (count == 0)
+        return gp_error_set(err, GP_ERR_INTERNAL, 0, "合并包 %s 没有学生", out->stem);
+    out->rows = count;
+    if (!(out->zip_file = gp_asprintf("%s.zip", out->stem)) ||
+        !(out->xlsx_file = gp_asprintf("%s.xlsx", out->stem)))
+        return gp_error_nomem(err);
+    if (!(out->zip = begin(plan->output_dir, out->zip_file, err)) ||
+        !(out->xlsx = begin(plan->output_dir, out->xlsx_file, err)))
+        return false;
+    bundle_parts p = {0};
+    p.renumbered = calloc(count, sizeof *p.renumbered);
+    p.rows = calloc(count, sizeof *p.rows);
+    p.items = calloc(count + 5, sizeof *p.items);
+    p.fetches = calloc(count, sizeof *p.fetches);
+    p.photo_names = calloc(count, sizeof *p.photo_names);
+    bool ok = p.renumbered && p.rows && p.items && p.fetches && p.photo_names;
+    if (!ok)
+        gp_error_nomem(err);
+    for (size_t i = 0; ok && i < count; i++) {
+        p.renumbered[i] = *students[i]->row;
+        memcpy(p.renumbered[i].seq, students[i]->new_seq, sizeof p.renumbered[i].seq);
+        p.rows[i] = &p.renumbered[i];
+    }
+    ok = ok && write_workbook(plan, out, p.rows, students, count, err) &&
+         write_zip(plan, out, &p, students, count, err);
+    parts_free(&p);
+    return ok;
+}
+
+/* ---- putting outputs in place ------------------------------------------------ */
+
+/* Whether the file at dir/file already has these bytes (size and SHA-256). */
+static bool already_there(const char *dir, const char *file, uint64_t bytes, const char *sha256)
+{
+    char *path = gp_path_join(dir, file);
+    struct stat st;
+    bool same = false;
+    if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == bytes) {
+        unsigned char sha[32];
+        char hex[65];
+        gp_error ignored = {0};
+        if (gp_sha256_file(path, sha, &ignored)) {
+            gp_hex(sha, 32, hex);
+            same = strcmp(hex, sha256) == 0;
+        }
+    }
+    free(path);
+    return same;
+}
+
+static bool put_in_place(const char *dir, gp_atomic **file, const char *name, uint64_t bytes,
+                         const char *sha256, bool *replaced, gp_error *err)
+{
+    gp_atomic *a = *file;
+    *file = NULL;
+    *replaced = !already_there(dir, name, bytes, sha256);
+    if (!*replaced) {
+        gp_atomic_abort(a);
+        return true;
+    }
+    return gp_atomic_commit(a, err);
+}
+
+bool merge_commit_outputs(const char *dir, merge_output *outputs, size_t count, gp_error *err)
+{
+    for (size_t pass = 0; pass < 2; pass++)
+        for (size_t k = 0; k < count; k++) {
+            merge_output *o = &outputs[k];
+            bool ok = pass == 0 ? put_in_place(dir, &o->zip, o->zip_file, o->zip_bytes,
+                                               o->zip_sha256, &o->zip_replaced, err)
+                                : put_in_place(dir, &o->xlsx, o->xlsx_file, o->xlsx_bytes,
+                                               o->xlsx_sha256, &o->xlsx_replaced, err);
+            if (!ok)
+                return false;
+        }
+    return true;
+}
+
+void merge_output_clear(merge_output *out)
+{
+    gp_atomic_abort(out->zip);
+    gp_atomic_abort(out->xlsx);
+    free(out->stem);
+    free(out->zip_file);
+    free(out->xlsx_file);
+    memset(out, 0, sizeof *out);
+}

@@ -1,0 +1,329 @@
+/* Writing a bundle zip (libzip).  Reproducible: entries in the caller's
+ * order, a fixed DOS time converted in UTC (zip_file_set_mtime would use
+ * local time), fixed attributes, no directory entries.
+ *
+ * libzip writes an archive only at zip_close, normally into a temporary
+ * file of its own beside the target.  That file would escape our Ctrl-C
+ * clean-up, so the archive is written through a small write-capable source
+ * straight into the caller's (already registered) temporary file.
+ *
+ * Photos are read at zip_close through a source that hashes what it reads
+ * and fails when the bytes are not the ones check hashed: the archive can
+ * never hold a photo other than the one that was checked.  merge fetches
+ * its photos out of the received bundles the same way, one at a time. */
+#include "gp_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zip.h>
+
+/* ---- the archive itself: a writable source over a file descriptor ---- */
+
+typedef struct out_file {
+    int fd;
+    zip_uint64_t offset, end;
+    zip_error_t error;
+} out_file;
+
+static zip_int64_t out_fail(out_file *out, int ze, int se)
+{
+    zip_error_set(&out->error, ze, se);
+    return -1;
+}
+
+static zip_int64_t out_callback(void *user, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+    out_file *out = user;
+    switch (cmd) {
+    case ZIP_SOURCE_SUPPORTS:
+        return zip_source_make_command_bitmap(
+            ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+            ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, ZIP_SOURCE_SEEK, ZIP_SOURCE_TELL,
+            ZIP_SOURCE_SUPPORTS, ZIP_SOURCE_BEGIN_WRITE, ZIP_SOURCE_COMMIT_WRITE,
+            ZIP_SOURCE_ROLLBACK_WRITE, ZIP_SOURCE_SEEK_WRITE, ZIP_SOURCE_TELL_WRITE,
+            ZIP_SOURCE_WRITE, ZIP_SOURCE_REMOVE, -1);
+    case ZIP_SOURCE_STAT:
+        /* a new archive: libzip then starts from nothing */
+        return out_fail(out, ZIP_ER_READ, ENOENT);
+    case ZIP_SOURCE_OPEN:
+    case ZIP_SOURCE_CLOSE:
+        out->offset = 0;
+        return 0;
+    case ZIP_SOURCE_READ: {
+        ssize_t got = pread(out->fd, data, len, (off_t)out->offset);
+        if (got < 0)
+            return out_fail(out, ZIP_ER_READ, errno);
+        out->offset += (zip_uint64_t)got;
+        return got;
+    }
+    case ZIP_SOURCE_SEEK:
+    case ZIP_SOURCE_SEEK_WRITE: {
+        zip_int64_t to = zip_source_seek_compute_offset(out->offset, out->end, data, len,
+                                                        &out->error);
+        if (to < 0)
+            return -1;
+        out->offset = (zip_uint64_t)to;
+        return 0;
+    }
+    case ZIP_SOURCE_TELL:
+    case ZIP_SOURCE_TELL_WRITE:
+        return (zip_int64_t)out->offset;
+    case ZIP_SOURCE_BEGIN_WRITE:
+    case ZIP_SOURCE_ROLLBACK_WRITE:
+    case ZIP_SOURCE_REMOVE:
+        if (ftruncate(out->fd, 0) != 0)
+            return out_fail(out, ZIP_ER_WRITE, errno);
+        out->offset = out->end = 0;
+        return 0;
+    case ZIP_SOURCE_WRITE: {
+        const char *p = data;
+        zip_uint64_t left = len;
+        while (left > 0) {
+            ssize_t put = pwrite(out->fd, p, left, (off_t)out->offset);
+            if (put < 0 && errno == EINTR)
+                continue;
+            if (put <= 0)
+                return out_fail(out, ZIP_ER_WRITE, put < 0 ? errno : ENOSPC);
+            p += put;
+            left -= (zip_uint64_t)put;
+            out->offset += (zip_uint64_t)put;
+        }
+        if (out->offset > out->end)
+            out->end = out->offset;
+        return (zip_int64_t)len;
+    }
+    case ZIP_SOURCE_COMMIT_WRITE:
+        if (ftruncate(out->fd, (off_t)out->end) != 0)
+            return out_fail(out, ZIP_ER_WRITE, errno);
+        return 0;
+    case ZIP_SOURCE_ERROR:
+        return zip_error_to_data(&out->error, data, len);
+    case ZIP_SOURCE_FREE:
+        return 0;
+    default:
+        return out_fail(out, ZIP_ER_OPNOTSUPP, 0);
+    }
+}
+
+/* ---- a photo: read at zip_close, checked against check's hash -------- */
+
+typedef struct photo_reader {
+    gp_zip_item *entry;
+    int fd;
+    unsigned char *fetched;  /* entry->fetch: the bytes, served from memory */
+    size_t fetched_len, fetched_pos;
+    EVP_MD_CTX *hash;
+    zip_uint64_t seen;
+    time_t mtime;
+    zip_error_t error;
+} photo_reader;
+
+static zip_int64_t photo_fail(photo_reader *r, int ze, int se)
+{
+    zip_error_set(&r->error, ze, se);
+    return -1;
+}
+
+static void photo_release(photo_reader *r)
+{
+    if (r->fd >= 0)
+        close(r->fd);
+    r->fd = -1;
+    free(r->fetched);
+    r->fetched = NULL;
+    EVP_MD_CTX_free(r->hash);
+    r->hash = NULL;
+}
+
+/* At end of file: the bytes archived must be the bytes check judged. */
+static bool photo_unchanged(photo_reader *r)
+{
+    if (!r->entry->check_sha256)
+        return true;
+    unsigned char digest[32];
+    unsigned int n = 32;
+    EVP_DigestFinal_ex(r->hash, digest, &n);
+    return r->seen == r->entry->len && memcmp(digest, r->entry->sha256, 32) == 0;
+}
+
+static zip_int64_t photo_callback(void *user, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+    photo_reader *r = user;
+    switch (cmd) {
+    case ZIP_SOURCE_SUPPORTS:
+        return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
+                                              ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+                                              ZIP_SOURCE_SUPPORTS, -1);
+    case ZIP_SOURCE_OPEN:
+        if (r->entry->fetch) {
+            r->fetched_pos = 0;
+            if (!r->entry->fetch(r->entry->fetch_context, &r->fetched, &r->fetched_len))
+                return photo_fail(r, ZIP_ER_READ, EIO);
+        } else if ((r->fd = open(r->entry->file, O_RDONLY | O_CLOEXEC)) < 0) {
+            return photo_fail(r, ZIP_ER_OPEN, errno);
+        }
+        r->hash = EVP_MD_CTX_new();
+        if (!r->hash || !EVP_DigestInit_ex(r->hash, EVP_sha256(), NULL)) {
+            photo_release(r);
+            return photo_fail(r, ZIP_ER_MEMORY, 0);
+        }
+        r->seen = 0;
+        return 0;
+    case ZIP_SOURCE_READ: {
+        ssize_t got;
+        if (r->entry->fetch) {
+            size_t left = r->fetched_len - r->fetched_pos;
+            got = (ssize_t)(len < left ? len : left);
+            memcpy(data, r->fetched + r->fetched_pos, (size_t)got);
+            r->fetched_pos += (size_t)got;
+        } else {
+            do
+                got = read(r->fd, data, len);
+            while (got < 0 && errno == EINTR);
+        }
+        if (got < 0)
+            return photo_fail(r, ZIP_ER_READ, errno);
+        r->seen += (zip_uint64_t)got;
+        if (r->entry->check_sha256) {
+            if (r->seen > r->entry->len) {
+                r->entry->changed = true;
+                return photo_fail(r, ZIP_ER_INCONS, 0);
+            }
+            EVP_DigestUpdate(r->hash, data, (size_t)got);
+            if (got == 0 && !photo_unchanged(r)) {
+                r->entry->changed = true;
+                return photo_fail(r, ZIP_ER_INCONS, 0);
+            }
+        }
+        return got;
+    }
+    case ZIP_SOURCE_CLOSE:
+        photo_release(r);
+        return 0;
+    case ZIP_SOURCE_STAT: {
+        zip_stat_t *st = data;
+        zip_stat_init(st);
+        st->size = r->entry->len;
+        st->mtime = r->mtime;
+        st->valid |= ZIP_STAT_SIZE | ZIP_STAT_MTIME;
+        return sizeof *st;
+    }
+    case ZIP_SOURCE_ERROR:
+        return zip_error_to_data(&r->error, data, len);
+    case ZIP_SOURCE_FREE:
+        photo_release(r);
+        return 0;
+    default:
+        return photo_fail(r, ZIP_ER_OPNOTSUPP, 0);
+    }
+}
+
+/* ---- the archive ----------------------------------------------------- */
+
+static void dos_time(int64_t t, zip_uint16_t *dtime, zip_uint16_t *ddate)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    if (tm.tm_year < 80)
+        tm = (struct tm){.tm_year = 80, .tm_mon = 0, .tm_mday = 1};
+    *dtime = (zip_uint16_t)(tm.tm_hour << 11 | tm.tm_min << 5 | tm.tm_sec / 2);
+    *ddate = (zip_uint16_t)((tm.tm_year - 80) << 9 | (tm.tm_mon + 1) << 5 | tm.tm_mday);
+}
+
+static bool zip_failed(zip_t *za, const char *path, const char *what, gp_error *err)
+{
+    return gp_error_set(err, GP_ERR_WRITE, zip_error_code_system(zip_get_error(za)),
+                        "无法写出压缩包 '%s'（%s）：%s", path, what,
+                        zip_error_strerror(zip_get_error(za)));
+}
+
+static bool add_entry(zip_t *za, const char *bundle_id, gp_zip_item *e, photo_reader *reader,
+                      const char *password, zip_uint16_t dtime, zip_uint16_t ddate,
+                      const char *path, gp_error *err)
+{
+    zip_source_t *src = e->file || e->fetch ? zip_source_function(za, photo_callback, reader)
+                                : zip_source_buffer(za, e->data, e->len, 0);
+    if (!src)
+        return zip_failed(za, path, e->name, err);
+    char *name = gp_asprintf("%s/%s", bundle_id, e->name);
+    if (!name) {
+        zip_source_free(src);
+        return gp_error_nomem(err);
+    }
+    zip_int64_t idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8);
+    free(name);
+    if (idx < 0) {
+        zip_source_free(src);
+        return zip_failed(za, path, e->name, err);
+    }
+    zip_uint64_t i = (zip_uint64_t)idx;
+    if (zip_set_file_compression(za, i, e->store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) != 0 ||
+        zip_file_set_dostime(za, i, dtime, ddate, 0) != 0 ||
+        zip_file_set_external_attributes(za, i, 0, ZIP_OPSYS_UNIX,
+                                         (zip_uint32_t)(S_IFREG | 0644) << 16) != 0 ||
+        (password && zip_file_set_encryption(za, i, ZIP_EM_AES_256, password) != 0))
+        return zip_failed(za, path, e->name, err);
+    return true;
+}
+
+bool gp_bundle_write(const char *path, const char *bundle_id, gp_zip_item *entries,
+                     size_t count, const char *password, gp_error *err)
+{
+    out_file out = {.fd = open(path, O_RDWR | O_CLOEXEC)};
+    if (out.fd < 0)
+        return gp_error_set(err, GP_ERR_WRITE, errno, "无法写出压缩包 '%s'：%s", path,
+                            strerror(errno));
+    zip_error_init(&out.error);
+    photo_reader *readers = calloc(count ? count : 1, sizeof *readers);
+    zip_error_t zerr;
+    zip_error_init(&zerr);
+    zip_source_t *target = readers ? zip_source_function_create(out_callback, &out, &zerr) : NULL;
+    zip_t *za = target ? zip_open_from_source(target, ZIP_CREATE | ZIP_TRUNCATE, &zerr) : NULL;
+    bool ok = za != NULL;
+    if (!ok) {
+        if (!readers)
+            gp_error_nomem(err);
+        else
+            gp_error_set(err, GP_ERR_WRITE, zip_error_code_system(&zerr),
+                         "无法创建压缩包 '%s'：%s", path, zip_error_strerror(&zerr));
+        zip_source_free(target);
+    }
+    zip_error_fini(&zerr);
+
+    int64_t when = gp_reproducible_time();
+    zip_uint16_t dtime, ddate;
+    dos_time(when, &dtime, &ddate);
+    for (size_t i = 0; ok && i < count; i++) {
+        entries[i].changed = false;
+        readers[i] = (photo_reader){.entry = &entries[i], .fd = -1, .mtime = (time_t)when};
+        zip_error_init(&readers[i].error);
+        ok = add_entry(za, bundle_id, &entries[i], &readers[i], password, dtime, ddate, path, err);
+    }
+    if (ok && zip_close(za) != 0) {
+        ok = false;
+        for (size_t i = 0; i < count; i++)
+            if (entries[i].changed)
+                gp_error_set(err, GP_ERR_WRITE, 0, "照片 '%s' 在检查之后被改动，已放弃写出 '%s'",
+                             entries[i].file, path);
+        zip_failed(za, path, "zip_close", err);
+    }
+    if (!ok && za)
+        zip_discard(za);
+    for (size_t i = 0; readers && i < count; i++) {
+        photo_release(&readers[i]);
+        zip_error_fini(&readers[i].error);
+    }
+    free(readers);
+    zip_error_fini(&out.error);
+    if (close(out.fd) != 0 && ok)
+        ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法写出压缩包 '%s'：%s", path,
+                          strerror(errno));
+    return ok;
+}

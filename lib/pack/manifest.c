@@ -1,0 +1,133 @@
+/* MANIFEST.sha256: the bundle's integrity list, in exactly the format of
+ * coreutils' sha256sum so that `sha256sum -c MANIFEST.sha256` works in the
+ * extracted folder.  pack writes it; verify and merge parse it. */
+#include "gp_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool gp_manifest_add(gp_manifest *manifest, const char *path, const unsigned char sha256[32])
+{
+    if (manifest->count == manifest->cap) {
+        size_t cap = manifest->cap ? manifest->cap * 2 : 64;
+        gp_manifest_entry *grown = realloc(manifest->entries, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        manifest->entries = grown;
+        manifest->cap = cap;
+    }
+    char *copy = strdup(path);
+    if (!copy)
+        return false;
+    gp_manifest_entry *e = &manifest->entries[manifest->count++];
+    e->path = copy;
+    memcpy(e->sha256, sha256, 32);
+    return true;
+}
+
+static int by_path(const void *a, const void *b)
+{
+    const gp_manifest_entry *x = a, *y = b;
+    return strcmp(x->path, y->path); /* bytewise: strcmp compares as unsigned char */
+}
+
+char *gp_manifest_format(gp_manifest *manifest, size_t *len)
+{
+    if (manifest->count > 1)
+        qsort(manifest->entries, manifest->count, sizeof *manifest->entries, by_path);
+    gp_buf buf = {0};
+    for (size_t i = 0; i < manifest->count; i++) {
+        char hex[65];
+        gp_hex(manifest->entries[i].sha256, 32, hex);
+        gp_buf_printf(&buf, "%s  %s\n", hex, manifest->entries[i].path);
+    }
+    size_t n = buf.len;
+    char *text = gp_buf_take(&buf);
+    if (text && len)
+        *len = n;
+    return text;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* One line without its line ending: "<64 hex>  path" or "<64 hex> *path". */
+static bool parse_line(const char *line, size_t n, unsigned char sha256[32], char **path)
+{
+    if (n < 67)
+        return false;
+    for (size_t i = 0; i < 32; i++) {
+        int hi = hex_value(line[2 * i]), lo = hex_value(line[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        sha256[i] = (unsigned char)(hi << 4 | lo);
+    }
+    if (line[64] != ' ' || (line[65] != ' ' && line[65] != '*'))
+        return false;
+    const char *p = line + 66;
+    size_t plen = n - 66;
+    if (memchr(p, '\0', plen))
+        return false;
+    *path = strndup(p, plen);
+    return *path != NULL;
+}
+
+bool gp_manifest_parse(const char *text, size_t len, gp_manifest *out, size_t *bad_line,
+                       gp_error *err)
+{
+    *bad_line = 0;
+    size_t line_no = 0;
+    for (size_t pos = 0; pos < len;) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        size_t n = end - pos;
+        line_no++;
+        if (n > 0 && text[pos + n - 1] == '\r')
+            n--;
+        if (n > 0) {
+            unsigned char sha[32];
+            char *path = NULL;
+            if (!parse_line(text + pos, n, sha, &path)) {
+                *bad_line = line_no;
+                return false;
+            }
+            if (gp_manifest_find(out, path)) {
+                free(path);
+                *bad_line = line_no;
+                return false;
+            }
+            bool added = gp_manifest_add(out, path, sha);
+            free(path);
+            if (!added)
+                return gp_error_nomem(err);
+        }
+        pos = end + 1;
+    }
+    return true;
+}
+
+const gp_manifest_entry *gp_manifest_find(const gp_manifest *manifest, const char *path)
+{
+    for (size_t i = 0; i < manifest->count; i++)
+        if (!strcmp(manifest->entries[i].path, path))
+            return &manifest->entries[i];
+    return NULL;
+}
+
+void gp_manifest_clear(gp_manifest *manifest)
+{
+    if (!manifest)
+        return;
+    for (size_t i = 0; i < manifest->count; i++)
+        free(manifest->entries[i].path);
+    free(manifest->entries);
+    memset(manifest, 0, sizeof *manifest);
+}

@@ -1,0 +1,151 @@
+/* Names a clerk recognises and every system accepts.  NAME (the outputs'
+ * file-name stem) may hold Chinese, but must be a valid Windows file name,
+ * since the files are mailed to and opened on Windows; BUNDLE_ID (the top
+ * folder inside the zip) is plain ASCII, because Windows' built-in unzip
+ * reads entry names in the OEM code page. */
+#include "gp_internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Room for "-part12-of-12.zip" or "-邮件正文.txt" after NAME within the
+ * 255-byte file-name limit of common file systems. */
+#define MAX_NAME_BYTES 160
+
+static bool is_forbidden(unsigned char c)
+{
+    return c < 0x20 || c == 0x7f || strchr("\\/:*?\"<>|", c) != NULL;
+}
+
+/* CON, PRN, AUX, NUL, COM1-9, LPT1-9, also followed by an extension. */
+static bool is_reserved(const char *name)
+{
+    static const char *const plain[] = {"CON", "PRN", "AUX", "NUL"};
+    size_t stem = strcspn(name, ".");
+    for (size_t i = 0; i < GP_ARRAY_LEN(plain); i++)
+        if (stem == 3 && !strncasecmp(name, plain[i], 3))
+            return true;
+    if (stem == 4 && (!strncasecmp(name, "COM", 3) || !strncasecmp(name, "LPT", 3)) &&
+        name[3] >= '1' && name[3] <= '9')
+        return true;
+    return false;
+}
+
+/* Length of the UTF-8 sequence starting with byte c (1 for stray bytes). */
+static size_t utf8_len(unsigned char c)
+{
+    if (c >= 0xf0)
+        return 4;
+    if (c >= 0xe0)
+        return 3;
+    if (c >= 0xc0)
+        return 2;
+    return 1;
+}
+
+char *gp_safe_file_name(const char *text)
+{
+    size_t n = text ? strlen(text) : 0;
+    char *out = malloc(n + 2 + sizeof "gradpack");
+    if (!out)
+        return NULL;
+    size_t len = 0;
+    for (size_t i = 0; i < n;) {
+        size_t step = utf8_len((unsigned char)text[i]);
+        if (step > n - i)
+            step = n - i;
+        if (step == 1 && is_forbidden((unsigned char)text[i])) {
+            i++;
+            continue;
+        }
+        if (len + step > MAX_NAME_BYTES)
+            break;
+        memcpy(out + len, text + i, step);
+        len += step;
+        i += step;
+    }
+    out[len] = '\0';
+    /* Windows drops trailing dots and spaces; leading spaces confuse people */
+    while (len > 0 && (out[len - 1] == '.' || out[len - 1] == ' '))
+        out[--len] = '\0';
+    size_t lead = strspn(out, " ");
+    memmove(out, out + lead, len - lead + 1);
+    len -= lead;
+    if (len == 0)
+        strcpy(out, "gradpack");
+    else if (is_reserved(out)) {
+        /* "CON" → "CON_": insert before any extension */
+        size_t stem = strcspn(out, ".");
+        memmove(out + stem + 1, out + stem, len - stem + 1);
+        out[stem] = '_';
+    }
+    return out;
+}
+
+char *gp_default_bundle_name(const char *school_code, const char *station_name,
+                             const char *seq_first, const char *seq_last)
+{
+    const char *parts[3] = {school_code, station_name, NULL};
+    gp_buf buf = {0};
+    for (size_t i = 0; i < 2; i++) {
+        if (!parts[i] || !*parts[i])
+            continue;
+        if (buf.len)
+            gp_buf_puts(&buf, "-");
+        gp_buf_puts(&buf, parts[i]);
+    }
+    if (seq_first && *seq_first) {
+        if (buf.len)
+            gp_buf_puts(&buf, "-");
+        gp_buf_puts(&buf, seq_first);
+        if (seq_last && *seq_last && strcmp(seq_first, seq_last) != 0)
+            gp_buf_printf(&buf, "-%s", seq_last);
+    }
+    char *raw = gp_buf_take(&buf);
+    if (!raw)
+        return NULL;
+    char *safe = gp_safe_file_name(raw);
+    free(raw);
+    return safe;
+}
+
+char *gp_bundle_id_from_name(const char *name)
+{
+    size_t n = strlen(name);
+    char *out = malloc(n + sizeof "bundle");
+    if (!out)
+        return NULL;
+    size_t len = 0;
+    bool pending_dash = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (isalnum(c) || c == '.' || c == '_' || c == '-') {
+            if (pending_dash && len > 0 && out[len - 1] != '-')
+                out[len++] = '-';
+            pending_dash = false;
+            if (c == '-' && len > 0 && out[len - 1] == '-')
+                continue;
+            out[len++] = (char)c;
+        } else {
+            pending_dash = true;
+        }
+    }
+    /* no leading or trailing separators, no hidden or "." / ".." folder */
+    while (len > 0 && (out[len - 1] == '-' || out[len - 1] == '.'))
+        len--;
+    out[len] = '\0';
+    size_t lead = strspn(out, "-.");
+    memmove(out, out + lead, len - lead + 1);
+    if (!out[0])
+        strcpy(out, "bundle");
+    return out;
+}
+
+char *gp_part_stem(const char *name, int part, int parts)
+{
+    if (parts <= 1)
+        return strdup(name);
+    return gp_asprintf("%s-part%d-of-%d", name, part, parts);
+}

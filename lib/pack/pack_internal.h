@@ -1,0 +1,48 @@
+/* What the files of lib/pack share and nothing else needs: part planning
+ * and the cover letter.  (The bundle pieces merge and verify reuse are in
+ * gp_internal.h.) */
+#ifndef GP_PACK_INTERNAL_H
+#define GP_PACK_INTERNAL_H
+
+#include "gp_internal.h"
+
+/* ---- parts (parts.c) --------------------------------------------------- */
+
+/* Rows first .. first+count-1 (in photo-number order) form one part. */
+typedef struct gp_part_range {
+    size_t first, count;
+} gp_part_range;
+
+/** Upper bound of the bytes a part adds for everything but its rows: the
+ *  workbook's skeleton, bundle.json, the headers of roster.csv and the
+ *  manifest, their zip entries and the end of the archive.  id_len is the
+ *  longest BUNDLE_ID a part can have; text_bytes the bytes of free text in
+ *  bundle.json and the workbook's properties (name, station, school). */
+uint64_t gp_part_fixed_cost(size_t id_len, size_t text_bytes);
+/** Upper bound of the bytes one row adds: its photo stored, its zip entry
+ *  (with Zip64 and AES extras), its manifest line, its share of roster.csv
+ *  (deflated) and of the workbook.  value_bytes: the row's nine values. */
+uint64_t gp_part_row_cost(size_t id_len, uint64_t photo_bytes, size_t value_bytes);
+
+/** Split rows into parts in order, greedily, each costing at most limit
+ *  (fixed + the sum of its rows' costs); limit 0 = one part.  Returns
+ *  false when some single row does not fit (or count is 0); the caller
+ *  names those rows.  *parts is malloc'd.  On OOM returns false with
+ *  *part_count == SIZE_MAX. */
+bool gp_plan_parts(const uint64_t *row_cost, size_t count, uint64_t fixed, uint64_t limit,
+                   gp_part_range **parts, size_t *part_count);
+
+/* ---- the cover letter (cover_letter.c) --------------------------------- */
+
+typedef struct gp_letter_value {
+    const char *key;    /* {{key}} in the template */
+    const char *value;
+} gp_letter_value;
+
+/** Fill {{key}} placeholders of template text (unknown ones stay as they
+ *  are); the result has CRLF line endings and a UTF-8 BOM, as Windows
+ *  Notepad expects.  malloc'd (length in *len), NULL on OOM. */
+char *gp_letter_fill(const char *template_text, size_t template_len,
+                     const gp_letter_value *values, size_t value_count, size_t *len);
+
+#endif

@@ -1,0 +1,223 @@
+/*
+ * jpeg_inspect.c — what a photo is, from its bytes in memory: the frame
+ * header, colour space, JFIF/Exif resolution, Exif orientation, the ICC
+ * profile, and a full decode so that a truncated or damaged file never
+ * passes.  The decode uses libjpeg-turbo's DCT scaling (1/8), which still
+ * entropy-decodes every block (where damage shows) but skips most of the
+ * IDCT and colour work.
+ *
+ * libjpeg's default error manager exits the process and only prints its
+ * warnings; here errors longjmp back, and warnings that mean damaged data
+ * ("Premature end of JPEG file", "Corrupt JPEG data: ...") stop the decode
+ * and mark the photo undecoded, because libjpeg would otherwise fill the
+ * rest with grey and report success.
+ */
+#include "photo_parts.h"
+
+#include <jpeglib.h>
+#include <jerror.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Hostile headers can announce 65535×65535 pixels in a few bytes.  A phone's
+ * 108-megapixel photo is the largest real input; libjpeg's memory is capped
+ * too, which bounds progressive files' whole-image coefficient buffers. */
+#define MAX_DECODE_PIXELS (200ull * 1000 * 1000)
+#define MAX_DECODE_MEMORY (512l << 20)
+/* A normal progressive JPEG has about 10 scans; thousands of tiny scans are
+ * a known way to make a small file take minutes. */
+#define MAX_PROGRESSIVE_SCANS 500
+
+static const unsigned char icc_marker_id[12] = "ICC_PROFILE";
+
+typedef struct inspector {
+    struct jpeg_error_mgr pub;
+    struct jpeg_progress_mgr progress;
+    jmp_buf jump;
+    char message[JMSG_LENGTH_MAX];
+    unsigned char *row; /* held here, not in a local, so longjmp cannot lose it */
+} inspector;
+
+static void stop(j_common_ptr cinfo)
+{
+    inspector *in = (inspector *)cinfo->err;
+    longjmp(in->jump, 1);
+}
+
+static void on_error_exit(j_common_ptr cinfo)
+{
+    inspector *in = (inspector *)cinfo->err;
+    cinfo->err->format_message(cinfo, in->message);
+    stop(cinfo);
+}
+
+/* Warnings about metadata only; the picture itself is intact.  A bad ICC
+ * marker is judged separately (GP_ICC_BROKEN). */
+static bool harmless_warning(int code)
+{
+    return code == JWRN_JFIF_MAJOR || code == JWRN_ADOBE_XFORM || code == JWRN_BOGUS_ICC;
+}
+
+static void on_emit_message(j_common_ptr cinfo, int level)
+{
+    if (level >= 0 || harmless_warning(cinfo->err->msg_code))
+        return; /* trace output, or a warning that does not mean damage */
+    on_error_exit(cinfo);
+}
+
+static void on_progress(j_common_ptr cinfo)
+{
+    if (!cinfo->is_decompressor)
+        return;
+    j_decompress_ptr d = (j_decompress_ptr)cinfo;
+    if (d->progressive_mode && d->input_scan_number > MAX_PROGRESSIVE_SCANS) {
+        inspector *in = (inspector *)cinfo->err;
+        snprintf(in->message, sizeof in->message, "more than %d progressive scans",
+                 MAX_PROGRESSIVE_SCANS);
+        stop(cinfo);
+    }
+}
+
+static gp_jpeg_color color_of(J_COLOR_SPACE space)
+{
+    switch (space) {
+    case JCS_GRAYSCALE: return GP_JCOLOR_GRAY;
+    case JCS_YCbCr: return GP_JCOLOR_YCBCR;
+    case JCS_RGB: return GP_JCOLOR_RGB;
+    case JCS_CMYK: return GP_JCOLOR_CMYK;
+    case JCS_YCCK: return GP_JCOLOR_YCCK;
+    default: return GP_JCOLOR_UNKNOWN;
+    }
+}
+
+static void read_exif(j_decompress_ptr cinfo, gp_jpeg_info *info)
+{
+    for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next) {
+        gp_exif_ifd0 exif;
+        if (m->marker != JPEG_APP0 + 1 || !gp_exif_read_ifd0(m->data, m->data_length, &exif))
+            continue;
+        if (exif.orientation)
+            info->orientation = exif.orientation;
+        if (exif.has_resolution && (exif.resolution_unit == 2 || exif.resolution_unit == 3)) {
+            double to_inch = exif.resolution_unit == 3 ? 2.54 : 1.0;
+            info->has_exif_resolution = true;
+            info->exif_resolution_unit = exif.resolution_unit;
+            info->exif_x_dpi = exif.x_resolution * to_inch;
+            info->exif_y_dpi = exif.y_resolution * to_inch;
+        }
+        return; /* the first Exif block is the one readers use */
+    }
+}
+
+static bool has_icc_marker(j_decompress_ptr cinfo)
+{
+    for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next)
+        if (m->marker == JPEG_APP0 + 2 && m->data_length >= sizeof icc_marker_id &&
+            memcmp(m->data, icc_marker_id, sizeof icc_marker_id) == 0)
+            return true;
+    return false;
+}
+
+static void read_icc(j_decompress_ptr cinfo, gp_jpeg_info *info)
+{
+    if (!has_icc_marker(cinfo))
+        return;
+    JOCTET *icc = NULL;
+    unsigned int icc_len = 0;
+    if (!jpeg_read_icc_profile(cinfo, &icc, &icc_len)) {
+        info->icc = GP_ICC_BROKEN; /* chunks missing or out of order */
+        return;
+    }
+    info->icc = gp_icc_classify(icc, icc_len, info->icc_description,
+                                sizeof info->icc_description);
+    free(icc);
+}
+
+static void read_header_facts(j_decompress_ptr cinfo, gp_jpeg_info *info)
+{
+    info->width = (int)cinfo->image_width;
+    info->height = (int)cinfo->image_height;
+    info->components = cinfo->num_components;
+    info->bits = cinfo->data_precision;
+    info->color = color_of(cinfo->jpeg_color_space);
+    info->progressive = cinfo->progressive_mode;
+    info->has_jfif = cinfo->saw_JFIF_marker;
+    if (info->has_jfif) {
+        info->density_unit = cinfo->density_unit;
+        info->x_density = cinfo->X_density;
+        info->y_density = cinfo->Y_density;
+    }
+    read_exif(cinfo, info);
+    read_icc(cinfo, info);
+}
+
+/* Decode every scanline at 1/8 scale; libjpeg reads all entropy data. */
+static void decode_all(j_decompress_ptr cinfo, inspector *in)
+{
+    cinfo->scale_num = 1;
+    cinfo->scale_denom = 8;
+    cinfo->dct_method = JDCT_IFAST;
+    cinfo->do_fancy_upsampling = FALSE;
+    cinfo->do_block_smoothing = FALSE;
+    jpeg_start_decompress(cinfo);
+    size_t row_bytes = (size_t)cinfo->output_width * (size_t)cinfo->output_components;
+    in->row = malloc(row_bytes ? row_bytes : 1);
+    if (!in->row) {
+        snprintf(in->message, sizeof in->message, "out of memory");
+        longjmp(in->jump, 1);
+    }
+    JSAMPROW rows[1] = {in->row};
+    while (cinfo->output_scanline < cinfo->output_height)
+        if (jpeg_read_scanlines(cinfo, rows, 1) != 1) {
+            snprintf(in->message, sizeof in->message, "decoder stopped at row %u",
+                     cinfo->output_scanline);
+            longjmp(in->jump, 1);
+        }
+    jpeg_finish_decompress(cinfo);
+}
+
+void gp_jpeg_inspect(const unsigned char *data, size_t len, gp_jpeg_info *info)
+{
+    memset(info, 0, sizeof *info);
+    info->orientation = 1;
+    if (len < 3 || data[0] != 0xFF || data[1] != 0xD8 || data[2] != 0xFF) {
+        info->looks_like = gp_sniff_format(data, len);
+        return;
+    }
+    info->is_jpeg = true;
+
+    struct jpeg_decompress_struct cinfo;
+    inspector in;
+    memset(&in, 0, sizeof in);
+    cinfo.err = jpeg_std_error(&in.pub);
+    in.pub.error_exit = on_error_exit;
+    in.pub.emit_message = on_emit_message;
+    in.progress.progress_monitor = on_progress;
+    if (setjmp(in.jump)) {
+        snprintf(info->decode_error, sizeof info->decode_error, "%s", in.message);
+        info->decoded = false;
+        goto done;
+    }
+    jpeg_create_decompress(&cinfo);
+    cinfo.progress = &in.progress;
+    cinfo.mem->max_memory_to_use = MAX_DECODE_MEMORY;
+    jpeg_mem_src(&cinfo, data, (unsigned long)len);
+    jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
+    jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);
+    /* JFIF (APP0) and Adobe (APP14) are parsed by libjpeg itself: it sets
+     * the density fields and jpeg_color_space (CMYK vs YCCK) from them. */
+    jpeg_read_header(&cinfo, TRUE);
+    read_header_facts(&cinfo, info);
+
+    if ((unsigned long long)cinfo.image_width * cinfo.image_height > MAX_DECODE_PIXELS) {
+        snprintf(in.message, sizeof in.message, "%u×%u pixels is more than gradpack decodes",
+                 cinfo.image_width, cinfo.image_height);
+        longjmp(in.jump, 1);
+    }
+    decode_all(&cinfo, &in);
+    info->decoded = true;
+done:
+    free(in.row);
+    jpeg_destroy_decompress(&cinfo);
+}

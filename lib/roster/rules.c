@@ -1,0 +1,342 @@
+/* Field rules (issue 2, seed 004): every row judged, every value normalised
+ * in place where the fix is certain (photo numbers padded, full-width digits
+ * made half-width, 高起专 -> 成人专科, lower-case x -> X), each change a
+ * warning and each real problem an error on the row that has it.
+ *
+ * Where a value repeats, the later row carries the error and names the
+ * earlier one; the first row stays clean.  School values are compared with
+ * the profile's pinned values (roster.school.mismatch) and with the first
+ * row that has them (roster.school.inconsistent); a row that carries the
+ * pinned value is never called inconsistent. */
+#include "gp_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct rules {
+    gp_roster *roster;
+    const gp_profile *profile;
+    const char *file;
+    gp_report *report;
+    int today;
+} rules;
+
+static void add(const rules *r, gp_student *s, gp_code code, int field, const char *actual,
+                const char *expected, const char *fmt, ...) GP_PRINTF(7, 8);
+
+static void add(const rules *r, gp_student *s, gp_code code, int field, const char *actual,
+                const char *expected, const char *fmt, ...)
+{
+    gp_where w = {.row = s->row,
+                  .seq = s->seq[0] ? s->seq : NULL,
+                  .field = field >= 0 ? gp_field_label((gp_field)field) : NULL,
+                  .file = r->file};
+    gp_severity severity = gp_code_severity(code);
+    va_list ap;
+    va_start(ap, fmt);
+    gp_report_addv(r->report, severity, code, &w, actual, expected, fmt, ap);
+    va_end(ap);
+    if (severity == GP_ERROR)
+        s->has_error = true;
+}
+
+static bool all_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+static bool in_list(const gp_string_list *list, const char *value)
+{
+    for (size_t i = 0; i < list->count; i++)
+        if (!strcmp(list->items[i], value))
+            return true;
+    return false;
+}
+
+/* "成人专科”或“成人本科" */
+static char *list_text(const gp_string_list *list)
+{
+    gp_buf text = {0};
+    for (size_t i = 0; i < list->count; i++)
+        gp_buf_printf(&text, "%s%s", i ? "”或“" : "", list->items[i]);
+    return gp_buf_take(&text);
+}
+
+/* Full-width digits and letters from Chinese input methods, made half-width. */
+static void normalise_fullwidth(const rules *r, gp_student *s, gp_field field)
+{
+    char *value = s->value[field];
+    char *original = strdup(value);
+    if (gp_fullwidth_to_ascii(value))
+        add(r, s, GP_ROSTER_FIELD_FULLWIDTH, field, original, value,
+            "“%s”中的全角字符“%s”已改为半角“%s”", gp_field_label(field),
+            original ? original : "", value);
+    free(original);
+}
+
+/* Excel drops leading zeros: "7" is photo 0007. */
+static void rule_seq(const rules *r, gp_student *s)
+{
+    char *original = strdup(s->value[GP_FIELD_SEQ]);
+    bool fullwidth = gp_fullwidth_to_ascii(s->value[GP_FIELD_SEQ]);
+    const char *value = s->value[GP_FIELD_SEQ];
+    size_t len = strlen(value);
+    bool valid = all_digits(value) && len <= 4 && atoi(value) >= 1;
+    if (valid)
+        snprintf(s->seq, sizeof s->seq, "%04d", atoi(value));
+    if (fullwidth)
+        add(r, s, GP_ROSTER_FIELD_FULLWIDTH, GP_FIELD_SEQ, original, value,
+            "拍摄序号中的全角字符“%s”已改为半角“%s”", original ? original : "", value);
+    free(original);
+    if (!valid) {
+        add(r, s, GP_ROSTER_SEQ_FORMAT, GP_FIELD_SEQ, value, "0001–9999",
+            "拍摄序号“%s”不是 0001 到 9999 之间的四位数字", value);
+        return;
+    }
+    if (len == 4)
+        return;
+    char unpadded[5];
+    memcpy(unpadded, value, len + 1);
+    char *padded = strdup(s->seq);
+    if (padded) {
+        free(s->value[GP_FIELD_SEQ]);
+        s->value[GP_FIELD_SEQ] = padded;
+    }
+    add(r, s, GP_ROSTER_SEQ_PADDED, GP_FIELD_SEQ, unpadded, s->seq,
+        "“%s”已补足为“%s”，照片应命名为 %s.jpg", unpadded, s->seq, s->seq);
+}
+
+static void rule_level(const rules *r, gp_student *s)
+{
+    const gp_profile *p = r->profile;
+    char *value = s->value[GP_FIELD_LEVEL];
+    if (in_list(&p->levels, value))
+        return;
+    for (size_t i = 0; i < p->level_map_count; i++) {
+        if (strcmp(p->level_map[i].from, value) != 0)
+            continue;
+        char *mapped = strdup(p->level_map[i].to);
+        if (!mapped)
+            return;
+        add(r, s, GP_ROSTER_LEVEL_MAPPED, GP_FIELD_LEVEL, value, mapped,
+            "“%s”已改写为“%s”", value, mapped);
+        free(value);
+        s->value[GP_FIELD_LEVEL] = mapped;
+        return;
+    }
+    char *allowed = list_text(&p->levels);
+    add(r, s, GP_ROSTER_LEVEL_INVALID, GP_FIELD_LEVEL, value, allowed,
+        "学历层次“%s”不对，只能填“%s”", value, allowed ? allowed : "");
+    free(allowed);
+}
+
+static bool rule_sex(const rules *r, gp_student *s)
+{
+    const char *value = s->value[GP_FIELD_SEX];
+    if (in_list(&r->profile->sexes, value))
+        return true;
+    char *allowed = list_text(&r->profile->sexes);
+    add(r, s, GP_ROSTER_SEX_INVALID, GP_FIELD_SEX, value, allowed,
+        "性别“%s”不对，只能填“%s”", value, allowed ? allowed : "");
+    free(allowed);
+    return false;
+}
+
+static void report_id_verdict(const rules *r, gp_student *s, gp_id_verdict verdict,
+                              char check)
+{
+    const char *id = s->value[GP_FIELD_ID_NUMBER];
+    char actual[2] = {id[0] ? id[strlen(id) - 1] : '\0', '\0'}, expected[2] = {check, '\0'};
+    switch (verdict) {
+    case GP_ID_OK:
+        return;
+    case GP_ID_SCIENTIFIC:
+        add(r, s, GP_ROSTER_ID_SCIENTIFIC, GP_FIELD_ID_NUMBER, id, "18 位完整号码（文本格式）",
+            "身份证号显示为“%s”：Excel 把它当成数字改成了科学计数法，后几位已经丢失", id);
+        return;
+    case GP_ID_FORMAT:
+        if (strlen(id) == 15 && all_digits(id))
+            add(r, s, GP_ROSTER_ID_FORMAT, GP_FIELD_ID_NUMBER, id, "18 位",
+                "身份证号“%s”是 15 位的旧号码，请换成 18 位的新号码", id);
+        else
+            add(r, s, GP_ROSTER_ID_FORMAT, GP_FIELD_ID_NUMBER, id,
+                "17 位数字 + 1 位数字或 X",
+                "身份证号“%s”不是 18 位（前 17 位数字、最后一位数字或 X）", id);
+        return;
+    case GP_ID_CHECKSUM:
+        add(r, s, GP_ROSTER_ID_CHECKSUM, GP_FIELD_ID_NUMBER, actual, expected,
+            "身份证号 %s 的最后一位是 %s，按前 17 位算应为 %s，号码中有数字输错了", id,
+            actual, expected);
+        return;
+    case GP_ID_BIRTHDATE: {
+        char date[9];
+        memcpy(date, id + 6, 8);
+        date[8] = '\0';
+        /* a date that passes without the today limit lies in the future */
+        bool future = gp_id_validate(id, 99991231, NULL) != GP_ID_BIRTHDATE;
+        add(r, s, GP_ROSTER_ID_BIRTHDATE, GP_FIELD_ID_NUMBER, date,
+            future ? "不晚于今天的日期" : "真实的日期",
+            "身份证号 %s 中的出生日期 %.4s-%.2s-%.2s %s", id, date, date + 4, date + 6,
+            future ? "在今天之后" : "不是真实的日期");
+        return;
+    }
+    }
+}
+
+static void rule_id(const rules *r, gp_student *s, bool sex_valid)
+{
+    char *id = s->value[GP_FIELD_ID_NUMBER];
+    size_t len = strlen(id);
+    if (len == 18 && id[17] == 'x') {
+        char *original = strdup(id);
+        id[17] = 'X';
+        add(r, s, GP_ROSTER_ID_LOWERCASE, GP_FIELD_ID_NUMBER, original, id,
+            "身份证号末位的小写 x 已改为大写 X");
+        free(original);
+    }
+    char check = 0;
+    gp_id_verdict verdict = gp_id_validate(id, r->today, &check);
+    report_id_verdict(r, s, verdict, check);
+    if (!sex_valid || verdict == GP_ID_FORMAT || verdict == GP_ID_SCIENTIFIC)
+        return;
+    const char *sex = s->value[GP_FIELD_SEX];
+    const char *from_id = gp_id_sex(id) == 1 ? "男" : "女";
+    if ((!strcmp(sex, "男") || !strcmp(sex, "女")) && strcmp(sex, from_id) != 0)
+        add(r, s, GP_ROSTER_ID_SEX_MISMATCH, GP_FIELD_SEX, sex, from_id,
+            "性别填的是“%s”，但身份证号 %s 的第 17 位是 %c（%s数为%s），两者不符", sex, id,
+            id[16], gp_id_sex(id) == 1 ? "单" : "双", from_id);
+}
+
+static bool rule_school_code(const rules *r, gp_student *s)
+{
+    const char *code = s->value[GP_FIELD_SCHOOL_CODE];
+    if (strlen(code) == 5 && all_digits(code))
+        return true;
+    add(r, s, GP_ROSTER_SCHOOL_CODE_FORMAT, GP_FIELD_SCHOOL_CODE, code, "5 位数字",
+        "院校代码“%s”不是 5 位数字", code);
+    return false;
+}
+
+static void judge_row(const rules *r, gp_student *s, bool *code_ok)
+{
+    static const gp_field identifiers[] = {GP_FIELD_STUDENT_NO, GP_FIELD_ID_NUMBER,
+                                           GP_FIELD_SCHOOL_CODE};
+    if (s->value[GP_FIELD_SEQ][0])
+        rule_seq(r, s);
+    for (size_t i = 0; i < GP_ARRAY_LEN(identifiers); i++)
+        normalise_fullwidth(r, s, identifiers[i]);
+    for (int f = 0; f < GP_FIELD_COUNT; f++)
+        if (!s->value[f][0])
+            add(r, s, GP_ROSTER_FIELD_EMPTY, f, "", "必填", "“%s”是空的",
+                gp_field_label((gp_field)f));
+    if (s->value[GP_FIELD_LEVEL][0])
+        rule_level(r, s);
+    bool sex_valid = s->value[GP_FIELD_SEX][0] && rule_sex(r, s);
+    if (s->value[GP_FIELD_ID_NUMBER][0])
+        rule_id(r, s, sex_valid);
+    *code_ok = s->value[GP_FIELD_SCHOOL_CODE][0] && rule_school_code(r, s);
+}
+
+/* ---- values that must not repeat -------------------------------------- */
+
+typedef struct keyed {
+    const char *key;
+    size_t index;
+} keyed;
+
+static int compare_keyed(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static const char *dup_key(const gp_student *s, gp_field field)
+{
+    if (field == GP_FIELD_SEQ)
+        return s->seq[0] ? s->seq : NULL;
+    const char *v = s->value[field];
+    if (!v[0])
+        return NULL;
+    /* two numbers Excel mangled alike are not the same person */
+    if (field == GP_FIELD_ID_NUMBER && gp_id_validate(v, 99991231, NULL) == GP_ID_SCIENTIFIC)
+        return NULL;
+    return v;
+}
+
+static void check_duplicates(const rules *r, gp_field field, gp_code code, const char *what)
+{
+    gp_roster *roster = r->roster;
+    keyed *keys = malloc((roster->count ? roster->count : 1) * sizeof *keys);
+    if (!keys)
+        return;
+    size_t n = 0;
+    for (size_t i = 0; i < roster->count; i++) {
+        const char *key = dup_key(&roster->students[i], field);
+        if (key)
+            keys[n++] = (keyed){key, i};
+    }
+    qsort(keys, n, sizeof *keys, compare_keyed);
+    for (size_t i = 1, first = 0; i < n; i++) {
+        if (strcmp(keys[i].key, keys[first].key) != 0) {
+            first = i;
+            continue;
+        }
+        gp_student *s = &roster->students[keys[i].index];
+        const gp_student *earlier = &roster->students[keys[first].index];
+        char expected[64];
+        snprintf(expected, sizeof expected, "不与第 %d 行重复", earlier->row);
+        add(r, s, code, field, keys[i].key, expected, "%s %s 与第 %d 行（%s）重复", what,
+            keys[i].key, earlier->row, earlier->value[GP_FIELD_NAME]);
+    }
+    free(keys);
+}
+
+/* ---- the school's own values ------------------------------------------ */
+
+static void check_school_field(const rules *r, gp_field field, const char *pinned,
+                               const bool *code_ok)
+{
+    const gp_student *first = NULL;
+    for (size_t i = 0; i < r->roster->count; i++) {
+        gp_student *s = &r->roster->students[i];
+        const char *v = s->value[field];
+        if (!v[0] || (field == GP_FIELD_SCHOOL_CODE && !code_ok[i]))
+            continue;
+        if (!first)
+            first = s;
+        bool is_pinned = pinned && !strcmp(v, pinned);
+        if (pinned && !is_pinned)
+            add(r, s, GP_ROSTER_SCHOOL_MISMATCH, field, v, pinned,
+                "%s“%s”与规定的“%s”不符", gp_field_label(field), v, pinned);
+        if (!is_pinned && strcmp(v, first->value[field]) != 0)
+            add(r, s, GP_ROSTER_SCHOOL_INCONSISTENT, field, v, first->value[field],
+                "%s“%s”与第 %d 行的“%s”不同", gp_field_label(field), v, first->row,
+                first->value[field]);
+    }
+}
+
+void gp_roster_apply_rules(gp_roster *roster, const gp_profile *profile,
+                           const char *file_label, gp_report *report)
+{
+    if (!roster || !roster->usable)
+        return;
+    rules r = {roster, profile, file_label, report, gp_today()};
+    bool *code_ok = calloc(roster->count ? roster->count : 1, sizeof *code_ok);
+    if (!code_ok)
+        return;
+    for (size_t i = 0; i < roster->count; i++)
+        judge_row(&r, &roster->students[i], &code_ok[i]);
+    check_duplicates(&r, GP_FIELD_SEQ, GP_ROSTER_SEQ_DUPLICATE, "拍摄序号");
+    check_duplicates(&r, GP_FIELD_ID_NUMBER, GP_ROSTER_ID_DUPLICATE, "身份证号");
+    check_duplicates(&r, GP_FIELD_STUDENT_NO, GP_ROSTER_STUDENT_NO_DUPLICATE, "学号");
+    check_school_field(&r, GP_FIELD_SCHOOL_TYPE, profile->school_type, code_ok);
+    check_school_field(&r, GP_FIELD_SCHOOL_CODE, profile->school_code, code_ok);
+    check_school_field(&r, GP_FIELD_SCHOOL_NAME, profile->school_name, code_ok);
+    free(code_ok);
+}

@@ -1,0 +1,274 @@
+/* The university's registry export (--master): the students a bundle may
+ * hold, with the values the registry (学信网) requires exactly.  It is read
+ * with the roster's own encoding and CSV layer and header vocabulary, so a
+ * registry file saved by Excel in GB18030 works as a roster does.  The
+ * master list is the operator's own input: a file that cannot be used is an
+ * operational failure (exit 2), not a finding. */
+#include "verify_internal.h"
+#include "roster/roster_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const gp_field compared_fields[] = {GP_FIELD_STUDENT_NO, GP_FIELD_NAME, GP_FIELD_SEX,
+                                           GP_FIELD_ID_NUMBER, GP_FIELD_LEVEL};
+
+typedef struct master_row {
+    int row;
+    char *value[GP_FIELD_COUNT]; /* only compared_fields are set */
+} master_row;
+
+struct master_list {
+    master_row *rows;
+    size_t count, cap;
+    master_row **by_id, **by_student_no; /* sorted for lookups */
+};
+
+typedef struct master_reader {
+    master_list *list;
+    const gp_profile *profile;
+    roster_decoder *dec;
+    const char *path;
+    gp_error *err;
+    int column_field[GP_MAX_COLUMNS];
+    size_t columns;
+    bool header_seen;
+} master_reader;
+
+static char *decode(master_reader *r, const roster_record *record, size_t c)
+{
+    char *text = NULL;
+    size_t bad = 0;
+    switch (roster_decode(r->dec, record->cells[c], record->lens[c], &text, &bad)) {
+    case ROSTER_DECODE_OK:
+        return gp_trim(text);
+    case ROSTER_DECODE_NOMEM:
+        gp_error_nomem(r->err);
+        return NULL;
+    case ROSTER_DECODE_INVALID:
+        break;
+    }
+    gp_error_set(r->err, GP_ERR_OPEN, 0,
+                 "学籍名单 '%s' 第 %d 行第 %zu 列的文字编码无法识别（应为 UTF-8 或 GB18030；可用 --encoding 指定）",
+                 r->path, record->row, c + 1);
+    return NULL;
+}
+
+/* The registry's values in the form the roster rules produce: half-width,
+ * upper-case X, the profile's level names. */
+static void normalise(const gp_profile *profile, master_row *row)
+{
+    gp_fullwidth_to_ascii(row->value[GP_FIELD_STUDENT_NO]);
+    char *id = row->value[GP_FIELD_ID_NUMBER];
+    gp_fullwidth_to_ascii(id);
+    for (char *p = id; *p; p++)
+        if (*p == 'x')
+            *p = 'X';
+    char **level = &row->value[GP_FIELD_LEVEL];
+    for (size_t i = 0; i < profile->level_map_count; i++)
+        if (strcmp(profile->level_map[i].from, *level) == 0) {
+            char *mapped = strdup(profile->level_map[i].to);
+            if (mapped) {
+                free(*level);
+                *level = mapped;
+            }
+            break;
+        }
+}
+
+static bool read_header(master_reader *r, const roster_record *record)
+{
+    bool seen[GP_FIELD_COUNT] = {false};
+    r->columns = record->count < GP_MAX_COLUMNS ? record->count : GP_MAX_COLUMNS;
+    for (size_t c = 0; c < r->columns; c++) {
+        char *cell = decode(r, record, c);
+        if (!cell)
+            return false;
+        int f = roster_header_field(r->profile, cell);
+        free(cell);
+        r->column_field[c] = f >= 0 && !seen[f] ? f : -1;
+        if (f >= 0)
+            seen[f] = true;
+    }
+    for (size_t i = 0; i < GP_ARRAY_LEN(compared_fields); i++)
+        if (!seen[compared_fields[i]])
+            return gp_error_set(r->err, GP_ERR_USAGE, 0,
+                                "学籍名单 '%s' 的表头（第 %d 行）缺少“%s”列；至少需要 学号、姓名、性别、身份证号、学历层次",
+                                r->path, record->row, gp_field_label(compared_fields[i]));
+    r->header_seen = true;
+    return true;
+}
+
+static bool on_record(void *context, const roster_record *record)
+{
+    master_reader *r = context;
+    if (!r->header_seen)
+        return read_header(r, record);
+    master_list *list = r->list;
+    if (list->count == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 256;
+        master_row *grown = realloc(list->rows, cap * sizeof *grown);
+        if (!grown)
+            return gp_error_nomem(r->err);
+        list->rows = grown;
+        list->cap = cap;
+    }
+    master_row *row = &list->rows[list->count];
+    memset(row, 0, sizeof *row);
+    row->row = record->row;
+    list->count++;
+    for (size_t c = 0; c < r->columns && c < record->count; c++) {
+        int f = r->column_field[c];
+        if (f < 0)
+            continue;
+        if (!(row->value[f] = decode(r, record, c)))
+            return false;
+    }
+    for (size_t i = 0; i < GP_ARRAY_LEN(compared_fields); i++) {
+        char **v = &row->value[compared_fields[i]];
+        if (!*v && !(*v = strdup("")))
+            return gp_error_nomem(r->err);
+    }
+    normalise(r->profile, row);
+    return true;
+}
+
+static int compare_id(const void *a, const void *b)
+{
+    const master_row *x = *(master_row *const *)a, *y = *(master_row *const *)b;
+    return strcmp(x->value[GP_FIELD_ID_NUMBER], y->value[GP_FIELD_ID_NUMBER]);
+}
+
+static int compare_student_no(const void *a, const void *b)
+{
+    const master_row *x = *(master_row *const *)a, *y = *(master_row *const *)b;
+    return strcmp(x->value[GP_FIELD_STUDENT_NO], y->value[GP_FIELD_STUDENT_NO]);
+}
+
+void master_free(master_list *master)
+{
+    if (!master)
+        return;
+    for (size_t i = 0; i < master->count; i++)
+        for (int f = 0; f < GP_FIELD_COUNT; f++)
+            free(master->rows[i].value[f]);
+    free(master->rows);
+    free(master->by_id);
+    free(master->by_student_no);
+    free(master);
+}
+
+static bool index_rows(master_list *list)
+{
+    size_t n = list->count ? list->count : 1;
+    list->by_id = malloc(n * sizeof *list->by_id);
+    list->by_student_no = malloc(n * sizeof *list->by_student_no);
+    if (!list->by_id || !list->by_student_no)
+        return false;
+    for (size_t i = 0; i < list->count; i++)
+        list->by_id[i] = list->by_student_no[i] = &list->rows[i];
+    qsort(list->by_id, list->count, sizeof *list->by_id, compare_id);
+    qsort(list->by_student_no, list->count, sizeof *list->by_student_no, compare_student_no);
+    return true;
+}
+
+master_list *master_load(const char *path, const char *encoding, const gp_profile *profile,
+                         gp_report *report, gp_error *err)
+{
+    (void)report; /* every problem with the operator's own file is operational */
+    unsigned char *data = NULL;
+    size_t len = 0;
+    if (!gp_read_file(path, GP_MAX_ROSTER_BYTES, &data, &len, err))
+        return NULL;
+    master_list *list = calloc(1, sizeof *list);
+    roster_decoder dec;
+    bool decoder = false;
+    if (!list) {
+        gp_error_nomem(err);
+        goto fail;
+    }
+    if (!(decoder = roster_decoder_open(&dec, encoding, (const char *)data, len, err)))
+        goto fail;
+    master_reader r = {.list = list, .profile = profile, .dec = &dec, .path = path,
+                       .err = err};
+    roster_csv_outcome outcome;
+    roster_csv_read((const char *)data + dec.skip, len - dec.skip, on_record, &r, &outcome);
+    if (err && err->status != GP_OK)
+        goto fail;
+    if (outcome.status != ROSTER_CSV_OK) {
+        gp_error_set(err, outcome.status == ROSTER_CSV_NOMEM ? GP_ERR_NOMEM : GP_ERR_OPEN, 0,
+                     "学籍名单 '%s' 的 CSV 格式有错（第 %d 行附近）", path, outcome.row);
+        goto fail;
+    }
+    if (!r.header_seen) {
+        gp_error_set(err, GP_ERR_USAGE, 0, "学籍名单 '%s' 是空的", path);
+        goto fail;
+    }
+    if (!index_rows(list)) {
+        gp_error_nomem(err);
+        goto fail;
+    }
+    roster_decoder_close(&dec);
+    free(data);
+    return list;
+fail:
+    if (decoder)
+        roster_decoder_close(&dec);
+    master_free(list);
+    free(data);
+    return NULL;
+}
+
+static const master_row *find(master_row *const *sorted, size_t count, gp_field field,
+                              const char *value)
+{
+    if (!value[0])
+        return NULL;
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(sorted[mid]->value[field], value);
+        if (c == 0)
+            return sorted[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+void master_compare(const master_list *master, const gp_roster *roster, const char *source,
+                    gp_report *report)
+{
+    for (size_t i = 0; i < roster->count; i++) {
+        const gp_student *s = &roster->students[i];
+        const char *id = s->value[GP_FIELD_ID_NUMBER];
+        const char *no = s->value[GP_FIELD_STUDENT_NO];
+        const char *name = s->value[GP_FIELD_NAME];
+        if (!id[0] && !no[0])
+            continue; /* roster.field.empty already says so */
+        const master_row *m = find(master->by_id, master->count, GP_FIELD_ID_NUMBER, id);
+        if (!m)
+            m = find(master->by_student_no, master->count, GP_FIELD_STUDENT_NO, no);
+        gp_where w = {.source = source, .row = s->row, .seq = s->seq, .file = "roster.csv"};
+        if (!m) {
+            char actual[160];
+            snprintf(actual, sizeof actual, "学号 %s，身份证号 %s", no, id);
+            gp_report_add(report, GP_MASTER_UNKNOWN_STUDENT, &w, actual, NULL,
+                          "第 %d 行 %s（学号 %s，身份证号 %s）不在学籍名单中", s->row, name, no,
+                          id);
+            continue;
+        }
+        for (size_t f = 0; f < GP_ARRAY_LEN(compared_fields); f++) {
+            gp_field field = compared_fields[f];
+            const char *mine = s->value[field], *theirs = m->value[field];
+            if (strcmp(mine, theirs) == 0)
+                continue;
+            w.field = gp_field_label(field);
+            gp_report_add(report, GP_MASTER_MISMATCH, &w, mine, theirs,
+                          "第 %d 行 %s 的%s是“%s”，学籍名单（第 %d 行）中是“%s”", s->row, name,
+                          gp_field_label(field), mine, m->row, theirs);
+        }
+    }
+}

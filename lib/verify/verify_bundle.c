@@ -1,0 +1,644 @@
+/* One bundle, judged on its own: safe reading (bundle_reader.c), layout,
+ * bundle.json, the manifest, the roster with exactly check's rules, and
+ * every photo inspected against the profile bundle.json names.  Each entry
+ * is read once: hashed and, for photos, inspected from the same buffer, in
+ * parallel across entries with one archive handle per worker. */
+#include "verify_internal.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* What an entry is, by its path under the bundle folder. */
+typedef enum entry_kind {
+    KIND_OUTSIDE,   /* not under the bundle folder */
+    KIND_META,      /* bundle.json */
+    KIND_ROSTER,    /* roster.csv */
+    KIND_WORKBOOK,  /* roster.xlsx */
+    KIND_MANIFEST,  /* MANIFEST.sha256 */
+    KIND_PHOTO,     /* photos/NNNN.jpg */
+    KIND_OTHER
+} entry_kind;
+
+typedef struct entry_state {
+    entry_kind kind;
+    const char *rel;        /* path under the bundle folder */
+    bool hashed;
+    unsigned char sha256[32];
+    bool listed;            /* named by the manifest */
+} entry_state;
+
+typedef struct bundle_job {
+    gp_verified *v;
+    const gp_verify_options *options;
+    gp_report *report;
+    gp_error *err;
+    entry_state *entries;
+    size_t count;
+    gp_bundle_reader *reader;  /* the calling thread's */
+} bundle_job;
+
+static bool photo_name(const char *rel, char seq[5])
+{
+    if (strncmp(rel, "photos/", 7) != 0)
+        return false;
+    const char *name = rel + 7;
+    if (strspn(name, "0123456789") != 4)
+        return false;
+    if (strcasecmp(name + 4, ".jpg") != 0 && strcasecmp(name + 4, ".jpeg") != 0)
+        return false;
+    memcpy(seq, name, 4);
+    seq[4] = '\0';
+    return strcmp(seq, "0000") != 0;
+}
+
+static entry_kind kind_of(const char *rel)
+{
+    char seq[5];
+    if (!strcmp(rel, "bundle.json"))
+        return KIND_META;
+    if (!strcmp(rel, "roster.csv"))
+        return KIND_ROSTER;
+    if (!strcmp(rel, "roster.xlsx"))
+        return KIND_WORKBOOK;
+    if (!strcmp(rel, "MANIFEST.sha256"))
+        return KIND_MANIFEST;
+    return photo_name(rel, seq) ? KIND_PHOTO : KIND_OTHER;
+}
+
+/* ---- layout: one top folder ------------------------------------------- */
+
+static size_t top_length(const char *name)
+{
+    const char *slash = strchr(name, '/');
+    return slash ? (size_t)(slash - name) : 0;
+}
+
+/* The bundle folder's prefix: "ID/" when every file is under one folder; ""
+ * for a folder bundle whose files lie at its top.  Anything else is
+ * bundle.layout, and the folder holding roster.csv (if any) is used. */
+static bool find_base(bundle_job *job)
+{
+    gp_verified *v = job->v;
+    const gp_bundle *b = v->bundle;
+    size_t n = gp_bundle_count(b), root_files = 0, tops = 0;
+    const char *first_top = NULL;
+    size_t first_len = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = gp_bundle_entry_at(b, i)->name;
+        size_t t = top_length(name);
+        if (!t) {
+            root_files++;
+        } else if (!first_top) {
+            first_top = name;
+            first_len = t;
+            tops = 1;
+        } else if (t != first_len || strncmp(name, first_top, t) != 0) {
+            tops++;
+        }
+    }
+    gp_where w = {.source = v->source};
+    if (gp_bundle_is_folder(b) && root_files) {
+        v->base = strdup("");
+    } else if (!root_files && tops == 1) {
+        v->base = strndup(first_top, first_len + 1);
+    } else {
+        if (n == 0)
+            gp_report_add(job->report, GP_BUNDLE_LAYOUT, &w, "0", NULL,
+                          "%s 里没有任何文件", v->source);
+        else
+            gp_report_add(job->report, GP_BUNDLE_LAYOUT, &w, NULL, "一个文件夹",
+                          "%s 里的文件应全部放在同一个文件夹中，实际有 %zu 个文件在最外层、"
+                          "%zu 个不同的文件夹",
+                          v->source, root_files, tops);
+        v->base = NULL;
+        for (size_t i = 0; i < n && !v->base; i++) {
+            const char *name = gp_bundle_entry_at(b, i)->name;
+            size_t t = top_length(name);
+            if (t && !strcmp(name + t + 1, "roster.csv"))
+                v->base = strndup(name, t + 1);
+        }
+        if (!v->base)
+            v->base = strdup("");
+    }
+    return v->base || gp_error_nomem(job->err);
+}
+
+/* ---- reading single files on the calling thread ------------------------- */
+
+/* Read entry i whole; NULL when it could not be read (reported). */
+static unsigned char *read_entry(bundle_job *job, size_t i, size_t *len)
+{
+    gp_entry_read r;
+    gp_bundle_read(job->reader, i, &r);
+    if (r.status != GP_READ_OK) {
+        gp_bundle_report_read(job->v->bundle, i, &r, job->v->source, job->report);
+        return NULL;
+    }
+    gp_sha256(r.data, r.len, job->entries[i].sha256);
+    job->entries[i].hashed = true;
+    *len = r.len;
+    return r.data;
+}
+
+static long find_kind(const bundle_job *job, entry_kind kind)
+{
+    for (size_t i = 0; i < job->count; i++)
+        if (job->entries[i].kind == kind)
+            return (long)i;
+    return -1;
+}
+
+/* bundle.json, then the profile it names (a plain name only). */
+static bool read_meta_and_profile(bundle_job *job)
+{
+    gp_verified *v = job->v;
+    gp_where w = {.source = v->source, .file = "bundle.json"};
+    long at = find_kind(job, KIND_META);
+    if (at < 0) {
+        gp_report_add_severity(job->report, GP_WARNING, GP_BUNDLE_METADATA, &w, NULL,
+                               "bundle.json", "%s 里没有 bundle.json，按默认规格 %s 检查内容",
+                               v->source, GP_DEFAULT_PROFILE);
+    } else {
+        size_t len = 0;
+        unsigned char *data = read_entry(job, (size_t)at, &len);
+        bool ok = !data || bundle_meta_parse((const char *)data, len, &v->meta, v->source,
+                                             job->report, job->err);
+        free(data);
+        if (!ok)
+            return false;
+    }
+    const char *name = v->meta.profile && v->meta.profile[0] ? v->meta.profile : NULL;
+    if (name) {
+        gp_error quiet = {0};
+        v->profile = gp_profile_load(name, &quiet);
+        if (!v->profile) {
+            w.field = "profile";
+            gp_report_add(job->report, GP_BUNDLE_METADATA, &w, name, GP_DEFAULT_PROFILE,
+                          "bundle.json 指定的规格 %s 在本机不存在，按默认规格 %s 检查", name,
+                          GP_DEFAULT_PROFILE);
+        }
+    }
+    if (!v->profile)
+        v->profile = gp_profile_load(GP_DEFAULT_PROFILE, job->err);
+    if (!v->profile)
+        return false;
+    gp_bundle_limits limits;
+    gp_bundle_limits_for(v->profile, &limits);
+    gp_bundle_set_limits(v->bundle, &limits);
+    return true;
+}
+
+/* MANIFEST.sha256 → manifest (empty when absent or malformed: reported). */
+static bool read_manifest(bundle_job *job, gp_manifest *manifest, bool *have)
+{
+    gp_verified *v = job->v;
+    *have = false;
+    long at = find_kind(job, KIND_MANIFEST);
+    gp_where w = {.source = v->source, .file = "MANIFEST.sha256"};
+    if (at < 0) {
+        gp_report_add(job->report, GP_BUNDLE_MANIFEST_MISSING, &w, NULL, "MANIFEST.sha256",
+                      "%s 里没有校验清单 MANIFEST.sha256，无法确认文件未被改动", v->source);
+        return true;
+    }
+    size_t len = 0;
+    unsigned char *data = read_entry(job, (size_t)at, &len);
+    if (!data)
+        return true;
+    size_t bad_line = 0;
+    gp_error perr = {0};
+    bool ok = gp_manifest_parse((const char *)data, len, manifest, &bad_line, &perr);
+    free(data);
+    if (!ok && !bad_line) {
+        gp_error_nomem(job->err);
+        return false;
+    }
+    if (!ok) {
+        char line[32];
+        snprintf(line, sizeof line, "第 %zu 行", bad_line);
+        gp_report_add(job->report, GP_BUNDLE_MANIFEST_SYNTAX, &w, line,
+                      "<64 位十六进制>  <路径>",
+                      "MANIFEST.sha256 第 %zu 行格式不对或重复，无法用它核对文件", bad_line);
+        gp_manifest_clear(manifest);
+        return true;
+    }
+    *have = true;
+    return true;
+}
+
+static bool read_roster(bundle_job *job)
+{
+    gp_verified *v = job->v;
+    long at = find_kind(job, KIND_ROSTER);
+    gp_where w = {.source = v->source, .file = "roster.csv"};
+    if (at < 0) {
+        gp_report_add(job->report, GP_BUNDLE_ROSTER_MISSING, &w, NULL, "roster.csv",
+                      "%s 里没有 roster.csv，无法核对学生信息", v->source);
+        return true;
+    }
+    size_t len = 0;
+    unsigned char *data = read_entry(job, (size_t)at, &len);
+    if (!data)
+        return true;
+    v->roster = gp_roster_parse((const char *)data, len, "roster.csv", job->options->encoding,
+                                v->profile, job->report, job->err);
+    free(data);
+    if (!v->roster)
+        return false;
+    if (v->roster->usable)
+        gp_roster_apply_rules(v->roster, v->profile, "roster.csv", job->report);
+    return true;
+}
+
+static void read_workbook_and_others(bundle_job *job, bool have_manifest)
+{
+    gp_verified *v = job->v;
+    if (find_kind(job, KIND_WORKBOOK) < 0) {
+        gp_where w = {.source = v->source, .file = "roster.xlsx"};
+        gp_report_add(job->report, GP_BUNDLE_WORKBOOK_MISSING, &w, NULL, "roster.xlsx",
+                      "%s 里没有花名册工作簿 roster.xlsx", v->source);
+    }
+    for (size_t i = 0; i < job->count; i++) {
+        entry_state *e = &job->entries[i];
+        /* the workbook is hashed; other files only when the manifest names them */
+        if (e->kind == KIND_WORKBOOK || (e->kind == KIND_OTHER && have_manifest && e->listed)) {
+            size_t len = 0;
+            free(read_entry(job, i, &len));
+        }
+    }
+}
+
+/* ---- photos, in parallel ------------------------------------------------ */
+
+typedef struct photo_job {
+    gp_verified *v;
+    gp_bundle_reader **readers; /* one per worker */
+    gp_entry_read *reads;       /* per photo: status when not read */
+    entry_state *entries;
+    atomic_size_t next;
+} photo_job;
+
+static void photo_worker(void *context, size_t worker)
+{
+    photo_job *job = context;
+    gp_verified *v = job->v;
+    for (;;) {
+        size_t p = atomic_fetch_add(&job->next, 1);
+        if (p >= v->photo_count)
+            break;
+        gp_verified_photo *photo = &v->photos[p];
+        gp_entry_read *r = &job->reads[p];
+        gp_bundle_read(job->readers[worker], photo->entry, r);
+        if (r->status != GP_READ_OK) {
+            photo->result.read_ok = false;
+            photo->result.read_errno = r->status == GP_READ_TOO_LARGE ? EFBIG : EIO;
+            photo->result.size = r->stopped_at;
+            continue;
+        }
+        photo->result.read_ok = true;
+        photo->result.size = r->len;
+        gp_sha256(r->data, r->len, photo->result.sha256);
+        gp_jpeg_inspect(r->data, r->len, &photo->result.info);
+        free(r->data);
+        r->data = NULL;
+        entry_state *e = &job->entries[photo->entry];
+        memcpy(e->sha256, photo->result.sha256, 32);
+        e->hashed = true;
+    }
+}
+
+static int compare_photo(const void *a, const void *b)
+{
+    const gp_verified_photo *x = a, *y = b;
+    int c = strcmp(x->seq, y->seq);
+    return c ? c : (x->entry > y->entry) - (x->entry < y->entry);
+}
+
+/* Photos by number; a second file for one number is photo.ambiguous. */
+static bool collect_photos(bundle_job *job)
+{
+    gp_verified *v = job->v;
+    v->photos = calloc(job->count ? job->count : 1, sizeof *v->photos);
+    if (!v->photos)
+        return gp_error_nomem(job->err);
+    for (size_t i = 0; i < job->count; i++)
+        if (job->entries[i].kind == KIND_PHOTO) {
+            gp_verified_photo *p = &v->photos[v->photo_count++];
+            photo_name(job->entries[i].rel, p->seq);
+            p->entry = i;
+        }
+    qsort(v->photos, v->photo_count, sizeof *v->photos, compare_photo);
+    size_t kept = 0;
+    for (size_t i = 0; i < v->photo_count; i++) {
+        if (kept && !strcmp(v->photos[kept - 1].seq, v->photos[i].seq)) {
+            const char *first = job->entries[v->photos[kept - 1].entry].rel;
+            const char *other = job->entries[v->photos[i].entry].rel;
+            gp_where w = {.source = v->source, .seq = v->photos[i].seq, .file = other};
+            gp_report_add(job->report, GP_PHOTO_AMBIGUOUS, &w, other, first,
+                          "拍摄序号 %s 有两个照片文件 %s 和 %s，只核验了 %s", v->photos[i].seq,
+                          first, other, first);
+            continue;
+        }
+        v->photos[kept++] = v->photos[i];
+    }
+    v->photo_count = kept;
+    return true;
+}
+
+static bool inspect_photos(bundle_job *job)
+{
+    gp_verified *v = job->v;
+    size_t n = v->photo_count;
+    int threads = job->options->threads > 0 ? job->options->threads : gp_cpu_count();
+    size_t workers = (size_t)threads < n ? (size_t)threads : n;
+    if (!workers)
+        return true;
+    photo_job pj = {.v = v, .entries = job->entries};
+    atomic_init(&pj.next, 0);
+    pj.readers = calloc(workers, sizeof *pj.readers);
+    pj.reads = calloc(n, sizeof *pj.reads);
+    bool ok = pj.readers && pj.reads;
+    if (!ok)
+        gp_error_nomem(job->err);
+    for (size_t t = 0; ok && t < workers; t++)
+        ok = (pj.readers[t] = gp_bundle_reader_new(v->bundle, job->err)) != NULL;
+    if (ok) {
+        gp_parallel_for(workers, (int)workers, photo_worker, &pj);
+        for (size_t p = 0; p < n; p++) {
+            gp_read_status s = pj.reads[p].status;
+            /* unreadable files are reported by the matching below */
+            if (s != GP_READ_OK && s != GP_READ_FAILED && s != GP_READ_NOMEM)
+                gp_bundle_report_read(v->bundle, v->photos[p].entry, &pj.reads[p], v->source,
+                                      job->report);
+        }
+    }
+    for (size_t t = 0; pj.readers && t < workers; t++)
+        gp_bundle_reader_free(pj.readers[t]);
+    free(pj.readers);
+    free(pj.reads);
+    return ok;
+}
+
+static void match_photos(bundle_job *job)
+{
+    gp_verified *v = job->v;
+    size_t n = v->photo_count;
+    const char **seqs = calloc(n ? n : 1, sizeof *seqs);
+    const char **names = calloc(n ? n : 1, sizeof *names);
+    gp_photo_result *results = calloc(n ? n : 1, sizeof *results);
+    if (!seqs || !names || !results) {
+        gp_error_nomem(job->err);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            seqs[i] = v->photos[i].seq;
+            names[i] = job->entries[v->photos[i].entry].rel;
+            results[i] = v->photos[i].result;
+        }
+        gp_check_match_photos(v->roster && v->roster->usable ? v->roster : NULL, v->profile,
+                              seqs, names, results, n, v->source, job->report);
+    }
+    free(seqs);
+    free(names);
+    free(results);
+}
+
+/* ---- integrity: the manifest against the entries ------------------------ */
+
+/* Where each manifest line's file is in the bundle (-1 = absent), found
+ * through the bundle's sorted index; the entries it names are marked. */
+static long *locate_listed(bundle_job *job, const gp_manifest *manifest)
+{
+    gp_verified *v = job->v;
+    long *at = malloc((manifest->count ? manifest->count : 1) * sizeof *at);
+    if (!at) {
+        gp_error_nomem(job->err);
+        return NULL;
+    }
+    for (size_t m = 0; m < manifest->count; m++) {
+        char *full = gp_asprintf("%s%s", v->base, manifest->entries[m].path);
+        if (!full) {
+            free(at);
+            gp_error_nomem(job->err);
+            return NULL;
+        }
+        at[m] = gp_bundle_find(v->bundle, full);
+        free(full);
+        if (at[m] >= 0 && job->entries[at[m]].kind != KIND_OUTSIDE)
+            job->entries[at[m]].listed = true;
+        else
+            at[m] = -1;
+    }
+    return at;
+}
+
+static void compare_manifest(bundle_job *job, const gp_manifest *manifest, const long *at)
+{
+    gp_verified *v = job->v;
+    for (size_t m = 0; m < manifest->count; m++) {
+        const gp_manifest_entry *me = &manifest->entries[m];
+        gp_where w = {.source = v->source, .file = me->path};
+        if (at[m] < 0) {
+            gp_report_add(job->report, GP_BUNDLE_MISSING_FILE, &w, NULL, me->path,
+                          "校验清单列出的 %s 不在 %s 中", me->path, v->source);
+            continue;
+        }
+        const entry_state *e = &job->entries[at[m]];
+        if (!e->hashed)
+            continue; /* it could not be read: already reported */
+        if (memcmp(e->sha256, me->sha256, 32) != 0) {
+            char seen[65], listed[65];
+            gp_hex(e->sha256, 32, seen);
+            gp_hex(me->sha256, 32, listed);
+            gp_report_add(job->report, GP_BUNDLE_HASH_MISMATCH, &w, seen, listed,
+                          "%s 的内容与校验清单不符（文件被改动或损坏）", me->path);
+        }
+    }
+}
+
+static void report_strays(bundle_job *job, bool have_manifest)
+{
+    gp_verified *v = job->v;
+    for (size_t i = 0; i < job->count; i++) {
+        const entry_state *e = &job->entries[i];
+        const char *name = gp_bundle_entry_at(v->bundle, i)->name;
+        gp_where w = {.source = v->source, .file = name};
+        if (e->kind == KIND_OUTSIDE) {
+            gp_report_add(job->report, GP_BUNDLE_LAYOUT, &w, name, v->base,
+                          "%s 不在压缩包的文件夹 %s 里", name, v->base);
+        } else if (have_manifest && e->kind != KIND_MANIFEST && !e->listed) {
+            gp_report_add(job->report, GP_BUNDLE_UNLISTED, &w, e->rel, NULL,
+                          "%s 不在校验清单里，来历不明", e->rel);
+        } else if (e->kind == KIND_OTHER && strcmp(e->rel, "mapping.csv") != 0) {
+            /* mapping.csv: a merged bundle's renumbering map (docs/bundle-format.md) */
+            gp_report_add(job->report, GP_BUNDLE_LAYOUT, &w, e->rel, NULL,
+                          "%s 不是提交包应有的文件（应只有 bundle.json、roster.csv、"
+                          "roster.xlsx、photos/NNNN.jpg、MANIFEST.sha256）",
+                          e->rel);
+        }
+    }
+}
+
+/* ---- bundle.json against the contents ------------------------------------ */
+
+static void compare_meta(bundle_job *job)
+{
+    gp_verified *v = job->v;
+    const gp_bundle_meta *meta = &v->meta;
+    if (!meta->present)
+        return;
+    gp_where w = {.source = v->source, .file = "bundle.json"};
+    size_t base_len = strlen(v->base);
+    if (base_len && !gp_bundle_is_folder(v->bundle) &&
+        (strlen(meta->bundle_id) != base_len - 1 ||
+         strncmp(meta->bundle_id, v->base, base_len - 1) != 0)) {
+        w.field = "bundle_id";
+        gp_report_add(job->report, GP_BUNDLE_METADATA, &w, v->base, meta->bundle_id,
+                      "bundle.json 的 bundle_id 是 %s，但压缩包里的文件夹是 %s", meta->bundle_id,
+                      v->base);
+    }
+    if (!v->roster || !v->roster->usable)
+        return;
+    const gp_roster *roster = v->roster;
+    if (meta->rows >= 0 && (size_t)meta->rows != roster->count) {
+        char seen[32], said[32];
+        snprintf(seen, sizeof seen, "%zu", roster->count);
+        snprintf(said, sizeof said, "%lld", meta->rows);
+        w.field = "rows";
+        gp_report_add(job->report, GP_BUNDLE_METADATA, &w, seen, said,
+                      "bundle.json 说有 %lld 名学生，roster.csv 实际有 %zu 行", meta->rows,
+                      roster->count);
+    }
+    char first[5] = "", last[5] = "";
+    for (size_t i = 0; i < roster->count; i++) {
+        const char *seq = roster->students[i].seq;
+        if (!seq[0])
+            continue;
+        if (!first[0] || strcmp(seq, first) < 0)
+            memcpy(first, seq, 5);
+        if (!last[0] || strcmp(seq, last) > 0)
+            memcpy(last, seq, 5);
+    }
+    if (meta->seq_first[0] && first[0] &&
+        (strcmp(first, meta->seq_first) != 0 || strcmp(last, meta->seq_last) != 0)) {
+        char seen[16], said[16];
+        snprintf(seen, sizeof seen, "%s–%s", first, last);
+        snprintf(said, sizeof said, "%s–%s", meta->seq_first, meta->seq_last);
+        w.field = "seq_first";
+        gp_report_add(job->report, GP_BUNDLE_METADATA, &w, seen, said,
+                      "bundle.json 的拍摄序号范围是 %s，roster.csv 实际是 %s", said, seen);
+    }
+}
+
+/* ---- one bundle ------------------------------------------------------------ */
+
+void gp_verified_free(gp_verified *v)
+{
+    if (!v)
+        return;
+    gp_bundle_close(v->bundle);
+    gp_bundle_meta_clear(&v->meta);
+    gp_profile_free(v->profile);
+    gp_roster_free(v->roster);
+    free(v->photos);
+    free(v->base);
+    free(v->source);
+    free(v->path);
+    free(v);
+}
+
+static char *source_name(const char *path)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    size_t start = n;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    return strndup(path + start, n - start);
+}
+
+static bool classify(bundle_job *job)
+{
+    gp_verified *v = job->v;
+    job->count = gp_bundle_count(v->bundle);
+    job->entries = calloc(job->count ? job->count : 1, sizeof *job->entries);
+    if (!job->entries)
+        return gp_error_nomem(job->err);
+    size_t base_len = strlen(v->base);
+    for (size_t i = 0; i < job->count; i++) {
+        const char *name = gp_bundle_entry_at(v->bundle, i)->name;
+        entry_state *e = &job->entries[i];
+        if (strncmp(name, v->base, base_len) != 0) {
+            e->kind = KIND_OUTSIDE;
+            e->rel = name;
+        } else {
+            e->rel = name + base_len;
+            e->kind = kind_of(e->rel);
+        }
+    }
+    return true;
+}
+
+static bool run_checks(bundle_job *job)
+{
+    gp_manifest manifest = {0};
+    bool have_manifest = false;
+    long *listed_at = NULL;
+    bool ok = find_base(job) && classify(job) &&
+              (job->reader = gp_bundle_reader_new(job->v->bundle, job->err)) &&
+              read_meta_and_profile(job) && read_manifest(job, &manifest, &have_manifest);
+    if (ok && have_manifest)
+        ok = (listed_at = locate_listed(job, &manifest)) != NULL;
+    ok = ok && read_roster(job);
+    if (ok) {
+        read_workbook_and_others(job, have_manifest);
+        ok = collect_photos(job) && inspect_photos(job);
+    }
+    if (ok) {
+        if (have_manifest)
+            compare_manifest(job, &manifest, listed_at);
+        report_strays(job, have_manifest);
+        compare_meta(job);
+        match_photos(job);
+    }
+    free(listed_at);
+    gp_manifest_clear(&manifest);
+    return ok && job->err->status == GP_OK;
+}
+
+gp_verified *gp_verify_bundle(const char *path, const gp_verify_options *options,
+                              gp_report *report, gp_error *err)
+{
+    gp_verify_options defaults = {0};
+    gp_error local = {0};
+    if (!options)
+        options = &defaults;
+    if (!err)
+        err = &local;
+    gp_verified *v = calloc(1, sizeof *v);
+    if (!v || !(v->path = strdup(path)) || !(v->source = source_name(path))) {
+        gp_verified_free(v);
+        gp_error_nomem(err);
+        return NULL;
+    }
+    v->meta.rows = -1;
+    v->bundle = gp_bundle_open(path, options->password, v->source, report, err);
+    if (!v->bundle) {
+        if (err->status != GP_OK) {
+            gp_verified_free(v);
+            return NULL;
+        }
+        return v; /* refused as a whole: the finding says why */
+    }
+    bundle_job job = {.v = v, .options = options, .report = report, .err = err};
+    bool ok = run_checks(&job);
+    gp_bundle_reader_free(job.reader);
+    free(job.entries);
+    if (!ok) {
+        gp_verified_free(v);
+        return NULL;
+    }
+    return v;
+}

@@ -1,0 +1,26 @@
+/* What verify's files share: bundle.json's reading and the master list. */
+#ifndef GP_VERIFY_INTERNAL_H
+#define GP_VERIFY_INTERNAL_H
+
+#include "gp_internal.h"
+
+/** Parse bundle.json bytes into meta (docs/bundle-format.md), adding
+ *  bundle.metadata findings for what is missing or malformed.  Fields that
+ *  are unusable stay empty/0.  false only on OOM (err set). */
+bool bundle_meta_parse(const char *data, size_t len, gp_bundle_meta *meta,
+                       const char *source, gp_report *report, gp_error *err);
+
+/* The university's registry export (--master). */
+typedef struct master_list master_list;
+
+/** Read the master CSV (encodings as the roster; header names from the
+ *  profile's aliases).  File-level problems are findings at its file name;
+ *  NULL with err set when it cannot be read at all or on OOM. */
+master_list *master_load(const char *path, const char *encoding, const gp_profile *profile,
+                         gp_report *report, gp_error *err);
+/** master.unknown_student and master.mismatch for every student of roster. */
+void master_compare(const master_list *master, const gp_roster *roster, const char *source,
+                    gp_report *report);
+void master_free(master_list *master);
+
+#endif

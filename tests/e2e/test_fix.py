@@ -1,0 +1,191 @@
+"""gradpack fix end to end: a messy photo folder made conforming.
+
+Inputs come from photogen: oversized 3:4, 4:3 (refused), 72 dpi, CMYK,
+Adobe RGB, Exif orientation 6, grayscale (refused), already conforming
+(copied byte for byte), flat (cannot reach 550 KB), noisy (too big at high
+quality).  The outputs are judged by `gradpack check` itself, opened with
+Pillow (size, dpi, no profile/Exif) and compared with an expected rendering
+that Pillow makes independently (Exif transpose, ImageCms for Adobe RGB);
+the originals must stay byte-identical.
+"""
+import io
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_lib import (GradpackTestCase, gradpack, gradpack_json, main, make_photo,  # noqa: E402
+                     make_roster, tree_snapshot, findings)
+
+from PIL import Image, ImageCms, ImageOps  # noqa: E402
+
+MIN_BYTES, MAX_BYTES = 563200, 665600
+
+# file -> photogen flags, and what fix must do with it
+CASES = {
+    "0001.jpg": (["--width", 3024, "--height", 4032, "--quality", 92], "fixed"),
+    "0002.jpg": (["--width", 1280, "--height", 960, "--quality", 90], "fix.aspect"),
+    "0003.jpg": (["--dpi", 72, "--quality", 90], "fixed"),
+    "0004.jpg": (["--cmyk", "--quality", 90], "fixed"),
+    "0005.jpg": (["--icc", "adobe", "--quality", 90], "fixed"),
+    "0006.jpg": (["--width", 1280, "--height", 960, "--orientation", 6, "--quality", 90], "fixed"),
+    "0007.jpg": (["--gray", "--quality", 90], "fix.grayscale"),
+    "0008.jpg": ([], "copied"),
+    "0009.jpg": (["--flat"], "fix.cannot_reach_min"),
+    "0010.jpg": (["--noisy", "--quality", 95], "fixed"),
+}
+
+
+def expected_rendering(path):
+    """What the photo should look like upright in sRGB, made by Pillow."""
+    im = Image.open(path)
+    icc = im.info.get("icc_profile")
+    im = ImageOps.exif_transpose(im)
+    if im.mode == "CMYK":
+        return im.convert("RGB")
+    if icc:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(im.convert("RGB"), source, ImageCms.createProfile("sRGB"),
+                                         renderingIntent=ImageCms.Intent.PERCEPTUAL)
+    return im.convert("RGB")
+
+
+def thumbnail(im):
+    return list(im.convert("RGB").resize((24, 32), Image.BOX).getdata())
+
+
+def mean_difference(a, b):
+    total = sum(abs(x - y) for pa, pb in zip(a, b) for x, y in zip(pa, pb))
+    return total / (len(a) * 3)
+
+
+class FixFolder(GradpackTestCase):
+    @classmethod
+    def setUpClass(cls):
+        import tempfile
+        cls.root = tempfile.mkdtemp(prefix="gp-e2e-fix-")
+        cls.photos = os.path.join(cls.root, "photos")
+        os.makedirs(cls.photos)
+        for name, (flags, _) in CASES.items():
+            make_photo(os.path.join(cls.photos, name), *flags)
+        cls.before = tree_snapshot(cls.photos)
+        cls.fixed = os.path.join(cls.root, "fixed")
+        cls.status, cls.doc, cls.proc = gradpack_json("fix", cls.photos, "-o", cls.fixed)
+
+    @classmethod
+    def tearDownClass(cls):
+        import shutil
+        shutil.rmtree(cls.root, ignore_errors=True)
+
+    def test_report(self):
+        self.assertEqual(self.status, 1, self.proc.stderr)  # some photos cannot be fixed
+        self.assertEqual(self.doc["command"], "fix")
+        s = self.doc["summary"]
+        self.assertEqual((s["photos"], s["fixed"], s["copied"], s["failed"]), (10, 6, 1, 3))
+        rows = {r["file"]: r for r in self.doc["photos"]}
+        for name, (_, outcome) in CASES.items():
+            if outcome.startswith("fix."):
+                got = [f for f in findings(self.doc, outcome) if f["file"] == name]
+                self.assertEqual(len(got), 1, f"{name}: expected {outcome}")
+                self.assertNotIn(name, os.listdir(self.fixed))
+            elif outcome == "fixed":
+                changed = [f for f in findings(self.doc, "fix.changed") if f["file"] == name]
+                self.assertEqual(len(changed), 1, name)
+                self.assertIn("960×1280", changed[0]["expected"])
+            want = {"fixed": "fixed", "copied": "copied"}.get(outcome, "failed")
+            self.assertEqual(rows[name]["action"], want, name)
+            if want == "fixed":
+                self.assertTrue(1 <= rows[name]["encodes"] <= 6, rows[name])
+                self.assertGreater(rows[name]["quality"], 0, rows[name])
+        aspect = findings(self.doc, "fix.aspect")[0]
+        self.assertIn("左右各裁掉 280 像素", aspect["message"])
+        flat = findings(self.doc, "fix.cannot_reach_min")[0]
+        self.assertIn("字节", flat["actual"])
+
+    def test_originals_untouched(self):
+        self.assertEqual(tree_snapshot(self.photos), self.before)
+
+    def test_conforming_photo_copied_byte_for_byte(self):
+        with open(os.path.join(self.photos, "0008.jpg"), "rb") as a, \
+                open(os.path.join(self.fixed, "0008.jpg"), "rb") as b:
+            self.assertEqual(a.read(), b.read())
+
+    def test_outputs_are_clean_and_right(self):
+        for name, (_, outcome) in CASES.items():
+            if outcome != "fixed":
+                continue
+            out = os.path.join(self.fixed, name)
+            size = os.path.getsize(out)
+            self.assertTrue(MIN_BYTES <= size <= MAX_BYTES, f"{name}: {size} bytes")
+            im = Image.open(out)
+            self.assertEqual(im.size, (960, 1280), name)
+            self.assertEqual(im.mode, "RGB", name)
+            self.assertEqual(tuple(round(v) for v in im.info.get("dpi", (0, 0))), (300, 300), name)
+            self.assertNotIn("icc_profile", im.info, name)
+            self.assertNotIn("exif", im.info, name)
+            expected = expected_rendering(os.path.join(self.photos, name))
+            diff = mean_difference(thumbnail(im), thumbnail(expected))
+            self.assertLess(diff, 6.0, f"{name}: colours/geometry differ by {diff:.1f} levels")
+            # the background (top-left corner) is still the light blue
+            r, g, b = im.crop((0, 0, 80, 80)).resize((1, 1), Image.BOX).getpixel((0, 0))
+            er, eg, eb = expected.resize((960, 1280), Image.BOX).crop((0, 0, 80, 80)) \
+                .resize((1, 1), Image.BOX).getpixel((0, 0))
+            for seen, want in ((r, er), (g, eg), (b, eb)):
+                self.assertLess(abs(seen - want), 8, f"{name}: corner {(r, g, b)} vs {(er, eg, eb)}")
+
+    def test_adobe_rgb_was_converted_not_just_stripped(self):
+        raw = Image.open(os.path.join(self.photos, "0005.jpg")).convert("RGB")
+        fixed = Image.open(os.path.join(self.fixed, "0005.jpg"))
+        # Adobe RGB's wider gamut: the same numbers mean a different colour
+        self.assertGreater(mean_difference(thumbnail(raw), thumbnail(fixed)), 3.0)
+
+    def test_check_on_output_shows_only_what_fix_could_not_do(self):
+        roster = make_roster(os.path.join(self.root, "roster.csv"), 10)
+        status, doc, proc = gradpack_json("check", roster, self.fixed)
+        self.assertIsNotNone(doc, proc.stderr)
+        errors = [(f["code"], f["seq"]) for f in doc["findings"] if f["severity"] == "error"]
+        refused = {name[:4] for name, (_, o) in CASES.items() if o.startswith("fix.")}
+        self.assertEqual(sorted(errors), sorted(("photo.missing", seq) for seq in refused))
+
+
+class FixOptions(GradpackTestCase):
+    def test_existing_output_refused_then_forced(self):
+        photos = self.path("photos")
+        os.makedirs(photos)
+        make_photo(os.path.join(photos, "0001.jpg"), "--dpi", 72, "--quality", 90)
+        out = self.path("fixed")
+        self.assertEqual(gradpack("fix", photos, "-o", out, "--quiet").returncode, 0)
+        with open(os.path.join(out, "0001.jpg"), "rb") as f:
+            first = f.read()
+        again = gradpack("fix", photos, "-o", out)
+        self.assertEqual(again.returncode, 2)
+        self.assertIn("--force", again.stderr)
+        self.assertEqual(gradpack("fix", photos, "-o", out, "--force").returncode, 0)
+        with open(os.path.join(out, "0001.jpg"), "rb") as f:
+            self.assertEqual(f.read(), first)  # deterministic
+        self.assertFalse([n for n in os.listdir(out) if ".tmp-" in n])
+
+    def test_output_must_not_be_input(self):
+        photos = self.path("photos")
+        os.makedirs(photos)
+        make_photo(os.path.join(photos, "0001.jpg"), "--dpi", 72, "--quality", 90)
+        before = tree_snapshot(photos)
+        proc = gradpack("fix", photos, "-o", photos + "/.", "--force")
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(tree_snapshot(photos), before)
+        self.assertEqual(gradpack("fix", photos).returncode, 2)  # -o is required
+
+    def test_crop_center(self):
+        photos = self.path("photos")
+        os.makedirs(photos)
+        make_photo(os.path.join(photos, "0001.jpg"), "--width", 1280, "--height", 960,
+                   "--quality", 90)
+        status, doc, proc = gradpack_json("fix", photos, "-o", self.path("fixed"), "--crop", "center")
+        self.assertEqual(status, 0, proc.stdout + proc.stderr)
+        im = Image.open(self.path("fixed", "0001.jpg"))
+        self.assertEqual(im.size, (960, 1280))
+        self.assertEqual(gradpack("fix", photos, "-o", self.path("x"), "--crop", "left").returncode, 2)
+
+
+if __name__ == "__main__":
+    main()

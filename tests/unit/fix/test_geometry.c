@@ -1,0 +1,131 @@
+/* fix geometry: the 3:4 tolerance, the centre crop a clerk is told about,
+ * the DCT scale choice, and Exif orientation applied to a tiny known image
+ * (all eight values). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fix/fix_internal.h"
+
+static void aspect_tolerance_is_one_percent(void **state)
+{
+    (void)state;
+    assert_true(gp_fix_aspect_ok(960, 1280, 960, 1280));
+    assert_true(gp_fix_aspect_ok(3024, 4032, 960, 1280));
+    assert_true(gp_fix_aspect_ok(3000, 4000, 960, 1280));
+    /* 0.99 × 0.75 and 1.01 × 0.75 are the limits */
+    assert_true(gp_fix_aspect_ok(7425, 10000, 960, 1280));
+    assert_true(gp_fix_aspect_ok(7575, 10000, 960, 1280));
+    assert_false(gp_fix_aspect_ok(7424, 10000, 960, 1280));
+    assert_false(gp_fix_aspect_ok(7576, 10000, 960, 1280));
+    assert_false(gp_fix_aspect_ok(4032, 3024, 960, 1280)); /* 4:3 */
+    assert_false(gp_fix_aspect_ok(1080, 1920, 960, 1280)); /* 9:16 */
+    assert_false(gp_fix_aspect_ok(0, 1280, 960, 1280));
+}
+
+static void center_crop_boxes(void **state)
+{
+    (void)state;
+    gp_fix_box wide = gp_fix_center_crop(4032, 3024, 960, 1280);
+    assert_int_equal(wide.height, 3024);
+    assert_int_equal(wide.width, 2268);
+    assert_int_equal(wide.x, 882);
+    assert_int_equal(wide.y, 0);
+    gp_fix_box tall = gp_fix_center_crop(1080, 1920, 960, 1280);
+    assert_int_equal(tall.width, 1080);
+    assert_int_equal(tall.height, 1440);
+    assert_int_equal(tall.x, 0);
+    assert_int_equal(tall.y, 240);
+    gp_fix_box exact = gp_fix_center_crop(960, 1280, 960, 1280);
+    assert_int_equal(exact.width, 960);
+    assert_int_equal(exact.height, 1280);
+    char text[256];
+    gp_fix_describe_crop(4032, 3024, 960, 1280, text, sizeof text);
+    assert_non_null(strstr(text, "左右各裁掉 882 像素"));
+    assert_non_null(strstr(text, "2268×3024"));
+    gp_fix_describe_crop(1001, 1280, 960, 1280, text, sizeof text);
+    assert_non_null(strstr(text, "左边裁掉 20 像素、右边裁掉 21 像素"));
+    gp_fix_describe_crop(1080, 1920, 960, 1280, text, sizeof text);
+    assert_non_null(strstr(text, "上下各裁掉 240 像素"));
+}
+
+static void scale_denominators(void **state)
+{
+    (void)state;
+    assert_int_equal(gp_fix_scale_denom(3024, 4032, 960, 1280), 2);
+    assert_int_equal(gp_fix_scale_denom(3840, 5120, 960, 1280), 4);
+    assert_int_equal(gp_fix_scale_denom(3839, 5120, 960, 1280), 2);
+    assert_int_equal(gp_fix_scale_denom(7680, 10240, 960, 1280), 8);
+    assert_int_equal(gp_fix_scale_denom(1000, 1333, 960, 1280), 1);
+    assert_int_equal(gp_fix_scale_denom(480, 640, 960, 1280), 1);
+}
+
+/* A 3×2 image whose pixel (x, y) has value 10*y + x in every channel:
+ *   0  1  2
+ *  10 11 12 */
+static gp_fix_image tiny(void)
+{
+    gp_fix_image img = {.width = 3, .height = 2, .channels = 3};
+    img.pixels = malloc(18);
+    for (int y = 0; y < 2; y++)
+        for (int x = 0; x < 3; x++)
+            memset(img.pixels + (y * 3 + x) * 3, 10 * y + x, 3);
+    return img;
+}
+
+static void expect_rows(const gp_fix_image *img, int w, int h, const int *values)
+{
+    assert_int_equal(img->width, w);
+    assert_int_equal(img->height, h);
+    for (int i = 0; i < w * h; i++) {
+        assert_int_equal(img->pixels[i * 3], values[i]);
+        assert_int_equal(img->pixels[i * 3 + 2], values[i]);
+    }
+}
+
+static void orientation_all_eight(void **state)
+{
+    (void)state;
+    /* what the upright image must hold, row by row, for each tag */
+    static const int expected[9][6] = {
+        {0},
+        {0, 1, 2, 10, 11, 12},  /* 1 */
+        {2, 1, 0, 12, 11, 10},  /* 2 mirrored */
+        {12, 11, 10, 2, 1, 0},  /* 3 rotated 180 */
+        {10, 11, 12, 0, 1, 2},  /* 4 flipped */
+        {0, 10, 1, 11, 2, 12},  /* 5 transposed */
+        {10, 0, 11, 1, 12, 2},  /* 6 rotated 90 CW */
+        {12, 2, 11, 1, 10, 0},  /* 7 transversed */
+        {2, 12, 1, 11, 0, 10},  /* 8 rotated 270 CW */
+    };
+    for (int o = 1; o <= 8; o++) {
+        gp_fix_image img = tiny();
+        assert_true(gp_fix_orient(&img, o));
+        if (o >= 5)
+            expect_rows(&img, 2, 3, expected[o]);
+        else
+            expect_rows(&img, 3, 2, expected[o]);
+        gp_fix_image_free(&img);
+    }
+    gp_fix_image img = tiny();
+    assert_false(gp_fix_orient(&img, 9));
+    assert_false(gp_fix_orient(&img, 0));
+    expect_rows(&img, 3, 2, expected[1]);
+    gp_fix_image_free(&img);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(aspect_tolerance_is_one_percent),
+        cmocka_unit_test(center_crop_boxes),
+        cmocka_unit_test(scale_denominators),
+        cmocka_unit_test(orientation_all_eight),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,118 @@
+/* Names: safe as Windows file names, recognisable, ASCII bundle ids. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "gp_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void expect_safe(const char *in, const char *want)
+{
+    char *got = gp_safe_file_name(in);
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_forbidden_characters_removed(void **state)
+{
+    (void)state;
+    expect_safe("济南/函授站:2021*?\"<>|\\", "济南函授站2021");
+    expect_safe("a\tb\nc\x01\x7f" "d", "abcd");
+}
+
+static void test_trailing_dots_and_spaces(void **state)
+{
+    (void)state;
+    expect_safe("  站点名称. . ", "站点名称");
+    expect_safe("...", "gradpack");
+    expect_safe("", "gradpack");
+    expect_safe(NULL, "gradpack");
+}
+
+static void test_reserved_names(void **state)
+{
+    (void)state;
+    expect_safe("CON", "CON_");
+    expect_safe("nul", "nul_");
+    expect_safe("com1", "com1_");
+    expect_safe("LPT9.txt", "LPT9_.txt");
+    expect_safe("COM0", "COM0");
+    expect_safe("CONSOLE", "CONSOLE");
+    expect_safe("AUX.", "AUX_");
+}
+
+static void test_length_bounded_on_character_boundary(void **state)
+{
+    (void)state;
+    char in[3 * 100 + 1] = "";
+    for (int i = 0; i < 100; i++)
+        strcat(in, "站");
+    char *got = gp_safe_file_name(in);
+    assert_non_null(got);
+    size_t n = strlen(got);
+    assert_true(n <= 160);
+    assert_int_equal(n % 3, 0);
+    assert_true(gp_utf8_valid(got, n));
+    free(got);
+}
+
+static void test_default_name(void **state)
+{
+    (void)state;
+    char *name = gp_default_bundle_name("10433", "济南函授站", "0001", "0120");
+    assert_string_equal(name, "10433-济南函授站-0001-0120");
+    free(name);
+    name = gp_default_bundle_name("10433", NULL, "0007", "0007");
+    assert_string_equal(name, "10433-0007");
+    free(name);
+    name = gp_default_bundle_name("10433", "淄博/张店:站", "0001", "0002");
+    assert_string_equal(name, "10433-淄博张店站-0001-0002");
+    free(name);
+}
+
+static void test_bundle_id_is_ascii(void **state)
+{
+    (void)state;
+    char *id = gp_bundle_id_from_name("10433-济南函授站-0001-0120");
+    assert_string_equal(id, "10433-0001-0120");
+    free(id);
+    id = gp_bundle_id_from_name("济南站");
+    assert_string_equal(id, "bundle");
+    free(id);
+    id = gp_bundle_id_from_name("..hidden..name--x..");
+    assert_string_equal(id, "hidden..name-x");
+    free(id);
+    id = gp_bundle_id_from_name("Station A_2021.v2");
+    assert_string_equal(id, "Station-A_2021.v2");
+    free(id);
+}
+
+static void test_part_stem(void **state)
+{
+    (void)state;
+    char *s = gp_part_stem("NAME", 2, 3);
+    assert_string_equal(s, "NAME-part2-of-3");
+    free(s);
+    s = gp_part_stem("NAME", 1, 1);
+    assert_string_equal(s, "NAME");
+    free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_forbidden_characters_removed),
+        cmocka_unit_test(test_trailing_dots_and_spaces),
+        cmocka_unit_test(test_reserved_names),
+        cmocka_unit_test(test_length_bounded_on_character_boundary),
+        cmocka_unit_test(test_default_name),
+        cmocka_unit_test(test_bundle_id_is_ascii),
+        cmocka_unit_test(test_part_stem),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,141 @@
+/* station.ini: fields, warnings for what is missing, placeholders. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "gp_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/gp-station-XXXXXX";
+
+static char *write_ini(const char *name, const char *text)
+{
+    char *path = gp_path_join(dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    const char *names[] = {"full.ini", "partial.ini", "bad.ini", "gbk.ini"};
+    for (size_t i = 0; i < GP_ARRAY_LEN(names); i++) {
+        char *p = gp_path_join(dir, names[i]);
+        unlink(p);
+        free(p);
+    }
+    return rmdir(dir);
+}
+
+static void test_full_file(void **state)
+{
+    (void)state;
+    char *path = write_ini("full.ini", "\xEF\xBB\xBF; comment\n[station]\nname = 济南函授站\n"
+                                       "contact = 王老师\nphone = 0531-12345678\n"
+                                       "address = 济南市历下区某路 1 号\nemail = jn@example.com\n"
+                                       "extra = ignored\n");
+    gp_report *report = gp_report_new("pack");
+    gp_station st;
+    gp_error err = {0};
+    assert_true(gp_station_load(path, &st, report, &err));
+    assert_true(st.present);
+    assert_string_equal(st.value[GP_STATION_NAME], "济南函授站");
+    assert_string_equal(st.value[GP_STATION_PHONE], "0531-12345678");
+    assert_string_equal(st.value[GP_STATION_ADDRESS], "济南市历下区某路 1 号");
+    assert_string_equal(gp_station_value_or_placeholder(&st, GP_STATION_CONTACT), "王老师");
+    assert_int_equal(gp_report_count(report), 0);
+    gp_station_clear(&st);
+    gp_report_free(report);
+    free(path);
+}
+
+static void test_missing_fields_warn_and_leave_placeholders(void **state)
+{
+    (void)state;
+    char *path = write_ini("partial.ini", "[station]\nname = 淄博站\ncontact =\n");
+    gp_report *report = gp_report_new("pack");
+    gp_station st;
+    gp_error err = {0};
+    assert_true(gp_station_load(path, &st, report, &err));
+    assert_int_equal(gp_report_count(report), 4);
+    assert_int_equal(gp_report_count_severity(report, GP_WARNING), 4);
+    for (size_t i = 0; i < gp_report_count(report); i++) {
+        const gp_finding *f = gp_report_get(report, i);
+        assert_int_equal(f->code, GP_PACK_STATION_FIELD);
+        assert_string_equal(f->file, "partial.ini");
+        assert_non_null(f->field);
+    }
+    assert_string_equal(gp_report_get(report, 0)->field, "联系人");
+    assert_string_equal(gp_station_value_or_placeholder(&st, GP_STATION_CONTACT), "【请填写联系人】");
+    assert_string_equal(gp_station_value_or_placeholder(&st, GP_STATION_NAME), "淄博站");
+    gp_station_clear(&st);
+    gp_report_free(report);
+    free(path);
+}
+
+static void test_no_file_is_a_warning(void **state)
+{
+    (void)state;
+    gp_report *report = gp_report_new("pack");
+    gp_station st;
+    gp_error err = {0};
+    assert_true(gp_station_load(NULL, &st, report, &err));
+    assert_false(st.present);
+    assert_true(gp_report_has(report, GP_PACK_STATION_MISSING));
+    assert_string_equal(gp_station_value_or_placeholder(&st, GP_STATION_PHONE), "【请填写联系电话】");
+    gp_station_clear(&st);
+    gp_report_free(report);
+}
+
+static void test_unreadable_or_broken_file_is_an_error(void **state)
+{
+    (void)state;
+    gp_report *report = gp_report_new("pack");
+    gp_station st;
+    gp_error err = {0};
+    char *missing = gp_path_join(dir, "nope.ini");
+    assert_false(gp_station_load(missing, &st, report, &err));
+    assert_int_equal(err.status, GP_ERR_OPEN);
+    free(missing);
+
+    char *bad = write_ini("bad.ini", "[station]\nthis line has no equals sign\n");
+    gp_error_clear(&err);
+    assert_false(gp_station_load(bad, &st, report, &err));
+    assert_int_equal(err.status, GP_ERR_OPEN);
+    assert_non_null(strstr(err.message, "第 2 行"));
+    free(bad);
+
+    char *gbk = write_ini("gbk.ini", "[station]\nname = \xbc\xc3\xc4\xcf\n");
+    gp_error_clear(&err);
+    assert_false(gp_station_load(gbk, &st, report, &err));
+    assert_int_equal(err.status, GP_ERR_OPEN);
+    assert_non_null(strstr(err.message, "UTF-8"));
+    free(gbk);
+    assert_int_equal(gp_report_count(report), 0);
+    gp_report_free(report);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full_file),
+        cmocka_unit_test(test_missing_fields_warn_and_leave_placeholders),
+        cmocka_unit_test(test_no_file_is_a_warning),
+        cmocka_unit_test(test_unreadable_or_broken_file_is_an_error),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
