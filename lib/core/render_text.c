@@ -30,20 +30,28 @@ static const char *severity_color(gp_severity severity)
     return "";
 }
 
-/* Chinese labels of well-known summary keys; others print as they are. */
-static const char *summary_label(const char *key)
+/* Chinese labels of well-known summary keys, table names and column keys;
+ * others print as they are. */
+static const char *label(const char *key)
 {
     static const char *const labels[][2] = {
         {"rows", "花名册行数"},        {"photos", "照片数"},
         {"students", "学生数"},        {"encoding", "花名册编码"},
         {"seq_range", "拍摄序号范围"}, {"parts", "分卷数"},
-        {"sha256", "压缩包 SHA-256"},  {"bundles", "压缩包数"},
+        {"sha256", "SHA-256"},         {"bundles", "压缩包"},
         {"merged", "已合并"},          {"held", "未合并"},
         {"fixed", "已修正"},           {"copied", "原样复制"},
-        {"failed", "无法修正"},        {"output_dir", "输出文件夹"},
+        {"failed", "未通过"},          {"output_dir", "输出文件夹"},
         {"name", "名称"},              {"bundle_id", "压缩包内文件夹"},
         {"encrypted", "已加密"},       {"passed", "通过"},
-        {"inputs", "输入"},
+        {"inputs", "输入"},            {"outputs", "已写出的文件"},
+        {"file", "文件"},              {"bytes", "字节"},
+        {"verdict", "结论"},           {"station", "函授站"},
+        {"part", "分卷"},              {"errors", "错误"},
+        {"warnings", "警告"},          {"bundle", "压缩包"},
+        {"action", "处理"},            {"from", "原来"},
+        {"to", "现在"},                {"quality", "质量"},
+        {"encodes", "编码次数"},
     };
     for (size_t i = 0; i < GP_ARRAY_LEN(labels); i++)
         if (strcmp(labels[i][0], key) == 0)
@@ -123,16 +131,14 @@ static void put_finding(gp_buf *buf, const gp_finding *f, bool color)
 
 static void put_table(gp_buf *buf, const gp_table *table)
 {
-    if (!table->row_count)
-        return;
-    gp_buf_printf(buf, "\n%s:\n", table->name);
+    gp_buf_printf(buf, "%s：\n", label(table->name));
     for (size_t r = 0; r < table->row_count; r++) {
         const gp_record *row = &table->rows[r];
         gp_buf_puts(buf, "  ");
         for (size_t c = 0; c < row->count; c++) {
             if (c)
                 gp_buf_puts(buf, "  ");
-            gp_buf_printf(buf, "%s=", row->cells[c].key);
+            gp_buf_printf(buf, "%s ", label(row->cells[c].key));
             put_value(buf, &row->cells[c]);
         }
         gp_buf_puts(buf, "\n");
@@ -144,20 +150,20 @@ char *gp_report_to_text(const gp_report *report, unsigned flags)
     bool color = flags & GP_RENDER_COLOR;
     bool quiet = flags & GP_RENDER_QUIET;
     gp_buf buf = {0};
-    size_t shown = 0;
     for (size_t i = 0; i < report->count; i++) {
         const gp_finding *f = &report->findings[i].finding;
         if (quiet && f->severity != GP_ERROR)
             continue;
         put_finding(&buf, f, color);
         gp_buf_puts(&buf, "\n");
-        shown++;
     }
     if (!quiet)
-        for (size_t t = 0; t < report->table_count; t++)
-            put_table(&buf, &report->tables[t]);
-    if (shown || report->table_count)
-        gp_buf_puts(&buf, "\n");
+        for (size_t t = 0; t < report->table_count; t++) {
+            if (report->tables[t].row_count) {
+                put_table(&buf, &report->tables[t]);
+                gp_buf_puts(&buf, "\n");
+            }
+        }
 
     size_t errors = gp_report_count_severity(report, GP_ERROR);
     size_t warnings = gp_report_count_severity(report, GP_WARNING);
@@ -167,7 +173,7 @@ char *gp_report_to_text(const gp_report *report, unsigned flags)
         gp_buf_printf(&buf, "（规格 %s）", report->profile);
     gp_buf_puts(&buf, "：");
     for (size_t i = 0; i < report->summary_count; i++) {
-        gp_buf_printf(&buf, "%s ", summary_label(report->summary[i].key));
+        gp_buf_printf(&buf, "%s ", label(report->summary[i].key));
         put_value(&buf, &report->summary[i]);
         gp_buf_puts(&buf, "，");
     }

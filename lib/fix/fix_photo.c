@@ -224,6 +224,7 @@ void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *inf
         snprintf(o->expected, sizeof o->expected, "24 位 RGB 彩色");
         snprintf(o->message, sizeof o->message,
                  "%s 是黑白（灰度）照片，不能变成彩色照片，请重新拍摄彩色照片", name);
+        describe_source(info, len, NULL, 0, o->from, sizeof o->from);
         return;
     }
     bool turned = info->orientation >= 5 && info->orientation <= 8;

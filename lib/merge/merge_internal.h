@@ -60,7 +60,9 @@ int merge_compare_order(const void *a, const void *b);
  *  same values (photo number aside) and the same photo SHA-256, the first
  *  in the order is kept and the others are absorbed (merge.resent, info);
  *  otherwise every copy is held back (merge.duplicate_student, naming the
- *  other sources).  false only on OOM. */
+ *  other sources).  Then kept students of different 身份证号 that share a
+ *  学号 (merge.duplicate_student_no) or a photo (merge.duplicate_photo) are
+ *  all held back.  false only on OOM. */
 bool merge_decide(merge_student *students, size_t count, gp_report *report);
 
 /** Number the kept students 0001… in order, starting again at 0001 after

@@ -5,7 +5,9 @@
  * name (bytewise, then by path), and within one bundle by its original
  * photo number.  The same 身份证号 in two bundles is never merged silently:
  * only identical copies (a re-sent bundle: the nine values photo number
- * aside, and the photo's SHA-256) collapse into the earliest one. */
+ * aside, and the photo's SHA-256) collapse into the earliest one.  Two
+ * different students sharing a 学号 or a photo are held back too, so the
+ * consolidated roster passes check's duplicate rules. */
 #include "merge_internal.h"
 
 #include <stdlib.h>
@@ -94,6 +96,94 @@ static bool decide_group(merge_student *students, const size_t *group, size_t n,
     return true;
 }
 
+/* ---- different students sharing a 学号 or a photo ------------------------ */
+
+typedef enum shared_key { KEY_STUDENT_NO, KEY_PHOTO } shared_key;
+
+typedef struct key_sort {
+    const merge_student *students;
+    shared_key key;
+} key_sort;
+
+static int compare_key(const merge_student *x, const merge_student *y, shared_key key)
+{
+    if (key == KEY_PHOTO)
+        return memcmp(x->sha256, y->sha256, 32);
+    return strcmp(x->row->value[GP_FIELD_STUDENT_NO], y->row->value[GP_FIELD_STUDENT_NO]);
+}
+
+static int compare_by_key(const void *a, const void *b, void *context)
+{
+    const key_sort *ks = context;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = compare_key(&ks->students[i], &ks->students[j], ks->key);
+    return c ? c : (i > j) - (i < j);
+}
+
+static bool hold_shared(merge_student *students, const size_t *group, size_t n, shared_key key,
+                        gp_report *report)
+{
+    for (size_t k = 0; k < n; k++) {
+        merge_student *s = &students[group[k]];
+        char *others = other_copies(students, group, n, group[k]);
+        if (!others)
+            return false;
+        s->fate = MERGE_HELD;
+        char hex[65];
+        gp_hex(s->sha256, 32, hex);
+        gp_where w = {.source = s->source, .row = s->row->row, .seq = s->row->seq};
+        bool added;
+        if (key == KEY_STUDENT_NO) {
+            w.field = gp_field_label(GP_FIELD_STUDENT_NO);
+            w.file = "roster.csv";
+            added = gp_report_add(report, GP_MERGE_DUPLICATE_STUDENT_NO, &w,
+                                  s->row->value[GP_FIELD_STUDENT_NO], others,
+                                  "%s（%s）的学号 %s 与 %s 中另一名学生相同，各份都暂不合并",
+                                  s->row->value[GP_FIELD_NAME], id_of(s),
+                                  s->row->value[GP_FIELD_STUDENT_NO], others);
+        } else {
+            char file[32];
+            snprintf(file, sizeof file, "photos/%s.jpg", s->row->seq);
+            w.file = file;
+            added = gp_report_add(report, GP_MERGE_DUPLICATE_PHOTO, &w, hex, others,
+                                  "%s（%s）的照片与 %s 中另一名学生的照片完全相同，各份都暂不合并",
+                                  s->row->value[GP_FIELD_NAME], id_of(s), others);
+        }
+        free(others);
+        if (!added)
+            return false;
+    }
+    return true;
+}
+
+/* Kept students of different 身份证号 must not share a 学号 or a photo:
+ * the consolidated roster would fail check's duplicate rules. */
+static bool hold_shared_keys(merge_student *students, size_t count, shared_key key,
+                             gp_report *report)
+{
+    size_t *kept = malloc(count * sizeof *kept);
+    if (!kept)
+        return false;
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++)
+        if (students[i].fate == MERGE_KEEP &&
+            (key == KEY_PHOTO || students[i].row->value[GP_FIELD_STUDENT_NO][0]))
+            kept[n++] = i;
+    key_sort ks = {students, key};
+    qsort_r(kept, n, sizeof *kept, compare_by_key, &ks);
+    bool ok = true;
+    for (size_t start = 0; ok && start < n;) {
+        size_t end = start + 1;
+        while (end < n && !compare_key(&students[kept[start]], &students[kept[end]], key))
+            end++;
+        if (end - start > 1)
+            ok = hold_shared(students, kept + start, end - start, key, report);
+        start = end;
+    }
+    free(kept);
+    return ok;
+}
+
 bool merge_decide(merge_student *students, size_t count, gp_report *report)
 {
     if (count == 0)
@@ -119,7 +209,8 @@ bool merge_decide(merge_student *students, size_t count, gp_report *report)
         start = end;
     }
     free(by_id);
-    return ok;
+    return ok && hold_shared_keys(students, count, KEY_STUDENT_NO, report) &&
+           hold_shared_keys(students, count, KEY_PHOTO, report);
 }
 
 size_t merge_renumber(merge_student *students, size_t count, size_t per_bundle)
