@@ -15,6 +15,20 @@ static json_t *value_json(const gp_value *v)
     return v->is_int ? json_integer(v->num) : json_string(v->str ? v->str : "");
 }
 
+/* The document as text with a final newline; takes the reference. */
+static char *dump_and_free(json_t *root)
+{
+    char *text = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(1));
+    json_decref(root);
+    if (!text)
+        return NULL;
+    gp_buf buf = {0};
+    gp_buf_puts(&buf, text);
+    gp_buf_puts(&buf, "\n");
+    free(text);
+    return gp_buf_take(&buf);
+}
+
 static json_t *finding_json(const gp_finding *f)
 {
     json_t *o = json_object();
@@ -69,16 +83,7 @@ char *gp_report_to_json(const gp_report *report, unsigned flags)
         json_object_set_new(root, table->name, rows);
     }
 
-    char *text = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(1));
-    json_decref(root);
-    if (!text)
-        return NULL;
-    /* jansson's memory is malloc'd; append the final newline ourselves */
-    gp_buf buf = {0};
-    gp_buf_puts(&buf, text);
-    gp_buf_puts(&buf, "\n");
-    free(text);
-    return gp_buf_take(&buf);
+    return dump_and_free(root);
 }
 
 char *gp_codes_to_json(void)
@@ -93,13 +98,5 @@ char *gp_codes_to_json(void)
         json_object_set_new(o, "fix", json_string(gp_code_fix(code)));
         json_array_append_new(codes, o);
     }
-    char *text = json_dumps(codes, JSON_PRESERVE_ORDER | JSON_INDENT(1));
-    json_decref(codes);
-    if (!text)
-        return NULL;
-    gp_buf buf = {0};
-    gp_buf_puts(&buf, text);
-    gp_buf_puts(&buf, "\n");
-    free(text);
-    return gp_buf_take(&buf);
+    return dump_and_free(codes);
 }

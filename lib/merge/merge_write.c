@@ -10,13 +10,16 @@
  *
  * Outputs are put in place only when all are complete; an output equal to
  * the file already there is dropped, so re-running on unchanged inputs
- * rewrites nothing. */
+ * rewrites nothing.  Temporary files a killed run left behind are removed
+ * by the next run. */
 #include "merge_internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- photos fetched while the zip is written --------------------------- */
 
@@ -72,8 +75,33 @@ static bool file_digest(const char *path, uint64_t *bytes, char hex[65], gp_erro
     return true;
 }
 
+/* A run killed by SIGKILL (or a power cut) cannot clean up after itself:
+ * its temporary files for our outputs (gp_atomic names them ".FILE.tmp-XXXXXX")
+ * are removed by the next run, which holds the folder's lock, so no other run
+ * can be writing them. */
+static void remove_stale_temps(const char *dir, const char *file)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    size_t n = strlen(file);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *name = e->d_name;
+        if (name[0] == '.' && !strncmp(name + 1, file, n) && !strncmp(name + 1 + n, ".tmp-", 5) &&
+            strlen(name + 1 + n + 5) == 6) {
+            char *path = gp_path_join(dir, name);
+            if (path)
+                unlink(path);
+            free(path);
+        }
+    }
+    closedir(d);
+}
+
 static gp_atomic *begin(const char *dir, const char *file, gp_error *err)
 {
+    remove_stale_temps(dir, file);
     char *path = gp_path_join(dir, file);
     if (!path) {
         gp_error_nomem(err);

@@ -1,5 +1,8 @@
 /*
- * roster_internal.h — the pieces of roster reading, private to lib/roster.
+ * roster_internal.h — the layers of roster reading: encoding detection and
+ * decoding, CSV records with spreadsheet row numbers, header mapping.  Used
+ * by lib/roster and by lib/verify/master.c, which reads the registry export
+ * with exactly the roster's encodings and CSV rules (one reader, not two).
  *
  * The CSV is parsed on the raw bytes and each cell is decoded afterwards:
  * the bytes that shape a CSV (comma, quote, CR, LF) are below 0x40 and can

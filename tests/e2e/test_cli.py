@@ -90,8 +90,13 @@ class Cli(e2e.GradpackTestCase):
         self.assertEqual(proc.returncode, 0)
         with open(os.path.join(e2e.SOURCE_ROOT, "docs", "codes.md"), encoding="utf-8") as f:
             doc = f.read()
-        self.assertIn(proc.stdout, doc, "docs/codes.md is out of date: regenerate the table "
-                      "with `gradpack codes --markdown`")
+        if proc.stdout not in doc:
+            table = set(proc.stdout.splitlines())
+            documented = set(doc.splitlines())
+            self.fail("docs/codes.md is out of date (regenerate the table with `gradpack codes "
+                      "--markdown`); undocumented rows: %s; stale rows: %s"
+                      % (sorted(table - documented)[:5],
+                         sorted(line for line in documented - table if line.startswith("| `"))[:5]))
         table = json.loads(e2e.gradpack("codes", "--format", "json").stdout)
         self.assertGreater(len(table), 40)
         self.assertIn("photo.filesize", {c["code"] for c in table})

@@ -8,11 +8,15 @@ written into a copy of the data directory (GRADPACK_DATADIR), so that
 student's photo is that JPEG with a COM segment naming the student, so all
 photos are valid, distinct (different SHA-256) and cheap."""
 import csv
+import fcntl
+import hashlib
 import io
+import json
 import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 import zipfile
 
@@ -46,6 +50,23 @@ fields = roster-fields.ini
 MAP_HEADERS = ["新拍摄序号", "来源压缩包", "原拍摄序号", "学号", "身份证号"]
 
 
+def id_check(first17):
+    """GB 11643-1999 check character."""
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
+
+
+def unique_id(idn, taken):
+    """idn, or (when another station already has it) the next free ID with the
+    same region, birth date and sex: rostergen keeps IDs unique per roster only."""
+    while idn in taken:
+        order = (int(idn[14:17]) + 2) % 1000
+        first17 = idn[:14] + f"{order:03d}"
+        idn = first17 + id_check(first17)
+    taken.add(idn)
+    return idn
+
+
 def unique_jpeg(base, tag):
     """base with a COM segment after the JFIF APP0 segment: a distinct valid JPEG."""
     assert base[:4] == b"\xff\xd8\xff\xe0"
@@ -58,7 +79,6 @@ def unique_jpeg(base, tag):
 class MergeTest(GradpackTestCase):
     @classmethod
     def setUpClass(cls):
-        import tempfile
         cls.shared = tempfile.mkdtemp(prefix="gp-merge-")
         cls.datadir = os.path.join(cls.shared, "templates")
         shutil.copytree(os.path.join(SOURCE_ROOT, "templates"), cls.datadir)
@@ -75,6 +95,10 @@ class MergeTest(GradpackTestCase):
     def tearDownClass(cls):
         shutil.rmtree(cls.shared, ignore_errors=True)
 
+    def setUp(self):
+        super().setUp()
+        self.taken_ids = set()
+
     # ---- inputs ---------------------------------------------------------
 
     def station(self, name, n, start=1, seed=1, inbox="inbox", tamper_roster=None):
@@ -88,6 +112,7 @@ class MergeTest(GradpackTestCase):
         rows = list(csv.reader(io.StringIO(proc.stdout.lstrip("\ufeff"))))
         header, body = rows[0], rows[1:]
         for row in body:
+            row[5] = unique_id(row[5], self.taken_ids)
             row[2] = f"20{seed:03d}{row[0]}{row[5][-4:]}"  # 学号 unique across stations
             if tamper_roster:
                 tamper_roster(row)
@@ -121,10 +146,14 @@ class MergeTest(GradpackTestCase):
         self.assertEqual(status, 0, proc.stdout[:3000])
         return doc
 
-    def read_zip(self, path):
-        with zipfile.ZipFile(path) as z:
-            top = z.namelist()[0].split("/")[0]
-            return z, top
+    def contents(self, folder):
+        """{name: bytes} of the visible files in self.tmp/folder."""
+        out = {}
+        for n in os.listdir(self.path(folder)):
+            if not n.startswith("."):
+                with open(self.path(folder, n), "rb") as f:
+                    out[n] = f.read()
+        return out
 
     def mapping(self, zip_path):
         with zipfile.ZipFile(zip_path) as z:
@@ -171,15 +200,13 @@ class MergeTest(GradpackTestCase):
             first = z.read(f"{top}/photos/0001.jpg")
             info = z.getinfo(f"{top}/photos/0001.jpg")
             self.assertEqual(info.compress_type, zipfile.ZIP_STORED)
-            import json as _json
-            meta = _json.loads(z.read(f"{top}/bundle.json"))
+            meta = json.loads(z.read(f"{top}/bundle.json"))
         src = {"济南站.zip": a, "青岛站.zip": b, "淄博站.zip": c}[names[0]]
         with zipfile.ZipFile(src) as z:
             stop = z.namelist()[0].split("/")[0]
             first_seq = sorted(bodies[names[0]], key=lambda r: r[0])[0][0]
             self.assertEqual(first, z.read(f"{stop}/photos/{first_seq}.jpg"))
         self.assertEqual([s["bundle"] for s in meta["sources"]], names)
-        import hashlib
         for s in meta["sources"]:
             with open(self.path("inbox", s["bundle"]), "rb") as f:
                 self.assertEqual(s["sha256"], hashlib.sha256(f.read()).hexdigest())
@@ -293,7 +320,7 @@ class MergeTest(GradpackTestCase):
         self.assertEqual(status, 0)
         files = sorted(n for n in os.listdir(self.path("out")) if not n.startswith("."))
         before = {n: os.stat(self.path("out", n)) for n in files}
-        data = {n: open(self.path("out", n), "rb").read() for n in files}
+        data = self.contents("out")
         time.sleep(1.1)
         status, doc2, _ = self.merge(self.path("inbox"), "-o", self.path("out"))
         self.assertEqual(status, 0)
@@ -304,18 +331,16 @@ class MergeTest(GradpackTestCase):
         for n in files:
             after = os.stat(self.path("out", n))
             self.assertEqual((after.st_ino, after.st_mtime_ns), (before[n].st_ino, before[n].st_mtime_ns))
-            self.assertEqual(open(self.path("out", n), "rb").read(), data[n])
+        self.assertEqual(self.contents("out"), data)
         # a fresh output folder gets the same bytes
         status, _, _ = self.merge(self.path("inbox"), "-o", self.path("out2"))
-        for n in files:
-            self.assertEqual(open(self.path("out2", n), "rb").read(), data[n])
+        self.assertEqual(self.contents("out2"), data)
 
     def test_killed_run_leaves_previous_outputs(self):
         self.station("A站", 3, seed=1)
         status, _, _ = self.merge(self.path("inbox"), "-o", self.path("out"))
         self.assertEqual(status, 0)
-        previous = {n: open(self.path("out", n), "rb").read()
-                    for n in os.listdir(self.path("out")) if not n.startswith(".")}
+        previous = self.contents("out")
         self.station("B站", 3000, seed=2)  # larger input: the run takes a while
         proc = subprocess.Popen([GRADPACK, "merge", self.path("inbox"), "-o", self.path("out")],
                                 env={**os.environ, **self.env}, stdout=subprocess.DEVNULL,
@@ -327,9 +352,8 @@ class MergeTest(GradpackTestCase):
                 break
             time.sleep(0.005)
         proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        now = {n: open(self.path("out", n), "rb").read()
-               for n in os.listdir(self.path("out")) if not n.startswith(".")}
+        self.assertEqual(proc.wait(), -signal.SIGKILL, "the run ended before it could be killed")
+        now = self.contents("out")
         self.assertEqual(now, previous)
         status, doc, proc2 = self.merge(self.path("inbox"), "-o", self.path("out"))
         self.assertEqual(status, 0, proc2.stdout[:2000] + proc2.stderr)
@@ -340,7 +364,6 @@ class MergeTest(GradpackTestCase):
     def test_concurrent_run_is_refused_by_the_lock(self):
         self.station("A站", 2, seed=1)
         os.makedirs(self.path("out"))
-        import fcntl
         with open(self.path("out", ".gradpack.lock"), "w") as held:
             # a live holder: this process (as a second gradpack run would be)
             fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
