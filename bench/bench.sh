@@ -3,8 +3,11 @@
 # in-profile photos and a roster once (cached in $BENCH_DIR), then times each
 # job against its baseline in the same run, on the same warm files.
 #
-#   bench/bench.sh [check|pack|verify|merge|all]     (default: all)
-#   env: N (photos, default 1000), RUNS (default 3), BENCH_DIR (default /tmp/gradpack-bench)
+#   bench/bench.sh [check|pack|verify|merge|fix|all]     (default: all)
+#   env: N (photos, default 1000), RUNS (default 3), BENCH_DIR (default
+#        /tmp/gradpack-bench), BUILD (default build); merge and fix run
+#        bench/bench_merge.sh (B bundles × MERGE_N students, default 20 × 500)
+#        and bench/bench_fix.sh (N_BIG, N_OFF)
 #
 # Needs a release build in build/ (scripts/setup.sh makes one) and
 # scripts/install-deps.sh --bench (for GNU time).
@@ -12,16 +15,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N=${N:-1000}
-RUNS=${RUNS:-3}
 BENCH_DIR=${BENCH_DIR:-/tmp/gradpack-bench}
-GP=$PWD/build/cmd/gradpack
-PHOTOGEN=$PWD/build/tests/tools/photogen
-ROSTERGEN=$PWD/build/tests/tools/rostergen
-PY=/usr/bin/python3
-export GRADPACK_DATADIR=$PWD/templates
+source bench/common.sh
 what=${1:-all}
-
-[[ -x $GP && -x $PHOTOGEN && -x $ROSTERGEN ]] || { echo "bench: build first (meson setup build --buildtype=release && meson compile -C build)" >&2; exit 2; }
+require_build
 
 data=$BENCH_DIR/n$N
 if [[ ! -f $data/.complete ]]; then
@@ -34,27 +31,7 @@ if [[ ! -f $data/.complete ]]; then
 fi
 bytes=$(du -sb "$data/photos" | cut -f1)
 
-# median wall time in seconds of RUNS runs of a command (after one warm-up)
-median() {
-  "$@" >/dev/null 2>&1 || true
-  local times=()
-  for _ in $(seq "$RUNS"); do
-    local start end
-    start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || true
-    end=$(date +%s.%N)
-    times+=("$(echo "$end - $start" | bc -l)")
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p"
-}
-
-# peak resident memory (MB) of one run
-peak_mb() {
-  /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.1f", $1/1024}'
-}
-
-rate() { echo "scale=1; $1 / $2" | bc -l; }
-ratio() { echo "scale=2; $1 / $2" | bc -l; }
+peak_mb() { measure "$@" | cut -d" " -f2; }
 
 echo "machine: $(nproc) cores, $(uname -m); N=$N photos, $((bytes / 1048576)) MB; median of $RUNS runs"
 echo
@@ -105,5 +82,12 @@ if [[ $what == all || $what == verify ]]; then
 fi
 
 if [[ $what == all || $what == merge ]]; then
-  if [[ -x bench/bench_merge.sh ]]; then bench/bench_merge.sh; fi
+  echo "merge:"
+  N=${MERGE_N:-500} bench/bench_merge.sh
+  echo
+fi
+
+if [[ $what == all || $what == fix ]]; then
+  echo "fix:"
+  bench/bench_fix.sh
 fi

@@ -17,15 +17,8 @@ cd "$(dirname "$0")/.."
 B=${B:-20}
 N=${N:-500}
 BENCH_DIR=${BENCH_DIR:-/tmp/gradpack-bench}
-BUILD=${BUILD:-build}
-GP=$PWD/$BUILD/cmd/gradpack
-PHOTOGEN=$PWD/$BUILD/tests/tools/photogen
-ROSTERGEN=$PWD/$BUILD/tests/tools/rostergen
-PY=/usr/bin/python3
-export GRADPACK_DATADIR=$PWD/templates
-
-[[ -x $GP && -x $PHOTOGEN && -x $ROSTERGEN ]] || { echo "bench_merge: build first (meson setup $BUILD --buildtype=release && meson compile -C $BUILD)" >&2; exit 2; }
-[[ -x /usr/bin/time ]] || { echo "bench_merge: needs GNU time (apt-get install time)" >&2; exit 2; }
+source bench/common.sh
+require_build
 
 data=$BENCH_DIR/merge-b$B-n$N
 if [[ ! -f $data/.complete ]]; then
@@ -71,11 +64,6 @@ bytes=$(du -sb "$data/inbox" | cut -f1)
 work=$(mktemp -d "$BENCH_DIR/run-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# wall seconds and peak MB of one run: "SECONDS MB"
-measure() {
-  /usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%s %.1f\n", $1, $2/1024}'
-}
-
 sync
 cat "$data"/inbox/*.zip >/dev/null  # warm the page cache for both
 read -r merge_s merge_mb < <(measure "$GP" merge "$data/inbox" -o "$work/out")
@@ -95,4 +83,4 @@ echo "machine: $(nproc) cores, $(uname -m); $B bundles × $N students = $((B * N
 printf '%-44s %8s s  %8s MB peak\n' "gradpack merge (verify + merge, first run)" "$merge_s" "$merge_mb"
 printf '%-44s %8s s  %8s MB peak\n' "gradpack merge (re-run, nothing rewritten)" "$again_s" "$again_mb"
 printf '%-44s %8s s  %8s MB peak\n' "unzip all + zip -0 -r (copy floor)" "$zip_s" "$zip_mb"
-echo "ratio merge / zip copy: $(echo "scale=2; $merge_s / $zip_s" | bc -l)"
+echo "ratio merge / zip copy: $(ratio "$merge_s" "$zip_s")"

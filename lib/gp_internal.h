@@ -310,6 +310,8 @@ void gp_sha256(const void *data, size_t len, unsigned char out[32]);
 void gp_hex(const unsigned char *bytes, size_t len, char *out);
 /** SHA-256 of a file, streamed. */
 bool gp_sha256_file(const char *path, unsigned char out[32], gp_error *err);
+/** Size and SHA-256 (hex) of a file just written, for reports. */
+bool gp_file_digest(const char *path, uint64_t *bytes, char hex[65], gp_error *err);
 /** Join dir and name with one '/'.  malloc'd, NULL on OOM. */
 char *gp_path_join(const char *dir, const char *name);
 /** Last path component (pointer into path). */

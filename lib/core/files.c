@@ -113,6 +113,19 @@ bool gp_sha256_file(const char *path, unsigned char out[32], gp_error *err)
     return true;
 }
 
+bool gp_file_digest(const char *path, uint64_t *bytes, char hex[65], gp_error *err)
+{
+    struct stat st;
+    unsigned char sha[32];
+    if (stat(path, &st) != 0)
+        return gp_error_set(err, GP_ERR_WRITE, errno, "无法读取刚写出的 '%s'", path);
+    if (!gp_sha256_file(path, sha, err))
+        return false;
+    *bytes = (uint64_t)st.st_size;
+    gp_hex(sha, 32, hex);
+    return true;
+}
+
 char *gp_path_join(const char *dir, const char *name)
 {
     size_t dl = strlen(dir);

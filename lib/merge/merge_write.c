@@ -62,19 +62,6 @@ static bool fetch_photo(void *context, unsigned char **data, size_t *size)
 
 /* ---- one output ------------------------------------------------------------ */
 
-static bool file_digest(const char *path, uint64_t *bytes, char hex[65], gp_error *err)
-{
-    struct stat st;
-    unsigned char sha[32];
-    if (stat(path, &st) != 0)
-        return gp_error_set(err, GP_ERR_WRITE, errno, "无法读取刚写出的 '%s'", path);
-    if (!gp_sha256_file(path, sha, err))
-        return false;
-    *bytes = (uint64_t)st.st_size;
-    gp_hex(sha, 32, hex);
-    return true;
-}
-
 /* A run killed by SIGKILL (or a power cut) cannot clean up after itself:
  * its temporary files for our outputs (gp_atomic names them ".FILE.tmp-XXXXXX")
  * are removed by the next run, which holds the folder's lock, so no other run
@@ -125,7 +112,7 @@ static bool write_workbook(const merge_plan *plan, merge_output *out, const gp_s
                       .columns = MERGE_MAPPING_COLUMNS, .cells = cells, .rows = count};
     gp_workbook_info info = {.title = out->stem, .school = plan->school_name, .station = NULL};
     bool ok = gp_workbook_write(gp_atomic_temp_path(out->xlsx), rows, count, &info, &sheet, err) &&
-              file_digest(gp_atomic_temp_path(out->xlsx), &out->xlsx_bytes, out->xlsx_sha256, err);
+              gp_file_digest(gp_atomic_temp_path(out->xlsx), &out->xlsx_bytes, out->xlsx_sha256, err);
     free(cells);
     return ok;
 }
@@ -227,7 +214,7 @@ static bool write_zip(const merge_plan *plan, merge_output *out, bundle_parts *p
             *err = write_err;
         return false;
     }
-    return file_digest(gp_atomic_temp_path(out->zip), &out->zip_bytes, out->zip_sha256, err);
+    return gp_file_digest(gp_atomic_temp_path(out->zip), &out->zip_bytes, out->zip_sha256, err);
 }
 
 bool merge_write_output(const merge_plan *plan, merge_output *out,

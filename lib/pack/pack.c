@@ -276,19 +276,6 @@ static gp_workbook_info workbook_info(const pack_run *run)
     return (gp_workbook_info){.title = run->name, .school = run->school_name, .station = station};
 }
 
-static bool file_digest(const char *path, uint64_t *bytes, char hex[65], gp_error *err)
-{
-    struct stat st;
-    unsigned char sha[32];
-    if (stat(path, &st) != 0)
-        return gp_error_set(err, GP_ERR_WRITE, errno, "无法读取刚写出的 '%s'", path);
-    if (!gp_sha256_file(path, sha, err))
-        return false;
-    *bytes = (uint64_t)st.st_size;
-    gp_hex(sha, 32, hex);
-    return true;
-}
-
 /* A part's workbook, written through a temporary file and read back into
  * memory (it is small: 9,999 rows are well under 1 MB). */
 static bool part_workbook(pack_run *run, const gp_part_range *range, const char *stem,
@@ -395,7 +382,7 @@ static bool write_part(pack_run *run, size_t k, gp_error *err)
         ok = changed;
         goto done;
     }
-    if (!file_digest(zip_path, &out->bytes, out->sha256, err))
+    if (!gp_file_digest(zip_path, &out->bytes, out->sha256, err))
         goto done;
     uint64_t limit = run->opt->max_part_bytes;
     if (limit && out->bytes > limit) {
@@ -534,7 +521,7 @@ static bool write_outputs(pack_run *run, gp_error *err)
     gp_workbook_info info = workbook_info(run);
     const char *wb_path = gp_atomic_temp_path(run->workbook);
     if (!gp_workbook_write(wb_path, run->rows, run->count, &info, NULL, err) ||
-        !file_digest(wb_path, &run->workbook_bytes, run->workbook_sha256, err))
+        !gp_file_digest(wb_path, &run->workbook_bytes, run->workbook_sha256, err))
         return false;
     for (size_t k = 0; k < run->part_count; k++) {
         if (!write_part(run, k, err))
