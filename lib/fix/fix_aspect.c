@@ -1,7 +1,9 @@
 /* The geometry of fixing: whether a photo already has the target's 3:4
  * shape (within 1%, so a few pixels of camera rounding do not count), the
  * centre crop that would give it that shape, and how far libjpeg may scale
- * the decode down (DCT scaling) while keeping enough pixels. */
+ * the decode down (DCT scaling, any M/8) while keeping enough pixels: the
+ * smaller the decode, the less work for the IDCT and for the resampler,
+ * which then does the final, high-quality step. */
 #include "fix_internal.h"
 
 #include <stdlib.h>
@@ -37,15 +39,20 @@ gp_fix_box gp_fix_center_crop(int w, int h, int target_w, int target_h)
     return box;
 }
 
-int gp_fix_scale_denom(int w, int h, int target_w, int target_h)
+int gp_fix_scale_eighths(int box_w, int box_h, int orientation, int target_w, int target_h)
 {
-    static const int denoms[] = {8, 4, 2};
-    for (size_t i = 0; i < GP_ARRAY_LEN(denoms); i++) {
-        long long d = denoms[i];
-        if ((long long)w >= d * target_w && (long long)h >= d * target_h)
-            return denoms[i];
+    if (orientation >= 5 && orientation <= 8) { /* stored sideways: the target turns too */
+        int t = target_w;
+        target_w = target_h;
+        target_h = t;
     }
-    return 1;
+    for (int m = 1; m < 8; m++) {
+        /* floor(box × m/8): the scaled crop box never rounds up past what
+         * libjpeg really produces */
+        if ((long long)box_w * m / 8 >= target_w && (long long)box_h * m / 8 >= target_h)
+            return m;
+    }
+    return 8;
 }
 
 void gp_fix_describe_crop(int w, int h, int target_w, int target_h, char *buf, size_t size)

@@ -1,7 +1,7 @@
 /* Decoding a photo for fixing, with libjpeg.  Large sources are decoded with
- * DCT scaling (1/2, 1/4, 1/8): the inverse DCT then produces the smaller
- * image directly, which is several times cheaper than a full decode and
- * loses nothing the later resize would keep.  CMYK and YCCK come out as
+ * DCT scaling (M/8, libjpeg-turbo's scaled inverse DCTs): the IDCT then
+ * produces the smaller image directly, which is several times cheaper than
+ * a full decode and loses nothing the later resize would keep.  CMYK and YCCK come out as
  * CMYK (libjpeg converts YCCK); the embedded ICC profile is kept for the
  * colour conversion.  libjpeg's default error handler exits the process, so
  * errors longjmp back here; warnings (corrupt data) count as errors. */
@@ -72,7 +72,7 @@ static int estimate_quality(const struct jpeg_decompress_struct *cinfo)
     return quality < 1 ? 1 : quality > 100 ? 100 : quality;
 }
 
-bool gp_fix_decode(const unsigned char *data, size_t len, int scale_denom,
+bool gp_fix_decode(const unsigned char *data, size_t len, int eighths,
                    gp_fix_raster *out, char *error, size_t error_size)
 {
     memset(out, 0, sizeof *out);
@@ -125,8 +125,8 @@ bool gp_fix_decode(const unsigned char *data, size_t len, int scale_denom,
         gp_fix_raster_free(out);
         return false;
     }
-    cinfo.scale_num = 1;
-    cinfo.scale_denom = (unsigned)(scale_denom > 0 ? scale_denom : 1);
+    cinfo.scale_num = (unsigned)(eighths >= 1 && eighths <= 16 ? eighths : 8);
+    cinfo.scale_denom = 8;
     cinfo.dct_method = JDCT_ISLOW;
     jpeg_start_decompress(&cinfo);
 

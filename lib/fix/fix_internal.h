@@ -36,9 +36,11 @@ typedef struct gp_fix_box {
 bool gp_fix_aspect_ok(int w, int h, int target_w, int target_h);
 /** The largest box of the target's aspect ratio centred in w×h. */
 gp_fix_box gp_fix_center_crop(int w, int h, int target_w, int target_h);
-/** The DCT scale denominator (1, 2, 4 or 8) for decoding: the largest that
- *  keeps a w×h region at least target_w×target_h. */
-int gp_fix_scale_denom(int w, int h, int target_w, int target_h);
+/** The DCT scale M/8 (M = 1..8) for decoding: the smallest that keeps a
+ *  box_w×box_h region, in the stored (not yet turned) orientation, at least
+ *  target_w×target_h once Exif `orientation` is applied (5-8 swap the
+ *  axes).  8 (no scaling) when the region is smaller than the target. */
+int gp_fix_scale_eighths(int box_w, int box_h, int orientation, int target_w, int target_h);
 /** Clerk-facing description of the crop that makes w×h the target's
  *  aspect ratio, e.g. "左右各裁掉 756 像素，保留 3024×4032 中间的 …". */
 void gp_fix_describe_crop(int w, int h, int target_w, int target_h, char *buf, size_t size);
@@ -54,10 +56,10 @@ typedef struct gp_fix_raster {
     int quality_estimate;    /* IJG quality the luma table matches, 0 unknown */
 } gp_fix_raster;
 
-/** Decode a JPEG held in memory, scaled by 1/scale_denom, to RGB (YCbCr,
+/** Decode a JPEG held in memory, scaled by eighths/8, to RGB (YCbCr,
  *  RGB) or CMYK (CMYK, YCCK).  Grayscale is refused.  false with a message
  *  in error on any libjpeg error or warning. */
-bool gp_fix_decode(const unsigned char *data, size_t len, int scale_denom,
+bool gp_fix_decode(const unsigned char *data, size_t len, int eighths,
                    gp_fix_raster *out, char *error, size_t error_size);
 void gp_fix_raster_free(gp_fix_raster *raster);
 

@@ -140,13 +140,16 @@ static bool render(const unsigned char *data, size_t len, const gp_jpeg_info *in
                    char *colour_from, size_t colour_size, char *error, size_t error_size,
                    int *quality_estimate)
 {
-    int denom = gp_fix_scale_denom(box->width, box->height, profile->width, profile->height);
+    int orientation = info->orientation >= 1 && info->orientation <= 8 ? info->orientation : 1;
+    bool turned = orientation >= 5;
+    int eighths = gp_fix_scale_eighths(turned ? box->height : box->width,
+                                       turned ? box->width : box->height, orientation,
+                                       profile->width, profile->height);
     gp_fix_raster raster;
-    if (!gp_fix_decode(data, len, denom, &raster, error, error_size))
+    if (!gp_fix_decode(data, len, eighths, &raster, error, error_size))
         return false;
     *quality_estimate = raster.quality_estimate;
     bool ok = gp_fix_to_srgb(&raster, colour_from, colour_size, error, error_size);
-    int orientation = info->orientation >= 1 && info->orientation <= 8 ? info->orientation : 1;
     if (ok && !gp_fix_orient(&raster.image, orientation)) {
         snprintf(error, error_size, "内存不足");
         ok = false;

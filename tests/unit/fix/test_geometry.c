@@ -1,6 +1,6 @@
 /* fix geometry: the 3:4 tolerance, the centre crop a clerk is told about,
- * the DCT scale choice, and Exif orientation applied to a tiny known image
- * (all eight values). */
+ * the DCT scale choice (the smallest M/8 that keeps the target size), and
+ * Exif orientation applied to a tiny known image (all eight values). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -54,15 +54,34 @@ static void center_crop_boxes(void **state)
     assert_non_null(strstr(text, "上下各裁掉 240 像素"));
 }
 
-static void scale_denominators(void **state)
+static void scale_smallest_eighths(void **state)
 {
     (void)state;
-    assert_int_equal(gp_fix_scale_denom(3024, 4032, 960, 1280), 2);
-    assert_int_equal(gp_fix_scale_denom(3840, 5120, 960, 1280), 4);
-    assert_int_equal(gp_fix_scale_denom(3839, 5120, 960, 1280), 2);
-    assert_int_equal(gp_fix_scale_denom(7680, 10240, 960, 1280), 8);
-    assert_int_equal(gp_fix_scale_denom(1000, 1333, 960, 1280), 1);
-    assert_int_equal(gp_fix_scale_denom(480, 640, 960, 1280), 1);
+    /* phone photo: 3/8 gives 1134×1512 (2/8 would be 756×1008, too small) */
+    assert_int_equal(gp_fix_scale_eighths(3024, 4032, 1, 960, 1280), 3);
+    /* exactly 2× the target: 4/8 lands on 960×1280 */
+    assert_int_equal(gp_fix_scale_eighths(1920, 2560, 1, 960, 1280), 4);
+    /* one pixel short of 4/8 in width: 3/8 would fall below, 4/8 is not
+     * enough either (1919×4/8 = 959), so 5/8 */
+    assert_int_equal(gp_fix_scale_eighths(1919, 2560, 1, 960, 1280), 5);
+    assert_int_equal(gp_fix_scale_eighths(7680, 10240, 1, 960, 1280), 1);
+    assert_int_equal(gp_fix_scale_eighths(7679, 10240, 1, 960, 1280), 2);
+    /* just above the target: 7/8 would give 875×1166, so no scaling */
+    assert_int_equal(gp_fix_scale_eighths(1000, 1333, 1, 960, 1280), 8);
+    assert_int_equal(gp_fix_scale_eighths(960, 1280, 1, 960, 1280), 8);
+    assert_int_equal(gp_fix_scale_eighths(480, 640, 1, 960, 1280), 8);
+    /* the tighter axis decides: 1600×2400 needs 5/8 for the width */
+    assert_int_equal(gp_fix_scale_eighths(1600, 2400, 1, 960, 1280), 5);
+    /* orientations 5-8 store the photo sideways: the same stored 1600×2400
+     * becomes 2400×1600 upright, so 1600 must cover 1280 -> 7/8 */
+    assert_int_equal(gp_fix_scale_eighths(1600, 2400, 6, 960, 1280), 7);
+    assert_int_equal(gp_fix_scale_eighths(1600, 2400, 8, 960, 1280), 7);
+    assert_int_equal(gp_fix_scale_eighths(1600, 2400, 3, 960, 1280), 5);
+    /* a phone photo stored 4032×3024 with orientation 6 is 3024×4032 upright */
+    assert_int_equal(gp_fix_scale_eighths(4032, 3024, 6, 960, 1280), 3);
+    assert_int_equal(gp_fix_scale_eighths(4032, 3024, 8, 960, 1280), 3);
+    /* a centre-cropped box (2268×3024 out of 4032×3024): 4/8 = 1134×1512 */
+    assert_int_equal(gp_fix_scale_eighths(2268, 3024, 1, 960, 1280), 4);
 }
 
 /* A 3×2 image whose pixel (x, y) has value 10*y + x in every channel:
@@ -124,7 +143,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(aspect_tolerance_is_one_percent),
         cmocka_unit_test(center_crop_boxes),
-        cmocka_unit_test(scale_denominators),
+        cmocka_unit_test(scale_smallest_eighths),
         cmocka_unit_test(orientation_all_eight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

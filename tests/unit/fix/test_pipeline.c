@@ -83,7 +83,7 @@ static double mean_difference(const unsigned char *jpeg, size_t len, const unsig
 {
     gp_fix_raster raster;
     char error[200];
-    assert_true(gp_fix_decode(jpeg, len, 1, &raster, error, sizeof error));
+    assert_true(gp_fix_decode(jpeg, len, 8, &raster, error, sizeof error));
     assert_int_equal(raster.image.width, 960);
     assert_int_equal(raster.image.height, 1280);
     assert_int_equal(raster.image.channels, 3);
@@ -111,7 +111,7 @@ static void assert_background_matches(const unsigned char *jpeg, size_t len,
 {
     gp_fix_raster raster;
     char error[200];
-    assert_true(gp_fix_decode(jpeg, len, 1, &raster, error, sizeof error));
+    assert_true(gp_fix_decode(jpeg, len, 8, &raster, error, sizeof error));
     double seen[3], expected[3];
     corner_mean(raster.image.pixels, raster.image.width, seen);
     corner_mean(rendered, 960, expected);
