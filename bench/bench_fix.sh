@@ -79,7 +79,8 @@ print('%.2f mean, %d max' % (sum(r['encodes'] for r in rows) / max(len(rows), 1)
 summary=$(/usr/bin/python3 -c "
 import json
 s = json.load(open('$WORK/gp.json'))['summary']
-print('fixed %d, copied %d, failed %d' % (s['fixed'], s['copied'], s['failed']))")
+print('fixed %d, metadata only %d, copied %d, failed %d'
+      % (s['fixed'], s.get('metadata', 0), s['copied'], s['failed']))")
 
 printf '\nphotos: %d (%d × 3024×4032, %d × slightly-off 960×1280), %d cores\n' \
     "$total" "$N_BIG" "$N_OFF" "$(nproc)"

@@ -20,7 +20,7 @@ run_suite() { # build-dir, meson setup options...
     failed=$((failed + 1))
     return
   fi
-  meson test -C "$dir" --num-processes 2 --print-errorlogs
+  meson test -C "$dir" --num-processes 2 --print-errorlogs --timeout-multiplier 4
   local log="$dir/meson-logs/testlog.json"
   local p f
   p=$(grep -c '"result": "OK"' "$log" || true)

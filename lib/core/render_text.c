@@ -51,7 +51,7 @@ static const char *label(const char *key)
         {"warnings", "警告"},          {"bundle", "压缩包"},
         {"action", "处理"},            {"from", "原来"},
         {"to", "现在"},                {"quality", "质量"},
-        {"encodes", "编码次数"},
+        {"encodes", "编码次数"},       {"metadata", "仅修改分辨率信息"},
     };
     for (size_t i = 0; i < GP_ARRAY_LEN(labels); i++)
         if (strcmp(labels[i][0], key) == 0)

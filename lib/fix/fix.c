@@ -79,7 +79,7 @@ static void fix_one(void *context, size_t i)
     if (o->action == GP_FIX_COPIED)
         write_output(job->options->output_dir, file->name, data, len, job->options->force,
                      &slot->write_error);
-    else if (o->action == GP_FIX_FIXED)
+    else if (o->action == GP_FIX_FIXED || o->action == GP_FIX_METADATA)
         write_output(job->options->output_dir, file->name, o->out, o->out_len,
                      job->options->force, &slot->write_error);
     free(data);
@@ -128,13 +128,14 @@ static const char *action_name(gp_fix_action action)
     switch (action) {
     case GP_FIX_COPIED: return "copied";
     case GP_FIX_FIXED: return "fixed";
+    case GP_FIX_METADATA: return "metadata";
     default: return "failed";
     }
 }
 
 static void add_results(gp_report *report, const gp_photo_dir *photos, const fix_slot *slots)
 {
-    long long fixed = 0, copied = 0, failed = 0;
+    long long fixed = 0, metadata = 0, copied = 0, failed = 0;
     for (size_t i = 0; i < photos->count; i++) {
         const gp_photo_file *file = &photos->files[i];
         const gp_fix_outcome *o = &slots[i].outcome;
@@ -147,6 +148,7 @@ static void add_results(gp_report *report, const gp_photo_dir *photos, const fix
             gp_report_add(report, o->code, &where, o->actual[0] ? o->actual : NULL,
                           o->expected[0] ? o->expected : NULL, "%s", o->message);
         fixed += o->action == GP_FIX_FIXED;
+        metadata += o->action == GP_FIX_METADATA;
         copied += o->action == GP_FIX_COPIED;
         failed += o->action == GP_FIX_FAILED;
 
@@ -160,6 +162,7 @@ static void add_results(gp_report *report, const gp_photo_dir *photos, const fix
     }
     gp_report_set_int(report, "photos", (long long)photos->count);
     gp_report_set_int(report, "fixed", fixed);
+    gp_report_set_int(report, "metadata", metadata);
     gp_report_set_int(report, "copied", copied);
     gp_report_set_int(report, "failed", failed);
 }

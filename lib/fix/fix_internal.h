@@ -7,6 +7,7 @@
  *   fix_resize.c   stb_image_resize (sRGB-aware) to the target size
  *   fix_encode.c   libjpeg encode: JFIF 300 dpi, no metadata
  *   fix_quality.c  the search for a quality that lands in the size window
+ *   fix_lossless.c metadata-only fixes: markers rewritten, image data kept
  *   fix_photo.c    one photo through the whole pipeline
  *   fix.c          the folder: scan, parallel work, outputs, report
  * Everything here is thread-safe and does no I/O except fix.c.
@@ -134,18 +135,37 @@ typedef struct gp_fix_search {
 void gp_fix_search_quality(gp_fix_encoder encode, void *context, uint64_t min, uint64_t max,
                            gp_fix_search *result);
 
+/* ---- fix_lossless.c ---------------------------------------------------- */
+
+/** Rewrite a JPEG's marker segments: drop APP0-APP15 and COM, put a fresh
+ *  JFIF APP0 at `dpi` dots per inch right after SOI, copy every other
+ *  segment and the entropy-coded data byte for byte, stop at EOI.  false
+ *  (nothing allocated) on a malformed marker structure or OOM. */
+bool gp_fix_rewrite_metadata(const unsigned char *data, size_t len, int dpi,
+                             unsigned char **out, size_t *out_len);
+
+/** The lossless fix: when the photo's only errors are its dpi, an sRGB
+ *  profile the rules do not want and/or its size (dimensions right,
+ *  8-bit YCbCr, orientation 1, no other profile, decodes cleanly), the
+ *  rewritten file if it lands in the size window and judges clean.  false
+ *  when the photo needs the re-encode path. */
+bool gp_fix_try_lossless(const unsigned char *data, size_t len, const gp_jpeg_info *info,
+                         const gp_report *judged, const gp_profile *profile,
+                         unsigned char **out, size_t *out_len);
+
 /* ---- fix_photo.c ------------------------------------------------------- */
 
 typedef enum gp_fix_action {
     GP_FIX_COPIED,   /* already conforming: byte-for-byte copy */
     GP_FIX_FIXED,    /* a conforming re-encoding */
+    GP_FIX_METADATA, /* only the metadata rewritten, image data byte for byte */
     GP_FIX_FAILED    /* nothing written; `code` says why */
 } gp_fix_action;
 
 typedef struct gp_fix_outcome {
     gp_fix_action action;
     gp_code code;              /* the finding to report (fix.* / photo.unreadable) */
-    unsigned char *out;        /* FIXED: the new file (malloc'd) */
+    unsigned char *out;        /* FIXED, METADATA: the new file (malloc'd) */
     size_t out_len;
     int quality;               /* FIXED: the chosen quality */
     gp_fix_chroma chroma;

@@ -2,7 +2,8 @@
  * decode once (DCT-scaled), convert colour to sRGB, turn it upright, crop
  * (only with --crop center), resize to the target and search the quality
  * that lands in the size window.  Photos check passes are copied as they
- * are: re-encoding only loses quality.  What cannot be made right without
+ * are, and photos whose only faults are metadata (dpi, Exif) get only their
+ * markers rewritten (fix_lossless.c): re-encoding only loses quality.  What cannot be made right without
  * inventing content (grayscale, another aspect ratio, a picture too plain
  * to reach the minimum size) is reported, never faked. */
 #include "fix_internal.h"
@@ -112,6 +113,35 @@ static void describe_changes(const gp_jpeg_info *info, const gp_report *judged, 
                   o->out_len / 1024.0, o->quality, chroma_name(o->chroma), o->encodes);
     char *text = gp_buf_take(&b);
     snprintf(buf, size, "%s", text ? text : "");
+    free(text);
+}
+
+/* The lossless outcome, for the clerk: "仅修改分辨率信息：72→300 dpi；…" */
+static void describe_metadata_fix(const gp_jpeg_info *info, const gp_report *judged,
+                                  size_t from_len, gp_fix_outcome *o, const gp_profile *profile,
+                                  const char *name)
+{
+    o->action = GP_FIX_METADATA;
+    o->code = GP_FIX_CHANGED;
+    describe_source(info, from_len, NULL, 0, o->from, sizeof o->from);
+    snprintf(o->to, sizeof o->to, "%d×%d，%zu 字节，%d dpi，图像数据原样保留（未重新压缩）",
+             info->width, info->height, o->out_len, profile->dpi);
+    snprintf(o->actual, sizeof o->actual, "%s", o->from);
+    snprintf(o->expected, sizeof o->expected, "%s", o->to);
+    gp_buf b = {0};
+    gp_buf_printf(&b, "已写出 %s 的新文件（原照片未改动）：仅修改分辨率信息，画面未重新压缩、"
+                      "像素完全不变；", name);
+    double dpi = gp_jpeg_dpi(info);
+    if (dpi > 0)
+        gp_buf_printf(&b, "分辨率 %.0f→%d dpi；", dpi, profile->dpi);
+    else
+        gp_buf_printf(&b, "分辨率设为 %d dpi；", profile->dpi);
+    if (gp_report_has(judged, GP_PHOTO_ICC))
+        gp_buf_puts(&b, "去掉嵌入的 sRGB 颜色配置文件；");
+    gp_buf_printf(&b, "去掉 Exif、XMP 等附加信息；大小 %.1f KB→%.1f KB", from_len / 1024.0,
+                  o->out_len / 1024.0);
+    char *text = gp_buf_take(&b);
+    snprintf(o->message, sizeof o->message, "%s", text ? text : "");
     free(text);
 }
 
@@ -228,6 +258,10 @@ void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *inf
         snprintf(o->message, sizeof o->message,
                  "%s 是黑白（灰度）照片，不能变成彩色照片，请重新拍摄彩色照片", name);
         describe_source(info, len, NULL, 0, o->from, sizeof o->from);
+        return;
+    }
+    if (gp_fix_try_lossless(data, len, info, judged, profile, &o->out, &o->out_len)) {
+        describe_metadata_fix(info, judged, len, o, profile, name);
         return;
     }
     bool turned = info->orientation >= 5 && info->orientation <= 8;

@@ -3,7 +3,8 @@
 Inputs come from photogen: oversized 3:4, 4:3 (refused), 72 dpi, CMYK,
 Adobe RGB, Exif orientation 6, grayscale (refused), already conforming
 (copied byte for byte), flat (cannot reach 550 KB), noisy (too big at high
-quality).  The outputs are judged by `gradpack check` itself, opened with
+quality), and 72 dpi in the window (only the metadata rewritten: identical
+decoded pixels).  The outputs are judged by `gradpack check` itself, opened with
 Pillow (size, dpi, no profile/Exif) and compared with an expected rendering
 that Pillow makes independently (Exif transpose, ImageCms for Adobe RGB);
 the originals must stay byte-identical.
@@ -33,6 +34,8 @@ CASES = {
     "0008.jpg": ([], "copied"),
     "0009.jpg": (["--flat"], "fix.cannot_reach_min"),
     "0010.jpg": (["--noisy", "--quality", 95], "fixed"),
+    # in the window, only the metadata wrong: 72 dpi in Exif, no JFIF
+    "0011.jpg": (["--dpi", 72, "--exif-dpi-only", "--orientation", 1, "--seed", 11], "metadata"),
 }
 
 
@@ -81,22 +84,25 @@ class FixFolder(GradpackTestCase):
         self.assertEqual(self.status, 1, self.proc.stderr)  # some photos cannot be fixed
         self.assertEqual(self.doc["command"], "fix")
         s = self.doc["summary"]
-        self.assertEqual((s["photos"], s["fixed"], s["copied"], s["failed"]), (10, 6, 1, 3))
+        self.assertEqual((s["photos"], s["fixed"], s["metadata"], s["copied"], s["failed"]),
+                         (11, 6, 1, 1, 3))
         rows = {r["file"]: r for r in self.doc["photos"]}
         for name, (_, outcome) in CASES.items():
             if outcome.startswith("fix."):
                 got = [f for f in findings(self.doc, outcome) if f["file"] == name]
                 self.assertEqual(len(got), 1, f"{name}: expected {outcome}")
                 self.assertNotIn(name, os.listdir(self.fixed))
-            elif outcome == "fixed":
+            elif outcome in ("fixed", "metadata"):
                 changed = [f for f in findings(self.doc, "fix.changed") if f["file"] == name]
                 self.assertEqual(len(changed), 1, name)
                 self.assertIn("960×1280", changed[0]["expected"])
-            want = {"fixed": "fixed", "copied": "copied"}.get(outcome, "failed")
+            want = outcome if outcome in ("fixed", "copied", "metadata") else "failed"
             self.assertEqual(rows[name]["action"], want, name)
             if want == "fixed":
                 self.assertTrue(1 <= rows[name]["encodes"] <= 6, rows[name])
                 self.assertGreater(rows[name]["quality"], 0, rows[name])
+            if want == "metadata":
+                self.assertEqual(rows[name]["encodes"], 0, rows[name])
         aspect = findings(self.doc, "fix.aspect")[0]
         self.assertIn("左右各裁掉 280 像素", aspect["message"])
         flat = findings(self.doc, "fix.cannot_reach_min")[0]
@@ -112,7 +118,7 @@ class FixFolder(GradpackTestCase):
 
     def test_outputs_are_clean_and_right(self):
         for name, (_, outcome) in CASES.items():
-            if outcome != "fixed":
+            if outcome not in ("fixed", "metadata"):
                 continue
             out = os.path.join(self.fixed, name)
             size = os.path.getsize(out)
@@ -133,6 +139,19 @@ class FixFolder(GradpackTestCase):
             for seen, want in ((r, er), (g, eg), (b, eb)):
                 self.assertLess(abs(seen - want), 8, f"{name}: corner {(r, g, b)} vs {(er, eg, eb)}")
 
+    def test_metadata_only_photo_keeps_its_exact_pixels(self):
+        original = Image.open(os.path.join(self.photos, "0011.jpg"))
+        self.assertIn("exif", original.info)
+        self.assertEqual(tuple(round(v) for v in original.info.get("dpi", (0, 0))), (72, 72))
+        fixed = Image.open(os.path.join(self.fixed, "0011.jpg"))
+        self.assertEqual(fixed.tobytes(), original.tobytes())
+        self.assertEqual(tuple(round(v) for v in fixed.info.get("dpi", (0, 0))), (300, 300))
+        self.assertNotIn("exif", fixed.info)
+        row = [r for r in self.doc["photos"] if r["file"] == "0011.jpg"][0]
+        self.assertEqual((row["action"], row["encodes"]), ("metadata", 0))
+        changed = [f for f in findings(self.doc, "fix.changed") if f["file"] == "0011.jpg"][0]
+        self.assertIn("仅修改分辨率信息", changed["message"])
+
     def test_adobe_rgb_was_converted_not_just_stripped(self):
         raw = Image.open(os.path.join(self.photos, "0005.jpg")).convert("RGB")
         fixed = Image.open(os.path.join(self.fixed, "0005.jpg"))
@@ -140,7 +159,7 @@ class FixFolder(GradpackTestCase):
         self.assertGreater(mean_difference(thumbnail(raw), thumbnail(fixed)), 3.0)
 
     def test_check_on_output_shows_only_what_fix_could_not_do(self):
-        roster = make_roster(os.path.join(self.root, "roster.csv"), 10)
+        roster = make_roster(os.path.join(self.root, "roster.csv"), len(CASES))
         status, doc, proc = gradpack_json("check", roster, self.fixed)
         self.assertIsNotNone(doc, proc.stderr)
         errors = [(f["code"], f["seq"]) for f in doc["findings"] if f["severity"] == "error"]
