@@ -336,6 +336,16 @@ FILE *gp_atomic_stream(gp_atomic *file, gp_error *err);
 bool gp_atomic_commit(gp_atomic *file, gp_error *err);
 /** Remove the temporary file and free file.  NULL is fine. */
 void gp_atomic_abort(gp_atomic *file);
+/** Commit several files in `dir` as one: either all of them replace the
+ *  old outputs or, if the run dies half-way, gp_atomic_recover in the next
+ *  run finishes the job (a roll-forward journal, DIR/.gradpack-commit).
+ *  NULL entries are skipped.  Takes every file (each slot is set to NULL),
+ *  on success and on failure.  false with err set. */
+bool gp_atomic_commit_set(gp_atomic **files, size_t count, const char *dir, gp_error *err);
+/** Finish a set commit that a killed run left half done (call with the
+ *  folder locked, before writing anything).  *recovered (may be NULL) says
+ *  whether there was one.  false with err set. */
+bool gp_atomic_recover(const char *dir, bool *recovered, gp_error *err);
 
 /* ---- output-folder lock ------------------------------------------------- */
 

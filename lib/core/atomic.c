@@ -135,15 +135,15 @@ static void atomic_free(gp_atomic *file)
     free(file);
 }
 
-bool gp_atomic_commit(gp_atomic *file, gp_error *err)
+/* Flush, sync and close what was written; returns 0 or an errno. */
+static int finish_writing(gp_atomic *file)
 {
-    bool ok = true;
     int e = 0;
     if (file->stream) {
         if (fflush(file->stream) != 0 || fsync(fileno(file->stream)) != 0)
-            ok = false, e = errno;
-        if (fclose(file->stream) != 0 && ok)
-            ok = false, e = errno;
+            e = errno;
+        if (fclose(file->stream) != 0 && !e)
+            e = errno;
         file->stream = NULL;
     } else if (file->fd >= 0) {
         /* written by a library through temp_path: sync what it wrote */
@@ -155,6 +155,13 @@ bool gp_atomic_commit(gp_atomic *file, gp_error *err)
         close(file->fd);
         file->fd = -1;
     }
+    return e;
+}
+
+bool gp_atomic_commit(gp_atomic *file, gp_error *err)
+{
+    int e = finish_writing(file);
+    bool ok = e == 0;
     if (ok) {
         if (file->overwrite) {
             if (rename(file->temp_path, file->final_path) != 0)
@@ -187,4 +194,152 @@ void gp_atomic_abort(gp_atomic *file)
     if (file->temp_path)
         unlink(file->temp_path);
     atomic_free(file);
+}
+
+/* ---- committing several files as one ------------------------------------
+ *
+ * Renaming n files is n steps; a power cut between two would leave a mix of
+ * new and old outputs.  So the set is committed through a journal: once
+ * every temporary file is complete and synced, the list "temp -> final" is
+ * written (itself atomically) to DIR/.gradpack-commit; that is the commit
+ * point.  Then the renames happen and the journal is removed.  A run killed
+ * in between leaves the journal and the remaining temporary files, and
+ * gp_atomic_recover, called by the next run under the folder's lock, rolls
+ * the renames forward.  Signals are blocked from the commit point on, so
+ * Ctrl-C cannot stop the renames half-way; only SIGKILL or a crash can,
+ * and recovery covers those. */
+
+#define JOURNAL_NAME ".gradpack-commit"
+
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+/* A journal line's names: plain names in dir, the temp one ours. */
+static bool journal_names_ok(const char *temp, const char *final)
+{
+    return temp[0] == '.' && strstr(temp, ".tmp-") && !strchr(temp, '/') && final[0] &&
+           !strchr(final, '/') && strcmp(final, ".") && strcmp(final, "..") &&
+           strcmp(final, JOURNAL_NAME);
+}
+
+bool gp_atomic_recover(const char *dir, bool *recovered, gp_error *err)
+{
+    if (recovered)
+        *recovered = false;
+    char *path = gp_path_join(dir, JOURNAL_NAME);
+    if (!path)
+        return gp_error_nomem(err);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    gp_error read_err = {0};
+    if (access(path, F_OK) != 0) {
+        free(path);
+        return true; /* nothing to finish */
+    }
+    if (!gp_read_file(path, 1u << 20, &data, &len, &read_err)) {
+        free(path);
+        return gp_error_set(err, GP_ERR_OPEN, read_err.sys_errno, "%s", read_err.message);
+    }
+    bool ok = true;
+    for (char *save = NULL, *line = strtok_r((char *)data, "\n", &save); ok && line;
+         line = strtok_r(NULL, "\n", &save)) {
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            continue;
+        *tab = '\0';
+        const char *temp = line, *final = tab + 1;
+        if (!journal_names_ok(temp, final))
+            continue; /* never act on a line we did not write */
+        char *from = gp_path_join(dir, temp), *to = gp_path_join(dir, final);
+        if (!from || !to)
+            ok = gp_error_nomem(err);
+        else if (access(from, F_OK) == 0 && rename(from, to) != 0)
+            ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法完成上次中断的写出：'%s'：%s", to,
+                              strerror(errno));
+        free(from);
+        free(to);
+    }
+    free(data);
+    if (ok) {
+        sync_dir(dir);
+        unlink(path);
+        sync_dir(dir);
+        if (recovered)
+            *recovered = true;
+    }
+    free(path);
+    return ok;
+}
+
+bool gp_atomic_commit_set(gp_atomic **files, size_t count, const char *dir, gp_error *err)
+{
+    bool ok = true;
+    int e = 0;
+    for (size_t i = 0; i < count && ok; i++)
+        if (files[i] && (e = finish_writing(files[i])) != 0)
+            ok = gp_error_set(err, GP_ERR_WRITE, e, "无法写出 '%s'：%s", files[i]->final_path,
+                              strerror(e));
+    gp_buf journal = {0};
+    for (size_t i = 0; ok && i < count; i++)
+        if (files[i])
+            gp_buf_printf(&journal, "%s\t%s\n", gp_path_base(files[i]->temp_path),
+                          gp_path_base(files[i]->final_path));
+    char *text = ok ? gp_buf_take(&journal) : NULL;
+    gp_buf_free(&journal);
+    char *journal_path = ok ? gp_path_join(dir, JOURNAL_NAME) : NULL;
+    if (ok && (!text || !journal_path))
+        ok = gp_error_nomem(err);
+    gp_atomic *record = ok ? gp_atomic_begin(journal_path, true, err) : NULL;
+    if (ok && !record)
+        ok = false;
+    if (ok) {
+        FILE *out = gp_atomic_stream(record, err);
+        if (!out || fputs(text, out) == EOF) {
+            gp_atomic_abort(record);
+            ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法写出 '%s'", journal_path);
+        }
+    }
+    sigset_t all, saved;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &saved);
+    if (ok) {
+        ok = gp_atomic_commit(record, err); /* the commit point */
+        sync_dir(dir);
+    }
+    if (ok) {
+        /* decided: from here the temp files are the new outputs, not junk */
+        for (size_t i = 0; i < count; i++)
+            if (files[i])
+                release_slot(files[i]->slot), files[i]->slot = -1;
+        for (size_t i = 0; i < count && ok; i++)
+            if (files[i] && rename(files[i]->temp_path, files[i]->final_path) != 0)
+                ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法写出 '%s'：%s",
+                                  files[i]->final_path, strerror(errno));
+        if (ok) {
+            sync_dir(dir);
+            unlink(journal_path);
+            sync_dir(dir);
+        }
+        /* on a failed rename the journal stays: the next run finishes it */
+        for (size_t i = 0; i < count; i++)
+            if (files[i]) {
+                atomic_free(files[i]);
+                files[i] = NULL;
+            }
+    } else {
+        for (size_t i = 0; i < count; i++) {
+            gp_atomic_abort(files[i]);
+            files[i] = NULL;
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    free(text);
+    free(journal_path);
+    return ok;
 }

@@ -325,9 +325,17 @@ static gp_lock *lock_output(const char *dir, gp_error *err)
         return NULL;
     gp_error why = {0};
     gp_lock *lock = gp_lock_acquire(dir, &why);
-    if (!lock)
+    if (!lock) {
         gp_error_set(err, why.status, why.sys_errno, "%s（锁文件 %s/.gradpack.lock）", why.message,
                      dir);
+        return NULL;
+    }
+    /* a run killed while putting its outputs in place: finish its commit
+     * first, so the folder holds one run's outputs, never a mix */
+    if (!gp_atomic_recover(dir, NULL, err)) {
+        gp_lock_release(lock);
+        return NULL;
+    }
     return lock;
 }
 

@@ -270,32 +270,39 @@ static bool already_there(const char *dir, const char *file, uint64_t bytes, con
     return same;
 }
 
-static bool put_in_place(const char *dir, gp_atomic **file, const char *name, uint64_t bytes,
-                         const char *sha256, bool *replaced, gp_error *err)
+/* An output identical to what is already there is dropped (the old file is
+ * left untouched: idempotent re-runs rewrite nothing). */
+static void drop_if_unchanged(const char *dir, gp_atomic **file, const char *name,
+                              uint64_t bytes, const char *sha256, bool *replaced)
 {
-    gp_atomic *a = *file;
-    *file = NULL;
     *replaced = !already_there(dir, name, bytes, sha256);
     if (!*replaced) {
-        gp_atomic_abort(a);
-        return true;
+        gp_atomic_abort(*file);
+        *file = NULL;
     }
-    return gp_atomic_commit(a, err);
 }
 
+/* Every changed output is committed as one set (gp_atomic_commit_set): the
+ * folder holds either all of the previous outputs or all of the new ones. */
 bool merge_commit_outputs(const char *dir, merge_output *outputs, size_t count, gp_error *err)
 {
-    for (size_t pass = 0; pass < 2; pass++)
-        for (size_t k = 0; k < count; k++) {
-            merge_output *o = &outputs[k];
-            bool ok = pass == 0 ? put_in_place(dir, &o->zip, o->zip_file, o->zip_bytes,
-                                               o->zip_sha256, &o->zip_replaced, err)
-                                : put_in_place(dir, &o->xlsx, o->xlsx_file, o->xlsx_bytes,
-                                               o->xlsx_sha256, &o->xlsx_replaced, err);
-            if (!ok)
-                return false;
-        }
-    return true;
+    gp_atomic **set = calloc(2 * count + 1, sizeof *set);
+    if (!set)
+        return gp_error_nomem(err);
+    size_t n = 0;
+    for (size_t k = 0; k < count; k++) {
+        merge_output *o = &outputs[k];
+        drop_if_unchanged(dir, &o->zip, o->zip_file, o->zip_bytes, o->zip_sha256,
+                          &o->zip_replaced);
+        drop_if_unchanged(dir, &o->xlsx, o->xlsx_file, o->xlsx_bytes, o->xlsx_sha256,
+                          &o->xlsx_replaced);
+        set[n++] = o->zip;
+        set[n++] = o->xlsx;
+        o->zip = o->xlsx = NULL; /* the set takes them */
+    }
+    bool ok = gp_atomic_commit_set(set, n, dir, err);
+    free(set);
+    return ok;
 }
 
 void merge_output_clear(merge_output *out)

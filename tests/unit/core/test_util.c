@@ -255,6 +255,94 @@ static void lock_excludes_and_recovers(void **state)
     rmdir(dir);
 }
 
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char *path = gp_path_join(dir, name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+    free(path);
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+    char *path = gp_path_join(dir, name);
+    unsigned char *data = NULL;
+    size_t len;
+    gp_error err = {0};
+    if (!gp_read_file(path, 1000, &data, &len, &err))
+        data = NULL;
+    free(path);
+    return (char *)data;
+}
+
+static void commit_set_all_or_nothing(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/gp-set-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    write_text(dir, "a.zip", "old a");
+    write_text(dir, "b.xlsx", "old b");
+    gp_error err = {0};
+    gp_atomic *set[3];
+    const char *names[] = {"a.zip", "b.xlsx"};
+    for (int i = 0; i < 2; i++) {
+        char *path = gp_path_join(dir, names[i]);
+        set[i] = gp_atomic_begin(path, true, &err);
+        fprintf(gp_atomic_stream(set[i], &err), "new %c", 'a' + i);
+        free(path);
+    }
+    set[2] = NULL; /* skipped */
+    assert_true(gp_atomic_commit_set(set, 3, dir, &err));
+    assert_null(set[0]);
+    char *a = slurp(dir, "a.zip"), *b = slurp(dir, "b.xlsx");
+    assert_string_equal(a, "new a");
+    assert_string_equal(b, "new b");
+    free(a);
+    free(b);
+    assert_int_equal(count_entries(dir), 2); /* no journal, no temp left */
+
+    /* a run killed after its commit point: journal + temps remain */
+    write_text(dir, ".a.zip.tmp-AAAAAA", "newer a");
+    write_text(dir, ".b.xlsx.tmp-BBBBBB", "newer b");
+    write_text(dir, ".gradpack-commit",
+               ".a.zip.tmp-AAAAAA\ta.zip\n.b.xlsx.tmp-BBBBBB\tb.xlsx\n"
+               ".evil.tmp-CCCCCC\t../escape\nno-tab-line\n");
+    bool recovered = false;
+    assert_true(gp_atomic_recover(dir, &recovered, &err));
+    assert_true(recovered);
+    a = slurp(dir, "a.zip");
+    b = slurp(dir, "b.xlsx");
+    assert_string_equal(a, "newer a");
+    assert_string_equal(b, "newer b");
+    free(a);
+    free(b);
+    assert_int_equal(count_entries(dir), 2);
+    /* nothing to do the second time */
+    assert_true(gp_atomic_recover(dir, &recovered, &err));
+    assert_false(recovered);
+
+    /* killed half-way through the renames: the first already moved */
+    write_text(dir, "a.zip", "final a");
+    write_text(dir, ".b.xlsx.tmp-DDDDDD", "final b");
+    write_text(dir, ".gradpack-commit", ".a.zip.tmp-EEEEEE\ta.zip\n.b.xlsx.tmp-DDDDDD\tb.xlsx\n");
+    assert_true(gp_atomic_recover(dir, &recovered, &err));
+    b = slurp(dir, "b.xlsx");
+    a = slurp(dir, "a.zip");
+    assert_string_equal(a, "final a");
+    assert_string_equal(b, "final b");
+    free(a);
+    free(b);
+    assert_int_equal(count_entries(dir), 2);
+
+    char *pa = gp_path_join(dir, "a.zip"), *pb = gp_path_join(dir, "b.xlsx");
+    unlink(pa);
+    unlink(pb);
+    free(pa);
+    free(pb);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +356,7 @@ int main(void)
         cmocka_unit_test(profile_loads),
         cmocka_unit_test(profile_rejects_bad_values),
         cmocka_unit_test(lock_excludes_and_recovers),
+        cmocka_unit_test(commit_set_all_or_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
