@@ -279,6 +279,26 @@ gp_report *gp_check_run(const char *roster_path, const char *photo_dir,
                         gp_error *err);
 void gp_check_state_clear(gp_check_state *state);
 
+/* gp_check_run in its three steps, for pack (which reads the photos itself,
+ * between prepare and finish, and archives them from the same buffers). */
+/** Whether photo_dir is a folder; false with err set (GP_ERR_OPEN). */
+bool gp_check_is_directory(const char *photo_dir, gp_error *err);
+/** No photo is read: profile, roster (rules applied), the folder listing
+ *  (stat sizes), findings into report; state->results allocated (zeroed),
+ *  one per listed photo.  false with err set. */
+bool gp_check_prepare(const char *roster_path, const char *photo_dir,
+                      const gp_check_options *options, gp_check_state *state,
+                      gp_report *report, gp_error *err);
+/** Read one photo once, hash and inspect it into *out.  keep non-NULL:
+ *  the bytes are handed over in *keep (malloc'd; NULL when unreadable). */
+void gp_check_read_photo(const gp_photo_file *file, gp_photo_result *out, unsigned char **keep,
+                         size_t *keep_len);
+/** Read every listed photo (gp_check_read_photo) on `threads` threads. */
+void gp_check_inspect(gp_check_state *state, int threads);
+/** Match and judge every photo (all results filled), set the summary
+ *  values rows, photos, encoding, and sort the report.  false on OOM. */
+bool gp_check_finish(gp_check_state *state, gp_report *report, gp_error *err);
+
 /** Match roster rows to photos and judge each inspected photo: photo.missing,
  *  photo.orphan, photo.duplicate and the inspection codes.  `names[i]` and
  *  `results[i]` describe photo i with number `seqs[i]` (sorted ascending).
@@ -498,26 +518,26 @@ char *gp_bundle_json(const gp_bundle_info *info, gp_error *err);
 typedef struct gp_zip_item {
     const char *name;          /* relative to BUNDLE_ID/, ASCII */
     const void *data;          /* in memory (data, len), or ... */
-    size_t len;                /* ... for a file: its size as check saw it */
-    const char *file;          /* ... a file read while the zip is written */
-    bool check_sha256;         /* file: must still have this SHA-256 */
-    unsigned char sha256[32];
-    bool store;                /* ZIP_CM_STORE (photos, xlsx); else deflate */
-    bool changed;              /* out: the file was not what check saw */
-    /* ... or bytes fetched while the zip is written, one item at a time
-     * (merge: a photo copied out of another bundle): fetch returns a
-     * malloc'd buffer the writer frees after archiving it; false on
-     * failure.  check_sha256 applies as for a file. */
+    size_t len;                /* ... fetched: the size it must have */
+    /* ... bytes fetched while the zip is written (at zip_close, in entry
+     * order, one item at a time: pack's photos from its reading pipeline
+     * and its manifest, merge's photos copied out of another bundle):
+     * fetch returns a malloc'd buffer the writer frees after archiving
+     * it; false on failure (the zip is then abandoned). */
     bool (*fetch)(void *context, unsigned char **data, size_t *size);
     void *fetch_context;
+    bool check_sha256;         /* fetched: must have this SHA-256 */
+    unsigned char sha256[32];
+    bool store;                /* ZIP_CM_STORE (photos, xlsx); else deflate */
+    bool changed;              /* out: the fetched bytes were not these */
 } gp_zip_item;
 
 /** Write a zip at path (an existing file, e.g. a gp_atomic temp, is
  *  truncated and written in place: no other temporary file).  Fixed DOS
  *  time (gp_reproducible_time, UTC), attributes 0644 made by UNIX, no
  *  directory entries.  password non-NULL → WinZip AES-256 entries.  false
- *  with err set on failure; when a file item changed, its `changed` is set
- *  and err says so. */
+ *  with err set on failure; when a fetched item with check_sha256 was not
+ *  what it should be, its `changed` is set and err says so. */
 bool gp_bundle_write(const char *path, const char *bundle_id, gp_zip_item *items,
                      size_t count, const char *password, gp_error *err);
 

@@ -1,7 +1,11 @@
 /* check: the roster and every photo judged against the profile in one pass.
  * Each photo file is read once, into memory, and hashed and inspected from
  * that buffer on a worker thread; judging happens afterwards on the calling
- * thread, in photo-number order, so findings never depend on timing. */
+ * thread, in photo-number order, so findings never depend on timing.
+ *
+ * The pass is in three steps (prepare, inspect, finish) so that pack can
+ * run the same steps with its own reading of the photos in the middle
+ * (it archives each photo from the buffer it inspected). */
 #include "gp_internal.h"
 
 #include <errno.h>
@@ -9,19 +13,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
-typedef struct inspect_job {
-    const gp_photo_dir *photos;
-    gp_photo_result *results;
-} inspect_job;
-
-static void inspect_one(void *context, size_t i)
+void gp_check_read_photo(const gp_photo_file *file, gp_photo_result *out, unsigned char **keep,
+                         size_t *keep_len)
 {
-    inspect_job *job = context;
-    const gp_photo_file *file = &job->photos->files[i];
-    gp_photo_result *out = &job->results[i];
     unsigned char *data = NULL;
     size_t len = 0;
     gp_error err = {0};
+    if (keep) {
+        *keep = NULL;
+        *keep_len = 0;
+    }
     if (!gp_read_file(file->path, GP_MAX_PHOTO_READ_BYTES, &data, &len, &err)) {
         out->read_ok = false;
         out->read_errno = err.sys_errno ? err.sys_errno : EIO;
@@ -33,7 +34,23 @@ static void inspect_one(void *context, size_t i)
     out->size = len;
     gp_sha256(data, len, out->sha256);
     gp_jpeg_inspect(data, len, &out->info);
-    free(data);
+    if (keep) {
+        *keep = data;
+        *keep_len = len;
+    } else {
+        free(data);
+    }
+}
+
+typedef struct inspect_job {
+    const gp_photo_dir *photos;
+    gp_photo_result *results;
+} inspect_job;
+
+static void inspect_one(void *context, size_t i)
+{
+    inspect_job *job = context;
+    gp_check_read_photo(&job->photos->files[i], &job->results[i], NULL, NULL);
 }
 
 void gp_check_state_clear(gp_check_state *state)
@@ -47,10 +64,69 @@ void gp_check_state_clear(gp_check_state *state)
     memset(state, 0, sizeof *state);
 }
 
-static bool is_directory(const char *path)
+bool gp_check_is_directory(const char *photo_dir, gp_error *err)
 {
     struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    if (stat(photo_dir, &st) == 0 && S_ISDIR(st.st_mode))
+        return true;
+    return gp_error_set(err, GP_ERR_OPEN, errno, "照片文件夹 '%s' 不存在或不是文件夹", photo_dir);
+}
+
+bool gp_check_prepare(const char *roster_path, const char *photo_dir,
+                      const gp_check_options *options, gp_check_state *state,
+                      gp_report *report, gp_error *err)
+{
+    memset(state, 0, sizeof *state);
+    state->profile = gp_profile_load(options->profile, err);
+    if (!state->profile)
+        return false;
+    gp_report_set_profile(report, gp_profile_name(state->profile));
+
+    state->roster = gp_roster_read(roster_path, options->encoding, state->profile, report, err);
+    if (!state->roster)
+        return false;
+    const char *roster_label = gp_path_base(roster_path);
+    if (state->roster->usable)
+        gp_roster_apply_rules(state->roster, state->profile, roster_label, report);
+
+    state->photos = gp_photo_dir_scan(photo_dir, report, err);
+    if (!state->photos)
+        return false;
+    size_t n = state->photos->count;
+    state->results = calloc(n ? n : 1, sizeof *state->results);
+    return state->results ? true : gp_error_nomem(err);
+}
+
+void gp_check_inspect(gp_check_state *state, int threads)
+{
+    inspect_job job = {.photos = state->photos, .results = state->results};
+    gp_parallel_for(state->photos->count, threads, inspect_one, &job);
+}
+
+bool gp_check_finish(gp_check_state *state, gp_report *report, gp_error *err)
+{
+    size_t n = state->photos->count;
+    const char **seqs = calloc(n ? n : 1, sizeof *seqs);
+    const char **names = calloc(n ? n : 1, sizeof *names);
+    if (!seqs || !names) {
+        free(seqs);
+        free(names);
+        return gp_error_nomem(err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        seqs[i] = state->photos->files[i].seq;
+        names[i] = state->photos->files[i].name;
+    }
+    gp_check_match_photos(state->roster->usable ? state->roster : NULL, state->profile, seqs,
+                          names, state->results, n, NULL, report);
+    free(seqs);
+    free(names);
+
+    gp_report_set_int(report, "rows", (long long)state->roster->count);
+    gp_report_set_int(report, "photos", (long long)n);
+    gp_report_set_str(report, "encoding", state->roster->encoding ? state->roster->encoding : "");
+    gp_report_sort(report);
+    return true;
 }
 
 gp_report *gp_check_run(const char *roster_path, const char *photo_dir,
@@ -64,56 +140,18 @@ gp_report *gp_check_run(const char *roster_path, const char *photo_dir,
     gp_check_state *st = state ? state : &local;
     memset(st, 0, sizeof *st);
 
-    if (!is_directory(photo_dir)) {
-        gp_error_set(err, GP_ERR_OPEN, errno, "照片文件夹 '%s' 不存在或不是文件夹", photo_dir);
+    if (!gp_check_is_directory(photo_dir, err))
         return NULL;
-    }
     gp_report *report = gp_report_new("check");
     if (!report) {
         gp_error_nomem(err);
         return NULL;
     }
-    st->profile = gp_profile_load(options->profile, err);
-    if (!st->profile)
+    if (!gp_check_prepare(roster_path, photo_dir, options, st, report, err))
         goto fail;
-    gp_report_set_profile(report, gp_profile_name(st->profile));
-
-    st->roster = gp_roster_read(roster_path, options->encoding, st->profile, report, err);
-    if (!st->roster)
+    gp_check_inspect(st, options->threads);
+    if (!gp_check_finish(st, report, err))
         goto fail;
-    const char *roster_label = gp_path_base(roster_path);
-    if (st->roster->usable)
-        gp_roster_apply_rules(st->roster, st->profile, roster_label, report);
-
-    st->photos = gp_photo_dir_scan(photo_dir, report, err);
-    if (!st->photos)
-        goto fail;
-    size_t n = st->photos->count;
-    st->results = calloc(n ? n : 1, sizeof *st->results);
-    const char **seqs = calloc(n ? n : 1, sizeof *seqs);
-    const char **names = calloc(n ? n : 1, sizeof *names);
-    if (!st->results || !seqs || !names) {
-        free(seqs);
-        free(names);
-        gp_error_nomem(err);
-        goto fail;
-    }
-    inspect_job job = {.photos = st->photos, .results = st->results};
-    gp_parallel_for(n, options->threads, inspect_one, &job);
-
-    for (size_t i = 0; i < n; i++) {
-        seqs[i] = st->photos->files[i].seq;
-        names[i] = st->photos->files[i].name;
-    }
-    gp_check_match_photos(st->roster->usable ? st->roster : NULL, st->profile, seqs, names,
-                          st->results, n, NULL, report);
-    free(seqs);
-    free(names);
-
-    gp_report_set_int(report, "rows", (long long)st->roster->count);
-    gp_report_set_int(report, "photos", (long long)n);
-    gp_report_set_str(report, "encoding", st->roster->encoding ? st->roster->encoding : "");
-    gp_report_sort(report);
     gp_check_state_clear(&local);
     return report;
 fail:

@@ -7,10 +7,11 @@
  * clean-up, so the archive is written through a small write-capable source
  * straight into the caller's (already registered) temporary file.
  *
- * Photos are read at zip_close through a source that hashes what it reads
- * and fails when the bytes are not the ones check hashed: the archive can
- * never hold a photo other than the one that was checked.  merge fetches
- * its photos out of the received bundles the same way, one at a time. */
+ * Photos (and pack's manifest) are fetched at zip_close, one item at a
+ * time in entry order, through a source that serves the fetched buffer:
+ * pack takes each from its reading pipeline (the bytes it inspected and
+ * hashed), merge copies each out of a received bundle and has the source
+ * hash what it serves and fail when the bytes are not the ones verified. */
 #include "gp_internal.h"
 
 #include <errno.h>
@@ -111,11 +112,10 @@ static zip_int64_t out_callback(void *user, void *data, zip_uint64_t len, zip_so
     }
 }
 
-/* ---- a photo: read at zip_close, checked against check's hash -------- */
+/* ---- a fetched item: bytes asked for at zip_close ---------------------- */
 
 typedef struct photo_reader {
     gp_zip_item *entry;
-    int fd;
     unsigned char *fetched;  /* entry->fetch: the bytes, served from memory */
     size_t fetched_len, fetched_pos;
     EVP_MD_CTX *hash;
@@ -132,16 +132,13 @@ static zip_int64_t photo_fail(photo_reader *r, int ze, int se)
 
 static void photo_release(photo_reader *r)
 {
-    if (r->fd >= 0)
-        close(r->fd);
-    r->fd = -1;
     free(r->fetched);
     r->fetched = NULL;
     EVP_MD_CTX_free(r->hash);
     r->hash = NULL;
 }
 
-/* At end of file: the bytes archived must be the bytes check judged. */
+/* At end of file: the bytes archived must be the bytes that were judged. */
 static bool photo_unchanged(photo_reader *r)
 {
     if (!r->entry->check_sha256)
@@ -161,13 +158,9 @@ static zip_int64_t photo_callback(void *user, void *data, zip_uint64_t len, zip_
                                               ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
                                               ZIP_SOURCE_SUPPORTS, -1);
     case ZIP_SOURCE_OPEN:
-        if (r->entry->fetch) {
-            r->fetched_pos = 0;
-            if (!r->entry->fetch(r->entry->fetch_context, &r->fetched, &r->fetched_len))
-                return photo_fail(r, ZIP_ER_READ, EIO);
-        } else if ((r->fd = open(r->entry->file, O_RDONLY | O_CLOEXEC)) < 0) {
-            return photo_fail(r, ZIP_ER_OPEN, errno);
-        }
+        r->fetched_pos = 0;
+        if (!r->entry->fetch(r->entry->fetch_context, &r->fetched, &r->fetched_len))
+            return photo_fail(r, ZIP_ER_READ, EIO);
         r->hash = EVP_MD_CTX_new();
         if (!r->hash || !EVP_DigestInit_ex(r->hash, EVP_sha256(), NULL)) {
             photo_release(r);
@@ -176,32 +169,23 @@ static zip_int64_t photo_callback(void *user, void *data, zip_uint64_t len, zip_
         r->seen = 0;
         return 0;
     case ZIP_SOURCE_READ: {
-        ssize_t got;
-        if (r->entry->fetch) {
-            size_t left = r->fetched_len - r->fetched_pos;
-            got = (ssize_t)(len < left ? len : left);
-            memcpy(data, r->fetched + r->fetched_pos, (size_t)got);
-            r->fetched_pos += (size_t)got;
-        } else {
-            do
-                got = read(r->fd, data, len);
-            while (got < 0 && errno == EINTR);
-        }
-        if (got < 0)
-            return photo_fail(r, ZIP_ER_READ, errno);
+        size_t left = r->fetched_len - r->fetched_pos;
+        size_t got = len < left ? (size_t)len : left;
+        memcpy(data, r->fetched + r->fetched_pos, got);
+        r->fetched_pos += got;
         r->seen += (zip_uint64_t)got;
         if (r->entry->check_sha256) {
             if (r->seen > r->entry->len) {
                 r->entry->changed = true;
                 return photo_fail(r, ZIP_ER_INCONS, 0);
             }
-            EVP_DigestUpdate(r->hash, data, (size_t)got);
+            EVP_DigestUpdate(r->hash, data, got);
             if (got == 0 && !photo_unchanged(r)) {
                 r->entry->changed = true;
                 return photo_fail(r, ZIP_ER_INCONS, 0);
             }
         }
-        return got;
+        return (zip_int64_t)got;
     }
     case ZIP_SOURCE_CLOSE:
         photo_release(r);
@@ -248,7 +232,7 @@ static bool add_entry(zip_t *za, const char *bundle_id, gp_zip_item *e, photo_re
                       const char *password, zip_uint16_t dtime, zip_uint16_t ddate,
                       const char *path, gp_error *err)
 {
-    zip_source_t *src = e->file || e->fetch ? zip_source_function(za, photo_callback, reader)
+    zip_source_t *src = e->fetch ? zip_source_function(za, photo_callback, reader)
                                 : zip_source_buffer(za, e->data, e->len, 0);
     if (!src)
         return zip_failed(za, path, e->name, err);
@@ -302,7 +286,7 @@ bool gp_bundle_write(const char *path, const char *bundle_id, gp_zip_item *entri
     dos_time(when, &dtime, &ddate);
     for (size_t i = 0; ok && i < count; i++) {
         entries[i].changed = false;
-        readers[i] = (photo_reader){.entry = &entries[i], .fd = -1, .mtime = (time_t)when};
+        readers[i] = (photo_reader){.entry = &entries[i], .mtime = (time_t)when};
         zip_error_init(&readers[i].error);
         ok = add_entry(za, bundle_id, &entries[i], &readers[i], password, dtime, ddate, path, err);
     }
@@ -310,8 +294,8 @@ bool gp_bundle_write(const char *path, const char *bundle_id, gp_zip_item *entri
         ok = false;
         for (size_t i = 0; i < count; i++)
             if (entries[i].changed)
-                gp_error_set(err, GP_ERR_WRITE, 0, "照片 '%s' 在检查之后被改动，已放弃写出 '%s'",
-                             entries[i].file, path);
+                gp_error_set(err, GP_ERR_WRITE, 0, "'%s' 在检查之后被改动，已放弃写出 '%s'",
+                             entries[i].name, path);
         zip_failed(za, path, "zip_close", err);
     }
     if (!ok && za)

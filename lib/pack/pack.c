@@ -1,12 +1,21 @@
 /* gradpack pack: check, then write the workbook, the bundle zip(s) and the
  * cover letter.  Orchestration only; each piece has its own file.
  *
- * Order of work: check everything (one read of each photo, hashed and
- * inspected), stop with the report on any error; plan the parts; make sure
- * no output exists (unless --force) before writing any; write every output
- * to a registered temporary file; commit them all only when all are
- * complete.  Photos are read a second time while the zip is written (from
- * the page cache) and must still have the SHA-256 check computed. */
+ * Each photo is read once (docs/bundle-format.md, "How photos are read").
+ * First, without reading any photo: the profile, the roster and its rules,
+ * the folder listing (sizes from stat), the station file.  When those have
+ * no error and rows and photos pair up one to one, the name, the parts
+ * (planned from the listed sizes) and the temporary outputs are set up,
+ * and workers read, hash and inspect the photos a bounded window ahead of
+ * the zip writer, which archives each photo from the very buffer that was
+ * inspected; each part's manifest is made last, from those hashes.  A
+ * photo with an error (or unreadable, or not the size listed) stops the
+ * writer; the rest are still read and inspected.  Then every photo is
+ * judged exactly as check judges it; on any error the report is returned
+ * and every temporary output is removed.  Otherwise (an error already in
+ * the roster or the listing, or rows and photos that do not pair up) the
+ * photos are read and judged as check does, and nothing is written.
+ * Outputs are committed only when all are complete. */
 #include "pack_internal.h"
 
 #include <errno.h>
@@ -24,18 +33,43 @@ typedef struct part_output {
     char sha256[65];
 } part_output;
 
-typedef struct pack_run {
+typedef struct pack_run pack_run;
+
+/* A photo item's fetch: photo `index` (in photo-number order) from the
+ * pipeline. */
+typedef struct photo_fetch {
+    pack_run *run;
+    size_t index;
+    gp_zip_item *item;
+} photo_fetch;
+
+/* The manifest item's fetch: the items before it, hashed by then. */
+typedef struct manifest_fetch {
+    const gp_zip_item *items;
+    size_t count;
+    size_t len;                /* as declared to libzip beforehand */
+} manifest_fetch;
+
+struct pack_run {
     gp_pack_options *opt;
     gp_check_state state;
-    gp_report *report;
+    gp_report *check_report;   /* check's findings, judged as check does */
+    gp_report *station_report; /* the station file's findings */
+    gp_report *plan_report;    /* pack.photo_too_large */
+    gp_report *report;         /* the pack report, built from the three above */
     gp_station station;
     const char *password;
 
     /* rows in photo-number order, and their photos */
     const gp_student **rows;
     const gp_photo_file **photos;
-    const gp_photo_result **results;
     size_t count;
+
+    gp_photo_pipeline *pipeline;
+    photo_fetch *fetches;      /* one per photo */
+    bool inspected;            /* every state.results[i] is filled */
+    bool stopped;              /* a photo stopped the writer */
+    bool *changed;             /* the photo's size is not the listed one */
     const char *school_type, *school_code, *school_name;
 
     char *name, *bundle_id;
@@ -46,10 +80,16 @@ typedef struct pack_run {
     gp_atomic *workbook, *letter;
     uint64_t workbook_bytes, letter_bytes;
     char workbook_sha256[65], letter_sha256[65];
-} pack_run;
+};
 
 static void run_free(pack_run *run)
 {
+    gp_photo_pipeline_finish(run->pipeline);
+    free(run->fetches);
+    free(run->changed);
+    gp_report_free(run->check_report);
+    gp_report_free(run->station_report);
+    gp_report_free(run->plan_report);
     for (size_t i = 0; run->parts && i < run->part_count; i++) {
         gp_atomic_abort(run->parts[i].zip);
         free(run->parts[i].file);
@@ -64,7 +104,6 @@ static void run_free(pack_run *run)
     free(run->bundle_id);
     free(run->rows);
     free(run->photos);
-    free(run->results);
     gp_station_clear(&run->station);
     gp_check_state_clear(&run->state);
 }
@@ -94,31 +133,30 @@ static int by_seq(const void *a, const void *b)
     return strcmp((*x)->seq, (*y)->seq);
 }
 
-/* Rows sorted by photo number, each with its photo.  check passed, so every
- * row has exactly one photo and every photo a row. */
-static bool collect_rows(pack_run *run, gp_error *err)
+/* Rows sorted by photo number, each with its photo (photo files are
+ * sorted by number too).  *paired is false when they do not pair up one to
+ * one; false is returned only on OOM. */
+static bool pair_rows(pack_run *run, bool *paired, gp_error *err)
 {
     const gp_roster *roster = run->state.roster;
     const gp_photo_dir *dir = run->state.photos;
     size_t n = roster->count;
-    if (n == 0 || dir->count != n)
-        return gp_error_set(err, GP_ERR_INTERNAL, 0, "检查通过但花名册与照片数量不一致（%zu/%zu）",
-                            n, dir->count);
+    *paired = false;
+    if (!roster->usable || n == 0 || dir->count != n)
+        return true;
     run->rows = calloc(n, sizeof *run->rows);
     run->photos = calloc(n, sizeof *run->photos);
-    run->results = calloc(n, sizeof *run->results);
-    if (!run->rows || !run->photos || !run->results)
+    run->fetches = calloc(n, sizeof *run->fetches);
+    run->changed = calloc(n, sizeof *run->changed);
+    if (!run->rows || !run->photos || !run->fetches || !run->changed)
         return gp_error_nomem(err);
     for (size_t i = 0; i < n; i++)
         run->rows[i] = &roster->students[i];
     qsort(run->rows, n, sizeof *run->rows, by_seq);
     for (size_t i = 0; i < n; i++) {
-        /* photo files are sorted by number too */
-        if (strcmp(dir->files[i].seq, run->rows[i]->seq) != 0 || !run->state.results[i].read_ok)
-            return gp_error_set(err, GP_ERR_INTERNAL, 0, "检查通过但拍摄序号 %s 没有对应的照片",
-                                run->rows[i]->seq);
+        if (strcmp(dir->files[i].seq, run->rows[i]->seq) != 0)
+            return true;
         run->photos[i] = &dir->files[i];
-        run->results[i] = &run->state.results[i];
     }
     run->count = n;
     const gp_profile *p = run->state.profile;
@@ -126,6 +164,7 @@ static bool collect_rows(pack_run *run, gp_error *err)
     run->school_type = p->school_type ? p->school_type : first->value[GP_FIELD_SCHOOL_TYPE];
     run->school_code = p->school_code ? p->school_code : first->value[GP_FIELD_SCHOOL_CODE];
     run->school_name = p->school_name ? p->school_name : first->value[GP_FIELD_SCHOOL_NAME];
+    *paired = true;
     return true;
 }
 
@@ -169,8 +208,9 @@ static size_t row_value_bytes(const gp_student *row)
     return n + sizeof row->seq;
 }
 
-/* Returns false with err set on failure; true with findings added when a
- * photo alone exceeds the part size. */
+/* Planned from the sizes the folder listing saw (no photo is read yet).
+ * Returns false with err set on failure; true with findings added to
+ * plan_report when a photo alone exceeds the part size. */
 static bool plan_parts(pack_run *run, gp_error *err)
 {
     uint64_t limit = run->opt->max_part_bytes;
@@ -180,7 +220,7 @@ static bool plan_parts(pack_run *run, gp_error *err)
     if (!cost)
         return gp_error_nomem(err);
     for (size_t i = 0; i < run->count; i++)
-        cost[i] = gp_part_row_cost(id_len, run->results[i]->size, row_value_bytes(run->rows[i]));
+        cost[i] = gp_part_row_cost(id_len, run->photos[i]->size, row_value_bytes(run->rows[i]));
     bool planned = gp_plan_parts(cost, run->count, fixed, limit, &run->ranges, &run->part_count);
     if (!planned && run->part_count == SIZE_MAX) {
         free(cost);
@@ -191,15 +231,15 @@ static bool plan_parts(pack_run *run, gp_error *err)
         if (cost[i] <= limit && fixed <= limit - cost[i])
             continue;
         char actual[32], expected[48];
-        snprintf(actual, sizeof actual, "%llu", (unsigned long long)run->results[i]->size);
+        snprintf(actual, sizeof actual, "%llu", (unsigned long long)run->photos[i]->size);
         snprintf(expected, sizeof expected, "--max-part-size ≥ %llu",
                  (unsigned long long)(fixed + cost[i]));
-        gp_report_add(run->report, GP_PACK_PHOTO_TOO_LARGE,
+        gp_report_add(run->plan_report, GP_PACK_PHOTO_TOO_LARGE,
                       &(gp_where){.seq = run->rows[i]->seq, .row = run->rows[i]->row,
                                   .file = run->photos[i]->name},
                       actual, expected,
                       "照片 %s 有 %llu 字节，连同花名册等文件放不进 %llu 字节的分卷", run->photos[i]->name,
-                      (unsigned long long)run->results[i]->size, (unsigned long long)limit);
+                      (unsigned long long)run->photos[i]->size, (unsigned long long)limit);
     }
     free(cost);
     if (!planned)
@@ -298,8 +338,74 @@ static bool part_workbook(pack_run *run, const gp_part_range *range, const char 
     return ok;
 }
 
-/* Returns false with err set; true with a finding added when a photo
- * changed since check (the caller then stops). */
+/* Whether photo i has an error as check would judge it alone (duplicates
+ * are found only when all are read): the writer stops at the first. */
+static bool photo_has_error(const pack_run *run, size_t i)
+{
+    gp_report *scratch = gp_report_new("pack");
+    if (!scratch)
+        return false; /* judged for real afterwards */
+    const gp_photo_result *res = &run->state.results[i];
+    gp_where w = {.row = run->rows[i]->row, .seq = run->rows[i]->seq, .file = run->photos[i]->name};
+    int errors = gp_photo_judge(&res->info, res->size, run->state.profile, &w, scratch);
+    gp_report_free(scratch);
+    return errors > 0;
+}
+
+/* libzip asks for photo k's bytes while it writes the zip (at zip_close,
+ * in entry order): take them from the pipeline, waiting for the worker. */
+static bool fetch_photo(void *context, unsigned char **data, size_t *size)
+{
+    photo_fetch *f = context;
+    pack_run *run = f->run;
+    size_t i = f->index;
+    bool ok = gp_photo_pipeline_take(run->pipeline, i, data, size);
+    if (ok && *size != run->photos[i]->size) {
+        run->changed[i] = true; /* the zip entry's size was set from the listing */
+        ok = false;
+    } else if (ok && photo_has_error(run, i)) {
+        ok = false;
+    }
+    if (!ok) {
+        run->stopped = true;
+        free(*data);
+        *data = NULL;
+        return false;
+    }
+    memcpy(f->item->sha256, run->state.results[i].sha256, 32);
+    return true;
+}
+
+/* MANIFEST.sha256 is the last entry: by the time libzip asks for it, every
+ * other item of the part has its hash. */
+static bool fetch_manifest(void *context, unsigned char **data, size_t *size)
+{
+    const manifest_fetch *m = context;
+    gp_manifest manifest = {0};
+    bool ok = true;
+    for (size_t i = 0; ok && i < m->count; i++)
+        ok = gp_manifest_add(&manifest, m->items[i].name, m->items[i].sha256);
+    char *text = ok ? gp_manifest_format(&manifest, size) : NULL;
+    gp_manifest_clear(&manifest);
+    if (text && *size != m->len) {
+        free(text);
+        text = NULL;
+    }
+    *data = (unsigned char *)text;
+    return text != NULL;
+}
+
+/* Its length is known before the hashes: "<64 hex>  <path>\n" a line. */
+static size_t manifest_length(const gp_zip_item *items, size_t count)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++)
+        n += 64 + 2 + strlen(items[i].name) + 1;
+    return n;
+}
+
+/* Returns false with err set, or with run->stopped set when a photo
+ * stopped the writer (then err is untouched). */
 static bool write_part(pack_run *run, size_t k, gp_error *err)
 {
     const gp_part_range *range = &run->ranges[k];
@@ -310,10 +416,9 @@ static bool write_part(pack_run *run, size_t k, gp_error *err)
     size_t n_items = range->count + 4;
     gp_zip_item *items = calloc(n_items, sizeof *items);
     char (*photo_names)[24] = calloc(range->count, sizeof *photo_names);
-    gp_manifest manifest = {0};
     unsigned char *xlsx = NULL;
-    size_t xlsx_len = 0, csv_len = 0, manifest_len = 0;
-    char *csv = NULL, *json = NULL, *manifest_text = NULL;
+    size_t xlsx_len = 0, csv_len = 0;
+    char *csv = NULL, *json = NULL;
     bool ok = false;
     if (!part_id || !stem || !items || !photo_names) {
         gp_error_nomem(err);
@@ -337,49 +442,27 @@ static bool write_part(pack_run *run, size_t k, gp_error *err)
     items[0] = (gp_zip_item){.name = "bundle.json", .data = json, .len = strlen(json)};
     items[1] = (gp_zip_item){.name = "roster.csv", .data = csv, .len = csv_len};
     items[2] = (gp_zip_item){.name = "roster.xlsx", .data = xlsx, .len = xlsx_len, .store = true};
-    bool added = true;
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < 3; i++)
         gp_sha256(items[i].data, items[i].len, items[i].sha256);
-        added = added && gp_manifest_add(&manifest, items[i].name, items[i].sha256);
-    }
     for (size_t i = 0; i < range->count; i++) {
-        const gp_photo_result *res = run->results[range->first + i];
+        size_t g = range->first + i;
         snprintf(photo_names[i], sizeof photo_names[i], "photos/%s.jpg", rows[i]->seq);
         gp_zip_item *it = &items[3 + i];
-        *it = (gp_zip_item){.name = photo_names[i], .file = run->photos[range->first + i]->path,
-                            .len = (size_t)res->size, .check_sha256 = true, .store = true};
-        memcpy(it->sha256, res->sha256, 32);
-        added = added && gp_manifest_add(&manifest, it->name, it->sha256);
+        run->fetches[g] = (photo_fetch){.run = run, .index = g, .item = it};
+        *it = (gp_zip_item){.name = photo_names[i], .len = (size_t)run->photos[g]->size,
+                            .store = true, .fetch = fetch_photo, .fetch_context = &run->fetches[g]};
     }
-    manifest_text = added ? gp_manifest_format(&manifest, &manifest_len) : NULL;
-    if (!manifest_text) {
-        gp_error_nomem(err);
-        goto done;
-    }
-    items[n_items - 1] = (gp_zip_item){.name = "MANIFEST.sha256", .data = manifest_text,
-                                       .len = manifest_len};
+    manifest_fetch manifest = {.items = items, .count = n_items - 1,
+                               .len = manifest_length(items, n_items - 1)};
+    items[n_items - 1] = (gp_zip_item){.name = "MANIFEST.sha256", .len = manifest.len,
+                                       .fetch = fetch_manifest, .fetch_context = &manifest};
 
     part_output *out = &run->parts[k];
     const char *zip_path = gp_atomic_temp_path(out->zip);
     gp_error write_err = {0};
     if (!gp_bundle_write(zip_path, part_id, items, n_items, run->password, &write_err)) {
-        bool changed = false;
-        for (size_t i = 3; i < n_items - 1; i++) {
-            if (!items[i].changed)
-                continue;
-            changed = true;
-            const gp_student *row = rows[i - 3];
-            char expected[65];
-            gp_hex(items[i].sha256, 32, expected);
-            gp_report_add(run->report, GP_PACK_PHOTO_CHANGED,
-                          &(gp_where){.seq = row->seq, .row = row->row,
-                                      .file = run->photos[range->first + i - 3]->name},
-                          NULL, expected, "照片 %s 在检查之后、打包之时内容变了，没有写出任何文件",
-                          run->photos[range->first + i - 3]->name);
-        }
-        if (!changed && err && err->status == GP_OK)
+        if (!run->stopped && err && err->status == GP_OK)
             *err = write_err;
-        ok = changed;
         goto done;
     }
     if (!gp_file_digest(zip_path, &out->bytes, out->sha256, err))
@@ -393,8 +476,6 @@ static bool write_part(pack_run *run, size_t k, gp_error *err)
     }
     ok = true;
 done:
-    gp_manifest_clear(&manifest);
-    free(manifest_text);
     free(json);
     free(csv);
     free(xlsx);
@@ -514,24 +595,65 @@ static bool commit_all(pack_run *run, gp_error *err)
     return gp_atomic_commit(l, err);
 }
 
+/* The single read: name, parts, temporary outputs, then the photos read
+ * ahead of the zip writer.  Returns false with err set or run->stopped
+ * set; either way every photo has been read and inspected once on return
+ * when run->inspected is set.  Nothing is committed here. */
 static bool write_outputs(pack_run *run, gp_error *err)
 {
+    if (!choose_name(run, err) || !plan_parts(run, err))
+        return false;
+    if (gp_report_count_severity(run->plan_report, GP_ERROR) > 0)
+        return false;
+    gp_pack_options *options = run->opt;
+    if (options->encrypt) {
+        if (!options->password) {
+            options->generated_password = gp_password_generate(GP_PASSWORD_LENGTH);
+            if (!options->generated_password)
+                return gp_error_set(err, GP_ERR_INTERNAL, 0,
+                                    "无法生成随机密码（OpenSSL RAND_bytes 失败）");
+        }
+        run->password = options->password ? options->password : options->generated_password;
+    }
     if (!prepare_targets(run, err))
+        return false;
+    run->pipeline = gp_photo_pipeline_start(run->state.photos->files, run->state.results,
+                                            run->count, options->check.threads, err);
+    if (!run->pipeline)
         return false;
     gp_workbook_info info = workbook_info(run);
     const char *wb_path = gp_atomic_temp_path(run->workbook);
-    if (!gp_workbook_write(wb_path, run->rows, run->count, &info, NULL, err) ||
-        !gp_file_digest(wb_path, &run->workbook_bytes, run->workbook_sha256, err))
-        return false;
-    for (size_t k = 0; k < run->part_count; k++) {
-        if (!write_part(run, k, err))
-            return false;
-        if (gp_report_count_severity(run->report, GP_ERROR) > 0)
-            return true; /* a photo changed: nothing is committed */
-    }
-    if (!write_letter(run, err) || !commit_all(run, err))
-        return false;
+    bool ok = gp_workbook_write(wb_path, run->rows, run->count, &info, NULL, err) &&
+              gp_file_digest(wb_path, &run->workbook_bytes, run->workbook_sha256, err);
+    for (size_t k = 0; ok && k < run->part_count; k++)
+        ok = write_part(run, k, err);
+    /* the photos the writer did not take are still read and inspected */
+    gp_photo_pipeline_finish(run->pipeline);
+    run->pipeline = NULL;
+    run->inspected = true;
+    return ok;
+}
 
+/* pack.photo_changed: a photo whose size is not the one the folder
+ * listing saw (the zip entry's size had been set from it). */
+static void report_changed(pack_run *run)
+{
+    for (size_t i = 0; i < run->count; i++) {
+        if (!run->changed[i])
+            continue;
+        char actual[32], expected[32];
+        snprintf(actual, sizeof actual, "%llu", (unsigned long long)run->state.results[i].size);
+        snprintf(expected, sizeof expected, "%llu", (unsigned long long)run->photos[i]->size);
+        gp_report_add(run->report, GP_PACK_PHOTO_CHANGED,
+                      &(gp_where){.seq = run->rows[i]->seq, .row = run->rows[i]->row,
+                                  .file = run->photos[i]->name},
+                      actual, expected, "照片 %s 在打包过程中被改动（大小变了），没有写出任何文件",
+                      run->photos[i]->name);
+    }
+}
+
+static void report_outputs(pack_run *run)
+{
     gp_report *r = run->report;
     gp_report_set_str(r, "name", run->name);
     gp_report_set_str(r, "bundle_id", run->bundle_id);
@@ -542,7 +664,6 @@ static bool write_outputs(pack_run *run, gp_error *err)
         add_output(r, run->parts[k].file, run->parts[k].bytes, run->parts[k].sha256);
     add_output(r, run->workbook_file, run->workbook_bytes, run->workbook_sha256);
     add_output(r, run->letter_file, run->letter_bytes, run->letter_sha256);
-    return true;
 }
 
 gp_report *gp_pack(const char *roster_path, const char *photo_dir, gp_pack_options *options,
@@ -558,38 +679,65 @@ gp_report *gp_pack(const char *roster_path, const char *photo_dir, gp_pack_optio
     }
     options->generated_password = NULL;
     pack_run run = {.opt = options};
-    gp_report *checked = gp_check_run(roster_path, photo_dir, &options->check, &run.state, err);
-    if (!checked)
+    if (!gp_check_is_directory(photo_dir, err))
         return NULL;
-    run.report = report_from_check(checked);
-    gp_report_free(checked);
-    if (!run.report) {
+    run.check_report = gp_report_new("check");
+    run.station_report = gp_report_new("pack");
+    run.plan_report = gp_report_new("pack");
+    if (!run.check_report || !run.station_report || !run.plan_report) {
         gp_error_nomem(err);
         goto fail;
     }
-    if (!gp_station_load(options->station_path, &run.station, run.report, err))
+    /* no photo is read before the pipeline (or check's own reading) */
+    if (!gp_check_prepare(roster_path, photo_dir, &options->check, &run.state, run.check_report,
+                          err) ||
+        !gp_station_load(options->station_path, &run.station, run.station_report, err))
         goto fail;
-    if (gp_report_count_severity(run.report, GP_ERROR) > 0)
-        goto findings;
-    if (!collect_rows(&run, err) || !choose_name(&run, err) || !plan_parts(&run, err))
+    bool paired = false;
+    if (gp_report_count_severity(run.check_report, GP_ERROR) == 0 &&
+        !pair_rows(&run, &paired, err))
         goto fail;
-    if (gp_report_count_severity(run.report, GP_ERROR) > 0)
-        goto findings;
-    if (options->encrypt) {
-        if (!options->password) {
-            options->generated_password = gp_password_generate(GP_PASSWORD_LENGTH);
-            if (!options->generated_password) {
-                gp_error_set(err, GP_ERR_INTERNAL, 0, "无法生成随机密码（OpenSSL RAND_bytes 失败）");
-                goto fail;
-            }
-        }
-        run.password = options->password ? options->password : options->generated_password;
+    gp_error write_err = {0};
+    bool written = paired && write_outputs(&run, &write_err);
+    if (!run.inspected)
+        gp_check_inspect(&run.state, options->check.threads);
+
+    /* every photo judged as check judges it: the same findings, in the same
+     * order, before anything else (as when check ran first) */
+    if (!gp_check_finish(&run.state, run.check_report, err))
+        goto fail;
+    run.report = report_from_check(run.check_report);
+    if (!run.report || !gp_report_absorb(run.report, run.station_report, NULL)) {
+        gp_error_nomem(err);
+        goto fail;
     }
-    if (!write_outputs(&run, err))
+    if (gp_report_count_severity(run.report, GP_ERROR) > 0)
+        goto findings;
+    if (!paired) {
+        gp_error_set(err, GP_ERR_INTERNAL, 0, "检查通过但花名册与照片不能一一对应");
         goto fail;
+    }
+    if (!written) {
+        report_changed(&run);
+        if (!gp_report_absorb(run.report, run.plan_report, NULL)) {
+            gp_error_nomem(err);
+            goto fail;
+        }
+        if (gp_report_count_severity(run.report, GP_ERROR) > 0)
+            goto findings;
+        if (write_err.status == GP_OK)
+            gp_error_set(&write_err, GP_ERR_INTERNAL, 0, "打包中止，但没有找到原因");
+        if (err && err->status == GP_OK)
+            *err = write_err;
+        goto fail;
+    }
+    if (!write_letter(&run, err) || !commit_all(&run, err))
+        goto fail;
+    report_outputs(&run);
 findings:
     gp_report_sort(run.report);
     gp_report *report = run.report;
+    run.report = NULL;
     run_free(&run);
     return report;
 fail:

@@ -32,6 +32,26 @@ uint64_t gp_part_row_cost(size_t id_len, uint64_t photo_bytes, size_t value_byte
 bool gp_plan_parts(const uint64_t *row_cost, size_t count, uint64_t fixed, uint64_t limit,
                    gp_part_range **parts, size_t *part_count);
 
+/* ---- reading photos ahead of the zip writer (photo_pipeline.c) --------- */
+
+typedef struct gp_photo_pipeline gp_photo_pipeline;
+
+/** Start reading files[0..count-1], each once, on `threads` workers (0 =
+ *  one per core), into results[i] (gp_check_read_photo), keeping each
+ *  photo's bytes until gp_photo_pipeline_take; at most a bounded window of
+ *  photos is held.  NULL with err set. */
+gp_photo_pipeline *gp_photo_pipeline_start(const gp_photo_file *files, gp_photo_result *results,
+                                           size_t count, int threads, gp_error *err);
+/** Photo i's bytes (malloc'd, the caller frees), waiting until it is read.
+ *  Photos must be taken in order 0, 1, 2 ...  false when it could not be
+ *  read (see results[i]) or was taken out of order. */
+bool gp_photo_pipeline_take(gp_photo_pipeline *pipeline, size_t i, unsigned char **data,
+                            size_t *len);
+/** Keep no more bytes: photos not taken yet are still read and inspected
+ *  (so every results[i] is filled), then the workers are joined and the
+ *  pipeline freed.  NULL is fine. */
+void gp_photo_pipeline_finish(gp_photo_pipeline *pipeline);
+
 /* ---- the cover letter (cover_letter.c) --------------------------------- */
 
 typedef struct gp_letter_value {

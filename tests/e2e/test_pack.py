@@ -7,6 +7,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import time
@@ -327,6 +328,52 @@ class PackTest(GradpackTestCase):
             self.skipTest("the run finished before it could be interrupted")
         self.assertEqual(rc, -signal.SIGINT)
         self.assertEqual(os.listdir(out), [], "a partial or temporary file remains")
+
+    def test_each_photo_is_read_once(self):
+        """Checking, hashing and archiving share one read of each photo."""
+        strace = shutil.which("strace")
+        if not strace:
+            self.skipTest("strace is not installed: cannot count how often each photo is opened")
+        roster, photos, ini = self.station(12)
+        out, log = self.path("out"), self.path("strace.log")
+        # LeakSanitizer cannot run under ptrace (the ASan build); leaks are
+        # checked by every other test
+        env = dict(os.environ, ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0")
+        proc = subprocess.run([strace, "-f", "-qq", "-e", "trace=open,openat,openat2", "-o", log,
+                               GRADPACK, "pack", roster, photos, "-o", out, "--station", ini,
+                               "--max-part-size", "2M", "--threads", "3"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120,
+                              env=env)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertGreaterEqual(len(glob.glob(os.path.join(out, "*.zip"))), 2)
+        with open(log, encoding="utf-8", errors="replace") as f:
+            opened = re.findall(r'"[^"]*/(\d{4}\.jpg)"', f.read())
+        self.assertEqual(sorted(opened), [f"{i:04d}.jpg" for i in range(1, 13)],
+                         "every photo must be opened exactly once")
+        top, meta, entries = self.assertCompleteBundle(sorted(glob.glob(os.path.join(out, "*.zip")))[0],
+                                                       self.path("x"))
+        self.assertEqual(meta["part"], 1)
+
+    def test_bad_photo_midway_same_report_as_check_and_nothing_written(self):
+        roster, photos, ini = self.station(12)
+        bad = os.path.join(photos, "0007.jpg")
+        with open(bad, "rb") as f:
+            data = f.read()
+        with open(bad, "wb") as f:
+            f.write(data[: len(data) // 2])  # truncated: decodes with an error
+        # byte-identical duplicate: found only once every photo is read
+        shutil.copyfile(os.path.join(photos, "0002.jpg"), os.path.join(photos, "0011.jpg"))
+        _, check_doc, _ = gradpack_json("check", roster, photos)
+        self.assertIn("photo.duplicate", codes(check_doc, "error"))
+        out = self.path("out")
+        for threads in ("1", "4"):
+            status, doc, proc = self.pack(roster, photos, out, "--station", ini, "--threads", threads)
+            self.assertEqual(status, 1, proc.stdout + proc.stderr)
+            pack_findings = [f for f in doc["findings"] if not f["code"].startswith("pack.")]
+            self.assertEqual(pack_findings, check_doc["findings"])
+            for key in ("rows", "photos", "encoding"):
+                self.assertEqual(doc["summary"][key], check_doc["summary"][key])
+            self.assertFalse(os.path.exists(out) and os.listdir(out), "something was written")
 
     def test_unsafe_name_refused(self):
         roster, photos = self.make_station(1)
