@@ -10,7 +10,7 @@ packages=(
   libjansson-dev libinih-dev liblcms2-dev libstb-dev
   libcmocka-dev
   python3 python3-openpyxl python3-pil
-  zip unzip coreutils
+  zip unzip coreutils strace
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(imagemagick time bc)
