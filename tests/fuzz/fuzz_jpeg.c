@@ -1,16 +1,11 @@
 /*
  * fuzz_jpeg.c — libFuzzer harness for JPEG inspection and judging: any
  * bytes must come back as findings, never a crash, hang or leak.
- * Not part of the default build.  Build and run with clang from the
- * source root:
+ * Not part of the default build: tests/fuzz/build.sh builds every harness
+ * with clang; then
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -std=c11 \
- *       -Ilib tests/fuzz/fuzz_jpeg.c $(find lib/photo lib/core -name '*.c') \
- *       -DGP_VERSION='"fuzz"' -DGP_SOURCE_DATADIR='"templates"' \
- *       -DGP_INSTALLED_DATADIR='"/nonexistent"' \
- *       -ljpeg -llcms2 -lcrypto -ljansson -linih -lm -lpthread -o fuzz_jpeg
- *   mkdir -p corpus && build-photo/tests/tools/photogen corpus/seed.jpg --quality 20
- *   ./fuzz_jpeg -max_len=65536 -timeout=5 corpus
+ *   mkdir -p corpus && build/tests/tools/photogen corpus/seed.jpg --quality 20
+ *   ./build-fuzz/fuzz_jpeg -max_len=65536 -timeout=5 corpus
  */
 #include "gp_internal.h"
 
