@@ -403,13 +403,11 @@ bool gp_manifest_add(gp_manifest *manifest, const char *path, const unsigned cha
 /** Sort by path and format; malloc'd text (length in *len), NULL on OOM. */
 char *gp_manifest_format(gp_manifest *manifest, size_t *len);
 /** Parse manifest text (LF or CRLF; "  " or " *" separator; hex any case).
- *  Returns false at the first malformed or duplicated line, with *bad_line
- *  (1-based) set, or on OOM with err set (then *bad_line is 0).  Entries
- *  stay in file order. */
+ *  Returns false at the first malformed line, else at the first line that
+ *  repeats a path, with *bad_line (1-based) set; or on OOM with err set
+ *  (then *bad_line is 0).  Entries stay in file order. */
 bool gp_manifest_parse(const char *text, size_t len, gp_manifest *out, size_t *bad_line,
                        gp_error *err);
-/** The entry for path, or NULL. */
-const gp_manifest_entry *gp_manifest_find(const gp_manifest *manifest, const char *path);
 void gp_manifest_clear(gp_manifest *manifest);
 
 /* The station file (templates/station.ini, section [station]). */

@@ -80,11 +80,47 @@ static bool parse_line(const char *line, size_t n, unsigned char sha256[32], cha
     return *path != NULL;
 }
 
+typedef struct line_ref {
+    const char *path;
+    size_t line;
+} line_ref;
+
+static int by_path_then_line(const void *a, const void *b)
+{
+    const line_ref *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* The first line (1-based) that repeats an earlier path, or 0.  Sorting
+ * keeps this O(n log n): a manifest lists up to 10,000 photos. */
+static size_t first_duplicate(const gp_manifest *manifest, const size_t *lines, bool *nomem)
+{
+    *nomem = false;
+    if (manifest->count < 2)
+        return 0;
+    line_ref *refs = malloc(manifest->count * sizeof *refs);
+    if (!refs) {
+        *nomem = true;
+        return 0;
+    }
+    for (size_t i = 0; i < manifest->count; i++)
+        refs[i] = (line_ref){manifest->entries[i].path, lines[i]};
+    qsort(refs, manifest->count, sizeof *refs, by_path_then_line);
+    size_t first = 0;
+    for (size_t i = 1; i < manifest->count; i++)
+        if (!strcmp(refs[i - 1].path, refs[i].path) && (!first || refs[i].line < first))
+            first = refs[i].line;
+    free(refs);
+    return first;
+}
+
 bool gp_manifest_parse(const char *text, size_t len, gp_manifest *out, size_t *bad_line,
                        gp_error *err)
 {
     *bad_line = 0;
     size_t line_no = 0;
+    size_t *lines = NULL; /* the line of each entry, for reporting duplicates */
     for (size_t pos = 0; pos < len;) {
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - text) : len;
@@ -96,30 +132,28 @@ bool gp_manifest_parse(const char *text, size_t len, gp_manifest *out, size_t *b
             unsigned char sha[32];
             char *path = NULL;
             if (!parse_line(text + pos, n, sha, &path)) {
-                *bad_line = line_no;
-                return false;
-            }
-            if (gp_manifest_find(out, path)) {
-                free(path);
+                free(lines);
                 *bad_line = line_no;
                 return false;
             }
             bool added = gp_manifest_add(out, path, sha);
             free(path);
-            if (!added)
+            size_t *grown = added ? realloc(lines, out->count * sizeof *lines) : NULL;
+            if (!grown) {
+                free(lines);
                 return gp_error_nomem(err);
+            }
+            lines = grown;
+            lines[out->count - 1] = line_no;
         }
         pos = end + 1;
     }
-    return true;
-}
-
-const gp_manifest_entry *gp_manifest_find(const gp_manifest *manifest, const char *path)
-{
-    for (size_t i = 0; i < manifest->count; i++)
-        if (!strcmp(manifest->entries[i].path, path))
-            return &manifest->entries[i];
-    return NULL;
+    bool nomem;
+    *bad_line = first_duplicate(out, lines, &nomem);
+    free(lines);
+    if (nomem)
+        return gp_error_nomem(err);
+    return *bad_line == 0;
 }
 
 void gp_manifest_clear(gp_manifest *manifest)

@@ -50,13 +50,13 @@ static void test_parse_round_trip_crlf_and_binary_marker(void **state)
     assert_true(gp_manifest_parse(text, strlen(text), &m, &bad, &err));
     assert_int_equal(bad, 0);
     assert_int_equal(m.count, 2);
-    const gp_manifest_entry *e = gp_manifest_find(&m, "roster.csv");
-    assert_non_null(e);
+    /* entries stay in file order */
+    const gp_manifest_entry *e = &m.entries[0];
+    assert_string_equal(e->path, "roster.csv");
     unsigned char abc[32];
     gp_sha256("abc", 3, abc);
     assert_memory_equal(e->sha256, abc, 32);
-    assert_non_null(gp_manifest_find(&m, "photos/0001.jpg"));
-    assert_null(gp_manifest_find(&m, "photos/0002.jpg"));
+    assert_string_equal(m.entries[1].path, "photos/0001.jpg");
     gp_manifest_clear(&m);
 }
 
@@ -96,6 +96,24 @@ static void test_parse_rejects_duplicate_path(void **state)
     gp_manifest_clear(&m);
 }
 
+/* Duplicates are found by sorting: the reported line is the first repeat
+ * in file order, wherever the paths sort. */
+static void test_parse_reports_first_repeat_in_file_order(void **state)
+{
+    (void)state;
+    const char *text =
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  z.jpg\n"
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a.jpg\n"
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  z.jpg\n"
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a.jpg\n";
+    gp_manifest m = {0};
+    size_t bad = 0;
+    gp_error err = {0};
+    assert_false(gp_manifest_parse(text, strlen(text), &m, &bad, &err));
+    assert_int_equal(bad, 3);
+    gp_manifest_clear(&m);
+}
+
 static void test_parse_embedded_nul(void **state)
 {
     (void)state;
@@ -115,6 +133,7 @@ int main(void)
         cmocka_unit_test(test_parse_round_trip_crlf_and_binary_marker),
         cmocka_unit_test(test_parse_rejects_bad_lines),
         cmocka_unit_test(test_parse_rejects_duplicate_path),
+        cmocka_unit_test(test_parse_reports_first_repeat_in_file_order),
         cmocka_unit_test(test_parse_embedded_nul),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
