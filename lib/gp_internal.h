@@ -701,6 +701,11 @@ typedef struct gp_verified {
  *  or on OOM. */
 gp_verified *gp_verify_bundle(const char *path, const gp_verify_options *options,
                               gp_report *report, gp_error *err);
+/** Parts of one submission verified together (same bundle.json name, parts
+ *  > 1): bundle.part_gap and bundle.part_overlap into reports[i], the report
+ *  of verified[i], exactly as gp_verify does.  NULL verified entries are not
+ *  allowed.  false only when out of memory. */
+bool gp_verify_parts(gp_verified *const *verified, gp_report *const *reports, size_t count);
 void gp_verified_free(gp_verified *verified);
 
 #endif /* GP_INTERNAL_H */

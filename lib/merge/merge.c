@@ -100,44 +100,81 @@ static bool hold_bundle(merge_run *run, size_t i, const gp_report *findings, con
                          first ? gp_code_title(first->code) : "?");
 }
 
+/* The name of v's submission when v is one of several parts and some part
+ * of that submission has a gap or an overlap; NULL otherwise. */
+static const char *incomplete_submission(gp_verified *const *all, gp_report *const *findings,
+                                         size_t n, const gp_verified *v)
+{
+    if (!v->meta.present || v->meta.parts <= 1 || !v->meta.name || !v->meta.name[0])
+        return NULL;
+    for (size_t j = 0; j < n; j++) {
+        const gp_verified *w = all[j];
+        if (w->meta.present && w->meta.parts > 1 && w->meta.name &&
+            !strcmp(w->meta.name, v->meta.name) &&
+            (gp_report_has(findings[j], GP_BUNDLE_PART_GAP) ||
+             gp_report_has(findings[j], GP_BUNDLE_PART_OVERLAP)))
+            return v->meta.name;
+    }
+    return NULL;
+}
+
+/* Every input verified with verify's rules: each bundle on its own, then
+ * the parts of one submission together (a missing part holds back the
+ * parts that came, so an incomplete submission is not merged as if whole). */
 static bool verify_inputs(merge_run *run, gp_error *err)
 {
-    run->verified = calloc(run->inputs.count, sizeof *run->verified);
-    if (!run->verified)
-        return gp_error_nomem(err);
-    for (size_t i = 0; i < run->inputs.count; i++) {
-        gp_report *findings = gp_report_new("verify");
-        if (!findings)
-            return gp_error_nomem(err);
-        gp_verified *v = gp_verify_bundle(run->inputs.items[i].path, &run->opt->verify,
-                                          findings, err);
-        if (!v) {
-            gp_report_free(findings);
-            return false;
-        }
+    size_t n = run->inputs.count;
+    run->verified = calloc(n, sizeof *run->verified);
+    gp_verified **all = calloc(n, sizeof *all);
+    gp_report **findings = calloc(n, sizeof *findings);
+    bool ok = (run->verified && all && findings) || gp_error_nomem(err);
+    for (size_t i = 0; ok && i < n; i++) {
+        findings[i] = gp_report_new("verify");
+        ok = findings[i] || gp_error_nomem(err);
+        ok = ok && (all[i] = gp_verify_bundle(run->inputs.items[i].path, &run->opt->verify,
+                                              findings[i], err)) != NULL;
+    }
+    ok = ok && (gp_verify_parts(all, findings, n) || gp_error_nomem(err));
+    /* decided before any findings move into the run's report */
+    const char **incomplete = ok ? calloc(n, sizeof *incomplete) : NULL;
+    ok = ok && (incomplete || gp_error_nomem(err));
+    for (size_t i = 0; ok && i < n; i++)
+        incomplete[i] = incomplete_submission(all, findings, n, all[i]);
+    for (size_t i = 0; ok && i < n; i++) {
+        gp_verified *v = all[i];
         char why[512] = "";
-        bool good = gp_report_count_severity(findings, GP_ERROR) == 0 && v->bundle &&
+        if (incomplete[i])
+            snprintf(why, sizeof why, "它是提交 %s 的一个分卷，而这次提交的分卷不全或有重叠，"
+                     "整套分卷都暂不合并", incomplete[i]);
+        bool good = gp_report_count_severity(findings[i], GP_ERROR) == 0 && v->bundle &&
                     v->roster && v->roster->usable;
         if (good && run->profile &&
             strcmp(gp_profile_name(v->profile), gp_profile_name(run->profile)) != 0)
             snprintf(why, sizeof why, "它按规格 %s 打包，与先合并的压缩包（规格 %s）不同",
                      gp_profile_name(v->profile), gp_profile_name(run->profile));
-        bool ok = (good && !why[0]) ? true : hold_bundle(run, i, findings, why[0] ? why : NULL);
-        ok = ok && gp_report_absorb(run->report, findings, run->inputs.items[i].name);
-        gp_report_free(findings);
+        bool keep = good && !why[0];
+        ok = keep || hold_bundle(run, i, findings[i], why[0] ? why : NULL);
+        ok = ok && gp_report_absorb(run->report, findings[i], run->inputs.items[i].name);
         if (!ok) {
-            gp_verified_free(v);
-            return gp_error_nomem(err);
+            gp_error_nomem(err);
+            break;
         }
-        if (good && !why[0]) {
-            run->verified[i] = v;
+        if (keep) {
+            run->verified[i] = v; /* the run keeps it */
             if (!run->profile)
                 run->profile = v->profile;
-        } else {
-            gp_verified_free(v);
         }
     }
-    return true;
+    for (size_t i = 0; all && i < n; i++) {
+        if (!run->verified || run->verified[i] != all[i])
+            gp_verified_free(all[i]);
+        if (findings)
+            gp_report_free(findings[i]);
+    }
+    free(incomplete);
+    free(all);
+    free(findings);
+    return ok;
 }
 
 /* ---- students ------------------------------------------------------------------ */

@@ -179,6 +179,18 @@ static bool check_parts(judged *bundles, size_t count)
     return ok;
 }
 
+bool gp_verify_parts(gp_verified *const *verified, gp_report *const *reports, size_t count)
+{
+    judged *bundles = calloc(count ? count : 1, sizeof *bundles);
+    if (!bundles)
+        return false;
+    for (size_t b = 0; b < count; b++)
+        bundles[b] = (judged){.v = verified[b], .report = reports[b]};
+    bool ok = check_parts(bundles, count);
+    free(bundles); /* the bundles and reports stay the caller's */
+    return ok;
+}
+
 /* ---- the result --------------------------------------------------------------- */
 
 static bool add_table_row(gp_report *result, const judged *j)

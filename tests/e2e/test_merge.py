@@ -299,6 +299,28 @@ class MergeTest(GradpackTestCase):
         self.assertIn("merge.bundle_held", codes(doc))
         self.assertEqual([n for n in os.listdir(self.path("strict")) if not n.startswith(".")], [])
 
+    def test_incomplete_parts_are_held_back_together(self):
+        self.station("A站", 2, seed=1)
+        # station B mails its submission in parts, and part 3 never arrives
+        _, header, body = self.station("B站", 4, seed=2, inbox="whole")
+        root = self.path("stations", "B站")
+        proc = gradpack("pack", os.path.join(root, "roster.csv"), os.path.join(root, "photos"),
+                        "-o", self.path("parts"), "--name", "B站", "--profile", "tiny",
+                        "--max-part-size", "52000", "--quiet", env=self.env)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        parts = sorted(n for n in os.listdir(self.path("parts")) if n.endswith(".zip"))
+        self.assertGreaterEqual(len(parts), 3, parts)
+        for n in parts:
+            if "-part3-" not in n:
+                shutil.copy(self.path("parts", n), self.path("inbox", n))
+        status, doc, proc = self.merge(self.path("inbox"), "-o", self.path("out"))
+        self.assertEqual(status, 1, proc.stdout[:3000])
+        self.assertIn("bundle.part_gap", codes(doc))
+        held = sorted(f["source"] for f in findings(doc, "merge.bundle_held"))
+        self.assertEqual(held, sorted(n for n in parts if "-part3-" not in n))
+        self.assertEqual(doc["summary"]["students"], 2)  # station A only
+        self.verify_ok(self.path("out", "10433-汇总.zip"))
+
     def test_10001_students_make_two_bundles(self):
         self.station("A站", 5001, start=1, seed=1)
         self.station("B站", 5000, start=1, seed=2)
