@@ -248,6 +248,39 @@ static bool plan_parts(pack_run *run, gp_error *err)
 }
 
 /* Every target is named and checked before anything is written. */
+static const char *target_name(const pack_run *run, size_t i)
+{
+    if (i < run->part_count)
+        return run->parts[i].file;
+    return i == run->part_count ? run->workbook_file : run->letter_file;
+}
+
+/* No output may exist unless --force, and none may be a folder or other
+ * non-regular file.  Checked for all before anything is written, and again
+ * just before committing. */
+static bool no_target_appeared(const pack_run *run, gp_error *err)
+{
+    for (size_t i = 0; i < run->part_count + 2; i++) {
+        char *path = gp_path_join(run->opt->output_dir, target_name(run, i));
+        if (!path)
+            return gp_error_nomem(err);
+        struct stat st;
+        bool exists = lstat(path, &st) == 0;
+        if (exists && !S_ISREG(st.st_mode))
+            gp_error_set(err, GP_ERR_EXISTS, EEXIST,
+                         "输出位置 '%s' 已被文件夹或其他非普通文件占用，没有写出任何文件", path);
+        else if (exists && run->opt->force)
+            exists = false;
+        if (exists)
+            gp_error_set(err, GP_ERR_EXISTS, EEXIST,
+                         "输出文件 '%s' 已存在，没有写出任何文件。若要覆盖，请加 --force。", path);
+        free(path);
+        if (exists)
+            return false;
+    }
+    return true;
+}
+
 static bool prepare_targets(pack_run *run, gp_error *err)
 {
     const char *dir = run->opt->output_dir;
@@ -267,31 +300,10 @@ static bool prepare_targets(pack_run *run, gp_error *err)
         if (!run->parts[k].file)
             return gp_error_nomem(err);
     }
-    size_t total = run->part_count + 2;
-    for (size_t i = 0; i < total; i++) {
-        const char *file = i < run->part_count ? run->parts[i].file : names[i - run->part_count];
-        char *path = gp_path_join(dir, file);
-        if (!path)
-            return gp_error_nomem(err);
-        struct stat st;
-        bool exists = lstat(path, &st) == 0;
-        if (exists && !S_ISREG(st.st_mode))
-            gp_error_set(err, GP_ERR_EXISTS, EEXIST,
-                         "输出位置 '%s' 已被文件夹或其他非普通文件占用，没有写出任何文件", path);
-        else if (exists && run->opt->force)
-            exists = false;
-        if (exists)
-            gp_error_set(err, GP_ERR_EXISTS, EEXIST,
-                         "输出文件 '%s' 已存在，没有写出任何文件。若要覆盖，请加 --force。", path);
-        free(path);
-        if (exists)
-            return false;
-    }
-    if (!gp_mkdirs(dir, err))
+    if (!no_target_appeared(run, err) || !gp_mkdirs(dir, err))
         return false;
-    for (size_t i = 0; i < total; i++) {
-        const char *file = i < run->part_count ? run->parts[i].file : names[i - run->part_count];
-        char *path = gp_path_join(dir, file);
+    for (size_t i = 0; i < run->part_count + 2; i++) {
+        char *path = gp_path_join(dir, target_name(run, i));
         if (!path)
             return gp_error_nomem(err);
         gp_atomic *a = gp_atomic_begin(path, run->opt->force, err);
@@ -576,23 +588,32 @@ static void add_output(gp_report *report, const char *file, uint64_t bytes, cons
     gp_report_cell_str(report, "outputs", "sha256", sha256);
 }
 
-/* Zips first, then the workbook, then the letter: a letter never names a
- * zip that is not there. */
+/* Every output as one set (gp_atomic_commit_set): the folder then holds all
+ * of this run's outputs or, if the run is killed while renaming, the next
+ * run finishes the renames; Ctrl-C cannot stop them half-way, so a cover
+ * letter never names a zip that is not there.  No lock file: the outbox is
+ * what the clerk attaches, and should hold only the outputs. */
 static bool commit_all(pack_run *run, gp_error *err)
 {
+    const char *dir = run->opt->output_dir;
+    size_t n = run->part_count + 2;
+    gp_atomic **set = calloc(n, sizeof *set);
+    if (!set)
+        return gp_error_nomem(err);
     for (size_t k = 0; k < run->part_count; k++) {
-        gp_atomic *a = run->parts[k].zip;
+        set[k] = run->parts[k].zip;
         run->parts[k].zip = NULL;
-        if (!gp_atomic_commit(a, err))
-            return false;
     }
-    gp_atomic *w = run->workbook, *l = run->letter;
+    set[n - 2] = run->workbook;
+    set[n - 1] = run->letter;
     run->workbook = run->letter = NULL;
-    if (!gp_atomic_commit(w, err)) {
-        gp_atomic_abort(l);
-        return false;
-    }
-    return gp_atomic_commit(l, err);
+    bool ok = gp_atomic_recover(dir, NULL, err) && no_target_appeared(run, err) &&
+              gp_atomic_commit_set(set, n, dir, err);
+    if (!ok)
+        for (size_t i = 0; i < n; i++)
+            gp_atomic_abort(set[i]); /* those the set did not take */
+    free(set);
+    return ok;
 }
 
 /* The single read: name, parts, temporary outputs, then the photos read
