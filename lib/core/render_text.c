@@ -59,12 +59,29 @@ static const char *label(const char *key)
     return key;
 }
 
+/* Machine words in table cells (stable in JSON) said in Chinese for people. */
+static const char *value_label(const char *value)
+{
+    static const char *const words[][2] = {
+        {"pass", "通过"},      {"fail", "不通过"},   {"merged", "已合并"},
+        {"held", "暂不合并"},  {"new", "新写出"},    {"unchanged", "未变（未改写）"},
+        {"fixed", "已修正"},   {"copied", "原样复制"}, {"metadata", "仅修改分辨率信息"},
+        {"failed", "未能修正"},
+    };
+    for (size_t i = 0; i < GP_ARRAY_LEN(words); i++)
+        if (strcmp(words[i][0], value) == 0)
+            return words[i][1];
+    return value;
+}
+
 static void put_value(gp_buf *buf, const gp_value *v)
 {
-    if (v->is_int)
+    if (v->is_int && !strcmp(v->key, "encrypted"))
+        gp_buf_puts(buf, v->num ? "是" : "否");
+    else if (v->is_int)
         gp_buf_printf(buf, "%lld", v->num);
     else
-        gp_buf_puts(buf, v->str ? v->str : "");
+        gp_buf_puts(buf, value_label(v->str ? v->str : ""));
 }
 
 static void put_location(gp_buf *buf, const gp_finding *f)
@@ -136,10 +153,13 @@ static void put_table(gp_buf *buf, const gp_table *table)
         const gp_record *row = &table->rows[r];
         gp_buf_puts(buf, "  ");
         for (size_t c = 0; c < row->count; c++) {
+            const gp_value *cell = &row->cells[c];
+            if (!cell->is_int && (!cell->str || !*cell->str))
+                continue; /* an empty cell says nothing */
             if (c)
                 gp_buf_puts(buf, "  ");
-            gp_buf_printf(buf, "%s ", label(row->cells[c].key));
-            put_value(buf, &row->cells[c]);
+            gp_buf_printf(buf, "%s ", label(cell->key));
+            put_value(buf, cell);
         }
         gp_buf_puts(buf, "\n");
     }

@@ -147,6 +147,28 @@ static void text_rendering(void **state)
     gp_report_free(r);
 }
 
+static void text_tables_speak_chinese(void **state)
+{
+    (void)state;
+    gp_report *r = gp_report_new("verify");
+    gp_report_table_row(r, "bundles");
+    gp_report_cell_str(r, "bundles", "bundle", "a.zip");
+    gp_report_cell_str(r, "bundles", "station", "");
+    gp_report_cell_str(r, "bundles", "verdict", "fail");
+    gp_report_set_int(r, "encrypted", 1);
+    char *text = gp_report_to_text(r, 0);
+    assert_non_null(strstr(text, "压缩包 a.zip"));
+    assert_non_null(strstr(text, "结论 不通过"));
+    assert_null(strstr(text, "函授站")); /* the empty cell is left out */
+    assert_non_null(strstr(text, "已加密 是"));
+    free(text);
+    /* JSON keeps the machine words */
+    text = gp_report_to_json(r, 0);
+    assert_non_null(strstr(text, "\"verdict\": \"fail\""));
+    free(text);
+    gp_report_free(r);
+}
+
 static void absorb_sets_source(void **state)
 {
     (void)state;
@@ -171,6 +193,7 @@ int main(void)
         cmocka_unit_test(summary_and_tables),
         cmocka_unit_test(json_finding_shape),
         cmocka_unit_test(text_rendering),
+        cmocka_unit_test(text_tables_speak_chinese),
         cmocka_unit_test(absorb_sets_source),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
