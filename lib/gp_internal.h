@@ -272,15 +272,10 @@ typedef struct gp_check_state {
     gp_photo_result *results;  /* parallel to photos->files */
 } gp_check_state;
 
-/** Run check and keep its state (state may be NULL to discard it).  As
- *  gp_check otherwise. */
-gp_report *gp_check_run(const char *roster_path, const char *photo_dir,
-                        const gp_check_options *options, gp_check_state *state,
-                        gp_error *err);
 void gp_check_state_clear(gp_check_state *state);
 
-/* gp_check_run in its three steps, for pack (which reads the photos itself,
- * between prepare and finish, and archives them from the same buffers). */
+/* check in its three steps; pack reads the photos itself between prepare
+ * and finish, and archives them from the same buffers. */
 /** Whether photo_dir is a folder; false with err set (GP_ERR_OPEN). */
 bool gp_check_is_directory(const char *photo_dir, gp_error *err);
 /** No photo is read: profile, roster (rules applied), the folder listing
@@ -430,10 +425,8 @@ typedef struct gp_station {
  *  the named file cannot be read or is not UTF-8 ini text. */
 bool gp_station_load(const char *path, gp_station *station, gp_report *report, gp_error *err);
 void gp_station_clear(gp_station *station);
-/** ini key ("contact"), Chinese label ("联系人"), placeholder ("【请填写联系人】"). */
+/** ini key ("contact"). */
 const char *gp_station_key(gp_station_field field);
-const char *gp_station_label(gp_station_field field);
-const char *gp_station_placeholder(gp_station_field field);
 /** The value, or the placeholder when it is missing. */
 const char *gp_station_value_or_placeholder(const gp_station *station, gp_station_field field);
 

@@ -129,17 +129,12 @@ bool gp_check_finish(gp_check_state *state, gp_report *report, gp_error *err)
     return true;
 }
 
-gp_report *gp_check_run(const char *roster_path, const char *photo_dir,
-                        const gp_check_options *options, gp_check_state *state,
-                        gp_error *err)
+gp_report *gp_check(const char *roster_path, const char *photo_dir,
+                    const gp_check_options *options, gp_error *err)
 {
     gp_check_options defaults = {0};
     if (!options)
         options = &defaults;
-    gp_check_state local = {0};
-    gp_check_state *st = state ? state : &local;
-    memset(st, 0, sizeof *st);
-
     if (!gp_check_is_directory(photo_dir, err))
         return NULL;
     gp_report *report = gp_report_new("check");
@@ -147,21 +142,15 @@ gp_report *gp_check_run(const char *roster_path, const char *photo_dir,
         gp_error_nomem(err);
         return NULL;
     }
-    if (!gp_check_prepare(roster_path, photo_dir, options, st, report, err))
-        goto fail;
-    gp_check_inspect(st, options->threads);
-    if (!gp_check_finish(st, report, err))
-        goto fail;
-    gp_check_state_clear(&local);
+    gp_check_state state = {0};
+    bool ok = gp_check_prepare(roster_path, photo_dir, options, &state, report, err);
+    if (ok)
+        gp_check_inspect(&state, options->threads);
+    ok = ok && gp_check_finish(&state, report, err);
+    gp_check_state_clear(&state);
+    if (!ok) {
+        gp_report_free(report);
+        return NULL;
+    }
     return report;
-fail:
-    gp_check_state_clear(st);
-    gp_report_free(report);
-    return NULL;
-}
-
-gp_report *gp_check(const char *roster_path, const char *photo_dir,
-                    const gp_check_options *options, gp_error *err)
-{
-    return gp_check_run(roster_path, photo_dir, options, NULL, err);
 }

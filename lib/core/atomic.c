@@ -291,7 +291,6 @@ bool gp_atomic_commit_set(gp_atomic **files, size_t count, const char *dir, gp_e
             gp_buf_printf(&journal, "%s\t%s\n", gp_path_base(files[i]->temp_path),
                           gp_path_base(files[i]->final_path));
     char *text = ok ? gp_buf_take(&journal) : NULL;
-    gp_buf_free(&journal);
     char *journal_path = ok ? gp_path_join(dir, JOURNAL_NAME) : NULL;
     if (ok && (!text || !journal_path))
         ok = gp_error_nomem(err);

@@ -258,7 +258,7 @@ static const char *target_name(const pack_run *run, size_t i)
 /* No output may exist unless --force, and none may be a folder or other
  * non-regular file.  Checked for all before anything is written, and again
  * just before committing. */
-static bool no_target_appeared(const pack_run *run, gp_error *err)
+static bool targets_are_free(const pack_run *run, gp_error *err)
 {
     for (size_t i = 0; i < run->part_count + 2; i++) {
         char *path = gp_path_join(run->opt->output_dir, target_name(run, i));
@@ -300,7 +300,7 @@ static bool prepare_targets(pack_run *run, gp_error *err)
         if (!run->parts[k].file)
             return gp_error_nomem(err);
     }
-    if (!no_target_appeared(run, err) || !gp_mkdirs(dir, err))
+    if (!targets_are_free(run, err) || !gp_mkdirs(dir, err))
         return false;
     for (size_t i = 0; i < run->part_count + 2; i++) {
         char *path = gp_path_join(dir, target_name(run, i));
@@ -607,7 +607,7 @@ static bool commit_all(pack_run *run, gp_error *err)
     set[n - 2] = run->workbook;
     set[n - 1] = run->letter;
     run->workbook = run->letter = NULL;
-    bool ok = gp_atomic_recover(dir, NULL, err) && no_target_appeared(run, err) &&
+    bool ok = gp_atomic_recover(dir, NULL, err) && targets_are_free(run, err) &&
               gp_atomic_commit_set(set, n, dir, err);
     if (!ok)
         for (size_t i = 0; i < n; i++)

@@ -23,12 +23,8 @@ const char *gp_station_key(gp_station_field field)
     return (unsigned)field < GP_STATION_FIELD_COUNT ? fields[field].key : "";
 }
 
-const char *gp_station_label(gp_station_field field)
-{
-    return (unsigned)field < GP_STATION_FIELD_COUNT ? fields[field].label : "";
-}
-
-const char *gp_station_placeholder(gp_station_field field)
+/* "【请填写联系人】": visible in the letter until the clerk fills it in */
+static const char *placeholder(gp_station_field field)
 {
     return (unsigned)field < GP_STATION_FIELD_COUNT ? fields[field].placeholder : "";
 }
@@ -36,7 +32,7 @@ const char *gp_station_placeholder(gp_station_field field)
 const char *gp_station_value_or_placeholder(const gp_station *station, gp_station_field field)
 {
     const char *v = station && station->present ? station->value[field] : NULL;
-    return v && *v ? v : gp_station_placeholder(field);
+    return v && *v ? v : placeholder(field);
 }
 
 typedef struct parse_state {
