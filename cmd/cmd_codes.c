@@ -55,8 +55,8 @@ int cmd_codes(int argc, char **argv)
         free(json);
         return EXIT_CLEAN;
     }
-    for (int i = 0; i < GP_CODE_COUNT; i++) {
-        gp_code code = (gp_code)i;
+    for (size_t i = 0; i < gp_code_total(); i++) {
+        gp_code code = gp_code_at(i);
         printf("%-28s %-7s %s\n", gp_code_name(code), gp_severity_name(gp_code_severity(code)),
                gp_code_title(code));
     }

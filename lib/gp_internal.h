@@ -238,6 +238,25 @@ typedef struct gp_jpeg_info {
  *  never exits or crashes on hostile input. */
 void gp_jpeg_inspect(const unsigned char *data, size_t len, gp_jpeg_info *info);
 
+/* The picture at a small DCT scale: what the content rules measure and the
+ * HTML report's thumbnail is made from, so that each photo is decoded once.
+ * RGB, 8 bits, rows top to bottom, as stored (Exif orientation not applied:
+ * the agency judges the stored picture). */
+typedef struct gp_preview {
+    unsigned char *rgb;   /* width × height × 3 bytes, malloc'd; NULL when none */
+    int width, height;
+    int scale_num;        /* decoded at scale_num/8 of the photo's size */
+} gp_preview;
+
+/** gp_jpeg_inspect, and when the whole picture decodes, a preview at the
+ *  smallest scale M/8 whose width is at least min_width (the whole photo
+ *  when it is narrower).  preview may be NULL (then the decode runs at 1/8,
+ *  fastest).  On failure preview->rgb stays NULL.  Free with
+ *  gp_preview_free. */
+void gp_jpeg_inspect_preview(const unsigned char *data, size_t len, gp_jpeg_info *info,
+                             int min_width, gp_preview *preview);
+void gp_preview_free(gp_preview *preview);
+
 /** The effective horizontal resolution in dpi: the JFIF density when its
  *  unit is dpi (1) or dots/cm (2, times 2.54), else Exif XResolution, else
  *  0 (unknown). */
@@ -255,6 +274,34 @@ int gp_photo_judge(const gp_jpeg_info *info, uint64_t file_size,
 
 /* ---- the check pipeline, shared by check, pack, verify ----------------- */
 
+/* What the content rules measured on one photo (lib/photo content rules;
+ * issue "judge the picture").  Coordinates are pixels of the stored photo
+ * (not of the preview), origin top left; a value is meaningful only when
+ * its flag says so.  The report carries these as per-photo numbers under
+ * the keys named in docs/cli.md ("measurements"), which the HTML report
+ * draws. */
+typedef struct gp_photo_measure {
+    bool measured;             /* the content rules ran on this photo */
+    int faces;                 /* faces found (0, 1, more) */
+    bool has_face;             /* the fields below describe the one face */
+    double face_left, face_top, face_right, face_bottom; /* face box */
+    double eye_left_x, eye_left_y, eye_right_x, eye_right_y;
+    double eye_line;           /* mean eye y */
+    double face_width;         /* cheek to cheek */
+    double face_center_x;
+    double tilt_deg;           /* eye line roll, + = clockwise */
+    bool has_head_top;
+    double head_top;           /* top of the hair, found against the backdrop */
+    bool has_background;
+    double background_lab[3];  /* CIE L*a*b* (D50) of the backdrop */
+    double background_spread;  /* ΔE2000 between backdrop patches, largest */
+    double face_luminance;     /* mean L* on the face */
+    double face_clipped;       /* fraction of face pixels clipped at white */
+    double face_lr_ratio;      /* luminance of the darker half / the lighter */
+    double sharpness;          /* normalised detail on the face */
+    double saturation;         /* mean chroma of the picture */
+} gp_photo_measure;
+
 /* One photo's result from the single read: inspection and hash. */
 typedef struct gp_photo_result {
     bool read_ok;
@@ -262,7 +309,13 @@ typedef struct gp_photo_result {
     uint64_t size;            /* bytes actually read */
     unsigned char sha256[32];
     gp_jpeg_info info;
+    gp_photo_measure measure; /* content rules; measure.measured false when not run */
+    unsigned char *thumb;     /* small JPEG for the HTML report, malloc'd; NULL when none */
+    size_t thumb_len;
 } gp_photo_result;
+
+/** Free what a result owns (the thumbnail) and zero it.  NULL is fine. */
+void gp_photo_result_clear(gp_photo_result *result);
 
 /** Everything check learned, for pack to reuse without reading again. */
 typedef struct gp_check_state {

@@ -74,13 +74,31 @@ GP_API const char *gp_status_name(gp_status status);
 typedef enum gp_severity { GP_INFO = 0, GP_WARNING = 1, GP_ERROR = 2 } gp_severity;
 
 /* Finding codes: GP_ROSTER_EMPTY, GP_PHOTO_FILESIZE, ...  See
- * gradpack_codes.def for the full table. */
+ * gradpack_codes.def for the full table.  Every code has an explicit number
+ * that never changes; numbers may leave gaps (gp_code_known). */
 typedef enum gp_code {
-#define GP_CODE(id, name, severity, title, fix) GP_##id,
+#define GP_CODE(id, number, name, severity, title, fix) GP_##id = number,
 #include "gradpack_codes.def"
 #undef GP_CODE
-    GP_CODE_COUNT
 } gp_code;
+
+/* GP_CODE_COUNT is one past the largest code number: the size of a union
+ * whose members are char[number + 1] is the largest of them.  It bounds
+ * loops over codes (skip the gaps with gp_code_known) and means "no code"
+ * where a gp_code is expected. */
+union gp_code_limit_ {
+#define GP_CODE(id, number, name, severity, title, fix) char id[(number) + 1];
+#include "gradpack_codes.def"
+#undef GP_CODE
+};
+#define GP_CODE_COUNT ((gp_code)sizeof(union gp_code_limit_))
+
+/** Whether `code` is a code of the table (not a gap, not out of range). */
+GP_API bool gp_code_known(gp_code code);
+/** The table in its own order (grouped by area, as in docs/codes.md):
+ *  gp_code_at(i) for i < gp_code_total(). */
+GP_API size_t gp_code_total(void);
+GP_API gp_code gp_code_at(size_t i);
 
 /** Machine code, e.g. "photo.filesize".  Static string. */
 GP_API const char *gp_code_name(gp_code code);
@@ -146,6 +164,33 @@ GP_API bool gp_report_get_int(const gp_report *report, const char *key, long lon
 GP_API bool gp_report_table_row(gp_report *report, const char *table);
 GP_API bool gp_report_cell_str(gp_report *report, const char *table, const char *key, const char *value);
 GP_API bool gp_report_cell_int(gp_report *report, const char *table, const char *key, long long value);
+
+/* Per-photo records: what the library learned about each photo beyond its
+ * findings, keyed by (source, photo number): text facts ("name",
+ * "student_no", "file", ...), numbers (the content rules' measurements,
+ * e.g. "head_top", "eye_line"; keys in docs/cli.md) and a small JPEG
+ * thumbnail.  The JSON renderer writes the numbers as "measurements"; the
+ * HTML report draws cards from all three.  source may be NULL (check, pack,
+ * fix).  Strings and bytes are copied; setting a key again replaces it.
+ * Return false only when out of memory. */
+GP_API bool gp_report_photo_text(gp_report *report, const char *source, const char *seq,
+                                 const char *key, const char *value);
+GP_API bool gp_report_photo_number(gp_report *report, const char *source, const char *seq,
+                                   const char *key, double value);
+GP_API bool gp_report_photo_thumbnail(gp_report *report, const char *source, const char *seq,
+                                      const void *jpeg, size_t len);
+/** Number of per-photo records, sorted by source then photo number once
+ *  gp_report_sort has run; record i's keys (owned by the report). */
+GP_API size_t gp_report_photo_count(const gp_report *report);
+GP_API const char *gp_report_photo_source(const gp_report *report, size_t i);
+GP_API const char *gp_report_photo_seq(const gp_report *report, size_t i);
+/** NULL / false when record i has no such key. */
+GP_API const char *gp_report_photo_get_text(const gp_report *report, size_t i, const char *key);
+GP_API bool gp_report_photo_get_number(const gp_report *report, size_t i, const char *key,
+                                       double *value);
+/** The thumbnail's bytes (NULL when none) and length. */
+GP_API const unsigned char *gp_report_photo_get_thumbnail(const gp_report *report, size_t i,
+                                                          size_t *len);
 
 /* ------------------------------------------------------------------ */
 /* Rendering                                                            */

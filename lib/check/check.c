@@ -42,6 +42,14 @@ void gp_check_read_photo(const gp_photo_file *file, gp_photo_result *out, unsign
     }
 }
 
+void gp_photo_result_clear(gp_photo_result *result)
+{
+    if (!result)
+        return;
+    free(result->thumb);
+    memset(result, 0, sizeof *result);
+}
+
 typedef struct inspect_job {
     const gp_photo_dir *photos;
     gp_photo_result *results;
@@ -59,6 +67,8 @@ void gp_check_state_clear(gp_check_state *state)
         return;
     gp_profile_free(state->profile);
     gp_roster_free(state->roster);
+    for (size_t i = 0; state->photos && state->results && i < state->photos->count; i++)
+        gp_photo_result_clear(&state->results[i]);
     gp_photo_dir_free(state->photos);
     free(state->results);
     memset(state, 0, sizeof *state);

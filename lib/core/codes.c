@@ -11,14 +11,37 @@ typedef struct code_entry {
 } code_entry;
 
 static const code_entry code_table[GP_CODE_COUNT] = {
-#define GP_CODE(id, name, severity, title, fix) [GP_##id] = {name, severity, title, fix},
+#define GP_CODE(id, number, name, severity, title, fix) [GP_##id] = {name, severity, title, fix},
 #include "gradpack_codes.def"
 #undef GP_CODE
 };
 
+/* The codes in the table's own order (by area). */
+static const gp_code table_order[] = {
+#define GP_CODE(id, number, name, severity, title, fix) GP_##id,
+#include "gradpack_codes.def"
+#undef GP_CODE
+};
+
+size_t gp_code_total(void)
+{
+    return GP_ARRAY_LEN(table_order);
+}
+
+gp_code gp_code_at(size_t i)
+{
+    return i < GP_ARRAY_LEN(table_order) ? table_order[i] : GP_CODE_COUNT;
+}
+
+/* NULL for a gap in the numbering or a number out of range. */
 static const code_entry *entry(gp_code code)
 {
-    return (unsigned)code < GP_CODE_COUNT ? &code_table[code] : NULL;
+    return (unsigned)code < GP_CODE_COUNT && code_table[code].name ? &code_table[code] : NULL;
+}
+
+bool gp_code_known(gp_code code)
+{
+    return entry(code) != NULL;
 }
 
 const char *gp_code_name(gp_code code)
@@ -43,8 +66,8 @@ gp_severity gp_code_severity(gp_code code)
 
 gp_code gp_code_from_name(const char *name)
 {
-    for (int i = 0; name && i < GP_CODE_COUNT; i++)
-        if (strcmp(code_table[i].name, name) == 0)
+    for (unsigned i = 0; name && i < GP_CODE_COUNT; i++)
+        if (code_table[i].name && strcmp(code_table[i].name, name) == 0)
             return (gp_code)i;
     return GP_CODE_COUNT;
 }
@@ -84,8 +107,8 @@ char *gp_codes_to_markdown(void)
     gp_buf buf = {0};
     gp_buf_puts(&buf, "| 代码 code | 级别 severity | 含义 meaning | 处理办法 what to do |\n"
                       "|---|---|---|---|\n");
-    for (int i = 0; i < GP_CODE_COUNT; i++) {
-        const code_entry *e = &code_table[i];
+    for (size_t i = 0; i < gp_code_total(); i++) {
+        const code_entry *e = entry(gp_code_at(i));
         gp_buf_printf(&buf, "| `%s` | %s %s | ", e->name, severity_zh(e->severity),
                       gp_severity_name(e->severity));
         markdown_cell(&buf, e->title);

@@ -3,6 +3,7 @@
 #include "report_internal.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 
 static json_t *str_or_null(const char *s)
@@ -83,16 +84,37 @@ char *gp_report_to_json(const gp_report *report, unsigned flags)
         json_object_set_new(root, table->name, rows);
     }
 
+    /* measurements: one object per photo that has numbers (one decimal:
+     * they are pixel and colour measurements, not exact values) */
+    json_t *measurements = NULL;
+    for (size_t i = 0; i < report->photo_count; i++) {
+        const gp_photo_record *rec = &report->photos[i];
+        if (!rec->number_count)
+            continue;
+        json_t *o = json_object();
+        json_object_set_new(o, "source", str_or_null(rec->source));
+        json_object_set_new(o, "seq", json_string(rec->seq));
+        for (size_t k = 0; k < rec->number_count; k++)
+            json_object_set_new(o, rec->numbers[k].key,
+                                json_real(round(rec->numbers[k].value * 10) / 10));
+        if (!measurements)
+            measurements = json_array();
+        json_array_append_new(measurements, o);
+    }
+    if (measurements)
+        json_object_set_new(root, "measurements", measurements);
+
     return dump_and_free(root);
 }
 
 char *gp_codes_to_json(void)
 {
     json_t *codes = json_array();
-    for (int i = 0; i < GP_CODE_COUNT; i++) {
-        gp_code code = (gp_code)i;
+    for (size_t i = 0; i < gp_code_total(); i++) {
+        gp_code code = gp_code_at(i);
         json_t *o = json_object();
         json_object_set_new(o, "code", json_string(gp_code_name(code)));
+        json_object_set_new(o, "number", json_integer((json_int_t)code));
         json_object_set_new(o, "severity", json_string(gp_severity_name(gp_code_severity(code))));
         json_object_set_new(o, "title", json_string(gp_code_title(code)));
         json_object_set_new(o, "fix", json_string(gp_code_fix(code)));

@@ -56,6 +56,18 @@ void gp_report_free(gp_report *report)
         free(table->name);
     }
     free(report->tables);
+    for (size_t i = 0; i < report->photo_count; i++) {
+        gp_photo_record *rec = &report->photos[i];
+        free(rec->source);
+        for (size_t k = 0; k < rec->text_count; k++)
+            value_free(&rec->texts[k]);
+        free(rec->texts);
+        for (size_t k = 0; k < rec->number_count; k++)
+            free(rec->numbers[k].key);
+        free(rec->numbers);
+        free(rec->thumb);
+    }
+    free(report->photos);
     free(report->command);
     free(report->profile);
     free(report);
@@ -214,10 +226,19 @@ static int compare_entries(const void *pa, const void *pb)
     return a->order < b->order ? -1 : a->order > b->order;
 }
 
+static int compare_photos(const void *pa, const void *pb)
+{
+    const gp_photo_record *a = pa, *b = pb;
+    int c = cmp_str(a->source, b->source);
+    return c ? c : strcmp(a->seq, b->seq);
+}
+
 void gp_report_sort(gp_report *report)
 {
     if (report && report->count > 1)
         qsort(report->findings, report->count, sizeof *report->findings, compare_entries);
+    if (report && report->photo_count > 1)
+        qsort(report->photos, report->photo_count, sizeof *report->photos, compare_photos);
 }
 
 bool gp_report_absorb(gp_report *into, gp_report *from, const char *source)
@@ -369,4 +390,129 @@ bool gp_report_cell_str(gp_report *report, const char *table, const char *key, c
 bool gp_report_cell_int(gp_report *report, const char *table, const char *key, long long value)
 {
     return value_set_int(last_row_cell(report, table, key), value);
+}
+
+/* ---- per-photo records -------------------------------------------------- */
+
+static gp_photo_record *photo_record(gp_report *report, const char *source, const char *seq)
+{
+    if (!report || !seq || strlen(seq) >= sizeof report->photos[0].seq)
+        return NULL;
+    /* newest first: records are usually filled one photo at a time */
+    for (size_t i = report->photo_count; i-- > 0;) {
+        gp_photo_record *rec = &report->photos[i];
+        if (strcmp(rec->seq, seq) == 0 && cmp_str(rec->source, source) == 0)
+            return rec;
+    }
+    if (report->photo_count == report->photo_cap) {
+        size_t cap = report->photo_cap ? report->photo_cap * 2 : 64;
+        gp_photo_record *grown = realloc(report->photos, cap * sizeof *grown);
+        if (!grown)
+            return NULL;
+        report->photos = grown;
+        report->photo_cap = cap;
+    }
+    gp_photo_record *rec = &report->photos[report->photo_count];
+    memset(rec, 0, sizeof *rec);
+    if (source && !(rec->source = strdup(source)))
+        return NULL;
+    strcpy(rec->seq, seq);
+    report->photo_count++;
+    return rec;
+}
+
+bool gp_report_photo_text(gp_report *report, const char *source, const char *seq,
+                          const char *key, const char *value)
+{
+    gp_photo_record *rec = photo_record(report, source, seq);
+    return rec && value_set_str(values_put(&rec->texts, &rec->text_count, key, true), value);
+}
+
+bool gp_report_photo_number(gp_report *report, const char *source, const char *seq,
+                            const char *key, double value)
+{
+    gp_photo_record *rec = photo_record(report, source, seq);
+    if (!rec)
+        return false;
+    for (size_t i = 0; i < rec->number_count; i++)
+        if (strcmp(rec->numbers[i].key, key) == 0) {
+            rec->numbers[i].value = value;
+            return true;
+        }
+    gp_photo_number *grown = realloc(rec->numbers, (rec->number_count + 1) * sizeof *grown);
+    if (!grown)
+        return false;
+    rec->numbers = grown;
+    char *copy = strdup(key);
+    if (!copy)
+        return false;
+    grown[rec->number_count++] = (gp_photo_number){copy, value};
+    return true;
+}
+
+bool gp_report_photo_thumbnail(gp_report *report, const char *source, const char *seq,
+                               const void *jpeg, size_t len)
+{
+    gp_photo_record *rec = photo_record(report, source, seq);
+    if (!rec)
+        return false;
+    unsigned char *copy = malloc(len ? len : 1);
+    if (!copy)
+        return false;
+    memcpy(copy, jpeg, len);
+    free(rec->thumb);
+    rec->thumb = copy;
+    rec->thumb_len = len;
+    return true;
+}
+
+size_t gp_report_photo_count(const gp_report *report)
+{
+    return report ? report->photo_count : 0;
+}
+
+static const gp_photo_record *photo_at(const gp_report *report, size_t i)
+{
+    return report && i < report->photo_count ? &report->photos[i] : NULL;
+}
+
+const char *gp_report_photo_source(const gp_report *report, size_t i)
+{
+    const gp_photo_record *rec = photo_at(report, i);
+    return rec ? rec->source : NULL;
+}
+
+const char *gp_report_photo_seq(const gp_report *report, size_t i)
+{
+    const gp_photo_record *rec = photo_at(report, i);
+    return rec ? rec->seq : NULL;
+}
+
+const char *gp_report_photo_get_text(const gp_report *report, size_t i, const char *key)
+{
+    const gp_photo_record *rec = photo_at(report, i);
+    for (size_t k = 0; rec && k < rec->text_count; k++)
+        if (strcmp(rec->texts[k].key, key) == 0)
+            return rec->texts[k].str;
+    return NULL;
+}
+
+bool gp_report_photo_get_number(const gp_report *report, size_t i, const char *key,
+                                double *value)
+{
+    const gp_photo_record *rec = photo_at(report, i);
+    for (size_t k = 0; rec && k < rec->number_count; k++)
+        if (strcmp(rec->numbers[k].key, key) == 0) {
+            *value = rec->numbers[k].value;
+            return true;
+        }
+    return false;
+}
+
+const unsigned char *gp_report_photo_get_thumbnail(const gp_report *report, size_t i,
+                                                   size_t *len)
+{
+    const gp_photo_record *rec = photo_at(report, i);
+    *len = rec ? rec->thumb_len : 0;
+    return rec ? rec->thumb : NULL;
 }

@@ -27,6 +27,25 @@ typedef struct gp_table {
     size_t row_count;
 } gp_table;
 
+/* One photo's record (gp_report_photo_*): texts and numbers in insertion
+ * order.  Numbers are gp_value with is_int false and str NULL, num unused:
+ * they live in `numbers`. */
+typedef struct gp_photo_number {
+    char *key;
+    double value;
+} gp_photo_number;
+
+typedef struct gp_photo_record {
+    char *source; /* NULL for check, pack, fix */
+    char seq[8];
+    gp_value *texts;
+    size_t text_count;
+    gp_photo_number *numbers;
+    size_t number_count;
+    unsigned char *thumb;
+    size_t thumb_len;
+} gp_photo_record;
+
 struct gp_report {
     char *command;
     char *profile;
@@ -36,6 +55,8 @@ struct gp_report {
     size_t summary_count;
     gp_table *tables;
     size_t table_count;
+    gp_photo_record *photos;
+    size_t photo_count, photo_cap;
 };
 
 #endif

@@ -2,9 +2,12 @@
  * jpeg_inspect.c — what a photo is, from its bytes in memory: the frame
  * header, colour space, JFIF/Exif resolution, Exif orientation, the ICC
  * profile, and a full decode so that a truncated or damaged file never
- * passes.  The decode uses libjpeg-turbo's DCT scaling (1/8), which still
+ * passes.  The decode uses libjpeg-turbo's DCT scaling (1/8, or the smallest
+ * scale that gives the preview the caller asks for), which still
  * entropy-decodes every block (where damage shows) but skips most of the
- * IDCT and colour work.
+ * IDCT and colour work.  The preview (RGB pixels at that scale) is what the
+ * content rules measure and the HTML report's thumbnail is made from, so
+ * each photo is decoded once.
  *
  * libjpeg's default error manager exits the process and only prints its
  * warnings; here errors longjmp back, and warnings that mean damaged data
@@ -37,6 +40,7 @@ typedef struct inspector {
     jmp_buf jump;
     char message[JMSG_LENGTH_MAX];
     unsigned char *row; /* held here, not in a local, so longjmp cannot lose it */
+    unsigned char *pixels; /* the preview being filled; likewise */
 } inspector;
 
 static void stop(j_common_ptr cinfo)
@@ -152,34 +156,96 @@ static void read_header_facts(j_decompress_ptr cinfo, gp_jpeg_info *info)
     read_icc(cinfo, info);
 }
 
-/* Decode every scanline at 1/8 scale; libjpeg reads all entropy data. */
-static void decode_all(j_decompress_ptr cinfo, inspector *in)
+/* The smallest DCT scale M/8 whose output is at least min_width wide (1/8
+ * when no preview is wanted). */
+static unsigned scale_for(unsigned width, int min_width)
 {
-    cinfo->scale_num = 1;
+    if (min_width <= 0)
+        return 1;
+    for (unsigned m = 1; m < 8; m++)
+        if ((width * m + 7) / 8 >= (unsigned)min_width)
+            return m;
+    return 8;
+}
+
+/* Adobe CMYK is stored inverted: full ink is 0.  A rough conversion, good
+ * enough to look at and to measure light; fix does the real one (lcms2). */
+static void cmyk_to_rgb(const unsigned char *cmyk, unsigned char *rgb, size_t pixels)
+{
+    for (size_t i = 0; i < pixels; i++) {
+        unsigned k = cmyk[4 * i + 3];
+        for (int c = 0; c < 3; c++)
+            rgb[3 * i + c] = (unsigned char)(cmyk[4 * i + c] * k / 255);
+    }
+}
+
+/* Decode every scanline; libjpeg reads all entropy data.  With a preview,
+ * keep the rows as RGB. */
+static void decode_all(j_decompress_ptr cinfo, inspector *in, int min_width, gp_preview *preview)
+{
+    bool keep = preview != NULL;
+    cinfo->scale_num = keep ? scale_for(cinfo->image_width, min_width) : 1;
     cinfo->scale_denom = 8;
-    cinfo->dct_method = JDCT_IFAST;
-    cinfo->do_fancy_upsampling = FALSE;
+    cinfo->dct_method = keep ? JDCT_ISLOW : JDCT_IFAST;
+    cinfo->do_fancy_upsampling = keep;
     cinfo->do_block_smoothing = FALSE;
+    bool cmyk = cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK;
+    if (keep)
+        cinfo->out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
     jpeg_start_decompress(cinfo);
     size_t row_bytes = (size_t)cinfo->output_width * (size_t)cinfo->output_components;
     in->row = malloc(row_bytes ? row_bytes : 1);
-    if (!in->row) {
+    if (keep && in->row)
+        in->pixels = malloc((size_t)cinfo->output_width * cinfo->output_height * 3 + 1);
+    if (!in->row || (keep && !in->pixels)) {
         snprintf(in->message, sizeof in->message, "out of memory");
         longjmp(in->jump, 1);
     }
     JSAMPROW rows[1] = {in->row};
-    while (cinfo->output_scanline < cinfo->output_height)
+    while (cinfo->output_scanline < cinfo->output_height) {
+        size_t y = cinfo->output_scanline;
         if (jpeg_read_scanlines(cinfo, rows, 1) != 1) {
             snprintf(in->message, sizeof in->message, "decoder stopped at row %u",
                      cinfo->output_scanline);
             longjmp(in->jump, 1);
         }
+        if (!keep)
+            continue;
+        unsigned char *dst = in->pixels + y * cinfo->output_width * 3;
+        if (cinfo->output_components == 4)
+            cmyk_to_rgb(in->row, dst, cinfo->output_width);
+        else
+            memcpy(dst, in->row, (size_t)cinfo->output_width * 3);
+    }
     jpeg_finish_decompress(cinfo);
+    if (keep) {
+        preview->rgb = in->pixels;
+        in->pixels = NULL;
+        preview->width = (int)cinfo->output_width;
+        preview->height = (int)cinfo->output_height;
+        preview->scale_num = (int)cinfo->scale_num;
+    }
+}
+
+void gp_preview_free(gp_preview *preview)
+{
+    if (!preview)
+        return;
+    free(preview->rgb);
+    memset(preview, 0, sizeof *preview);
 }
 
 void gp_jpeg_inspect(const unsigned char *data, size_t len, gp_jpeg_info *info)
 {
+    gp_jpeg_inspect_preview(data, len, info, 0, NULL);
+}
+
+void gp_jpeg_inspect_preview(const unsigned char *data, size_t len, gp_jpeg_info *info,
+                             int min_width, gp_preview *preview)
+{
     memset(info, 0, sizeof *info);
+    if (preview)
+        memset(preview, 0, sizeof *preview);
     info->orientation = 1;
     if (len < 3 || data[0] != 0xFF || data[1] != 0xD8 || data[2] != 0xFF) {
         info->looks_like = gp_sniff_format(data, len);
@@ -215,9 +281,10 @@ void gp_jpeg_inspect(const unsigned char *data, size_t len, gp_jpeg_info *info)
                  cinfo.image_width, cinfo.image_height);
         longjmp(in.jump, 1);
     }
-    decode_all(&cinfo, &in);
+    decode_all(&cinfo, &in, min_width, preview);
     info->decoded = true;
 done:
     free(in.row);
+    free(in.pixels);
     jpeg_destroy_decompress(&cinfo);
 }

@@ -541,6 +541,8 @@ void gp_verified_free(gp_verified *v)
     gp_bundle_meta_clear(&v->meta);
     gp_profile_free(v->profile);
     gp_roster_free(v->roster);
+    for (size_t i = 0; v->photos && i < v->photo_count; i++)
+        gp_photo_result_clear(&v->photos[i].result);
     free(v->photos);
     free(v->base);
     free(v->source);

@@ -22,15 +22,24 @@ static bool well_formed(const char *name)
 static void every_code_complete_and_unique(void **state)
 {
     (void)state;
-    for (int i = 0; i < GP_CODE_COUNT; i++) {
-        gp_code c = (gp_code)i;
+    for (size_t i = 0; i < gp_code_total(); i++) {
+        gp_code c = gp_code_at(i);
+        assert_true(gp_code_known(c));
         assert_true(well_formed(gp_code_name(c)));
         assert_true(strlen(gp_code_title(c)) > 0);
         assert_true(strlen(gp_code_fix(c)) > 0);
         assert_int_equal(gp_code_from_name(gp_code_name(c)), c);
-        for (int j = 0; j < i; j++)
-            assert_string_not_equal(gp_code_name(c), gp_code_name((gp_code)j));
+        for (size_t j = 0; j < i; j++) {
+            assert_string_not_equal(gp_code_name(c), gp_code_name(gp_code_at(j)));
+            assert_int_not_equal(c, gp_code_at(j));
+        }
     }
+    /* every number below the limit that is not in the table is a gap */
+    size_t known = 0;
+    for (unsigned i = 0; i < GP_CODE_COUNT; i++)
+        known += gp_code_known((gp_code)i);
+    assert_int_equal(known, gp_code_total());
+    assert_false(gp_code_known(GP_CODE_COUNT));
     assert_int_equal(gp_code_from_name("no.such"), GP_CODE_COUNT);
     assert_int_equal(gp_code_from_name(NULL), GP_CODE_COUNT);
 }
@@ -62,12 +71,37 @@ static void markdown_has_every_code(void **state)
     (void)state;
     char *md = gp_codes_to_markdown();
     assert_non_null(md);
-    for (int i = 0; i < GP_CODE_COUNT; i++) {
+    for (size_t i = 0; i < gp_code_total(); i++) {
         char needle[64];
-        snprintf(needle, sizeof needle, "| `%s` |", gp_code_name((gp_code)i));
+        snprintf(needle, sizeof needle, "| `%s` |", gp_code_name(gp_code_at(i)));
         assert_non_null(strstr(md, needle));
     }
     free(md);
+}
+
+/* Codes never move: every line of codes.golden ("NUMBER name") must still
+ * hold.  New codes are added to the golden file; a line is never changed. */
+static void numbers_never_move(void **state)
+{
+    (void)state;
+    FILE *f = fopen(GP_CODES_GOLDEN, "r");
+    assert_non_null(f);
+    char line[160];
+    size_t lines = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        int number;
+        char name[128];
+        assert_int_equal(sscanf(line, "%d %127s", &number, name), 2);
+        if (gp_code_from_name(name) != (gp_code)number)
+            fail_msg("code %s moved: golden %d, table %d", name, number,
+                     (int)gp_code_from_name(name));
+        lines++;
+    }
+    fclose(f);
+    /* every code of the table is pinned */
+    assert_int_equal(lines, gp_code_total());
 }
 
 int main(void)
@@ -76,6 +110,7 @@ int main(void)
         cmocka_unit_test(every_code_complete_and_unique),
         cmocka_unit_test(codes_named_in_issue),
         cmocka_unit_test(markdown_has_every_code),
+        cmocka_unit_test(numbers_never_move),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

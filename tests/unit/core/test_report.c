@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <math.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,50 @@ static void absorb_sets_source(void **state)
     gp_report_free(b);
 }
 
+static void photo_records(void **state)
+{
+    (void)state;
+    gp_report *r = gp_report_new("check");
+    assert_true(gp_report_photo_text(r, NULL, "0002", "name", "李四"));
+    assert_true(gp_report_photo_number(r, NULL, "0002", "head_top", 150.04));
+    assert_true(gp_report_photo_number(r, NULL, "0002", "head_top", 151.26)); /* replaces */
+    assert_true(gp_report_photo_text(r, NULL, "0001", "name", "张三"));
+    static const unsigned char jpeg[] = {0xFF, 0xD8, 0xFF, 0xD9};
+    assert_true(gp_report_photo_thumbnail(r, NULL, "0001", jpeg, sizeof jpeg));
+    assert_false(gp_report_photo_text(r, NULL, "toolongseq", "name", "x"));
+    assert_int_equal(gp_report_photo_count(r), 2);
+    gp_report_sort(r);
+    assert_string_equal(gp_report_photo_seq(r, 0), "0001");
+    assert_string_equal(gp_report_photo_get_text(r, 0, "name"), "张三");
+    size_t len = 0;
+    const unsigned char *thumb = gp_report_photo_get_thumbnail(r, 0, &len);
+    assert_int_equal(len, sizeof jpeg);
+    assert_memory_equal(thumb, jpeg, len);
+    double v = 0;
+    assert_false(gp_report_photo_get_number(r, 0, "head_top", &v));
+    assert_true(gp_report_photo_get_number(r, 1, "head_top", &v));
+    assert_true(v > 151.2 && v < 151.3);
+    assert_null(gp_report_photo_get_text(r, 1, "student_no"));
+    assert_null(gp_report_photo_get_thumbnail(r, 1, &len));
+    assert_int_equal(len, 0);
+
+    /* JSON: numbers of photos that have them, one decimal */
+    char *json = gp_report_to_json(r, 0);
+    json_error_t error;
+    json_t *root = json_loads(json, 0, &error);
+    assert_non_null(root);
+    json_t *m = json_object_get(root, "measurements");
+    assert_int_equal(json_array_size(m), 1);
+    json_t *o = json_array_get(m, 0);
+    assert_string_equal(json_string_value(json_object_get(o, "seq")), "0002");
+    assert_true(json_is_null(json_object_get(o, "source")));
+    assert_true(fabs(json_real_value(json_object_get(o, "head_top")) - 151.3) < 1e-9);
+    assert_null(json_object_get(o, "name")); /* texts are not measurements */
+    json_decref(root);
+    free(json);
+    gp_report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +240,7 @@ int main(void)
         cmocka_unit_test(text_rendering),
         cmocka_unit_test(text_tables_speak_chinese),
         cmocka_unit_test(absorb_sets_source),
+        cmocka_unit_test(photo_records),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
