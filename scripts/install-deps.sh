@@ -7,7 +7,7 @@ packages=(
   gcc pkg-config meson ninja-build
   libjpeg62-turbo-dev libturbojpeg0-dev
   libcsv-dev libxlsxwriter-dev libzip-dev libssl-dev
-  libjansson-dev libinih-dev liblcms2-dev libstb-dev
+  libjansson-dev libinih-dev liblcms2-dev libstb-dev libexif-dev
   libcmocka-dev
   python3 python3-openpyxl python3-pil
   zip unzip coreutils strace
