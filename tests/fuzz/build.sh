@@ -12,7 +12,7 @@ mkdir -p build-fuzz
 cflags=(-g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -std=c11 -Ilib
         -DGP_VERSION='"fuzz"' -DGP_SOURCE_DATADIR="\"$PWD/templates\""
         -DGP_INSTALLED_DATADIR='"/nonexistent"' -I/usr/include/xlsxwriter)
-libs=(-ljpeg -lturbojpeg -llcms2 -lcrypto -ljansson -linih -lcsv -lzip -lxlsxwriter -lm -lpthread)
+libs=(-ljpeg -lturbojpeg -llcms2 -lexif -lcrypto -ljansson -linih -lcsv -lzip -lxlsxwriter -lm -lpthread)
 # the library minus nothing: every harness links all of lib/ (static linking
 # drops what it does not use)
 mapfile -t sources < <(find lib -name '*.c' | sort)
