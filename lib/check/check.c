@@ -7,6 +7,8 @@
  * run the same steps with its own reading of the photos in the middle
  * (it archives each photo from the buffer it inspected). */
 #include "gp_internal.h"
+#include "core/error.h"
+#include "core/os.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -156,7 +158,7 @@ gp_report *gp_check(const char *roster_path, const char *photo_dir,
     bool ok = gp_check_prepare(roster_path, photo_dir, options, &state, report, err);
     if (ok)
         gp_check_inspect(&state, options->threads);
-    ok = ok && gp_check_finish(&state, report, err);
+    ok = ok && gp_check_finish(&state, report, err) && gp_report_complete(report, err);
     gp_check_state_clear(&state);
     if (!ok) {
         gp_report_free(report);

@@ -1,6 +1,8 @@
 /* The POSIX side of lib/core/os.h: every platform call of the library.
  * Contracts are in os.h. */
-#define _GNU_SOURCE /* memmem, O_CLOEXEC on older libcs */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memmem */
+#endif
 #include "os.h"
 
 #include <dirent.h>
@@ -9,6 +11,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>

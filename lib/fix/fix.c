@@ -6,6 +6,7 @@
  * atomic (temporary file in the output folder, then rename); originals are
  * only ever read. */
 #include "fix_internal.h"
+#include "core/error.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -73,7 +74,12 @@ static void fix_one(void *context, size_t i)
     gp_photo_judge(&info, len, job->profile, &where, judged);
     gp_fix_photo(data, len, &info, judged, job->profile, job->options->crop, file->name,
                  &slot->outcome);
+    bool complete = gp_report_complete(judged, &slot->write_error);
     gp_report_free(judged);
+    if (!complete) {
+        free(data);
+        return;
+    }
 
     gp_fix_outcome *o = &slot->outcome;
     if (o->action == GP_FIX_COPIED)
@@ -217,12 +223,13 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
 
     for (size_t i = 0; i < photos->count; i++)
         if (slots[i].write_error.status != GP_OK) {
-            if (err && err->status == GP_OK)
-                *err = slots[i].write_error;
+            gp_error_propagate(err, &slots[i].write_error);
             goto fail;
         }
     add_results(report, photos, slots);
     gp_report_set_str(report, "output", options->output_dir);
+    if (!gp_report_complete(report, err))
+        goto fail;
     gp_report_sort(report);
     for (size_t i = 0; i < photos->count; i++)
         gp_fix_outcome_clear(&slots[i].outcome);
