@@ -1,5 +1,6 @@
 /* File helpers: bounded whole-file reads, SHA-256 (OpenSSL), paths. */
 #include "error.h"
+#include "files.h"
 #include "os.h"
 
 #include <errno.h>
@@ -17,6 +18,9 @@ static bool open_input(const char *path, int *fd, gp_os_stat *st, gp_error *err)
     return gp_error_open_input(err, "文件", path, errno, st);
 }
 
+static bool read_fd(int fd, const gp_os_stat *st, const char *path, size_t max,
+                    unsigned char **data, size_t *len, gp_error *err);
+
 bool gp_read_file(const char *path, size_t max, unsigned char **data, size_t *len,
                   gp_error *err)
 {
@@ -26,6 +30,28 @@ bool gp_read_file(const char *path, size_t max, unsigned char **data, size_t *le
     gp_os_stat st;
     if (!open_input(path, &fd, &st, err))
         return false;
+    return read_fd(fd, &st, path, max, data, len, err);
+}
+
+bool gp_read_file_at(int dir_fd, const char *name, bool follow_last, const char *shown,
+                     size_t max, unsigned char **data, size_t *len, gp_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    if (dir_fd < 0)
+        return gp_read_file(shown, max, data, len, err);
+    gp_os_stat st;
+    int fd = gp_os_open_read_at_ex(dir_fd, name, follow_last, &st);
+    if (fd < 0)
+        return gp_error_open_input(err, "文件", shown, errno, &st);
+    return read_fd(fd, &st, shown, max, data, len, err);
+}
+
+/* Read the open fd to its end (closing it), bounded by max. */
+static bool read_fd(int fd, const gp_os_stat *stp, const char *path, size_t max,
+                    unsigned char **data, size_t *len, gp_error *err)
+{
+    gp_os_stat st = *stp;
     size_t cap = st.size > 0 && st.size < max ? (size_t)st.size + 1 : 4096;
     unsigned char *buf = malloc(cap + 1);
     if (!buf) {

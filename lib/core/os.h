@@ -91,6 +91,17 @@ int gp_os_open_read(const char *path, bool follow_last, gp_os_stat *st);
 /** The same for `name` inside the directory open as dir_fd (openat), never
  *  following a final symlink. */
 int gp_os_open_read_at(int dir_fd, const char *name, gp_os_stat *st);
+/** gp_os_stat_at / gp_os_open_read_at, choosing whether a final symlink
+ *  is followed (the clerk's own photo folder may hold links to photos; the
+ *  folder itself is still never re-resolved: dir_fd is what was listed).
+ *  The open target must be a regular file either way. */
+int gp_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st);
+int gp_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st);
+/** Words for an errno from this layer, for messages: GP_OS_ENOTREG gives
+ *  "不是普通文件（可能是命名管道或设备）", ELOOP "是符号链接", anything else
+ *  strerror's.  Static string. */
+const char *gp_os_strerror(int sys_errno);
+
 /** Open relpath ("a/b/c.jpg") beneath the directory dir_fd, each
  *  component opened relative to the previous one with no symlink followed
  *  anywhere: a folder swapped for a link mid-run is refused (ELOOP), never

@@ -169,6 +169,33 @@ int gp_os_open_read_at(int dir_fd, const char *name, gp_os_stat *st)
     return accept_regular(fd, st);
 }
 
+int gp_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st)
+{
+    struct stat s;
+    clear_stat(st);
+    if (fstatat(dir_fd, name, &s, follow_last ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
+        return -1;
+    fill(&s, st);
+    return 0;
+}
+
+int gp_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st)
+{
+    int fd = openat(dir_fd, name, INPUT_FLAGS | (follow_last ? 0 : O_NOFOLLOW));
+    if (fd < 0)
+        return failed_open(dir_fd, name, st);
+    return accept_regular(fd, st);
+}
+
+const char *gp_os_strerror(int sys_errno)
+{
+    if (sys_errno == GP_OS_ENOTREG)
+        return "不是普通文件（可能是命名管道或设备）";
+    if (sys_errno == ELOOP)
+        return "是符号链接";
+    return strerror(sys_errno);
+}
+
 int gp_os_open_read_beneath(int dir_fd, const char *relpath, gp_os_stat *st)
 {
     clear_stat(st);
