@@ -33,6 +33,18 @@ bool gp_read_file(const char *path, size_t max, unsigned char **data, size_t *le
     return read_fd(fd, &st, path, max, data, len, err);
 }
 
+bool gp_read_input(const char *what, const char *path, size_t max, unsigned char **data,
+                   size_t *len, gp_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    gp_os_stat st;
+    int fd = gp_os_open_read(path, true, &st);
+    if (fd < 0)
+        return gp_error_open_input(err, what, path, errno, &st);
+    return read_fd(fd, &st, path, max, data, len, err);
+}
+
 bool gp_read_file_at(int dir_fd, const char *name, bool follow_last, const char *shown,
                      size_t max, unsigned char **data, size_t *len, gp_error *err)
 {

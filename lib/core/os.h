@@ -118,6 +118,11 @@ int gp_os_write_all(int fd, const void *buf, size_t len);
 /** pread/pwrite at an offset (no file position change).  As read/write. */
 long gp_os_pread(int fd, void *buf, size_t len, uint64_t offset);
 int gp_os_truncate_fd(int fd, uint64_t len);
+/** Write all len bytes at offset (retrying short writes and EINTR); 0, or
+ *  -1 with errno (ENOSPC for a write that made no progress). */
+int gp_os_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset);
+/** close() that reports a failure (a delayed write error): 0 or -1. */
+int gp_os_close_checked(int fd);
 /** Close an fd; -1 is ignored. */
 void gp_os_close(int fd);
 

@@ -272,6 +272,30 @@ long gp_os_pread(int fd, void *buf, size_t len, uint64_t offset)
     }
 }
 
+int gp_os_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = pwrite(fd, p, len, (off_t)offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = ENOSPC;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+        offset += (uint64_t)n;
+    }
+    return 0;
+}
+
+int gp_os_close_checked(int fd)
+{
+    return close(fd);
+}
+
 int gp_os_truncate_fd(int fd, uint64_t len)
 {
     return ftruncate(fd, (off_t)len);
