@@ -8,6 +8,7 @@
 #include "atomic.h"
 #include "error.h"
 #include "os.h"
+#include "testhook.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -316,16 +317,6 @@ size_t gp_atomic_remove_stale(const char *dir)
     return removed;
 }
 
-unsigned gp_atomic_test_pause_ms(void)
-{
-    const char *v = gp_os_getenv("GRADPACK_TEST_PAUSE_BETWEEN_RENAMES");
-    if (!v || !*v)
-        return 0;
-    char *end;
-    unsigned long ms = strtoul(v, &end, 10);
-    return *end || ms > 60000 ? 0 : (unsigned)ms;
-}
-
 /* A journal line's names: plain names in dir, the temp one ours. */
 static bool journal_names_ok(const char *temp, const char *final)
 {
@@ -411,7 +402,7 @@ bool gp_atomic_commit_set(gp_atomic **files, size_t count, const char *dir, gp_e
             ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法写出 '%s'", journal_path);
         }
     }
-    unsigned pause = gp_atomic_test_pause_ms();
+    unsigned pause = gp_test_pause_ms(GP_TEST_PAUSE_BETWEEN_RENAMES);
     gp_os_sigstate saved;
     gp_os_signals_block(&saved);
     if (ok) {

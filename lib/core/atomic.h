@@ -43,9 +43,4 @@ gp_lock *gp_lock_output(const char *dir, gp_error *err);
 void *gp_atomic_register_path(const char *path);
 void gp_atomic_unregister_path(void *handle);
 
-/** Test hook: milliseconds to pause before each rename of a set commit
- *  ($GRADPACK_TEST_PAUSE_BETWEEN_RENAMES), so a test can kill the run
- *  between two renames.  0 when unset. */
-unsigned gp_atomic_test_pause_ms(void);
-
 #endif /* GP_CORE_ATOMIC_H */

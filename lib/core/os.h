@@ -235,6 +235,9 @@ int gp_os_set_mtime(const char *path, int64_t sec);
 /** memmem: the first occurrence of needle in haystack, or NULL. */
 const void *gp_os_memmem(const void *haystack, size_t haystack_len, const void *needle,
                          size_t needle_len);
+/** Number of online processors (at least 1).  Windows:
+ *  GetActiveProcessorCount(ALL_PROCESSOR_GROUPS). */
+int gp_os_cpu_count(void);
 /** Milliseconds to sleep (test hooks). */
 void gp_os_sleep_ms(unsigned ms);
 /** An environment variable, or NULL. */

@@ -606,6 +606,12 @@ const void *gp_os_memmem(const void *haystack, size_t haystack_len, const void *
     return memmem(haystack, haystack_len, needle, needle_len);
 }
 
+int gp_os_cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
 void gp_os_sleep_ms(unsigned ms)
 {
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};

@@ -16,6 +16,7 @@
 #include "gp_internal.h"
 #include "core/atomic.h"
 #include "core/os.h"
+#include "core/testhook.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -253,6 +254,7 @@ gp_photo_dir *gp_photo_dir_scan(const char *dir, gp_report *report, gp_error *er
         gp_error_nomem(err);
         return NULL;
     }
+    gp_test_pause(GP_TEST_PAUSE_AFTER_SCAN);
     /* byte order already puts equal numbers together; this only makes the
      * seq order explicit */
     qsort(photos->files, photos->count, sizeof *photos->files, compare_files);

@@ -6,6 +6,7 @@
  * read stops at the entry's limit. */
 #include "bundle_internal.h"
 #include "core/os.h"
+#include "core/testhook.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -115,6 +116,7 @@ gp_bundle *bundle_folder_open(gp_bundle *bundle, const char *source, gp_report *
     walk wk = {.bundle = bundle, .source = source, .report = report};
     walk_folder(&wk, fd, "", 0);
     bundle->dir_fd = fd; /* every later read is beneath this fd */
+    gp_test_pause(GP_TEST_PAUSE_AFTER_SCAN);
     if (wk.oom) {
         gp_error_nomem(err);
         gp_bundle_close(bundle);
