@@ -311,14 +311,30 @@ void gp_os_close(int fd)
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC)
 
+static int dir_open_failed(int dir_fd, const char *name);
+
 int gp_os_dir_open(const char *path, bool follow_last)
 {
-    return open(path, DIR_FLAGS | (follow_last ? 0 : O_NOFOLLOW));
+    int fd = open(path, DIR_FLAGS | (follow_last ? 0 : O_NOFOLLOW));
+    return fd >= 0 ? fd : dir_open_failed(AT_FDCWD, path);
+}
+
+/* O_DIRECTORY|O_NOFOLLOW on a link fails with ENOTDIR on Linux: say ELOOP,
+ * as os.h promises, so callers can tell a link from a file. */
+static int dir_open_failed(int dir_fd, const char *name)
+{
+    int e = errno;
+    struct stat s;
+    if (e == ENOTDIR && fstatat(dir_fd, name, &s, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(s.st_mode))
+        e = ELOOP;
+    errno = e;
+    return -1;
 }
 
 int gp_os_dir_open_at(int dir_fd, const char *name)
 {
-    return openat(dir_fd, name, DIR_FLAGS | O_NOFOLLOW);
+    int fd = openat(dir_fd, name, DIR_FLAGS | O_NOFOLLOW);
+    return fd >= 0 ? fd : dir_open_failed(dir_fd, name);
 }
 
 static int compare_names(const void *a, const void *b)
