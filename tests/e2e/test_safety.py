@@ -295,6 +295,30 @@ class SafetyTest(GradpackTestCase):
         self.assertEqual(changed[0]["severity"], "error")
         self.assertEqual(os.listdir(out) if os.path.isdir(out) else [], [])
 
+    def test_bundle_changed_while_merging(self):
+        roster, photos = self.station(2)
+        inbox, other = self.path("inbox"), self.path("other")
+        status, doc, proc = gradpack_json("pack", roster, photos, "-o", inbox, "--name", "a")
+        self.assertEqual(status, 0, proc.stderr)
+        # the same submission with photo 0001 one byte longer (still a good photo)
+        with open(os.path.join(photos, "0001.jpg"), "ab") as f:
+            f.write(b"\0")
+        status, doc, proc = gradpack_json("pack", roster, photos, "-o", other, "--name", "a")
+        self.assertEqual(status, 0, proc.stderr)
+        out = self.path("merged")
+        p = self.start([GRADPACK, "merge", inbox, "-o", out, "--format", "json"],
+                       env={"GRADPACK_TEST_PAUSE_BEFORE_WRITE": "3000"})
+        time.sleep(1.5)  # verified, not yet copied
+        os.replace(os.path.join(other, "a.zip"), os.path.join(inbox, "a.zip"))
+        stdout, stderr = p.communicate(timeout=TIMEOUT)
+        self.assertEqual(p.returncode, 1, stdout[-2000:] + stderr)
+        doc = json.loads(stdout)
+        changed = findings(doc, "merge.photo_changed")
+        self.assertEqual([(f["source"], f["seq"]) for f in changed], [("a.zip", "0001")],
+                         doc["findings"])
+        self.assertEqual(changed[0]["severity"], "error")
+        self.assertEqual(sorted(os.listdir(out)), [], "a merge output was written")
+
     # ---- password files -----------------------------------------------------------------
 
     def test_password_file_bom_and_trailing_blanks_stripped_with_notice(self):
