@@ -17,7 +17,9 @@
 
 /** The hook's milliseconds (0 when unset or not a number ≤ 60000). */
 unsigned gp_test_pause_ms(const char *hook);
-/** Sleep that long (nothing when unset). */
+/** Sleep that long (nothing when unset).  When $GRADPACK_TEST_PAUSE_MARK
+ *  names a file, it is created first, so the test knows the run has
+ *  reached the pause (machines under load, sanitizer builds). */
 void gp_test_pause(const char *hook);
 
 #endif /* GP_CORE_TESTHOOK_H */
