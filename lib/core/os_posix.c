@@ -442,6 +442,26 @@ static void random_bytes(unsigned char *out, size_t n)
     }
 }
 
+int gp_os_temp_fill(char *path)
+{
+    size_t len = strlen(path);
+    if (len < 6) {
+        errno = EINVAL;
+        return -1;
+    }
+    unsigned char r[6];
+    random_bytes(r, sizeof r);
+    for (int i = 0; i < 6; i++)
+        path[len - 6 + i] = temp_chars[r[i] % (sizeof temp_chars - 1)];
+    return 0;
+}
+
+int gp_os_create_exclusive(const char *path, unsigned mode)
+{
+    /* the kernel applies the umask to mode: never wider than asked */
+    return open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode);
+}
+
 int gp_os_create_temp(char *path, unsigned mode)
 {
     size_t len = strlen(path);
