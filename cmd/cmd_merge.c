@@ -21,7 +21,7 @@ void help_merge(FILE *out)
           "  -o, --output DIR      输出文件夹（必填；同一文件夹同时只能有一个 gradpack 在运行）\n"
           "  --name NAME           输出文件名（默认“院校代码-汇总”）\n"
           "  --strict              有任何压缩包或学生不能合并时，整次运行失败，不写出任何文件\n"
-          "  --password-file FILE  加密压缩包的密码（文件第一行）\n"
+          "  --password-file FILE  加密压缩包的密码（文件第一行，去掉 BOM 和行尾空白）\n"
           "  --encoding ENC        花名册编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           "  --format text|json    输出格式（默认 text；json 是供脚本读取的汇总）\n"
@@ -80,21 +80,10 @@ int cmd_merge(int argc, char **argv)
     /* a script's night run is silent when all is well, unless asked */
     if (out.format == FORMAT_TEXT && !verbose)
         out.quiet = true;
-    char *password = NULL;
-    if (password_file) {
-        password = cli_read_password_file("merge", password_file);
-        if (!password)
-            return EXIT_FAILURE_RUN;
-        options.verify.password = password;
-    }
-    cli_install_signal_handlers();
+    options.verify.password_file = password_file; /* read by the library */
     gp_error err = {0};
     gp_report *report = gp_merge((const char *const *)argv + optind, (size_t)(argc - optind),
                                  &options, &err);
-    if (password) {
-        memset(password, 0, strlen(password));
-        free(password);
-    }
     if (!report)
         return cli_fail("merge", &err);
     return cli_finish(report, &out);

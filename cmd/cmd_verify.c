@@ -17,7 +17,7 @@ void help_verify(FILE *out)
           "\n"
           "选项:\n"
           "  --master FILE         学籍名单 CSV（至少含 学号、姓名、性别、身份证号、学历层次）\n"
-          "  --password-file FILE  加密压缩包的密码（文件第一行）\n"
+          "  --password-file FILE  加密压缩包的密码（文件第一行，去掉 BOM 和行尾空白）\n"
           "  --encoding ENC        花名册和学籍名单的编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           "  --format text|json    输出格式（默认 text；json 供脚本使用）\n"
@@ -62,20 +62,10 @@ int cmd_verify(int argc, char **argv)
     }
     if (argc - optind < 1)
         return cli_usage_error("verify", "需要至少一个压缩包（.zip）或已解压的文件夹");
-    char *password = NULL;
-    if (password_file) {
-        password = cli_read_password_file("verify", password_file);
-        if (!password)
-            return EXIT_FAILURE_RUN;
-        options.password = password;
-    }
+    options.password_file = password_file; /* read by the library */
     gp_error err = {0};
     gp_report *report = gp_verify((const char *const *)argv + optind, (size_t)(argc - optind),
                                   &options, &err);
-    if (password) {
-        memset(password, 0, strlen(password));
-        free(password);
-    }
     if (!report)
         return cli_fail("verify", &err);
     return cli_finish(report, &out);
