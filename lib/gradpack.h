@@ -291,6 +291,13 @@ typedef struct gp_verify_options {
     const char *encoding;      /* for roster and master; NULL = detect */
     const char *password;      /* for encrypted bundles; NULL = none */
     int threads;               /* 0 = one per core */
+    /* The office's rules, never the sender's: the profile every bundle is
+     * judged by (name or path); NULL = `profile` in [office] of `config`,
+     * else of /etc/gradpack/office.ini when present, else
+     * GP_DEFAULT_PROFILE.  A bundle.json naming another profile is a
+     * bundle.profile_mismatch finding. */
+    const char *profile;
+    const char *config;        /* office .ini; NULL = /etc/gradpack/office.ini if present */
 } gp_verify_options;
 
 /** Verify bundles (zip files or extracted folders).  Nothing is extracted

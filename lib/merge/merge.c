@@ -8,6 +8,7 @@
  * to a temporary file; only then put them in place (zips, then workbooks).
  * With --strict anything held back means nothing is written. */
 #include "merge_internal.h"
+#include "verify/office.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,10 @@ typedef struct merge_run {
     size_t held_bundles;
     merge_student *students;
     size_t student_count;
-    const gp_profile *profile;    /* the first good bundle's */
+    const gp_profile *profile;    /* the office's (never a bundle's): = office */
+    gp_profile *office;
+    gp_verify_options verify;     /* opt->verify with the office's profile decided */
+    char *office_name;
     char *name;
     merge_output *outputs;
     size_t output_count;
@@ -41,6 +45,8 @@ static void run_free(merge_run *run)
     free(run->students);
     free(run->sources);
     free(run->name);
+    gp_profile_free(run->office);
+    free(run->office_name);
     merge_inputs_clear(&run->inputs);
 }
 
@@ -131,7 +137,7 @@ static bool verify_inputs(merge_run *run, gp_error *err)
     for (size_t i = 0; ok && i < n; i++) {
         findings[i] = gp_report_new("verify");
         ok = findings[i] || gp_error_nomem(err);
-        ok = ok && (all[i] = gp_verify_bundle(run->inputs.items[i].path, &run->opt->verify,
+        ok = ok && (all[i] = gp_verify_bundle(run->inputs.items[i].path, &run->verify,
                                               findings[i], err)) != NULL;
     }
     ok = ok && (gp_verify_parts(all, findings, n) || gp_error_nomem(err));
@@ -159,11 +165,8 @@ static bool verify_inputs(merge_run *run, gp_error *err)
             gp_error_nomem(err);
             break;
         }
-        if (keep) {
+        if (keep)
             run->verified[i] = v; /* the run keeps it */
-            if (!run->profile)
-                run->profile = v->profile;
-        }
     }
     for (size_t i = 0; all && i < n; i++) {
         if (!run->verified || run->verified[i] != all[i])
@@ -409,6 +412,14 @@ gp_report *gp_merge(const char *const *inputs, size_t input_count,
         return NULL;
     merge_run run = {.opt = options, .report = gp_report_new("merge")};
     bool ok = run.report != NULL || gp_error_nomem(err);
+    /* the night's rules are the office's: decided before any bundle is read */
+    ok = ok && (run.office_name = gp_office_profile(&options->verify, err)) != NULL;
+    ok = ok && (run.office = gp_profile_load(run.office_name, err)) != NULL;
+    if (ok) {
+        run.profile = run.office;
+        run.verify = options->verify;
+        run.verify.profile = run.office_name;
+    }
     ok = ok && merge_find_inputs(inputs, input_count, options->output_dir, &run.inputs, err);
     if (ok && run.inputs.count == 0)
         ok = gp_error_set(err, GP_ERR_USAGE, 0, "在给出的输入中没有找到任何压缩包（*.zip）");

@@ -4,6 +4,7 @@
  * and the registry export (--master).  One "bundles" table row per bundle
  * with its verdict ("pass" / "fail": machine words, as the table keys). */
 #include "verify_internal.h"
+#include "office.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +234,12 @@ gp_report *gp_verify(const char *const *paths, size_t path_count,
         gp_error_set(err, GP_ERR_USAGE, 0, "没有指定要核验的压缩包");
         return NULL;
     }
+    char *office = gp_office_profile(options, err);
+    if (!office)
+        return NULL;
+    gp_verify_options decided = *options;
+    decided.profile = office;
+    options = &decided;
     gp_report *result = gp_report_new("verify");
     judged *bundles = calloc(path_count, sizeof *bundles);
     gp_profile *master_profile = NULL;
@@ -285,11 +292,13 @@ gp_report *gp_verify(const char *const *paths, size_t path_count,
     free_judged(bundles, path_count);
     master_free(master);
     gp_profile_free(master_profile);
+    free(office);
     return result;
 fail:
     free_judged(bundles, path_count);
     master_free(master);
     gp_profile_free(master_profile);
     gp_report_free(result);
+    free(office);
     return NULL;
 }

@@ -159,8 +159,8 @@ static bool read_meta_and_profile(bundle_job *job)
     long at = find_kind(job, KIND_META);
     if (at < 0) {
         gp_report_add_severity(job->report, GP_WARNING, GP_BUNDLE_METADATA, &w, NULL,
-                               "bundle.json", "%s 里没有 bundle.json，按默认规格 %s 检查内容",
-                               v->source, GP_DEFAULT_PROFILE);
+                               "bundle.json", "%s 里没有 bundle.json，按本单位规定的规格检查内容",
+                               v->source);
     } else {
         size_t len = 0;
         unsigned char *data = read_entry(job, (size_t)at, &len);
@@ -170,21 +170,21 @@ static bool read_meta_and_profile(bundle_job *job)
         if (!ok)
             return false;
     }
-    const char *name = v->meta.profile && v->meta.profile[0] ? v->meta.profile : NULL;
-    if (name) {
-        gp_error quiet = {0};
-        v->profile = gp_profile_load(name, &quiet);
-        if (!v->profile) {
-            w.field = "profile";
-            gp_report_add(job->report, GP_BUNDLE_METADATA, &w, name, GP_DEFAULT_PROFILE,
-                          "bundle.json 指定的规格 %s 在本机不存在，按默认规格 %s 检查", name,
-                          GP_DEFAULT_PROFILE);
-        }
-    }
-    if (!v->profile)
-        v->profile = gp_profile_load(GP_DEFAULT_PROFILE, job->err);
+    /* the office's profile, never the one bundle.json names */
+    const char *office = job->options->profile && job->options->profile[0]
+                             ? job->options->profile
+                             : GP_DEFAULT_PROFILE;
+    v->profile = gp_profile_load(office, job->err);
     if (!v->profile)
         return false;
+    const char *claimed = v->meta.profile;
+    if (claimed && claimed[0] && strcmp(claimed, gp_profile_name(v->profile)) != 0) {
+        w.field = "profile";
+        gp_report_add(job->report, GP_BUNDLE_PROFILE_MISMATCH, &w, claimed,
+                      gp_profile_name(v->profile),
+                      "bundle.json 声明按规格 %s 打包，本单位规定的规格是 %s，已按 %s 核验",
+                      claimed, gp_profile_name(v->profile), gp_profile_name(v->profile));
+    }
     gp_bundle_limits limits;
     gp_bundle_limits_for(v->profile, &limits);
     gp_bundle_set_limits(v->bundle, &limits);
@@ -199,8 +199,14 @@ static bool read_manifest(bundle_job *job, gp_manifest *manifest, bool *have)
     long at = find_kind(job, KIND_MANIFEST);
     gp_where w = {.source = v->source, .file = "MANIFEST.sha256"};
     if (at < 0) {
-        gp_report_add(job->report, GP_BUNDLE_MANIFEST_MISSING, &w, NULL, "MANIFEST.sha256",
-                      "%s 里没有校验清单 MANIFEST.sha256，无法确认文件未被改动", v->source);
+        /* pack always writes one: a bundle.json without it did not come
+         * from pack as sent, so a swapped file could not be seen */
+        gp_report_add_severity(job->report, v->meta.present ? GP_ERROR : GP_WARNING,
+                               GP_BUNDLE_MANIFEST_MISSING, &w, NULL, "MANIFEST.sha256",
+                               "%s 里没有校验清单 MANIFEST.sha256，无法确认文件未被改动%s",
+                               v->source,
+                               v->meta.present ? "（有 bundle.json 的压缩包必须有校验清单）"
+                                               : "");
         return true;
     }
     size_t len = 0;
@@ -482,6 +488,34 @@ static void report_strays(bundle_job *job, bool have_manifest)
 
 /* ---- bundle.json against the contents ------------------------------------ */
 
+/* bundle.json's school block against the office's profile (when it pins
+ * the school) and against every roster row. */
+static void compare_school(bundle_job *job)
+{
+    gp_verified *v = job->v;
+    const char *said = v->meta.school_code ? v->meta.school_code : "";
+    gp_where w = {.source = v->source, .file = "bundle.json", .field = "school_code"};
+    const char *pinned = v->profile ? v->profile->school_code : NULL;
+    if (pinned && pinned[0] && strcmp(said, pinned) != 0) {
+        gp_report_add(job->report, GP_BUNDLE_SCHOOL_MISMATCH, &w, said, pinned,
+                      "bundle.json 的院校代码是 “%s”，本单位规格规定的是 %s", said, pinned);
+        return;
+    }
+    if (!v->roster || !v->roster->usable)
+        return;
+    for (size_t i = 0; i < v->roster->count; i++) {
+        const gp_student *s = &v->roster->students[i];
+        const char *code = s->value[GP_FIELD_SCHOOL_CODE];
+        if (code[0] && strcmp(code, said) != 0) {
+            w.row = s->row;
+            gp_report_add(job->report, GP_BUNDLE_SCHOOL_MISMATCH, &w, said, code,
+                          "bundle.json 的院校代码是 “%s”，roster.csv 第 %d 行是 “%s”", said,
+                          s->row, code);
+            return; /* one finding says it */
+        }
+    }
+}
+
 static void compare_meta(bundle_job *job)
 {
     gp_verified *v = job->v;
@@ -498,6 +532,7 @@ static void compare_meta(bundle_job *job)
                       "bundle.json 的 bundle_id 是 %s，但压缩包里的文件夹是 %s", meta->bundle_id,
                       v->base);
     }
+    compare_school(job);
     if (!v->roster || !v->roster->usable)
         return;
     const gp_roster *roster = v->roster;
