@@ -216,6 +216,9 @@ typedef struct gp_jpeg_info {
                                 ("PNG", "GIF", "HEIC", "BMP", "WebP", "PDF",
                                 "TIFF", "空文件"), NULL when unrecognised; static */
     bool decoded;            /* the whole image decoded without error */
+    bool skipped;            /* not decoded because a caller's limit refused it
+                                (gp_jpeg_inspect_limited): not damage, the caller
+                                reports the limit */
     char decode_error[200];  /* libjpeg's message when !decoded */
     int width, height;
     int components;

@@ -298,6 +298,8 @@ typedef struct gp_verify_options {
      * bundle.profile_mismatch finding. */
     const char *profile;
     const char *config;        /* office .ini; NULL = /etc/gradpack/office.ini if present */
+    long cpu_budget_ms;        /* CPU time for one bundle's photos; 0 = built-in
+                                  (docs/limits.md); for tests */
 } gp_verify_options;
 
 /** Verify bundles (zip files or extracted folders).  Nothing is extracted

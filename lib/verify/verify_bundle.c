@@ -4,12 +4,14 @@
  * is read once: hashed and, for photos, inspected from the same buffer, in
  * parallel across entries with one archive handle per worker. */
 #include "verify_internal.h"
+#include "photo/jpeg_limits.h"
 
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* What an entry is, by its path under the bundle folder. */
 typedef enum entry_kind {
@@ -284,7 +286,38 @@ typedef struct photo_job {
     gp_entry_read *reads;       /* per photo: status when not read */
     entry_state *entries;
     atomic_size_t next;
+    gp_jpeg_limits limits;
+    uint64_t budget_ns;          /* CPU time for decoding this bundle's photos */
+    atomic_uint_fast64_t spent_ns;
+    atomic_size_t skipped;       /* photos left undecoded once over budget */
 } photo_job;
+
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Decode within the photo limits and the bundle's CPU budget. */
+static void inspect_bounded(photo_job *job, const unsigned char *data, size_t len,
+                            gp_jpeg_info *info)
+{
+    if (atomic_load(&job->spent_ns) > job->budget_ns) {
+        memset(info, 0, sizeof *info);
+        info->orientation = 1;
+        info->is_jpeg = len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
+        info->skipped = true;
+        snprintf(info->decode_error, sizeof info->decode_error,
+                 "not decoded: the bundle's CPU budget is spent");
+        atomic_fetch_add(&job->skipped, 1);
+        return;
+    }
+    uint64_t start = thread_cpu_ns();
+    gp_jpeg_inspect_limited(data, len, info, &job->limits);
+    atomic_fetch_add(&job->spent_ns, thread_cpu_ns() - start);
+}
 
 static void photo_worker(void *context, size_t worker)
 {
@@ -306,7 +339,7 @@ static void photo_worker(void *context, size_t worker)
         photo->result.read_ok = true;
         photo->result.size = r->len;
         gp_sha256(r->data, r->len, photo->result.sha256);
-        gp_jpeg_inspect(r->data, r->len, &photo->result.info);
+        inspect_bounded(job, r->data, r->len, &photo->result.info);
         free(r->data);
         r->data = NULL;
         entry_state *e = &job->entries[photo->entry];
@@ -353,6 +386,37 @@ static bool collect_photos(bundle_job *job)
     return true;
 }
 
+/* photo.oversized for each photo refused before decoding; bundle.too_costly
+ * once when the budget ran out. */
+static void report_costs(bundle_job *job, photo_job *pj)
+{
+    gp_verified *v = job->v;
+    for (size_t p = 0; p < v->photo_count; p++) {
+        const gp_jpeg_info *info = &v->photos[p].result.info;
+        if (!info->skipped || info->width == 0)
+            continue;
+        char actual[48], limit[64];
+        snprintf(actual, sizeof actual, "%d×%d", info->width, info->height);
+        snprintf(limit, sizeof limit, "不超过 %llu 像素",
+                 (unsigned long long)pj->limits.max_pixels);
+        const char *name = job->entries[v->photos[p].entry].rel;
+        gp_where w = {.source = v->source, .seq = v->photos[p].seq, .file = name};
+        gp_report_add(job->report, GP_PHOTO_OVERSIZED, &w, actual, limit,
+                      "照片 %s 是 %d×%d 像素，超过规格像素数的 %d 倍，未解码", name,
+                      info->width, info->height, GP_VERIFY_PIXEL_FACTOR);
+    }
+    size_t skipped = atomic_load(&pj->skipped);
+    if (!skipped)
+        return;
+    char spent[48], budget[48];
+    snprintf(spent, sizeof spent, "%.1f 秒", (double)atomic_load(&pj->spent_ns) / 1e9);
+    snprintf(budget, sizeof budget, "%.1f 秒", (double)pj->budget_ns / 1e9);
+    gp_where w = {.source = v->source};
+    gp_report_add(job->report, GP_BUNDLE_TOO_COSTLY, &w, spent, budget,
+                  "%s 的照片解码已用去 %s 处理器时间（上限 %s），其余 %zu 张照片未解码",
+                  v->source, spent, budget, skipped);
+}
+
 static bool inspect_photos(bundle_job *job)
 {
     gp_verified *v = job->v;
@@ -363,6 +427,21 @@ static bool inspect_photos(bundle_job *job)
         return true;
     photo_job pj = {.v = v, .entries = job->entries};
     atomic_init(&pj.next, 0);
+    atomic_init(&pj.spent_ns, 0);
+    atomic_init(&pj.skipped, 0);
+    const gp_profile *p = v->profile;
+    pj.limits.max_scans = GP_VERIFY_MAX_SCANS;
+    if (p->width > 0 && p->height > 0) {
+        pj.limits.max_pixels = (uint64_t)GP_VERIFY_PIXEL_FACTOR * (uint64_t)p->width *
+                               (uint64_t)p->height;
+        /* a progressive file's coefficients (2 bytes x 3 components x
+         * pixels, subsampling aside) plus working room */
+        pj.limits.max_memory = (long)(pj.limits.max_pixels * 8 + (32u << 20));
+    }
+    pj.budget_ns = ((uint64_t)GP_VERIFY_CPU_BASE_MS + (uint64_t)GP_VERIFY_CPU_PER_PHOTO_MS * n) *
+                   1000000u;
+    if (job->options->cpu_budget_ms > 0) /* tests */
+        pj.budget_ns = (uint64_t)job->options->cpu_budget_ms * 1000000u;
     pj.readers = calloc(workers, sizeof *pj.readers);
     pj.reads = calloc(n, sizeof *pj.reads);
     bool ok = pj.readers && pj.reads;
@@ -372,6 +451,7 @@ static bool inspect_photos(bundle_job *job)
         ok = (pj.readers[t] = gp_bundle_reader_new(v->bundle, job->err)) != NULL;
     if (ok) {
         gp_parallel_for(workers, (int)workers, photo_worker, &pj);
+        report_costs(job, &pj);
         for (size_t p = 0; p < n; p++) {
             gp_read_status s = pj.reads[p].status;
             /* unreadable files are reported by the matching below */
