@@ -46,7 +46,7 @@ int cmd_merge(int argc, char **argv)
         {"strict", no_argument, NULL, 's'},
         {"password-file", required_argument, NULL, 'P'},
         {"profile", required_argument, NULL, 'p'},
-        {"config", required_argument, NULL, 'C'},
+        {"config", required_argument, NULL, 'c'},
         {"encoding", required_argument, NULL, 'e'},
         {"threads", required_argument, NULL, 'j'},
         {"verbose", no_argument, NULL, 'v'},
@@ -70,7 +70,7 @@ int cmd_merge(int argc, char **argv)
         case 's': options.strict = true; break;
         case 'P': password_file = optarg; break;
         case 'p': options.verify.profile = optarg; break;
-        case 'C': options.verify.config = optarg; break;
+        case 'c': options.verify.config = optarg; break;
         case 'e': options.verify.encoding = optarg; break;
         case 'v': verbose = true; break;
         case 'j':

@@ -38,7 +38,7 @@ int cmd_verify(int argc, char **argv)
         {"master", required_argument, NULL, 'm'},
         {"password-file", required_argument, NULL, 'P'},
         {"profile", required_argument, NULL, 'p'},
-        {"config", required_argument, NULL, 'C'},
+        {"config", required_argument, NULL, 'c'},
         {"encoding", required_argument, NULL, 'e'},
         {"threads", required_argument, NULL, 'j'},
         CLI_COMMON_LONG_OPTIONS,
@@ -58,7 +58,7 @@ int cmd_verify(int argc, char **argv)
         case 'm': options.master_path = optarg; break;
         case 'P': password_file = optarg; break;
         case 'p': options.profile = optarg; break;
-        case 'C': options.config = optarg; break;
+        case 'c': options.config = optarg; break;
         case 'e': options.encoding = optarg; break;
         case 'j':
             if (!cli_parse_threads(optarg, &options.threads))

@@ -551,6 +551,8 @@ typedef struct gp_bundle_info {
     const char *school_type, *school_code, *school_name;
     const gp_station *station;  /* NULL or !present → null */
     int part, parts;
+    const char *submission;     /* hex SHA-256 of the whole roster.csv before
+                                   splitting: binds the parts together */
     size_t rows;
     const char *seq_first, *seq_last;
     const gp_bundle_source *sources; /* merge only: the key is written when */
@@ -719,6 +721,7 @@ typedef struct gp_bundle_meta {
     bool present;              /* bundle.json was found and is a JSON object */
     char *profile, *name, *bundle_id, *station_name, *school_code;
     int part, parts;           /* 1-based; 0 when unknown */
+    char submission[65];       /* hex SHA-256 binding the parts; "" when absent */
     long long rows;            /* -1 when unknown */
     char seq_first[5], seq_last[5];
 } gp_bundle_meta;

@@ -118,7 +118,8 @@ static const char *incomplete_submission(gp_verified *const *all, gp_report *con
         if (w->meta.present && w->meta.parts > 1 && w->meta.name &&
             !strcmp(w->meta.name, v->meta.name) &&
             (gp_report_has(findings[j], GP_BUNDLE_PART_GAP) ||
-             gp_report_has(findings[j], GP_BUNDLE_PART_OVERLAP)))
+             gp_report_has(findings[j], GP_BUNDLE_PART_OVERLAP) ||
+             gp_report_has(findings[j], GP_BUNDLE_PART_MISMATCH)))
             return v->meta.name;
     }
     return NULL;

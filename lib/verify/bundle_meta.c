@@ -143,6 +143,15 @@ bool bundle_meta_parse(const char *data, size_t len, gp_bundle_meta *meta,
         snprintf(actual, sizeof actual, "%d/%d", meta->part, meta->parts);
         bad(&r, "part", actual, "不大于 parts");
     }
+    /* binds the parts of one submission (docs/bundle-format.md); a bundle
+     * of one part may leave it out */
+    json_t *submission = json_object_get(root, "submission");
+    const char *sub = json_is_string(submission) ? json_string_value(submission) : NULL;
+    if (sub && strlen(sub) == 64 && strspn(sub, "0123456789abcdef") == 64)
+        memcpy(meta->submission, sub, 65);
+    else if (submission || meta->parts > 1)
+        bad(&r, "submission", sub ? sub : submission ? "类型不对" : "缺失",
+            "64 位小写十六进制（花名册的 SHA-256）");
     meta->rows = member_int(&r, "rows", 0, GP_MAX_ROWS);
     if (meta->rows > 0) {
         seq_member(&r, "seq_first", meta->seq_first);
