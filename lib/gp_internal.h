@@ -627,6 +627,8 @@ void gp_buf_free(gp_buf *buf);
 #define GP_BUNDLE_RATIO_LIMIT 100             /* inflated : compressed bytes ... */
 #define GP_BUNDLE_RATIO_FLOOR (1u << 20)      /* ... checked once 1 MB is inflated */
 #define GP_BUNDLE_PHOTO_FACTOR 2              /* a photo may be read up to 2 x profile max */
+#define GP_BUNDLE_PHOTO_RATIO_LIMIT 10        /* a JPEG hardly deflates: a photo entry over ... */
+#define GP_BUNDLE_PHOTO_RATIO_FLOOR (64u << 10) /* ... 10:1 is refused once 64 KiB is inflated */
 #define GP_BUNDLE_MAX_DEPTH 8                 /* folder levels walked in a folder bundle */
 
 typedef struct gp_bundle_limits {

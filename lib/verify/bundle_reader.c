@@ -402,10 +402,15 @@ bool bounded_commit(bounded_read *br, size_t n)
                      (unsigned long long)out->limit);
         return false;
     }
-    if (br->entry->compressed && out->len > GP_BUNDLE_RATIO_FLOOR &&
-        out->len / GP_BUNDLE_RATIO_LIMIT > br->entry->compressed_size) {
-        bounded_fail(br, GP_READ_TOO_LARGE, "ratio over %d:1 (%llu compressed bytes)",
-                     GP_BUNDLE_RATIO_LIMIT, (unsigned long long)br->entry->compressed_size);
+    /* JPEG data is already compressed: a photo entry that deflates 10:1 is
+     * a flat bomb, also under 1 MiB (the issue's 0.8 MB photos deflated
+     * to 2.7 KB) */
+    bool photo = ends_with_ci(br->entry->name, ".jpg") || ends_with_ci(br->entry->name, ".jpeg");
+    uint64_t floor = photo ? GP_BUNDLE_PHOTO_RATIO_FLOOR : GP_BUNDLE_RATIO_FLOOR;
+    unsigned ratio = photo ? GP_BUNDLE_PHOTO_RATIO_LIMIT : GP_BUNDLE_RATIO_LIMIT;
+    if (br->entry->compressed && out->len > floor && out->len / ratio > br->entry->compressed_size) {
+        bounded_fail(br, GP_READ_TOO_LARGE, "ratio over %u:1 (%llu compressed bytes)", ratio,
+                     (unsigned long long)br->entry->compressed_size);
         return false;
     }
     if (total > bundle->limits.max_total_bytes) {

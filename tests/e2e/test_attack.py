@@ -224,6 +224,28 @@ class AttackTest(GradpackTestCase):
         self.assertLess(cpu, 5.0, f"20 refused photos took {cpu:.2f} CPU-s")
         self.assertLess(rss_kb, 400 * 1024, f"peak RSS {rss_kb} KB")
 
+    def test_deflated_bomb_photos_are_refused_by_ratio(self):
+        # the form: 0.8 MB photos deflating to a few KB, so that 20 of
+        # them make a 65 KB zip; a JPEG hardly deflates, so 10:1 is refused
+        # (also under 1 MiB) and the photo is never decoded
+        photo = self.bomb("flat.jpg", 960, 1280, 440, "--sof", "8000x8000")
+        data = read_bytes(photo) + b"\0" * 700_000  # padding after EOI deflates to nothing
+        def swap(entry, old):
+            return data if "/photos/" in entry else old
+        path = self.path("deflated.zip")
+        with zipfile.ZipFile(self.good) as zin, \
+                zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                zout.writestr(info.filename, swap(info.filename, zin.read(info)))
+            for i in range(4, 21):
+                zout.writestr(f"{self.top}/photos/{i:04d}.jpg", data)
+        self.assertLess(os.path.getsize(path), 300_000)
+        doc, cpu, wall, _ = self.timed_verify(path)
+        too_large = [f for f in findings(doc, "bundle.too_large") if "ratio" in f["message"]]
+        self.assertEqual(len(too_large), 20, doc["findings"])
+        self.assertNotIn("photo.oversized", codes(doc))  # never got as far as decoding
+        self.assertLess(cpu, 5.0)
+
     def test_too_many_scans_stop_the_decode(self):
         # within the pixel limit, but 380 scans: stopped at 64
         photo = self.bomb("scans.jpg", 960, 1280, 440)
