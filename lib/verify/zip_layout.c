@@ -147,8 +147,49 @@ static bool zip64_extra(const unsigned char *extra, size_t len, uint32_t usize32
     return true;
 }
 
+/* Where the end records of the candidate EOCD at eocd say the directory
+ * is.  false when they do not describe a directory that is there (a
+ * signature inside a comment or inside data, for instance). */
+static bool read_end(layout_job *job, uint64_t eocd, const unsigned char *e,
+                     uint64_t *cd_offset, uint64_t *cd_size, uint64_t *entries,
+                     uint64_t *cd_end, uint64_t *zip64_gap_from, uint64_t *zip64_gap_to)
+{
+    *entries = le16(e + 10);
+    *cd_size = le32(e + 12);
+    *cd_offset = le32(e + 16);
+    *cd_end = eocd;
+    *zip64_gap_from = *zip64_gap_to = 0;
+    /* zip64: the locator just before the EOCD names the zip64 end record */
+    unsigned char loc[EOCD64_LOCATOR_SIZE], rec[56];
+    if (eocd >= EOCD64_LOCATOR_SIZE &&
+        read_at(job->fd, eocd - EOCD64_LOCATOR_SIZE, loc, sizeof loc) &&
+        !memcmp(loc, "PK\6\7", 4)) {
+        uint64_t at = le64(loc + 8);
+        if (at > eocd - EOCD64_LOCATOR_SIZE || eocd - EOCD64_LOCATOR_SIZE - at < sizeof rec ||
+            !read_at(job->fd, at, rec, sizeof rec) || memcmp(rec, "PK\6\6", 4) != 0)
+            return false;
+        uint64_t rec_end = at + 12 + le64(rec + 4);
+        if (rec_end < at || rec_end > eocd - EOCD64_LOCATOR_SIZE)
+            return false;
+        *zip64_gap_from = rec_end;
+        *zip64_gap_to = eocd - EOCD64_LOCATOR_SIZE;
+        *entries = le64(rec + 32);
+        *cd_size = le64(rec + 40);
+        *cd_offset = le64(rec + 48);
+        *cd_end = at;
+    }
+    if (*cd_size > *cd_end)
+        return false;
+    unsigned char sig[4];
+    if (*entries == 0)
+        return *cd_size == 0;
+    return read_at(job->fd, *cd_end - *cd_size, sig, 4) && !memcmp(sig, "PK\1\2", 4);
+}
+
 /* The end records: where the directory is and how many entries it has.
- * *end_start is where the directory must end (the zip64 record or EOCD). */
+ * The last EOCD signature that describes a real directory wins, so a fake
+ * one inside a comment does not hide the comment.  *cd_end is where the
+ * directory must end (the zip64 record or the EOCD). */
 static bool find_end(layout_job *job, uint64_t *cd_offset, uint64_t *cd_size,
                      uint64_t *entries, uint64_t *cd_end)
 {
@@ -160,46 +201,32 @@ static bool find_end(layout_job *job, uint64_t *cd_offset, uint64_t *cd_size,
         free(buf);
         return false;
     }
-    long found = -1;
-    for (long i = (long)(tail - EOCD_SIZE); i >= 0; i--)
-        if (!memcmp(buf + i, "PK\5\6", 4)) {
-            found = i;
-            break;
+    uint64_t eocd = 0, gap_from = 0, gap_to = 0;
+    uint16_t comment = 0;
+    bool found = false;
+    /* an empty directory is easy to fake: tried only when no other fits */
+    for (int pass = 0; pass < 2 && !found; pass++)
+        for (long i = (long)(tail - EOCD_SIZE); i >= 0 && !found; i--) {
+            if (memcmp(buf + i, "PK\5\6", 4) != 0)
+                continue;
+            eocd = job->size - tail + (uint64_t)i;
+            comment = le16(buf + i + 20);
+            found = read_end(job, eocd, buf + i, cd_offset, cd_size, entries, cd_end, &gap_from,
+                             &gap_to) &&
+                    (pass == 1 || *entries > 0);
         }
-    if (found < 0) {
-        free(buf);
-        return false;
-    }
-    const unsigned char *e = buf + found;
-    uint64_t eocd = job->size - tail + (uint64_t)found;
-    uint16_t comment = le16(e + 20);
-    *entries = le16(e + 10);
-    *cd_size = le32(e + 12);
-    *cd_offset = le32(e + 16);
-    *cd_end = eocd;
     free(buf);
+    if (!found)
+        return false;
     if (comment)
-        stray(job, eocd + EOCD_SIZE, eocd + EOCD_SIZE + comment, "注释");
+        stray(job, eocd + EOCD_SIZE,
+              eocd + EOCD_SIZE + comment < job->size ? eocd + EOCD_SIZE + comment : job->size,
+              "注释");
     if (eocd + EOCD_SIZE + comment < job->size)
         stray(job, eocd + EOCD_SIZE + comment, job->size, "末尾");
-    /* zip64: the locator just before the EOCD names the zip64 end record */
-    unsigned char loc[EOCD64_LOCATOR_SIZE], rec[56];
-    if (eocd >= EOCD64_LOCATOR_SIZE &&
-        read_at(job->fd, eocd - EOCD64_LOCATOR_SIZE, loc, sizeof loc) &&
-        !memcmp(loc, "PK\6\7", 4)) {
-        uint64_t at = le64(loc + 8);
-        if (at + sizeof rec > eocd - EOCD64_LOCATOR_SIZE || !read_at(job->fd, at, rec, sizeof rec) ||
-            memcmp(rec, "PK\6\6", 4) != 0)
-            return false;
-        uint64_t rec_end = at + 12 + le64(rec + 4);
-        if (rec_end < eocd - EOCD64_LOCATOR_SIZE)
-            gap(job, rec_end, eocd - EOCD64_LOCATOR_SIZE, "结尾记录之间");
-        *entries = le64(rec + 32);
-        *cd_size = le64(rec + 40);
-        *cd_offset = le64(rec + 48);
-        *cd_end = at;
-    }
-    return *cd_size <= *cd_end;
+    if (gap_from < gap_to)
+        gap(job, gap_from, gap_to, "结尾记录之间");
+    return true;
 }
 
 /* The directory's entries, offsets shifted by delta (bytes prepended to a
@@ -299,7 +326,7 @@ bool zip_layout_read(int fd, uint64_t file_size, const char *source, gp_report *
 {
     memset(layout, 0, sizeof *layout);
     layout_job job = {.fd = fd, .size = file_size, .source = source, .report = report};
-    uint64_t cd_offset, cd_size, count, cd_end;
+    uint64_t cd_offset = 0, cd_size = 0, count = 0, cd_end = 0;
     if (!find_end(&job, &cd_offset, &cd_size, &count, &cd_end))
         return true;
     if (cd_size > MAX_CD_BYTES || count > GP_BUNDLE_MAX_ENTRIES ||

@@ -300,11 +300,37 @@ class AttackTest(GradpackTestCase):
         doc = self.verify(self.variant("comment.zip", comment=b"see http://evil"),
                           expect_status=1)
         self.assertIn("注释", findings(doc, "bundle.stray_bytes")[0]["message"])
+        # a fake end record inside the comment does not hide the comment
+        fake = b"PK\x05\x06" + b"\0" * 18
+        doc = self.verify(self.variant("fake-end.zip", comment=b"x" + fake), expect_status=1)
+        self.assertTrue(findings(doc, "bundle.stray_bytes"), doc["findings"])
         path = self.path("trailing.zip")
         with open(path, "wb") as f:
             f.write(read_bytes(self.good) + b"\0" * 100)
         doc = self.verify(path, expect_status=1)
         self.assertTrue(findings(doc, "bundle.stray_bytes"), doc["findings"])
+
+    def test_zip64_and_data_descriptors_are_not_stray_bytes(self):
+        # Info-ZIP's zip writes Zip64 records (-fz) and, into a pipe, data
+        # descriptors: every byte still belongs to a listed entry
+        extracted = self.path("x")
+        with zipfile.ZipFile(self.good) as z:
+            z.extractall(extracted)
+        variants = {"z64.zip": ["zip", "-q", "-r", "-X", "-fz", self.path("z64.zip"), self.top]}
+        for name, cmd in variants.items():
+            self.assertEqual(run(cmd, cwd=extracted).returncode, 0)
+        proc = subprocess.run(["zip", "-q", "-r", "-X", "-fz", "-", self.top], cwd=extracted,
+                              stdout=subprocess.PIPE)  # a pipe: zip cannot seek back
+        self.assertEqual(proc.returncode, 0)
+        with open(self.path("stream.zip"), "wb") as out:
+            out.write(proc.stdout)
+        with zipfile.ZipFile(self.path("stream.zip")) as z:
+            self.assertTrue(all(i.flag_bits & 8 for i in z.infolist() if not i.is_dir()))
+        for name in ("z64.zip", "stream.zip"):
+            with self.subTest(name=name):
+                status, doc, proc = gradpack_json("verify", self.path(name))
+                self.assertFalse({"bundle.stray_bytes", "bundle.hidden_entry"} & codes(doc),
+                                 doc["findings"])
 
     def test_packed_bundle_has_no_stray_bytes(self):
         doc = self.verify(self.good, expect_status=0)
