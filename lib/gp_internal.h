@@ -722,6 +722,7 @@ void gp_bundle_report_read(const gp_bundle *bundle, size_t i, const gp_entry_rea
 typedef struct gp_bundle_meta {
     bool present;              /* bundle.json was found and is a JSON object */
     char *profile, *name, *bundle_id, *station_name, *school_code;
+    char *school_type, *school_name; /* the rest of the "school" block */
     int part, parts;           /* 1-based; 0 when unknown */
     char submission[65];       /* hex SHA-256 binding the parts; "" when absent */
     long long rows;            /* -1 when unknown */

@@ -17,6 +17,8 @@ void gp_bundle_meta_clear(gp_bundle_meta *meta)
     free(meta->bundle_id);
     free(meta->station_name);
     free(meta->school_code);
+    free(meta->school_type);
+    free(meta->school_name);
     memset(meta, 0, sizeof *meta);
     meta->rows = -1;
 }
@@ -128,6 +130,12 @@ bool bundle_meta_parse(const char *data, size_t len, gp_bundle_meta *meta,
     meta->school_code = json_is_object(school)
                             ? member_string(&r, school, "school_code", "院校代码")
                             : strdup("");
+    meta->school_type = json_is_object(school)
+                            ? member_string(&r, school, "school_type", "所在校别")
+                            : strdup("");
+    meta->school_name = json_is_object(school)
+                            ? member_string(&r, school, "school_name", "学校名称")
+                            : strdup("");
     json_t *station = json_object_get(root, "station");
     json_t *station_name = json_is_object(station) ? json_object_get(station, "name") : NULL;
     meta->station_name = strdup(json_is_string(station_name) ? json_string_value(station_name)
@@ -159,7 +167,7 @@ bool bundle_meta_parse(const char *data, size_t len, gp_bundle_meta *meta,
     }
     json_decref(root);
     if (!meta->profile || !meta->name || !meta->bundle_id || !meta->station_name ||
-        !meta->school_code)
+        !meta->school_code || !meta->school_type || !meta->school_name)
         return gp_error_nomem(err);
     return true;
 }

@@ -568,32 +568,48 @@ static void report_strays(bundle_job *job, bool have_manifest)
 
 /* ---- bundle.json against the contents ------------------------------------ */
 
-/* bundle.json's school block against the office's profile (when it pins
- * the school) and against every roster row. */
-static void compare_school(bundle_job *job)
+/* bundle.json's school block against the office's profile (where it pins
+ * the school) and against the roster: one finding per field. */
+static void compare_school_field(bundle_job *job, const char *key, const char *said,
+                                 const char *pinned, gp_field field)
 {
     gp_verified *v = job->v;
-    const char *said = v->meta.school_code ? v->meta.school_code : "";
-    gp_where w = {.source = v->source, .file = "bundle.json", .field = "school_code"};
-    const char *pinned = v->profile ? v->profile->school_code : NULL;
+    said = said ? said : "";
+    gp_where w = {.source = v->source, .file = "bundle.json", .field = key};
     if (pinned && pinned[0] && strcmp(said, pinned) != 0) {
         gp_report_add(job->report, GP_BUNDLE_SCHOOL_MISMATCH, &w, said, pinned,
-                      "bundle.json 的院校代码是 “%s”，本单位规格规定的是 %s", said, pinned);
+                      "bundle.json 的 %s 是 “%s”，本单位规格规定的是 “%s”", key, said, pinned);
         return;
     }
     if (!v->roster || !v->roster->usable)
         return;
+    /* pack writes the first row's values (rows that differ from it are
+     * roster.school.inconsistent already) */
     for (size_t i = 0; i < v->roster->count; i++) {
         const gp_student *s = &v->roster->students[i];
-        const char *code = s->value[GP_FIELD_SCHOOL_CODE];
-        if (code[0] && strcmp(code, said) != 0) {
+        const char *value = s->value[field];
+        if (!value[0])
+            continue;
+        if (strcmp(value, said) != 0) {
             w.row = s->row;
-            gp_report_add(job->report, GP_BUNDLE_SCHOOL_MISMATCH, &w, said, code,
-                          "bundle.json 的院校代码是 “%s”，roster.csv 第 %d 行是 “%s”", said,
-                          s->row, code);
-            return; /* one finding says it */
+            gp_report_add(job->report, GP_BUNDLE_SCHOOL_MISMATCH, &w, said, value,
+                          "bundle.json 的 %s 是 “%s”，roster.csv 第 %d 行是 “%s”", key, said,
+                          s->row, value);
         }
+        return;
     }
+}
+
+static void compare_school(bundle_job *job)
+{
+    const gp_bundle_meta *meta = &job->v->meta;
+    const gp_profile *p = job->v->profile;
+    compare_school_field(job, "school_type", meta->school_type, p ? p->school_type : NULL,
+                         GP_FIELD_SCHOOL_TYPE);
+    compare_school_field(job, "school_code", meta->school_code, p ? p->school_code : NULL,
+                         GP_FIELD_SCHOOL_CODE);
+    compare_school_field(job, "school_name", meta->school_name, p ? p->school_name : NULL,
+                         GP_FIELD_SCHOOL_NAME);
 }
 
 static void compare_meta(bundle_job *job)

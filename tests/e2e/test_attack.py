@@ -166,8 +166,14 @@ class AttackTest(GradpackTestCase):
             return data
         doc = self.verify(self.variant("school.zip", change=school), expect_status=1)
         f = findings(doc, "bundle.school_mismatch")
-        self.assertTrue(f, doc["findings"])
-        self.assertEqual((f[0]["actual"], f[0]["expected"]), ("99999", "10433"))
+        self.assertEqual(len(f), 1, doc["findings"])
+        self.assertEqual((f[0]["field"], f[0]["actual"], f[0]["expected"]),
+                         ("school_code", "99999", "10433"))
+        # under a profile that pins no school, the roster is the reference
+        doc = self.verify(self.path("school.zip"), "--profile", "generic", expect_status=1)
+        f = findings(doc, "bundle.school_mismatch")
+        self.assertEqual(len(f), 1, doc["findings"])
+        self.assertEqual((f[0]["row"], f[0]["expected"]), (2, "10433"))
 
     def test_first_bundle_in_the_inbox_does_not_set_the_nights_profile(self):
         inbox = self.path("inbox")
