@@ -302,9 +302,9 @@ static bool entry_end(layout_job *job, const zip_layout_entry *e, uint64_t start
         return false;
     local_name[shown] = '\0';
     uint64_t data = start + LFH_SIZE + n + extra;
+    if (e->compressed_size > job->size || data > job->size - e->compressed_size)
+        return false; /* also keeps the sum from wrapping around */
     *end = data + e->compressed_size;
-    if (*end > job->size)
-        return false;
     if (n != e->name_len || memcmp(local_name, e->raw_name, shown) != 0)
         return false;
     if (e->flags & 0x0008) { /* a data descriptor follows the data */
