@@ -3,7 +3,8 @@
 # corpus generated here (no committed binaries):
 #   run.sh roster|jpeg|bundle HARNESS RUNS ROSTERGEN JPEGBOMB
 # Exit status: the harness's (non-zero on a crash, leak, timeout or sanitizer
-# report; the reproducer is written into the temporary folder and printed).
+# report; libFuzzer prints the failing input, in Base64 when it is small, into
+# the test log, and the temporary folder is removed).
 set -euo pipefail
 kind=$1 harness=$2 runs=$3 rostergen=$4 jpegbomb=$5
 work=$(mktemp -d)
