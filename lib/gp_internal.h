@@ -224,6 +224,9 @@ typedef struct gp_jpeg_info {
                                 ("PNG", "GIF", "HEIC", "BMP", "WebP", "PDF",
                                 "TIFF", "空文件"), NULL when unrecognised; static */
     bool decoded;            /* the whole image decoded without error */
+    bool skipped;            /* not decoded because a caller's limit refused it
+                                (gp_jpeg_inspect_limited): not damage, the caller
+                                reports the limit */
     char decode_error[200];  /* libjpeg's message when !decoded */
     int width, height;
     int components;
@@ -556,6 +559,8 @@ typedef struct gp_bundle_info {
     const char *school_type, *school_code, *school_name;
     const gp_station *station;  /* NULL or !present → null */
     int part, parts;
+    const char *submission;     /* hex SHA-256 of the whole roster.csv before
+                                   splitting: binds the parts together */
     size_t rows;
     const char *seq_first, *seq_last;
     const gp_bundle_source *sources; /* merge only: the key is written when */
@@ -630,6 +635,8 @@ void gp_buf_free(gp_buf *buf);
 #define GP_BUNDLE_RATIO_LIMIT 100             /* inflated : compressed bytes ... */
 #define GP_BUNDLE_RATIO_FLOOR (1u << 20)      /* ... checked once 1 MB is inflated */
 #define GP_BUNDLE_PHOTO_FACTOR 2              /* a photo may be read up to 2 x profile max */
+#define GP_BUNDLE_PHOTO_RATIO_LIMIT 10        /* a JPEG hardly deflates: a photo entry over ... */
+#define GP_BUNDLE_PHOTO_RATIO_FLOOR (64u << 10) /* ... 10:1 is refused once 64 KiB is inflated */
 #define GP_BUNDLE_MAX_DEPTH 8                 /* folder levels walked in a folder bundle */
 
 typedef struct gp_bundle_limits {
@@ -723,7 +730,9 @@ void gp_bundle_report_read(const gp_bundle *bundle, size_t i, const gp_entry_rea
 typedef struct gp_bundle_meta {
     bool present;              /* bundle.json was found and is a JSON object */
     char *profile, *name, *bundle_id, *station_name, *school_code;
+    char *school_type, *school_name; /* the rest of the "school" block */
     int part, parts;           /* 1-based; 0 when unknown */
+    char submission[65];       /* hex SHA-256 binding the parts; "" when absent */
     long long rows;            /* -1 when unknown */
     char seq_first[5], seq_last[5];
 } gp_bundle_meta;

@@ -307,6 +307,15 @@ typedef struct gp_verify_options {
     int threads;               /* 0 = one per core */
     const char *password_file; /* with password NULL: read it from this file, as
                                   gp_pack_options.password_file */
+    /* The office's rules, never the sender's: the profile every bundle is
+     * judged by (name or path); NULL = `profile` in [office] of `config`,
+     * else of /etc/gradpack/office.ini when present, else
+     * GP_DEFAULT_PROFILE.  A bundle.json naming another profile is a
+     * bundle.profile_mismatch finding. */
+    const char *profile;
+    const char *config;        /* office .ini; NULL = /etc/gradpack/office.ini if present */
+    long cpu_budget_ms;        /* CPU time for one bundle's photos; 0 = built-in
+                                  (docs/limits.md); for tests */
 } gp_verify_options;
 
 /** Verify bundles (zip files or extracted folders).  Nothing is extracted

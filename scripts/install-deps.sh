@@ -8,7 +8,8 @@ packages=(
   libjpeg62-turbo-dev libturbojpeg0-dev
   libcsv-dev libxlsxwriter-dev libzip-dev libssl-dev
   libjansson-dev libinih-dev liblcms2-dev libstb-dev libexif-dev
-  libcmocka-dev
+  libcmocka-dev libicu-dev
+  clang libclang-rt-14-dev
   python3 python3-openpyxl python3-pil
   zip unzip coreutils strace
 )

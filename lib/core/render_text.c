@@ -1,8 +1,16 @@
 /* The report as text for a station clerk: every finding with where it is,
  * what is wrong and what to do, then a summary and a verdict. */
 #include "report_internal.h"
+#include "escape.h"
 
 #include <string.h>
+
+/* Every string that may come from a bundle, a roster or a file name goes
+ * through here: an ESC in a station name must not reach the terminal. */
+static void put_safe(gp_buf *buf, const char *s)
+{
+    gp_escape_terminal(buf, s, strlen(s));
+}
 
 #define ANSI_RED "\x1b[31m"
 #define ANSI_YELLOW "\x1b[33m"
@@ -81,7 +89,7 @@ static void put_value(gp_buf *buf, const gp_value *v)
     else if (v->is_int)
         gp_buf_printf(buf, "%lld", v->num);
     else
-        gp_buf_puts(buf, value_label(v->str ? v->str : ""));
+        put_safe(buf, value_label(v->str ? v->str : ""));
 }
 
 static void put_location(gp_buf *buf, const gp_finding *f)
@@ -90,7 +98,7 @@ static void put_location(gp_buf *buf, const gp_finding *f)
 #define SEP() (any ? gp_buf_puts(buf, " · ") : (void)0, any = true)
     if (f->source) {
         SEP();
-        gp_buf_printf(buf, "%s", f->source);
+        put_safe(buf, f->source);
     }
     if (f->row) {
         SEP();
@@ -98,15 +106,18 @@ static void put_location(gp_buf *buf, const gp_finding *f)
     }
     if (f->seq) {
         SEP();
-        gp_buf_printf(buf, "照片 %s", f->seq);
+        gp_buf_puts(buf, "照片 ");
+        put_safe(buf, f->seq);
     }
     if (f->field) {
         SEP();
-        gp_buf_printf(buf, "“%s”", f->field);
+        gp_buf_puts(buf, "“");
+        put_safe(buf, f->field);
+        gp_buf_puts(buf, "”");
     }
     if (f->file) {
         SEP();
-        gp_buf_printf(buf, "%s", f->file);
+        put_safe(buf, f->file);
     }
     if (!any)
         gp_buf_puts(buf, "整体");
@@ -123,19 +134,24 @@ static void put_finding(gp_buf *buf, const gp_finding *f, bool color)
     put_location(buf, f);
     gp_buf_puts(buf, "\n    ");
     const char *title = gp_code_title(f->code);
-    if (f->message && strcmp(f->message, title) != 0)
-        gp_buf_printf(buf, "%s：%s", title, f->message);
-    else
+    if (f->message && strcmp(f->message, title) != 0) {
+        gp_buf_printf(buf, "%s：", title);
+        put_safe(buf, f->message);
+    } else
         gp_buf_puts(buf, title);
     gp_buf_puts(buf, "\n");
     if (f->actual || f->expected) {
         gp_buf_puts(buf, "    ");
-        if (f->actual)
-            gp_buf_printf(buf, "实际：%s", f->actual);
+        if (f->actual) {
+            gp_buf_puts(buf, "实际：");
+            put_safe(buf, f->actual);
+        }
         if (f->actual && f->expected)
             gp_buf_puts(buf, "；");
-        if (f->expected)
-            gp_buf_printf(buf, "应为：%s", f->expected);
+        if (f->expected) {
+            gp_buf_puts(buf, "应为：");
+            put_safe(buf, f->expected);
+        }
         gp_buf_puts(buf, "\n");
     }
     gp_buf_printf(buf, "    处理办法：%s\n", gp_code_fix(f->code));
@@ -189,8 +205,11 @@ char *gp_report_to_text(const gp_report *report, unsigned flags)
     size_t warnings = gp_report_count_severity(report, GP_WARNING);
     size_t infos = gp_report_count_severity(report, GP_INFO);
     gp_buf_printf(&buf, "gradpack %s", report->command);
-    if (report->profile && *report->profile)
-        gp_buf_printf(&buf, "（规格 %s）", report->profile);
+    if (report->profile && *report->profile) {
+        gp_buf_puts(&buf, "（规格 ");
+        put_safe(&buf, report->profile);
+        gp_buf_puts(&buf, "）");
+    }
     gp_buf_puts(&buf, "：");
     for (size_t i = 0; i < report->summary_count; i++) {
         gp_buf_printf(&buf, "%s ", label(report->summary[i].key));

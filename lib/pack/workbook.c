@@ -4,6 +4,7 @@
  * computed from the content (the C library has no autofit), counting CJK
  * characters double.  `created` is fixed so the bytes are reproducible. */
 #include "gp_internal.h"
+#include "core/escape.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,26 @@ static bool check(lxw_error rc, const char *path, gp_error *err)
     return gp_error_set(err, GP_ERR_WRITE, 0, "无法写出工作簿 '%s'：%s", path, lxw_strerror(rc));
 }
 
+/* A text cell that can never make the workbook unreadable: the roster
+ * rules refuse control characters and non-characters (roster.field.control)
+ * before anything is written, but other cells (merge's bundle file names)
+ * come from elsewhere, so whatever XML cannot carry is written escaped
+ * (\x1B, \uFFFE) instead. */
+static bool write_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *value,
+                       lxw_format *format, const char *path, gp_error *err)
+{
+    if (!gp_needs_escape(value, strlen(value)))
+        return check(worksheet_write_string(ws, row, col, value, format), path, err);
+    gp_buf safe = {0};
+    gp_escape_terminal(&safe, value, strlen(value));
+    char *text = gp_buf_take(&safe);
+    if (!text)
+        return gp_error_nomem(err);
+    bool ok = check(worksheet_write_string(ws, row, col, text, format), path, err);
+    free(text);
+    return ok;
+}
+
 /* One sheet of text: bold frozen header, autofilter, fitted widths. */
 static bool write_sheet(lxw_worksheet *ws, const char *path, const char *const *headers,
                         size_t columns, const char *(*cell)(const void *, size_t, size_t),
@@ -75,9 +96,8 @@ static bool write_sheet(lxw_worksheet *ws, const char *path, const char *const *
     }
     for (size_t r = 0; r < rows; r++)
         for (size_t c = 0; c < columns; c++)
-            if (!check(worksheet_write_string(ws, (lxw_row_t)(r + 1), (lxw_col_t)c,
-                                              cell(context, r, c), text),
-                       path, err))
+            if (!write_text(ws, (lxw_row_t)(r + 1), (lxw_col_t)c, cell(context, r, c), text,
+                            path, err))
                 return false;
     if (columns == 0)
         return true;

@@ -9,6 +9,7 @@
  * row that has them (roster.school.inconsistent); a row that carries the
  * pinned value is never called inconsistent. */
 #include "gp_internal.h"
+#include "core/escape.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -222,8 +223,43 @@ static bool rule_school_code(const rules *r, gp_student *s)
     return false;
 }
 
+/* Characters that break what others open or make a value read as another:
+ * C0/C1 controls and line breaks (a cell that is two lines), bidi overrides
+ * (U+202E turns "123" around on screen), non-characters (U+FFFE makes the
+ * workbook unreadable: "Char 0xFFFE out of allowed range").  Unpaired
+ * surrogates never get here: the reader refuses them as roster.encoding. */
+static bool rule_characters(const rules *r, gp_student *s, gp_field f)
+{
+    const char *value = s->value[f];
+    if (!gp_needs_escape(value, strlen(value)))
+        return true;
+    gp_buf shown = {0};
+    gp_escape_terminal(&shown, value, strlen(value));
+    const char *text = shown.data ? shown.data : "";
+    add(r, s, GP_ROSTER_FIELD_CONTROL, f, text, "只含可见字符",
+        "“%s”中有控制字符、换行、非字符或改变文字方向的隐藏字符：%s",
+        gp_field_label(f), text);
+    gp_buf_free(&shown);
+    return false;
+}
+
+/* A cell starting with = + - @ is a formula to Excel (and to LibreOffice):
+ * "=HYPERLINK(...)" in roster.csv runs when someone opens it.  No valid
+ * value of the nine fields starts with one, so it is refused, not quoted. */
+static void rule_formula(const rules *r, gp_student *s, gp_field f)
+{
+    const char *value = s->value[f];
+    if (value[0] != '=' && value[0] != '+' && value[0] != '-' && value[0] != '@')
+        return;
+    add(r, s, GP_ROSTER_FIELD_FORMULA, f, value, "不以 = + - @ 开头",
+        "“%s”以 “%c” 开头，会被电子表格当作公式", gp_field_label(f), value[0]);
+}
+
 static void judge_row(const rules *r, gp_student *s, bool *code_ok)
 {
+    for (int f = 0; f < GP_FIELD_COUNT; f++)
+        if (rule_characters(r, s, (gp_field)f))
+            rule_formula(r, s, (gp_field)f);
     static const gp_field identifiers[] = {GP_FIELD_STUDENT_NO, GP_FIELD_ID_NUMBER,
                                            GP_FIELD_SCHOOL_CODE};
     if (s->value[GP_FIELD_SEQ][0])

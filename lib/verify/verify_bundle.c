@@ -4,12 +4,14 @@
  * is read once: hashed and, for photos, inspected from the same buffer, in
  * parallel across entries with one archive handle per worker. */
 #include "verify_internal.h"
+#include "photo/jpeg_limits.h"
 
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* What an entry is, by its path under the bundle folder. */
 typedef enum entry_kind {
@@ -159,8 +161,8 @@ static bool read_meta_and_profile(bundle_job *job)
     long at = find_kind(job, KIND_META);
     if (at < 0) {
         gp_report_add_severity(job->report, GP_WARNING, GP_BUNDLE_METADATA, &w, NULL,
-                               "bundle.json", "%s 里没有 bundle.json，按默认规格 %s 检查内容",
-                               v->source, GP_DEFAULT_PROFILE);
+                               "bundle.json", "%s 里没有 bundle.json，按本单位规定的规格检查内容",
+                               v->source);
     } else {
         size_t len = 0;
         unsigned char *data = read_entry(job, (size_t)at, &len);
@@ -170,21 +172,21 @@ static bool read_meta_and_profile(bundle_job *job)
         if (!ok)
             return false;
     }
-    const char *name = v->meta.profile && v->meta.profile[0] ? v->meta.profile : NULL;
-    if (name) {
-        gp_error quiet = {0};
-        v->profile = gp_profile_load(name, &quiet);
-        if (!v->profile) {
-            w.field = "profile";
-            gp_report_add(job->report, GP_BUNDLE_METADATA, &w, name, GP_DEFAULT_PROFILE,
-                          "bundle.json 指定的规格 %s 在本机不存在，按默认规格 %s 检查", name,
-                          GP_DEFAULT_PROFILE);
-        }
-    }
-    if (!v->profile)
-        v->profile = gp_profile_load(GP_DEFAULT_PROFILE, job->err);
+    /* the office's profile, never the one bundle.json names */
+    const char *office = job->options->profile && job->options->profile[0]
+                             ? job->options->profile
+                             : GP_DEFAULT_PROFILE;
+    v->profile = gp_profile_load(office, job->err);
     if (!v->profile)
         return false;
+    const char *claimed = v->meta.profile;
+    if (claimed && claimed[0] && strcmp(claimed, gp_profile_name(v->profile)) != 0) {
+        w.field = "profile";
+        gp_report_add(job->report, GP_BUNDLE_PROFILE_MISMATCH, &w, claimed,
+                      gp_profile_name(v->profile),
+                      "bundle.json 声明按规格 %s 打包，本单位规定的规格是 %s，已按 %s 核验",
+                      claimed, gp_profile_name(v->profile), gp_profile_name(v->profile));
+    }
     gp_bundle_limits limits;
     gp_bundle_limits_for(v->profile, &limits);
     gp_bundle_set_limits(v->bundle, &limits);
@@ -199,8 +201,14 @@ static bool read_manifest(bundle_job *job, gp_manifest *manifest, bool *have)
     long at = find_kind(job, KIND_MANIFEST);
     gp_where w = {.source = v->source, .file = "MANIFEST.sha256"};
     if (at < 0) {
-        gp_report_add(job->report, GP_BUNDLE_MANIFEST_MISSING, &w, NULL, "MANIFEST.sha256",
-                      "%s 里没有校验清单 MANIFEST.sha256，无法确认文件未被改动", v->source);
+        /* pack always writes one: a bundle.json without it did not come
+         * from pack as sent, so a swapped file could not be seen */
+        gp_report_add_severity(job->report, v->meta.present ? GP_ERROR : GP_WARNING,
+                               GP_BUNDLE_MANIFEST_MISSING, &w, NULL, "MANIFEST.sha256",
+                               "%s 里没有校验清单 MANIFEST.sha256，无法确认文件未被改动%s",
+                               v->source,
+                               v->meta.present ? "（有 bundle.json 的压缩包必须有校验清单）"
+                                               : "");
         return true;
     }
     size_t len = 0;
@@ -278,7 +286,38 @@ typedef struct photo_job {
     gp_entry_read *reads;       /* per photo: status when not read */
     entry_state *entries;
     atomic_size_t next;
+    gp_jpeg_limits limits;
+    uint64_t budget_ns;          /* CPU time for decoding this bundle's photos */
+    atomic_uint_fast64_t spent_ns;
+    atomic_size_t skipped;       /* photos left undecoded once over budget */
 } photo_job;
+
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Decode within the photo limits and the bundle's CPU budget. */
+static void inspect_bounded(photo_job *job, const unsigned char *data, size_t len,
+                            gp_jpeg_info *info)
+{
+    if (atomic_load(&job->spent_ns) > job->budget_ns) {
+        memset(info, 0, sizeof *info);
+        info->orientation = 1;
+        info->is_jpeg = len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
+        info->skipped = true;
+        snprintf(info->decode_error, sizeof info->decode_error,
+                 "not decoded: the bundle's CPU budget is spent");
+        atomic_fetch_add(&job->skipped, 1);
+        return;
+    }
+    uint64_t start = thread_cpu_ns();
+    gp_jpeg_inspect_limited(data, len, info, &job->limits);
+    atomic_fetch_add(&job->spent_ns, thread_cpu_ns() - start);
+}
 
 static void photo_worker(void *context, size_t worker)
 {
@@ -300,7 +339,7 @@ static void photo_worker(void *context, size_t worker)
         photo->result.read_ok = true;
         photo->result.size = r->len;
         gp_sha256(r->data, r->len, photo->result.sha256);
-        gp_jpeg_inspect(r->data, r->len, &photo->result.info);
+        inspect_bounded(job, r->data, r->len, &photo->result.info);
         free(r->data);
         r->data = NULL;
         entry_state *e = &job->entries[photo->entry];
@@ -347,6 +386,37 @@ static bool collect_photos(bundle_job *job)
     return true;
 }
 
+/* photo.oversized for each photo refused before decoding; bundle.too_costly
+ * once when the budget ran out. */
+static void report_costs(bundle_job *job, photo_job *pj)
+{
+    gp_verified *v = job->v;
+    for (size_t p = 0; p < v->photo_count; p++) {
+        const gp_jpeg_info *info = &v->photos[p].result.info;
+        if (!info->skipped || info->width == 0)
+            continue;
+        char actual[48], limit[64];
+        snprintf(actual, sizeof actual, "%d×%d", info->width, info->height);
+        snprintf(limit, sizeof limit, "不超过 %llu 像素",
+                 (unsigned long long)pj->limits.max_pixels);
+        const char *name = job->entries[v->photos[p].entry].rel;
+        gp_where w = {.source = v->source, .seq = v->photos[p].seq, .file = name};
+        gp_report_add(job->report, GP_PHOTO_OVERSIZED, &w, actual, limit,
+                      "照片 %s 是 %d×%d 像素，超过规格像素数的 %d 倍，未解码", name,
+                      info->width, info->height, GP_VERIFY_PIXEL_FACTOR);
+    }
+    size_t skipped = atomic_load(&pj->skipped);
+    if (!skipped)
+        return;
+    char spent[48], budget[48];
+    snprintf(spent, sizeof spent, "%.1f 秒", (double)atomic_load(&pj->spent_ns) / 1e9);
+    snprintf(budget, sizeof budget, "%.1f 秒", (double)pj->budget_ns / 1e9);
+    gp_where w = {.source = v->source};
+    gp_report_add(job->report, GP_BUNDLE_TOO_COSTLY, &w, spent, budget,
+                  "%s 的照片解码已用去 %s 处理器时间（上限 %s），其余 %zu 张照片未解码",
+                  v->source, spent, budget, skipped);
+}
+
 static bool inspect_photos(bundle_job *job)
 {
     gp_verified *v = job->v;
@@ -357,6 +427,21 @@ static bool inspect_photos(bundle_job *job)
         return true;
     photo_job pj = {.v = v, .entries = job->entries};
     atomic_init(&pj.next, 0);
+    atomic_init(&pj.spent_ns, 0);
+    atomic_init(&pj.skipped, 0);
+    const gp_profile *p = v->profile;
+    pj.limits.max_scans = GP_VERIFY_MAX_SCANS;
+    if (p->width > 0 && p->height > 0) {
+        pj.limits.max_pixels = (uint64_t)GP_VERIFY_PIXEL_FACTOR * (uint64_t)p->width *
+                               (uint64_t)p->height;
+        /* a progressive file's coefficients (2 bytes x 3 components x
+         * pixels, subsampling aside) plus working room */
+        pj.limits.max_memory = (long)(pj.limits.max_pixels * 8 + (32u << 20));
+    }
+    pj.budget_ns = ((uint64_t)GP_VERIFY_CPU_BASE_MS + (uint64_t)GP_VERIFY_CPU_PER_PHOTO_MS * n) *
+                   1000000u;
+    if (job->options->cpu_budget_ms > 0) /* tests */
+        pj.budget_ns = (uint64_t)job->options->cpu_budget_ms * 1000000u;
     pj.readers = calloc(workers, sizeof *pj.readers);
     pj.reads = calloc(n, sizeof *pj.reads);
     bool ok = pj.readers && pj.reads;
@@ -366,6 +451,7 @@ static bool inspect_photos(bundle_job *job)
         ok = (pj.readers[t] = gp_bundle_reader_new(v->bundle, job->err)) != NULL;
     if (ok) {
         gp_parallel_for(workers, (int)workers, photo_worker, &pj);
+        report_costs(job, &pj);
         for (size_t p = 0; p < n; p++) {
             gp_read_status s = pj.reads[p].status;
             /* unreadable files are reported by the matching below */
@@ -482,6 +568,50 @@ static void report_strays(bundle_job *job, bool have_manifest)
 
 /* ---- bundle.json against the contents ------------------------------------ */
 
+/* bundle.json's school block against the office's profile (where it pins
+ * the school) and against the roster: one finding per field. */
+static void compare_school_field(bundle_job *job, const char *key, const char *said,
+                                 const char *pinned, gp_field field)
+{
+    gp_verified *v = job->v;
+    said = said ? said : "";
+    gp_where w = {.source = v->source, .file = "bundle.json", .field = key};
+    if (pinned && pinned[0] && strcmp(said, pinned) != 0) {
+        gp_report_add(job->report, GP_BUNDLE_SCHOOL_MISMATCH, &w, said, pinned,
+                      "bundle.json 的 %s 是 “%s”，本单位规格规定的是 “%s”", key, said, pinned);
+        return;
+    }
+    if (!v->roster || !v->roster->usable)
+        return;
+    /* pack writes the first row's values (rows that differ from it are
+     * roster.school.inconsistent already) */
+    for (size_t i = 0; i < v->roster->count; i++) {
+        const gp_student *s = &v->roster->students[i];
+        const char *value = s->value[field];
+        if (!value[0])
+            continue;
+        if (strcmp(value, said) != 0) {
+            w.row = s->row;
+            gp_report_add(job->report, GP_BUNDLE_SCHOOL_MISMATCH, &w, said, value,
+                          "bundle.json 的 %s 是 “%s”，roster.csv 第 %d 行是 “%s”", key, said,
+                          s->row, value);
+        }
+        return;
+    }
+}
+
+static void compare_school(bundle_job *job)
+{
+    const gp_bundle_meta *meta = &job->v->meta;
+    const gp_profile *p = job->v->profile;
+    compare_school_field(job, "school_type", meta->school_type, p ? p->school_type : NULL,
+                         GP_FIELD_SCHOOL_TYPE);
+    compare_school_field(job, "school_code", meta->school_code, p ? p->school_code : NULL,
+                         GP_FIELD_SCHOOL_CODE);
+    compare_school_field(job, "school_name", meta->school_name, p ? p->school_name : NULL,
+                         GP_FIELD_SCHOOL_NAME);
+}
+
 static void compare_meta(bundle_job *job)
 {
     gp_verified *v = job->v;
@@ -498,6 +628,7 @@ static void compare_meta(bundle_job *job)
                       "bundle.json 的 bundle_id 是 %s，但压缩包里的文件夹是 %s", meta->bundle_id,
                       v->base);
     }
+    compare_school(job);
     if (!v->roster || !v->roster->usable)
         return;
     const gp_roster *roster = v->roster;

@@ -4,6 +4,17 @@
 
 #include "gp_internal.h"
 
+/* Bounded cost per photo and per bundle (docs/limits.md has the measured
+ * worst case).  A received photo over PIXEL_FACTOR x the profile's pixel
+ * count is refused before decoding (photo.oversized); progressive scans are
+ * capped; the CPU time spent decoding one bundle's photos, summed over the
+ * workers, is capped at CPU_BASE + CPU_PER_PHOTO x photos, after which the
+ * remaining photos are not decoded (bundle.too_costly). */
+#define GP_VERIFY_PIXEL_FACTOR 4
+#define GP_VERIFY_MAX_SCANS 64
+#define GP_VERIFY_CPU_BASE_MS 30000
+#define GP_VERIFY_CPU_PER_PHOTO_MS 20
+
 /** Parse bundle.json bytes into meta (docs/bundle-format.md), adding
  *  bundle.metadata findings for what is missing or malformed.  Fields that
  *  are unusable stay empty/0.  false only on OOM (err set). */

@@ -114,12 +114,23 @@ class VerifyTest(GradpackTestCase):
         self.assertEqual([f["file"] for f in findings(doc, "bundle.unlisted")],
                          [f"{self.top}/notes.txt"])
 
-    def test_manifest_removed_is_warned_and_contents_checked(self):
+    def test_manifest_removed_is_an_error_when_bundle_json_is_there(self):
+        # pack always writes both: bundle.json without a manifest did not
+        # come from pack as sent (a swapped photo could not be seen)
         doc = self.verify(self.variant("nomanifest.zip",
                                        drop={f"{self.top}/MANIFEST.sha256"}),
+                          expect_status=1)
+        self.assertIn("bundle.manifest_missing", codes(doc, "error"))
+        self.assertVerdict(doc, "nomanifest.zip", "fail")
+
+    def test_hand_made_zip_without_manifest_and_bundle_json_is_warned(self):
+        doc = self.verify(self.variant("handmade.zip",
+                                       drop={f"{self.top}/MANIFEST.sha256",
+                                             f"{self.top}/bundle.json"}),
                           expect_status=0)
         self.assertIn("bundle.manifest_missing", codes(doc, "warning"))
-        self.assertVerdict(doc, "nomanifest.zip", "pass")
+        self.assertIn("bundle.metadata", codes(doc, "warning"))
+        self.assertVerdict(doc, "handmade.zip", "pass")
 
     # ---- hostile archives ---------------------------------------------------
 
