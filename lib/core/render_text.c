@@ -31,8 +31,8 @@ static const char *severity_color(gp_severity severity)
 }
 
 /* Chinese labels of well-known summary keys, table names and column keys;
- * others print as they are. */
-static const char *label(const char *key)
+ * others print as they are.  Shared with render_html.c. */
+const char *gp_render_label(const char *key)
 {
     static const char *const labels[][2] = {
         {"rows", "花名册行数"},        {"photos", "照片数"},
@@ -60,7 +60,7 @@ static const char *label(const char *key)
 }
 
 /* Machine words in table cells (stable in JSON) said in Chinese for people. */
-static const char *value_label(const char *value)
+const char *gp_render_value_label(const char *value)
 {
     static const char *const words[][2] = {
         {"pass", "通过"},      {"fail", "不通过"},   {"merged", "已合并"},
@@ -81,7 +81,7 @@ static void put_value(gp_buf *buf, const gp_value *v)
     else if (v->is_int)
         gp_buf_printf(buf, "%lld", v->num);
     else
-        gp_buf_puts(buf, value_label(v->str ? v->str : ""));
+        gp_buf_puts(buf, gp_render_value_label(v->str ? v->str : ""));
 }
 
 static void put_location(gp_buf *buf, const gp_finding *f)
@@ -148,7 +148,7 @@ static void put_finding(gp_buf *buf, const gp_finding *f, bool color)
 
 static void put_table(gp_buf *buf, const gp_table *table)
 {
-    gp_buf_printf(buf, "%s：\n", label(table->name));
+    gp_buf_printf(buf, "%s：\n", gp_render_label(table->name));
     for (size_t r = 0; r < table->row_count; r++) {
         const gp_record *row = &table->rows[r];
         gp_buf_puts(buf, "  ");
@@ -158,7 +158,7 @@ static void put_table(gp_buf *buf, const gp_table *table)
                 continue; /* an empty cell says nothing */
             if (c)
                 gp_buf_puts(buf, "  ");
-            gp_buf_printf(buf, "%s ", label(cell->key));
+            gp_buf_printf(buf, "%s ", gp_render_label(cell->key));
             put_value(buf, cell);
         }
         gp_buf_puts(buf, "\n");
@@ -193,7 +193,7 @@ char *gp_report_to_text(const gp_report *report, unsigned flags)
         gp_buf_printf(&buf, "（规格 %s）", report->profile);
     gp_buf_puts(&buf, "：");
     for (size_t i = 0; i < report->summary_count; i++) {
-        gp_buf_printf(&buf, "%s ", label(report->summary[i].key));
+        gp_buf_printf(&buf, "%s ", gp_render_label(report->summary[i].key));
         put_value(&buf, &report->summary[i]);
         gp_buf_puts(&buf, "，");
     }

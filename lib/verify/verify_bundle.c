@@ -4,6 +4,7 @@
  * is read once: hashed and, for photos, inspected from the same buffer, in
  * parallel across entries with one archive handle per worker. */
 #include "verify_internal.h"
+#include "photo/thumbnail.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -277,6 +278,7 @@ typedef struct photo_job {
     gp_bundle_reader **readers; /* one per worker */
     gp_entry_read *reads;       /* per photo: status when not read */
     entry_state *entries;
+    bool thumbnails;
     atomic_size_t next;
 } photo_job;
 
@@ -300,7 +302,7 @@ static void photo_worker(void *context, size_t worker)
         photo->result.read_ok = true;
         photo->result.size = r->len;
         gp_sha256(r->data, r->len, photo->result.sha256);
-        gp_jpeg_inspect(r->data, r->len, &photo->result.info);
+        gp_photo_inspect(r->data, r->len, job->thumbnails, &photo->result);
         free(r->data);
         r->data = NULL;
         entry_state *e = &job->entries[photo->entry];
@@ -355,7 +357,7 @@ static bool inspect_photos(bundle_job *job)
     size_t workers = (size_t)threads < n ? (size_t)threads : n;
     if (!workers)
         return true;
-    photo_job pj = {.v = v, .entries = job->entries};
+    photo_job pj = {.v = v, .entries = job->entries, .thumbnails = job->options->thumbnails};
     atomic_init(&pj.next, 0);
     pj.readers = calloc(workers, sizeof *pj.readers);
     pj.reads = calloc(n, sizeof *pj.reads);
