@@ -163,6 +163,7 @@ typedef struct page {
     size_t card_count;
     bool has_source;   /* findings or cards name bundles (verify, merge) */
     bool has_marks;
+    bool any_thumbs;   /* thumbnails were made at all (else none is "missing") */
     size_t thumbs_left_out;
 } page;
 
@@ -235,6 +236,7 @@ static bool build_cards(page *pg)
             size_t bytes = rec->thumb_len + rec->thumb_after_len;
             if (!bytes)
                 continue;
+            pg->any_thumbs = true;
             if (used + bytes <= GP_HTML_THUMB_BUDGET) {
                 used += bytes;
                 c->show_thumbs = true;
@@ -381,7 +383,8 @@ static void put_picture(gp_buf *buf, const page *pg, const card *c, bool after)
     } else {
         const char *why = !file                ? "没有照片"
                           : jpeg && len        ? "照片太多，本页未嵌入"
-                                               : "无法显示";
+                          : pg->any_thumbs     ? "照片无法解码，没有缩略图"
+                                               : "未生成缩略图";
         gp_buf_printf(buf, "<span class=\"nopic\">%s</span>", why);
     }
     if (after || (c->record >= 0 && gp_report_photo_get_thumbnail_after(r, (size_t)c->record,
@@ -734,7 +737,8 @@ static const char STYLE[] =
     "border-radius:6px;padding:8px;break-inside:avoid;page-break-inside:avoid}"
     ".card.pass{border-left-color:#1a7f37}.card.warn{border-left-color:#c98a00}"
     ".card.error{border-left-color:#b42318;background:#fffafa}"
-    ".pics{display:flex;align-items:center;gap:4px;flex:none}"
+    ".pics{display:flex;align-items:flex-start;gap:4px;flex:none}"
+    ".arrow{align-self:center}"
     ".arrow{font-size:18px;color:#57606a}"
     ".thumb{position:relative;margin:0;width:120px;flex:none}"
     ".thumb img{display:block;width:120px;height:auto;border:1px solid #d0d7de}"
