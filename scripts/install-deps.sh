@@ -8,9 +8,10 @@ packages=(
   libjpeg62-turbo-dev libturbojpeg0-dev
   libcsv-dev libxlsxwriter-dev libzip-dev libssl-dev
   libjansson-dev libinih-dev liblcms2-dev libstb-dev
-  libcmocka-dev
+  libcmocka-dev libxml2-dev
   python3 python3-openpyxl python3-pil
   zip unzip coreutils strace
+  chromium fonts-wqy-microhei
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(imagemagick time bc)
