@@ -374,12 +374,13 @@ static void put_picture(gp_buf *buf, const page *pg, const card *c, bool after)
     const char *file = record_text(r, c->record, "file");
     gp_buf_puts(buf, "<figure class=\"thumb\">");
     if (jpeg && len && c->show_thumbs) {
-        gp_buf_printf(buf, "<img alt=\"照片 %s%s\" src=\"data:image/jpeg;base64,", c->seq,
-                      after ? "（修正后）" : "");
+        gp_buf_printf(buf, "<div class=\"frame\"><img alt=\"照片 %s%s\" "
+                      "src=\"data:image/jpeg;base64,", c->seq, after ? "（修正后）" : "");
         put_base64(buf, jpeg, len);
         gp_buf_puts(buf, "\">");
         if (!after)
             put_marks(buf, r, c->record);
+        gp_buf_puts(buf, "</div>");
     } else {
         const char *why = !file                ? "没有照片"
                           : jpeg && len        ? "照片太多，本页未嵌入"
@@ -425,8 +426,11 @@ static void put_card(gp_buf *buf, const page *pg, const card *c)
         if (!v || !*v)
             continue;
         gp_buf_printf(buf, "<dt>%s</dt><dd>", facts[k][1]);
-        if (!strcmp(facts[k][0], "id_number"))
+        if (!strcmp(facts[k][0], "id_number")) {
+            gp_buf_puts(buf, "<span class=\"id\">");
             put_masked(buf, v);
+            gp_buf_puts(buf, "</span>");
+        }
         else if (!strcmp(facts[k][0], "row")) {
             gp_buf_puts(buf, "第 ");
             put_esc(buf, v);
@@ -437,7 +441,7 @@ static void put_card(gp_buf *buf, const page *pg, const card *c)
             put_esc(buf, v);
         gp_buf_puts(buf, "</dd>");
     }
-    gp_buf_puts(buf, "</dl>\n");
+    gp_buf_puts(buf, "</dl></div>\n");
     if (c->finding_count) {
         gp_buf_puts(buf, "<ul class=\"findings\">");
         for (size_t k = 0; k < c->finding_count; k++) {
@@ -450,7 +454,7 @@ static void put_card(gp_buf *buf, const page *pg, const card *c)
         }
         gp_buf_puts(buf, "</ul>\n");
     }
-    gp_buf_puts(buf, "</div></article>\n");
+    gp_buf_puts(buf, "</article>\n");
 }
 
 static void put_value(gp_buf *buf, const gp_value *v)
@@ -621,8 +625,9 @@ static void put_sheet(gp_buf *buf, const page *pg)
                   "错误 %zu）</h2>\n",
                   pg->card_count, pg->card_count - problems, problems - errors, errors);
     gp_buf_printf(buf, "<p class=\"filters\"><label for=\"show-all\">显示全部（%zu）</label>"
-                  "<label for=\"show-problems\">只看有问题的（%zu）</label></p>\n",
-                  pg->card_count, problems);
+                  "<label for=\"show-problems\">只看有问题的（%zu）</label>%s</p>\n",
+                  pg->card_count, problems,
+                  pg->any_thumbs ? "<span class=\"hint\">鼠标移到照片上可放大</span>" : "");
     if (pg->has_marks)
         gp_buf_puts(buf, "<p class=\"legend\"><span class=\"key band\"></span>绿色带：规格要求的"
                          "头顶、眼睛、脸两侧的位置　<span class=\"key line\"></span>橙色线："
@@ -729,26 +734,33 @@ static const char STYLE[] =
     "#show-all:checked~main label[for=show-all],#show-problems:checked~main "
     "label[for=show-problems]{background:#0b57d0;border-color:#0b57d0;color:#fff}"
     "#show-problems:checked~main .card.pass{display:none}"
-    ".legend,.note{color:#444;margin:0 0 10px}"
+    ".legend,.note{color:#444;margin:0 0 10px}.hint{color:#57606a;font-size:13px}"
     ".key{display:inline-block;width:22px;height:10px;margin:0 4px 0 0;vertical-align:middle}"
     ".key.band{background:rgba(26,127,55,.28)}.key.line{border-top:2px solid #f26b00;height:0}"
-    ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:10px}"
-    ".card{display:flex;gap:10px;background:#fff;border:1px solid #d0d7de;border-left:6px solid;"
-    "border-radius:6px;padding:8px;break-inside:avoid;page-break-inside:avoid}"
+    ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:10px;"
+    "align-items:start}"
+    ".card{display:grid;grid-template-columns:auto 1fr;gap:8px 10px;background:#fff;"
+    "border:1px solid #d0d7de;border-left:6px solid;border-radius:6px;padding:8px;"
+    "break-inside:avoid;page-break-inside:avoid}"
+    ".card .findings{grid-column:1/-1;border-top:1px solid #eaeef2;padding-top:6px}"
+    ".id{white-space:nowrap;font-size:13px}"
     ".card.pass{border-left-color:#1a7f37}.card.warn{border-left-color:#c98a00}"
     ".card.error{border-left-color:#b42318;background:#fffafa}"
     ".pics{display:flex;align-items:flex-start;gap:4px;flex:none}"
     ".arrow{align-self:center}"
     ".arrow{font-size:18px;color:#57606a}"
-    ".thumb{position:relative;margin:0;width:120px;flex:none}"
-    ".thumb img{display:block;width:120px;height:auto;border:1px solid #d0d7de}"
+    ".thumb{position:relative;margin:0;width:132px;flex:none}"
+    ".thumb img{display:block;width:132px;height:auto;border:1px solid #d0d7de;background:#fff}"
+    ".frame{transform-origin:0 0;transition:transform .15s}"
+    "@media (hover:hover){.frame:hover{transform:scale(2.2);z-index:5;"
+    "box-shadow:0 4px 16px rgba(0,0,0,.35)}}"
     ".thumb figcaption{font-size:12px;color:#57606a;text-align:center}"
-    ".marks{position:absolute;left:1px;top:1px;width:118px;height:calc(100% - 2px)}"
-    ".thumb:has(figcaption) .marks{height:calc(100% - 21px)}"
+    ".frame{position:relative;z-index:1}"
+    ".marks{position:absolute;left:1px;top:1px;width:calc(100% - 2px);height:calc(100% - 2px)}"
     ".marks .band{fill:rgba(26,127,55,.28)}"
     ".marks .face{fill:none;stroke:#f26b00;stroke-width:1.5}"
     ".marks .eye,.marks .head{stroke:#f26b00;stroke-width:1.5}"
-    ".nopic{display:flex;align-items:center;justify-content:center;width:120px;height:160px;"
+    ".nopic{display:flex;align-items:center;justify-content:center;width:132px;height:176px;"
     "border:1px dashed #8c959f;color:#57606a;background:#f6f7f9;font-size:13px;text-align:center}"
     ".facts{flex:1;min-width:0}.facts .head{display:flex;justify-content:space-between;"
     "align-items:center;margin:0 0 4px}.seq{font-weight:bold;font-size:15px}"
@@ -757,7 +769,8 @@ static const char STYLE[] =
     "background:#fff6db}.card.error .badge{color:#fff;background:#b42318;border-color:#b42318}"
     ".facts dl{display:grid;grid-template-columns:auto 1fr;gap:0 8px;margin:0 0 4px}"
     ".facts dt{color:#666}.facts dd{margin:0;word-break:break-all}"
-    ".findings{margin:4px 0 0;padding:0;list-style:none;font-size:13px}"
+    ".findings{margin:0;padding:0;list-style:none;font-size:13px}"
+    ".findings .ae{color:#57606a;font-size:12px}"
     ".findings li{margin:0 0 4px;padding-left:14px;position:relative}"
     ".findings li:before{content:\"●\";position:absolute;left:0;font-size:10px;top:3px}"
     "li.info:before{color:#8c959f}.todo{color:#0b57d0}"
