@@ -545,7 +545,7 @@ static void put_roster_table(gp_buf *buf, const page *pg)
             gp_buf_printf(buf, "<td class=\"num\">%d</td>", f->row);
         else
             gp_buf_puts(buf, "<td></td>");
-        gp_buf_puts(buf, "<td>");
+        gp_buf_puts(buf, "<td class=\"col\">");
         put_esc(buf, f->field);
         gp_buf_puts(buf, "</td><td class=\"val\">");
         /* the value is shown as it is: this finding is about it */
@@ -722,7 +722,7 @@ static const char STYLE[] =
     "table.list{border-collapse:collapse;width:100%}"
     ".list th,.list td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}"
     ".list th{background:#f0f2f5;white-space:nowrap}.list td.num{text-align:right}"
-    ".list td.val{word-break:break-all}"
+    ".list td.val{word-break:break-all}.list td.col{white-space:nowrap}"
     ".sev{display:inline-block;margin-right:6px;padding:0 6px;border-radius:4px;font-size:12px;"
     "border:1px solid}"
     "tr.error .sev,li.error:before{color:#b42318}tr.warn .sev,li.warn:before{color:#8a5a00}"
@@ -768,7 +768,7 @@ static const char STYLE[] =
     ".card.pass .badge{color:#1a7f37;background:#e9f7ee}.card.warn .badge{color:#8a5a00;"
     "background:#fff6db}.card.error .badge{color:#fff;background:#b42318;border-color:#b42318}"
     ".facts dl{display:grid;grid-template-columns:auto 1fr;gap:0 8px;margin:0 0 4px}"
-    ".facts dt{color:#666}.facts dd{margin:0;word-break:break-all}"
+    ".facts dt{color:#666;white-space:nowrap}.facts dd{margin:0;word-break:break-all}"
     ".findings{margin:0;padding:0;list-style:none;font-size:13px}"
     ".findings .ae{color:#57606a;font-size:12px}"
     ".findings li{margin:0 0 4px;padding-left:14px;position:relative}"

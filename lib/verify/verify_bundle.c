@@ -400,6 +400,13 @@ static void match_photos(bundle_job *job)
         }
         gp_check_match_photos(v->roster && v->roster->usable ? v->roster : NULL, v->profile,
                               seqs, names, results, n, v->source, job->report);
+        /* the report holds its own copy of each thumbnail now; merge keeps
+         * the verified bundles open, so do not hold every thumbnail twice */
+        for (size_t i = 0; i < n; i++) {
+            free(v->photos[i].result.thumb);
+            v->photos[i].result.thumb = NULL;
+            v->photos[i].result.thumb_len = 0;
+        }
     }
     free(seqs);
     free(names);
