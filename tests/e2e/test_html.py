@@ -275,6 +275,35 @@ class BrowserTest(GradpackTestCase):
         gradpack("check", roster, photos, "--html", out)
         self.render(out, DEFECT_VERDICTS)
 
+    def test_only_problems_filter_hides_passed_cards(self):
+        """The switch is CSS only: with the second radio button checked the
+        browser hides every passed card.  A copy of the page gets the radio
+        checked and a probe script (the page itself has none) that writes how
+        many cards are displayed into the DOM that --dump-dom prints."""
+        roster, photos, _ = make_defect_folder(self.path("d"))
+        out = self.path("defects.html")
+        gradpack("check", roster, photos, "--html", out)
+        with open(out, encoding="utf-8") as f:
+            text = f.read()
+        probe = ("<script>document.body.setAttribute('data-shown', [...document.querySelectorAll"
+                 "('article.card')].filter(c => getComputedStyle(c).display != 'none')"
+                 ".map(c => c.dataset.seq).join(' '))</script></body>")
+        shown = {}
+        for which in ("show-all", "show-problems"):
+            copy = text.replace(' id="show-all" checked>', ' id="show-all">')
+            copy = copy.replace(f' id="{which}">', f' id="{which}" checked>')
+            copy = copy.replace("</body>", probe)
+            path = self.path(f"{which}.html")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(copy)
+            proc = self.chromium("--dump-dom", "file://" + path)
+            marker = 'data-shown="'
+            start = proc.stdout.index(marker) + len(marker)
+            shown[which] = proc.stdout[start:proc.stdout.index('"', start)].split()
+        self.assertEqual(shown["show-all"], sorted(DEFECT_VERDICTS))
+        self.assertEqual(shown["show-problems"],
+                         sorted(s for s, v in DEFECT_VERDICTS.items() if v != "pass"))
+
 
 if __name__ == "__main__":
     main()
