@@ -48,6 +48,16 @@ p = sys.argv[1]
 Image.open(p).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(p, optimize=True)
 PY
 }
+# fix: a phone-sized photo resized (before → after), a 72 dpi one relabelled
+mkdir -p "$work/fix"
+"$photogen" --batch "$work/fix" 3 >/dev/null
+"$photogen" "$work/fix/0002.jpg" --seed 2 --width 3024 --height 4032 --quality 95 >/dev/null
+"$photogen" "$work/fix/0003.jpg" --seed 3 --dpi 72 >/dev/null
+(cd "$work" && "$build/cmd/gradpack" fix fix -o fixed --html "$work/修正报告.html" >/dev/null) || true
+
 mkdir -p docs/img
 shot "$work/检查报告.html" docs/img/report-check.png 1200 1900
-echo "screenshot-report: docs/img/report-check.png ($(stat -c %s docs/img/report-check.png) bytes)"
+shot "$work/修正报告.html" docs/img/report-fix.png 1200 900
+for png in docs/img/report-check.png docs/img/report-fix.png; do
+  echo "screenshot-report: $png ($(stat -c %s "$png") bytes)"
+done

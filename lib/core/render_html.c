@@ -399,13 +399,14 @@ static void put_card(gp_buf *buf, const page *pg, const card *c)
     const gp_report *r = pg->report;
     const char *verdict = !c->any ? "pass" : c->worst == GP_ERROR ? "error" : "warn";
     const char *word = !c->any ? "通过" : c->worst == GP_ERROR ? "错误" : "警告";
-    gp_buf_printf(buf, "<article class=\"card %s\" data-seq=\"", verdict);
+    size_t after_len = 0;
+    bool pair = c->record >= 0 &&
+                gp_report_photo_get_thumbnail_after(r, (size_t)c->record, &after_len);
+    gp_buf_printf(buf, "<article class=\"card %s%s\" data-seq=\"", verdict, pair ? " pair" : "");
     put_esc(buf, c->seq);
     gp_buf_puts(buf, "\">\n<div class=\"pics\">");
     put_picture(buf, pg, c, false);
-    size_t after_len = 0;
-    if (c->record >= 0 && gp_report_photo_get_thumbnail_after(r, (size_t)c->record, &after_len))
-    {
+    if (pair) {
         gp_buf_puts(buf, "<span class=\"arrow\">→</span>");
         put_picture(buf, pg, c, true);
     }
@@ -477,31 +478,34 @@ static void put_header(gp_buf *buf, const page *pg)
     put_esc(buf, page_title(r->command));
     gp_buf_puts(buf, "</h1>\n<p class=\"privacy\"><b>注意：</b>本页含学生姓名、学号和照片等个人信息"
                      "（身份证号已部分隐去），只供本站核对使用，请勿转发、上传或打印后随意放置。</p>\n");
-    gp_buf_puts(buf, "<dl class=\"about\"><dt>命令</dt><dd>gradpack ");
+    gp_buf_puts(buf, "<dl class=\"about\"><div><dt>命令</dt><dd>gradpack ");
     put_esc(buf, r->command);
-    gp_buf_puts(buf, "</dd>");
+    gp_buf_puts(buf, "</dd></div>");
     if (r->profile && *r->profile) {
-        gp_buf_puts(buf, "<dt>规格</dt><dd>");
+        gp_buf_puts(buf, "<div><dt>规格</dt><dd>");
         put_esc(buf, r->profile);
-        gp_buf_puts(buf, "</dd>");
+        gp_buf_puts(buf, "</dd></div>");
     }
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
     if (epoch && *epoch) {
         time_t t = (time_t)gp_reproducible_time();
         struct tm tm;
         if (gmtime_r(&t, &tm))
-            gp_buf_printf(buf, "<dt>日期</dt><dd>%04d-%02d-%02d</dd>", tm.tm_year + 1900,
+            gp_buf_printf(buf, "<div><dt>日期</dt><dd>%04d-%02d-%02d</dd></div>", tm.tm_year + 1900,
                           tm.tm_mon + 1, tm.tm_mday);
     }
     for (size_t i = 0; i < r->summary_count; i++) {
         const gp_value *v = &r->summary[i];
         if (!v->is_int && (!v->str || !*v->str))
             continue;
-        gp_buf_puts(buf, "<dt>");
+        gp_buf_puts(buf, "<div><dt>");
         put_esc(buf, gp_render_label(v->key));
         gp_buf_puts(buf, "</dt><dd>");
-        put_value(buf, v);
-        gp_buf_puts(buf, "</dd>");
+        if (v->is_int)
+            put_value(buf, v);
+        else
+            put_esc(buf, v->str); /* names and paths: never translated */
+        gp_buf_puts(buf, "</dd></div>");
     }
     gp_buf_puts(buf, "</dl>\n");
     const char *cls = errors ? "error" : warnings ? "warn" : "pass";
@@ -708,9 +712,9 @@ static const char STYLE[] =
     "margin:0 0 14px}"
     ".privacy{margin:0 0 10px;padding:8px 12px;background:#fff8e1;border:1px solid #e0b400;"
     "border-radius:6px}"
-    ".about{display:flex;flex-wrap:wrap;gap:2px 18px;margin:0 0 10px;color:#444}"
-    ".about dt{font-weight:normal;color:#666}.about dt:after{content:\"：\"}"
-    ".about dd{margin:0 10px 0 -18px}"
+    ".about{display:flex;flex-wrap:wrap;gap:2px 22px;margin:0 0 10px;color:#444}"
+    ".about dt,.about dd{display:inline;margin:0}.about dt{color:#666}"
+    ".about dt:after{content:\"：\"}"
     ".verdict{font-size:18px;font-weight:bold;margin:6px 0;padding:8px 12px;border-radius:6px;"
     "border:2px solid}"
     ".verdict.error{color:#b42318;border-color:#b42318;background:#fdecea}"
@@ -742,6 +746,7 @@ static const char STYLE[] =
     ".card{display:grid;grid-template-columns:auto 1fr;gap:8px 10px;background:#fff;"
     "border:1px solid #d0d7de;border-left:6px solid;border-radius:6px;padding:8px;"
     "break-inside:avoid;page-break-inside:avoid}"
+    ".card.pair{grid-template-columns:1fr}"
     ".card .findings{grid-column:1/-1;border-top:1px solid #eaeef2;padding-top:6px}"
     ".id{white-space:nowrap;font-size:13px}"
     ".card.pass{border-left-color:#1a7f37}.card.warn{border-left-color:#c98a00}"

@@ -52,6 +52,7 @@ const char *gp_render_label(const char *key)
         {"action", "处理"},            {"from", "原来"},
         {"to", "现在"},                {"quality", "质量"},
         {"encodes", "编码次数"},       {"metadata", "仅修改分辨率信息"},
+        {"output", "输出文件夹"},
     };
     for (size_t i = 0; i < GP_ARRAY_LEN(labels); i++)
         if (strcmp(labels[i][0], key) == 0)
@@ -193,8 +194,14 @@ char *gp_report_to_text(const gp_report *report, unsigned flags)
         gp_buf_printf(&buf, "（规格 %s）", report->profile);
     gp_buf_puts(&buf, "：");
     for (size_t i = 0; i < report->summary_count; i++) {
-        gp_buf_printf(&buf, "%s ", gp_render_label(report->summary[i].key));
-        put_value(&buf, &report->summary[i]);
+        const gp_value *v = &report->summary[i];
+        gp_buf_printf(&buf, "%s ", gp_render_label(v->key));
+        /* summary strings are names and paths, never machine words: an
+         * output folder called "fixed" stays "fixed" */
+        if (v->is_int)
+            put_value(&buf, v);
+        else
+            gp_buf_puts(&buf, v->str ? v->str : "");
         gp_buf_puts(&buf, "，");
     }
     gp_buf_printf(&buf, "错误 %zu 个，警告 %zu 个，提示 %zu 个。\n", errors, warnings, infos);

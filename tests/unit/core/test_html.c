@@ -398,6 +398,28 @@ static void same_report_same_bytes(void **state)
     gp_report_free(r);
 }
 
+/* Summary strings are names and paths: an output folder called "fixed" is
+ * not the table word "fixed" (已修正), in the page or in the text. */
+static void summary_values_are_not_translated(void **state)
+{
+    (void)state;
+    gp_report *r = gp_report_new("fix");
+    gp_report_set_str(r, "output", "fixed");
+    gp_report_table_row(r, "photos");
+    gp_report_cell_str(r, "photos", "action", "fixed");
+    char *html = gp_report_to_html(r, 0);
+    htmlDocPtr doc = parse(html);
+    assert_true(has_text(doc, "dd", "fixed"));
+    assert_true(has_text(doc, "dt", "输出文件夹"));
+    assert_true(has_text(doc, "td", "已修正")); /* the table cell is a machine word */
+    xmlFreeDoc(doc);
+    free(html);
+    char *text = gp_report_to_text(r, 0);
+    assert_non_null(strstr(text, "输出文件夹 fixed，"));
+    free(text);
+    gp_report_free(r);
+}
+
 static void written_atomically(void **state)
 {
     (void)state;
@@ -452,6 +474,7 @@ int main(void)
         cmocka_unit_test(fix_shows_before_and_after),
         cmocka_unit_test(thumbnail_budget_keeps_problems_first),
         cmocka_unit_test(same_report_same_bytes),
+        cmocka_unit_test(summary_values_are_not_translated),
         cmocka_unit_test(written_atomically),
         cmocka_unit_test(absorb_moves_photo_records),
     };
