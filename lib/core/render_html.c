@@ -417,11 +417,6 @@ static void put_card(gp_buf *buf, const page *pg, const card *c)
         {"name", "姓名"}, {"student_no", "学号"}, {"id_number", "身份证号"},
         {"file", "文件"}, {"row", "花名册"},      {"action", "处理"},
     };
-    if (c->source && pg->has_source) {
-        gp_buf_puts(buf, "<dt>压缩包</dt><dd>");
-        put_esc(buf, c->source);
-        gp_buf_puts(buf, "</dd>");
-    }
     for (size_t k = 0; k < GP_ARRAY_LEN(facts); k++) {
         const char *v = record_text(r, c->record, facts[k][0]);
         if (!v || !*v)
@@ -664,13 +659,20 @@ static void put_sheet(gp_buf *buf, const page *pg)
     gp_buf_puts(buf, "</section>\n");
 }
 
+/* Tables that say how each input fared (verify's and merge's bundles) go
+ * above the cards; the others (outputs, fix's log) below them. */
+static bool is_top_table(const char *name)
+{
+    return !strcmp(name, "bundles") || !strcmp(name, "inputs");
+}
+
 /* The report's tables ("bundles", "outputs", fix's "photos") as they are,
  * with the text report's words. */
-static void put_tables(gp_buf *buf, const gp_report *r)
+static void put_tables(gp_buf *buf, const gp_report *r, bool top)
 {
     for (size_t t = 0; t < r->table_count; t++) {
         const gp_table *table = &r->tables[t];
-        if (!table->row_count)
+        if (!table->row_count || is_top_table(table->name) != top)
             continue;
         gp_buf_puts(buf, "<section class=\"block\"><h2>");
         put_esc(buf, gp_render_label(table->name));
@@ -813,10 +815,11 @@ char *gp_report_to_html(const gp_report *report, unsigned flags)
                       "<input class=\"filter\" type=\"radio\" name=\"show\" id=\"show-problems\">\n"
                       "<main>\n");
     put_header(&buf, &pg);
+    put_tables(&buf, report, true);
     put_roster_table(&buf, &pg);
     put_other_table(&buf, &pg);
     put_sheet(&buf, &pg);
-    put_tables(&buf, report);
+    put_tables(&buf, report, false);
     gp_buf_puts(&buf, "<footer>由 gradpack ");
     put_esc(&buf, gp_version());
     gp_buf_puts(&buf, " 生成 · 本页不含任何外部链接，可离线打开</footer>\n</main>\n</body>\n</html>\n");
