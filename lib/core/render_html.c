@@ -147,7 +147,7 @@ static int compare_cards(const void *pa, const void *pb)
 static card *find_card(card *cards, size_t count, const char *source, const char *seq)
 {
     card key = {.source = source, .seq = seq};
-    return bsearch(&key, cards, count, sizeof *cards, compare_cards);
+    return count ? bsearch(&key, cards, count, sizeof *cards, compare_cards) : NULL;
 }
 
 /* Findings that belong to the roster table: about a roster value (a field),
@@ -190,7 +190,8 @@ static bool build_cards(page *pg)
         if (!add_card(&pg->cards, &pg->card_count, &cap, r->photos[i].source, r->photos[i].seq,
                       (long)i))
             return false;
-    qsort(pg->cards, pg->card_count, sizeof *pg->cards, compare_cards);
+    if (pg->card_count > 1)
+        qsort(pg->cards, pg->card_count, sizeof *pg->cards, compare_cards);
     /* photo numbers that only findings know (e.g. a report filled by hand) */
     size_t known = pg->card_count;
     for (size_t i = 0; i < r->count; i++) {
