@@ -15,6 +15,7 @@ void help_check(FILE *out)
           "  --profile NAME|FILE   照片规格（默认 " GP_DEFAULT_PROFILE "；见 templates/profiles/）\n"
           "  --encoding ENC        花名册编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
+          CLI_HTML_HELP
           "  --format text|json    输出格式（默认 text；json 供脚本使用）\n"
           "  --quiet               只显示错误；没有错误时什么也不显示\n"
           "  --color auto|always|never\n"
@@ -29,6 +30,7 @@ int cmd_check(int argc, char **argv)
         {"profile", required_argument, NULL, 'p'},
         {"encoding", required_argument, NULL, 'e'},
         {"threads", required_argument, NULL, 'j'},
+        CLI_HTML_LONG_OPTION,
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -55,6 +57,7 @@ int cmd_check(int argc, char **argv)
     if (argc - optind != 2)
         return cli_usage_error("check", "需要两个参数：花名册文件和照片文件夹");
     gp_error err = {0};
+    options.thumbnails = out.html != NULL;
     gp_report *report = gp_check(argv[optind], argv[optind + 1], &options, &err);
     if (!report)
         return cli_fail("check", &err);

@@ -28,6 +28,7 @@ void help_merge(FILE *out)
           "  --password-file FILE  加密压缩包的密码（文件第一行，去掉 BOM 和行尾空白）\n"
           "  --encoding ENC        花名册编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
+          CLI_HTML_HELP
           "  --format text|json    输出格式（默认 text；json 是供脚本读取的汇总）\n"
           "  -v, --verbose         成功时也显示报告（默认成功时不输出任何内容）\n"
           "  --quiet               只显示错误\n"
@@ -50,6 +51,7 @@ int cmd_merge(int argc, char **argv)
         {"encoding", required_argument, NULL, 'e'},
         {"threads", required_argument, NULL, 'j'},
         {"verbose", no_argument, NULL, 'v'},
+        CLI_HTML_LONG_OPTION,
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -95,6 +97,7 @@ int cmd_merge(int argc, char **argv)
     if (budget && *budget)
         options.verify.cpu_budget_ms = strtol(budget, NULL, 10);
     gp_error err = {0};
+    options.verify.thumbnails = out.html != NULL;
     gp_report *report = gp_merge((const char *const *)argv + optind, (size_t)(argc - optind),
                                  &options, &err);
     if (!report)

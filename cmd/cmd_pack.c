@@ -28,6 +28,7 @@ void help_pack(FILE *out)
           "  --profile NAME|FILE     照片规格（默认 " GP_DEFAULT_PROFILE "）\n"
           "  --encoding ENC          花名册编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N             并行线程数（默认每个 CPU 核一个）\n"
+          CLI_HTML_HELP
           "  --format text|json      输出格式（默认 text；json 供脚本使用）\n"
           "  --quiet                 只显示错误；成功时什么也不显示\n"
           "  --color auto|always|never\n"
@@ -61,6 +62,7 @@ int cmd_pack(int argc, char **argv)
         {"profile", required_argument, NULL, 'p'},
         {"encoding", required_argument, NULL, 'e'},
         {"threads", required_argument, NULL, 'j'},
+        CLI_HTML_LONG_OPTION,
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -105,6 +107,7 @@ int cmd_pack(int argc, char **argv)
         return cli_usage_error("pack", "--password-file 需要和 --encrypt 一起用");
     options.password_file = password_file; /* read by the library */
     gp_error err = {0};
+    options.check.thumbnails = out.html != NULL;
     gp_report *report = gp_pack(argv[optind], argv[optind + 1], &options, &err);
     if (!report)
         return cli_fail("pack", &err);

@@ -24,6 +24,7 @@ void help_verify(FILE *out)
           "  --password-file FILE  加密压缩包的密码（文件第一行，去掉 BOM 和行尾空白）\n"
           "  --encoding ENC        花名册和学籍名单的编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
+          CLI_HTML_HELP
           "  --format text|json    输出格式（默认 text；json 供脚本使用）\n"
           "  --quiet               只显示错误；没有错误时什么也不显示\n"
           "  --color auto|always|never\n"
@@ -41,6 +42,7 @@ int cmd_verify(int argc, char **argv)
         {"config", required_argument, NULL, 'c'},
         {"encoding", required_argument, NULL, 'e'},
         {"threads", required_argument, NULL, 'j'},
+        CLI_HTML_LONG_OPTION,
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -77,6 +79,7 @@ int cmd_verify(int argc, char **argv)
     if (budget && *budget)
         options.cpu_budget_ms = strtol(budget, NULL, 10);
     gp_error err = {0};
+    options.thumbnails = out.html != NULL;
     gp_report *report = gp_verify((const char *const *)argv + optind, (size_t)(argc - optind),
                                   &options, &err);
     if (!report)

@@ -334,6 +334,7 @@ typedef struct gp_check_state {
     gp_roster *roster;
     gp_photo_dir *photos;
     gp_photo_result *results;  /* parallel to photos->files */
+    bool thumbnails;           /* gp_check_options.thumbnails */
 } gp_check_state;
 
 void gp_check_state_clear(gp_check_state *state);
@@ -348,10 +349,11 @@ bool gp_check_is_directory(const char *photo_dir, gp_error *err);
 bool gp_check_prepare(const char *roster_path, const char *photo_dir,
                       const gp_check_options *options, gp_check_state *state,
                       gp_report *report, gp_error *err);
-/** Read one photo once, hash and inspect it into *out.  keep non-NULL:
- *  the bytes are handed over in *keep (malloc'd; NULL when unreadable). */
-void gp_check_read_photo(const gp_photo_file *file, gp_photo_result *out, unsigned char **keep,
-                         size_t *keep_len);
+/** Read one photo once, hash and inspect it into *out (with a thumbnail
+ *  in out->thumb when thumbnails).  keep non-NULL: the bytes are handed
+ *  over in *keep (malloc'd; NULL when unreadable). */
+void gp_check_read_photo(const gp_photo_file *file, bool thumbnails, gp_photo_result *out,
+                         unsigned char **keep, size_t *keep_len);
 /** Read every listed photo (gp_check_read_photo) on `threads` threads. */
 void gp_check_inspect(gp_check_state *state, int threads);
 /** Match and judge every photo (all results filled), set the summary

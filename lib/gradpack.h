@@ -200,6 +200,13 @@ GP_API bool gp_report_photo_get_number(const gp_report *report, size_t i, const 
 /** The thumbnail's bytes (NULL when none) and length. */
 GP_API const unsigned char *gp_report_photo_get_thumbnail(const gp_report *report, size_t i,
                                                           size_t *len);
+/* fix's second picture: gp_report_photo_thumbnail holds the photo as it was
+ * judged (the original), this one the copy fix wrote, set only when fix
+ * changed the pixels.  The HTML report shows the two as before → after. */
+GP_API bool gp_report_photo_thumbnail_after(gp_report *report, const char *source,
+                                            const char *seq, const void *jpeg, size_t len);
+GP_API const unsigned char *gp_report_photo_get_thumbnail_after(const gp_report *report,
+                                                                size_t i, size_t *len);
 
 /* ------------------------------------------------------------------ */
 /* Rendering                                                            */
@@ -216,6 +223,18 @@ typedef enum gp_render_flags {
 GP_API char *gp_report_to_text(const gp_report *report, unsigned flags);
 /** The report as one JSON document (see docs/cli.md).  malloc'd, or NULL. */
 GP_API char *gp_report_to_json(const gp_report *report, unsigned flags);
+/** The report as one self-contained HTML page for a clerk (Chinese; inline
+ *  CSS, no script, no external resource): what was checked, the verdict,
+ *  the roster's problems and one card per photo with its thumbnail, marks
+ *  and findings.  ID numbers are masked except in findings about them.
+ *  The same report gives the same bytes.  flags: none yet (pass 0).
+ *  malloc'd, or NULL on OOM. */
+GP_API char *gp_report_to_html(const gp_report *report, unsigned flags);
+/** gp_report_to_html written to path atomically (a temporary file beside
+ *  it, then rename; an existing file is replaced), mode 0644 like every
+ *  other output.  false with err set (GP_ERR_WRITE, GP_ERR_NOMEM). */
+GP_API bool gp_report_write_html(const gp_report *report, const char *path, unsigned flags,
+                                 gp_error *err);
 /** Every finding code as a Markdown table (the source of docs/codes.md).
  *  malloc'd, or NULL on OOM. */
 GP_API char *gp_codes_to_markdown(void);
@@ -255,6 +274,8 @@ typedef struct gp_check_options {
     const char *profile;  /* name or path; NULL = GP_DEFAULT_PROFILE */
     const char *encoding; /* roster encoding ("UTF-8", "GB18030"); NULL = detect */
     int threads;          /* worker threads; 0 = one per core */
+    bool thumbnails;      /* keep a small JPEG of each photo in the report (for
+                             gp_report_to_html), made from the inspection's decode */
 } gp_check_options;
 
 /** Check `roster_path` and every photo in `photo_dir` in one pass.
@@ -316,6 +337,7 @@ typedef struct gp_verify_options {
     const char *config;        /* office .ini; NULL = /etc/gradpack/office.ini if present */
     long cpu_budget_ms;        /* CPU time for one bundle's photos; 0 = built-in
                                   (docs/limits.md); for tests */
+    bool thumbnails;           /* as gp_check_options.thumbnails */
 } gp_verify_options;
 
 /** Verify bundles (zip files or extracted folders).  Nothing is extracted
@@ -353,6 +375,7 @@ typedef struct gp_fix_options {
     gp_crop crop;
     bool force;               /* overwrite existing outputs */
     int threads;              /* 0 = one per core */
+    bool thumbnails;          /* thumbnails before (and after, when changed) */
 } gp_fix_options;
 
 /** Write a conforming copy of every photo in photo_dir into output_dir

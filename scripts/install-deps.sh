@@ -8,10 +8,11 @@ packages=(
   libjpeg62-turbo-dev libturbojpeg0-dev
   libcsv-dev libxlsxwriter-dev libzip-dev libssl-dev
   libjansson-dev libinih-dev liblcms2-dev libstb-dev libexif-dev
-  libcmocka-dev libicu-dev
+  libcmocka-dev libicu-dev libxml2-dev
   clang libclang-rt-14-dev
   python3 python3-openpyxl python3-pil
   zip unzip coreutils strace
+  chromium fonts-wqy-microhei
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(imagemagick time bc)

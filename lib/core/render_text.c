@@ -39,8 +39,8 @@ static const char *severity_color(gp_severity severity)
 }
 
 /* Chinese labels of well-known summary keys, table names and column keys;
- * others print as they are. */
-static const char *label(const char *key)
+ * others print as they are.  Shared with render_html.c. */
+const char *gp_render_label(const char *key)
 {
     static const char *const labels[][2] = {
         {"rows", "花名册行数"},        {"photos", "照片数"},
@@ -60,6 +60,7 @@ static const char *label(const char *key)
         {"action", "处理"},            {"from", "原来"},
         {"to", "现在"},                {"quality", "质量"},
         {"encodes", "编码次数"},       {"metadata", "仅修改分辨率信息"},
+        {"output", "输出文件夹"},
     };
     for (size_t i = 0; i < GP_ARRAY_LEN(labels); i++)
         if (strcmp(labels[i][0], key) == 0)
@@ -68,7 +69,7 @@ static const char *label(const char *key)
 }
 
 /* Machine words in table cells (stable in JSON) said in Chinese for people. */
-static const char *value_label(const char *value)
+const char *gp_render_value_label(const char *value)
 {
     static const char *const words[][2] = {
         {"pass", "通过"},      {"fail", "不通过"},   {"merged", "已合并"},
@@ -89,7 +90,7 @@ static void put_value(gp_buf *buf, const gp_value *v)
     else if (v->is_int)
         gp_buf_printf(buf, "%lld", v->num);
     else
-        put_safe(buf, value_label(v->str ? v->str : ""));
+        put_safe(buf, gp_render_value_label(v->str ? v->str : ""));
 }
 
 static void put_location(gp_buf *buf, const gp_finding *f)
@@ -164,7 +165,7 @@ static void put_finding(gp_buf *buf, const gp_finding *f, bool color)
 
 static void put_table(gp_buf *buf, const gp_table *table)
 {
-    gp_buf_printf(buf, "%s：\n", label(table->name));
+    gp_buf_printf(buf, "%s：\n", gp_render_label(table->name));
     for (size_t r = 0; r < table->row_count; r++) {
         const gp_record *row = &table->rows[r];
         gp_buf_puts(buf, "  ");
@@ -174,7 +175,7 @@ static void put_table(gp_buf *buf, const gp_table *table)
                 continue; /* an empty cell says nothing */
             if (c)
                 gp_buf_puts(buf, "  ");
-            gp_buf_printf(buf, "%s ", label(cell->key));
+            gp_buf_printf(buf, "%s ", gp_render_label(cell->key));
             put_value(buf, cell);
         }
         gp_buf_puts(buf, "\n");
@@ -212,8 +213,14 @@ char *gp_report_to_text(const gp_report *report, unsigned flags)
     }
     gp_buf_puts(&buf, "：");
     for (size_t i = 0; i < report->summary_count; i++) {
-        gp_buf_printf(&buf, "%s ", label(report->summary[i].key));
-        put_value(&buf, &report->summary[i]);
+        const gp_value *v = &report->summary[i];
+        gp_buf_printf(&buf, "%s ", gp_render_label(v->key));
+        /* summary strings are names and paths, never machine words: an
+         * output folder called "fixed" stays "fixed" */
+        if (v->is_int)
+            put_value(&buf, v);
+        else
+            gp_buf_puts(&buf, v->str ? v->str : "");
         gp_buf_puts(&buf, "，");
     }
     gp_buf_printf(&buf, "错误 %zu 个，警告 %zu 个，提示 %zu 个。\n", errors, warnings, infos);

@@ -672,7 +672,8 @@ static bool write_outputs(pack_run *run, gp_error *err)
     if (!prepare_targets(run, err))
         return false;
     run->pipeline = gp_photo_pipeline_start(run->state.photos->files, run->state.results,
-                                            run->count, options->check.threads, err);
+                                            run->count, options->check.threads,
+                                            options->check.thumbnails, err);
     if (!run->pipeline)
         return false;
     gp_workbook_info info = workbook_info(run);

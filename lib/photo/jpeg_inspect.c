@@ -252,9 +252,9 @@ void gp_jpeg_inspect_preview(const unsigned char *data, size_t len, gp_jpeg_info
 }
 
 void gp_jpeg_inspect_limited(const unsigned char *data, size_t len, gp_jpeg_info *info,
-                             const gp_jpeg_limits *limits)
+                             const gp_jpeg_limits *limits, int min_width, gp_preview *preview)
 {
-    inspect(data, len, info, 0, NULL, limits);
+    inspect(data, len, info, min_width, preview, limits);
 }
 
 static void inspect(const unsigned char *data, size_t len, gp_jpeg_info *info, int min_width,

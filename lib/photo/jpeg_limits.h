@@ -13,11 +13,12 @@ typedef struct gp_jpeg_limits {
     long max_memory;      /* libjpeg's max_memory_to_use; 0 = built-in (512 MiB) */
 } gp_jpeg_limits;
 
-/** gp_jpeg_inspect within limits.  A photo over max_pixels is not decoded:
+/** gp_jpeg_inspect_preview within limits (limits NULL = the built-in
+ *  ones; preview may be NULL).  A photo over max_pixels is not decoded:
  *  info->decoded false, info->skipped true, width/height set, decode_error
  *  says why.  Too many scans or too much memory stop the decode (decoded
  *  false, decode_error says which). */
 void gp_jpeg_inspect_limited(const unsigned char *data, size_t len, gp_jpeg_info *info,
-                             const gp_jpeg_limits *limits);
+                             const gp_jpeg_limits *limits, int min_width, gp_preview *preview);
 
 #endif

@@ -5,6 +5,7 @@
  * parallel across entries with one archive handle per worker. */
 #include "verify_internal.h"
 #include "photo/jpeg_limits.h"
+#include "photo/thumbnail.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -285,6 +286,7 @@ typedef struct photo_job {
     gp_bundle_reader **readers; /* one per worker */
     gp_entry_read *reads;       /* per photo: status when not read */
     entry_state *entries;
+    bool thumbnails;
     atomic_size_t next;
     gp_jpeg_limits limits;
     uint64_t budget_ns;          /* CPU time for decoding this bundle's photos */
@@ -302,8 +304,9 @@ static uint64_t thread_cpu_ns(void)
 
 /* Decode within the photo limits and the bundle's CPU budget. */
 static void inspect_bounded(photo_job *job, const unsigned char *data, size_t len,
-                            gp_jpeg_info *info)
+                            gp_photo_result *result)
 {
+    gp_jpeg_info *info = &result->info;
     if (atomic_load(&job->spent_ns) > job->budget_ns) {
         memset(info, 0, sizeof *info);
         info->orientation = 1;
@@ -315,7 +318,8 @@ static void inspect_bounded(photo_job *job, const unsigned char *data, size_t le
         return;
     }
     uint64_t start = thread_cpu_ns();
-    gp_jpeg_inspect_limited(data, len, info, &job->limits);
+    gp_inspect_wants wants = {.thumbnail = job->thumbnails, .limits = &job->limits};
+    gp_photo_inspect(data, len, &wants, result);
     atomic_fetch_add(&job->spent_ns, thread_cpu_ns() - start);
 }
 
@@ -339,7 +343,7 @@ static void photo_worker(void *context, size_t worker)
         photo->result.read_ok = true;
         photo->result.size = r->len;
         gp_sha256(r->data, r->len, photo->result.sha256);
-        inspect_bounded(job, r->data, r->len, &photo->result.info);
+        inspect_bounded(job, r->data, r->len, &photo->result);
         free(r->data);
         r->data = NULL;
         entry_state *e = &job->entries[photo->entry];
@@ -425,7 +429,7 @@ static bool inspect_photos(bundle_job *job)
     size_t workers = (size_t)threads < n ? (size_t)threads : n;
     if (!workers)
         return true;
-    photo_job pj = {.v = v, .entries = job->entries};
+    photo_job pj = {.v = v, .entries = job->entries, .thumbnails = job->options->thumbnails};
     atomic_init(&pj.next, 0);
     atomic_init(&pj.spent_ns, 0);
     atomic_init(&pj.skipped, 0);
@@ -484,6 +488,13 @@ static void match_photos(bundle_job *job)
         }
         gp_check_match_photos(v->roster && v->roster->usable ? v->roster : NULL, v->profile,
                               seqs, names, results, n, v->source, job->report);
+        /* the report holds its own copy of each thumbnail now; merge keeps
+         * the verified bundles open, so do not hold every thumbnail twice */
+        for (size_t i = 0; i < n; i++) {
+            free(v->photos[i].result.thumb);
+            v->photos[i].result.thumb = NULL;
+            v->photos[i].result.thumb_len = 0;
+        }
     }
     free(seqs);
     free(names);

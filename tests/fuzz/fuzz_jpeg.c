@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* verify's bounded decode (pixels, scans, memory) first, then check's */
     gp_jpeg_limits limits = {.max_pixels = 4ull * 960 * 1280, .max_scans = 64,
                              .max_memory = 64l << 20};
-    gp_jpeg_inspect_limited(data, size, &info, &limits);
+    gp_jpeg_inspect_limited(data, size, &info, &limits, 0, NULL);
     gp_jpeg_inspect(data, size, &info);
     (void)gp_jpeg_dpi(&info);
     gp_report *report = gp_report_new("fuzz");
