@@ -246,6 +246,8 @@ typedef struct gp_check_options {
     const char *profile;  /* name or path; NULL = GP_DEFAULT_PROFILE */
     const char *encoding; /* roster encoding ("UTF-8", "GB18030"); NULL = detect */
     int threads;          /* worker threads; 0 = one per core */
+    const char *sheet;    /* workbook rosters: sheet name or 1-based number; NULL = the
+                             first sheet with the required header */
 } gp_check_options;
 
 /** Check `roster_path` and every photo in `photo_dir` in one pass.
@@ -291,6 +293,8 @@ typedef struct gp_verify_options {
     const char *encoding;      /* for roster and master; NULL = detect */
     const char *password;      /* for encrypted bundles; NULL = none */
     int threads;               /* 0 = one per core */
+    const char *sheet;         /* a workbook master list: sheet name or number; NULL = first
+                                  sheet with the required header */
 } gp_verify_options;
 
 /** Verify bundles (zip files or extracted folders).  Nothing is extracted
