@@ -348,7 +348,7 @@ static void school_values(void **state)
     };
     /* nothing pinned: differences from the first row are warnings */
     judged j = judge(fx->generic, rows, 5);
-    const gp_finding *f = expect(&j, GP_ROSTER_SCHOOL_CODE_FORMAT, 3, "院校代码");
+    const gp_finding *f = expect(&j, GP_ROSTER_EXCEL_LEADING_ZEROS, 3, "院校代码");
     assert_string_equal(f->actual, "1043");
     f = expect(&j, GP_ROSTER_SCHOOL_INCONSISTENT, 4, "所在校别");
     assert_string_equal(f->actual, "成人高校");
