@@ -23,4 +23,12 @@ void master_compare(const master_list *master, const gp_roster *roster, const ch
                     gp_report *report);
 void master_free(master_list *master);
 
+/** roster.xlsx read back (bounded) and compared cell by cell with roster.csv
+ *  (and, when mapping is non-NULL, its second sheet with mapping.csv);
+ *  formulas refused.  Findings go to report with source set.  false only
+ *  when out of memory (err set). */
+bool verify_workbook(const char *source, const void *xlsx, size_t xlsx_len, const char *csv,
+                     size_t csv_len, const char *mapping, size_t mapping_len, gp_report *report,
+                     gp_error *err);
+
 #endif
