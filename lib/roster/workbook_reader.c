@@ -101,8 +101,8 @@ bool workbook_put(workbook_sheet *sheet, size_t *cells_total, int row, size_t co
                   const char *text, size_t len, workbook_cell_kind kind, bool formula,
                   workbook_failure *f)
 {
-    if (len == 0)
-        return true; /* empty cells are not stored */
+    if (len == 0 && !formula)
+        return true; /* empty cells are not stored; a formula is, even with no cached value */
     if (len > WB_MAX_STRING_BYTES)
         return workbook_failed(f, WB_LIMIT, "工作表“%s”第 %d 行有一个单元格超过 %d 字节",
                                sheet->name ? sheet->name : "", row, WB_MAX_STRING_BYTES);

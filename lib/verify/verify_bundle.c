@@ -493,19 +493,19 @@ static void report_strays(bundle_job *job, bool have_manifest)
         const entry_state *e = &job->entries[i];
         const char *name = gp_bundle_entry_at(v->bundle, i)->name;
         gp_where w = {.source = v->source, .file = name};
+        bool mapping = e->kind == KIND_OTHER && !strcmp(e->rel, "mapping.csv");
+        if (mapping && !v->meta.merged)
+            gp_report_add(job->report, GP_BUNDLE_MAPPING_UNEXPECTED, &w, e->rel, NULL,
+                          "%s 不是合并包（bundle.json 里没有 sources），却含有 mapping.csv",
+                          v->source);
         if (e->kind == KIND_OUTSIDE) {
             gp_report_add(job->report, GP_BUNDLE_LAYOUT, &w, name, v->base,
                           "%s 不在压缩包的文件夹 %s 里", name, v->base);
         } else if (have_manifest && e->kind != KIND_MANIFEST && !e->listed) {
             gp_report_add(job->report, GP_BUNDLE_UNLISTED, &w, e->rel, NULL,
                           "%s 不在校验清单里，来历不明", e->rel);
-        } else if (e->kind == KIND_OTHER && !strcmp(e->rel, "mapping.csv")) {
-            /* a merged bundle's renumbering map (docs/bundle-format.md) */
-            if (!v->meta.merged)
-                gp_report_add(job->report, GP_BUNDLE_MAPPING_UNEXPECTED, &w, e->rel, NULL,
-                              "%s 不是合并包（bundle.json 里没有 sources），却含有 mapping.csv",
-                              v->source);
-        } else if (e->kind == KIND_OTHER) {
+        } else if (e->kind == KIND_OTHER && !mapping) {
+            /* mapping.csv: a merged bundle's renumbering map (docs/bundle-format.md) */
             gp_report_add(job->report, GP_BUNDLE_LAYOUT, &w, e->rel, NULL,
                           "%s 不是提交包应有的文件（应只有 bundle.json、roster.csv、"
                           "roster.xlsx、photos/NNNN.jpg、MANIFEST.sha256）",
