@@ -19,6 +19,7 @@ void help_verify(FILE *out)
           "  --master FILE         学籍名单 CSV（至少含 学号、姓名、性别、身份证号、学历层次）\n"
           "  --password-file FILE  加密压缩包的密码（文件第一行）\n"
           "  --encoding ENC        花名册和学籍名单的编码：UTF-8 或 GB18030（默认自动识别）\n"
+          "  --sheet NAME|N        学籍名单是 Excel 工作簿时读哪个工作表（名称或序号；默认第一个有表头的）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           "  --format text|json    输出格式（默认 text；json 供脚本使用）\n"
           "  --quiet               只显示错误；没有错误时什么也不显示\n"
@@ -34,6 +35,7 @@ int cmd_verify(int argc, char **argv)
         {"master", required_argument, NULL, 'm'},
         {"password-file", required_argument, NULL, 'P'},
         {"encoding", required_argument, NULL, 'e'},
+        {"sheet", required_argument, NULL, 'S'},
         {"threads", required_argument, NULL, 'j'},
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -52,6 +54,7 @@ int cmd_verify(int argc, char **argv)
         case 'm': options.master_path = optarg; break;
         case 'P': password_file = optarg; break;
         case 'e': options.encoding = optarg; break;
+        case 'S': options.sheet = optarg; break;
         case 'j':
             if (!cli_parse_threads(optarg, &options.threads))
                 return cli_usage_error("verify", "--threads 需要 0–256 的整数");

@@ -563,6 +563,12 @@ static long sheet_by_header(const workbook *wb, roster_decoder *dec, const gp_pr
     return first_used;
 }
 
+long roster_pick_sheet(const workbook *wb, const char *choice, roster_decoder *dec,
+                       const gp_profile *profile)
+{
+    return choice ? sheet_by_choice(wb, choice) : sheet_by_header(wb, dec, profile);
+}
+
 static void refuse_workbook(parser *p, const workbook_failure *f, workbook_kind kind)
 {
     const char *what = kind == WORKBOOK_XLS ? ".xls 工作簿" : ".xlsx 工作簿";
@@ -586,7 +592,7 @@ static void parse_workbook(parser *p, workbook_kind kind, const char *data, size
         }
         return;
     }
-    long at = choice ? sheet_by_choice(wb, choice) : sheet_by_header(wb, p->dec, p->profile);
+    long at = roster_pick_sheet(wb, choice, p->dec, p->profile);
     if (at < 0 && choice) {
         gp_buf names = {0};
         for (size_t i = 0; i < wb->sheet_count; i++)

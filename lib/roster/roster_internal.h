@@ -121,6 +121,13 @@ gp_roster *roster_parse_any(const char *data, size_t len, const char *file_label
                             const char *encoding, const char *sheet,
                             const gp_profile *profile, gp_report *report, gp_error *err);
 
+struct workbook;
+/** The sheet to read: `choice` (name, else 1-based number) or, when NULL,
+ *  the first sheet whose header names every field, else the first non-empty
+ *  one.  -1 when there is no such sheet. */
+long roster_pick_sheet(const struct workbook *wb, const char *choice, roster_decoder *dec,
+                       const gp_profile *profile);
+
 /** gp_roster_read with a sheet choice for workbooks (see roster_parse_any). */
 gp_roster *roster_read_sheet(const char *path, const char *encoding, const char *sheet,
                              const gp_profile *profile, gp_report *report, gp_error *err);
