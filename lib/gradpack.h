@@ -342,6 +342,19 @@ GP_API gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options,
                          gp_error *err);
 
 /* ------------------------------------------------------------------ */
+/* template: an empty roster workbook for the clerk                     */
+/* ------------------------------------------------------------------ */
+
+/** Write an empty roster workbook (.xlsx) to path, atomically: the nine
+ *  columns as text cells, drop-downs for 学历层次, 性别 and the values the
+ *  profile pins, frozen header, print setup, a Chinese instructions sheet.
+ *  profile: name or path, NULL = GP_DEFAULT_PROFILE.  Without force an
+ *  existing file is GP_ERR_EXISTS.  Same profile, same bytes.  Returns
+ *  GP_OK, or the status also set in err. */
+GP_API gp_status gp_template(const char *path, const char *profile, bool force,
+                             gp_error *err);
+
+/* ------------------------------------------------------------------ */
 /* Interruption                                                         */
 /* ------------------------------------------------------------------ */
 
