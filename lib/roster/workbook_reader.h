@@ -17,7 +17,7 @@
 #define WB_MAX_PARTS 10000                 /* zip entries in an .xlsx */
 #define WB_MAX_PART_BYTES (64u << 20)      /* one XML part, inflated */
 #define WB_MAX_TOTAL_BYTES (160u << 20)    /* all parts read, inflated */
-#define WB_MAX_RATIO 100                   /* inflated/compressed, parts over 1 MiB */
+#define WB_MAX_RATIO 1000                  /* inflated/compressed, parts over 1 MiB */
 #define WB_MAX_ROWS 20000                  /* non-empty rows per sheet */
 #define WB_MAX_CELLS 1000000               /* non-empty cells per workbook */
 #define WB_MAX_SHARED_STRINGS 200000

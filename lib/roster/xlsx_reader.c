@@ -70,7 +70,7 @@ static char *read_part(xlsx *x, const char *name, size_t *len, bool *missing)
     while (ok) {
         if (used == cap) {
             if (cap >= WB_MAX_PART_BYTES) {
-                ok = workbook_failed(x->f, WB_LIMIT, "工作簿的部件 %s 解压后超过 %u MB", name,
+                ok = workbook_failed(x->f, WB_LIMIT, "工作簿的部件 %s 解压后超过 %u MB（疑似压缩炸弹）", name,
                                      WB_MAX_PART_BYTES >> 20);
                 break;
             }
