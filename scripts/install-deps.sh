@@ -8,8 +8,8 @@ packages=(
   libjpeg62-turbo-dev libturbojpeg0-dev
   libcsv-dev libxlsxwriter-dev libzip-dev libssl-dev
   libjansson-dev libinih-dev liblcms2-dev libstb-dev
-  libcmocka-dev
-  python3 python3-openpyxl python3-pil
+  libcmocka-dev libxml2-dev libfreexl-dev
+  python3 python3-openpyxl python3-xlwt python3-pil
   zip unzip coreutils strace
 )
 if [[ "${1:-}" == "--bench" ]]; then
