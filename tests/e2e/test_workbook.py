@@ -188,6 +188,13 @@ class WorkbookTest(GradpackTestCase):
         self.assertEqual(status, 0, proc.stdout + proc.stderr)
         doc = self.check(self.path("out", "s.xlsx"), expect=0)
         self.assertFalse(codes(doc, "error") | codes(doc, "warning"), doc["findings"])
+        import openpyxl
+        ws = openpyxl.load_workbook(self.path("out", "s.xlsx")).worksheets[0]
+        self.assertEqual(ws.page_setup.orientation, "landscape")
+        self.assertIn(ws.page_setup.fitToWidth, (None, 1))  # 1 is the OOXML default
+        self.assertEqual(ws.page_setup.fitToHeight, 0)      # as many pages down as needed
+        self.assertTrue(ws.sheet_properties.pageSetUpPr.fitToPage)
+        self.assertEqual(ws.print_title_rows, "$1:$1")
         self.assertEqual(doc["summary"].get("rows", 0), 4)
 
     def test_detection_by_content_not_name(self):
