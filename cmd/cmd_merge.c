@@ -23,7 +23,6 @@ void help_merge(FILE *out)
           "  --strict              有任何压缩包或学生不能合并时，整次运行失败，不写出任何文件\n"
           "  --password-file FILE  加密压缩包的密码（文件第一行）\n"
           "  --encoding ENC        花名册编码：UTF-8 或 GB18030（默认自动识别）\n"
-          "  --sheet NAME|N        学籍名单是 Excel 工作簿时读哪个工作表（名称或序号；默认第一个有表头的）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           "  --format text|json    输出格式（默认 text；json 是供脚本读取的汇总）\n"
           "  -v, --verbose         成功时也显示报告（默认成功时不输出任何内容）\n"
@@ -43,7 +42,6 @@ int cmd_merge(int argc, char **argv)
         {"strict", no_argument, NULL, 's'},
         {"password-file", required_argument, NULL, 'P'},
         {"encoding", required_argument, NULL, 'e'},
-        {"sheet", required_argument, NULL, 'S'},
         {"threads", required_argument, NULL, 'j'},
         {"verbose", no_argument, NULL, 'v'},
         CLI_COMMON_LONG_OPTIONS,
@@ -66,7 +64,6 @@ int cmd_merge(int argc, char **argv)
         case 's': options.strict = true; break;
         case 'P': password_file = optarg; break;
         case 'e': options.verify.encoding = optarg; break;
-        case 'S': options.verify.sheet = optarg; break;
         case 'v': verbose = true; break;
         case 'j':
             if (!cli_parse_threads(optarg, &options.verify.threads))
