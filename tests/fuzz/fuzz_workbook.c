@@ -7,6 +7,10 @@
  * from any corpus; the rest is the file.  Build with tests/fuzz/build.sh;
  * seed with workbooks (gradpack template, pack, openpyxl):
  *   ./build-fuzz/fuzz_workbook -max_len=1048576 corpus-workbook
+ * .xls files are read by libfreexl in a child process (xls_reader.c): when
+ * libfreexl crashes there (it does, in its text conversion), the forked copy
+ * of libFuzzer writes a crash-* file and the run goes on.  Only a run that
+ * stops is a crash of gradpack itself.
  */
 #include "gp_internal.h"
 #include "roster/roster_internal.h"
