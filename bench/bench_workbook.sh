@@ -4,7 +4,7 @@
 # written by pack), and as .xls (xlwt), each checked against an empty photo
 # folder (every row then gives photo.missing, the same for every format, so
 # the difference is the reader).  Prints the median wall time and peak RSS
-# (GNU time) of `gradpack check --format json`.
+# and user CPU (GNU time) of `gradpack check --format json`.
 #   N=9999 RUNS=3 bench/bench_workbook.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,10 +35,10 @@ try:
 except ImportError:
     pass
 PY
-printf '%-28s %10s %10s %12s\n' input bytes seconds "peak RSS KB"
+printf '%-28s %10s %10s %10s %12s\n' input bytes seconds "CPU s" "peak RSS KB"
 for f in roster.csv roster.xlsx roster.xls; do
   [[ -f $work/$f ]] || continue
   t=$(median "$GP" check "$work/$f" "$work/photos" --format json)
-  rss=$( { /usr/bin/time -f %M "$GP" check "$work/$f" "$work/photos" --format json >/dev/null; } 2>&1 | tail -1)
-  printf '%-28s %10s %10.3f %12s\n' "$f ($N rows)" "$(stat -c %s "$work/$f")" "$t" "$rss"
+  read -r cpu rss < <( { /usr/bin/time -f "%U %M" "$GP" check "$work/$f" "$work/photos" --format json >/dev/null || true; } 2>&1 | tail -1)
+  printf '%-28s %10s %10.3f %10s %12s\n' "$f ($N rows)" "$(stat -c %s "$work/$f")" "$t" "$cpu" "$rss"
 done
