@@ -31,6 +31,19 @@
 #include <unistd.h>
 
 #define XLS_CHILD_SECONDS 20            /* CPU and wall clock for one .xls */
+#define XLS_CHILD_MEMORY (1024ul << 20)  /* address space of the child */
+
+/* AddressSanitizer reserves terabytes of address space: no RLIMIT_AS there. */
+#if defined(__SANITIZE_ADDRESS__)
+#define XLS_LIMIT_MEMORY 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define XLS_LIMIT_MEMORY 0
+#endif
+#endif
+#ifndef XLS_LIMIT_MEMORY
+#define XLS_LIMIT_MEMORY 1
+#endif
 #define XLS_MAX_STREAM_BYTES (256u << 20) /* what the child may send */
 
 static const char *freexl_words(int rc)
@@ -240,6 +253,11 @@ static void child(int fd, const void *data, size_t len)
 {
     struct rlimit cpu = {XLS_CHILD_SECONDS, XLS_CHILD_SECONDS + 1};
     setrlimit(RLIMIT_CPU, &cpu);
+    if (XLS_LIMIT_MEMORY) {
+        /* libfreexl sizes each sheet's grid from the file's own claim */
+        struct rlimit mem = {XLS_CHILD_MEMORY, XLS_CHILD_MEMORY};
+        setrlimit(RLIMIT_AS, &mem);
+    }
     alarm(XLS_CHILD_SECONDS);
     workbook_failure f = {0};
     workbook *wb = xls_read_here(data, len, &f);
