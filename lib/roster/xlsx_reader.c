@@ -494,6 +494,11 @@ static sheet_ref *read_workbook_part(xlsx *x, size_t *count)
             sheet_ref *s = &refs[(*count)++];
             s->name = attr(r, "name");
             s->rid = attr(r, "id");
+            if (s->name && strlen(s->name) > 255) {
+                /* Excel allows 31 characters */
+                ok = workbook_failed(x->f, WB_DAMAGED, "工作表名称超过 255 字节（文件损坏）");
+                break;
+            }
         }
     }
     if (rc < 0)
