@@ -23,6 +23,7 @@ void help_verify(FILE *out)
           "  --config FILE         本单位配置文件（.ini，[office] profile = 规格名）\n"
           "  --password-file FILE  加密压缩包的密码（文件第一行，去掉 BOM 和行尾空白）\n"
           "  --encoding ENC        花名册和学籍名单的编码：UTF-8 或 GB18030（默认自动识别）\n"
+          "  --sheet NAME|N        学籍名单是 Excel 工作簿时读哪个工作表（名称或序号；默认第一个有表头的）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           CLI_HTML_HELP
           "  --format text|json    输出格式（默认 text；json 供脚本使用）\n"
@@ -41,6 +42,7 @@ int cmd_verify(int argc, char **argv)
         {"profile", required_argument, NULL, 'p'},
         {"config", required_argument, NULL, 'c'},
         {"encoding", required_argument, NULL, 'e'},
+        {"sheet", required_argument, NULL, 'S'},
         {"threads", required_argument, NULL, 'j'},
         CLI_HTML_LONG_OPTION,
         CLI_COMMON_LONG_OPTIONS,
@@ -62,6 +64,7 @@ int cmd_verify(int argc, char **argv)
         case 'p': options.profile = optarg; break;
         case 'c': options.config = optarg; break;
         case 'e': options.encoding = optarg; break;
+        case 'S': options.sheet = optarg; break;
         case 'j':
             if (!cli_parse_threads(optarg, &options.threads))
                 return cli_usage_error("verify", "--threads 需要 0–256 的整数");

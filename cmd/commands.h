@@ -35,6 +35,8 @@ int cmd_fix(int argc, char **argv);
 void help_fix(FILE *out);
 int cmd_codes(int argc, char **argv);
 void help_codes(FILE *out);
+int cmd_template(int argc, char **argv);
+void help_template(FILE *out);
 
 /* ---- shared by the subcommands (cli.c) -------------------------------- */
 

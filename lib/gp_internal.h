@@ -129,6 +129,7 @@ typedef struct gp_student {
     char seq[5];                   /* normalised "0007"; "" when invalid */
     char *value[GP_FIELD_COUNT];   /* normalised values, never NULL ("" when empty) */
     bool has_error;                /* an error finding concerns this row */
+    unsigned damaged;              /* 1 << field: Excel destroyed the value (reported once) */
 } gp_student;
 
 typedef struct gp_roster {
@@ -737,6 +738,7 @@ typedef struct gp_bundle_meta {
     char submission[65];       /* hex SHA-256 binding the parts; "" when absent */
     long long rows;            /* -1 when unknown */
     char seq_first[5], seq_last[5];
+    bool merged;               /* a "sources" array: written by merge */
 } gp_bundle_meta;
 void gp_bundle_meta_clear(gp_bundle_meta *meta);
 

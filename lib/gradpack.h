@@ -276,6 +276,8 @@ typedef struct gp_check_options {
     int threads;          /* worker threads; 0 = one per core */
     bool thumbnails;      /* keep a small JPEG of each photo in the report (for
                              gp_report_to_html), made from the inspection's decode */
+    const char *sheet;    /* workbook rosters: sheet name or 1-based number; NULL = the
+                             first sheet with the required header */
 } gp_check_options;
 
 /** Check `roster_path` and every photo in `photo_dir` in one pass.
@@ -338,6 +340,8 @@ typedef struct gp_verify_options {
     long cpu_budget_ms;        /* CPU time for one bundle's photos; 0 = built-in
                                   (docs/limits.md); for tests */
     bool thumbnails;           /* as gp_check_options.thumbnails */
+    const char *sheet;         /* a workbook master list: sheet name or number; NULL = first
+                                  sheet with the required header */
 } gp_verify_options;
 
 /** Verify bundles (zip files or extracted folders).  Nothing is extracted
@@ -384,6 +388,19 @@ typedef struct gp_fix_options {
  *  set. */
 GP_API gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options,
                          gp_error *err);
+
+/* ------------------------------------------------------------------ */
+/* template: an empty roster workbook for the clerk                     */
+/* ------------------------------------------------------------------ */
+
+/** Write an empty roster workbook (.xlsx) to path, atomically: the nine
+ *  columns as text cells, drop-downs for 学历层次, 性别 and the values the
+ *  profile pins, frozen header, print setup, a Chinese instructions sheet.
+ *  profile: name or path, NULL = GP_DEFAULT_PROFILE.  Without force an
+ *  existing file is GP_ERR_EXISTS.  Same profile, same bytes.  Returns
+ *  GP_OK, or the status also set in err. */
+GP_API gp_status gp_template(const char *path, const char *profile, bool force,
+                             gp_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Interruption                                                         */

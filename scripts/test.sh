@@ -32,7 +32,7 @@ run_suite() { # build-dir, meson setup options...
 }
 
 run_suite build --buildtype=release
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build-sanitize --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 
 # The libFuzzer harnesses (tests/fuzz), built with clang and run for a fixed

@@ -11,6 +11,7 @@
 #include "core/files.h"
 #include "core/os.h"
 #include "photo/thumbnail.h"
+#include "roster/roster_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -103,7 +104,8 @@ bool gp_check_prepare(const char *roster_path, const char *photo_dir,
         return false;
     gp_report_set_profile(report, gp_profile_name(state->profile));
 
-    state->roster = gp_roster_read(roster_path, options->encoding, state->profile, report, err);
+    state->roster = roster_read_sheet(roster_path, options->encoding, options->sheet,
+                                      state->profile, report, err);
     if (!state->roster)
         return false;
     const char *roster_label = gp_path_base(roster_path);

@@ -5,6 +5,7 @@
  * characters double.  `created` is fixed so the bytes are reproducible. */
 #include "gp_internal.h"
 #include "core/escape.h"
+#include "pack/workbook_print.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,17 @@ static bool write_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const ch
     return ok;
 }
 
+/* Print setup for a roster sheet: A4 landscape, every column on one page
+ * wide, the header row repeated on each page (gp_workbook_print_setup). */
+void gp_workbook_print_setup(lxw_worksheet *ws)
+{
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_repeat_rows(ws, 0, 0);
+    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+}
+
 /* One sheet of text: bold frozen header, autofilter, fitted widths. */
 static bool write_sheet(lxw_worksheet *ws, const char *path, const char *const *headers,
                         size_t columns, const char *(*cell)(const void *, size_t, size_t),
@@ -102,6 +114,7 @@ static bool write_sheet(lxw_worksheet *ws, const char *path, const char *const *
     if (columns == 0)
         return true;
     worksheet_freeze_panes(ws, 1, 0);
+    gp_workbook_print_setup(ws);
     if (!check(worksheet_autofilter(ws, 0, 0, (lxw_row_t)rows, (lxw_col_t)(columns - 1)), path,
                err))
         return false;

@@ -142,6 +142,8 @@ bool bundle_meta_parse(const char *data, size_t len, gp_bundle_meta *meta,
                                                               : "");
     if (station && !json_is_object(station) && !json_is_null(station))
         bad(&r, "station", "类型不对", "对象或 null");
+    json_t *sources = json_object_get(root, "sources");
+    meta->merged = json_is_array(sources) && json_array_size(sources) > 0;
     long long part = member_int(&r, "part", 1, 999);
     long long parts = member_int(&r, "parts", 1, 999);
     meta->part = part > 0 ? (int)part : 0;

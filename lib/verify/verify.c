@@ -322,8 +322,8 @@ gp_report *gp_verify(const char *const *paths, size_t path_count,
         /* the registry's column names are the roster's, from the default profile */
         if (!(master_profile = gp_profile_load(GP_DEFAULT_PROFILE, err)))
             goto fail;
-        master = master_load(options->master_path, options->encoding, master_profile, result,
-                             err);
+        master = master_load(options->master_path, options->encoding, options->sheet,
+                             master_profile, result, err);
         if (!master)
             goto fail;
     }

@@ -41,6 +41,8 @@ typedef struct bundle_job {
     entry_state *entries;
     size_t count;
     gp_bundle_reader *reader;  /* the calling thread's */
+    unsigned char *roster_csv; /* kept to compare roster.xlsx with */
+    size_t roster_csv_len;
 } bundle_job;
 
 static bool photo_name(const char *rel, char seq[5])
@@ -253,7 +255,8 @@ static bool read_roster(bundle_job *job)
         return true;
     v->roster = gp_roster_parse((const char *)data, len, "roster.csv", job->options->encoding,
                                 v->profile, job->report, job->err);
-    free(data);
+    job->roster_csv = data;
+    job->roster_csv_len = len;
     if (!v->roster)
         return false;
     if (v->roster->usable)
@@ -261,22 +264,48 @@ static bool read_roster(bundle_job *job)
     return true;
 }
 
-static void read_workbook_and_others(bundle_job *job, bool have_manifest)
+static long find_other(const bundle_job *job, const char *rel)
+{
+    for (size_t i = 0; i < job->count; i++)
+        if (job->entries[i].kind == KIND_OTHER && !strcmp(job->entries[i].rel, rel))
+            return (long)i;
+    return -1;
+}
+
+/* roster.xlsx read back and compared with roster.csv (verify_workbook.c);
+ * missing is an error when bundle.json says pack made the bundle. */
+static bool read_workbook_and_others(bundle_job *job, bool have_manifest)
 {
     gp_verified *v = job->v;
-    if (find_kind(job, KIND_WORKBOOK) < 0) {
+    long at = find_kind(job, KIND_WORKBOOK);
+    bool ok = true;
+    if (at < 0) {
         gp_where w = {.source = v->source, .file = "roster.xlsx"};
-        gp_report_add(job->report, GP_BUNDLE_WORKBOOK_MISSING, &w, NULL, "roster.xlsx",
-                      "%s 里没有花名册工作簿 roster.xlsx", v->source);
+        gp_report_add_severity(job->report, v->meta.present ? GP_ERROR : GP_WARNING,
+                               GP_BUNDLE_WORKBOOK_MISSING, &w, NULL, "roster.xlsx",
+                               "%s 里没有花名册工作簿 roster.xlsx", v->source);
+    } else {
+        size_t len = 0, mapping_len = 0;
+        unsigned char *data = read_entry(job, (size_t)at, &len), *mapping = NULL;
+        long m = v->meta.merged ? find_other(job, "mapping.csv") : -1;
+        if (m >= 0)
+            mapping = read_entry(job, (size_t)m, &mapping_len);
+        if (data)
+            ok = verify_workbook(v->source, data, len, (const char *)job->roster_csv,
+                                 job->roster_csv_len, (const char *)mapping, mapping_len,
+                                 job->report, job->err);
+        free(data);
+        free(mapping);
     }
     for (size_t i = 0; i < job->count; i++) {
         entry_state *e = &job->entries[i];
-        /* the workbook is hashed; other files only when the manifest names them */
-        if (e->kind == KIND_WORKBOOK || (e->kind == KIND_OTHER && have_manifest && e->listed)) {
+        /* other files are hashed only when the manifest names them */
+        if (e->kind == KIND_OTHER && have_manifest && e->listed && !e->hashed) {
             size_t len = 0;
             free(read_entry(job, i, &len));
         }
     }
+    return ok;
 }
 
 /* ---- photos, in parallel ------------------------------------------------ */
@@ -561,13 +590,18 @@ static void report_strays(bundle_job *job, bool have_manifest)
         const entry_state *e = &job->entries[i];
         const char *name = gp_bundle_entry_at(v->bundle, i)->name;
         gp_where w = {.source = v->source, .file = name};
+        bool mapping = e->kind == KIND_OTHER && !strcmp(e->rel, "mapping.csv");
+        if (mapping && !v->meta.merged)
+            gp_report_add(job->report, GP_BUNDLE_MAPPING_UNEXPECTED, &w, e->rel, NULL,
+                          "%s 不是合并包（bundle.json 里没有 sources），却含有 mapping.csv",
+                          v->source);
         if (e->kind == KIND_OUTSIDE) {
             gp_report_add(job->report, GP_BUNDLE_LAYOUT, &w, name, v->base,
                           "%s 不在压缩包的文件夹 %s 里", name, v->base);
         } else if (have_manifest && e->kind != KIND_MANIFEST && !e->listed) {
             gp_report_add(job->report, GP_BUNDLE_UNLISTED, &w, e->rel, NULL,
                           "%s 不在校验清单里，来历不明", e->rel);
-        } else if (e->kind == KIND_OTHER && strcmp(e->rel, "mapping.csv") != 0) {
+        } else if (e->kind == KIND_OTHER && !mapping) {
             /* mapping.csv: a merged bundle's renumbering map (docs/bundle-format.md) */
             gp_report_add(job->report, GP_BUNDLE_LAYOUT, &w, e->rel, NULL,
                           "%s 不是提交包应有的文件（应只有 bundle.json、roster.csv、"
@@ -736,10 +770,8 @@ static bool run_checks(bundle_job *job)
     if (ok && have_manifest)
         ok = (listed_at = locate_listed(job, &manifest)) != NULL;
     ok = ok && read_roster(job);
-    if (ok) {
-        read_workbook_and_others(job, have_manifest);
-        ok = collect_photos(job) && inspect_photos(job);
-    }
+    ok = ok && read_workbook_and_others(job, have_manifest);
+    ok = ok && collect_photos(job) && inspect_photos(job);
     if (ok) {
         if (have_manifest)
             compare_manifest(job, &manifest, listed_at);
@@ -780,6 +812,7 @@ gp_verified *gp_verify_bundle(const char *path, const gp_verify_options *options
     bool ok = run_checks(&job);
     gp_bundle_reader_free(job.reader);
     free(job.entries);
+    free(job.roster_csv);
     if (!ok) {
         gp_verified_free(v);
         return NULL;

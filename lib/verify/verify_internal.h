@@ -24,14 +24,22 @@ bool bundle_meta_parse(const char *data, size_t len, gp_bundle_meta *meta,
 /* The university's registry export (--master). */
 typedef struct master_list master_list;
 
-/** Read the master CSV (encodings as the roster; header names from the
+/** Read the master CSV or workbook (.xlsx/.xls; `sheet` as --sheet; encodings as the roster; header names from the
  *  profile's aliases).  File-level problems are findings at its file name;
  *  NULL with err set when it cannot be read at all or on OOM. */
-master_list *master_load(const char *path, const char *encoding, const gp_profile *profile,
-                         gp_report *report, gp_error *err);
+master_list *master_load(const char *path, const char *encoding, const char *sheet,
+                         const gp_profile *profile, gp_report *report, gp_error *err);
 /** master.unknown_student and master.mismatch for every student of roster. */
 void master_compare(const master_list *master, const gp_roster *roster, const char *source,
                     gp_report *report);
 void master_free(master_list *master);
+
+/** roster.xlsx read back (bounded) and compared cell by cell with roster.csv
+ *  (and, when mapping is non-NULL, its second sheet with mapping.csv);
+ *  formulas refused.  Findings go to report with source set.  false only
+ *  when out of memory (err set). */
+bool verify_workbook(const char *source, const void *xlsx, size_t xlsx_len, const char *csv,
+                     size_t csv_len, const char *mapping, size_t mapping_len, gp_report *report,
+                     gp_error *err);
 
 #endif

@@ -164,7 +164,7 @@ def make_test(path):
         if doc is not None:
             for spec in case["codes"]:
                 self.assertTrue(any(matches(f, spec) for f in doc["findings"]),
-                                f"expected {spec}; got {sorted((f['code'], f['seq'], f['row']) for f in doc['findings'])}")
+                                f"expected {spec}; got {sorted((f['code'], str(f['seq']), str(f['row'])) for f in doc['findings'])}")
             for code in case["absent"]:
                 self.assertNotIn(code, e2e.codes(doc))
             if case["exact"]:
