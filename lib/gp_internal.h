@@ -300,7 +300,7 @@ typedef struct gp_photo_measure {
     double background_spread;  /* ΔE2000 between backdrop patches, largest */
     double face_luminance;     /* mean L* on the face */
     double face_clipped;       /* fraction of face pixels clipped at white */
-    double face_lr_ratio;      /* luminance of the darker half / the lighter */
+    double face_lr_ratio;      /* mean L* of the darker cheek / the lighter */
     double sharpness;          /* normalised detail on the face */
     double saturation;         /* mean chroma of the picture */
     /* added by the content rules (lib/photo/content.h) */

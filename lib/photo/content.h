@@ -28,6 +28,7 @@ typedef struct gp_content_profile {
     double center_tolerance;       /* × width: 0.05 */
     double tilt_max_deg;           /* 6 */
     double backdrops[GP_CONTENT_MAX_BACKDROPS][3]; /* allowed sRGB references */
+    char backdrop_names[GP_CONTENT_MAX_BACKDROPS][32]; /* "浅蓝" */
     int backdrop_count;
     double backdrop_tolerance;     /* CIEDE2000 to the nearest reference */
     double backdrop_spread_max;    /* CIEDE2000 between backdrop patches */
@@ -45,7 +46,7 @@ typedef struct gp_content_profile {
     int severity[32];
 } gp_content_profile;
 
-/** The defaults (the numbers of templates/profiles/*.ini's [content]). */
+/** The defaults (the numbers each profile file documents under [content]). */
 void gp_content_profile_defaults(gp_content_profile *content);
 /** One key of [content] or [severity] (section "content" / "severity").
  *  Returns 1 when taken, 0 when the key or value is not understood
@@ -84,5 +85,10 @@ bool gp_content_measure(const gp_preview *image, int photo_width, int photo_heig
  *  findings added. */
 int gp_content_judge(const gp_photo_measure *m, int photo_width, int photo_height,
                      const gp_profile *profile, const gp_where *where, gp_report *report);
+
+/** sRGB 0–255 → CIE L*a*b* (D50, lcms2); thread-safe. */
+void gp_content_srgb_to_lab(const double rgb[3], double lab[3]);
+/** CIEDE2000 colour difference (lcms2's cmsCIE2000DeltaE). */
+double gp_content_delta_e(const double lab1[3], const double lab2[3]);
 
 #endif /* GP_PHOTO_CONTENT_H */
