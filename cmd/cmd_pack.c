@@ -30,6 +30,7 @@ void help_pack(FILE *out)
           "  --sheet NAME|N          花名册是 Excel 工作簿时读哪个工作表（名称或从 1 起的序号；默认第一个有表头的）\n"
           "  --threads N             并行线程数（默认每个 CPU 核一个）\n"
           CLI_HTML_HELP
+          "  --face-model FILE       人脸特征点模型（默认 Debian 的 libdlib-data 所带文件）\n"
           "  --format text|json      输出格式（默认 text；json 供脚本使用）\n"
           "  --quiet                 只显示错误；成功时什么也不显示\n"
           "  --color auto|always|never\n"
@@ -65,6 +66,7 @@ int cmd_pack(int argc, char **argv)
         {"sheet", required_argument, NULL, 'S'},
         {"threads", required_argument, NULL, 'j'},
         CLI_HTML_LONG_OPTION,
+        {"face-model", required_argument, NULL, 'M'},
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -94,6 +96,7 @@ int cmd_pack(int argc, char **argv)
         case 'p': options.check.profile = optarg; break;
         case 'e': options.check.encoding = optarg; break;
         case 'S': options.check.sheet = optarg; break;
+        case 'M': gp_set_face_model(optarg); break;
         case 'j':
             if (!cli_parse_threads(optarg, &options.check.threads))
                 return cli_usage_error("pack", "--threads 需要 0–256 的整数");

@@ -10,6 +10,8 @@
 #include "core/error.h"
 #include "core/files.h"
 #include "core/os.h"
+#include "face/face.h"
+#include "photo/content.h"
 #include "photo/thumbnail.h"
 #include "roster/roster_internal.h"
 
@@ -41,8 +43,9 @@ void gp_check_read_photo(const gp_photo_file *file, bool thumbnails, gp_photo_re
     out->read_ok = true;
     out->size = len;
     gp_sha256(data, len, out->sha256);
-    /* one decode: the thumbnail is made from the preview it keeps */
-    gp_inspect_wants wants = {.thumbnail = thumbnails};
+    /* one decode: its preview (240 wide, 1/4 of a 960-wide photo) is what
+     * the content rules measure and the thumbnail is made from */
+    gp_inspect_wants wants = {.thumbnail = thumbnails, .content = true};
     gp_photo_inspect(data, len, &wants, out);
     if (keep) {
         *keep = data;
@@ -102,6 +105,8 @@ bool gp_check_prepare(const char *roster_path, const char *photo_dir,
     state->profile = gp_profile_load(options->profile, err);
     if (!state->profile)
         return false;
+    if (state->profile->content && state->profile->content->face_model)
+        gp_face_set_model(state->profile->content->face_model, false);
     gp_report_set_profile(report, gp_profile_name(state->profile));
 
     state->roster = roster_read_sheet(roster_path, options->encoding, options->sheet,

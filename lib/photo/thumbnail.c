@@ -5,6 +5,8 @@
  * stays near 4 MB. */
 #include "thumbnail.h"
 
+#include "content.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <turbojpeg.h>
@@ -97,9 +99,12 @@ void gp_photo_inspect(const unsigned char *data, size_t len, const gp_inspect_wa
     if (!wants)
         wants = &nothing;
     gp_preview preview = {0};
-    bool keep = wants->thumbnail;
-    gp_jpeg_inspect_limited(data, len, &out->info, wants->limits, keep ? GP_THUMB_WIDTH : 0,
-                            keep ? &preview : NULL);
+    bool keep = wants->thumbnail || wants->content;
+    /* one preview serves both: 240 wide is 1/4 of a 960-wide photo */
+    gp_jpeg_inspect_limited(data, len, &out->info, wants->limits,
+                            keep ? GP_PREVIEW_WIDTH : 0, keep ? &preview : NULL);
+    if (wants->content)
+        gp_content_measure(&preview, out->info.width, out->info.height, &out->measure);
     free(out->thumb);
     out->thumb = NULL;
     out->thumb_len = 0;

