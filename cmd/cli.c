@@ -23,6 +23,9 @@ int cli_common_option(int opt, const char *arg, output_options *out)
     case 'q':
         out->quiet = true;
         return 1;
+    case 'v':
+        out->verbose = true;
+        return 1;
     case 'C':
         if (!strcmp(arg, "auto"))
             out->color = -1;
@@ -46,6 +49,8 @@ int cli_finish(gp_report *report, const output_options *out)
         text = gp_report_to_json(report, 0);
     } else {
         unsigned flags = out->quiet ? GP_RENDER_QUIET : 0;
+        if (out->verbose)
+            flags |= GP_RENDER_VERBOSE;
         bool color = out->color == 1 || (out->color == -1 && isatty(STDOUT_FILENO) &&
                                          !getenv("NO_COLOR"));
         if (color)
@@ -57,8 +62,8 @@ int cli_finish(gp_report *report, const output_options *out)
         gp_report_free(report);
         return EXIT_FAILURE_RUN;
     }
-    /* quiet text on success prints nothing: scripts want silence */
-    if (!(out->format == FORMAT_TEXT && out->quiet && status == 0))
+    /* merge's night run prints nothing when all is well */
+    if (!(out->format == FORMAT_TEXT && out->silent_success && status == 0))
         fputs(text, stdout);
     free(text);
     gp_report_free(report);
@@ -95,9 +100,26 @@ bool cli_parse_threads(const char *arg, int *threads)
     return true;
 }
 
+static const char *interrupt_message = "已中断：没有写出任何文件。";
+
+void cli_set_interrupt_message(const char *message)
+{
+    interrupt_message = message;
+}
+
 static void on_signal(int sig)
 {
     gp_interrupt_cleanup();
+    /* one line, async-signal-safe: write(2) of a static string */
+    static const char erase[] = "\r\x1b[K";
+    if (isatty(STDERR_FILENO) && write(STDERR_FILENO, erase, sizeof erase - 1) < 0) {
+        /* nothing to do: the message below is all that matters */
+    }
+    const char *m = interrupt_message;
+    if (write(STDERR_FILENO, "gradpack: ", 10) < 0 || write(STDERR_FILENO, m, strlen(m)) < 0 ||
+        write(STDERR_FILENO, "\n", 1) < 0) {
+        /* stderr is gone: die by the signal all the same */
+    }
     signal(sig, SIG_DFL);
     raise(sig);
 }

@@ -23,7 +23,8 @@ void help_fix(FILE *out)
           "  --force               覆盖输出文件夹中已有的同名文件\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           "  --format text|json    输出格式（默认 text；json 供脚本使用）\n"
-          "  --quiet               只显示错误；没有错误时什么也不显示\n"
+          "  -v, --verbose         逐条列出每个问题（默认把许多照片的同一问题合为一条）\n"
+          "  --quiet               只显示汇总和结论两行\n"
           "  --color auto|always|never\n"
           "\n"
           "退出状态: 0 全部照片已合格写出, 1 有照片无法修正, 2 用法错误、无法打开输入或无法写出\n",
@@ -44,7 +45,7 @@ int cmd_fix(int argc, char **argv)
     gp_fix_options options = {0};
     output_options out = {.format = FORMAT_TEXT, .color = -1};
     int opt;
-    while ((opt = getopt_long(argc, argv, "ho:qj:", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "ho:qj:v", long_options, NULL)) != -1) {
         int common = cli_common_option(opt, optarg, &out);
         if (common < 0)
             return cli_usage_error("fix", "选项值 '%s' 无效", optarg);
@@ -67,15 +68,22 @@ int cmd_fix(int argc, char **argv)
                 return cli_usage_error("fix", "--threads 需要 0–256 的整数");
             break;
         case 'h': help_fix(stdout); return EXIT_CLEAN;
-        default: return cli_usage_error("fix", "无效的选项");
+        default: return cli_bad_option("fix", argc, argv, long_options, "ho:qj:v");
         }
     }
     if (argc - optind != 1)
         return cli_usage_error("fix", "需要一个参数：照片文件夹");
     if (!options.output_dir)
         return cli_usage_error("fix", "需要用 -o 指定输出文件夹");
+    cli_progress progress;
+    cli_progress_init(&progress, &out, "修正照片");
+    options.progress = cli_progress_update;
+    options.progress_context = &progress;
+    cli_set_interrupt_message("已中断：已经写完的照片留在输出文件夹中（每张都是完整的），"
+                              "没写完的没有留下；加 --force 重新运行即可全部写出。");
     gp_error err = {0};
     gp_report *report = gp_fix(argv[optind], &options, &err);
+    cli_progress_end(&progress);
     if (!report)
         return cli_fail("fix", &err);
     return cli_finish(report, &out);

@@ -25,8 +25,8 @@ void help_merge(FILE *out)
           "  --encoding ENC        花名册编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           "  --format text|json    输出格式（默认 text；json 是供脚本读取的汇总）\n"
-          "  -v, --verbose         成功时也显示报告（默认成功时不输出任何内容）\n"
-          "  --quiet               只显示错误\n"
+          "  -v, --verbose         成功时也显示报告，并逐条列出每个问题（默认成功时不输出任何内容）\n"
+          "  --quiet               只显示汇总和结论两行\n"
           "  --color auto|always|never\n"
           "\n"
           "退出状态: 0 全部合并, 1 有压缩包或学生暂不合并（--strict 时未写出任何文件）,\n"
@@ -43,14 +43,12 @@ int cmd_merge(int argc, char **argv)
         {"password-file", required_argument, NULL, 'P'},
         {"encoding", required_argument, NULL, 'e'},
         {"threads", required_argument, NULL, 'j'},
-        {"verbose", no_argument, NULL, 'v'},
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     gp_merge_options options = {0};
     output_options out = {.format = FORMAT_TEXT, .color = -1};
     const char *password_file = NULL;
-    bool verbose = false;
     int opt;
     while ((opt = getopt_long(argc, argv, "hqvo:j:", long_options, NULL)) != -1) {
         int common = cli_common_option(opt, optarg, &out);
@@ -64,13 +62,12 @@ int cmd_merge(int argc, char **argv)
         case 's': options.strict = true; break;
         case 'P': password_file = optarg; break;
         case 'e': options.verify.encoding = optarg; break;
-        case 'v': verbose = true; break;
         case 'j':
             if (!cli_parse_threads(optarg, &options.verify.threads))
                 return cli_usage_error("merge", "--threads 需要 0–256 的整数");
             break;
         case 'h': help_merge(stdout); return EXIT_CLEAN;
-        default: return cli_usage_error("merge", "无效的选项");
+        default: return cli_bad_option("merge", argc, argv, long_options, "hqvo:j:");
         }
     }
     if (!options.output_dir)
@@ -78,8 +75,8 @@ int cmd_merge(int argc, char **argv)
     if (argc - optind < 1)
         return cli_usage_error("merge", "需要至少一个收件文件夹或压缩包（.zip）");
     /* a script's night run is silent when all is well, unless asked */
-    if (out.format == FORMAT_TEXT && !verbose)
-        out.quiet = true;
+    if (out.format == FORMAT_TEXT && !out.verbose)
+        out.silent_success = true;
     char *password = NULL;
     if (password_file) {
         password = cli_read_password_file("merge", password_file);
@@ -88,6 +85,13 @@ int cmd_merge(int argc, char **argv)
         options.verify.password = password;
     }
     cli_install_signal_handlers();
+    cli_progress progress;
+    output_options progress_out = out;
+    progress_out.quiet = false; /* the night run's silence is for stdout */
+    cli_progress_init(&progress, &progress_out, "核验照片");
+    options.verify.progress = cli_progress_update;
+    options.verify.progress_context = &progress;
+    cli_set_interrupt_message("已中断：没有写出任何文件，输出文件夹中原有的汇总保持不变。");
     gp_error err = {0};
     gp_report *report = gp_merge((const char *const *)argv + optind, (size_t)(argc - optind),
                                  &options, &err);
@@ -95,6 +99,7 @@ int cmd_merge(int argc, char **argv)
         memset(password, 0, strlen(password));
         free(password);
     }
+    cli_progress_end(&progress);
     if (!report)
         return cli_fail("merge", &err);
     return cli_finish(report, &out);

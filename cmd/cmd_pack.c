@@ -27,7 +27,8 @@ void help_pack(FILE *out)
           "  --encoding ENC          花名册编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N             并行线程数（默认每个 CPU 核一个）\n"
           "  --format text|json      输出格式（默认 text；json 供脚本使用）\n"
-          "  --quiet                 只显示错误；成功时什么也不显示\n"
+          "  -v, --verbose           逐条列出每个问题（默认把许多照片的同一问题合为一条）\n"
+          "  --quiet                 只显示汇总和结论两行\n"
           "  --color auto|always|never\n"
           "\n"
           "密码不会写进任何文件（包括邮件正文）：请通过电话或短信另行告知新华社。\n"
@@ -64,7 +65,7 @@ int cmd_pack(int argc, char **argv)
     output_options out = {.format = FORMAT_TEXT, .color = -1};
     const char *password_file = NULL;
     int opt;
-    while ((opt = getopt_long(argc, argv, "ho:qj:", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "ho:qj:v", long_options, NULL)) != -1) {
         int common = cli_common_option(opt, optarg, &out);
         if (common < 0)
             return cli_usage_error("pack", "选项值 '%s' 无效", optarg);
@@ -89,7 +90,7 @@ int cmd_pack(int argc, char **argv)
                 return cli_usage_error("pack", "--threads 需要 0–256 的整数");
             break;
         case 'h': help_pack(stdout); return EXIT_CLEAN;
-        default: return cli_usage_error("pack", "无效的选项");
+        default: return cli_bad_option("pack", argc, argv, long_options, "ho:qj:v");
         }
     }
     if (argc - optind != 2)
@@ -105,8 +106,14 @@ int cmd_pack(int argc, char **argv)
             return EXIT_FAILURE_RUN;
         options.password = password;
     }
+    cli_progress progress;
+    cli_progress_init(&progress, &out, "打包照片");
+    options.check.progress = cli_progress_update;
+    options.check.progress_context = &progress;
+    cli_set_interrupt_message("已中断：没有写出任何文件，输出文件夹中原有的文件保持不变。");
     gp_error err = {0};
     gp_report *report = gp_pack(argv[optind], argv[optind + 1], &options, &err);
+    cli_progress_end(&progress);
     if (password) {
         memset(password, 0, strlen(password));
         free(password);

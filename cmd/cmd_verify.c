@@ -21,7 +21,8 @@ void help_verify(FILE *out)
           "  --encoding ENC        花名册和学籍名单的编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           "  --format text|json    输出格式（默认 text；json 供脚本使用）\n"
-          "  --quiet               只显示错误；没有错误时什么也不显示\n"
+          "  -v, --verbose         逐条列出每个问题（默认把许多照片的同一问题合为一条）\n"
+          "  --quiet               只显示汇总和结论两行\n"
           "  --color auto|always|never\n"
           "\n"
           "退出状态: 0 全部通过（可以有警告）, 1 有压缩包不通过, 2 用法错误或无法打开输入\n",
@@ -42,7 +43,7 @@ int cmd_verify(int argc, char **argv)
     output_options out = {.format = FORMAT_TEXT, .color = -1};
     const char *password_file = NULL;
     int opt;
-    while ((opt = getopt_long(argc, argv, "hqj:", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "hqj:v", long_options, NULL)) != -1) {
         int common = cli_common_option(opt, optarg, &out);
         if (common < 0)
             return cli_usage_error("verify", "选项值 '%s' 无效", optarg);
@@ -57,7 +58,7 @@ int cmd_verify(int argc, char **argv)
                 return cli_usage_error("verify", "--threads 需要 0–256 的整数");
             break;
         case 'h': help_verify(stdout); return EXIT_CLEAN;
-        default: return cli_usage_error("verify", "无效的选项");
+        default: return cli_bad_option("verify", argc, argv, long_options, "hqj:v");
         }
     }
     if (argc - optind < 1)
@@ -69,6 +70,10 @@ int cmd_verify(int argc, char **argv)
             return EXIT_FAILURE_RUN;
         options.password = password;
     }
+    cli_progress progress;
+    cli_progress_init(&progress, &out, "核验照片");
+    options.progress = cli_progress_update;
+    options.progress_context = &progress;
     gp_error err = {0};
     gp_report *report = gp_verify((const char *const *)argv + optind, (size_t)(argc - optind),
                                   &options, &err);
@@ -76,6 +81,7 @@ int cmd_verify(int argc, char **argv)
         memset(password, 0, strlen(password));
         free(password);
     }
+    cli_progress_end(&progress);
     if (!report)
         return cli_fail("verify", &err);
     return cli_finish(report, &out);

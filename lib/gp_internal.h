@@ -342,7 +342,8 @@ bool gp_check_prepare(const char *roster_path, const char *photo_dir,
 void gp_check_read_photo(const gp_photo_file *file, gp_photo_result *out, unsigned char **keep,
                          size_t *keep_len);
 /** Read every listed photo (gp_check_read_photo) on `threads` threads. */
-void gp_check_inspect(gp_check_state *state, int threads);
+void gp_check_inspect(gp_check_state *state, int threads, gp_progress_fn progress,
+                      void *progress_context);
 /** Match and judge every photo (all results filled), set the summary
  *  values rows, photos, encoding, and sort the report.  false on OOM. */
 bool gp_check_finish(gp_check_state *state, gp_report *report, gp_error *err);

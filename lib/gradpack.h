@@ -153,6 +153,9 @@ GP_API const char *gp_report_profile(const gp_report *report);
  * false only when out of memory. */
 GP_API bool gp_report_set_int(gp_report *report, const char *key, long long value);
 GP_API bool gp_report_set_str(gp_report *report, const char *key, const char *value);
+/** A yes/no summary value: JSON true/false, text 是/否.  gp_report_get_int
+ *  reads it as 1/0. */
+GP_API bool gp_report_set_bool(gp_report *report, const char *key, bool value);
 /** Look up a summary value; NULL/false when absent. */
 GP_API const char *gp_report_get_str(const gp_report *report, const char *key);
 GP_API bool gp_report_get_int(const gp_report *report, const char *key, long long *value);
@@ -164,6 +167,7 @@ GP_API bool gp_report_get_int(const gp_report *report, const char *key, long lon
 GP_API bool gp_report_table_row(gp_report *report, const char *table);
 GP_API bool gp_report_cell_str(gp_report *report, const char *table, const char *key, const char *value);
 GP_API bool gp_report_cell_int(gp_report *report, const char *table, const char *key, long long value);
+GP_API bool gp_report_cell_bool(gp_report *report, const char *table, const char *key, bool value);
 
 /* Per-photo records: what the library learned about each photo beyond its
  * findings, keyed by (source, photo number): text facts ("name",
@@ -198,13 +202,19 @@ GP_API const unsigned char *gp_report_photo_get_thumbnail(const gp_report *repor
 
 typedef enum gp_render_flags {
     GP_RENDER_DEFAULT = 0,
-    GP_RENDER_QUIET = 1 << 0, /* text: errors and summary only (no info/warnings) */
-    GP_RENDER_COLOR = 1 << 1  /* text: ANSI colours for a terminal */
+    GP_RENDER_QUIET = 1 << 0,  /* text: the summary line and the verdict only */
+    GP_RENDER_COLOR = 1 << 1,  /* text: ANSI colours for a terminal */
+    GP_RENDER_VERBOSE = 1 << 2 /* text: every finding and table row on its own; by default
+                                  findings repeated across photos or rows are grouped into
+                                  one block with the numbers as ranges, and long tables are
+                                  cut to their first rows (JSON is never grouped) */
 } gp_render_flags;
 
 /** The report as text for people (Chinese), ending with a summary line.
  *  Returns a malloc'd string the caller frees, or NULL on OOM. */
 GP_API char *gp_report_to_text(const gp_report *report, unsigned flags);
+/** The version of the JSON layout, the document's "schema" key. */
+#define GP_JSON_SCHEMA 2
 /** The report as one JSON document (see docs/cli.md).  malloc'd, or NULL. */
 GP_API char *gp_report_to_json(const gp_report *report, unsigned flags);
 /** Every finding code as a Markdown table (the source of docs/codes.md).
@@ -242,10 +252,19 @@ GP_API const char *gp_datadir(void);
 /* check: a roster and a photo folder against a profile                 */
 /* ------------------------------------------------------------------ */
 
+/* Progress: called with the number of photos done so far and the total
+ * (once with done 0 first, then after each photo).  The library serialises
+ * the calls (never two at once, done never goes backwards) but they come
+ * from worker threads: keep the callback short (e.g. print a line to
+ * stderr).  NULL = no progress reports. */
+typedef void (*gp_progress_fn)(void *context, size_t done, size_t total);
+
 typedef struct gp_check_options {
     const char *profile;  /* name or path; NULL = GP_DEFAULT_PROFILE */
     const char *encoding; /* roster encoding ("UTF-8", "GB18030"); NULL = detect */
     int threads;          /* worker threads; 0 = one per core */
+    gp_progress_fn progress;  /* photos read; NULL = none (pack: photos packed) */
+    void *progress_context;
 } gp_check_options;
 
 /** Check `roster_path` and every photo in `photo_dir` in one pass.
@@ -291,6 +310,8 @@ typedef struct gp_verify_options {
     const char *encoding;      /* for roster and master; NULL = detect */
     const char *password;      /* for encrypted bundles; NULL = none */
     int threads;               /* 0 = one per core */
+    gp_progress_fn progress;   /* photos verified across all bundles; NULL = none */
+    void *progress_context;
 } gp_verify_options;
 
 /** Verify bundles (zip files or extracted folders).  Nothing is extracted
@@ -328,6 +349,8 @@ typedef struct gp_fix_options {
     gp_crop crop;
     bool force;               /* overwrite existing outputs */
     int threads;              /* 0 = one per core */
+    gp_progress_fn progress;  /* photos done; NULL = none */
+    void *progress_context;
 } gp_fix_options;
 
 /** Write a conforming copy of every photo in photo_dir into output_dir

@@ -6,6 +6,7 @@
  * atomic (temporary file in the output folder, then rename); originals are
  * only ever read. */
 #include "fix_internal.h"
+#include "core/progress.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -213,7 +214,8 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
         goto fail;
     }
     fix_job job = {.photos = photos, .profile = profile, .options = options, .slots = slots};
-    gp_parallel_for(photos->count, options->threads, fix_one, &job);
+    gp_parallel_for_progress(photos->count, options->threads, fix_one, &job, options->progress,
+                             options->progress_context);
 
     for (size_t i = 0; i < photos->count; i++)
         if (slots[i].write_error.status != GP_OK) {

@@ -17,6 +17,7 @@
  * photos are read and judged as check does, and nothing is written.
  * Outputs are committed only when all are complete. */
 #include "pack_internal.h"
+#include "core/progress.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -68,6 +69,7 @@ struct pack_run {
     gp_photo_pipeline *pipeline;
     photo_fetch *fetches;      /* one per photo */
     bool inspected;            /* every state.results[i] is filled */
+    size_t packed;             /* photos taken into the zip so far (progress) */
     bool stopped;              /* a photo stopped the writer */
     bool *changed;             /* the photo's size is not the listed one */
     const char *school_type, *school_code, *school_name;
@@ -372,6 +374,8 @@ static bool fetch_photo(void *context, unsigned char **data, size_t *size)
     pack_run *run = f->run;
     size_t i = f->index;
     bool ok = gp_photo_pipeline_take(run->pipeline, i, data, size);
+    gp_progress_report(run->opt->check.progress, run->opt->check.progress_context, ++run->packed,
+                       run->count);
     if (ok && *size != run->photos[i]->size) {
         run->changed[i] = true; /* the zip entry's size was set from the listing */
         ok = false;
@@ -680,7 +684,7 @@ static void report_outputs(pack_run *run)
     gp_report_set_str(r, "bundle_id", run->bundle_id);
     gp_report_set_int(r, "parts", (long long)run->part_count);
     gp_report_set_str(r, "sha256", run->parts[0].sha256);
-    gp_report_set_int(r, "encrypted", run->password ? 1 : 0);
+    gp_report_set_bool(r, "encrypted", run->password != NULL);
     for (size_t k = 0; k < run->part_count; k++)
         add_output(r, run->parts[k].file, run->parts[k].bytes, run->parts[k].sha256);
     add_output(r, run->workbook_file, run->workbook_bytes, run->workbook_sha256);
@@ -721,7 +725,8 @@ gp_report *gp_pack(const char *roster_path, const char *photo_dir, gp_pack_optio
     gp_error write_err = {0};
     bool written = paired && write_outputs(&run, &write_err);
     if (!run.inspected)
-        gp_check_inspect(&run.state, options->check.threads);
+        gp_check_inspect(&run.state, options->check.threads, options->check.progress,
+                         options->check.progress_context);
 
     /* every photo judged as check judges it: the same findings, in the same
      * order, before anything else (as when check ran first) */
