@@ -3,6 +3,7 @@
  * is a new file. */
 #include "gp_internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ini.h>
 #include <inttypes.h>
@@ -296,6 +297,38 @@ static bool validate(const gp_profile *p, gp_error *err)
     return true;
 }
 
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "generic、xinhua-shandong": the profiles in the data directory, sorted;
+ * malloc'd ("" when none), NULL on OOM. */
+static char *available_profiles(void)
+{
+    char *folder = gp_path_join(gp_datadir(), "profiles");
+    DIR *d = folder ? opendir(folder) : NULL;
+    free(folder);
+    gp_buf out = {0};
+    char *names[64];
+    size_t n = 0;
+    for (struct dirent *e; d && (e = readdir(d)) && n < 64;) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] != '.' && len > 4 && !strcmp(e->d_name + len - 4, ".ini"))
+            if ((names[n] = strndup(e->d_name, len - 4)))
+                n++;
+    }
+    if (d)
+        closedir(d);
+    qsort(names, n, sizeof *names, compare_names);
+    gp_buf_puts(&out, "");
+    for (size_t i = 0; i < n; i++) {
+        gp_buf_printf(&out, "%s%s", i ? "、" : "", names[i]);
+        free(names[i]);
+    }
+    return gp_buf_take(&out);
+}
+
 gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
 {
     if (!name_or_path || !*name_or_path)
@@ -323,8 +356,10 @@ gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
         goto fail;
     }
     if (!is_path(name_or_path) && access(p->path, R_OK) != 0) {
-        gp_error_set(err, GP_ERR_USAGE, errno, "找不到规格 '%s'（查找了 %s）", name_or_path,
-                     p->path);
+        char *known = available_profiles();
+        gp_error_set(err, GP_ERR_USAGE, errno, "没有名为 '%s' 的规格。可用的规格：%s（在 %s）",
+                     name_or_path, known && *known ? known : "（没有找到任何规格文件）", dir);
+        free(known);
         goto fail;
     }
     if (!load_ini(p->path, on_profile_entry, &st, err))

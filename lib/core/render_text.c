@@ -166,6 +166,19 @@ static void put_finding(gp_buf *buf, const gp_finding *f, bool color)
         gp_buf_puts(buf, ANSI_RESET);
 }
 
+/* A table's heading ("photos" is a count in the summary, a list here). */
+static const char *table_label(const char *name)
+{
+    static const char *const names[][2] = {
+        {"photos", "各张照片"}, {"outputs", "已写出的文件"}, {"inputs", "收到的压缩包"},
+        {"bundles", "各压缩包的结论"}, {"emails", "要发送的邮件"},
+    };
+    for (size_t i = 0; i < GP_ARRAY_LEN(names); i++)
+        if (!strcmp(names[i][0], name))
+            return names[i][1];
+    return label(name);
+}
+
 /* ---- tables: aligned columns, measured by display width ---------------- */
 
 #define TABLE_SHORT_ROWS 10 /* rows shown of a long table unless verbose */
@@ -207,7 +220,7 @@ static void put_table(gp_buf *buf, const gp_table *table, bool verbose)
                     free(text);
                 }
         }
-    gp_buf_printf(buf, "%s：\n", label(table->name));
+    gp_buf_printf(buf, "%s：\n", table_label(table->name));
     gp_buf_puts(buf, "  ");
     for (size_t k = 0; k < ncols; k++)
         gp_buf_put_padded(buf, label(keys[k]), k + 1 < ncols ? widths[k] + 2 : 0);
@@ -244,9 +257,9 @@ static int cmp_opt(const char *a, const char *b)
     return strcmp(a, b);
 }
 
-/* Findings alike for grouping: same code, severity, bundle, field and
- * expected value, each about one photo (seq) or one roster row.  The
- * actual values may differ (they are listed). */
+/* Findings alike for grouping: same code, severity, bundle and field, each
+ * about one photo (seq) or one roster row.  The actual and expected values
+ * may differ (the first few distinct ones are listed). */
 static bool groupable(const gp_finding *f)
 {
     return f->seq || f->row;
@@ -261,8 +274,7 @@ static int group_cmp(const gp_finding *a, const gp_finding *b)
         return a->severity < b->severity ? -1 : 1;
     if ((a->seq != NULL) != (b->seq != NULL))
         return a->seq ? -1 : 1;
-    if ((c = cmp_opt(a->source, b->source)) || (c = cmp_opt(a->field, b->field)) ||
-        (c = cmp_opt(a->expected, b->expected)))
+    if ((c = cmp_opt(a->source, b->source)) || (c = cmp_opt(a->field, b->field)))
         return c;
     return 0;
 }
@@ -314,6 +326,31 @@ static size_t *make_groups(const gp_report *report)
     return leader;
 }
 
+static void add_distinct(const char **list, size_t *count, const char *value)
+{
+    if (!value)
+        return;
+    for (size_t d = 0; d < *count; d++)
+        if (!strcmp(list[d], value))
+            return;
+    list[(*count)++] = value;
+}
+
+#define GROUP_MAX_VALUES 3 /* distinct values shown before "等 N 种" */
+
+static void put_distinct(gp_buf *buf, const char *label_text, const char **list, size_t count)
+{
+    if (!count)
+        return;
+    gp_buf_puts(buf, label_text);
+    if (count > GROUP_MAX_VALUES) { /* one example: many long values fill the screen */
+        gp_buf_printf(buf, "%s 等，各不相同（%zu 种）", *list[0] ? list[0] : "（空）", count);
+        return;
+    }
+    for (size_t d = 0; d < count; d++)
+        gp_buf_printf(buf, "%s%s", d ? "、" : "", *list[d] ? list[d] : "（空）");
+}
+
 static void put_group(gp_buf *buf, const gp_report *report, const size_t *leader, size_t first,
                       bool color)
 {
@@ -323,25 +360,22 @@ static void put_group(gp_buf *buf, const gp_report *report, const size_t *leader
         n += leader[i] == first;
     long *numbers = malloc(n * sizeof *numbers);
     const char **actuals = malloc(n * sizeof *actuals);
-    if (!numbers || !actuals) {
+    const char **expecteds = malloc(n * sizeof *expecteds);
+    if (!numbers || !actuals || !expecteds) {
         free(numbers);
         free(actuals);
+        free(expecteds);
         return;
     }
-    size_t k = 0, distinct = 0;
+    size_t k = 0, distinct = 0, distinct_expected = 0;
     bool by_photo = f->seq != NULL;
     for (size_t i = first; i < report->count; i++) {
         if (leader[i] != first)
             continue;
         const gp_finding *g = &report->findings[i].finding;
         numbers[k++] = by_photo ? strtol(g->seq, NULL, 10) : g->row;
-        if (g->actual) {
-            size_t d = 0;
-            while (d < distinct && strcmp(actuals[d], g->actual) != 0)
-                d++;
-            if (d == distinct)
-                actuals[distinct++] = g->actual;
-        }
+        add_distinct(actuals, &distinct, g->actual);
+        add_distinct(expecteds, &distinct_expected, g->expected);
     }
     if (color)
         gp_buf_puts(buf, severity_color(f->severity));
@@ -356,19 +390,12 @@ static void put_group(gp_buf *buf, const gp_report *report, const size_t *leader
     gp_buf_printf(buf, "：%s\n    %s", gp_code_title(f->code), by_photo ? "照片 " : "第 ");
     gp_buf_put_ranges(buf, numbers, n, by_photo ? (int)strlen(f->seq) : 0, GROUP_MAX_RANGES);
     gp_buf_puts(buf, by_photo ? "\n" : " 行\n");
-    if (distinct || f->expected) {
+    if (distinct || distinct_expected) {
         gp_buf_puts(buf, "    ");
-        if (distinct) {
-            gp_buf_puts(buf, "实际：");
-            for (size_t d = 0; d < distinct && d < 3; d++)
-                gp_buf_printf(buf, "%s%s", d ? "、" : "", *actuals[d] ? actuals[d] : "（空）");
-            if (distinct > 3)
-                gp_buf_printf(buf, " 等 %zu 种", distinct);
-        }
-        if (distinct && f->expected)
+        put_distinct(buf, "实际：", actuals, distinct);
+        if (distinct && distinct_expected)
             gp_buf_puts(buf, "；");
-        if (f->expected)
-            gp_buf_printf(buf, "应为：%s", f->expected);
+        put_distinct(buf, "应为：", expecteds, distinct_expected);
         gp_buf_puts(buf, "\n");
     }
     gp_buf_printf(buf, "    处理办法：%s\n", gp_code_fix(f->code));
@@ -379,6 +406,7 @@ static void put_group(gp_buf *buf, const gp_report *report, const size_t *leader
         gp_buf_puts(buf, ANSI_RESET);
     free(numbers);
     free(actuals);
+    free(expecteds);
 }
 
 static void put_summary(gp_buf *buf, const gp_report *report, bool color)

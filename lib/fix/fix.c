@@ -19,7 +19,22 @@ typedef struct fix_slot {
     bool read_failed;
     gp_error read_error;
     gp_error write_error;
+    /* what the input and the written file measure (JSON from_*, to_*) */
+    bool measured_from, measured_to;
+    int from_width, from_height, from_dpi, to_width, to_height, to_dpi;
+    size_t from_bytes, to_bytes;
 } fix_slot;
+
+/* The numbers of a JPEG as the photos table reports them. */
+static void measure(const gp_jpeg_info *info, size_t len, int *width, int *height, int *dpi,
+                    size_t *bytes)
+{
+    *width = info->width;
+    *height = info->height;
+    double d = gp_jpeg_dpi(info);
+    *dpi = d > 0 ? (int)(d + 0.5) : 0;
+    *bytes = len;
+}
 
 typedef struct fix_job {
     const gp_photo_dir *photos;
@@ -77,6 +92,24 @@ static void fix_one(void *context, size_t i)
     gp_report_free(judged);
 
     gp_fix_outcome *o = &slot->outcome;
+    if (info.is_jpeg && info.decoded) {
+        slot->measured_from = true;
+        measure(&info, len, &slot->from_width, &slot->from_height, &slot->from_dpi,
+                &slot->from_bytes);
+    }
+    if (o->action == GP_FIX_COPIED) {
+        slot->measured_to = slot->measured_from;
+        slot->to_width = slot->from_width;
+        slot->to_height = slot->from_height;
+        slot->to_dpi = slot->from_dpi;
+        slot->to_bytes = slot->from_bytes;
+    } else if (o->action == GP_FIX_FIXED || o->action == GP_FIX_METADATA) {
+        gp_jpeg_info out_info; /* measured from the bytes written, not from the plan */
+        gp_jpeg_inspect(o->out, o->out_len, &out_info);
+        slot->measured_to = out_info.is_jpeg;
+        measure(&out_info, o->out_len, &slot->to_width, &slot->to_height, &slot->to_dpi,
+                &slot->to_bytes);
+    }
     if (o->action == GP_FIX_COPIED)
         write_output(job->options->output_dir, file->name, data, len, job->options->force,
                      &slot->write_error);
@@ -156,8 +189,19 @@ static void add_results(gp_report *report, const gp_photo_dir *photos, const fix
         gp_report_table_row(report, "photos");
         gp_report_cell_str(report, "photos", "file", file->name);
         gp_report_cell_str(report, "photos", "action", action_name(o->action));
-        gp_report_cell_str(report, "photos", "from", o->from);
-        gp_report_cell_str(report, "photos", "to", o->to);
+        const fix_slot *s = &slots[i];
+        if (s->measured_from) {
+            gp_report_cell_int(report, "photos", "from_width", s->from_width);
+            gp_report_cell_int(report, "photos", "from_height", s->from_height);
+            gp_report_cell_int(report, "photos", "from_bytes", (long long)s->from_bytes);
+            gp_report_cell_int(report, "photos", "from_dpi", s->from_dpi);
+        }
+        if (s->measured_to) {
+            gp_report_cell_int(report, "photos", "to_width", s->to_width);
+            gp_report_cell_int(report, "photos", "to_height", s->to_height);
+            gp_report_cell_int(report, "photos", "to_bytes", (long long)s->to_bytes);
+            gp_report_cell_int(report, "photos", "to_dpi", s->to_dpi);
+        }
         gp_report_cell_int(report, "photos", "quality", o->quality);
         gp_report_cell_int(report, "photos", "encodes", o->encodes);
     }
