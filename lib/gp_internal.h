@@ -117,7 +117,15 @@ struct gp_profile {
     gp_level_mapping *level_map;                   /* 高起专 -> 成人专科 ... */
     size_t level_map_count;
     gp_string_list sexes;                          /* 男, 女 */
+
+    /* [profile] agency, cover_letter; [mail] attachment_limit */
+    char *agency;                 /* who receives the submission ("新华社") */
+    char *cover_letter;           /* template file, relative to the profile's folder or datadir */
+    uint64_t mail_attachment_limit; /* bytes per attachment; 0 = no limit */
 };
+
+/** [mail] attachment_limit when the profile does not say: 35 MiB. */
+#define GP_DEFAULT_MAIL_ATTACHMENT_LIMIT (35ull * 1024 * 1024)
 
 /** Human text for the profile's size window, e.g. "563200–665600". */
 void gp_profile_size_window(const gp_profile *profile, char *buf, size_t size);

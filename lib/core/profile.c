@@ -49,6 +49,8 @@ void gp_profile_free(gp_profile *p)
     free(p->name);
     free(p->title);
     free(p->path);
+    free(p->agency);
+    free(p->cover_letter);
     free(p->school_type);
     free(p->school_code);
     free(p->school_name);
@@ -182,8 +184,21 @@ static int on_profile_entry(void *user, const char *section, const char *name, c
     if (!strcmp(section, "profile")) {
         if (!strcmp(name, "title"))
             ok = set_string(&p->title, value);
+        else if (!strcmp(name, "agency"))
+            ok = set_string(&p->agency, value);
+        else if (!strcmp(name, "cover_letter"))
+            ok = set_string(&p->cover_letter, value);
         else
             note_problem(st, "未知设置 [profile] %s%s", name, "");
+    } else if (!strcmp(section, "mail")) {
+        if (!strcmp(name, "attachment_limit") &&
+            (!strcmp(value, "0") || !strcmp(value, "none")))
+            p->mail_attachment_limit = 0;
+        else if (!strcmp(name, "attachment_limit") &&
+                 gp_parse_size(value, &p->mail_attachment_limit) && p->mail_attachment_limit)
+            ;
+        else
+            note_problem(st, "[mail] 的设置 %s 无效：%s", name, value);
     } else if (!strcmp(section, "photo")) {
         if (!strcmp(name, "width") && parse_uint(value, 65535, &v))
             p->width = (int)v;
@@ -338,6 +353,9 @@ gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
         gp_error_nomem(err);
         return NULL;
     }
+    /* QQ Mail and 企业微信 refuse attachments over 50 MB; base64 makes a
+     * file 4/3 larger in the mail, so 35 MB of zip is 46.7 MB on the wire */
+    p->mail_attachment_limit = GP_DEFAULT_MAIL_ATTACHMENT_LIMIT;
     parse_state st = {.profile = p};
     char *dir = NULL;
     if (is_path(name_or_path)) {
@@ -390,6 +408,33 @@ gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
     if (!p->title && !(p->title = strdup(p->name))) {
         gp_error_nomem(err);
         goto fail;
+    }
+    if (!p->agency && !(p->agency = strdup("收件单位"))) {
+        gp_error_nomem(err);
+        goto fail;
+    }
+    {
+        /* the cover letter template: beside the profile, else in the data
+         * directory (as the fields file) */
+        const char *letter = p->cover_letter ? p->cover_letter : "cover-letter.txt";
+        char *letter_path = NULL;
+        if (letter[0] == '/')
+            letter_path = strdup(letter);
+        else {
+            char *beside = gp_path_join(*dir ? dir : ".", letter);
+            if (beside && access(beside, R_OK) == 0)
+                letter_path = beside;
+            else {
+                free(beside);
+                letter_path = gp_path_join(gp_datadir(), letter);
+            }
+        }
+        if (!letter_path) {
+            gp_error_nomem(err);
+            goto fail;
+        }
+        free(p->cover_letter);
+        p->cover_letter = letter_path;
     }
     free(st.fields_file);
     free(dir);

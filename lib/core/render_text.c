@@ -64,6 +64,7 @@ static const char *label(const char *key)
         {"emails", "邮件数"},          {"email", "第几封邮件"},
         {"subject", "邮件主题"},       {"attachments", "附件"},
         {"letter", "邮件正文"},        {"schema", "格式版本"},
+        {"agency", "收件单位"},
     };
     for (size_t i = 0; i < GP_ARRAY_LEN(labels); i++)
         if (strcmp(labels[i][0], key) == 0)
@@ -90,6 +91,8 @@ static void put_value(gp_buf *buf, const gp_value *v)
 {
     if (v->is_bool || (v->is_int && !strcmp(v->key, "encrypted")))
         gp_buf_puts(buf, v->num ? "是" : "否");
+    else if (v->is_int && !strcmp(v->key, "mail_limit"))
+        gp_buf_printf(buf, "%.1f MB", (double)v->num / (1024.0 * 1024.0));
     else if (v->is_int)
         gp_buf_printf(buf, "%lld", v->num);
     else
@@ -401,12 +404,46 @@ static void put_group(gp_buf *buf, const gp_report *report, const size_t *leader
     gp_buf_printf(buf, "    处理办法：%s\n", gp_code_fix(f->code));
     if (color)
         gp_buf_puts(buf, ANSI_DIM);
-    gp_buf_printf(buf, "    [%s，共 %zu 处；--verbose 逐条列出]\n", gp_code_name(f->code), n);
+    gp_buf_printf(buf, "    [%s] 共 %zu 处，加 --verbose 逐条列出\n", gp_code_name(f->code), n);
     if (color)
         gp_buf_puts(buf, ANSI_RESET);
     free(numbers);
     free(actuals);
     free(expecteds);
+}
+
+static const char *cell_str(const gp_record *row, const char *key)
+{
+    for (size_t c = 0; c < row->count; c++)
+        if (!strcmp(row->cells[c].key, key) && !row->cells[c].is_int)
+            return row->cells[c].str;
+    return NULL;
+}
+
+/* pack's "what to send": a numbered list of emails, last, where the clerk
+ * looks when the run is over. */
+static void put_emails(gp_buf *buf, const gp_report *report, const gp_table *emails)
+{
+    long long encrypted = 0;
+    gp_report_get_int(report, "encrypted", &encrypted);
+    const char *agency = gp_report_get_str(report, "agency");
+    size_t n = emails->row_count;
+    gp_buf_printf(buf, "\n要发送的邮件（共 %zu 封%s）：\n", n,
+                  n > 1 ? "，每封一个压缩包，不要合成一封" : "");
+    for (size_t r = 0; r < n; r++) {
+        const gp_record *row = &emails->rows[r];
+        const char *subject = cell_str(row, "subject");
+        const char *files = cell_str(row, "attachments");
+        const char *letter = cell_str(row, "letter");
+        gp_buf_printf(buf, "  %zu. 第 %zu 封（共 %zu 封）\n", r + 1, r + 1, n);
+        gp_buf_printf(buf, "     主题：%s\n", subject ? subject : "");
+        gp_buf_printf(buf, "     附件：%s\n", files ? files : "");
+        gp_buf_printf(buf, "     正文：打开 %s，全部复制粘贴到邮件正文%s\n", letter ? letter : "",
+                      n > 1 ? "（每封都粘贴同一份）" : "");
+    }
+    if (encrypted)
+        gp_buf_printf(buf, "  密码：打电话或发短信告诉%s，不要写在任何一封邮件里。\n",
+                      agency ? agency : "收件单位");
 }
 
 static void put_summary(gp_buf *buf, const gp_report *report, bool color)
@@ -465,12 +502,15 @@ char *gp_report_to_text(const gp_report *report, unsigned flags)
         free(leader);
         free(members);
         for (size_t t = 0; t < report->table_count; t++) {
-            if (report->tables[t].row_count) {
+            if (report->tables[t].row_count && strcmp(report->tables[t].name, "emails") != 0) {
                 put_table(&buf, &report->tables[t], verbose);
                 gp_buf_puts(&buf, "\n");
             }
         }
     }
     put_summary(&buf, report, color);
+    for (size_t t = 0; !quiet && t < report->table_count; t++)
+        if (!strcmp(report->tables[t].name, "emails") && report->tables[t].row_count)
+            put_emails(&buf, report, &report->tables[t]);
     return gp_buf_take(&buf);
 }
