@@ -2,6 +2,7 @@
  * statuses, signal handling. */
 #include "commands.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -139,7 +140,8 @@ char *cli_read_password_file(const char *command, const char *path)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "gradpack %s: 无法打开密码文件 '%s'\n", command, path);
+        fprintf(stderr, "gradpack %s: 无法打开密码文件 '%s'：%s\n", command, path,
+                gp_strerror(errno));
         return NULL;
     }
     char line[1024];

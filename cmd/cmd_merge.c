@@ -22,6 +22,11 @@ void help_merge(FILE *out)
           "  --name NAME           输出文件名（默认“院校代码-汇总”）\n"
           "  --strict              有任何压缩包或学生不能合并时，整次运行失败，不写出任何文件\n"
           "  --password-file FILE  加密压缩包的密码（文件第一行）\n"
+          "  --passwords FILE      各函授站的密码表：每行“压缩包名称<Tab>密码”或“名称 = 密码”；\n"
+          "                        名称对不上时逐个试用表中的密码\n"
+          "  --no-encrypt          收到的压缩包是加密的，也写出未加密的汇总包（默认随输入加密）\n"
+          "  --encrypt             即使收到的压缩包没有加密，也加密汇总包\n"
+          "  --output-password-file FILE  汇总包的密码（文件第一行）；不给时自动生成并只显示一次\n"
           "  --encoding ENC        花名册编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           "  --format text|json    输出格式（默认 text；json 是供脚本读取的汇总）\n"
@@ -41,6 +46,10 @@ int cmd_merge(int argc, char **argv)
         {"name", required_argument, NULL, 'n'},
         {"strict", no_argument, NULL, 's'},
         {"password-file", required_argument, NULL, 'P'},
+        {"passwords", required_argument, NULL, 'W'},
+        {"encrypt", no_argument, NULL, 'E'},
+        {"no-encrypt", no_argument, NULL, 'N'},
+        {"output-password-file", required_argument, NULL, 'O'},
         {"encoding", required_argument, NULL, 'e'},
         {"threads", required_argument, NULL, 'j'},
         CLI_COMMON_LONG_OPTIONS,
@@ -49,6 +58,8 @@ int cmd_merge(int argc, char **argv)
     gp_merge_options options = {0};
     output_options out = {.format = FORMAT_TEXT, .color = -1};
     const char *password_file = NULL;
+    const char *passwords_file = NULL;
+    const char *output_password_file = NULL;
     int opt;
     while ((opt = getopt_long(argc, argv, "hqvo:j:", long_options, NULL)) != -1) {
         int common = cli_common_option(opt, optarg, &out);
@@ -61,6 +72,10 @@ int cmd_merge(int argc, char **argv)
         case 'n': options.name = optarg; break;
         case 's': options.strict = true; break;
         case 'P': password_file = optarg; break;
+        case 'W': passwords_file = optarg; break;
+        case 'E': options.encrypt = true; break;
+        case 'N': options.no_encrypt = true; break;
+        case 'O': output_password_file = optarg; break;
         case 'e': options.verify.encoding = optarg; break;
         case 'j':
             if (!cli_parse_threads(optarg, &options.verify.threads))
@@ -77,12 +92,32 @@ int cmd_merge(int argc, char **argv)
     /* a script's night run is silent when all is well, unless asked */
     if (out.format == FORMAT_TEXT && !out.verbose)
         out.silent_success = true;
-    char *password = NULL;
+    if (options.encrypt && options.no_encrypt)
+        return cli_usage_error("merge", "--encrypt 和 --no-encrypt 不能同时使用");
+    if (output_password_file && options.no_encrypt)
+        return cli_usage_error("merge", "--output-password-file 不能和 --no-encrypt 一起用");
+    char *password = NULL, *output_password = NULL;
+    cli_passwords passwords = {0};
+    bool ready = true;
     if (password_file) {
         password = cli_read_password_file("merge", password_file);
-        if (!password)
-            return EXIT_FAILURE_RUN;
+        ready = password != NULL;
         options.verify.password = password;
+    }
+    if (ready && output_password_file) {
+        output_password = cli_read_password_file("merge", output_password_file);
+        ready = output_password != NULL;
+        options.output_password = output_password;
+    }
+    if (ready && passwords_file) {
+        ready = cli_read_passwords("merge", passwords_file, &passwords);
+        options.verify.passwords = passwords.entries;
+        options.verify.password_count = passwords.count;
+    }
+    if (!ready) {
+        free(password);
+        free(output_password);
+        return EXIT_FAILURE_RUN;
     }
     cli_install_signal_handlers();
     cli_progress progress;
@@ -99,8 +134,22 @@ int cmd_merge(int argc, char **argv)
         memset(password, 0, strlen(password));
         free(password);
     }
+    if (output_password) {
+        memset(output_password, 0, strlen(output_password));
+        free(output_password);
+    }
+    cli_passwords_free(&passwords);
     cli_progress_end(&progress);
     if (!report)
         return cli_fail("merge", &err);
+    if (options.generated_password) {
+        fprintf(stderr,
+                "\n汇总包密码（只显示这一次，不会保存到任何文件）：\n\n    %s\n\n"
+                "请抄下来，另行告知收件单位，不要和压缩包放在同一封邮件里。\n"
+                "（定时运行时请用 --output-password-file 指定密码。）\n\n",
+                options.generated_password);
+        memset(options.generated_password, 0, strlen(options.generated_password));
+        free(options.generated_password);
+    }
     return cli_finish(report, &out);
 }

@@ -18,6 +18,8 @@ void help_verify(FILE *out)
           "选项:\n"
           "  --master FILE         学籍名单 CSV（至少含 学号、姓名、性别、身份证号、学历层次）\n"
           "  --password-file FILE  加密压缩包的密码（文件第一行）\n"
+          "  --passwords FILE      各函授站的密码表：每行“压缩包名称<Tab>密码”或“名称 = 密码”；\n"
+          "                        名称对不上时逐个试用表中的密码\n"
           "  --encoding ENC        花名册和学籍名单的编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           "  --format text|json    输出格式（默认 text；json 供脚本使用）\n"
@@ -34,6 +36,7 @@ int cmd_verify(int argc, char **argv)
     static const struct option long_options[] = {
         {"master", required_argument, NULL, 'm'},
         {"password-file", required_argument, NULL, 'P'},
+        {"passwords", required_argument, NULL, 'W'},
         {"encoding", required_argument, NULL, 'e'},
         {"threads", required_argument, NULL, 'j'},
         CLI_COMMON_LONG_OPTIONS,
@@ -42,6 +45,7 @@ int cmd_verify(int argc, char **argv)
     gp_verify_options options = {0};
     output_options out = {.format = FORMAT_TEXT, .color = -1};
     const char *password_file = NULL;
+    const char *passwords_file = NULL;
     int opt;
     while ((opt = getopt_long(argc, argv, "hqj:v", long_options, NULL)) != -1) {
         int common = cli_common_option(opt, optarg, &out);
@@ -52,6 +56,7 @@ int cmd_verify(int argc, char **argv)
         switch (opt) {
         case 'm': options.master_path = optarg; break;
         case 'P': password_file = optarg; break;
+        case 'W': passwords_file = optarg; break;
         case 'e': options.encoding = optarg; break;
         case 'j':
             if (!cli_parse_threads(optarg, &options.threads))
@@ -74,6 +79,18 @@ int cmd_verify(int argc, char **argv)
     cli_progress_init(&progress, &out, "核验照片");
     options.progress = cli_progress_update;
     options.progress_context = &progress;
+    cli_passwords passwords = {0};
+    if (passwords_file) {
+        if (!cli_read_passwords("verify", passwords_file, &passwords)) {
+            if (password) {
+                memset(password, 0, strlen(password));
+                free(password);
+            }
+            return EXIT_FAILURE_RUN;
+        }
+        options.passwords = passwords.entries;
+        options.password_count = passwords.count;
+    }
     gp_error err = {0};
     gp_report *report = gp_verify((const char *const *)argv + optind, (size_t)(argc - optind),
                                   &options, &err);
@@ -82,6 +99,7 @@ int cmd_verify(int argc, char **argv)
         free(password);
     }
     cli_progress_end(&progress);
+    cli_passwords_free(&passwords);
     if (!report)
         return cli_fail("verify", &err);
     return cli_finish(report, &out);

@@ -86,6 +86,18 @@ const char *cli_closest(const char *word, const char *const *candidates, size_t 
 int cli_bad_option(const char *command, int argc, char **argv, const struct option *longopts,
                    const char *shortopts);
 
+/* ---- passwords of several stations (passwords.c) ------------------------- */
+
+typedef struct cli_passwords {
+    gp_password_entry *entries;
+    size_t count;
+} cli_passwords;
+
+/** Read a passwords file ("名称<Tab>密码" or "名称 = 密码" lines); prints
+ *  the problem and returns false when it cannot be used. */
+bool cli_read_passwords(const char *command, const char *path, cli_passwords *list);
+void cli_passwords_free(cli_passwords *list);
+
 /* ---- progress on stderr (progress.c) ----------------------------------- */
 
 typedef struct cli_progress {

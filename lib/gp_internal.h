@@ -224,7 +224,7 @@ typedef struct gp_jpeg_info {
                                 ("PNG", "GIF", "HEIC", "BMP", "WebP", "PDF",
                                 "TIFF", "空文件"), NULL when unrecognised; static */
     bool decoded;            /* the whole image decoded without error */
-    char decode_error[200];  /* libjpeg's message when !decoded */
+    char decode_error[512];  /* libjpeg's message (Chinese, the original in parentheses) when !decoded */
     int width, height;
     int components;
     int bits;                /* sample precision */

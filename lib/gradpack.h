@@ -64,6 +64,11 @@ typedef struct gp_error {
 /** Reset err to GP_OK.  err may be NULL. */
 GP_API void gp_error_clear(gp_error *err);
 
+/** A system error (errno value) in Chinese with the original in
+ *  parentheses: "没有这个文件或文件夹（No such file or directory）".  The
+ *  text lives in a per-thread buffer until the next call on this thread. */
+GP_API const char *gp_strerror(int errnum);
+
 /** Stable English name of a status ("open", "nomem", ...).  Static string. */
 GP_API const char *gp_status_name(gp_status status);
 
@@ -305,13 +310,26 @@ GP_API bool gp_parse_size(const char *text, uint64_t *bytes);
 /* verify: bundles received from stations                               */
 /* ------------------------------------------------------------------ */
 
+/* One line of a passwords file: the bundle (its file name, with or without
+ * .zip; a name without -partK-of-N covers every part) or any label such as
+ * the station's name, and its password. */
+typedef struct gp_password_entry {
+    const char *name;
+    const char *password;
+} gp_password_entry;
+
 typedef struct gp_verify_options {
     const char *master_path;   /* registry export CSV; NULL = none */
     const char *encoding;      /* for roster and master; NULL = detect */
     const char *password;      /* for encrypted bundles; NULL = none */
     int threads;               /* 0 = one per core */
-    gp_progress_fn progress;   /* photos verified across all bundles; NULL = none */
+    gp_progress_fn progress;   /* photos verified, per bundle; NULL = none */
     void *progress_context;
+    /* Passwords of several stations: the entry named for the bundle is
+     * used; when none is, each password (then `password`) is tried on the
+     * bundle's first encrypted entry and the first that opens it is used. */
+    const gp_password_entry *passwords;
+    size_t password_count;
 } gp_verify_options;
 
 /** Verify bundles (zip files or extracted folders).  Nothing is extracted
@@ -329,13 +347,20 @@ typedef struct gp_merge_options {
     const char *output_dir;    /* required */
     const char *name;          /* NULL = derived */
     bool strict;               /* any bad input fails the whole run */
+    /* When any input bundle was encrypted, the output is encrypted too
+     * (WinZip AES-256) and no workbook is written beside it, unless
+     * no_encrypt.  encrypt forces encryption even for plain inputs. */
+    bool no_encrypt;
+    bool encrypt;
+    const char *output_password;  /* NULL = generate one */
+    char *generated_password;     /* out: set (malloc'd, caller frees) when generated */
 } gp_merge_options;
 
 /** Verify every bundle found in `inputs` (bundle files, or folders holding
  *  bundle files), then merge the good ones into output_dir.  Returns a
  *  report (caller frees) or NULL with err set. */
 GP_API gp_report *gp_merge(const char *const *inputs, size_t input_count,
-                           const gp_merge_options *options, gp_error *err);
+                           gp_merge_options *options, gp_error *err);
 
 /* ------------------------------------------------------------------ */
 /* fix: make nonconforming photos conform                               */

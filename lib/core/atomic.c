@@ -3,6 +3,7 @@
  * when complete.  Temporary paths are kept in a fixed table that a signal
  * handler can walk without allocating, so Ctrl-C leaves no stray files. */
 #include "gp_internal.h"
+#include "core/messages.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -99,7 +100,7 @@ gp_atomic *gp_atomic_begin(const char *final_path, bool overwrite, gp_error *err
     if (file->fd < 0) {
         int e = errno;
         gp_error_set(err, GP_ERR_WRITE, e, "无法在输出文件夹中创建临时文件 '%s'：%s",
-                     file->temp_path, strerror(e));
+                     file->temp_path, gp_errno_text(e));
         free(file->temp_path);
         file->temp_path = NULL;
         gp_atomic_abort(file);
@@ -176,7 +177,7 @@ bool gp_atomic_commit(gp_atomic *file, gp_error *err)
     }
     if (!ok) {
         gp_error_set(err, e == EEXIST ? GP_ERR_EXISTS : GP_ERR_WRITE, e,
-                     "无法写出 '%s'：%s", file->final_path, strerror(e));
+                     "无法写出 '%s'：%s", file->final_path, gp_errno_text(e));
         unlink(file->temp_path);
     }
     atomic_free(file);
@@ -261,7 +262,7 @@ bool gp_atomic_recover(const char *dir, bool *recovered, gp_error *err)
             ok = gp_error_nomem(err);
         else if (access(from, F_OK) == 0 && rename(from, to) != 0)
             ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法完成上次中断的写出：'%s'：%s", to,
-                              strerror(errno));
+                              gp_errno_text(errno));
         free(from);
         free(to);
     }
@@ -284,7 +285,7 @@ bool gp_atomic_commit_set(gp_atomic **files, size_t count, const char *dir, gp_e
     for (size_t i = 0; i < count && ok; i++)
         if (files[i] && (e = finish_writing(files[i])) != 0)
             ok = gp_error_set(err, GP_ERR_WRITE, e, "无法写出 '%s'：%s", files[i]->final_path,
-                              strerror(e));
+                              gp_errno_text(e));
     gp_buf journal = {0};
     for (size_t i = 0; ok && i < count; i++)
         if (files[i])
@@ -319,7 +320,7 @@ bool gp_atomic_commit_set(gp_atomic **files, size_t count, const char *dir, gp_e
         for (size_t i = 0; i < count && ok; i++)
             if (files[i] && rename(files[i]->temp_path, files[i]->final_path) != 0)
                 ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法写出 '%s'：%s",
-                                  files[i]->final_path, strerror(errno));
+                                  files[i]->final_path, gp_errno_text(errno));
         if (ok) {
             sync_dir(dir);
             unlink(journal_path);

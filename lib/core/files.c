@@ -1,5 +1,6 @@
 /* File helpers: bounded whole-file reads, SHA-256 (OpenSSL), paths. */
 #include "gp_internal.h"
+#include "core/messages.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
@@ -15,7 +16,7 @@ bool gp_read_file(const char *path, size_t max, unsigned char **data, size_t *le
     FILE *f = fopen(path, "rb");
     if (!f)
         return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开文件 '%s'：%s", path,
-                            strerror(errno));
+                            gp_errno_text(errno));
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
@@ -54,7 +55,7 @@ bool gp_read_file(const char *path, size_t max, unsigned char **data, size_t *le
                 free(buf);
                 fclose(f);
                 return gp_error_set(err, GP_ERR_OPEN, e, "读取文件 '%s' 出错：%s", path,
-                                    strerror(e));
+                                    gp_errno_text(e));
             }
             break;
         }
@@ -91,7 +92,7 @@ bool gp_sha256_file(const char *path, unsigned char out[32], gp_error *err)
     FILE *f = fopen(path, "rb");
     if (!f)
         return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开文件 '%s'：%s", path,
-                            strerror(errno));
+                            gp_errno_text(errno));
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (!ctx) {
         fclose(f);
@@ -109,7 +110,7 @@ bool gp_sha256_file(const char *path, unsigned char out[32], gp_error *err)
     EVP_DigestFinal_ex(ctx, out, &out_len);
     EVP_MD_CTX_free(ctx);
     if (!ok)
-        return gp_error_set(err, GP_ERR_OPEN, e, "读取文件 '%s' 出错：%s", path, strerror(e));
+        return gp_error_set(err, GP_ERR_OPEN, e, "读取文件 '%s' 出错：%s", path, gp_errno_text(e));
     return true;
 }
 
@@ -151,7 +152,7 @@ bool gp_mkdirs(const char *dir, gp_error *err)
             *p = '\0';
             if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
                 int e = errno;
-                gp_error_set(err, GP_ERR_WRITE, e, "无法创建文件夹 '%s'：%s", copy, strerror(e));
+                gp_error_set(err, GP_ERR_WRITE, e, "无法创建文件夹 '%s'：%s", copy, gp_errno_text(e));
                 free(copy);
                 return false;
             }

@@ -4,6 +4,7 @@
  * without anyone deleting files by hand.  The file keeps the holder's pid for
  * the message a second run prints. */
 #include "gp_internal.h"
+#include "core/messages.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +26,7 @@ gp_lock *gp_lock_acquire(const char *dir, gp_error *err)
     }
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-        gp_error_set(err, GP_ERR_WRITE, errno, "无法创建锁文件 '%s'：%s", path, strerror(errno));
+        gp_error_set(err, GP_ERR_WRITE, errno, "无法创建锁文件 '%s'：%s", path, gp_errno_text(errno));
         free(path);
         return NULL;
     }

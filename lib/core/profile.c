@@ -2,6 +2,7 @@
  * (inih) and the roster-fields file it names.  Data, not code: a new agency
  * is a new file. */
 #include "gp_internal.h"
+#include "core/messages.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -268,7 +269,7 @@ static bool load_ini(const char *path, ini_handler handler, parse_state *st, gp_
     FILE *f = fopen(path, "r");
     if (!f)
         return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开规格文件 '%s'：%s", path,
-                            strerror(errno));
+                            gp_errno_text(errno));
     int line = ini_parse_file(f, handler, st);
     fclose(f);
     if (line < 0)

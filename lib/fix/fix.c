@@ -6,6 +6,7 @@
  * atomic (temporary file in the output folder, then rename); originals are
  * only ever read. */
 #include "fix_internal.h"
+#include "core/messages.h"
 #include "core/progress.h"
 
 #include <errno.h>
@@ -57,7 +58,7 @@ static bool write_output(const char *dir, const char *name, const unsigned char 
     if (!stream || fwrite(data, 1, len, stream) != len) {
         if (stream)
             gp_error_set(err, GP_ERR_WRITE, errno, "无法写入输出文件夹中的 '%s'：%s", name,
-                         strerror(errno));
+                         gp_errno_text(errno));
         gp_atomic_abort(file);
         return false;
     }

@@ -3,6 +3,7 @@
  * hold, unrelated trees).  The list's order is the documented renumbering
  * order's first key, so it is sorted here, by file name. */
 #include "merge_internal.h"
+#include "core/messages.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -28,7 +29,7 @@ static bool add_found(found *f, const char *path, gp_error *err)
 {
     char *real = realpath(path, NULL);
     if (!real)
-        return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开 '%s'：%s", path, strerror(errno));
+        return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开 '%s'：%s", path, gp_errno_text(errno));
     for (size_t i = 0; i < f->count; i++)
         if (!strcmp(f->real[i], real)) {
             free(real);
@@ -75,7 +76,7 @@ static bool scan_folder(found *f, const char *dir, gp_error *err)
     DIR *d = opendir(dir);
     if (!d)
         return gp_error_set(err, GP_ERR_OPEN, errno, "无法读取文件夹 '%s'：%s", dir,
-                            strerror(errno));
+                            gp_errno_text(errno));
     bool ok = true;
     struct dirent *e;
     while (ok && (e = readdir(d)) != NULL) {
@@ -109,7 +110,7 @@ bool merge_find_inputs(const char *const *args, size_t count, const char *output
         struct stat st;
         if (stat(args[i], &st) != 0)
             ok = gp_error_set(err, GP_ERR_OPEN, errno, "无法打开输入 '%s'：%s", args[i],
-                              strerror(errno));
+                              gp_errno_text(errno));
         else if (S_ISDIR(st.st_mode) && output_dir && same_dir(args[i], output_dir))
             ok = gp_error_set(err, GP_ERR_USAGE, 0,
                               "输入文件夹 '%s' 就是输出文件夹，会把上次合并的结果再合并一遍；"

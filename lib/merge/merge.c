@@ -8,6 +8,7 @@
  * to a temporary file; only then put them in place (zips, then workbooks).
  * With --strict anything held back means nothing is written. */
 #include "merge_internal.h"
+#include "verify/passwords.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +28,17 @@ typedef struct merge_run {
     size_t output_count;
     gp_bundle_source *sources;
     size_t source_count;
+    char *password;               /* the output's, when encrypted (a copy) */
+    bool encrypted;
+    bool generated;               /* password was generated here */
 } merge_run;
 
 static void run_free(merge_run *run)
 {
+    if (run->password) {
+        explicit_bzero(run->password, strlen(run->password));
+        free(run->password);
+    }
     for (size_t i = 0; run->verified && i < run->inputs.count; i++)
         gp_verified_free(run->verified[i]);
     free(run->verified);
@@ -260,6 +268,36 @@ static bool make_sources(merge_run *run, gp_error *err)
     return true;
 }
 
+/* Encrypted inputs make an encrypted output (personal data stays under a
+ * password end to end) unless --no-encrypt says otherwise. */
+static bool choose_encryption(merge_run *run, gp_error *err)
+{
+    bool any = false;
+    for (size_t i = 0; i < run->inputs.count && !any; i++)
+        any = run->verified[i] && gp_zip_has_encrypted_entry(run->inputs.items[i].path);
+    run->encrypted = run->opt->encrypt || (any && !run->opt->no_encrypt);
+    if (any && run->opt->no_encrypt &&
+        !gp_report_add(run->report, GP_MERGE_PLAINTEXT_OUTPUT, NULL, "未加密", "加密",
+                       "收到的压缩包是加密的，但按 --no-encrypt 写出了未加密的汇总包（含身份证号）"))
+        return gp_error_nomem(err);
+    if (!run->encrypted)
+        return true;
+    if (run->opt->output_password)
+        run->password = strdup(run->opt->output_password);
+    else {
+        run->password = gp_password_generate(GP_PASSWORD_LENGTH);
+        run->generated = true;
+    }
+    if (!run->password)
+        return gp_error_nomem(err);
+    if (any && !run->opt->encrypt &&
+        !gp_report_add(run->report, GP_MERGE_ENCRYPTED_OUTPUT, NULL, NULL, NULL,
+                       "收到的压缩包是加密的，汇总包也已加密%s",
+                       run->generated ? "（密码只在屏幕上显示一次）" : ""))
+        return gp_error_nomem(err);
+    return true;
+}
+
 static bool write_outputs(merge_run *run, size_t bundles, gp_error *err)
 {
     const gp_profile *p = run->profile;
@@ -275,8 +313,10 @@ static bool write_outputs(merge_run *run, size_t bundles, gp_error *err)
         .school_name = p->school_name ? p->school_name : first->value[GP_FIELD_SCHOOL_NAME],
         .verified = run->verified,
     };
-    if (!choose_name(run, plan.school_code, err) || !make_sources(run, err))
+    if (!choose_name(run, plan.school_code, err) || !make_sources(run, err) ||
+        !choose_encryption(run, err))
         return false;
+    plan.password = run->password;
     plan.sources = run->sources;
     plan.source_count = run->source_count;
     run->outputs = calloc(bundles, sizeof *run->outputs);
@@ -336,12 +376,13 @@ static bool report_tables(merge_run *run)
              gp_report_cell_int(r, "outputs", "bytes", (long long)o->zip_bytes) &&
              gp_report_cell_str(r, "outputs", "sha256", o->zip_sha256) &&
              gp_report_cell_str(r, "outputs", "written", o->zip_replaced ? "new" : "unchanged") &&
+             (o->workbook_inside_only || (
              gp_report_table_row(r, "outputs") &&
              gp_report_cell_str(r, "outputs", "file", o->xlsx_file) &&
              gp_report_cell_int(r, "outputs", "rows", (long long)o->rows) &&
              gp_report_cell_int(r, "outputs", "bytes", (long long)o->xlsx_bytes) &&
              gp_report_cell_str(r, "outputs", "sha256", o->xlsx_sha256) &&
-             gp_report_cell_str(r, "outputs", "written", o->xlsx_replaced ? "new" : "unchanged");
+             gp_report_cell_str(r, "outputs", "written", o->xlsx_replaced ? "new" : "unchanged")));
     }
     size_t good = run->inputs.count - run->held_bundles;
     return ok && gp_report_set_int(r, "inputs", (long long)run->inputs.count) &&
@@ -393,9 +434,11 @@ static bool run_merge(merge_run *run, gp_error *err)
     return bundles == 0 || write_outputs(run, bundles, err);
 }
 
-gp_report *gp_merge(const char *const *inputs, size_t input_count,
-                    const gp_merge_options *options, gp_error *err)
+gp_report *gp_merge(const char *const *inputs, size_t input_count, gp_merge_options *options,
+                    gp_error *err)
 {
+    if (options)
+        options->generated_password = NULL;
     if (!options || !options->output_dir || !*options->output_dir) {
         gp_error_set(err, GP_ERR_USAGE, 0, "需要用 -o 指定输出文件夹");
         return NULL;
@@ -414,6 +457,12 @@ gp_report *gp_merge(const char *const *inputs, size_t input_count,
         ok = gp_error_set(err, GP_ERR_USAGE, 0, "在给出的输入中没有找到任何压缩包（*.zip）");
     ok = ok && run_merge(&run, err);
     ok = ok && (report_tables(&run) || gp_error_nomem(err));
+    if (ok && run.output_count)
+        ok = gp_report_set_bool(run.report, "encrypted", run.encrypted) || gp_error_nomem(err);
+    if (ok && run.generated && run.output_count) {
+        options->generated_password = run.password; /* the caller shows it once */
+        run.password = NULL;
+    }
     gp_report *report = run.report;
     if (ok) {
         gp_report_sort(report);

@@ -2,6 +2,7 @@
  * email name a contact person, phone and mailing address, so a missing file
  * or field is a warning and leaves a visible placeholder in the letter. */
 #include "gp_internal.h"
+#include "core/messages.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -82,7 +83,7 @@ bool gp_station_load(const char *path, gp_station *station, gp_report *report, g
     if (rc != 0 || st.not_utf8) {
         int e = errno;
         if (rc < 0)
-            gp_error_set(err, GP_ERR_OPEN, e, "无法打开函授站信息文件 '%s'：%s", path, strerror(e));
+            gp_error_set(err, GP_ERR_OPEN, e, "无法打开函授站信息文件 '%s'：%s", path, gp_errno_text(e));
         else if (st.not_utf8)
             gp_error_set(err, GP_ERR_OPEN, 0,
                          "函授站信息文件 '%s' 不是 UTF-8 编码：请用记事本“另存为”，编码选 UTF-8", path);

@@ -16,6 +16,7 @@
  * rest with grey and report success.
  */
 #include "photo_parts.h"
+#include "core/messages.h"
 
 #include <jpeglib.h>
 #include <jerror.h>
@@ -38,7 +39,7 @@ typedef struct inspector {
     struct jpeg_error_mgr pub;
     struct jpeg_progress_mgr progress;
     jmp_buf jump;
-    char message[JMSG_LENGTH_MAX];
+    char message[512]; /* Chinese, then libjpeg's English in parentheses */
     unsigned char *row; /* held here, not in a local, so longjmp cannot lose it */
     unsigned char *pixels; /* the preview being filled; likewise */
 } inspector;
@@ -52,7 +53,9 @@ static void stop(j_common_ptr cinfo)
 static void on_error_exit(j_common_ptr cinfo)
 {
     inspector *in = (inspector *)cinfo->err;
-    cinfo->err->format_message(cinfo, in->message);
+    char english[JMSG_LENGTH_MAX];
+    cinfo->err->format_message(cinfo, english);
+    gp_jpeg_message_text(cinfo->err->msg_code, english, in->message, sizeof in->message);
     stop(cinfo);
 }
 
@@ -77,8 +80,8 @@ static void on_progress(j_common_ptr cinfo)
     j_decompress_ptr d = (j_decompress_ptr)cinfo;
     if (d->progressive_mode && d->input_scan_number > MAX_PROGRESSIVE_SCANS) {
         inspector *in = (inspector *)cinfo->err;
-        snprintf(in->message, sizeof in->message, "more than %d progressive scans",
-                 MAX_PROGRESSIVE_SCANS);
+        snprintf(in->message, sizeof in->message, "渐进式扫描超过 %d 次（more than %d progressive scans）",
+                 MAX_PROGRESSIVE_SCANS, MAX_PROGRESSIVE_SCANS);
         stop(cinfo);
     }
 }

@@ -11,6 +11,7 @@
  * the file system returns them in.
  */
 #include "gp_internal.h"
+#include "core/messages.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -234,7 +235,7 @@ static void report_unreadable(scan *s, const char *name, const char seq[5], int 
     gp_where w = {.seq = seq, .file = name};
     if (sys_errno)
         add(s, gp_report_add(s->report, GP_PHOTO_UNREADABLE, &w, NULL, NULL,
-                             "无法读取照片 %s：%s", name, strerror(sys_errno)));
+                             "无法读取照片 %s：%s", name, gp_errno_text(sys_errno)));
     else
         add(s, gp_report_add(s->report, GP_PHOTO_UNREADABLE, &w, NULL, NULL,
                              "照片 %s 不是普通文件（可能是设备或管道），不会读取它", name));
@@ -301,7 +302,7 @@ static bool list_names(const char *dir, char ***names, size_t *count, gp_error *
     DIR *d = opendir(dir);
     if (!d)
         return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开照片文件夹 '%s'：%s", dir,
-                            strerror(errno));
+                            gp_errno_text(errno));
     size_t cap = 0;
     struct dirent *e;
     errno = 0;
@@ -322,7 +323,7 @@ static bool list_names(const char *dir, char ***names, size_t *count, gp_error *
         int saved = errno;
         closedir(d);
         return gp_error_set(err, GP_ERR_OPEN, saved, "无法读取照片文件夹 '%s'：%s", dir,
-                            strerror(saved));
+                            gp_errno_text(saved));
     }
     closedir(d);
     if (*count)

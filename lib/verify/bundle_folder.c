@@ -3,6 +3,7 @@
  * followed (O_NOFOLLOW, lstat semantics); the walk is bounded in depth and
  * in the number of files; each read stops at the entry's limit. */
 #include "bundle_internal.h"
+#include "core/messages.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -87,8 +88,8 @@ static void visit(walk *wk, int dir_fd, const char *prefix, const char *name, in
         gp_report_add(wk->report, GP_BUNDLE_UNSAFE_PATH, &w, shown, NULL,
                       "文件名 “%s” 含有反斜杠或冒号，已拒绝读取", shown);
     } else if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        gp_report_add(wk->report, GP_PHOTO_UNREADABLE, &w, strerror(errno), NULL,
-                      "无法读取 %s：%s", shown, strerror(errno));
+        gp_report_add(wk->report, GP_PHOTO_UNREADABLE, &w, gp_errno_text(errno), NULL,
+                      "无法读取 %s：%s", shown, gp_errno_text(errno));
     } else if (S_ISLNK(st.st_mode)) {
         gp_report_add(wk->report, GP_BUNDLE_SYMLINK, &w, shown, NULL,
                       "“%s” 是符号链接，已拒绝读取", shown);
@@ -99,8 +100,8 @@ static void visit(walk *wk, int dir_fd, const char *prefix, const char *name, in
         } else {
             int sub = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (sub < 0) {
-                gp_report_add(wk->report, GP_PHOTO_UNREADABLE, &w, strerror(errno), NULL,
-                              "无法打开文件夹 %s：%s", shown, strerror(errno));
+                gp_report_add(wk->report, GP_PHOTO_UNREADABLE, &w, gp_errno_text(errno), NULL,
+                              "无法打开文件夹 %s：%s", shown, gp_errno_text(errno));
             } else {
                 walk_folder(wk, sub, path, depth + 1);
                 close(sub);
@@ -139,7 +140,7 @@ gp_bundle *bundle_folder_open(gp_bundle *bundle, const char *source, gp_report *
     int fd = open(bundle->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         gp_error_set(err, GP_ERR_OPEN, errno, "无法打开文件夹 '%s'：%s", bundle->path,
-                     strerror(errno));
+                     gp_errno_text(errno));
         gp_bundle_close(bundle);
         return NULL;
     }
@@ -180,7 +181,7 @@ void bundle_folder_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
     free(path);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        bounded_fail(&br, GP_READ_FAILED, "%s", fd < 0 ? strerror(errno) : "not a regular file");
+        bounded_fail(&br, GP_READ_FAILED, "%s", fd < 0 ? gp_errno_text(errno) : "不是普通文件");
         if (fd >= 0)
             close(fd);
         return;
@@ -194,7 +195,7 @@ void bundle_folder_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
-            bounded_fail(&br, GP_READ_FAILED, "%s", strerror(errno));
+            bounded_fail(&br, GP_READ_FAILED, "%s", gp_errno_text(errno));
             break;
         }
         if (got == 0) {

@@ -3,6 +3,7 @@
  * itself.  The back ends (bundle_zip.c, bundle_folder.c) list and read;
  * this file holds the rules they share. */
 #include "bundle_internal.h"
+#include "core/messages.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -164,7 +165,7 @@ gp_bundle *gp_bundle_open(const char *path, const char *password, const char *so
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        gp_error_set(err, GP_ERR_OPEN, errno, "无法打开 '%s'：%s", path, strerror(errno));
+        gp_error_set(err, GP_ERR_OPEN, errno, "无法打开 '%s'：%s", path, gp_errno_text(errno));
         return NULL;
     }
     gp_bundle *bundle = calloc(1, sizeof *bundle);

@@ -2,6 +2,7 @@
  * walked once at open to judge every name and type; each reader then opens
  * the archive for itself, because a zip_t must not be shared by threads. */
 #include "bundle_internal.h"
+#include "core/messages.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -96,7 +97,7 @@ static bool check_password(gp_bundle *bundle, zip_t *za, const char *source,
     zip_file_t *zf = zip_fopen_index(za, bundle->entries[first].index, 0);
     if (!zf) {
         gp_report_add(report, GP_BUNDLE_BAD_PASSWORD, &w, NULL, NULL,
-                      "用提供的密码无法解开 %s（%s）", source, zip_strerror(za));
+                      "用提供的密码无法解开 %s（%s）", source, gp_zip_error_text(zip_get_error(za)));
         return false;
     }
     zip_fclose(zf);
@@ -121,9 +122,9 @@ gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *rep
         if (code == ZIP_ER_OPEN || code == ZIP_ER_MEMORY) {
             gp_error_set(err, code == ZIP_ER_MEMORY ? GP_ERR_NOMEM : GP_ERR_OPEN,
                          zip_error_code_system(&ze), "无法打开压缩包 '%s'：%s", bundle->path,
-                         zip_error_strerror(&ze));
+                         gp_zip_error_text(&ze));
         } else {
-            report_not_zip(source, report, zip_error_strerror(&ze));
+            report_not_zip(source, report, gp_zip_error_text(&ze));
         }
         zip_error_fini(&ze);
         return refuse(bundle, NULL);
@@ -142,7 +143,7 @@ gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *rep
     bool oom = false;
     for (zip_uint64_t i = 0; i < (zip_uint64_t)n && !oom; i++) {
         if (!take_entry(bundle, za, i, source, report, &oom)) {
-            report_not_zip(source, report, zip_strerror(za));
+            report_not_zip(source, report, gp_zip_error_text(zip_get_error(za)));
             return refuse(bundle, za);
         }
     }
@@ -164,7 +165,7 @@ bool bundle_zip_reader_open(gp_bundle_reader *reader, gp_error *err)
         zip_error_t ze;
         zip_error_init_with_code(&ze, code);
         gp_error_set(err, GP_ERR_OPEN, zip_error_code_system(&ze), "无法打开压缩包 '%s'：%s",
-                     reader->bundle->path, zip_error_strerror(&ze));
+                     reader->bundle->path, gp_zip_error_text(&ze));
         zip_error_fini(&ze);
         return false;
     }
@@ -209,7 +210,7 @@ void bundle_zip_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
     zip_file_t *zf = zip_fopen_index(za, entry->index, 0);
     if (!zf) {
         bounded_fail(&br, status_of(zip_error_code_zip(zip_get_error(za))), "%s",
-                     zip_strerror(za));
+                     gp_zip_error_text(zip_get_error(za)));
         return;
     }
     for (;;) {
@@ -220,7 +221,7 @@ void bundle_zip_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
         zip_int64_t got = zip_fread(zf, at, room);
         if (got < 0) {
             zip_error_t *ze = zip_file_get_error(zf);
-            bounded_fail(&br, status_of(zip_error_code_zip(ze)), "%s", zip_error_strerror(ze));
+            bounded_fail(&br, status_of(zip_error_code_zip(ze)), "%s", gp_zip_error_text(ze));
             break;
         }
         if (got == 0) {

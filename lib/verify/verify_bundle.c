@@ -4,6 +4,7 @@
  * is read once: hashed and, for photos, inspected from the same buffer, in
  * parallel across entries with one archive handle per worker. */
 #include "verify_internal.h"
+#include "passwords.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -626,7 +627,8 @@ gp_verified *gp_verify_bundle(const char *path, const gp_verify_options *options
         return NULL;
     }
     v->meta.rows = -1;
-    v->bundle = gp_bundle_open(path, options->password, v->source, report, err);
+    v->bundle = gp_bundle_open(path, gp_verify_choose_password(options, path), v->source, report,
+                               err);
     if (!v->bundle) {
         if (err->status != GP_OK) {
             gp_verified_free(v);
