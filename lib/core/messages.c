@@ -35,7 +35,7 @@ static const char *errno_zh(int e)
 {
     switch (e) {
     case ENOENT: return "没有这个文件或文件夹";
-    case EACCES: return "没有权限（请检查文件或文件夹的权限，或换一个文件夹）";
+    case EACCES: return "没有权限，请检查文件或文件夹的权限，或换一个文件夹";
     case EPERM: return "不允许这个操作";
     case EEXIST: return "已经存在";
     case ENOTDIR: return "路径中有一段不是文件夹";
@@ -43,12 +43,12 @@ static const char *errno_zh(int e)
     case ENOSPC: return "磁盘已满";
     case EDQUOT: return "磁盘配额已用完";
     case EROFS: return "磁盘是只读的";
-    case EIO: return "读写出错（磁盘或 U 盘可能有问题）";
+    case EIO: return "读写出错，磁盘或 U 盘可能有问题";
     case ENOMEM: return "内存不足";
     case EMFILE:
     case ENFILE: return "同时打开的文件太多";
     case ENAMETOOLONG: return "文件名太长";
-    case ELOOP: return "符号链接太多层（或指向自己）";
+    case ELOOP: return "符号链接太多层或指向自己";
     case EBUSY: return "文件正被占用";
     case EINVAL: return "参数无效";
     case EFBIG: return "文件太大";
@@ -86,8 +86,8 @@ static const char *zip_zh(int code)
 {
     switch (code) {
     case ZIP_ER_NOZIP: return "不是 zip 压缩包";
-    case ZIP_ER_INCONS: return "压缩包的目录不一致（文件不完整或已损坏）";
-    case ZIP_ER_CRC: return "校验和不对（数据已损坏）";
+    case ZIP_ER_INCONS: return "压缩包的目录不一致，文件不完整或已损坏";
+    case ZIP_ER_CRC: return "校验和不对，数据已损坏";
     case ZIP_ER_NOENT: return "压缩包里没有这个文件";
     case ZIP_ER_EXISTS: return "文件已经存在";
     case ZIP_ER_OPEN: return "无法打开文件";
@@ -96,12 +96,12 @@ static const char *zip_zh(int code)
     case ZIP_ER_SEEK: return "定位出错";
     case ZIP_ER_CLOSE: return "关闭压缩包时出错";
     case ZIP_ER_TMPOPEN: return "无法创建临时文件";
-    case ZIP_ER_ZLIB: return "解压出错（数据已损坏）";
+    case ZIP_ER_ZLIB: return "解压出错，数据已损坏";
     case ZIP_ER_MEMORY: return "内存不足";
     case ZIP_ER_COMPNOTSUPP: return "不支持的压缩方式";
-    case ZIP_ER_EOF: return "压缩包提前结束（文件不完整）";
+    case ZIP_ER_EOF: return "压缩包提前结束，文件不完整";
     case ZIP_ER_INVAL: return "参数无效";
-    case ZIP_ER_MULTIDISK: return "不支持分卷压缩包（.z01 等）";
+    case ZIP_ER_MULTIDISK: return "不支持 .z01 之类的分卷压缩包";
     case ZIP_ER_ENCRNOTSUPP: return "不支持的加密方式";
     case ZIP_ER_RDONLY: return "只读";
     case ZIP_ER_NOPASSWD: return "文件是加密的，需要密码";
@@ -138,31 +138,31 @@ const char *gp_zip_error_text(void *zip_error)
 static const char *jpeg_zh(int code)
 {
     switch (code) {
-    case JWRN_JPEG_EOF: return "照片数据提前结束（文件不完整，可能下载或复制时被截断）";
+    case JWRN_JPEG_EOF: return "照片数据提前结束，文件不完整，可能下载或复制时被截断";
     case JWRN_HIT_MARKER: return "照片数据不完整";
-    case JWRN_EXTRANEOUS_DATA: return "照片数据中有多余的字节（文件已损坏）";
+    case JWRN_EXTRANEOUS_DATA: return "照片数据中有多余的字节，文件已损坏";
     case JWRN_MUST_RESYNC: return "照片数据已损坏";
-    case JWRN_NOT_SEQUENTIAL: return "照片数据顺序错乱（已损坏）";
+    case JWRN_NOT_SEQUENTIAL: return "照片数据顺序错乱，已损坏";
     case JERR_INPUT_EMPTY: return "文件是空的";
-    case JERR_INPUT_EOF: return "照片数据提前结束（文件不完整）";
+    case JERR_INPUT_EOF: return "照片数据提前结束，文件不完整";
     case JERR_NO_SOI: return "不是 JPEG 照片";
     case JERR_NO_IMAGE: return "文件里没有图像";
-    case JERR_SOS_NO_SOF: return "照片数据结构不对（已损坏）";
+    case JERR_SOS_NO_SOF: return "照片数据结构不对，已损坏";
     case JERR_SOF_DUPLICATE:
-    case JERR_SOI_DUPLICATE: return "照片数据结构不对（已损坏）";
+    case JERR_SOI_DUPLICATE: return "照片数据结构不对，已损坏";
     case JERR_BAD_HUFF_TABLE:
     case JERR_NO_HUFF_TABLE:
     case JERR_NO_QUANT_TABLE: return "照片的编码表已损坏";
-    case JERR_UNKNOWN_MARKER: return "照片中有无法识别的数据段（已损坏）";
+    case JERR_UNKNOWN_MARKER: return "照片中有无法识别的数据段，已损坏";
     case JERR_IMAGE_TOO_BIG: return "照片尺寸太大";
     case JERR_EMPTY_IMAGE: return "照片没有像素";
-    case JERR_BAD_PRECISION: return "不支持的颜色精度（不是每通道 8 位）";
+    case JERR_BAD_PRECISION: return "不支持的颜色精度，不是每通道 8 位";
     case JERR_OUT_OF_MEMORY: return "内存不足";
-    case JERR_BAD_COMPONENT_ID: return "照片的颜色通道编号不对（已损坏）";
-    case JERR_SOF_UNSUPPORTED: return "不支持的 JPEG 编码方式（如无损 JPEG 或算术编码）";
+    case JERR_BAD_COMPONENT_ID: return "照片的颜色通道编号不对，已损坏";
+    case JERR_SOF_UNSUPPORTED: return "不支持的 JPEG 编码方式，如无损 JPEG 或算术编码";
     case JERR_BAD_LENGTH:
     case JERR_DQT_INDEX:
-    case JERR_DHT_INDEX: return "照片数据结构不对（已损坏）";
+    case JERR_DHT_INDEX: return "照片数据结构不对，已损坏";
     default: return NULL;
     }
 }

@@ -147,7 +147,8 @@ static void put_finding(gp_buf *buf, const gp_finding *f, bool color)
     gp_buf_puts(buf, "\n    ");
     const char *title = gp_code_title(f->code);
     if (f->message && strcmp(f->message, title) != 0)
-        gp_buf_printf(buf, "%s：%s", title, f->message);
+        /* one colon per line: a message with its own colon follows a full stop */
+        gp_buf_printf(buf, "%s%s%s", title, strstr(f->message, "：") ? "。" : "：", f->message);
     else
         gp_buf_puts(buf, title);
     gp_buf_puts(buf, "\n");
