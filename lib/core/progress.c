@@ -18,6 +18,12 @@ typedef struct progress_job {
     size_t reported;
 } progress_job;
 
+void gp_progress_offset_report(void *context, size_t done, size_t total)
+{
+    gp_progress_offset *o = context;
+    o->fn(o->context, o->base + done, o->base + total);
+}
+
 void gp_progress_report(gp_progress_fn fn, void *context, size_t done, size_t total)
 {
     if (fn)

@@ -9,6 +9,7 @@
  * With --strict anything held back means nothing is written. */
 #include "merge_internal.h"
 #include "verify/passwords.h"
+#include "core/progress.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -136,11 +137,21 @@ static bool verify_inputs(merge_run *run, gp_error *err)
     gp_verified **all = calloc(n, sizeof *all);
     gp_report **findings = calloc(n, sizeof *findings);
     bool ok = (run->verified && all && findings) || gp_error_nomem(err);
+    /* progress counts the photos of every bundle so far as one run */
+    gp_progress_offset offset = {.fn = run->opt->verify.progress,
+                                 .context = run->opt->verify.progress_context};
+    gp_verify_options counted = run->opt->verify;
+    if (counted.progress) {
+        counted.progress = gp_progress_offset_report;
+        counted.progress_context = &offset;
+    }
     for (size_t i = 0; ok && i < n; i++) {
         findings[i] = gp_report_new("verify");
         ok = findings[i] || gp_error_nomem(err);
-        ok = ok && (all[i] = gp_verify_bundle(run->inputs.items[i].path, &run->opt->verify,
-                                              findings[i], err)) != NULL;
+        ok = ok && (all[i] = gp_verify_bundle(run->inputs.items[i].path, &counted, findings[i],
+                                              err)) != NULL;
+        if (ok)
+            offset.base += all[i]->photo_count;
     }
     ok = ok && (gp_verify_parts(all, findings, n) || gp_error_nomem(err));
     /* decided before any findings move into the run's report */

@@ -7,6 +7,7 @@
 #include "passwords.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,7 +280,26 @@ typedef struct photo_job {
     gp_entry_read *reads;       /* per photo: status when not read */
     entry_state *entries;
     atomic_size_t next;
+    /* progress (options->progress), serialised; never backwards */
+    gp_progress_fn progress;
+    void *progress_context;
+    atomic_size_t done;
+    pthread_mutex_t lock;
+    size_t reported;
 } photo_job;
+
+static void photo_done(photo_job *job)
+{
+    if (!job->progress)
+        return;
+    size_t d = atomic_fetch_add(&job->done, 1) + 1;
+    pthread_mutex_lock(&job->lock);
+    if (d > job->reported) {
+        job->reported = d;
+        job->progress(job->progress_context, d, job->v->photo_count);
+    }
+    pthread_mutex_unlock(&job->lock);
+}
 
 static void photo_worker(void *context, size_t worker)
 {
@@ -296,6 +316,7 @@ static void photo_worker(void *context, size_t worker)
             photo->result.read_ok = false;
             photo->result.read_errno = r->status == GP_READ_TOO_LARGE ? EFBIG : EIO;
             photo->result.size = r->stopped_at;
+            photo_done(job);
             continue;
         }
         photo->result.read_ok = true;
@@ -307,6 +328,7 @@ static void photo_worker(void *context, size_t worker)
         entry_state *e = &job->entries[photo->entry];
         memcpy(e->sha256, photo->result.sha256, 32);
         e->hashed = true;
+        photo_done(job);
     }
 }
 
@@ -356,8 +378,13 @@ static bool inspect_photos(bundle_job *job)
     size_t workers = (size_t)threads < n ? (size_t)threads : n;
     if (!workers)
         return true;
-    photo_job pj = {.v = v, .entries = job->entries};
+    photo_job pj = {.v = v, .entries = job->entries, .progress = job->options->progress,
+                    .progress_context = job->options->progress_context};
     atomic_init(&pj.next, 0);
+    atomic_init(&pj.done, 0);
+    pthread_mutex_init(&pj.lock, NULL);
+    if (pj.progress)
+        pj.progress(pj.progress_context, 0, n);
     pj.readers = calloc(workers, sizeof *pj.readers);
     pj.reads = calloc(n, sizeof *pj.reads);
     bool ok = pj.readers && pj.reads;
@@ -379,6 +406,7 @@ static bool inspect_photos(bundle_job *job)
         gp_bundle_reader_free(pj.readers[t]);
     free(pj.readers);
     free(pj.reads);
+    pthread_mutex_destroy(&pj.lock);
     return ok;
 }
 
