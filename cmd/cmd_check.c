@@ -12,7 +12,7 @@ void help_check(FILE *out)
           "在哪里（第几行、哪个拍摄序号、哪个文件、哪一项）、看到了什么、应该是什么、怎么改。\n"
           "\n"
           "选项:\n"
-          "  --profile NAME|FILE   照片规格（默认 " GP_DEFAULT_PROFILE "；见 templates/profiles/）\n"
+          "  --profile NAME|FILE   照片规格（默认 " GP_DEFAULT_PROFILE "；写错名称时会列出可用的规格）\n"
           "  --encoding ENC        花名册编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           "  --format text|json    输出格式（默认 text；json 供脚本使用）\n"

@@ -9,7 +9,7 @@ void help_codes(FILE *out)
 {
     fputs("用法: gradpack codes [--markdown | --format json]\n"
           "\n"
-          "列出所有问题代码、级别、含义和处理办法（docs/codes.md 即由 --markdown 生成）。\n",
+          "列出所有问题代码、级别、含义和处理办法（--markdown 输出 Markdown 表格）。\n",
           out);
 }
 

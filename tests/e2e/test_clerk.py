@@ -186,6 +186,30 @@ class Clerk(e2e.GradpackTestCase):
         self.assertEqual(status, 0)
         self.assertIn("pack.part_over_mail_limit", e2e.codes(doc, "warning"))
 
+    def test_profile_names_the_agency_and_the_letter(self):
+        """A new agency is one profile file: its name and its letter template."""
+        roster, photos = self.make_station(2)
+        src = os.path.join(e2e.SOURCE_ROOT, "templates", "profiles", "xinhua-shandong.ini")
+        with open(src, encoding="utf-8") as f:
+            text = f.read()
+        text = text.replace("agency = 新华社山东分社", "agency = 某某图片社")
+        text = text.replace("cover_letter = cover-letter.txt", "cover_letter = my-letter.txt")
+        os.makedirs(self.path("prof"))
+        with open(self.path("prof", "other.ini"), "w", encoding="utf-8") as f:
+            f.write(text)
+        with open(self.path("prof", "my-letter.txt"), "w", encoding="utf-8") as f:
+            f.write("致{{agency}}：共 {{rows}} 人。\n{{attachments}}")
+        out = self.path("out")
+        proc = gradpack("pack", roster, photos, "-o", out, "--profile", self.path("prof", "other.ini"),
+                        "--encrypt")
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        [letter] = [n for n in os.listdir(out) if n.endswith(".txt")]
+        with open(os.path.join(out, letter), encoding="utf-8-sig") as f:
+            body = f.read()
+        self.assertTrue(body.startswith("致某某图片社：共 2 人。"), body[:60])
+        self.assertIn("告知某某图片社", proc.stderr)
+        self.assertNotIn("新华社", proc.stdout + proc.stderr + body)
+
     def test_encrypted_pack_leaves_no_plaintext(self):
         roster, photos = self.make_station(3)
         out = self.path("out")
