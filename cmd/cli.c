@@ -73,10 +73,26 @@ int cli_finish(gp_report *report, const output_options *out)
     return status;
 }
 
+/* A status in Chinese, for a failure that came without a message. */
+static const char *status_text(gp_status status)
+{
+    switch (status) {
+    case GP_OK: return "没有错误";
+    case GP_ERR_USAGE: return "用法不对";
+    case GP_ERR_OPEN: return "无法打开输入";
+    case GP_ERR_WRITE: return "无法写出";
+    case GP_ERR_EXISTS: return "输出文件已存在";
+    case GP_ERR_LOCKED: return "输出文件夹正被另一次运行使用";
+    case GP_ERR_NOMEM: return "内存不足";
+    case GP_ERR_INTERNAL: return "程序内部错误，请报告此问题";
+    }
+    return "出错了";
+}
+
 int cli_fail(const char *command, const gp_error *err)
 {
     fprintf(stderr, "gradpack %s: %s\n", command,
-            err->message[0] ? err->message : gp_status_name(err->status));
+            err->message[0] ? err->message : status_text(err->status));
     return EXIT_FAILURE_RUN;
 }
 

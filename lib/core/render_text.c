@@ -46,7 +46,7 @@ static const char *label(const char *key)
         {"failed", "未通过"},          {"output_dir", "输出文件夹"},
         {"name", "名称"},              {"bundle_id", "压缩包内文件夹"},
         {"encrypted", "已加密"},       {"passed", "通过"},
-        {"inputs", "输入"},            {"outputs", "已写出的文件"},
+        {"inputs", "收到的压缩包"},    {"outputs", "写出的汇总包"},
         {"file", "文件"},              {"bytes", "字节"},
         {"verdict", "结论"},           {"station", "函授站"},
         {"part", "分卷"},              {"errors", "错误"},

@@ -201,14 +201,15 @@ static void decode_all(j_decompress_ptr cinfo, inspector *in, int min_width, gp_
     if (keep && in->row)
         in->pixels = malloc((size_t)cinfo->output_width * cinfo->output_height * 3 + 1);
     if (!in->row || (keep && !in->pixels)) {
-        snprintf(in->message, sizeof in->message, "out of memory");
+        snprintf(in->message, sizeof in->message, "内存不足（out of memory）");
         longjmp(in->jump, 1);
     }
     JSAMPROW rows[1] = {in->row};
     while (cinfo->output_scanline < cinfo->output_height) {
         size_t y = cinfo->output_scanline;
         if (jpeg_read_scanlines(cinfo, rows, 1) != 1) {
-            snprintf(in->message, sizeof in->message, "decoder stopped at row %u",
+            snprintf(in->message, sizeof in->message, "解码停在第 %u 行（decoder stopped at row %u）",
+                     cinfo->output_scanline,
                      cinfo->output_scanline);
             longjmp(in->jump, 1);
         }
@@ -280,7 +281,7 @@ void gp_jpeg_inspect_preview(const unsigned char *data, size_t len, gp_jpeg_info
     read_header_facts(&cinfo, info);
 
     if ((unsigned long long)cinfo.image_width * cinfo.image_height > MAX_DECODE_PIXELS) {
-        snprintf(in.message, sizeof in.message, "%u×%u pixels is more than gradpack decodes",
+        snprintf(in.message, sizeof in.message, "照片有 %u×%u 像素，超过了 gradpack 解码的上限",
                  cinfo.image_width, cinfo.image_height);
         longjmp(in.jump, 1);
     }
