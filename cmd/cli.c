@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +26,11 @@ int cli_common_option(int opt, const char *arg, output_options *out)
     case 'v':
         out->verbose = true;
         return 1;
+    case 'H':
+        if (!*arg)
+            return -1;
+        out->html = arg;
+        return 1;
     case 'C':
         if (!strcmp(arg, "auto"))
             out->color = -1;
@@ -45,6 +49,8 @@ int cli_common_option(int opt, const char *arg, output_options *out)
 int cli_finish(gp_report *report, const output_options *out)
 {
     int status = gp_report_exit_status(report);
+    gp_error html_err = {0};
+    bool html_ok = !out->html || gp_report_write_html(report, out->html, 0, &html_err);
     char *text;
     if (out->format == FORMAT_JSON) {
         text = gp_report_to_json(report, 0);
@@ -70,6 +76,11 @@ int cli_finish(gp_report *report, const output_options *out)
     gp_report_free(report);
     if (fflush(stdout) != 0)
         return EXIT_FAILURE_RUN;
+    if (!html_ok) {
+        fprintf(stderr, "gradpack: %s\n", html_err.message[0] ? html_err.message
+                                                             : gp_status_name(html_err.status));
+        return EXIT_FAILURE_RUN;
+    }
     return status;
 }
 
@@ -124,10 +135,10 @@ void cli_set_interrupt_message(const char *message)
     interrupt_message = message;
 }
 
-static void on_signal(int sig)
+/* Called by the library's handler after its cleanup, before the signal is
+ * raised again: one line, async-signal-safe (write(2) of static strings). */
+static void on_interrupt(void)
 {
-    gp_interrupt_cleanup();
-    /* one line, async-signal-safe: write(2) of a static string */
     static const char erase[] = "\r\x1b[K";
     if (isatty(STDERR_FILENO) && write(STDERR_FILENO, erase, sizeof erase - 1) < 0) {
         /* nothing to do: the message below is all that matters */
@@ -137,40 +148,10 @@ static void on_signal(int sig)
         write(STDERR_FILENO, "\n", 1) < 0) {
         /* stderr is gone: die by the signal all the same */
     }
-    signal(sig, SIG_DFL);
-    raise(sig);
 }
 
 void cli_install_signal_handlers(void)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-}
-
-char *cli_read_password_file(const char *command, const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "gradpack %s: 无法打开密码文件 '%s'：%s\n", command, path,
-                gp_strerror(errno));
-        return NULL;
-    }
-    char line[1024];
-    char *got = fgets(line, sizeof line, f);
-    fclose(f);
-    if (!got) {
-        fprintf(stderr, "gradpack %s: 密码文件 '%s' 是空的\n", command, path);
-        return NULL;
-    }
-    line[strcspn(line, "\r\n")] = '\0';
-    if (!line[0]) {
-        fprintf(stderr, "gradpack %s: 密码文件 '%s' 的第一行是空的\n", command, path);
-        return NULL;
-    }
-    return strdup(line);
+    /* the library's, through its platform layer; it calls on_interrupt */
+    gp_interrupt_install_hook(on_interrupt);
 }

@@ -22,6 +22,7 @@ void help_fix(FILE *out)
           "  --crop none|center    宽高比与规格不同时：none 不处理并报告（默认），center 居中裁剪\n"
           "  --force               覆盖输出文件夹中已有的同名文件\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
+          CLI_HTML_HELP
           "  --format text|json    输出格式（默认 text；json 供脚本使用）\n"
           "  -v, --verbose         逐条列出每个问题（默认把许多照片的同一问题合为一条）\n"
           "  --quiet               只显示汇总和结论两行\n"
@@ -39,6 +40,7 @@ int cmd_fix(int argc, char **argv)
         {"crop", required_argument, NULL, 'c'},
         {"force", no_argument, NULL, 'f'},
         {"threads", required_argument, NULL, 'j'},
+        CLI_HTML_LONG_OPTION,
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -82,6 +84,7 @@ int cmd_fix(int argc, char **argv)
     cli_set_interrupt_message("已中断：已经写完的照片留在输出文件夹中（每张都是完整的），"
                               "没写完的没有留下；加 --force 重新运行即可全部写出。");
     gp_error err = {0};
+    options.thumbnails = out.html != NULL;
     gp_report *report = gp_fix(argv[optind], &options, &err);
     cli_progress_end(&progress);
     if (!report)

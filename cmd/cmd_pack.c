@@ -25,11 +25,15 @@ void help_pack(FILE *out)
           "  --max-part-size SIZE    分卷，每卷不超过 SIZE（如 20M；默认按规格的邮件附件上限）\n"
           "  --encrypt               用 WinZip AES-256 加密压缩包（7-Zip、WinRAR、Bandizip 可打开；\n"
           "                          Windows 自带的“解压缩”打不开）；花名册只放在加密的压缩包里\n"
-          "  --password-file FILE    加密密码取自文件第一行；不给时自动生成并只在屏幕上显示一次\n"
+          "  --password-file FILE    加密密码取自文件第一行（去掉 BOM 和行尾空白）；不给时自动生成并只在屏幕上显示一次\n"
           "  --force                 覆盖已存在的输出文件\n"
+          "  --shared                输出文件允许同组和其他用户读取（0644，仍受 umask 限制）；\n"
+          "                          默认只有自己可读写（0600），因为其中有身份证号\n"
           "  --profile NAME|FILE     照片规格（默认 " GP_DEFAULT_PROFILE "）\n"
           "  --encoding ENC          花名册编码：UTF-8 或 GB18030（默认自动识别）\n"
+          "  --sheet NAME|N          花名册是 Excel 工作簿时读哪个工作表（名称或从 1 起的序号；默认第一个有表头的）\n"
           "  --threads N             并行线程数（默认每个 CPU 核一个）\n"
+          CLI_HTML_HELP
           "  --format text|json      输出格式（默认 text；json 供脚本使用）\n"
           "  -v, --verbose           逐条列出每个问题（默认把许多照片的同一问题合为一条）\n"
           "  --quiet                 只显示汇总和结论两行\n"
@@ -51,7 +55,8 @@ static void announce_password(const char *password, const char *agency)
 
 int cmd_pack(int argc, char **argv)
 {
-    enum { OPT_NAME = 256, OPT_STATION, OPT_MAX_PART, OPT_ENCRYPT, OPT_PASSWORD_FILE, OPT_FORCE };
+    enum { OPT_NAME = 256, OPT_STATION, OPT_MAX_PART, OPT_ENCRYPT, OPT_PASSWORD_FILE, OPT_FORCE,
+           OPT_SHARED };
     static const struct option long_options[] = {
         {"output", required_argument, NULL, 'o'},
         {"name", required_argument, NULL, OPT_NAME},
@@ -60,9 +65,12 @@ int cmd_pack(int argc, char **argv)
         {"encrypt", no_argument, NULL, OPT_ENCRYPT},
         {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
         {"force", no_argument, NULL, OPT_FORCE},
+        {"shared", no_argument, NULL, OPT_SHARED},
         {"profile", required_argument, NULL, 'p'},
         {"encoding", required_argument, NULL, 'e'},
+        {"sheet", required_argument, NULL, 'S'},
         {"threads", required_argument, NULL, 'j'},
+        CLI_HTML_LONG_OPTION,
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -88,8 +96,10 @@ int cmd_pack(int argc, char **argv)
         case OPT_ENCRYPT: options.encrypt = true; break;
         case OPT_PASSWORD_FILE: password_file = optarg; break;
         case OPT_FORCE: options.force = true; break;
+        case OPT_SHARED: options.shared = true; break;
         case 'p': options.check.profile = optarg; break;
         case 'e': options.check.encoding = optarg; break;
+        case 'S': options.check.sheet = optarg; break;
         case 'j':
             if (!cli_parse_threads(optarg, &options.check.threads))
                 return cli_usage_error("pack", "--threads 需要 0–256 的整数");
@@ -104,25 +114,16 @@ int cmd_pack(int argc, char **argv)
         return cli_usage_error("pack", "需要用 -o 指定输出文件夹");
     if (password_file && !options.encrypt)
         return cli_usage_error("pack", "--password-file 需要和 --encrypt 一起用");
-    char *password = NULL;
-    if (password_file) {
-        password = cli_read_password_file("pack", password_file);
-        if (!password)
-            return EXIT_FAILURE_RUN;
-        options.password = password;
-    }
+    options.password_file = password_file; /* read by the library */
     cli_progress progress;
     cli_progress_init(&progress, &out, "打包照片");
     options.check.progress = cli_progress_update;
     options.check.progress_context = &progress;
     cli_set_interrupt_message("已中断：没有写出任何文件，输出文件夹中原有的文件保持不变。");
     gp_error err = {0};
+    options.check.thumbnails = out.html != NULL;
     gp_report *report = gp_pack(argv[optind], argv[optind + 1], &options, &err);
     cli_progress_end(&progress);
-    if (password) {
-        memset(password, 0, strlen(password));
-        free(password);
-    }
     if (!report)
         return cli_fail("pack", &err);
     if (options.generated_password) {

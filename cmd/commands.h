@@ -35,6 +35,8 @@ int cmd_fix(int argc, char **argv);
 void help_fix(FILE *out);
 int cmd_codes(int argc, char **argv);
 void help_codes(FILE *out);
+int cmd_template(int argc, char **argv);
+void help_template(FILE *out);
 
 /* ---- shared by the subcommands (cli.c) -------------------------------- */
 
@@ -46,6 +48,7 @@ typedef struct output_options {
     bool verbose;        /* text: every finding on its own, full tables */
     bool silent_success; /* text: nothing at all when the run succeeded (merge's night runs) */
     int color;           /* -1 auto, 0 never, 1 always */
+    const char *html;    /* --html FILE: also write the report as a web page */
 } output_options;
 
 /* Long options every subcommand shares: --format, --quiet, --color, --help.
@@ -58,7 +61,13 @@ int cli_common_option(int opt, const char *arg, output_options *out);
     {"help", no_argument, NULL, 'h'},                   \
     {"verbose", no_argument, NULL, 'v'}
 
-/* Print the report per the options; return its exit status (0 or 1). */
+/* --html FILE, for the commands that judge photos (check, pack, fix,
+ * verify, merge); cli_common_option handles it. */
+#define CLI_HTML_LONG_OPTION {"html", required_argument, NULL, 'H'}
+#define CLI_HTML_HELP "  --html FILE           另存一份网页报告（每张照片一张卡片，可离线打开、打印）\n"
+
+/* Print the report per the options (and write the --html page); return its
+ * exit status (0 or 1; 2 when the page cannot be written). */
 int cli_finish(gp_report *report, const output_options *out);
 /* Print an operational failure to stderr; returns EXIT_FAILURE_RUN. */
 int cli_fail(const char *command, const gp_error *err);
@@ -69,8 +78,6 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 bool cli_parse_threads(const char *arg, int *threads);
 /* Remove temporary outputs on SIGINT/SIGTERM, then die by the signal. */
 void cli_install_signal_handlers(void);
-/* Read a password file's first line (trailing newline dropped); malloc'd. */
-char *cli_read_password_file(const char *command, const char *path);
 
 /* ---- option errors (options.c) ---------------------------------------- */
 

@@ -12,8 +12,11 @@
 #include "commands.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static char *trim(char *s)
 {
@@ -40,10 +43,26 @@ void cli_passwords_free(cli_passwords *list)
 bool cli_read_passwords(const char *command, const char *path, cli_passwords *list)
 {
     memset(list, 0, sizeof *list);
-    FILE *f = fopen(path, "r");
+    /* opened without blocking: a FIFO or device given as --passwords is
+     * refused, never waited on (as the library treats --password-file) */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        fprintf(stderr, "gradpack %s: 无法打开密码表 '%s'：%s\n", command, path,
+                gp_strerror(errno));
+        return false;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "gradpack %s: 密码表 '%s' 不是普通文件（可能是文件夹、命名管道或设备）\n",
+                command, path);
+        close(fd);
+        return false;
+    }
+    FILE *f = fdopen(fd, "r");
     if (!f) {
         fprintf(stderr, "gradpack %s: 无法打开密码表 '%s'：%s\n", command, path,
                 gp_strerror(errno));
+        close(fd);
         return false;
     }
     char line[4096];

@@ -11,8 +11,12 @@
  *  - Operational failures (cannot open, out of memory, output exists) are
  *    reported through a gp_error out-parameter, set where detected and never
  *    overwritten on the way up; the function then returns NULL or a status
- *    other than GP_OK.  Problems in the data are not failures: they are
- *    findings in a gp_report.
+ *    other than GP_OK.  Every `gp_error *err` parameter may be NULL (the
+ *    failure is then still returned, only not described).  Problems in the
+ *    data are not failures: they are findings in a gp_report.
+ *  - A report that could not record a finding (out of memory) is never
+ *    returned as if complete: the top-level functions (gp_check, gp_pack,
+ *    gp_verify, gp_merge, gp_fix) then fail with GP_ERR_NOMEM instead.
  *  - The library never prints.  Renderers return strings the caller prints.
  *  - Strings are UTF-8.  Ownership is stated on every function.
  */
@@ -140,6 +144,11 @@ typedef struct gp_report gp_report;
 GP_API gp_report *gp_report_new(const char *command);
 GP_API void gp_report_free(gp_report *report);
 
+/** Whether anything added to the report was lost (out of memory): sticky,
+ *  like a failed stream.  A report that failed must not be trusted to be
+ *  complete; the top-level functions turn it into GP_ERR_NOMEM. */
+GP_API bool gp_report_failed(const gp_report *report);
+
 /** Number of findings, and finding i (0-based); the pointer is owned by the
  *  report and valid until the report is changed or freed. */
 GP_API size_t gp_report_count(const gp_report *report);
@@ -200,6 +209,13 @@ GP_API bool gp_report_photo_get_number(const gp_report *report, size_t i, const 
 /** The thumbnail's bytes (NULL when none) and length. */
 GP_API const unsigned char *gp_report_photo_get_thumbnail(const gp_report *report, size_t i,
                                                           size_t *len);
+/* fix's second picture: gp_report_photo_thumbnail holds the photo as it was
+ * judged (the original), this one the copy fix wrote, set only when fix
+ * changed the pixels.  The HTML report shows the two as before → after. */
+GP_API bool gp_report_photo_thumbnail_after(gp_report *report, const char *source,
+                                            const char *seq, const void *jpeg, size_t len);
+GP_API const unsigned char *gp_report_photo_get_thumbnail_after(const gp_report *report,
+                                                                size_t i, size_t *len);
 
 /* ------------------------------------------------------------------ */
 /* Rendering                                                            */
@@ -222,6 +238,18 @@ GP_API char *gp_report_to_text(const gp_report *report, unsigned flags);
 #define GP_JSON_SCHEMA 2
 /** The report as one JSON document (see docs/cli.md).  malloc'd, or NULL. */
 GP_API char *gp_report_to_json(const gp_report *report, unsigned flags);
+/** The report as one self-contained HTML page for a clerk (Chinese; inline
+ *  CSS, no script, no external resource): what was checked, the verdict,
+ *  the roster's problems and one card per photo with its thumbnail, marks
+ *  and findings.  ID numbers are masked except in findings about them.
+ *  The same report gives the same bytes.  flags: none yet (pass 0).
+ *  malloc'd, or NULL on OOM. */
+GP_API char *gp_report_to_html(const gp_report *report, unsigned flags);
+/** gp_report_to_html written to path atomically (a temporary file beside
+ *  it, then rename; an existing file is replaced), mode 0644 like every
+ *  other output.  false with err set (GP_ERR_WRITE, GP_ERR_NOMEM). */
+GP_API bool gp_report_write_html(const gp_report *report, const char *path, unsigned flags,
+                                 gp_error *err);
 /** Every finding code as a Markdown table (the source of docs/codes.md).
  *  malloc'd, or NULL on OOM. */
 GP_API char *gp_codes_to_markdown(void);
@@ -270,6 +298,10 @@ typedef struct gp_check_options {
     int threads;          /* worker threads; 0 = one per core */
     gp_progress_fn progress;  /* photos read; NULL = none (pack: photos packed) */
     void *progress_context;
+    bool thumbnails;      /* keep a small JPEG of each photo in the report (for
+                             gp_report_to_html), made from the inspection's decode */
+    const char *sheet;    /* workbook rosters: sheet name or 1-based number; NULL = the
+                             first sheet with the required header */
 } gp_check_options;
 
 /** Check `roster_path` and every photo in `photo_dir` in one pass.
@@ -293,6 +325,11 @@ typedef struct gp_pack_options {
     bool encrypt;              /* WinZip AES-256 entries */
     const char *password;      /* with encrypt; NULL = generate */
     char *generated_password;  /* out: set (malloc'd, caller frees) when generated */
+    const char *password_file; /* with encrypt and no password: read the password from
+                                  this file (first line; a UTF-8 BOM and trailing
+                                  whitespace are stripped with an info finding; a
+                                  group/other-readable file gets a warning) */
+    bool shared;               /* outputs 0644 & ~umask instead of 0600 & ~umask */
 } gp_pack_options;
 
 /** Check, then write NAME.xlsx, NAME.zip (or NAME-partK-of-N.zip ...) and
@@ -330,6 +367,20 @@ typedef struct gp_verify_options {
      * bundle's first encrypted entry and the first that opens it is used. */
     const gp_password_entry *passwords;
     size_t password_count;
+    const char *password_file; /* with password NULL: read it from this file, as
+                                  gp_pack_options.password_file */
+    /* The office's rules, never the sender's: the profile every bundle is
+     * judged by (name or path); NULL = `profile` in [office] of `config`,
+     * else of /etc/gradpack/office.ini when present, else
+     * GP_DEFAULT_PROFILE.  A bundle.json naming another profile is a
+     * bundle.profile_mismatch finding. */
+    const char *profile;
+    const char *config;        /* office .ini; NULL = /etc/gradpack/office.ini if present */
+    long cpu_budget_ms;        /* CPU time for one bundle's photos; 0 = built-in
+                                  (docs/limits.md); for tests */
+    bool thumbnails;           /* as gp_check_options.thumbnails */
+    const char *sheet;         /* a workbook master list: sheet name or number; NULL = first
+                                  sheet with the required header */
 } gp_verify_options;
 
 /** Verify bundles (zip files or extracted folders).  Nothing is extracted
@@ -352,7 +403,9 @@ typedef struct gp_merge_options {
      * no_encrypt.  encrypt forces encryption even for plain inputs. */
     bool no_encrypt;
     bool encrypt;
-    const char *output_password;  /* NULL = generate one */
+    const char *output_password;  /* NULL = generate one (or read output_password_file) */
+    const char *output_password_file; /* with output_password NULL: read it from this file,
+                                         as gp_pack_options.password_file */
     char *generated_password;     /* out: set (malloc'd, caller frees) when generated */
 } gp_merge_options;
 
@@ -376,6 +429,7 @@ typedef struct gp_fix_options {
     int threads;              /* 0 = one per core */
     gp_progress_fn progress;  /* photos done; NULL = none */
     void *progress_context;
+    bool thumbnails;          /* thumbnails before (and after, when changed) */
 } gp_fix_options;
 
 /** Write a conforming copy of every photo in photo_dir into output_dir
@@ -386,6 +440,19 @@ GP_API gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options,
                          gp_error *err);
 
 /* ------------------------------------------------------------------ */
+/* template: an empty roster workbook for the clerk                     */
+/* ------------------------------------------------------------------ */
+
+/** Write an empty roster workbook (.xlsx) to path, atomically: the nine
+ *  columns as text cells, drop-downs for 学历层次, 性别 and the values the
+ *  profile pins, frozen header, print setup, a Chinese instructions sheet.
+ *  profile: name or path, NULL = GP_DEFAULT_PROFILE.  Without force an
+ *  existing file is GP_ERR_EXISTS.  Same profile, same bytes.  Returns
+ *  GP_OK, or the status also set in err. */
+GP_API gp_status gp_template(const char *path, const char *profile, bool force,
+                             gp_error *err);
+
+/* ------------------------------------------------------------------ */
 /* Interruption                                                         */
 /* ------------------------------------------------------------------ */
 
@@ -393,6 +460,14 @@ GP_API gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options,
  *  safe: call it from a SIGINT/SIGTERM handler before re-raising, so that an
  *  interrupted run leaves the previous outputs and no stray temp files. */
 GP_API void gp_interrupt_cleanup(void);
+/** Install handlers for SIGINT, SIGTERM and SIGHUP (Windows: console
+ *  Ctrl-C, Ctrl-Break, close) that call gp_interrupt_cleanup and then end
+ *  the process as the signal would.  false when they cannot be installed. */
+GP_API bool gp_interrupt_install(void);
+/** The same, then hook() (async-signal-safe, e.g. write(2) of a static
+ *  line saying what was kept) before the process ends as the signal would.
+ *  The library itself prints nothing. */
+GP_API bool gp_interrupt_install_hook(void (*hook)(void));
 
 /** Exit status for a report: 0 no error findings, 1 some. */
 GP_API int gp_report_exit_status(const gp_report *report);

@@ -8,14 +8,18 @@
  * (it archives each photo from the buffer it inspected). */
 #include "gp_internal.h"
 #include "core/progress.h"
+#include "core/error.h"
+#include "core/files.h"
+#include "core/os.h"
+#include "photo/thumbnail.h"
+#include "roster/roster_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-void gp_check_read_photo(const gp_photo_file *file, gp_photo_result *out, unsigned char **keep,
-                         size_t *keep_len)
+void gp_check_read_photo(const gp_photo_file *file, bool thumbnails, gp_photo_result *out,
+                         unsigned char **keep, size_t *keep_len)
 {
     unsigned char *data = NULL;
     size_t len = 0;
@@ -24,7 +28,11 @@ void gp_check_read_photo(const gp_photo_file *file, gp_photo_result *out, unsign
         *keep = NULL;
         *keep_len = 0;
     }
-    if (!gp_read_file(file->path, GP_MAX_PHOTO_READ_BYTES, &data, &len, &err)) {
+    /* relative to the folder that was listed; a FIFO swapped in meanwhile
+     * is refused without blocking (photo.unreadable) */
+    int dir_fd = file->folder ? file->folder->fd : -1;
+    if (!gp_read_file_at(dir_fd, file->name, true, file->path, GP_MAX_PHOTO_READ_BYTES, &data,
+                         &len, &err)) {
         out->read_ok = false;
         out->read_errno = err.sys_errno ? err.sys_errno : EIO;
         /* a file larger than any photo is still judged by its size */
@@ -34,7 +42,9 @@ void gp_check_read_photo(const gp_photo_file *file, gp_photo_result *out, unsign
     out->read_ok = true;
     out->size = len;
     gp_sha256(data, len, out->sha256);
-    gp_jpeg_inspect(data, len, &out->info);
+    /* one decode: the thumbnail is made from the preview it keeps */
+    gp_inspect_wants wants = {.thumbnail = thumbnails};
+    gp_photo_inspect(data, len, &wants, out);
     if (keep) {
         *keep = data;
         *keep_len = len;
@@ -54,12 +64,13 @@ void gp_photo_result_clear(gp_photo_result *result)
 typedef struct inspect_job {
     const gp_photo_dir *photos;
     gp_photo_result *results;
+    bool thumbnails;
 } inspect_job;
 
 static void inspect_one(void *context, size_t i)
 {
     inspect_job *job = context;
-    gp_check_read_photo(&job->photos->files[i], &job->results[i], NULL, NULL);
+    gp_check_read_photo(&job->photos->files[i], job->thumbnails, &job->results[i], NULL, NULL);
 }
 
 void gp_check_state_clear(gp_check_state *state)
@@ -77,8 +88,8 @@ void gp_check_state_clear(gp_check_state *state)
 
 bool gp_check_is_directory(const char *photo_dir, gp_error *err)
 {
-    struct stat st;
-    if (stat(photo_dir, &st) == 0 && S_ISDIR(st.st_mode))
+    gp_os_stat st;
+    if (gp_os_stat_path(photo_dir, true, &st) == 0 && st.type == GP_OS_DIRECTORY)
         return true;
     return gp_error_set(err, GP_ERR_OPEN, errno, "照片文件夹 '%s' 不存在或不是文件夹", photo_dir);
 }
@@ -88,12 +99,14 @@ bool gp_check_prepare(const char *roster_path, const char *photo_dir,
                       gp_report *report, gp_error *err)
 {
     memset(state, 0, sizeof *state);
+    state->thumbnails = options->thumbnails;
     state->profile = gp_profile_load(options->profile, err);
     if (!state->profile)
         return false;
     gp_report_set_profile(report, gp_profile_name(state->profile));
 
-    state->roster = gp_roster_read(roster_path, options->encoding, state->profile, report, err);
+    state->roster = roster_read_sheet(roster_path, options->encoding, options->sheet,
+                                      state->profile, report, err);
     if (!state->roster)
         return false;
     const char *roster_label = gp_path_base(roster_path);
@@ -111,7 +124,8 @@ bool gp_check_prepare(const char *roster_path, const char *photo_dir,
 void gp_check_inspect(gp_check_state *state, int threads, gp_progress_fn progress,
                       void *progress_context)
 {
-    inspect_job job = {.photos = state->photos, .results = state->results};
+    inspect_job job = {.photos = state->photos, .results = state->results,
+                       .thumbnails = state->thumbnails};
     gp_parallel_for_progress(state->photos->count, threads, inspect_one, &job, progress,
                              progress_context);
 }
@@ -159,7 +173,7 @@ gp_report *gp_check(const char *roster_path, const char *photo_dir,
     bool ok = gp_check_prepare(roster_path, photo_dir, options, &state, report, err);
     if (ok)
         gp_check_inspect(&state, options->threads, options->progress, options->progress_context);
-    ok = ok && gp_check_finish(&state, report, err);
+    ok = ok && gp_check_finish(&state, report, err) && gp_report_complete(report, err);
     gp_check_state_clear(&state);
     if (!ok) {
         gp_report_free(report);

@@ -1,7 +1,11 @@
 /* Operational errors: the first failure is recorded where it is detected
  * and never overwritten on the way up (the libvips rule). */
-#include "gp_internal.h"
+#include "error.h"
+#include "core/messages.h"
+#include "escape.h"
+#include "os.h"
 
+#include <errno.h>
 #include <string.h>
 
 void gp_error_clear(gp_error *err)
@@ -23,6 +27,21 @@ bool gp_error_set(gp_error *err, gp_status status, int sys_errno, const char *fm
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
+    /* messages name paths from inboxes and bundles: printed to a terminal,
+     * an ESC in a file name must not act */
+    size_t len = strlen(err->message);
+    if (gp_needs_escape(err->message, len)) {
+        gp_buf safe = {0};
+        gp_escape_terminal(&safe, err->message, len);
+        if (safe.data && !safe.failed) {
+            size_t n = safe.len < sizeof err->message - 1 ? safe.len : sizeof err->message - 1;
+            while (n > 0 && !gp_utf8_valid(safe.data, n))
+                n--; /* never cut a character in half */
+            memcpy(err->message, safe.data, n);
+            err->message[n] = '\0';
+        }
+        gp_buf_free(&safe);
+    }
     return false;
 }
 
@@ -44,4 +63,25 @@ const char *gp_status_name(gp_status status)
     case GP_ERR_INTERNAL: return "internal";
     }
     return "unknown";
+}
+
+bool gp_error_propagate(gp_error *into, const gp_error *from)
+{
+    if (into && into->status == GP_OK && from && from->status != GP_OK)
+        *into = *from;
+    return false;
+}
+
+bool gp_error_open_input(gp_error *err, const char *what, const char *path, int sys_errno,
+                         const gp_os_stat *st)
+{
+    if (sys_errno == GP_OS_ENOTREG && st)
+        return gp_error_set(err, GP_ERR_OPEN, sys_errno,
+                            "%s '%s' 不是普通文件（是%s），没有读取", what, path,
+                            gp_os_type_name(st->type));
+    if (sys_errno == ELOOP)
+        return gp_error_set(err, GP_ERR_OPEN, sys_errno, "%s '%s' 是符号链接，没有读取", what,
+                            path);
+    return gp_error_set(err, GP_ERR_OPEN, sys_errno, "无法打开%s '%s'：%s", what, path,
+                        gp_errno_text(sys_errno));
 }

@@ -3,14 +3,14 @@
  * is a new file. */
 #include "gp_internal.h"
 #include "core/messages.h"
+#include "files.h"
+#include "os.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <ini.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #ifndef GP_INSTALLED_DATADIR
 #define GP_INSTALLED_DATADIR "/usr/local/share/gradpack"
@@ -18,6 +18,13 @@
 #ifndef GP_SOURCE_DATADIR
 #define GP_SOURCE_DATADIR "templates"
 #endif
+
+/* A file that is there (links followed) and regular. */
+static bool readable(const char *path)
+{
+    gp_os_stat st;
+    return gp_os_stat_path(path, true, &st) == 0 && st.type == GP_OS_REGULAR;
+}
 
 const char *gp_datadir(void)
 {
@@ -27,7 +34,7 @@ const char *gp_datadir(void)
     static const char *const candidates[] = {GP_INSTALLED_DATADIR, GP_SOURCE_DATADIR};
     for (size_t i = 0; i < GP_ARRAY_LEN(candidates); i++) {
         char *probe = gp_path_join(candidates[i], "roster-fields.ini");
-        bool found = probe && access(probe, R_OK) == 0;
+        bool found = probe && readable(probe);
         free(probe);
         if (found)
             return candidates[i];
@@ -142,8 +149,10 @@ static bool split_list(const char *value, gp_string_list *list)
 static bool parse_level_map(parse_state *st, const char *value)
 {
     gp_string_list pairs = {0};
-    if (!split_list(value, &pairs))
+    if (!split_list(value, &pairs)) {
+        list_free(&pairs); /* what was split before the failure */
         return false;
+    }
     bool ok = true;
     for (size_t i = 0; ok && i < pairs.count; i++) {
         char *arrow = strstr(pairs.items[i], "->");
@@ -266,12 +275,12 @@ static int on_fields_entry(void *user, const char *section, const char *name, co
 
 static bool load_ini(const char *path, ini_handler handler, parse_state *st, gp_error *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开规格文件 '%s'：%s", path,
-                            gp_errno_text(errno));
-    int line = ini_parse_file(f, handler, st);
-    fclose(f);
+    unsigned char *text = NULL;
+    size_t len = 0;
+    if (!gp_read_input("规格文件", path, 1u << 20, &text, &len, err))
+        return false;
+    int line = ini_parse_string((const char *)text, handler, st);
+    free(text);
     if (line < 0)
         return gp_error_nomem(err);
     if (line > 0 && !st->problem[0])
@@ -313,35 +322,30 @@ static bool validate(const gp_profile *p, gp_error *err)
     return true;
 }
 
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* "generic、xinhua-shandong": the profiles in the data directory, sorted;
  * malloc'd ("" when none), NULL on OOM. */
 static char *available_profiles(void)
 {
     char *folder = gp_path_join(gp_datadir(), "profiles");
-    DIR *d = folder ? opendir(folder) : NULL;
+    int d = folder ? gp_os_dir_open(folder, true) : -1;
     free(folder);
+    char **all = NULL;
+    size_t count = 0;
+    bool truncated = false;
+    if (d >= 0 && gp_os_dir_list(d, 1024, &all, &count, &truncated) != 0)
+        all = NULL, count = 0;
+    if (d >= 0)
+        gp_os_close(d);
     gp_buf out = {0};
-    char *names[64];
-    size_t n = 0;
-    for (struct dirent *e; d && (e = readdir(d)) && n < 64;) {
-        size_t len = strlen(e->d_name);
-        if (e->d_name[0] != '.' && len > 4 && !strcmp(e->d_name + len - 4, ".ini"))
-            if ((names[n] = strndup(e->d_name, len - 4)))
-                n++;
-    }
-    if (d)
-        closedir(d);
-    qsort(names, n, sizeof *names, compare_names);
     gp_buf_puts(&out, "");
-    for (size_t i = 0; i < n; i++) {
-        gp_buf_printf(&out, "%s%s", i ? "、" : "", names[i]);
-        free(names[i]);
+    size_t shown = 0;
+    for (size_t i = 0; i < count; i++) {
+        const char *name = all[i];
+        size_t len = strlen(name);
+        if (name[0] != '.' && len > 4 && !strcmp(name + len - 4, ".ini"))
+            gp_buf_printf(&out, "%s%.*s", shown++ ? "、" : "", (int)(len - 4), name);
     }
+    gp_os_names_free(all, count);
     return gp_buf_take(&out);
 }
 
@@ -374,9 +378,9 @@ gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
         gp_error_nomem(err);
         goto fail;
     }
-    if (!is_path(name_or_path) && access(p->path, R_OK) != 0) {
+    if (!is_path(name_or_path) && !readable(p->path)) {
         char *known = available_profiles();
-        gp_error_set(err, GP_ERR_USAGE, errno, "没有名为 '%s' 的规格。可用的规格：%s（在 %s）",
+        gp_error_set(err, GP_ERR_USAGE, ENOENT, "没有名为 '%s' 的规格。可用的规格：%s（在 %s）",
                      name_or_path, known && *known ? known : "（没有找到任何规格文件）", dir);
         free(known);
         goto fail;
@@ -391,7 +395,7 @@ gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
         fields_path = strdup(fields);
     else {
         char *beside = gp_path_join(*dir ? dir : ".", fields);
-        if (beside && access(beside, R_OK) == 0)
+        if (beside && readable(beside))
             fields_path = beside;
         else {
             free(beside);
@@ -423,7 +427,7 @@ gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
             letter_path = strdup(letter);
         else {
             char *beside = gp_path_join(*dir ? dir : ".", letter);
-            if (beside && access(beside, R_OK) == 0)
+            if (beside && readable(beside))
                 letter_path = beside;
             else {
                 free(beside);

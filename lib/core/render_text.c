@@ -1,10 +1,18 @@
 /* The report as text for a station clerk: every finding with where it is,
  * what is wrong and what to do, then a summary and a verdict. */
 #include "report_internal.h"
+#include "escape.h"
 #include "text_width.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Every string that may come from a bundle, a roster or a file name goes
+ * through here: an ESC in a station name must not reach the terminal. */
+static void put_safe(gp_buf *buf, const char *s)
+{
+    gp_escape_terminal(buf, s, strlen(s));
+}
 
 #define ANSI_RED "\x1b[31m"
 #define ANSI_YELLOW "\x1b[33m"
@@ -33,8 +41,8 @@ static const char *severity_color(gp_severity severity)
 }
 
 /* Chinese labels of well-known summary keys, table names and column keys;
- * others print as they are. */
-static const char *label(const char *key)
+ * others print as they are.  Shared with render_html.c. */
+const char *gp_render_label(const char *key)
 {
     static const char *const labels[][2] = {
         {"rows", "花名册行数"},        {"photos", "照片数"},
@@ -73,7 +81,7 @@ static const char *label(const char *key)
 }
 
 /* Machine words in table cells (stable in JSON) said in Chinese for people. */
-static const char *value_label(const char *value)
+const char *gp_render_value_label(const char *value)
 {
     static const char *const words[][2] = {
         {"pass", "通过"},      {"fail", "不通过"},   {"merged", "已合并"},
@@ -96,7 +104,7 @@ static void put_value(gp_buf *buf, const gp_value *v)
     else if (v->is_int)
         gp_buf_printf(buf, "%lld", v->num);
     else
-        gp_buf_puts(buf, value_label(v->str ? v->str : ""));
+        put_safe(buf, gp_render_value_label(v->str ? v->str : ""));
 }
 
 /* A cell as text (for measuring its width before printing it). */
@@ -113,7 +121,7 @@ static void put_location(gp_buf *buf, const gp_finding *f)
 #define SEP() (any ? gp_buf_puts(buf, " · ") : (void)0, any = true)
     if (f->source) {
         SEP();
-        gp_buf_printf(buf, "%s", f->source);
+        put_safe(buf, f->source);
     }
     if (f->row) {
         SEP();
@@ -121,15 +129,18 @@ static void put_location(gp_buf *buf, const gp_finding *f)
     }
     if (f->seq) {
         SEP();
-        gp_buf_printf(buf, "照片 %s", f->seq);
+        gp_buf_puts(buf, "照片 ");
+        put_safe(buf, f->seq);
     }
     if (f->field) {
         SEP();
-        gp_buf_printf(buf, "“%s”", f->field);
+        gp_buf_puts(buf, "“");
+        put_safe(buf, f->field);
+        gp_buf_puts(buf, "”");
     }
     if (f->file) {
         SEP();
-        gp_buf_printf(buf, "%s", f->file);
+        put_safe(buf, f->file);
     }
     if (!any)
         gp_buf_puts(buf, "整体");
@@ -146,20 +157,25 @@ static void put_finding(gp_buf *buf, const gp_finding *f, bool color)
     put_location(buf, f);
     gp_buf_puts(buf, "\n    ");
     const char *title = gp_code_title(f->code);
-    if (f->message && strcmp(f->message, title) != 0)
+    if (f->message && strcmp(f->message, title) != 0) {
         /* one colon per line: a message with its own colon follows a full stop */
-        gp_buf_printf(buf, "%s%s%s", title, strstr(f->message, "：") ? "。" : "：", f->message);
-    else
+        gp_buf_printf(buf, "%s%s", title, strstr(f->message, "：") ? "。" : "：");
+        put_safe(buf, f->message);
+    } else
         gp_buf_puts(buf, title);
     gp_buf_puts(buf, "\n");
     if (f->actual || f->expected) {
         gp_buf_puts(buf, "    ");
-        if (f->actual)
-            gp_buf_printf(buf, "实际：%s", *f->actual ? f->actual : "（空）");
+        if (f->actual) {
+            gp_buf_puts(buf, "实际：");
+            put_safe(buf, *f->actual ? f->actual : "（空）");
+        }
         if (f->actual && f->expected)
             gp_buf_puts(buf, "；");
-        if (f->expected)
-            gp_buf_printf(buf, "应为：%s", f->expected);
+        if (f->expected) {
+            gp_buf_puts(buf, "应为：");
+            put_safe(buf, f->expected);
+        }
         gp_buf_puts(buf, "\n");
     }
     gp_buf_printf(buf, "    处理办法：%s\n", gp_code_fix(f->code));
@@ -180,7 +196,7 @@ static const char *table_label(const char *name)
     for (size_t i = 0; i < GP_ARRAY_LEN(names); i++)
         if (!strcmp(names[i][0], name))
             return names[i][1];
-    return label(name);
+    return gp_render_label(name);
 }
 
 /* ---- tables: aligned columns, measured by display width ---------------- */
@@ -205,7 +221,7 @@ static void put_table(gp_buf *buf, const gp_table *table, bool verbose)
                 k++;
             if (k == ncols && ncols < GP_ARRAY_LEN(keys)) {
                 keys[ncols] = cell->key;
-                widths[ncols] = gp_text_width(label(cell->key));
+                widths[ncols] = gp_text_width(gp_render_label(cell->key));
                 ncols++;
             }
         }
@@ -227,7 +243,7 @@ static void put_table(gp_buf *buf, const gp_table *table, bool verbose)
     gp_buf_printf(buf, "%s：\n", table_label(table->name));
     gp_buf_puts(buf, "  ");
     for (size_t k = 0; k < ncols; k++)
-        gp_buf_put_padded(buf, label(keys[k]), k + 1 < ncols ? widths[k] + 2 : 0);
+        gp_buf_put_padded(buf, gp_render_label(keys[k]), k + 1 < ncols ? widths[k] + 2 : 0);
     gp_buf_puts(buf, "\n");
     for (size_t r = 0; r < shown; r++) {
         const gp_record *row = &table->rows[r];
@@ -348,11 +364,15 @@ static void put_distinct(gp_buf *buf, const char *label_text, const char **list,
         return;
     gp_buf_puts(buf, label_text);
     if (count > GROUP_MAX_VALUES) { /* one example: many long values fill the screen */
-        gp_buf_printf(buf, "%s 等，各不相同（%zu 种）", *list[0] ? list[0] : "（空）", count);
+        put_safe(buf, *list[0] ? list[0] : "（空）");
+        gp_buf_printf(buf, " 等，各不相同（%zu 种）", count);
         return;
     }
-    for (size_t d = 0; d < count; d++)
-        gp_buf_printf(buf, "%s%s", d ? "、" : "", *list[d] ? list[d] : "（空）");
+    for (size_t d = 0; d < count; d++) {
+        if (d)
+            gp_buf_puts(buf, "、");
+        put_safe(buf, *list[d] ? list[d] : "（空）");
+    }
 }
 
 static void put_group(gp_buf *buf, const gp_report *report, const size_t *leader, size_t first,
@@ -386,11 +406,16 @@ static void put_group(gp_buf *buf, const gp_report *report, const size_t *leader
     gp_buf_printf(buf, "【%s】", severity_label(f->severity));
     if (color)
         gp_buf_puts(buf, ANSI_RESET);
-    if (f->source)
-        gp_buf_printf(buf, "%s · ", f->source);
+    if (f->source) {
+        put_safe(buf, f->source);
+        gp_buf_puts(buf, " · ");
+    }
     gp_buf_printf(buf, "%zu %s", n, by_photo ? "张照片" : "行");
-    if (f->field)
-        gp_buf_printf(buf, "的“%s”", f->field);
+    if (f->field) {
+        gp_buf_puts(buf, "的“");
+        put_safe(buf, f->field);
+        gp_buf_puts(buf, "”");
+    }
     gp_buf_printf(buf, "：%s\n    %s", gp_code_title(f->code), by_photo ? "照片 " : "第 ");
     gp_buf_put_ranges(buf, numbers, n, by_photo ? (int)strlen(f->seq) : 0, GROUP_MAX_RANGES);
     gp_buf_puts(buf, by_photo ? "\n" : " 行\n");
@@ -437,14 +462,19 @@ static void put_emails(gp_buf *buf, const gp_report *report, const gp_table *ema
         const char *files = cell_str(row, "attachments");
         const char *letter = cell_str(row, "letter");
         gp_buf_printf(buf, "  %zu. 第 %zu 封（共 %zu 封）\n", r + 1, r + 1, n);
-        gp_buf_printf(buf, "     主题：%s\n", subject ? subject : "");
-        gp_buf_printf(buf, "     附件：%s\n", files ? files : "");
-        gp_buf_printf(buf, "     正文：打开 %s，全部复制粘贴到邮件正文%s\n", letter ? letter : "",
-                      n > 1 ? "（每封都粘贴同一份）" : "");
+        gp_buf_puts(buf, "     主题：");
+        put_safe(buf, subject ? subject : "");
+        gp_buf_puts(buf, "\n     附件：");
+        put_safe(buf, files ? files : "");
+        gp_buf_puts(buf, "\n     正文：打开 ");
+        put_safe(buf, letter ? letter : "");
+        gp_buf_printf(buf, "，全部复制粘贴到邮件正文%s\n", n > 1 ? "（每封都粘贴同一份）" : "");
     }
-    if (encrypted)
-        gp_buf_printf(buf, "  密码：打电话或发短信告诉%s，不要写在任何一封邮件里。\n",
-                      agency ? agency : "收件单位");
+    if (encrypted) {
+        gp_buf_puts(buf, "  密码：打电话或发短信告诉");
+        put_safe(buf, agency ? agency : "收件单位");
+        gp_buf_puts(buf, "，不要写在任何一封邮件里。\n");
+    }
 }
 
 static void put_summary(gp_buf *buf, const gp_report *report, bool color)
@@ -453,12 +483,21 @@ static void put_summary(gp_buf *buf, const gp_report *report, bool color)
     size_t warnings = gp_report_count_severity(report, GP_WARNING);
     size_t infos = gp_report_count_severity(report, GP_INFO);
     gp_buf_printf(buf, "gradpack %s", report->command);
-    if (report->profile && *report->profile)
-        gp_buf_printf(buf, "（规格 %s）", report->profile);
+    if (report->profile && *report->profile) {
+        gp_buf_puts(buf, "（规格 ");
+        put_safe(buf, report->profile);
+        gp_buf_puts(buf, "）");
+    }
     gp_buf_puts(buf, "：");
     for (size_t i = 0; i < report->summary_count; i++) {
-        gp_buf_printf(buf, "%s ", label(report->summary[i].key));
-        put_value(buf, &report->summary[i]);
+        const gp_value *v = &report->summary[i];
+        gp_buf_printf(buf, "%s ", gp_render_label(v->key));
+        /* summary strings are names and paths, never machine words: an
+         * output folder called "fixed" stays "fixed" */
+        if (v->is_int || v->is_bool)
+            put_value(buf, v);
+        else
+            put_safe(buf, v->str ? v->str : "");
         gp_buf_puts(buf, "，");
     }
     gp_buf_printf(buf, "错误 %zu 个，警告 %zu 个，提示 %zu 个。\n", errors, warnings, infos);

@@ -8,12 +8,15 @@
 #include "fix_internal.h"
 #include "core/messages.h"
 #include "core/progress.h"
+#include "core/atomic.h"
+#include "core/error.h"
+#include "core/files.h"
+#include "core/os.h"
+#include "photo/thumbnail.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 typedef struct fix_slot {
     gp_fix_outcome outcome;
@@ -24,6 +27,7 @@ typedef struct fix_slot {
     bool measured_from, measured_to;
     int from_width, from_height, from_dpi, to_width, to_height, to_dpi;
     size_t from_bytes, to_bytes;
+    gp_photo_result before, after; /* thumbnails for the HTML report */
 } fix_slot;
 
 /* The numbers of a JPEG as the photos table reports them. */
@@ -72,14 +76,16 @@ static void fix_one(void *context, size_t i)
     fix_slot *slot = &job->slots[i];
     unsigned char *data = NULL;
     size_t len = 0;
-    if (!gp_read_file(file->path, GP_MAX_PHOTO_READ_BYTES, &data, &len, &slot->read_error)) {
+    if (!gp_read_file_at(file->folder ? file->folder->fd : -1, file->name, true, file->path,
+                         GP_MAX_PHOTO_READ_BYTES, &data, &len, &slot->read_error)) {
         slot->read_failed = true;
         slot->outcome.action = GP_FIX_FAILED;
         slot->outcome.code = GP_PHOTO_UNREADABLE;
         return;
     }
-    gp_jpeg_info info;
-    gp_jpeg_inspect(data, len, &info);
+    gp_inspect_wants wants = {.thumbnail = job->options->thumbnails};
+    gp_photo_inspect(data, len, &wants, &slot->before);
+    const gp_jpeg_info info = slot->before.info;
     gp_report *judged = gp_report_new("fix");
     if (!judged) {
         free(data);
@@ -90,7 +96,12 @@ static void fix_one(void *context, size_t i)
     gp_photo_judge(&info, len, job->profile, &where, judged);
     gp_fix_photo(data, len, &info, judged, job->profile, job->options->crop, file->name,
                  &slot->outcome);
+    bool complete = gp_report_complete(judged, &slot->write_error);
     gp_report_free(judged);
+    if (!complete) {
+        free(data);
+        return;
+    }
 
     gp_fix_outcome *o = &slot->outcome;
     if (info.is_jpeg && info.decoded) {
@@ -104,9 +115,16 @@ static void fix_one(void *context, size_t i)
         slot->to_height = slot->from_height;
         slot->to_dpi = slot->from_dpi;
         slot->to_bytes = slot->from_bytes;
-    } else if (o->action == GP_FIX_FIXED || o->action == GP_FIX_METADATA) {
-        gp_jpeg_info out_info; /* measured from the bytes written, not from the plan */
-        gp_jpeg_inspect(o->out, o->out_len, &out_info);
+    } else if ((o->action == GP_FIX_FIXED || o->action == GP_FIX_METADATA) && o->out) {
+        /* measured from the bytes written, not from the plan; new pixels
+         * also give the "after" picture for the HTML report, decoded once */
+        gp_jpeg_info out_info;
+        if (job->options->thumbnails && o->action == GP_FIX_FIXED) {
+            gp_inspect_wants after = {.thumbnail = true};
+            gp_photo_inspect(o->out, o->out_len, &after, &slot->after);
+            out_info = slot->after.info;
+        } else
+            gp_jpeg_inspect(o->out, o->out_len, &out_info);
         slot->measured_to = out_info.is_jpeg;
         measure(&out_info, o->out_len, &slot->to_width, &slot->to_height, &slot->to_dpi,
                 &slot->to_bytes);
@@ -123,11 +141,16 @@ static void fix_one(void *context, size_t i)
     o->out = NULL;
 }
 
+static void clear_slot(fix_slot *slot)
+{
+    gp_fix_outcome_clear(&slot->outcome);
+    gp_photo_result_clear(&slot->before);
+    gp_photo_result_clear(&slot->after);
+}
+
 static bool same_directory(const char *a, const char *b)
 {
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
+    return gp_os_same_file(a, b);
 }
 
 /* Refuse before writing anything when an output is already there. */
@@ -142,7 +165,7 @@ static bool check_existing(const gp_photo_dir *photos, const gp_fix_options *opt
             free(first);
             return gp_error_nomem(err);
         }
-        if (access(path, F_OK) == 0) {
+        if (gp_os_exists(path)) {
             if (!first)
                 first = path, path = NULL;
             existing++;
@@ -187,6 +210,15 @@ static void add_results(gp_report *report, const gp_photo_dir *photos, const fix
         copied += o->action == GP_FIX_COPIED;
         failed += o->action == GP_FIX_FAILED;
 
+        gp_report_photo_text(report, NULL, file->seq, "file", file->name);
+        gp_report_photo_text(report, NULL, file->seq, "action", action_name(o->action));
+        if (slots[i].before.thumb)
+            gp_report_photo_thumbnail(report, NULL, file->seq, slots[i].before.thumb,
+                                      slots[i].before.thumb_len);
+        if (slots[i].after.thumb)
+            gp_report_photo_thumbnail_after(report, NULL, file->seq, slots[i].after.thumb,
+                                            slots[i].after.thumb_len);
+
         gp_report_table_row(report, "photos");
         gp_report_cell_str(report, "photos", "file", file->name);
         gp_report_cell_str(report, "photos", "action", action_name(o->action));
@@ -219,8 +251,8 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
         gp_error_set(err, GP_ERR_USAGE, 0, "需要照片文件夹和输出文件夹（-o）");
         return NULL;
     }
-    struct stat st;
-    if (stat(photo_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    gp_os_stat st;
+    if (gp_os_stat_path(photo_dir, true, &st) != 0 || st.type != GP_OS_DIRECTORY) {
         gp_error_set(err, GP_ERR_OPEN, errno, "照片文件夹 '%s' 不存在或不是文件夹", photo_dir);
         return NULL;
     }
@@ -246,12 +278,11 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
     photos = gp_photo_dir_scan(photo_dir, report, err);
     if (!photos)
         goto fail;
-    if (!options->force && !check_existing(photos, options, err))
-        goto fail;
-    if (!gp_mkdirs(options->output_dir, err))
-        goto fail;
-    lock = gp_lock_acquire(options->output_dir, err);
+    /* the lock first: a dead run's temporary files are gone before we look */
+    lock = gp_lock_output(options->output_dir, err);
     if (!lock)
+        goto fail;
+    if (!options->force && !check_existing(photos, options, err))
         goto fail;
     slots = calloc(photos->count ? photos->count : 1, sizeof *slots);
     if (!slots) {
@@ -264,15 +295,16 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
 
     for (size_t i = 0; i < photos->count; i++)
         if (slots[i].write_error.status != GP_OK) {
-            if (err && err->status == GP_OK)
-                *err = slots[i].write_error;
+            gp_error_propagate(err, &slots[i].write_error);
             goto fail;
         }
     add_results(report, photos, slots);
     gp_report_set_str(report, "output", options->output_dir);
+    if (!gp_report_complete(report, err))
+        goto fail;
     gp_report_sort(report);
     for (size_t i = 0; i < photos->count; i++)
-        gp_fix_outcome_clear(&slots[i].outcome);
+        clear_slot(&slots[i]);
     free(slots);
     gp_lock_release(lock);
     gp_photo_dir_free(photos);
@@ -281,7 +313,7 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
 fail:
     if (slots)
         for (size_t i = 0; i < photos->count; i++)
-            gp_fix_outcome_clear(&slots[i].outcome);
+            clear_slot(&slots[i]);
     free(slots);
     gp_lock_release(lock);
     gp_photo_dir_free(photos);

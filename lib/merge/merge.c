@@ -8,8 +8,13 @@
  * to a temporary file; only then put them in place (zips, then workbooks).
  * With --strict anything held back means nothing is written. */
 #include "merge_internal.h"
-#include "verify/passwords.h"
+#include "core/atomic.h"
+#include "core/error.h"
 #include "core/progress.h"
+#include "core/secret.h"
+#include "core/testhook.h"
+#include "verify/office.h"
+#include "verify/passwords.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +28,10 @@ typedef struct merge_run {
     size_t held_bundles;
     merge_student *students;
     size_t student_count;
-    const gp_profile *profile;    /* the first good bundle's */
+    const gp_profile *profile;    /* the office's (never a bundle's): = office */
+    gp_profile *office;
+    gp_verify_options verify;     /* opt->verify with the office's profile decided */
+    char *office_name;
     char *name;
     merge_output *outputs;
     size_t output_count;
@@ -50,6 +58,8 @@ static void run_free(merge_run *run)
     free(run->students);
     free(run->sources);
     free(run->name);
+    gp_profile_free(run->office);
+    free(run->office_name);
     merge_inputs_clear(&run->inputs);
 }
 
@@ -80,10 +90,8 @@ static bool hash_inputs(merge_run *run, gp_error *err)
     gp_parallel_for(n, run->opt->verify.threads, hash_one, &job);
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++)
-        if (job.errors[i].status != GP_OK) {
-            *err = job.errors[i];
-            ok = false;
-        }
+        if (job.errors[i].status != GP_OK)
+            ok = gp_error_propagate(err, &job.errors[i]);
     free(job.errors);
     return ok;
 }
@@ -121,7 +129,8 @@ static const char *incomplete_submission(gp_verified *const *all, gp_report *con
         if (w->meta.present && w->meta.parts > 1 && w->meta.name &&
             !strcmp(w->meta.name, v->meta.name) &&
             (gp_report_has(findings[j], GP_BUNDLE_PART_GAP) ||
-             gp_report_has(findings[j], GP_BUNDLE_PART_OVERLAP)))
+             gp_report_has(findings[j], GP_BUNDLE_PART_OVERLAP) ||
+             gp_report_has(findings[j], GP_BUNDLE_PART_MISMATCH)))
             return v->meta.name;
     }
     return NULL;
@@ -140,7 +149,7 @@ static bool verify_inputs(merge_run *run, gp_error *err)
     /* progress counts the photos of every bundle so far as one run */
     gp_progress_offset offset = {.fn = run->opt->verify.progress,
                                  .context = run->opt->verify.progress_context};
-    gp_verify_options counted = run->opt->verify;
+    gp_verify_options counted = run->verify;
     if (counted.progress) {
         counted.progress = gp_progress_offset_report;
         counted.progress_context = &offset;
@@ -153,6 +162,9 @@ static bool verify_inputs(merge_run *run, gp_error *err)
         if (ok)
             offset.base += all[i]->photo_count;
     }
+    /* a bundle whose findings were lost must never look clean */
+    for (size_t i = 0; ok && i < n; i++)
+        ok = gp_report_complete(findings[i], err);
     ok = ok && (gp_verify_parts(all, findings, n) || gp_error_nomem(err));
     /* decided before any findings move into the run's report */
     const char **incomplete = ok ? calloc(n, sizeof *incomplete) : NULL;
@@ -178,11 +190,8 @@ static bool verify_inputs(merge_run *run, gp_error *err)
             gp_error_nomem(err);
             break;
         }
-        if (keep) {
+        if (keep)
             run->verified[i] = v; /* the run keeps it */
-            if (!run->profile)
-                run->profile = v->profile;
-        }
     }
     for (size_t i = 0; all && i < n; i++) {
         if (!run->verified || run->verified[i] != all[i])
@@ -295,6 +304,12 @@ static bool choose_encryption(merge_run *run, gp_error *err)
         return true;
     if (run->opt->output_password)
         run->password = strdup(run->opt->output_password);
+    else if (run->opt->output_password_file) {
+        /* read only now that it is needed: nothing to encrypt, nothing read */
+        run->password = gp_password_file_read(run->opt->output_password_file, run->report, err);
+        if (!run->password)
+            return false;
+    }
     else {
         run->password = gp_password_generate(GP_PASSWORD_LENGTH);
         run->generated = true;
@@ -309,8 +324,20 @@ static bool choose_encryption(merge_run *run, gp_error *err)
     return true;
 }
 
+/* merge.photo_changed: a received bundle changed between verification and
+ * the copy (the same kind of result as pack.photo_changed); nothing is
+ * written. */
+static bool report_changed(merge_run *run, const merge_student *s)
+{
+    gp_where w = {.source = s->source, .seq = s->row->seq, .row = s->row->row};
+    return gp_report_add(run->report, GP_MERGE_PHOTO_CHANGED, &w, NULL, NULL,
+                         "'%s' 中的照片 %s 在核验之后被改动，没有写出任何文件", s->source,
+                         s->row->seq);
+}
+
 static bool write_outputs(merge_run *run, size_t bundles, gp_error *err)
 {
+    gp_test_pause(GP_TEST_PAUSE_BEFORE_WRITE);
     const gp_profile *p = run->profile;
     const gp_student *first = NULL;
     for (size_t i = 0; i < run->student_count && !first; i++)
@@ -348,7 +375,14 @@ static bool write_outputs(merge_run *run, size_t bundles, gp_error *err)
         for (size_t i = 0; i < run->student_count; i++)
             if (run->students[i].fate == MERGE_KEEP && run->students[i].output == k)
                 mine[n++] = &run->students[i];
-        ok = merge_write_output(&plan, o, mine, n, err);
+        gp_error write_err = {0};
+        ok = merge_write_output(&plan, o, mine, n, &write_err);
+        if (!ok && o->changed) {
+            free(mine);
+            return report_changed(run, o->changed) || gp_error_nomem(err);
+        }
+        if (!ok)
+            gp_error_propagate(err, &write_err);
     }
     free(mine);
     return ok && merge_commit_outputs(run->opt->output_dir, run->outputs, run->output_count, err);
@@ -408,26 +442,6 @@ static bool report_tables(merge_run *run)
 
 /* ---- the run ------------------------------------------------------------------------------ */
 
-static gp_lock *lock_output(const char *dir, gp_error *err)
-{
-    if (!gp_mkdirs(dir, err))
-        return NULL;
-    gp_error why = {0};
-    gp_lock *lock = gp_lock_acquire(dir, &why);
-    if (!lock) {
-        gp_error_set(err, why.status, why.sys_errno, "%s（锁文件 %s/.gradpack.lock）", why.message,
-                     dir);
-        return NULL;
-    }
-    /* a run killed while putting its outputs in place: finish its commit
-     * first, so the folder holds one run's outputs, never a mix */
-    if (!gp_atomic_recover(dir, NULL, err)) {
-        gp_lock_release(lock);
-        return NULL;
-    }
-    return lock;
-}
-
 static bool run_merge(merge_run *run, gp_error *err)
 {
     if (!hash_inputs(run, err) || !verify_inputs(run, err) || !collect_students(run, err))
@@ -442,6 +456,8 @@ static bool run_merge(merge_run *run, gp_error *err)
                gp_error_nomem(err);
     }
     size_t bundles = merge_renumber(run->students, run->student_count, MERGE_MAX_PER_BUNDLE);
+    if (!gp_report_complete(run->report, err))
+        return false; /* nothing written on a report that lost findings */
     return bundles == 0 || write_outputs(run, bundles, err);
 }
 
@@ -458,11 +474,27 @@ gp_report *gp_merge(const char *const *inputs, size_t input_count, gp_merge_opti
         gp_error_set(err, GP_ERR_USAGE, 0, "没有指定要合并的压缩包或收件文件夹");
         return NULL;
     }
-    gp_lock *lock = lock_output(options->output_dir, err);
+    /* the folder's lock; a killed run's commit finished, its temps removed */
+    gp_lock *lock = gp_lock_output(options->output_dir, err);
     if (!lock)
         return NULL;
     merge_run run = {.opt = options, .report = gp_report_new("merge")};
     bool ok = run.report != NULL || gp_error_nomem(err);
+    char *password = NULL;
+    if (ok && options->verify.password_file && !options->verify.password) {
+        password = gp_password_file_read(options->verify.password_file, run.report, err);
+        ok = password != NULL;
+    }
+    /* the night's rules are the office's: decided before any bundle is read */
+    ok = ok && (run.office_name = gp_office_profile(&options->verify, err)) != NULL;
+    ok = ok && (run.office = gp_profile_load(run.office_name, err)) != NULL;
+    if (ok) {
+        run.profile = run.office;
+        run.verify = options->verify;
+        run.verify.profile = run.office_name;
+        if (password)
+            run.verify.password = password;
+    }
     ok = ok && merge_find_inputs(inputs, input_count, options->output_dir, &run.inputs, err);
     if (ok && run.inputs.count == 0)
         ok = gp_error_set(err, GP_ERR_USAGE, 0, "在给出的输入中没有找到任何压缩包（*.zip）");
@@ -470,6 +502,7 @@ gp_report *gp_merge(const char *const *inputs, size_t input_count, gp_merge_opti
     ok = ok && (report_tables(&run) || gp_error_nomem(err));
     if (ok && run.output_count)
         ok = gp_report_set_bool(run.report, "encrypted", run.encrypted) || gp_error_nomem(err);
+    ok = ok && gp_report_complete(run.report, err);
     if (ok && run.generated && run.output_count) {
         options->generated_password = run.password; /* the caller shows it once */
         run.password = NULL;
@@ -482,6 +515,7 @@ gp_report *gp_merge(const char *const *inputs, size_t input_count, gp_merge_opti
         report = NULL;
     }
     run_free(&run);
+    gp_password_wipe(password);
     gp_lock_release(lock);
     return report;
 }

@@ -17,12 +17,15 @@
  * photos are read and judged as check does, and nothing is written.
  * Outputs are committed only when all are complete. */
 #include "pack_internal.h"
+#include "core/atomic.h"
+#include "core/error.h"
+#include "core/os.h"
 #include "core/progress.h"
+#include "core/secret.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define LETTER_SUFFIX "-邮件正文.txt"
 #define MAX_TEMPLATE_BYTES (1u << 20)
@@ -78,11 +81,14 @@ struct pack_run {
     uint64_t part_limit;       /* --max-part-size, else the profile's mail attachment limit */
     bool auto_split;           /* part_limit came from the profile */
     bool has_workbook;         /* NAME.xlsx beside the zips: not when encrypted */
+    char submission[65];       /* SHA-256 of the whole roster.csv (bundle.json) */
     gp_part_range *ranges;
     size_t part_count;
     part_output *parts;
     char *workbook_file, *letter_file;
     gp_atomic *workbook, *letter;
+    gp_lock *lock;             /* the output folder's, from prepare_targets to the end */
+    char *password_read;       /* from --password-file; wiped when done */
     uint64_t workbook_bytes, letter_bytes;
     char workbook_sha256[65], letter_sha256[65];
 };
@@ -111,6 +117,8 @@ static void run_free(pack_run *run)
     free(run->photos);
     gp_station_clear(&run->station);
     gp_check_state_clear(&run->state);
+    gp_password_wipe(run->password_read);
+    gp_lock_release(run->lock); /* after every temporary file is gone */
 }
 
 /* The pack report: check's findings and summary under the command "pack". */
@@ -196,7 +204,8 @@ static bool choose_name(pack_run *run, gp_error *err)
 
 static size_t text_bytes(const pack_run *run)
 {
-    size_t n = strlen(run->name) + strlen(run->bundle_id) + strlen(run->state.profile->name);
+    size_t n = strlen(run->name) + strlen(run->bundle_id) + strlen(run->state.profile->name) +
+               sizeof run->submission;
     const char *school[] = {run->school_type, run->school_code, run->school_name};
     for (size_t i = 0; i < GP_ARRAY_LEN(school); i++)
         n += school[i] ? strlen(school[i]) : 0;
@@ -216,8 +225,26 @@ static size_t row_value_bytes(const gp_student *row)
 /* Planned from the sizes the folder listing saw (no photo is read yet).
  * Returns false with err set on failure; true with findings added to
  * plan_report when a photo alone exceeds the part size. */
+/* The submission id every part carries: the SHA-256 of roster.csv as it
+ * would be written for all rows, so parts of one run agree and parts of
+ * another run (other students) do not. */
+static bool submission_id(pack_run *run, gp_error *err)
+{
+    size_t len = 0;
+    char *csv = gp_roster_csv(run->rows, run->count, &len);
+    if (!csv)
+        return gp_error_nomem(err);
+    unsigned char digest[32];
+    gp_sha256(csv, len, digest);
+    gp_hex(digest, sizeof digest, run->submission);
+    free(csv);
+    return true;
+}
+
 static bool plan_parts(pack_run *run, gp_error *err)
 {
+    if (!submission_id(run, err))
+        return false;
     uint64_t mail = run->state.profile->mail_attachment_limit;
     run->auto_split = !run->opt->max_part_bytes && mail;
     run->part_limit = run->opt->max_part_bytes ? run->opt->max_part_bytes : mail;
@@ -293,9 +320,9 @@ static bool targets_are_free(const pack_run *run, gp_error *err)
         char *path = gp_path_join(run->opt->output_dir, target_name(run, i));
         if (!path)
             return gp_error_nomem(err);
-        struct stat st;
-        bool exists = lstat(path, &st) == 0;
-        if (exists && !S_ISREG(st.st_mode))
+        gp_os_stat st;
+        bool exists = gp_os_stat_path(path, false, &st) == 0;
+        if (exists && st.type != GP_OS_REGULAR)
             gp_error_set(err, GP_ERR_EXISTS, EEXIST,
                          "输出位置 '%s' 已被文件夹或其他非普通文件占用，没有写出任何文件", path);
         else if (exists && run->opt->force)
@@ -329,13 +356,17 @@ static bool prepare_targets(pack_run *run, gp_error *err)
         if (!run->parts[k].file)
             return gp_error_nomem(err);
     }
-    if (!targets_are_free(run, err) || !gp_mkdirs(dir, err))
+    /* the folder's lock first (as merge and fix take it), then a killed
+     * run's commit finished and dead runs' temporary files removed, and only
+     * then is it decided whether the outputs exist */
+    if (!(run->lock = gp_lock_output(dir, err)) || !targets_are_free(run, err))
         return false;
+    unsigned mode = run->opt->shared ? GP_MODE_SHARED : GP_MODE_PRIVATE;
     for (size_t i = 0; i < target_count(run); i++) {
         char *path = gp_path_join(dir, target_name(run, i));
         if (!path)
             return gp_error_nomem(err);
-        gp_atomic *a = gp_atomic_begin(path, run->opt->force, err);
+        gp_atomic *a = gp_atomic_begin_mode(path, run->opt->force, mode, err);
         free(path);
         if (!a)
             return false;
@@ -474,7 +505,7 @@ static bool write_part(pack_run *run, size_t k, gp_error *err)
         .profile = run->state.profile->name, .name = run->name, .bundle_id = part_id,
         .school_type = run->school_type, .school_code = run->school_code,
         .school_name = run->school_name, .station = &run->station,
-        .part = part, .parts = parts, .rows = range->count,
+        .part = part, .parts = parts, .submission = run->submission, .rows = range->count,
         .seq_first = rows[0]->seq, .seq_last = rows[range->count - 1]->seq,
     };
     json = gp_bundle_json(&info, err);
@@ -504,8 +535,8 @@ static bool write_part(pack_run *run, size_t k, gp_error *err)
     const char *zip_path = gp_atomic_temp_path(out->zip);
     gp_error write_err = {0};
     if (!gp_bundle_write(zip_path, part_id, items, n_items, run->password, &write_err)) {
-        if (!run->stopped && err && err->status == GP_OK)
-            *err = write_err;
+        if (!run->stopped)
+            gp_error_propagate(err, &write_err);
         goto done;
     }
     if (!gp_file_digest(zip_path, &out->bytes, out->sha256, err))
@@ -654,8 +685,9 @@ static void add_output(gp_report *report, const char *file, uint64_t bytes, cons
 /* Every output as one set (gp_atomic_commit_set): the folder then holds all
  * of this run's outputs or, if the run is killed while renaming, the next
  * run finishes the renames; Ctrl-C cannot stop them half-way, so a cover
- * letter never names a zip that is not there.  No lock file: the outbox is
- * what the clerk attaches, and should hold only the outputs. */
+ * letter never names a zip that is not there.  The folder's lock
+ * (.gradpack.lock, a hidden file) is held from before the targets are
+ * checked until the end, so two packs into one outbox never both commit. */
 static bool commit_all(pack_run *run, gp_error *err)
 {
     const char *dir = run->opt->output_dir;
@@ -671,8 +703,9 @@ static bool commit_all(pack_run *run, gp_error *err)
         set[n - 2] = run->workbook;
     set[n - 1] = run->letter;
     run->workbook = run->letter = NULL;
-    bool ok = gp_atomic_recover(dir, NULL, err) && targets_are_free(run, err) &&
-              gp_atomic_commit_set(set, n, dir, err);
+    /* under the lock taken in prepare_targets: nobody else can have
+     * written meanwhile, but a file a person put there is still refused */
+    bool ok = targets_are_free(run, err) && gp_atomic_commit_set(set, n, dir, err);
     if (!ok)
         for (size_t i = 0; i < n; i++)
             gp_atomic_abort(set[i]); /* those the set did not take */
@@ -691,7 +724,7 @@ static bool write_outputs(pack_run *run, gp_error *err)
     if (gp_report_count_severity(run->plan_report, GP_ERROR) > 0)
         return false;
     gp_pack_options *options = run->opt;
-    if (options->encrypt) {
+    if (options->encrypt && !run->password_read) {
         if (!options->password) {
             options->generated_password = gp_password_generate(GP_PASSWORD_LENGTH);
             if (!options->generated_password)
@@ -706,7 +739,8 @@ static bool write_outputs(pack_run *run, gp_error *err)
     if (!prepare_targets(run, err))
         return false;
     run->pipeline = gp_photo_pipeline_start(run->state.photos->files, run->state.results,
-                                            run->count, options->check.threads, err);
+                                            run->count, options->check.threads,
+                                            options->check.thumbnails, err);
     if (!run->pipeline)
         return false;
     gp_workbook_info info = workbook_info(run);
@@ -749,8 +783,8 @@ static void note_plaintext_left(pack_run *run)
 {
     char *file = gp_asprintf("%s.xlsx", run->name);
     char *path = file ? gp_path_join(run->opt->output_dir, file) : NULL;
-    struct stat st;
-    if (path && lstat(path, &st) == 0)
+    gp_os_stat st;
+    if (path && gp_os_stat_path(path, false, &st) == 0)
         gp_report_add(run->plan_report, GP_PACK_PLAINTEXT_LEFT, &(gp_where){.file = file}, file,
                       NULL, "输出文件夹中的 %s 是以前未加密打包留下的，含身份证号；这次没有改写它", file);
     free(path);
@@ -804,8 +838,20 @@ gp_report *gp_pack(const char *roster_path, const char *photo_dir, gp_pack_optio
     pack_run run = {.opt = options};
     if (!gp_check_is_directory(photo_dir, err))
         return NULL;
+    if (options->encrypt && !options->password && options->password_file) {
+        run.station_report = gp_report_new("pack");
+        if (!run.station_report) {
+            gp_error_nomem(err);
+            goto fail;
+        }
+        run.password_read = gp_password_file_read(options->password_file, run.station_report, err);
+        if (!run.password_read)
+            goto fail;
+        run.password = run.password_read;
+    }
     run.check_report = gp_report_new("check");
-    run.station_report = gp_report_new("pack");
+    if (!run.station_report)
+        run.station_report = gp_report_new("pack");
     run.plan_report = gp_report_new("pack");
     if (!run.check_report || !run.station_report || !run.plan_report) {
         gp_error_nomem(err);
@@ -851,11 +897,12 @@ gp_report *gp_pack(const char *roster_path, const char *photo_dir, gp_pack_optio
             goto findings;
         if (write_err.status == GP_OK)
             gp_error_set(&write_err, GP_ERR_INTERNAL, 0, "打包中止，但没有找到原因");
-        if (err && err->status == GP_OK)
-            *err = write_err;
+        gp_error_propagate(err, &write_err);
         goto fail;
     }
-    if (!write_letter(&run, err) || !commit_all(&run, err))
+    /* nothing is committed on a report that lost a finding */
+    if (!gp_report_complete(run.report, err) || !write_letter(&run, err) ||
+        !commit_all(&run, err))
         goto fail;
     if (run.password)
         note_plaintext_left(&run);
@@ -865,6 +912,8 @@ gp_report *gp_pack(const char *roster_path, const char *photo_dir, gp_pack_optio
     }
     report_outputs(&run);
 findings:
+    if (!gp_report_complete(run.report, err))
+        goto fail;
     gp_report_sort(run.report);
     gp_report *report = run.report;
     run.report = NULL;

@@ -2,6 +2,7 @@
  * email name a contact person, phone and mailing address, so a missing file
  * or field is a warning and leaves a visible placeholder in the letter. */
 #include "gp_internal.h"
+#include "core/files.h"
 #include "core/messages.h"
 
 #include <errno.h>
@@ -37,7 +38,6 @@ const char *gp_station_value_or_placeholder(const gp_station *station, gp_statio
     return v && *v ? v : placeholder(field);
 }
 
-#define MAX_STATION_BYTES (64u * 1024) /* a station file is a few hundred bytes */
 
 typedef struct parse_state {
     gp_station *station;
@@ -128,6 +128,8 @@ static char *as_utf8(const unsigned char *data, size_t len, bool *converted, boo
     return out;
 }
 
+#define GP_STATION_MAX_BYTES (1u << 20) /* a station file is a few hundred bytes */
+
 bool gp_station_load(const char *path, gp_station *station, gp_report *report, gp_error *err)
 {
     memset(station, 0, sizeof *station);
@@ -139,21 +141,18 @@ bool gp_station_load(const char *path, gp_station *station, gp_report *report, g
     parse_state st = {.station = station, .report = report, .label = gp_path_base(path)};
     unsigned char *raw = NULL;
     size_t raw_len = 0;
-    gp_error read_err = {0};
-    if (!gp_read_file(path, MAX_STATION_BYTES, &raw, &raw_len, &read_err)) {
-        gp_error_set(err, read_err.status == GP_ERR_NOMEM ? GP_ERR_NOMEM : GP_ERR_OPEN,
-                     read_err.sys_errno, "无法读取函授站信息文件：%s", read_err.message);
+    /* opened without blocking: a FIFO given as --station is refused */
+    if (!gp_read_input("函授站信息文件", path, GP_STATION_MAX_BYTES, &raw, &raw_len, err))
         return false;
-    }
     bool converted = false, nomem = false;
     char *text = as_utf8(raw, raw_len, &converted, &nomem);
     free(raw);
     if (!text && nomem)
         return gp_error_nomem(err);
     int rc = text ? ini_parse_string(text, on_entry, &st) : 0;
-    free(text);
     st.not_utf8 = text == NULL;
-    if (st.nomem) {
+    free(text);
+    if (st.nomem || rc == -2) {
         gp_station_clear(station);
         return gp_error_nomem(err);
     }

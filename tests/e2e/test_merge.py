@@ -155,10 +155,11 @@ class MergeTest(GradpackTestCase):
         return os.path.join(out, name + ".zip")
 
     def merge(self, *args, timeout=600):
-        return gradpack_json("merge", *args, env=self.env, timeout=timeout)
+        return gradpack_json("merge", *args, "--profile", "tiny", env=self.env, timeout=timeout)
 
     def verify_ok(self, *zips):
-        status, doc, proc = gradpack_json("verify", *zips, env=self.env, timeout=600)
+        status, doc, proc = gradpack_json("verify", *zips, "--profile", "tiny", env=self.env,
+                                          timeout=600)
         self.assertEqual(status, 0, proc.stdout[:3000])
         return doc
 
@@ -380,7 +381,7 @@ class MergeTest(GradpackTestCase):
         self.assertEqual(status, 0)
         previous = self.contents("out")
         self.station("B站", 3000, seed=2)  # larger input: the run takes a while
-        proc = subprocess.Popen([GRADPACK, "merge", self.path("inbox"), "-o", self.path("out")],
+        proc = subprocess.Popen([GRADPACK, "merge", self.path("inbox"), "-o", self.path("out"), "--profile", "tiny"],
                                 env={**os.environ, **self.env}, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         # kill it once it has started writing temporary outputs (or after 5 s)
@@ -418,7 +419,8 @@ class MergeTest(GradpackTestCase):
 
     def test_quiet_on_success_and_bad_usage(self):
         self.station("A站", 2, seed=1)
-        proc = gradpack("merge", self.path("inbox"), "-o", self.path("out"), env=self.env)
+        proc = gradpack("merge", self.path("inbox"), "-o", self.path("out"), "--profile", "tiny",
+                        env=self.env)
         self.assertEqual((proc.returncode, proc.stdout), (0, ""))
         proc = gradpack("merge", self.path("nowhere"), "-o", self.path("out"), env=self.env)
         self.assertEqual(proc.returncode, 2)
@@ -472,14 +474,15 @@ class MergeTest(GradpackTestCase):
         pw_file = self.path("merged-pw.txt")
         with open(pw_file, "w") as f:
             f.write(merged_pw + "\n")
+        os.chmod(pw_file, 0o600)
         status, doc, proc = gradpack_json("verify", self.path("out", merged), "--password-file", pw_file,
-                                          env=self.env, timeout=600)
+                                          "--profile", "tiny", env=self.env, timeout=600)
         self.assertEqual(status, 0, proc.stdout[:3000])
         # labels that name no bundle: every password is tried on each bundle
         with open(table, "w", encoding="utf-8") as f:
             f.write("济南\t%s\n青岛\t%s\n" % (pw_b, pw_a))
         status, doc, proc = gradpack_json("verify", zip_a, zip_b, "--passwords", table,
-                                          env=self.env, timeout=600)
+                                          "--profile", "tiny", env=self.env, timeout=600)
         self.assertEqual(status, 0, proc.stdout[:3000])
 
     def test_no_encrypt_is_explicit_and_warned(self):

@@ -150,6 +150,33 @@ static void text_rendering(void **state)
     gp_report_free(r);
 }
 
+/* Grouped blocks, aligned tables and the summary escape what came from a
+ * bundle as the single findings do: no ESC from a station reaches the
+ * terminal (grouping and escaping met in the merge of clerk and main). */
+static void text_escapes_grouped_and_tables(void **state)
+{
+    (void)state;
+    gp_report *r = gp_report_new("verify");
+    const char *seqs[] = {"0001", "0002", "0003"};
+    for (int i = 0; i < 3; i++)
+        gp_report_add(r, GP_PHOTO_DPI,
+                      &(gp_where){.source = "evil\x1b[2J.zip", .seq = seqs[i], .field = "f\x1b]0;x\a"},
+                      "72\x1b[31m", "300 dpi", NULL);
+    gp_report_table_row(r, "bundles");
+    gp_report_cell_str(r, "bundles", "station", "站\x1b[2J");
+    gp_report_set_str(r, "output_dir", "out\x1b[2J");
+    char *text = gp_report_to_text(r, 0);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "3 张照片")); /* grouped */
+    assert_null(strchr(text, '\x1b'));
+    assert_null(strchr(text, '\a'));
+    assert_non_null(strstr(text, "evil\\x1B[2J.zip"));
+    assert_non_null(strstr(text, "站\\x1B[2J"));
+    assert_non_null(strstr(text, "out\\x1B[2J"));
+    free(text);
+    gp_report_free(r);
+}
+
 static void text_tables_speak_chinese(void **state)
 {
     (void)state;
@@ -242,6 +269,7 @@ int main(void)
         cmocka_unit_test(json_finding_shape),
         cmocka_unit_test(text_rendering),
         cmocka_unit_test(text_tables_speak_chinese),
+        cmocka_unit_test(text_escapes_grouped_and_tables),
         cmocka_unit_test(absorb_sets_source),
         cmocka_unit_test(photo_records),
     };
