@@ -2,6 +2,7 @@
  * statuses, signal handling. */
 #include "commands.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -21,6 +22,9 @@ int cli_common_option(int opt, const char *arg, output_options *out)
         return 1;
     case 'q':
         out->quiet = true;
+        return 1;
+    case 'v':
+        out->verbose = true;
         return 1;
     case 'H':
         if (!*arg)
@@ -52,6 +56,8 @@ int cli_finish(gp_report *report, const output_options *out)
         text = gp_report_to_json(report, 0);
     } else {
         unsigned flags = out->quiet ? GP_RENDER_QUIET : 0;
+        if (out->verbose)
+            flags |= GP_RENDER_VERBOSE;
         bool color = out->color == 1 || (out->color == -1 && isatty(STDOUT_FILENO) &&
                                          !getenv("NO_COLOR"));
         if (color)
@@ -63,8 +69,8 @@ int cli_finish(gp_report *report, const output_options *out)
         gp_report_free(report);
         return EXIT_FAILURE_RUN;
     }
-    /* quiet text on success prints nothing: scripts want silence */
-    if (!(out->format == FORMAT_TEXT && out->quiet && status == 0))
+    /* merge's night run prints nothing when all is well */
+    if (!(out->format == FORMAT_TEXT && out->silent_success && status == 0))
         fputs(text, stdout);
     free(text);
     gp_report_free(report);
@@ -78,10 +84,26 @@ int cli_finish(gp_report *report, const output_options *out)
     return status;
 }
 
+/* A status in Chinese, for a failure that came without a message. */
+static const char *status_text(gp_status status)
+{
+    switch (status) {
+    case GP_OK: return "没有错误";
+    case GP_ERR_USAGE: return "用法不对";
+    case GP_ERR_OPEN: return "无法打开输入";
+    case GP_ERR_WRITE: return "无法写出";
+    case GP_ERR_EXISTS: return "输出文件已存在";
+    case GP_ERR_LOCKED: return "输出文件夹正被另一次运行使用";
+    case GP_ERR_NOMEM: return "内存不足";
+    case GP_ERR_INTERNAL: return "程序内部错误，请报告此问题";
+    }
+    return "出错了";
+}
+
 int cli_fail(const char *command, const gp_error *err)
 {
     fprintf(stderr, "gradpack %s: %s\n", command,
-            err->message[0] ? err->message : gp_status_name(err->status));
+            err->message[0] ? err->message : status_text(err->status));
     return EXIT_FAILURE_RUN;
 }
 
@@ -106,7 +128,30 @@ bool cli_parse_threads(const char *arg, int *threads)
     return true;
 }
 
+static const char *interrupt_message = "已中断：没有写出任何文件。";
+
+void cli_set_interrupt_message(const char *message)
+{
+    interrupt_message = message;
+}
+
+/* Called by the library's handler after its cleanup, before the signal is
+ * raised again: one line, async-signal-safe (write(2) of static strings). */
+static void on_interrupt(void)
+{
+    static const char erase[] = "\r\x1b[K";
+    if (isatty(STDERR_FILENO) && write(STDERR_FILENO, erase, sizeof erase - 1) < 0) {
+        /* nothing to do: the message below is all that matters */
+    }
+    const char *m = interrupt_message;
+    if (write(STDERR_FILENO, "gradpack: ", 10) < 0 || write(STDERR_FILENO, m, strlen(m)) < 0 ||
+        write(STDERR_FILENO, "\n", 1) < 0) {
+        /* stderr is gone: die by the signal all the same */
+    }
+}
+
 void cli_install_signal_handlers(void)
 {
-    gp_interrupt_install(); /* the library's, through its platform layer */
+    /* the library's, through its platform layer; it calls on_interrupt */
+    gp_interrupt_install_hook(on_interrupt);
 }

@@ -12,14 +12,15 @@ void help_check(FILE *out)
           "在哪里（第几行、哪个拍摄序号、哪个文件、哪一项）、看到了什么、应该是什么、怎么改。\n"
           "\n"
           "选项:\n"
-          "  --profile NAME|FILE   照片规格（默认 " GP_DEFAULT_PROFILE "；见 templates/profiles/）\n"
+          "  --profile NAME|FILE   照片规格（默认 " GP_DEFAULT_PROFILE "；写错名称时会列出可用的规格）\n"
           "  --encoding ENC        花名册编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --sheet NAME|N        花名册是 Excel 工作簿时读哪个工作表（名称或从 1 起的序号；默认第一个有表头的）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           CLI_HTML_HELP
           "  --face-model FILE     人脸特征点模型（默认 Debian 的 libdlib-data 所带文件）\n"
           "  --format text|json    输出格式（默认 text；json 供脚本使用）\n"
-          "  --quiet               只显示错误；没有错误时什么也不显示\n"
+          "  -v, --verbose         逐条列出每个问题（默认把许多照片的同一问题合为一条）\n"
+          "  --quiet               只显示汇总和结论两行\n"
           "  --color auto|always|never\n"
           "\n"
           "退出状态: 0 没有错误（可以有警告）, 1 有错误, 2 用法错误或无法打开输入\n",
@@ -41,7 +42,7 @@ int cmd_check(int argc, char **argv)
     gp_check_options options = {0};
     output_options out = {.format = FORMAT_TEXT, .color = -1};
     int opt;
-    while ((opt = getopt_long(argc, argv, "hqj:", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "hqj:v", long_options, NULL)) != -1) {
         int common = cli_common_option(opt, optarg, &out);
         if (common < 0)
             return cli_usage_error("check", "选项值 '%s' 无效", optarg);
@@ -57,14 +58,19 @@ int cmd_check(int argc, char **argv)
                 return cli_usage_error("check", "--threads 需要 0–256 的整数");
             break;
         case 'h': help_check(stdout); return EXIT_CLEAN;
-        default: return cli_usage_error("check", "无效的选项");
+        default: return cli_bad_option("check", argc, argv, long_options, "hqj:v");
         }
     }
     if (argc - optind != 2)
         return cli_usage_error("check", "需要两个参数：花名册文件和照片文件夹");
+    cli_progress progress;
+    cli_progress_init(&progress, &out, "检查照片");
+    options.progress = cli_progress_update;
+    options.progress_context = &progress;
     gp_error err = {0};
     options.thumbnails = out.html != NULL;
     gp_report *report = gp_check(argv[optind], argv[optind + 1], &options, &err);
+    cli_progress_end(&progress);
     if (!report)
         return cli_fail("check", &err);
     return cli_finish(report, &out);

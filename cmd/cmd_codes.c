@@ -9,7 +9,7 @@ void help_codes(FILE *out)
 {
     fputs("用法: gradpack codes [--markdown | --format json]\n"
           "\n"
-          "列出所有问题代码、级别、含义和处理办法（docs/codes.md 即由 --markdown 生成）。\n",
+          "列出所有问题代码、级别、含义和处理办法（--markdown 输出 Markdown 表格）。\n",
           out);
 }
 
@@ -23,7 +23,7 @@ int cmd_codes(int argc, char **argv)
     output_options out = {.format = FORMAT_TEXT, .color = -1};
     bool markdown = false;
     int opt;
-    while ((opt = getopt_long(argc, argv, "hq", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "hqv", long_options, NULL)) != -1) {
         int common = cli_common_option(opt, optarg, &out);
         if (common < 0)
             return cli_usage_error("codes", "选项值 '%s' 无效", optarg);
@@ -35,7 +35,7 @@ int cmd_codes(int argc, char **argv)
             help_codes(stdout);
             return EXIT_CLEAN;
         } else
-            return cli_usage_error("codes", "无效的选项");
+            return cli_bad_option("codes", argc, argv, long_options, "hqv");
     }
     if (optind != argc)
         return cli_usage_error("codes", "不需要参数");

@@ -10,17 +10,21 @@ void help_pack(FILE *out)
     fputs("用法: gradpack pack ROSTER.csv PHOTOS/ -o OUTDIR/ [选项]\n"
           "\n"
           "先做 gradpack check 的全部检查；有错误时只列出问题，不写出任何文件。\n"
-          "没有错误时在 OUTDIR 写出三样东西，可直接作为邮件附件发给新华社：\n"
-          "  NAME.xlsx            花名册工作簿（所有单元格为文本，身份证号不会变形）\n"
+          "没有错误时在 OUTDIR 写出以下文件，作为邮件附件发给规格中的收件单位：\n"
           "  NAME.zip             压缩包：花名册、照片、校验清单（分卷时为 NAME-part1-of-3.zip …）\n"
-          "  NAME-邮件正文.txt     邮件正文：发送内容、各压缩包的 SHA-256、联系方式\n"
+          "  NAME.xlsx            花名册工作簿（所有单元格为文本，身份证号不会变形；加密时不写出）\n"
+          "  NAME-邮件正文.txt     邮件正文：每封邮件的主题和附件、各压缩包的 SHA-256、联系方式\n"
+          "报告最后列出“要发送的邮件”：第几封、主题、附件、正文。一个压缩包超过规格的\n"
+          "邮件附件上限（默认 35 MB，QQ 邮箱、企业微信邮箱的附件经编码后不超过 50 MB）时\n"
+          "自动分卷，每卷一封邮件。\n"
           "\n"
           "选项:\n"
           "  -o, --output DIR        输出文件夹（不存在时自动创建）\n"
           "  --name NAME             文件名（默认：院校代码-函授站名称-首序号-末序号）\n"
-          "  --station FILE          函授站信息（复制 templates/station.ini 填写）\n"
-          "  --max-part-size SIZE    分卷，每卷不超过 SIZE（如 20M、35M；QQ邮箱、企业微信邮箱建议 35M）\n"
-          "  --encrypt               用 WinZip AES-256 加密压缩包（7-Zip、WinRAR、Bandizip 可打开）\n"
+          "  --station FILE          函授站信息（复制模板文件夹里的 station.ini 填写）\n"
+          "  --max-part-size SIZE    分卷，每卷不超过 SIZE（如 20M；默认按规格的邮件附件上限）\n"
+          "  --encrypt               用 WinZip AES-256 加密压缩包（7-Zip、WinRAR、Bandizip 可打开；\n"
+          "                          Windows 自带的“解压缩”打不开）；花名册只放在加密的压缩包里\n"
           "  --password-file FILE    加密密码取自文件第一行（去掉 BOM 和行尾空白）；不给时自动生成并只在屏幕上显示一次\n"
           "  --force                 覆盖已存在的输出文件\n"
           "  --shared                输出文件允许同组和其他用户读取（0644，仍受 umask 限制）；\n"
@@ -32,20 +36,22 @@ void help_pack(FILE *out)
           CLI_HTML_HELP
           "  --face-model FILE       人脸特征点模型（默认 Debian 的 libdlib-data 所带文件）\n"
           "  --format text|json      输出格式（默认 text；json 供脚本使用）\n"
-          "  --quiet                 只显示错误；成功时什么也不显示\n"
+          "  -v, --verbose           逐条列出每个问题（默认把许多照片的同一问题合为一条）\n"
+          "  --quiet                 只显示汇总和结论两行\n"
           "  --color auto|always|never\n"
           "\n"
-          "密码不会写进任何文件（包括邮件正文）：请通过电话或短信另行告知新华社。\n"
+          "密码不会写进任何文件（包括邮件正文）：请通过电话或短信另行告知收件单位。\n"
           "退出状态: 0 已打包（可以有警告）, 1 数据有错误、未写出文件, 2 用法错误或无法读写\n",
           out);
+    fprintf(out, "模板文件夹（station.ini、规格、邮件正文模板）：%s\n", gp_datadir());
 }
 
-static void announce_password(const char *password)
+static void announce_password(const char *password, const char *agency)
 {
     fprintf(stderr,
             "\n压缩包密码（只显示这一次，不会保存到任何文件）：\n\n    %s\n\n"
-            "请抄下来，通过电话或短信另行告知新华社，不要和压缩包放在同一封邮件里。\n\n",
-            password);
+            "请抄下来，通过电话或短信另行告知%s，不要和压缩包放在同一封邮件里。\n\n",
+            password, agency ? agency : "收件单位");
 }
 
 int cmd_pack(int argc, char **argv)
@@ -74,7 +80,7 @@ int cmd_pack(int argc, char **argv)
     output_options out = {.format = FORMAT_TEXT, .color = -1};
     const char *password_file = NULL;
     int opt;
-    while ((opt = getopt_long(argc, argv, "ho:qj:", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "ho:qj:v", long_options, NULL)) != -1) {
         int common = cli_common_option(opt, optarg, &out);
         if (common < 0)
             return cli_usage_error("pack", "选项值 '%s' 无效", optarg);
@@ -102,7 +108,7 @@ int cmd_pack(int argc, char **argv)
                 return cli_usage_error("pack", "--threads 需要 0–256 的整数");
             break;
         case 'h': help_pack(stdout); return EXIT_CLEAN;
-        default: return cli_usage_error("pack", "无效的选项");
+        default: return cli_bad_option("pack", argc, argv, long_options, "ho:qj:v");
         }
     }
     if (argc - optind != 2)
@@ -112,14 +118,20 @@ int cmd_pack(int argc, char **argv)
     if (password_file && !options.encrypt)
         return cli_usage_error("pack", "--password-file 需要和 --encrypt 一起用");
     options.password_file = password_file; /* read by the library */
+    cli_progress progress;
+    cli_progress_init(&progress, &out, "打包照片");
+    options.check.progress = cli_progress_update;
+    options.check.progress_context = &progress;
+    cli_set_interrupt_message("已中断：没有写出任何文件，输出文件夹中原有的文件保持不变。");
     gp_error err = {0};
     options.check.thumbnails = out.html != NULL;
     gp_report *report = gp_pack(argv[optind], argv[optind + 1], &options, &err);
+    cli_progress_end(&progress);
     if (!report)
         return cli_fail("pack", &err);
     if (options.generated_password) {
         if (gp_report_exit_status(report) == 0)
-            announce_password(options.generated_password);
+            announce_password(options.generated_password, gp_report_get_str(report, "agency"));
         memset(options.generated_password, 0, strlen(options.generated_password));
         free(options.generated_password);
     }

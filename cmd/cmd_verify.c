@@ -22,12 +22,15 @@ void help_verify(FILE *out)
           "                        否则 " GP_DEFAULT_PROFILE "）\n"
           "  --config FILE         本单位配置文件（.ini，[office] profile = 规格名）\n"
           "  --password-file FILE  加密压缩包的密码（文件第一行，去掉 BOM 和行尾空白）\n"
+          "  --passwords FILE      各函授站的密码表：每行“压缩包名称<Tab>密码”或“名称 = 密码”；\n"
+          "                        名称对不上时逐个试用表中的密码\n"
           "  --encoding ENC        花名册和学籍名单的编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --sheet NAME|N        学籍名单是 Excel 工作簿时读哪个工作表（名称或序号；默认第一个有表头的）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           CLI_HTML_HELP
           "  --format text|json    输出格式（默认 text；json 供脚本使用）\n"
-          "  --quiet               只显示错误；没有错误时什么也不显示\n"
+          "  -v, --verbose         逐条列出每个问题（默认把许多照片的同一问题合为一条）\n"
+          "  --quiet               只显示汇总和结论两行\n"
           "  --color auto|always|never\n"
           "\n"
           "退出状态: 0 全部通过（可以有警告）, 1 有压缩包不通过, 2 用法错误或无法打开输入\n",
@@ -39,6 +42,7 @@ int cmd_verify(int argc, char **argv)
     static const struct option long_options[] = {
         {"master", required_argument, NULL, 'm'},
         {"password-file", required_argument, NULL, 'P'},
+        {"passwords", required_argument, NULL, 'W'},
         {"profile", required_argument, NULL, 'p'},
         {"config", required_argument, NULL, 'c'},
         {"encoding", required_argument, NULL, 'e'},
@@ -51,8 +55,9 @@ int cmd_verify(int argc, char **argv)
     gp_verify_options options = {0};
     output_options out = {.format = FORMAT_TEXT, .color = -1};
     const char *password_file = NULL;
+    const char *passwords_file = NULL;
     int opt;
-    while ((opt = getopt_long(argc, argv, "hqj:", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "hqj:v", long_options, NULL)) != -1) {
         int common = cli_common_option(opt, optarg, &out);
         if (common < 0)
             return cli_usage_error("verify", "选项值 '%s' 无效", optarg);
@@ -61,6 +66,7 @@ int cmd_verify(int argc, char **argv)
         switch (opt) {
         case 'm': options.master_path = optarg; break;
         case 'P': password_file = optarg; break;
+        case 'W': passwords_file = optarg; break;
         case 'p': options.profile = optarg; break;
         case 'c': options.config = optarg; break;
         case 'e': options.encoding = optarg; break;
@@ -70,7 +76,7 @@ int cmd_verify(int argc, char **argv)
                 return cli_usage_error("verify", "--threads 需要 0–256 的整数");
             break;
         case 'h': help_verify(stdout); return EXIT_CLEAN;
-        default: return cli_usage_error("verify", "无效的选项");
+        default: return cli_bad_option("verify", argc, argv, long_options, "hqj:v");
         }
     }
     if (argc - optind < 1)
@@ -81,10 +87,23 @@ int cmd_verify(int argc, char **argv)
     const char *budget = getenv("GRADPACK_CPU_BUDGET_MS");
     if (budget && *budget)
         options.cpu_budget_ms = strtol(budget, NULL, 10);
+    cli_passwords passwords = {0};
+    if (passwords_file) {
+        if (!cli_read_passwords("verify", passwords_file, &passwords))
+            return EXIT_FAILURE_RUN;
+        options.passwords = passwords.entries;
+        options.password_count = passwords.count;
+    }
+    cli_progress progress;
+    cli_progress_init(&progress, &out, "核验照片");
+    options.progress = cli_progress_update;
+    options.progress_context = &progress;
     gp_error err = {0};
     options.thumbnails = out.html != NULL;
     gp_report *report = gp_verify((const char *const *)argv + optind, (size_t)(argc - optind),
                                   &options, &err);
+    cli_progress_end(&progress);
+    cli_passwords_free(&passwords);
     if (!report)
         return cli_fail("verify", &err);
     return cli_finish(report, &out);

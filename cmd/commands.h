@@ -44,9 +44,11 @@ typedef enum output_format { FORMAT_TEXT, FORMAT_JSON } output_format;
 
 typedef struct output_options {
     output_format format;
-    bool quiet;
-    int color; /* -1 auto, 0 never, 1 always */
-    const char *html; /* --html FILE: also write the report as a web page */
+    bool quiet;          /* text: the summary line and the verdict only */
+    bool verbose;        /* text: every finding on its own, full tables */
+    bool silent_success; /* text: nothing at all when the run succeeded (merge's night runs) */
+    int color;           /* -1 auto, 0 never, 1 always */
+    const char *html;    /* --html FILE: also write the report as a web page */
 } output_options;
 
 /* Long options every subcommand shares: --format, --quiet, --color, --help.
@@ -56,7 +58,8 @@ int cli_common_option(int opt, const char *arg, output_options *out);
     {"format", required_argument, NULL, 'F'},           \
     {"quiet", no_argument, NULL, 'q'},                  \
     {"color", required_argument, NULL, 'C'},            \
-    {"help", no_argument, NULL, 'h'}
+    {"help", no_argument, NULL, 'h'},                   \
+    {"verbose", no_argument, NULL, 'v'}
 
 /* --html FILE, for the commands that judge photos (check, pack, fix,
  * verify, merge); cli_common_option handles it. */
@@ -75,5 +78,50 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 bool cli_parse_threads(const char *arg, int *threads);
 /* Remove temporary outputs on SIGINT/SIGTERM, then die by the signal. */
 void cli_install_signal_handlers(void);
+
+/* ---- option errors (options.c) ---------------------------------------- */
+
+struct option;
+/** Levenshtein distance (words up to 64 bytes; longer: a large number). */
+size_t cli_edit_distance(const char *a, const char *b);
+/** The candidate within two edits of word (and less than half its length),
+ *  or NULL. */
+const char *cli_closest(const char *word, const char *const *candidates, size_t count);
+/** getopt_long returned '?' (opterr is 0): say in Chinese what was wrong
+ *  with argv[optind - 1] — an unknown option (with "did you mean"), or a
+ *  missing value — and return 2. */
+int cli_bad_option(const char *command, int argc, char **argv, const struct option *longopts,
+                   const char *shortopts);
+
+/* ---- passwords of several stations (passwords.c) ------------------------- */
+
+typedef struct cli_passwords {
+    gp_password_entry *entries;
+    size_t count;
+} cli_passwords;
+
+/** Read a passwords file ("名称<Tab>密码" or "名称 = 密码" lines); prints
+ *  the problem and returns false when it cannot be used. */
+bool cli_read_passwords(const char *command, const char *path, cli_passwords *list);
+void cli_passwords_free(cli_passwords *list);
+
+/* ---- progress on stderr (progress.c) ----------------------------------- */
+
+typedef struct cli_progress {
+    const char *what; /* "检查照片" */
+    bool enabled;     /* stderr is a terminal and not --quiet */
+    bool shown;
+    double start, last;
+} cli_progress;
+
+void cli_progress_init(cli_progress *p, const output_options *out, const char *what);
+/** A gp_progress_fn: context is the cli_progress. */
+void cli_progress_update(void *context, size_t done, size_t total);
+/** Erase the progress line (before the report is printed). */
+void cli_progress_end(cli_progress *p);
+
+/** The one line printed when the run is interrupted (Ctrl-C): what was
+ *  kept.  A static string; default "已中断：没有写出任何文件。" */
+void cli_set_interrupt_message(const char *message);
 
 #endif

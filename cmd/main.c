@@ -2,6 +2,7 @@
  * and libvips' vips.c): usage is printed from the table. */
 #include "commands.h"
 
+#include <getopt.h>
 #include <locale.h>
 #include <string.h>
 
@@ -36,7 +37,7 @@ static void usage(FILE *out)
         fprintf(out, "  gradpack %-7s %s\n      %s\n", commands[i].name, commands[i].synopsis,
                 commands[i].summary);
     fputs("\n  gradpack help COMMAND     某个命令的详细说明 / help on one command\n"
-          "  gradpack --version\n\n"
+          "  gradpack --version, -V       版本 / version\n\n"
           "退出状态 / exit status: 0 没有错误, 1 数据有错误, 2 用法错误或无法打开输入\n",
           out);
 }
@@ -49,15 +50,33 @@ static const gp_command *find(const char *name)
     return NULL;
 }
 
+/* An unknown command: one line saying so, the nearest command if any, and
+ * where the list is (not the whole usage). */
+static int unknown_command(const char *name)
+{
+    const char *names[sizeof commands / sizeof commands[0] + 1];
+    size_t n = 0;
+    for (; n < sizeof commands / sizeof commands[0]; n++)
+        names[n] = commands[n].name;
+    names[n++] = "help";
+    const char *guess = cli_closest(name, names, n);
+    fprintf(stderr, "gradpack: 没有 '%s' 这个命令。", name);
+    if (guess)
+        fprintf(stderr, "您是不是要输入 gradpack %s？", guess);
+    fputs("\n全部命令见 'gradpack --help'。\n", stderr);
+    return EXIT_FAILURE_RUN;
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_CTYPE, "");
+    opterr = 0; /* option errors are printed in Chinese by cli_bad_option */
     if (argc < 2) {
         usage(stderr);
         return EXIT_FAILURE_RUN;
     }
     const char *name = argv[1];
-    if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+    if (!strcmp(name, "--version") || !strcmp(name, "-V") || !strcmp(name, "version")) {
         printf("gradpack %s\n", gp_version());
         return EXIT_CLEAN;
     }
@@ -66,20 +85,19 @@ int main(int argc, char **argv)
         return EXIT_CLEAN;
     }
     if (!strcmp(name, "help")) {
-        const gp_command *cmd = argc > 2 ? find(argv[2]) : NULL;
-        if (cmd) {
-            cmd->help(stdout);
-        } else {
+        if (argc <= 2) {
             usage(stdout);
+            return EXIT_CLEAN;
         }
+        const gp_command *cmd = find(argv[2]);
+        if (!cmd)
+            return unknown_command(argv[2]);
+        cmd->help(stdout);
         return EXIT_CLEAN;
     }
     const gp_command *cmd = find(name);
-    if (!cmd) {
-        fprintf(stderr, "gradpack: 未知命令 '%s'\n\n", name);
-        usage(stderr);
-        return EXIT_FAILURE_RUN;
-    }
+    if (!cmd)
+        return unknown_command(name);
     cli_install_signal_handlers();
     return cmd->run(argc - 1, argv + 1);
 }

@@ -120,7 +120,14 @@ struct gp_profile {
 
     /* [content] and [severity]: the content rules (lib/photo/content.h) */
     struct gp_content_profile *content;
+    /* [profile] agency, cover_letter; [mail] attachment_limit */
+    char *agency;                 /* who receives the submission ("新华社") */
+    char *cover_letter;           /* template file, relative to the profile's folder or datadir */
+    uint64_t mail_attachment_limit; /* bytes per attachment; 0 = no limit */
 };
+
+/** [mail] attachment_limit when the profile does not say: 35 MiB. */
+#define GP_DEFAULT_MAIL_ATTACHMENT_LIMIT (35ull * 1024 * 1024)
 
 /** Human text for the profile's size window, e.g. "563200–665600". */
 void gp_profile_size_window(const gp_profile *profile, char *buf, size_t size);
@@ -231,7 +238,7 @@ typedef struct gp_jpeg_info {
     bool skipped;            /* not decoded because a caller's limit refused it
                                 (gp_jpeg_inspect_limited): not damage, the caller
                                 reports the limit */
-    char decode_error[200];  /* libjpeg's message when !decoded */
+    char decode_error[512];  /* libjpeg's message (Chinese, the original in parentheses) when !decoded */
     int width, height;
     int components;
     int bits;                /* sample precision */
@@ -367,7 +374,8 @@ bool gp_check_prepare(const char *roster_path, const char *photo_dir,
 void gp_check_read_photo(const gp_photo_file *file, bool thumbnails, gp_photo_result *out,
                          unsigned char **keep, size_t *keep_len);
 /** Read every listed photo (gp_check_read_photo) on `threads` threads. */
-void gp_check_inspect(gp_check_state *state, int threads);
+void gp_check_inspect(gp_check_state *state, int threads, gp_progress_fn progress,
+                      void *progress_context);
 /** Match and judge every photo (all results filled), set the summary
  *  values rows, photos, encoding, and sort the report.  false on OOM. */
 bool gp_check_finish(gp_check_state *state, gp_report *report, gp_error *err);

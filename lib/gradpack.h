@@ -68,6 +68,11 @@ typedef struct gp_error {
 /** Reset err to GP_OK.  err may be NULL. */
 GP_API void gp_error_clear(gp_error *err);
 
+/** A system error (errno value) in Chinese with the original in
+ *  parentheses: "没有这个文件或文件夹（No such file or directory）".  The
+ *  text lives in a per-thread buffer until the next call on this thread. */
+GP_API const char *gp_strerror(int errnum);
+
 /** Stable English name of a status ("open", "nomem", ...).  Static string. */
 GP_API const char *gp_status_name(gp_status status);
 
@@ -162,6 +167,9 @@ GP_API const char *gp_report_profile(const gp_report *report);
  * false only when out of memory. */
 GP_API bool gp_report_set_int(gp_report *report, const char *key, long long value);
 GP_API bool gp_report_set_str(gp_report *report, const char *key, const char *value);
+/** A yes/no summary value: JSON true/false, text 是/否.  gp_report_get_int
+ *  reads it as 1/0. */
+GP_API bool gp_report_set_bool(gp_report *report, const char *key, bool value);
 /** Look up a summary value; NULL/false when absent. */
 GP_API const char *gp_report_get_str(const gp_report *report, const char *key);
 GP_API bool gp_report_get_int(const gp_report *report, const char *key, long long *value);
@@ -173,6 +181,7 @@ GP_API bool gp_report_get_int(const gp_report *report, const char *key, long lon
 GP_API bool gp_report_table_row(gp_report *report, const char *table);
 GP_API bool gp_report_cell_str(gp_report *report, const char *table, const char *key, const char *value);
 GP_API bool gp_report_cell_int(gp_report *report, const char *table, const char *key, long long value);
+GP_API bool gp_report_cell_bool(gp_report *report, const char *table, const char *key, bool value);
 
 /* Per-photo records: what the library learned about each photo beyond its
  * findings, keyed by (source, photo number): text facts ("name",
@@ -214,13 +223,19 @@ GP_API const unsigned char *gp_report_photo_get_thumbnail_after(const gp_report 
 
 typedef enum gp_render_flags {
     GP_RENDER_DEFAULT = 0,
-    GP_RENDER_QUIET = 1 << 0, /* text: errors and summary only (no info/warnings) */
-    GP_RENDER_COLOR = 1 << 1  /* text: ANSI colours for a terminal */
+    GP_RENDER_QUIET = 1 << 0,  /* text: the summary line and the verdict only */
+    GP_RENDER_COLOR = 1 << 1,  /* text: ANSI colours for a terminal */
+    GP_RENDER_VERBOSE = 1 << 2 /* text: every finding and table row on its own; by default
+                                  findings repeated across photos or rows are grouped into
+                                  one block with the numbers as ranges, and long tables are
+                                  cut to their first rows (JSON is never grouped) */
 } gp_render_flags;
 
 /** The report as text for people (Chinese), ending with a summary line.
  *  Returns a malloc'd string the caller frees, or NULL on OOM. */
 GP_API char *gp_report_to_text(const gp_report *report, unsigned flags);
+/** The version of the JSON layout, the document's "schema" key. */
+#define GP_JSON_SCHEMA 2
 /** The report as one JSON document (see docs/cli.md).  malloc'd, or NULL. */
 GP_API char *gp_report_to_json(const gp_report *report, unsigned flags);
 /** The report as one self-contained HTML page for a clerk (Chinese; inline
@@ -270,10 +285,19 @@ GP_API const char *gp_datadir(void);
 /* check: a roster and a photo folder against a profile                 */
 /* ------------------------------------------------------------------ */
 
+/* Progress: called with the number of photos done so far and the total
+ * (once with done 0 first, then after each photo).  The library serialises
+ * the calls (never two at once, done never goes backwards) but they come
+ * from worker threads: keep the callback short (e.g. print a line to
+ * stderr).  NULL = no progress reports. */
+typedef void (*gp_progress_fn)(void *context, size_t done, size_t total);
+
 typedef struct gp_check_options {
     const char *profile;  /* name or path; NULL = GP_DEFAULT_PROFILE */
     const char *encoding; /* roster encoding ("UTF-8", "GB18030"); NULL = detect */
     int threads;          /* worker threads; 0 = one per core */
+    gp_progress_fn progress;  /* photos read; NULL = none (pack: photos packed) */
+    void *progress_context;
     bool thumbnails;      /* keep a small JPEG of each photo in the report (for
                              gp_report_to_html), made from the inspection's decode */
     const char *sheet;    /* workbook rosters: sheet name or 1-based number; NULL = the
@@ -330,11 +354,26 @@ GP_API bool gp_parse_size(const char *text, uint64_t *bytes);
 /* verify: bundles received from stations                               */
 /* ------------------------------------------------------------------ */
 
+/* One line of a passwords file: the bundle (its file name, with or without
+ * .zip; a name without -partK-of-N covers every part) or any label such as
+ * the station's name, and its password. */
+typedef struct gp_password_entry {
+    const char *name;
+    const char *password;
+} gp_password_entry;
+
 typedef struct gp_verify_options {
     const char *master_path;   /* registry export CSV; NULL = none */
     const char *encoding;      /* for roster and master; NULL = detect */
     const char *password;      /* for encrypted bundles; NULL = none */
     int threads;               /* 0 = one per core */
+    gp_progress_fn progress;   /* photos verified, per bundle; NULL = none */
+    void *progress_context;
+    /* Passwords of several stations: the entry named for the bundle is
+     * used; when none is, each password (then `password`) is tried on the
+     * bundle's first encrypted entry and the first that opens it is used. */
+    const gp_password_entry *passwords;
+    size_t password_count;
     const char *password_file; /* with password NULL: read it from this file, as
                                   gp_pack_options.password_file */
     /* The office's rules, never the sender's: the profile every bundle is
@@ -366,13 +405,22 @@ typedef struct gp_merge_options {
     const char *output_dir;    /* required */
     const char *name;          /* NULL = derived */
     bool strict;               /* any bad input fails the whole run */
+    /* When any input bundle was encrypted, the output is encrypted too
+     * (WinZip AES-256) and no workbook is written beside it, unless
+     * no_encrypt.  encrypt forces encryption even for plain inputs. */
+    bool no_encrypt;
+    bool encrypt;
+    const char *output_password;  /* NULL = generate one (or read output_password_file) */
+    const char *output_password_file; /* with output_password NULL: read it from this file,
+                                         as gp_pack_options.password_file */
+    char *generated_password;     /* out: set (malloc'd, caller frees) when generated */
 } gp_merge_options;
 
 /** Verify every bundle found in `inputs` (bundle files, or folders holding
  *  bundle files), then merge the good ones into output_dir.  Returns a
  *  report (caller frees) or NULL with err set. */
 GP_API gp_report *gp_merge(const char *const *inputs, size_t input_count,
-                           const gp_merge_options *options, gp_error *err);
+                           gp_merge_options *options, gp_error *err);
 
 /* ------------------------------------------------------------------ */
 /* fix: make nonconforming photos conform                               */
@@ -386,6 +434,8 @@ typedef struct gp_fix_options {
     gp_crop crop;
     bool force;               /* overwrite existing outputs */
     int threads;              /* 0 = one per core */
+    gp_progress_fn progress;  /* photos done; NULL = none */
+    void *progress_context;
     bool thumbnails;          /* thumbnails before (and after, when changed) */
 } gp_fix_options;
 
@@ -421,6 +471,10 @@ GP_API void gp_interrupt_cleanup(void);
  *  Ctrl-C, Ctrl-Break, close) that call gp_interrupt_cleanup and then end
  *  the process as the signal would.  false when they cannot be installed. */
 GP_API bool gp_interrupt_install(void);
+/** The same, then hook() (async-signal-safe, e.g. write(2) of a static
+ *  line saying what was kept) before the process ends as the signal would.
+ *  The library itself prints nothing. */
+GP_API bool gp_interrupt_install_hook(void (*hook)(void));
 
 /** Exit status for a report: 0 no error findings, 1 some. */
 GP_API int gp_report_exit_status(const gp_report *report);

@@ -7,6 +7,7 @@
  * run the same steps with its own reading of the photos in the middle
  * (it archives each photo from the buffer it inspected). */
 #include "gp_internal.h"
+#include "core/progress.h"
 #include "core/error.h"
 #include "core/files.h"
 #include "core/os.h"
@@ -125,11 +126,13 @@ bool gp_check_prepare(const char *roster_path, const char *photo_dir,
     return state->results ? true : gp_error_nomem(err);
 }
 
-void gp_check_inspect(gp_check_state *state, int threads)
+void gp_check_inspect(gp_check_state *state, int threads, gp_progress_fn progress,
+                      void *progress_context)
 {
     inspect_job job = {.photos = state->photos, .results = state->results,
                        .thumbnails = state->thumbnails};
-    gp_parallel_for(state->photos->count, threads, inspect_one, &job);
+    gp_parallel_for_progress(state->photos->count, threads, inspect_one, &job, progress,
+                             progress_context);
 }
 
 bool gp_check_finish(gp_check_state *state, gp_report *report, gp_error *err)
@@ -174,7 +177,7 @@ gp_report *gp_check(const char *roster_path, const char *photo_dir,
     gp_check_state state = {0};
     bool ok = gp_check_prepare(roster_path, photo_dir, options, &state, report, err);
     if (ok)
-        gp_check_inspect(&state, options->threads);
+        gp_check_inspect(&state, options->threads, options->progress, options->progress_context);
     ok = ok && gp_check_finish(&state, report, err) && gp_report_complete(report, err);
     gp_check_state_clear(&state);
     if (!ok) {

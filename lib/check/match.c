@@ -1,6 +1,7 @@
 /* Matching roster rows to photos, and judging each inspected photo.  Shared
  * by check (photos in a folder) and verify (photos inside a zip). */
 #include "gp_internal.h"
+#include "core/messages.h"
 #include "core/os.h"
 #include "photo/content.h"
 

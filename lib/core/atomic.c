@@ -6,6 +6,7 @@
  * file that cannot be registered is not created.  Every platform call goes
  * through lib/core/os.h. */
 #include "atomic.h"
+#include "core/messages.h"
 #include "error.h"
 #include "os.h"
 #include "testhook.h"
@@ -108,9 +109,24 @@ void gp_interrupt_cleanup(void)
                 gp_os_unlink_signal_safe(b->slots[i].path);
 }
 
+static void (*interrupt_hook)(void);
+
+static void cleanup_then_hook(void)
+{
+    gp_interrupt_cleanup();
+    if (interrupt_hook)
+        interrupt_hook();
+}
+
 bool gp_interrupt_install(void)
 {
-    return gp_os_on_interrupt(gp_interrupt_cleanup);
+    return gp_interrupt_install_hook(NULL);
+}
+
+bool gp_interrupt_install_hook(void (*hook)(void))
+{
+    interrupt_hook = hook;
+    return gp_os_on_interrupt(cleanup_then_hook);
 }
 
 gp_atomic *gp_atomic_begin(const char *final_path, bool overwrite, gp_error *err)
@@ -173,7 +189,7 @@ gp_atomic *gp_atomic_begin_mode(const char *final_path, bool overwrite, unsigned
                          file->temp_path);
         else
             gp_error_set(err, GP_ERR_WRITE, e, "无法在输出文件夹中创建临时文件 '%s'：%s",
-                         file->temp_path, strerror(e));
+                         file->temp_path, gp_errno_text(e));
         free(file->temp_path);
         file->temp_path = NULL;
         gp_atomic_abort(file);
@@ -241,7 +257,7 @@ bool gp_atomic_commit(gp_atomic *file, gp_error *err)
     }
     if (!ok) {
         gp_error_set(err, e == EEXIST ? GP_ERR_EXISTS : GP_ERR_WRITE, e,
-                     "无法写出 '%s'：%s", file->final_path, strerror(e));
+                     "无法写出 '%s'：%s", file->final_path, gp_errno_text(e));
         gp_os_unlink(file->temp_path);
     }
     atomic_free(file);
@@ -366,7 +382,7 @@ bool gp_atomic_recover(const char *dir, bool *recovered, gp_error *err)
             ok = gp_error_nomem(err);
         else if (gp_os_exists(from) && gp_os_rename_replace(from, to) != 0)
             ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法完成上次中断的写出：'%s'：%s", to,
-                              strerror(errno));
+                              gp_errno_text(errno));
         free(from);
         free(to);
     }
@@ -389,7 +405,7 @@ bool gp_atomic_commit_set(gp_atomic **files, size_t count, const char *dir, gp_e
     for (size_t i = 0; i < count && ok; i++)
         if (files[i] && (e = finish_writing(files[i])) != 0)
             ok = gp_error_set(err, GP_ERR_WRITE, e, "无法写出 '%s'：%s", files[i]->final_path,
-                              strerror(e));
+                              gp_errno_text(e));
     gp_buf journal = {0};
     for (size_t i = 0; ok && i < count; i++)
         if (files[i])
@@ -429,7 +445,7 @@ bool gp_atomic_commit_set(gp_atomic **files, size_t count, const char *dir, gp_e
                 gp_os_sleep_ms(pause);
             if (gp_os_rename_replace(files[i]->temp_path, files[i]->final_path) != 0)
                 ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法写出 '%s'：%s",
-                                  files[i]->final_path, strerror(errno));
+                                  files[i]->final_path, gp_errno_text(errno));
         }
         if (ok) {
             if (pause)

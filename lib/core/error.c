@@ -1,6 +1,7 @@
 /* Operational errors: the first failure is recorded where it is detected
  * and never overwritten on the way up (the libvips rule). */
 #include "error.h"
+#include "core/messages.h"
 #include "escape.h"
 #include "os.h"
 
@@ -82,5 +83,5 @@ bool gp_error_open_input(gp_error *err, const char *what, const char *path, int 
         return gp_error_set(err, GP_ERR_OPEN, sys_errno, "%s '%s' 是符号链接，没有读取", what,
                             path);
     return gp_error_set(err, GP_ERR_OPEN, sys_errno, "无法打开%s '%s'：%s", what, path,
-                        strerror(sys_errno));
+                        gp_errno_text(sys_errno));
 }

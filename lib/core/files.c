@@ -1,5 +1,6 @@
 /* File helpers: bounded whole-file reads, SHA-256 (OpenSSL), paths. */
 #include "error.h"
+#include "core/messages.h"
 #include "files.h"
 #include "os.h"
 
@@ -94,7 +95,7 @@ static bool read_fd(int fd, const gp_os_stat *stp, const char *path, size_t max,
             int e = errno;
             free(buf);
             gp_os_close(fd);
-            return gp_error_set(err, GP_ERR_OPEN, e, "读取文件 '%s' 出错：%s", path, strerror(e));
+            return gp_error_set(err, GP_ERR_OPEN, e, "读取文件 '%s' 出错：%s", path, gp_errno_text(e));
         }
         if (got == 0)
             break;
@@ -147,7 +148,7 @@ static bool sha256_fd(int fd, const char *path, unsigned char out[32], uint64_t 
     EVP_DigestFinal_ex(ctx, out, &out_len);
     EVP_MD_CTX_free(ctx);
     if (got < 0)
-        return gp_error_set(err, GP_ERR_OPEN, e, "读取文件 '%s' 出错：%s", path, strerror(e));
+        return gp_error_set(err, GP_ERR_OPEN, e, "读取文件 '%s' 出错：%s", path, gp_errno_text(e));
     if (bytes)
         *bytes = total;
     return true;
@@ -203,7 +204,7 @@ bool gp_mkdirs(const char *dir, gp_error *err)
             *p = '\0';
             if (gp_os_mkdir(copy) != 0 && errno != EEXIST) {
                 int e = errno;
-                gp_error_set(err, GP_ERR_WRITE, e, "无法创建文件夹 '%s'：%s", copy, strerror(e));
+                gp_error_set(err, GP_ERR_WRITE, e, "无法创建文件夹 '%s'：%s", copy, gp_errno_text(e));
                 free(copy);
                 return false;
             }

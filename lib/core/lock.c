@@ -10,6 +10,7 @@
  * (the usual lock-file protocol).  A killed run's file stays until the next
  * run takes it over.  pack, merge and fix all write through gp_lock_output. */
 #include "atomic.h"
+#include "core/messages.h"
 #include "os.h"
 
 #include <errno.h>
@@ -87,7 +88,7 @@ static int open_and_lock(const char *dir, const char *path, gp_error *err)
             gp_error_set(err, GP_ERR_WRITE, e, "锁文件 '%s' 不是普通文件；请删除它后再运行",
                          path);
         else
-            gp_error_set(err, GP_ERR_WRITE, e, "无法创建锁文件 '%s'：%s", path, strerror(e));
+            gp_error_set(err, GP_ERR_WRITE, e, "无法创建锁文件 '%s'：%s", path, gp_errno_text(e));
         return -1;
     }
     if (gp_os_lock_try(fd) != 0) {
@@ -102,7 +103,7 @@ static int open_and_lock(const char *dir, const char *path, gp_error *err)
                          "请等它结束后再运行；没有写出任何文件",
                          dir, holder[0] ? holder : "?", path);
         else
-            gp_error_set(err, GP_ERR_WRITE, e, "无法锁定锁文件 '%s'：%s", path, strerror(e));
+            gp_error_set(err, GP_ERR_WRITE, e, "无法锁定锁文件 '%s'：%s", path, gp_errno_text(e));
         gp_os_close(fd);
         return -1;
     }

@@ -99,7 +99,8 @@ int gp_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat 
 int gp_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st);
 /** Words for an errno from this layer, for messages: GP_OS_ENOTREG gives
  *  "不是普通文件（可能是命名管道或设备）", ELOOP "是符号链接", anything else
- *  strerror's.  Static string. */
+ *  gp_errno_text's (Chinese, the original in parentheses; per-thread buffer,
+ *  use once per format call). */
 const char *gp_os_strerror(int sys_errno);
 
 /** Open relpath ("a/b/c.jpg") beneath the directory dir_fd, each

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* memmem */
 #endif
 #include "os.h"
+#include "core/messages.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -193,7 +194,7 @@ const char *gp_os_strerror(int sys_errno)
         return "不是普通文件（可能是命名管道或设备）";
     if (sys_errno == ELOOP)
         return "是符号链接";
-    return strerror(sys_errno);
+    return gp_errno_text(sys_errno); /* the one Chinese errno table (messages.c) */
 }
 
 int gp_os_open_read_beneath(int dir_fd, const char *relpath, gp_os_stat *st)

@@ -2,6 +2,7 @@
  * (inih) and the roster-fields file it names.  Data, not code: a new agency
  * is a new file. */
 #include "gp_internal.h"
+#include "core/messages.h"
 #include "files.h"
 #include "os.h"
 #include "photo/content.h"
@@ -57,6 +58,8 @@ void gp_profile_free(gp_profile *p)
     free(p->name);
     free(p->title);
     free(p->path);
+    free(p->agency);
+    free(p->cover_letter);
     free(p->school_type);
     free(p->school_code);
     free(p->school_name);
@@ -193,8 +196,21 @@ static int on_profile_entry(void *user, const char *section, const char *name, c
     if (!strcmp(section, "profile")) {
         if (!strcmp(name, "title"))
             ok = set_string(&p->title, value);
+        else if (!strcmp(name, "agency"))
+            ok = set_string(&p->agency, value);
+        else if (!strcmp(name, "cover_letter"))
+            ok = set_string(&p->cover_letter, value);
         else
             note_problem(st, "未知设置 [profile] %s%s", name, "");
+    } else if (!strcmp(section, "mail")) {
+        if (!strcmp(name, "attachment_limit") &&
+            (!strcmp(value, "0") || !strcmp(value, "none")))
+            p->mail_attachment_limit = 0;
+        else if (!strcmp(name, "attachment_limit") &&
+                 gp_parse_size(value, &p->mail_attachment_limit) && p->mail_attachment_limit)
+            ;
+        else
+            note_problem(st, "[mail] 的设置 %s 无效：%s", name, value);
     } else if (!strcmp(section, "photo")) {
         if (!strcmp(name, "width") && parse_uint(value, 65535, &v))
             p->width = (int)v;
@@ -323,6 +339,33 @@ static bool validate(const gp_profile *p, gp_error *err)
     return true;
 }
 
+/* "generic、xinhua-shandong": the profiles in the data directory, sorted;
+ * malloc'd ("" when none), NULL on OOM. */
+static char *available_profiles(void)
+{
+    char *folder = gp_path_join(gp_datadir(), "profiles");
+    int d = folder ? gp_os_dir_open(folder, true) : -1;
+    free(folder);
+    char **all = NULL;
+    size_t count = 0;
+    bool truncated = false;
+    if (d >= 0 && gp_os_dir_list(d, 1024, &all, &count, &truncated) != 0)
+        all = NULL, count = 0;
+    if (d >= 0)
+        gp_os_close(d);
+    gp_buf out = {0};
+    gp_buf_puts(&out, "");
+    size_t shown = 0;
+    for (size_t i = 0; i < count; i++) {
+        const char *name = all[i];
+        size_t len = strlen(name);
+        if (name[0] != '.' && len > 4 && !strcmp(name + len - 4, ".ini"))
+            gp_buf_printf(&out, "%s%.*s", shown++ ? "、" : "", (int)(len - 4), name);
+    }
+    gp_os_names_free(all, count);
+    return gp_buf_take(&out);
+}
+
 gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
 {
     if (!name_or_path || !*name_or_path)
@@ -332,6 +375,9 @@ gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
         gp_error_nomem(err);
         return NULL;
     }
+    /* QQ Mail and 企业微信 refuse attachments over 50 MB; base64 makes a
+     * file 4/3 larger in the mail, so 35 MB of zip is 46.7 MB on the wire */
+    p->mail_attachment_limit = GP_DEFAULT_MAIL_ATTACHMENT_LIMIT;
     parse_state st = {.profile = p};
     char *dir = NULL;
     if (is_path(name_or_path)) {
@@ -350,8 +396,10 @@ gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
         goto fail;
     }
     if (!is_path(name_or_path) && !readable(p->path)) {
-        gp_error_set(err, GP_ERR_USAGE, ENOENT, "找不到规格 '%s'（查找了 %s）", name_or_path,
-                     p->path);
+        char *known = available_profiles();
+        gp_error_set(err, GP_ERR_USAGE, ENOENT, "没有名为 '%s' 的规格。可用的规格：%s（在 %s）",
+                     name_or_path, known && *known ? known : "（没有找到任何规格文件）", dir);
+        free(known);
         goto fail;
     }
     if (!load_ini(p->path, on_profile_entry, &st, err))
@@ -382,6 +430,33 @@ gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
     if (!p->title && !(p->title = strdup(p->name))) {
         gp_error_nomem(err);
         goto fail;
+    }
+    if (!p->agency && !(p->agency = strdup("收件单位"))) {
+        gp_error_nomem(err);
+        goto fail;
+    }
+    {
+        /* the cover letter template: beside the profile, else in the data
+         * directory (as the fields file) */
+        const char *letter = p->cover_letter ? p->cover_letter : "cover-letter.txt";
+        char *letter_path = NULL;
+        if (letter[0] == '/')
+            letter_path = strdup(letter);
+        else {
+            char *beside = gp_path_join(*dir ? dir : ".", letter);
+            if (beside && readable(beside))
+                letter_path = beside;
+            else {
+                free(beside);
+                letter_path = gp_path_join(gp_datadir(), letter);
+            }
+        }
+        if (!letter_path) {
+            gp_error_nomem(err);
+            goto fail;
+        }
+        free(p->cover_letter);
+        p->cover_letter = letter_path;
     }
     free(st.fields_file);
     free(dir);

@@ -13,6 +13,7 @@
  *  - Size: thumbnails are embedded up to GP_HTML_THUMB_BUDGET bytes, cards
  *    with problems first (docs/limits.md). */
 #include "report_internal.h"
+#include "core/messages.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
@@ -456,8 +457,10 @@ static void put_card(gp_buf *buf, const page *pg, const card *c)
 
 static void put_value(gp_buf *buf, const gp_value *v)
 {
-    if (v->is_int && !strcmp(v->key, "encrypted"))
+    if (v->is_bool || (v->is_int && !strcmp(v->key, "encrypted")))
         gp_buf_puts(buf, v->num ? "是" : "否");
+    else if (v->is_int && !strcmp(v->key, "mail_limit"))
+        gp_buf_printf(buf, "%.1f MB", (double)v->num / (1024.0 * 1024.0));
     else if (v->is_int)
         gp_buf_printf(buf, "%lld", v->num);
     else
@@ -848,7 +851,7 @@ bool gp_report_write_html(const gp_report *report, const char *path, unsigned fl
     free(html);
     if (!ok) {
         if (stream)
-            gp_error_set(err, GP_ERR_WRITE, e, "无法写入网页报告 '%s'：%s", path, strerror(e));
+            gp_error_set(err, GP_ERR_WRITE, e, "无法写入网页报告 '%s'：%s", path, gp_errno_text(e));
         gp_atomic_abort(file);
         return false;
     }

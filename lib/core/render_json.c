@@ -13,6 +13,8 @@ static json_t *str_or_null(const char *s)
 
 static json_t *value_json(const gp_value *v)
 {
+    if (v->is_bool)
+        return json_boolean(v->num);
     return v->is_int ? json_integer(v->num) : json_string(v->str ? v->str : "");
 }
 
@@ -51,6 +53,9 @@ char *gp_report_to_json(const gp_report *report, unsigned flags)
     (void)flags;
     json_t *root = json_object();
     json_object_set_new(root, "tool", json_string("gradpack"));
+    /* the layout's version (docs/cli.md): raised when a key changes meaning
+     * or goes away; new keys may appear without it */
+    json_object_set_new(root, "schema", json_integer(GP_JSON_SCHEMA));
     json_object_set_new(root, "version", json_string(gp_version()));
     json_object_set_new(root, "command", json_string(report->command));
     json_object_set_new(root, "profile", str_or_null(report->profile));

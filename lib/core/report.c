@@ -359,6 +359,7 @@ static bool value_set_str(gp_value *v, const char *value)
     if (!v)
         return false;
     v->is_int = false;
+    v->is_bool = false;
     v->str = strdup(value ? value : "");
     return v->str != NULL;
 }
@@ -368,8 +369,22 @@ static bool value_set_int(gp_value *v, long long value)
     if (!v)
         return false;
     v->is_int = true;
+    v->is_bool = false;
     v->num = value;
     return true;
+}
+
+static bool value_set_bool(gp_value *v, bool value)
+{
+    if (!value_set_int(v, value ? 1 : 0))
+        return false;
+    v->is_bool = true;
+    return true;
+}
+
+bool gp_report_set_bool(gp_report *report, const char *key, bool value)
+{
+    return value_set_bool(values_put(&report->summary, &report->summary_count, key, true), value);
 }
 
 bool gp_report_set_int(gp_report *report, const char *key, long long value)
@@ -459,6 +474,11 @@ bool gp_report_cell_str(gp_report *report, const char *table, const char *key, c
 bool gp_report_cell_int(gp_report *report, const char *table, const char *key, long long value)
 {
     return noted(report, value_set_int(last_row_cell(report, table, key), value));
+}
+
+bool gp_report_cell_bool(gp_report *report, const char *table, const char *key, bool value)
+{
+    return value_set_bool(last_row_cell(report, table, key), value);
 }
 
 /* ---- per-photo records -------------------------------------------------- */

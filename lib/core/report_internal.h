@@ -12,6 +12,7 @@ typedef struct gp_entry {
 typedef struct gp_value {
     char *key;
     bool is_int;
+    bool is_bool; /* with is_int: num is 0 or 1, JSON true/false */
     long long num;
     char *str;
 } gp_value;

@@ -4,6 +4,7 @@
  * told.  The file is opened like every other input (lib/core/os.h): a FIFO
  * never blocks the run. */
 #include "secret.h"
+#include "core/messages.h"
 
 #include "error.h"
 #include "os.h"
@@ -38,7 +39,7 @@ char *gp_password_file_read(const char *path, gp_report *report, gp_error *err)
     int e = errno;
     gp_os_close(fd);
     if (n == 0 && got < 0) {
-        gp_error_set(err, GP_ERR_OPEN, e, "读取密码文件 '%s' 出错：%s", path, strerror(e));
+        gp_error_set(err, GP_ERR_OPEN, e, "读取密码文件 '%s' 出错：%s", path, gp_errno_text(e));
         return NULL;
     }
     buf[n] = '\0';

@@ -6,6 +6,8 @@
  * atomic (temporary file in the output folder, then rename); originals are
  * only ever read. */
 #include "fix_internal.h"
+#include "core/messages.h"
+#include "core/progress.h"
 #include "core/atomic.h"
 #include "core/error.h"
 #include "core/files.h"
@@ -21,8 +23,23 @@ typedef struct fix_slot {
     bool read_failed;
     gp_error read_error;
     gp_error write_error;
+    /* what the input and the written file measure (JSON from_*, to_*) */
+    bool measured_from, measured_to;
+    int from_width, from_height, from_dpi, to_width, to_height, to_dpi;
+    size_t from_bytes, to_bytes;
     gp_photo_result before, after; /* thumbnails for the HTML report */
 } fix_slot;
+
+/* The numbers of a JPEG as the photos table reports them. */
+static void measure(const gp_jpeg_info *info, size_t len, int *width, int *height, int *dpi,
+                    size_t *bytes)
+{
+    *width = info->width;
+    *height = info->height;
+    double d = gp_jpeg_dpi(info);
+    *dpi = d > 0 ? (int)(d + 0.5) : 0;
+    *bytes = len;
+}
 
 typedef struct fix_job {
     const gp_photo_dir *photos;
@@ -45,7 +62,7 @@ static bool write_output(const char *dir, const char *name, const unsigned char 
     if (!stream || fwrite(data, 1, len, stream) != len) {
         if (stream)
             gp_error_set(err, GP_ERR_WRITE, errno, "无法写入输出文件夹中的 '%s'：%s", name,
-                         strerror(errno));
+                         gp_errno_text(errno));
         gp_atomic_abort(file);
         return false;
     }
@@ -87,10 +104,30 @@ static void fix_one(void *context, size_t i)
     }
 
     gp_fix_outcome *o = &slot->outcome;
-    /* new pixels: the "after" picture, decoded from the bytes in memory */
-    if (job->options->thumbnails && o->action == GP_FIX_FIXED && o->out) {
-        gp_inspect_wants after = {.thumbnail = true};
-        gp_photo_inspect(o->out, o->out_len, &after, &slot->after);
+    if (info.is_jpeg && info.decoded) {
+        slot->measured_from = true;
+        measure(&info, len, &slot->from_width, &slot->from_height, &slot->from_dpi,
+                &slot->from_bytes);
+    }
+    if (o->action == GP_FIX_COPIED) {
+        slot->measured_to = slot->measured_from;
+        slot->to_width = slot->from_width;
+        slot->to_height = slot->from_height;
+        slot->to_dpi = slot->from_dpi;
+        slot->to_bytes = slot->from_bytes;
+    } else if ((o->action == GP_FIX_FIXED || o->action == GP_FIX_METADATA) && o->out) {
+        /* measured from the bytes written, not from the plan; new pixels
+         * also give the "after" picture for the HTML report, decoded once */
+        gp_jpeg_info out_info;
+        if (job->options->thumbnails && o->action == GP_FIX_FIXED) {
+            gp_inspect_wants after = {.thumbnail = true};
+            gp_photo_inspect(o->out, o->out_len, &after, &slot->after);
+            out_info = slot->after.info;
+        } else
+            gp_jpeg_inspect(o->out, o->out_len, &out_info);
+        slot->measured_to = out_info.is_jpeg;
+        measure(&out_info, o->out_len, &slot->to_width, &slot->to_height, &slot->to_dpi,
+                &slot->to_bytes);
     }
     if (o->action == GP_FIX_COPIED)
         write_output(job->options->output_dir, file->name, data, len, job->options->force,
@@ -185,8 +222,19 @@ static void add_results(gp_report *report, const gp_photo_dir *photos, const fix
         gp_report_table_row(report, "photos");
         gp_report_cell_str(report, "photos", "file", file->name);
         gp_report_cell_str(report, "photos", "action", action_name(o->action));
-        gp_report_cell_str(report, "photos", "from", o->from);
-        gp_report_cell_str(report, "photos", "to", o->to);
+        const fix_slot *s = &slots[i];
+        if (s->measured_from) {
+            gp_report_cell_int(report, "photos", "from_width", s->from_width);
+            gp_report_cell_int(report, "photos", "from_height", s->from_height);
+            gp_report_cell_int(report, "photos", "from_bytes", (long long)s->from_bytes);
+            gp_report_cell_int(report, "photos", "from_dpi", s->from_dpi);
+        }
+        if (s->measured_to) {
+            gp_report_cell_int(report, "photos", "to_width", s->to_width);
+            gp_report_cell_int(report, "photos", "to_height", s->to_height);
+            gp_report_cell_int(report, "photos", "to_bytes", (long long)s->to_bytes);
+            gp_report_cell_int(report, "photos", "to_dpi", s->to_dpi);
+        }
         gp_report_cell_int(report, "photos", "quality", o->quality);
         gp_report_cell_int(report, "photos", "encodes", o->encodes);
     }
@@ -242,7 +290,8 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
         goto fail;
     }
     fix_job job = {.photos = photos, .profile = profile, .options = options, .slots = slots};
-    gp_parallel_for(photos->count, options->threads, fix_one, &job);
+    gp_parallel_for_progress(photos->count, options->threads, fix_one, &job, options->progress,
+                             options->progress_context);
 
     for (size_t i = 0; i < photos->count; i++)
         if (slots[i].write_error.status != GP_OK) {

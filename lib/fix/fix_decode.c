@@ -6,6 +6,7 @@
  * colour conversion.  libjpeg's default error handler exits the process, so
  * errors longjmp back here; warnings (corrupt data) count as errors. */
 #include "fix_internal.h"
+#include "core/messages.h"
 
 #include <jpeglib.h>
 #include <setjmp.h>
@@ -15,13 +16,15 @@
 typedef struct decode_errors {
     struct jpeg_error_mgr mgr;
     jmp_buf escape;
-    char message[JMSG_LENGTH_MAX];
+    char message[512]; /* Chinese, then libjpeg's English in parentheses */
 } decode_errors;
 
 static void on_error(j_common_ptr cinfo)
 {
     decode_errors *errors = (decode_errors *)cinfo->err;
-    (*cinfo->err->format_message)(cinfo, errors->message);
+    char english[JMSG_LENGTH_MAX];
+    (*cinfo->err->format_message)(cinfo, english);
+    gp_jpeg_message_text(cinfo->err->msg_code, english, errors->message, sizeof errors->message);
     longjmp(errors->escape, 1);
 }
 

@@ -4,6 +4,7 @@
  * fits the window), and no Exif, XMP, ICC profile or comment: metadata can
  * hold GPS positions and device serial numbers. */
 #include "fix_internal.h"
+#include "core/messages.h"
 
 #include <jpeglib.h>
 #include <setjmp.h>
@@ -12,13 +13,15 @@
 typedef struct encode_errors {
     struct jpeg_error_mgr mgr;
     jmp_buf escape;
-    char message[JMSG_LENGTH_MAX];
+    char message[512]; /* Chinese, then libjpeg's English in parentheses */
 } encode_errors;
 
 static void on_error(j_common_ptr cinfo)
 {
     encode_errors *errors = (encode_errors *)cinfo->err;
-    (*cinfo->err->format_message)(cinfo, errors->message);
+    char english[JMSG_LENGTH_MAX];
+    (*cinfo->err->format_message)(cinfo, english);
+    gp_jpeg_message_text(cinfo->err->msg_code, english, errors->message, sizeof errors->message);
     longjmp(errors->escape, 1);
 }
 

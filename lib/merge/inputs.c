@@ -3,6 +3,7 @@
  * hold, unrelated trees).  The list's order is the documented renumbering
  * order's first key, so it is sorted here, by file name. */
 #include "merge_internal.h"
+#include "core/messages.h"
 #include "core/os.h"
 
 #include <errno.h>
@@ -26,7 +27,7 @@ static bool add_found(found *f, const char *path, gp_error *err)
 {
     char *real = gp_os_realpath(path);
     if (!real)
-        return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开 '%s'：%s", path, strerror(errno));
+        return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开 '%s'：%s", path, gp_errno_text(errno));
     for (size_t i = 0; i < f->count; i++)
         if (!strcmp(f->real[i], real)) {
             free(real);
@@ -76,7 +77,7 @@ static bool scan_folder(found *f, const char *dir, gp_error *err)
     if (fd < 0 || gp_os_dir_list(fd, 0, &names, &count, NULL) != 0) {
         int e = errno;
         gp_os_close(fd);
-        return gp_error_set(err, GP_ERR_OPEN, e, "无法读取文件夹 '%s'：%s", dir, strerror(e));
+        return gp_error_set(err, GP_ERR_OPEN, e, "无法读取文件夹 '%s'：%s", dir, gp_errno_text(e));
     }
     bool ok = true;
     for (size_t i = 0; ok && i < count; i++) {
@@ -112,7 +113,7 @@ bool merge_find_inputs(const char *const *args, size_t count, const char *output
         gp_os_stat st;
         if (gp_os_stat_path(args[i], true, &st) != 0)
             ok = gp_error_set(err, GP_ERR_OPEN, errno, "无法打开输入 '%s'：%s", args[i],
-                              strerror(errno));
+                              gp_errno_text(errno));
         else if (st.type == GP_OS_DIRECTORY && output_dir && same_dir(args[i], output_dir))
             ok = gp_error_set(err, GP_ERR_USAGE, 0,
                               "输入文件夹 '%s' 就是输出文件夹，会把上次合并的结果再合并一遍；"

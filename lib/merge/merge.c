@@ -10,9 +10,11 @@
 #include "merge_internal.h"
 #include "core/atomic.h"
 #include "core/error.h"
+#include "core/progress.h"
 #include "core/secret.h"
 #include "core/testhook.h"
 #include "verify/office.h"
+#include "verify/passwords.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,10 +37,17 @@ typedef struct merge_run {
     size_t output_count;
     gp_bundle_source *sources;
     size_t source_count;
+    char *password;               /* the output's, when encrypted (a copy) */
+    bool encrypted;
+    bool generated;               /* password was generated here */
 } merge_run;
 
 static void run_free(merge_run *run)
 {
+    if (run->password) {
+        explicit_bzero(run->password, strlen(run->password));
+        free(run->password);
+    }
     for (size_t i = 0; run->verified && i < run->inputs.count; i++)
         gp_verified_free(run->verified[i]);
     free(run->verified);
@@ -137,11 +146,21 @@ static bool verify_inputs(merge_run *run, gp_error *err)
     gp_verified **all = calloc(n, sizeof *all);
     gp_report **findings = calloc(n, sizeof *findings);
     bool ok = (run->verified && all && findings) || gp_error_nomem(err);
+    /* progress counts the photos of every bundle so far as one run */
+    gp_progress_offset offset = {.fn = run->opt->verify.progress,
+                                 .context = run->opt->verify.progress_context};
+    gp_verify_options counted = run->verify;
+    if (counted.progress) {
+        counted.progress = gp_progress_offset_report;
+        counted.progress_context = &offset;
+    }
     for (size_t i = 0; ok && i < n; i++) {
         findings[i] = gp_report_new("verify");
         ok = findings[i] || gp_error_nomem(err);
-        ok = ok && (all[i] = gp_verify_bundle(run->inputs.items[i].path, &run->verify,
-                                              findings[i], err)) != NULL;
+        ok = ok && (all[i] = gp_verify_bundle(run->inputs.items[i].path, &counted, findings[i],
+                                              err)) != NULL;
+        if (ok)
+            offset.base += all[i]->photo_count;
     }
     /* a bundle whose findings were lost must never look clean */
     for (size_t i = 0; ok && i < n; i++)
@@ -269,6 +288,42 @@ static bool make_sources(merge_run *run, gp_error *err)
     return true;
 }
 
+/* Encrypted inputs make an encrypted output (personal data stays under a
+ * password end to end) unless --no-encrypt says otherwise. */
+static bool choose_encryption(merge_run *run, gp_error *err)
+{
+    bool any = false;
+    for (size_t i = 0; i < run->inputs.count && !any; i++)
+        any = run->verified[i] && gp_zip_has_encrypted_entry(run->inputs.items[i].path);
+    run->encrypted = run->opt->encrypt || (any && !run->opt->no_encrypt);
+    if (any && run->opt->no_encrypt &&
+        !gp_report_add(run->report, GP_MERGE_PLAINTEXT_OUTPUT, NULL, "未加密", "加密",
+                       "收到的压缩包是加密的，但按 --no-encrypt 写出了未加密的汇总包（含身份证号）"))
+        return gp_error_nomem(err);
+    if (!run->encrypted)
+        return true;
+    if (run->opt->output_password)
+        run->password = strdup(run->opt->output_password);
+    else if (run->opt->output_password_file) {
+        /* read only now that it is needed: nothing to encrypt, nothing read */
+        run->password = gp_password_file_read(run->opt->output_password_file, run->report, err);
+        if (!run->password)
+            return false;
+    }
+    else {
+        run->password = gp_password_generate(GP_PASSWORD_LENGTH);
+        run->generated = true;
+    }
+    if (!run->password)
+        return gp_error_nomem(err);
+    if (any && !run->opt->encrypt &&
+        !gp_report_add(run->report, GP_MERGE_ENCRYPTED_OUTPUT, NULL, NULL, NULL,
+                       "收到的压缩包是加密的，汇总包也已加密%s",
+                       run->generated ? "（密码只在屏幕上显示一次）" : ""))
+        return gp_error_nomem(err);
+    return true;
+}
+
 /* merge.photo_changed: a received bundle changed between verification and
  * the copy (the same kind of result as pack.photo_changed); nothing is
  * written. */
@@ -296,8 +351,10 @@ static bool write_outputs(merge_run *run, size_t bundles, gp_error *err)
         .school_name = p->school_name ? p->school_name : first->value[GP_FIELD_SCHOOL_NAME],
         .verified = run->verified,
     };
-    if (!choose_name(run, plan.school_code, err) || !make_sources(run, err))
+    if (!choose_name(run, plan.school_code, err) || !make_sources(run, err) ||
+        !choose_encryption(run, err))
         return false;
+    plan.password = run->password;
     plan.sources = run->sources;
     plan.source_count = run->source_count;
     run->outputs = calloc(bundles, sizeof *run->outputs);
@@ -364,12 +421,13 @@ static bool report_tables(merge_run *run)
              gp_report_cell_int(r, "outputs", "bytes", (long long)o->zip_bytes) &&
              gp_report_cell_str(r, "outputs", "sha256", o->zip_sha256) &&
              gp_report_cell_str(r, "outputs", "written", o->zip_replaced ? "new" : "unchanged") &&
+             (o->workbook_inside_only || (
              gp_report_table_row(r, "outputs") &&
              gp_report_cell_str(r, "outputs", "file", o->xlsx_file) &&
              gp_report_cell_int(r, "outputs", "rows", (long long)o->rows) &&
              gp_report_cell_int(r, "outputs", "bytes", (long long)o->xlsx_bytes) &&
              gp_report_cell_str(r, "outputs", "sha256", o->xlsx_sha256) &&
-             gp_report_cell_str(r, "outputs", "written", o->xlsx_replaced ? "new" : "unchanged");
+             gp_report_cell_str(r, "outputs", "written", o->xlsx_replaced ? "new" : "unchanged")));
     }
     size_t good = run->inputs.count - run->held_bundles;
     return ok && gp_report_set_int(r, "inputs", (long long)run->inputs.count) &&
@@ -403,9 +461,11 @@ static bool run_merge(merge_run *run, gp_error *err)
     return bundles == 0 || write_outputs(run, bundles, err);
 }
 
-gp_report *gp_merge(const char *const *inputs, size_t input_count,
-                    const gp_merge_options *options, gp_error *err)
+gp_report *gp_merge(const char *const *inputs, size_t input_count, gp_merge_options *options,
+                    gp_error *err)
 {
+    if (options)
+        options->generated_password = NULL;
     if (!options || !options->output_dir || !*options->output_dir) {
         gp_error_set(err, GP_ERR_USAGE, 0, "需要用 -o 指定输出文件夹");
         return NULL;
@@ -439,7 +499,14 @@ gp_report *gp_merge(const char *const *inputs, size_t input_count,
     if (ok && run.inputs.count == 0)
         ok = gp_error_set(err, GP_ERR_USAGE, 0, "在给出的输入中没有找到任何压缩包（*.zip）");
     ok = ok && run_merge(&run, err);
-    ok = ok && (report_tables(&run) || gp_error_nomem(err)) && gp_report_complete(run.report, err);
+    ok = ok && (report_tables(&run) || gp_error_nomem(err));
+    if (ok && run.output_count)
+        ok = gp_report_set_bool(run.report, "encrypted", run.encrypted) || gp_error_nomem(err);
+    ok = ok && gp_report_complete(run.report, err);
+    if (ok && run.generated && run.output_count) {
+        options->generated_password = run.password; /* the caller shows it once */
+        run.password = NULL;
+    }
     gp_report *report = run.report;
     if (ok) {
         gp_report_sort(report);

@@ -93,6 +93,7 @@ typedef struct merge_output {
     char zip_sha256[65], xlsx_sha256[65];
     size_t rows;
     bool zip_replaced, xlsx_replaced; /* after commit: false = identical file kept */
+    bool workbook_inside_only;    /* encrypted: no plain workbook beside the zip */
     const merge_student *changed; /* a photo not what verify read (merge.photo_changed) */
 } merge_output;
 
@@ -104,6 +105,7 @@ typedef struct merge_plan {
     gp_verified *const *verified;        /* per input position */
     const gp_bundle_source *sources;     /* bundle.json "sources" */
     size_t source_count;
+    const char *password;                /* encrypt the output (WinZip AES-256); NULL = plain */
 } merge_plan;
 
 /** Write out->stem's workbook (mapping as a second sheet) and bundle

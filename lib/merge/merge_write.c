@@ -190,7 +190,7 @@ static bool write_zip(const merge_plan *plan, merge_output *out, bundle_parts *p
 
     gp_error write_err = {0};
     bool ok = gp_bundle_write(gp_atomic_temp_path(out->zip), p->bundle_id, p->items, n_items,
-                              NULL, &write_err);
+                              plan->password, &write_err);
     gp_bundle_reader_free(state.reader);
     if (!ok) {
         /* a photo not what verify read: a finding, as pack.photo_changed */
@@ -214,6 +214,7 @@ bool merge_write_output(const merge_plan *plan, merge_output *out,
     if (count == 0)
         return gp_error_set(err, GP_ERR_INTERNAL, 0, "合并包 %s 没有学生", out->stem);
     out->rows = count;
+    out->workbook_inside_only = plan->password != NULL;
     if (!(out->zip_file = gp_asprintf("%s.zip", out->stem)) ||
         !(out->xlsx_file = gp_asprintf("%s.xlsx", out->stem)))
         return gp_error_nomem(err);
@@ -286,8 +287,15 @@ bool merge_commit_outputs(const char *dir, merge_output *outputs, size_t count, 
         merge_output *o = &outputs[k];
         drop_if_unchanged(dir, &o->zip, o->zip_file, o->zip_bytes, o->zip_sha256,
                           &o->zip_replaced);
-        drop_if_unchanged(dir, &o->xlsx, o->xlsx_file, o->xlsx_bytes, o->xlsx_sha256,
-                          &o->xlsx_replaced);
+        if (o->workbook_inside_only) {
+            /* the workbook with every ID number goes only inside the
+             * encrypted zip */
+            gp_atomic_abort(o->xlsx);
+            o->xlsx = NULL;
+            o->xlsx_replaced = false;
+        } else
+            drop_if_unchanged(dir, &o->xlsx, o->xlsx_file, o->xlsx_bytes, o->xlsx_sha256,
+                              &o->xlsx_replaced);
         set[n++] = o->zip;
         set[n++] = o->xlsx;
         o->zip = o->xlsx = NULL; /* the set takes them */

@@ -13,6 +13,7 @@
  * hashed), merge copies each out of a received bundle and has the source
  * hash what it serves and fail when the bytes are not the ones verified. */
 #include "gp_internal.h"
+#include "core/messages.h"
 #include "core/os.h"
 
 #include <errno.h>
@@ -215,7 +216,7 @@ static bool zip_failed(zip_t *za, const char *path, const char *what, gp_error *
 {
     return gp_error_set(err, GP_ERR_WRITE, zip_error_code_system(zip_get_error(za)),
                         "无法写出压缩包 '%s'（%s）：%s", path, what,
-                        zip_error_strerror(zip_get_error(za)));
+                        gp_zip_error_text(zip_get_error(za)));
 }
 
 static bool add_entry(zip_t *za, const char *bundle_id, gp_zip_item *e, photo_reader *reader,
@@ -253,7 +254,7 @@ bool gp_bundle_write(const char *path, const char *bundle_id, gp_zip_item *entri
     out_file out = {.fd = gp_os_open_rw(path)};
     if (out.fd < 0)
         return gp_error_set(err, GP_ERR_WRITE, errno, "无法写出压缩包 '%s'：%s", path,
-                            strerror(errno));
+                            gp_errno_text(errno));
     zip_error_init(&out.error);
     photo_reader *readers = calloc(count ? count : 1, sizeof *readers);
     zip_error_t zerr;
@@ -266,7 +267,7 @@ bool gp_bundle_write(const char *path, const char *bundle_id, gp_zip_item *entri
             gp_error_nomem(err);
         else
             gp_error_set(err, GP_ERR_WRITE, zip_error_code_system(&zerr),
-                         "无法创建压缩包 '%s'：%s", path, zip_error_strerror(&zerr));
+                         "无法创建压缩包 '%s'：%s", path, gp_zip_error_text(&zerr));
         zip_source_free(target);
     }
     zip_error_fini(&zerr);
@@ -298,6 +299,6 @@ bool gp_bundle_write(const char *path, const char *bundle_id, gp_zip_item *entri
     zip_error_fini(&out.error);
     if (gp_os_close_checked(out.fd) != 0 && ok)
         ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法写出压缩包 '%s'：%s", path,
-                          strerror(errno));
+                          gp_errno_text(errno));
     return ok;
 }

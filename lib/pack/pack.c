@@ -20,6 +20,7 @@
 #include "core/atomic.h"
 #include "core/error.h"
 #include "core/os.h"
+#include "core/progress.h"
 #include "core/secret.h"
 
 #include <errno.h>
@@ -71,11 +72,15 @@ struct pack_run {
     gp_photo_pipeline *pipeline;
     photo_fetch *fetches;      /* one per photo */
     bool inspected;            /* every state.results[i] is filled */
+    size_t packed;             /* photos taken into the zip so far (progress) */
     bool stopped;              /* a photo stopped the writer */
     bool *changed;             /* the photo's size is not the listed one */
     const char *school_type, *school_code, *school_name;
 
     char *name, *bundle_id;
+    uint64_t part_limit;       /* --max-part-size, else the profile's mail attachment limit */
+    bool auto_split;           /* part_limit came from the profile */
+    bool has_workbook;         /* NAME.xlsx beside the zips: not when encrypted */
     char submission[65];       /* SHA-256 of the whole roster.csv (bundle.json) */
     gp_part_range *ranges;
     size_t part_count;
@@ -240,7 +245,10 @@ static bool plan_parts(pack_run *run, gp_error *err)
 {
     if (!submission_id(run, err))
         return false;
-    uint64_t limit = run->opt->max_part_bytes;
+    uint64_t mail = run->state.profile->mail_attachment_limit;
+    run->auto_split = !run->opt->max_part_bytes && mail;
+    run->part_limit = run->opt->max_part_bytes ? run->opt->max_part_bytes : mail;
+    uint64_t limit = run->part_limit;
     size_t id_len = strlen(run->bundle_id) + sizeof "-part9999-of-9999";
     uint64_t fixed = gp_part_fixed_cost(id_len, text_bytes(run));
     uint64_t *cost = malloc(run->count * sizeof *cost);
@@ -259,8 +267,12 @@ static bool plan_parts(pack_run *run, gp_error *err)
             continue;
         char actual[32], expected[48];
         snprintf(actual, sizeof actual, "%llu", (unsigned long long)run->photos[i]->size);
-        snprintf(expected, sizeof expected, "--max-part-size ≥ %llu",
-                 (unsigned long long)(fixed + cost[i]));
+        if (run->auto_split)
+            snprintf(expected, sizeof expected, "邮件附件上限 ≥ %llu",
+                     (unsigned long long)(fixed + cost[i]));
+        else
+            snprintf(expected, sizeof expected, "--max-part-size ≥ %llu",
+                     (unsigned long long)(fixed + cost[i]));
         gp_report_add(run->plan_report, GP_PACK_PHOTO_TOO_LARGE,
                       &(gp_where){.seq = run->rows[i]->seq, .row = run->rows[i]->row,
                                   .file = run->photos[i]->name},
@@ -271,15 +283,32 @@ static bool plan_parts(pack_run *run, gp_error *err)
     free(cost);
     if (!planned)
         run->part_count = 0;
+    if (mail && run->opt->max_part_bytes > mail) {
+        char actual[32], expected[32];
+        snprintf(actual, sizeof actual, "%.1f MB", run->opt->max_part_bytes / 1048576.0);
+        snprintf(expected, sizeof expected, "≤ %.1f MB", mail / 1048576.0);
+        gp_report_add(run->plan_report, GP_PACK_PART_OVER_MAIL_LIMIT, NULL, actual, expected,
+                      "分卷上限 %s 大于规格的邮件附件上限 %.1f MB", actual, mail / 1048576.0);
+    }
+    if (planned && run->auto_split && run->part_count > 1)
+        gp_report_add(run->plan_report, GP_PACK_AUTO_SPLIT, NULL, NULL, NULL,
+                      "全部照片放进一个压缩包会超过邮件附件上限 %.1f MB，已自动分成 %zu 卷，"
+                      "每卷用一封邮件发送",
+                      mail / 1048576.0, run->part_count);
     return true;
 }
 
 /* Every target is named and checked before anything is written. */
+static size_t target_count(const pack_run *run)
+{
+    return run->part_count + (run->has_workbook ? 2 : 1);
+}
+
 static const char *target_name(const pack_run *run, size_t i)
 {
     if (i < run->part_count)
         return run->parts[i].file;
-    return i == run->part_count ? run->workbook_file : run->letter_file;
+    return run->has_workbook && i == run->part_count ? run->workbook_file : run->letter_file;
 }
 
 /* No output may exist unless --force, and none may be a folder or other
@@ -287,7 +316,7 @@ static const char *target_name(const pack_run *run, size_t i)
  * just before committing. */
 static bool targets_are_free(const pack_run *run, gp_error *err)
 {
-    for (size_t i = 0; i < run->part_count + 2; i++) {
+    for (size_t i = 0; i < target_count(run); i++) {
         char *path = gp_path_join(run->opt->output_dir, target_name(run, i));
         if (!path)
             return gp_error_nomem(err);
@@ -333,7 +362,7 @@ static bool prepare_targets(pack_run *run, gp_error *err)
     if (!(run->lock = gp_lock_output(dir, err)) || !targets_are_free(run, err))
         return false;
     unsigned mode = run->opt->shared ? GP_MODE_SHARED : GP_MODE_PRIVATE;
-    for (size_t i = 0; i < run->part_count + 2; i++) {
+    for (size_t i = 0; i < target_count(run); i++) {
         char *path = gp_path_join(dir, target_name(run, i));
         if (!path)
             return gp_error_nomem(err);
@@ -343,7 +372,7 @@ static bool prepare_targets(pack_run *run, gp_error *err)
             return false;
         if (i < run->part_count)
             run->parts[i].zip = a;
-        else if (i == run->part_count)
+        else if (run->has_workbook && i == run->part_count)
             run->workbook = a;
         else
             run->letter = a;
@@ -403,6 +432,8 @@ static bool fetch_photo(void *context, unsigned char **data, size_t *size)
     pack_run *run = f->run;
     size_t i = f->index;
     bool ok = gp_photo_pipeline_take(run->pipeline, i, data, size);
+    gp_progress_report(run->opt->check.progress, run->opt->check.progress_context, ++run->packed,
+                       run->count);
     if (ok && *size != run->photos[i]->size) {
         run->changed[i] = true; /* the zip entry's size was set from the listing */
         ok = false;
@@ -510,7 +541,7 @@ static bool write_part(pack_run *run, size_t k, gp_error *err)
     }
     if (!gp_file_digest(zip_path, &out->bytes, out->sha256, err))
         goto done;
-    uint64_t limit = run->opt->max_part_bytes;
+    uint64_t limit = run->part_limit;
     if (limit && out->bytes > limit) {
         gp_error_set(err, GP_ERR_INTERNAL, 0,
                      "分卷 %s 实际大小 %llu 字节超过了上限 %llu 字节（分卷估算有误，请报告此问题）",
@@ -538,9 +569,19 @@ static char *format_size(uint64_t bytes)
                        (unsigned long long)bytes);
 }
 
+/* The subject line of email k (0-based): the bundle's name, and which
+ * email of how many when there are several. */
+static char *email_subject(const pack_run *run, size_t k)
+{
+    if (run->part_count <= 1)
+        return gp_asprintf("%s 毕业生图像信息", run->name);
+    return gp_asprintf("%s 毕业生图像信息（第 %zu 封，共 %zu 封）", run->name, k + 1,
+                       run->part_count);
+}
+
 static bool write_letter(pack_run *run, gp_error *err)
 {
-    char *template_path = gp_path_join(gp_datadir(), "cover-letter.txt");
+    char *template_path = strdup(run->state.profile->cover_letter);
     unsigned char *tpl = NULL;
     size_t tpl_len = 0;
     bool ok = template_path && gp_read_file(template_path, MAX_TEMPLATE_BYTES, &tpl, &tpl_len, err);
@@ -548,31 +589,52 @@ static bool write_letter(pack_run *run, gp_error *err)
     if (!ok)
         return template_path ? false : gp_error_nomem(err);
 
+    /* one entry per email: its subject and attachments, so that the
+     * receiver can tell whether every email arrived */
     gp_buf list = {0};
+    bool several = run->part_count > 1;
     for (size_t k = 0; k < run->part_count; k++) {
         const gp_part_range *r = &run->ranges[k];
         char *size = format_size(run->parts[k].bytes);
-        gp_buf_printf(&list, "  %zu. %s\n     ", k + 1, run->parts[k].file);
-        if (run->part_count > 1)
-            gp_buf_printf(&list, "第 %zu 卷（共 %zu 卷），", k + 1, run->part_count);
-        gp_buf_printf(&list, "%zu 人，拍摄序号 %s–%s，%s\n     SHA-256：%s\n", r->count,
-                      run->rows[r->first]->seq, run->rows[r->first + r->count - 1]->seq,
-                      size ? size : "", run->parts[k].sha256);
+        char *subject = email_subject(run, k);
+        const char *indent = several ? "    " : "  ";
+        if (several)
+            gp_buf_printf(&list, "  第 %zu 封邮件（共 %zu 封），主题“%s”：\n", k + 1,
+                          run->part_count, subject ? subject : "");
+        gp_buf_printf(&list, "%s%s", indent, run->parts[k].file);
+        if (several)
+            gp_buf_printf(&list, "（第 %zu 卷，共 %zu 卷）", k + 1, run->part_count);
+        gp_buf_printf(&list, "\n%s  %zu 人，拍摄序号 %s–%s，%s\n%s  SHA-256：%s\n", indent,
+                      r->count, run->rows[r->first]->seq,
+                      run->rows[r->first + r->count - 1]->seq, size ? size : "", indent,
+                      run->parts[k].sha256);
         free(size);
-    }
-    if (!run->password) {
-        char *size = format_size(run->workbook_bytes);
-        gp_buf_printf(&list, "  %zu. %s（花名册工作簿，与压缩包内的 roster.xlsx 内容相同）\n     %s\n",
-                      run->part_count + 1, run->workbook_file, size ? size : "");
-        free(size);
+        free(subject);
+        if (run->has_workbook && k == 0) {
+            char *wb_size = format_size(run->workbook_bytes);
+            gp_buf_printf(&list, "%s%s\n%s  花名册工作簿，全部 %zu 人，%s\n", indent,
+                          run->workbook_file, indent, run->count, wb_size ? wb_size : "");
+            if (several)
+                gp_buf_printf(&list, "%s  （各卷压缩包内的 roster.xlsx 只含该卷的学生）\n",
+                              indent);
+            else
+                gp_buf_printf(&list, "%s  （与压缩包内的 roster.xlsx 内容相同）\n", indent);
+            free(wb_size);
+        }
     }
     char *attachments = gp_buf_take(&list);
     char rows[32], parts[32];
+    const char *agency = run->state.profile->agency;
+    char *emails = several ? gp_asprintf("共 %zu 封邮件，每封一个压缩包；请收齐 %zu 封后再解压。",
+                                         run->part_count, run->part_count)
+                           : strdup("共 1 封邮件。");
     snprintf(rows, sizeof rows, "%zu", run->count);
     snprintf(parts, sizeof parts, "%zu", run->part_count);
     const gp_station *st = &run->station;
     gp_letter_value values[] = {
         {"name", run->name},
+        {"agency", agency},
+        {"emails", emails ? emails : ""},
         {"school_type", run->school_type},
         {"school_code", run->school_code},
         {"school_name", run->school_name},
@@ -596,6 +658,7 @@ static bool write_letter(pack_run *run, gp_error *err)
                                               GP_ARRAY_LEN(values), &len)
                              : NULL;
     free(attachments);
+    free(emails);
     free(tpl);
     if (!text)
         return gp_error_nomem(err);
@@ -628,7 +691,7 @@ static void add_output(gp_report *report, const char *file, uint64_t bytes, cons
 static bool commit_all(pack_run *run, gp_error *err)
 {
     const char *dir = run->opt->output_dir;
-    size_t n = run->part_count + 2;
+    size_t n = target_count(run);
     gp_atomic **set = calloc(n, sizeof *set);
     if (!set)
         return gp_error_nomem(err);
@@ -636,7 +699,8 @@ static bool commit_all(pack_run *run, gp_error *err)
         set[k] = run->parts[k].zip;
         run->parts[k].zip = NULL;
     }
-    set[n - 2] = run->workbook;
+    if (run->has_workbook)
+        set[n - 2] = run->workbook;
     set[n - 1] = run->letter;
     run->workbook = run->letter = NULL;
     /* under the lock taken in prepare_targets: nobody else can have
@@ -669,6 +733,9 @@ static bool write_outputs(pack_run *run, gp_error *err)
         }
         run->password = options->password ? options->password : options->generated_password;
     }
+    /* encrypted: the roster with every ID number goes only inside the
+     * encrypted zip, never beside it in plain text */
+    run->has_workbook = run->password == NULL;
     if (!prepare_targets(run, err))
         return false;
     run->pipeline = gp_photo_pipeline_start(run->state.photos->files, run->state.results,
@@ -677,9 +744,12 @@ static bool write_outputs(pack_run *run, gp_error *err)
     if (!run->pipeline)
         return false;
     gp_workbook_info info = workbook_info(run);
-    const char *wb_path = gp_atomic_temp_path(run->workbook);
-    bool ok = gp_workbook_write(wb_path, run->rows, run->count, &info, NULL, err) &&
-              gp_file_digest(wb_path, &run->workbook_bytes, run->workbook_sha256, err);
+    bool ok = true;
+    if (run->has_workbook) {
+        const char *wb_path = gp_atomic_temp_path(run->workbook);
+        ok = gp_workbook_write(wb_path, run->rows, run->count, &info, NULL, err) &&
+             gp_file_digest(wb_path, &run->workbook_bytes, run->workbook_sha256, err);
+    }
     for (size_t k = 0; ok && k < run->part_count; k++)
         ok = write_part(run, k, err);
     /* the photos the writer did not take are still read and inspected */
@@ -707,6 +777,20 @@ static void report_changed(pack_run *run)
     }
 }
 
+/* An encrypted pack writes no workbook beside the zips; one left there by
+ * an earlier plain run holds every ID number in clear. */
+static void note_plaintext_left(pack_run *run)
+{
+    char *file = gp_asprintf("%s.xlsx", run->name);
+    char *path = file ? gp_path_join(run->opt->output_dir, file) : NULL;
+    gp_os_stat st;
+    if (path && gp_os_stat_path(path, false, &st) == 0)
+        gp_report_add(run->plan_report, GP_PACK_PLAINTEXT_LEFT, &(gp_where){.file = file}, file,
+                      NULL, "输出文件夹中的 %s 是以前未加密打包留下的，含身份证号；这次没有改写它", file);
+    free(path);
+    free(file);
+}
+
 static void report_outputs(pack_run *run)
 {
     gp_report *r = run->report;
@@ -714,11 +798,29 @@ static void report_outputs(pack_run *run)
     gp_report_set_str(r, "bundle_id", run->bundle_id);
     gp_report_set_int(r, "parts", (long long)run->part_count);
     gp_report_set_str(r, "sha256", run->parts[0].sha256);
-    gp_report_set_int(r, "encrypted", run->password ? 1 : 0);
+    gp_report_set_bool(r, "encrypted", run->password != NULL);
+    gp_report_set_str(r, "agency", run->state.profile->agency);
+    gp_report_set_int(r, "mail_limit", (long long)run->state.profile->mail_attachment_limit);
+    gp_report_set_int(r, "emails", (long long)run->part_count);
     for (size_t k = 0; k < run->part_count; k++)
         add_output(r, run->parts[k].file, run->parts[k].bytes, run->parts[k].sha256);
-    add_output(r, run->workbook_file, run->workbook_bytes, run->workbook_sha256);
+    if (run->has_workbook)
+        add_output(r, run->workbook_file, run->workbook_bytes, run->workbook_sha256);
     add_output(r, run->letter_file, run->letter_bytes, run->letter_sha256);
+    /* what to send: one email per part, the workbook with the first */
+    for (size_t k = 0; k < run->part_count; k++) {
+        char *subject = email_subject(run, k);
+        char *files = run->has_workbook && k == 0
+                          ? gp_asprintf("%s、%s", run->parts[k].file, run->workbook_file)
+                          : strdup(run->parts[k].file);
+        gp_report_table_row(r, "emails");
+        gp_report_cell_int(r, "emails", "email", (long long)k + 1);
+        gp_report_cell_str(r, "emails", "subject", subject ? subject : run->name);
+        gp_report_cell_str(r, "emails", "attachments", files ? files : run->parts[k].file);
+        gp_report_cell_str(r, "emails", "letter", run->letter_file);
+        free(subject);
+        free(files);
+    }
 }
 
 gp_report *gp_pack(const char *roster_path, const char *photo_dir, gp_pack_options *options,
@@ -767,7 +869,8 @@ gp_report *gp_pack(const char *roster_path, const char *photo_dir, gp_pack_optio
     gp_error write_err = {0};
     bool written = paired && write_outputs(&run, &write_err);
     if (!run.inspected)
-        gp_check_inspect(&run.state, options->check.threads);
+        gp_check_inspect(&run.state, options->check.threads, options->check.progress,
+                         options->check.progress_context);
 
     /* every photo judged as check judges it: the same findings, in the same
      * order, before anything else (as when check ran first) */
@@ -801,6 +904,12 @@ gp_report *gp_pack(const char *roster_path, const char *photo_dir, gp_pack_optio
     if (!gp_report_complete(run.report, err) || !write_letter(&run, err) ||
         !commit_all(&run, err))
         goto fail;
+    if (run.password)
+        note_plaintext_left(&run);
+    if (!gp_report_absorb(run.report, run.plan_report, NULL)) {
+        gp_error_nomem(err);
+        goto fail;
+    }
     report_outputs(&run);
 findings:
     if (!gp_report_complete(run.report, err))

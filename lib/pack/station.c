@@ -3,8 +3,10 @@
  * or field is a warning and leaves a visible placeholder in the letter. */
 #include "gp_internal.h"
 #include "core/files.h"
+#include "core/messages.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,17 +38,39 @@ const char *gp_station_value_or_placeholder(const gp_station *station, gp_statio
     return v && *v ? v : placeholder(field);
 }
 
+
 typedef struct parse_state {
     gp_station *station;
+    gp_report *report;
+    const char *label;
     bool not_utf8;
     bool nomem;
+    char last_section[64]; /* an unknown section is reported once */
 } parse_state;
 
 static int on_entry(void *user, const char *section, const char *key, const char *value)
 {
     parse_state *st = user;
-    if (strcmp(section, "station") != 0)
+    if (strcmp(section, "station") != 0) {
+        if (strcmp(st->last_section, section) != 0) {
+            snprintf(st->last_section, sizeof st->last_section, "%s", section);
+            if (!gp_report_add(st->report, GP_PACK_STATION_UNKNOWN,
+                               &(gp_where){.file = st->label}, section, "[station]",
+                               "%s 中的 [%s] 不认识，其中的设置没有使用（应写在 [station] 下）",
+                               st->label, section))
+                st->nomem = true;
+        }
         return 1;
+    }
+    bool known = false;
+    for (int f = 0; f < GP_STATION_FIELD_COUNT; f++)
+        known = known || strcmp(key, fields[f].key) == 0;
+    if (!known && !gp_report_add(st->report, GP_PACK_STATION_UNKNOWN,
+                                 &(gp_where){.file = st->label}, key,
+                                 "name、contact、phone、address、email",
+                                 "%s 的 [station] 中“%s”不认识，没有使用（可能是拼写错误）",
+                                 st->label, key))
+        st->nomem = true;
     for (int f = 0; f < GP_STATION_FIELD_COUNT; f++) {
         if (strcmp(key, fields[f].key) != 0)
             continue;
@@ -63,7 +87,45 @@ static int on_entry(void *user, const char *section, const char *key, const char
         free(st->station->value[f]);
         st->station->value[f] = copy;
     }
-    return 1; /* unknown keys are ignored: the template may grow */
+    return 1;
+}
+
+/* The file as UTF-8: as it is when valid UTF-8 (a BOM is dropped), else
+ * converted from GB18030, which Notepad's "ANSI" is on a Chinese Windows.
+ * malloc'd and NUL-terminated; NULL when neither (or on OOM, *nomem). */
+static char *as_utf8(const unsigned char *data, size_t len, bool *converted, bool *nomem)
+{
+    *converted = false;
+    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
+        data += 3;
+        len -= 3;
+    }
+    if (gp_utf8_valid((const char *)data, len)) {
+        char *copy = strndup((const char *)data, len);
+        *nomem = copy == NULL;
+        return copy;
+    }
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (cd == (iconv_t)-1)
+        return NULL;
+    size_t cap = len * 2 + 1; /* GB18030 to UTF-8 at most doubles (2 bytes -> 3, 4 -> 4) */
+    char *out = malloc(cap);
+    if (!out) {
+        iconv_close(cd);
+        *nomem = true;
+        return NULL;
+    }
+    char *in = (char *)data, *o = out;
+    size_t in_left = len, out_left = cap - 1;
+    size_t r = iconv(cd, &in, &in_left, &o, &out_left);
+    iconv_close(cd);
+    if (r == (size_t)-1 || in_left) {
+        free(out);
+        return NULL;
+    }
+    *o = '\0';
+    *converted = true;
+    return out;
 }
 
 #define GP_STATION_MAX_BYTES (1u << 20) /* a station file is a few hundred bytes */
@@ -76,13 +138,19 @@ bool gp_station_load(const char *path, gp_station *station, gp_report *report, g
                       "没有提供函授站信息文件（--station），邮件正文中的联系人、电话和地址将是占位符");
         return true;
     }
-    parse_state st = {.station = station};
-    unsigned char *text = NULL;
-    size_t len = 0;
+    parse_state st = {.station = station, .report = report, .label = gp_path_base(path)};
+    unsigned char *raw = NULL;
+    size_t raw_len = 0;
     /* opened without blocking: a FIFO given as --station is refused */
-    if (!gp_read_input("函授站信息文件", path, GP_STATION_MAX_BYTES, &text, &len, err))
+    if (!gp_read_input("函授站信息文件", path, GP_STATION_MAX_BYTES, &raw, &raw_len, err))
         return false;
-    int rc = ini_parse_string((const char *)text, on_entry, &st);
+    bool converted = false, nomem = false;
+    char *text = as_utf8(raw, raw_len, &converted, &nomem);
+    free(raw);
+    if (!text && nomem)
+        return gp_error_nomem(err);
+    int rc = text ? ini_parse_string(text, on_entry, &st) : 0;
+    st.not_utf8 = text == NULL;
     free(text);
     if (st.nomem || rc == -2) {
         gp_station_clear(station);
@@ -91,7 +159,8 @@ bool gp_station_load(const char *path, gp_station *station, gp_report *report, g
     if (rc != 0 || st.not_utf8) {
         if (st.not_utf8)
             gp_error_set(err, GP_ERR_OPEN, 0,
-                         "函授站信息文件 '%s' 不是 UTF-8 编码：请用记事本“另存为”，编码选 UTF-8", path);
+                         "函授站信息文件 '%s' 既不是 UTF-8 也不是 GBK 编码：请用记事本打开，"
+                         "“另存为”时编码选 UTF-8", path);
         else
             gp_error_set(err, GP_ERR_OPEN, 0, "函授站信息文件 '%s' 第 %d 行格式不对（应为 键 = 值）",
                          path, rc);

@@ -53,7 +53,7 @@ static bool check(lxw_error rc, const char *path, gp_error *err)
 {
     if (rc == LXW_NO_ERROR)
         return true;
-    return gp_error_set(err, GP_ERR_WRITE, 0, "无法写出工作簿 '%s'：%s", path, lxw_strerror(rc));
+    return gp_error_set(err, GP_ERR_WRITE, 0, "无法写出工作簿 '%s'（libxlsxwriter：%s）", path, lxw_strerror(rc));
 }
 
 /* A text cell that can never make the workbook unreadable: the roster

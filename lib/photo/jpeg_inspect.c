@@ -16,6 +16,7 @@
  * rest with grey and report success.
  */
 #include "photo_parts.h"
+#include "core/messages.h"
 #include "jpeg_limits.h"
 
 #include <jpeglib.h>
@@ -40,7 +41,7 @@ typedef struct inspector {
     int max_scans;
     struct jpeg_progress_mgr progress;
     jmp_buf jump;
-    char message[JMSG_LENGTH_MAX];
+    char message[512]; /* Chinese, then libjpeg's English in parentheses */
     unsigned char *row; /* held here, not in a local, so longjmp cannot lose it */
     unsigned char *pixels; /* the preview being filled; likewise */
 } inspector;
@@ -54,7 +55,9 @@ static void stop(j_common_ptr cinfo)
 static void on_error_exit(j_common_ptr cinfo)
 {
     inspector *in = (inspector *)cinfo->err;
-    cinfo->err->format_message(cinfo, in->message);
+    char english[JMSG_LENGTH_MAX];
+    cinfo->err->format_message(cinfo, english);
+    gp_jpeg_message_text(cinfo->err->msg_code, english, in->message, sizeof in->message);
     stop(cinfo);
 }
 
@@ -79,8 +82,8 @@ static void on_progress(j_common_ptr cinfo)
     j_decompress_ptr d = (j_decompress_ptr)cinfo;
     inspector *in = (inspector *)cinfo->err;
     if (d->progressive_mode && d->input_scan_number > in->max_scans) {
-        snprintf(in->message, sizeof in->message, "more than %d progressive scans",
-                 in->max_scans);
+        snprintf(in->message, sizeof in->message, "渐进式扫描超过 %d 次（more than %d progressive scans）",
+                 in->max_scans, in->max_scans);
         stop(cinfo);
     }
 }
@@ -200,14 +203,15 @@ static void decode_all(j_decompress_ptr cinfo, inspector *in, int min_width, gp_
     if (keep && in->row)
         in->pixels = malloc((size_t)cinfo->output_width * cinfo->output_height * 3 + 1);
     if (!in->row || (keep && !in->pixels)) {
-        snprintf(in->message, sizeof in->message, "out of memory");
+        snprintf(in->message, sizeof in->message, "内存不足（out of memory）");
         longjmp(in->jump, 1);
     }
     JSAMPROW rows[1] = {in->row};
     while (cinfo->output_scanline < cinfo->output_height) {
         size_t y = cinfo->output_scanline;
         if (jpeg_read_scanlines(cinfo, rows, 1) != 1) {
-            snprintf(in->message, sizeof in->message, "decoder stopped at row %u",
+            snprintf(in->message, sizeof in->message, "解码停在第 %u 行（decoder stopped at row %u）",
+                     cinfo->output_scanline,
                      cinfo->output_scanline);
             longjmp(in->jump, 1);
         }
@@ -299,7 +303,7 @@ static void inspect(const unsigned char *data, size_t len, gp_jpeg_info *info, i
     read_header_facts(&cinfo, info);
 
     if ((unsigned long long)cinfo.image_width * cinfo.image_height > max_pixels) {
-        snprintf(in.message, sizeof in.message, "%u×%u pixels is more than gradpack decodes",
+        snprintf(in.message, sizeof in.message, "照片有 %u×%u 像素，超过了 gradpack 解码的上限",
                  cinfo.image_width, cinfo.image_height);
         /* a limit, not damage: the caller reports it (photo.oversized) */
         info->skipped = limits != NULL;

@@ -14,6 +14,7 @@
  * the file system returns them in.
  */
 #include "gp_internal.h"
+#include "core/messages.h"
 #include "core/atomic.h"
 #include "core/os.h"
 #include "core/testhook.h"
@@ -34,7 +35,6 @@ static bool is_system_litter(const char *name)
             return true;
     return false;
 }
-
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -98,15 +98,108 @@ static void add(scan *s, bool ok)
         s->nomem = true;
 }
 
+/* "0001.jpg.jpg" (Windows hides the known extension, so the clerk typed it
+ * again): the length of the photo name before the doubled extension, else 0. */
+static size_t doubled_extension(const char *name)
+{
+    size_t digits = 0;
+    while (is_digit(name[digits]))
+        digits++;
+    if (digits != 4 || name[4] != '.')
+        return 0;
+    const char *second = strchr(name + 5, '.');
+    if (!second)
+        return 0;
+    char first[8];
+    size_t len = (size_t)(second - (name + 5));
+    if (len >= sizeof first)
+        return 0;
+    memcpy(first, name + 5, len);
+    first[len] = '\0';
+    return has_photo_extension(first) && has_photo_extension(second + 1) ? (size_t)(second - name)
+                                                                         : 0;
+}
+
+/* The name without spaces (ASCII, tab, the full-width U+3000): "0004 .jpg"
+ * becomes "0004.jpg".  malloc'd; NULL when there was no space or on OOM. */
+static char *without_spaces(const char *name)
+{
+    char *out = malloc(strlen(name) + 1);
+    if (!out)
+        return NULL;
+    size_t k = 0;
+    bool any = false;
+    for (const char *p = name; *p;) {
+        if (*p == ' ' || *p == '\t') {
+            any = true;
+            p++;
+        } else if (!strncmp(p, "\xe3\x80\x80", 3)) {
+            any = true;
+            p += 3;
+        } else
+            out[k++] = *p++;
+    }
+    out[k] = '\0';
+    if (!any) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* How many files in a subfolder are named like photos (up to 9999), and
+ * the first such name. */
+static size_t photos_in_subfolder(int dir_fd, const char *name, char first[256])
+{
+    int d = gp_os_dir_open_at(dir_fd, name);
+    char **names = NULL;
+    size_t count = 0, n = 0;
+    first[0] = '\0';
+    if (d >= 0 && gp_os_dir_list(d, 100000, &names, &count, NULL) != 0)
+        names = NULL, count = 0;
+    if (d >= 0)
+        gp_os_close(d);
+    char seq[5];
+    for (size_t i = 0; i < count && n < 9999; i++)
+        if (photo_seq(names[i], seq)) {
+            if (!n) /* the list is sorted: the first is the smallest */
+                snprintf(first, 256, "%s", names[i]);
+            n++;
+        }
+    gp_os_names_free(names, count);
+    return n;
+}
+
 /* Why a file is not taken as a photo, for the stray-file message. */
 static void report_stray(scan *s, const char *name, const char *shown, bool is_dir)
 {
     gp_where w = {.file = shown};
     size_t digits = photo_like_digits(name);
-    if (is_dir)
+    size_t doubled = is_dir ? 0 : doubled_extension(name);
+    char *unspaced = is_dir ? NULL : without_spaces(name);
+    char seq[5];
+    char first[256];
+    size_t inside = is_dir ? photos_in_subfolder(s->fd, name, first) : 0;
+    if (is_dir && inside)
+        add(s, gp_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, NULL,
+                             "子文件夹“%s”里有 %zu 张照片（如 %s），子文件夹里的照片不会被检查或提交："
+                             "请把它们移到照片文件夹本身",
+                             shown, inside, first));
+    else if (is_dir)
         add(s, gp_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, NULL,
                              "子文件夹“%s”里的文件不会被检查或提交",
                              shown));
+    else if (doubled) {
+        char fixed[16];
+        snprintf(fixed, sizeof fixed, "%.*s", (int)doubled, name);
+        add(s, gp_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, fixed,
+                             "照片 %.4s 的文件名多了 %s：请把“%s”改名为 %.*s（Windows 默认隐藏扩展名，"
+                             "改名时只需输入 %.4s）",
+                             name, name + doubled, shown, (int)doubled, name, name));
+    } else if (unspaced && photo_seq(unspaced, seq))
+        add(s, gp_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, unspaced,
+                             "文件名“%s”中有空格，不会被当作照片 %s：请改名为 %s", shown, seq,
+                             unspaced));
     else if (name[0] == '.')
         add(s, gp_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, NULL,
                              "隐藏文件“%s”通常是苹果电脑复制时留下的附属文件，可以删除",
@@ -124,6 +217,7 @@ static void report_stray(scan *s, const char *name, const char *shown, bool is_d
     else
         add(s, gp_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, "NNNN.jpg",
                              "“%s”不是按“四位拍摄序号.jpg”命名的照片，不会被检查或提交", shown));
+    free(unspaced);
 }
 
 /* A photo name that is not a regular file (a FIFO, a device, a broken
@@ -133,7 +227,7 @@ static void report_unreadable(scan *s, const char *name, const char seq[5], int 
     gp_where w = {.seq = seq, .file = name};
     if (sys_errno)
         add(s, gp_report_add(s->report, GP_PHOTO_UNREADABLE, &w, NULL, NULL,
-                             "无法读取照片 %s：%s", name, strerror(sys_errno)));
+                             "无法读取照片 %s：%s", name, gp_errno_text(sys_errno)));
     else
         add(s, gp_report_add(s->report, GP_PHOTO_UNREADABLE, &w, NULL, NULL,
                              "照片 %s 不是普通文件（可能是设备或管道），不会读取它", name));
@@ -202,7 +296,7 @@ static bool list_names(const char *dir, int *fd, char ***names, size_t *count, g
     *fd = gp_os_dir_open(dir, true);
     if (*fd < 0)
         return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开照片文件夹 '%s'：%s", dir,
-                            strerror(errno));
+                            gp_os_strerror(errno));
     if (gp_os_dir_list(*fd, 0, names, count, NULL) != 0) {
         int saved = errno;
         gp_os_close(*fd);
@@ -210,7 +304,7 @@ static bool list_names(const char *dir, int *fd, char ***names, size_t *count, g
         if (saved == ENOMEM)
             return gp_error_nomem(err);
         return gp_error_set(err, GP_ERR_OPEN, saved, "无法读取照片文件夹 '%s'：%s", dir,
-                            strerror(saved));
+                            gp_errno_text(saved));
     }
     return true;
 }

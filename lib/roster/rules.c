@@ -61,12 +61,14 @@ static bool in_list(const gp_string_list *list, const char *value)
     return false;
 }
 
-/* "成人专科”或“成人本科" */
+/* "“成人专科”或“成人本科”": each value in its own quotes. */
 static char *list_text(const gp_string_list *list)
 {
     gp_buf text = {0};
+    gp_buf_puts(&text, "");
     for (size_t i = 0; i < list->count; i++)
-        gp_buf_printf(&text, "%s%s", i ? "”或“" : "", list->items[i]);
+        gp_buf_printf(&text, "%s“%s”", i == 0 ? "" : i + 1 == list->count ? "或" : "、",
+                      list->items[i]);
     return gp_buf_take(&text);
 }
 
@@ -134,7 +136,7 @@ static void rule_level(const rules *r, gp_student *s)
     }
     char *allowed = list_text(&p->levels);
     add(r, s, GP_ROSTER_LEVEL_INVALID, GP_FIELD_LEVEL, value, allowed,
-        "学历层次“%s”不对，只能填“%s”", value, allowed ? allowed : "");
+        "学历层次“%s”不对，只能填%s", value, allowed ? allowed : "");
     free(allowed);
 }
 
@@ -145,7 +147,7 @@ static bool rule_sex(const rules *r, gp_student *s)
         return true;
     char *allowed = list_text(&r->profile->sexes);
     add(r, s, GP_ROSTER_SEX_INVALID, GP_FIELD_SEX, value, allowed,
-        "性别“%s”不对，只能填“%s”", value, allowed ? allowed : "");
+        "性别“%s”不对，只能填%s", value, allowed ? allowed : "");
     free(allowed);
     return false;
 }
@@ -160,7 +162,7 @@ static void report_id_verdict(const rules *r, gp_student *s, gp_id_verdict verdi
         return;
     case GP_ID_SCIENTIFIC:
         add(r, s, GP_ROSTER_ID_SCIENTIFIC, GP_FIELD_ID_NUMBER, id, "18 位完整号码（文本格式）",
-            "身份证号显示为“%s”：Excel 把它当成数字改成了科学计数法，后几位已经丢失", id);
+            "身份证号显示为“%s”，Excel 把它当成数字改成了科学计数法，后几位已经丢失", id);
         return;
     case GP_ID_FORMAT:
         if (strlen(id) == 15 && all_digits(id))

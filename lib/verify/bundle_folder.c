@@ -5,6 +5,7 @@
  * by path); the walk is bounded in depth and in the number of files; each
  * read stops at the entry's limit. */
 #include "bundle_internal.h"
+#include "core/messages.h"
 #include "core/os.h"
 #include "core/testhook.h"
 
@@ -57,8 +58,8 @@ static void visit(walk *wk, int dir_fd, const char *prefix, const char *name, in
         gp_report_add(wk->report, GP_BUNDLE_UNSAFE_PATH, &w, shown, NULL,
                       "文件名 “%s” 含有反斜杠或冒号，已拒绝读取", shown);
     } else if (gp_os_stat_at(dir_fd, name, &st) != 0) {
-        gp_report_add(wk->report, GP_PHOTO_UNREADABLE, &w, strerror(errno), NULL,
-                      "无法读取 %s：%s", shown, strerror(errno));
+        gp_report_add(wk->report, GP_PHOTO_UNREADABLE, &w, gp_os_strerror(errno), NULL,
+                      "无法读取 %s：%s", shown, gp_os_strerror(errno));
     } else if (st.type == GP_OS_SYMLINK) {
         gp_report_add(wk->report, GP_BUNDLE_SYMLINK, &w, shown, NULL,
                       "“%s” 是符号链接，已拒绝读取", shown);
@@ -69,8 +70,8 @@ static void visit(walk *wk, int dir_fd, const char *prefix, const char *name, in
         } else {
             int sub = gp_os_dir_open_at(dir_fd, name);
             if (sub < 0) {
-                gp_report_add(wk->report, GP_PHOTO_UNREADABLE, &w, strerror(errno), NULL,
-                              "无法打开文件夹 %s：%s", shown, strerror(errno));
+                gp_report_add(wk->report, GP_PHOTO_UNREADABLE, &w, gp_errno_text(errno), NULL,
+                              "无法打开文件夹 %s：%s", shown, gp_errno_text(errno));
             } else {
                 walk_folder(wk, sub, path, depth + 1);
                 gp_os_close(sub);
@@ -109,7 +110,7 @@ gp_bundle *bundle_folder_open(gp_bundle *bundle, const char *source, gp_report *
     int fd = gp_os_dir_open(bundle->path, true);
     if (fd < 0) {
         gp_error_set(err, GP_ERR_OPEN, errno, "无法打开文件夹 '%s'：%s", bundle->path,
-                     strerror(errno));
+                     gp_errno_text(errno));
         gp_bundle_close(bundle);
         return NULL;
     }
@@ -164,7 +165,7 @@ void bundle_folder_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
             break;
         long got = gp_os_read(fd, at, room);
         if (got < 0) {
-            bounded_fail(&br, GP_READ_FAILED, "%s", strerror(errno));
+            bounded_fail(&br, GP_READ_FAILED, "%s", gp_errno_text(errno));
             break;
         }
         if (got == 0) {

@@ -3,6 +3,7 @@
  * itself.  The back ends (bundle_zip.c, bundle_folder.c) list and read;
  * this file holds the rules they share. */
 #include "bundle_internal.h"
+#include "core/messages.h"
 #include "core/os.h"
 
 #include <errno.h>
@@ -230,7 +231,7 @@ gp_bundle *gp_bundle_open(const char *path, const char *password, const char *so
 {
     gp_os_stat st;
     if (gp_os_stat_path(path, true, &st) != 0) {
-        gp_error_set(err, GP_ERR_OPEN, errno, "无法打开 '%s'：%s", path, strerror(errno));
+        gp_error_set(err, GP_ERR_OPEN, errno, "无法打开 '%s'：%s", path, gp_errno_text(errno));
         return NULL;
     }
     gp_bundle *bundle = calloc(1, sizeof *bundle);

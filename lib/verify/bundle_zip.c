@@ -2,6 +2,7 @@
  * walked once at open to judge every name and type; each reader then opens
  * the archive for itself, because a zip_t must not be shared by threads. */
 #include "bundle_internal.h"
+#include "core/messages.h"
 #include "core/os.h"
 #include "zip_layout.h"
 
@@ -142,7 +143,7 @@ static bool check_password(gp_bundle *bundle, zip_t *za, const char *source,
     zip_file_t *zf = zip_fopen_index(za, bundle->entries[first].index, 0);
     if (!zf) {
         gp_report_add(report, GP_BUNDLE_BAD_PASSWORD, &w, NULL, NULL,
-                      "用提供的密码无法解开 %s（%s）", source, zip_strerror(za));
+                      "用提供的密码无法解开 %s（%s）", source, gp_zip_error_text(zip_get_error(za)));
         return false;
     }
     zip_fclose(zf);
@@ -203,9 +204,9 @@ gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *rep
         if (code == ZIP_ER_OPEN || code == ZIP_ER_MEMORY) {
             gp_error_set(err, code == ZIP_ER_MEMORY ? GP_ERR_NOMEM : GP_ERR_OPEN,
                          zip_error_code_system(&ze), "无法打开压缩包 '%s'：%s", bundle->path,
-                         zip_error_strerror(&ze));
+                         gp_zip_error_text(&ze));
         } else if (!report_bad_names(&layout, source, report)) {
-            report_not_zip(source, report, zip_error_strerror(&ze));
+            report_not_zip(source, report, gp_zip_error_text(&ze));
         }
         zip_error_fini(&ze);
         zip_layout_clear(&layout);
@@ -231,7 +232,7 @@ gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *rep
                                     : zip_get_name(za, i, ZIP_FL_ENC_RAW);
         size_t raw_len = own_names ? layout.entries[i].name_len : raw ? strlen(raw) : 0;
         if (!raw || !take_entry(bundle, za, i, raw, raw_len, source, report, &oom)) {
-            report_not_zip(source, report, zip_strerror(za));
+            report_not_zip(source, report, gp_zip_error_text(zip_get_error(za)));
             zip_layout_clear(&layout);
             return refuse(bundle, za);
         }
@@ -255,7 +256,7 @@ bool bundle_zip_reader_open(gp_bundle_reader *reader, gp_error *err)
         zip_error_t ze;
         zip_error_init_with_code(&ze, code);
         gp_error_set(err, GP_ERR_OPEN, zip_error_code_system(&ze), "无法打开压缩包 '%s'：%s",
-                     reader->bundle->path, zip_error_strerror(&ze));
+                     reader->bundle->path, gp_zip_error_text(&ze));
         zip_error_fini(&ze);
         return false;
     }
@@ -300,7 +301,7 @@ void bundle_zip_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
     zip_file_t *zf = zip_fopen_index(za, entry->index, 0);
     if (!zf) {
         bounded_fail(&br, status_of(zip_error_code_zip(zip_get_error(za))), "%s",
-                     zip_strerror(za));
+                     gp_zip_error_text(zip_get_error(za)));
         return;
     }
     for (;;) {
@@ -311,7 +312,7 @@ void bundle_zip_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
         zip_int64_t got = zip_fread(zf, at, room);
         if (got < 0) {
             zip_error_t *ze = zip_file_get_error(zf);
-            bounded_fail(&br, status_of(zip_error_code_zip(ze)), "%s", zip_error_strerror(ze));
+            bounded_fail(&br, status_of(zip_error_code_zip(ze)), "%s", gp_zip_error_text(ze));
             break;
         }
         if (got == 0) {

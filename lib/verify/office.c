@@ -6,6 +6,7 @@
  * Only the office's own files choose the rules; bundle.json's "profile" is
  * compared with the choice (bundle.profile_mismatch), never obeyed. */
 #include "office.h"
+#include "core/messages.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,7 +48,7 @@ static bool read_config(const char *path, bool optional, office_config *c, gp_er
         if (optional && errno == ENOENT)
             return true;
         return gp_error_set(err, GP_ERR_OPEN, errno, "无法读取单位配置文件 '%s'：%s", path,
-                            strerror(errno));
+                            gp_errno_text(errno));
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20)) {
         close(fd);

@@ -4,6 +4,7 @@
  * and the registry export (--master).  One "bundles" table row per bundle
  * with its verdict ("pass" / "fail": machine words, as the table keys). */
 #include "verify_internal.h"
+#include "core/progress.h"
 #include "core/error.h"
 #include "core/secret.h"
 #include "office.h"
@@ -327,14 +328,22 @@ gp_report *gp_verify(const char *const *paths, size_t path_count,
         if (!master)
             goto fail;
     }
+    /* progress counts the photos of every bundle so far as one run */
+    gp_progress_offset offset = {.fn = options->progress, .context = options->progress_context};
+    gp_verify_options counted = *options;
+    if (options->progress) {
+        counted.progress = gp_progress_offset_report;
+        counted.progress_context = &offset;
+    }
     for (; done < path_count; done++) {
         judged *j = &bundles[done];
         if (!(j->report = gp_report_new("verify"))) {
             gp_error_nomem(err);
             goto fail;
         }
-        if (!(j->v = gp_verify_bundle(paths[done], options, j->report, err)))
+        if (!(j->v = gp_verify_bundle(paths[done], &counted, j->report, err)))
             goto fail;
+        offset.base += j->v->photo_count;
         if (master && j->v->roster && j->v->roster->usable)
             master_compare(master, j->v->roster, j->v->source, j->report);
     }

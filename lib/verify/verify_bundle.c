@@ -4,10 +4,12 @@
  * is read once: hashed and, for photos, inspected from the same buffer, in
  * parallel across entries with one archive handle per worker. */
 #include "verify_internal.h"
+#include "passwords.h"
 #include "photo/jpeg_limits.h"
 #include "photo/thumbnail.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,11 +319,30 @@ typedef struct photo_job {
     entry_state *entries;
     bool thumbnails;
     atomic_size_t next;
+    /* progress (options->progress), serialised; never backwards */
+    gp_progress_fn progress;
+    void *progress_context;
+    atomic_size_t done;
+    pthread_mutex_t lock;
+    size_t reported;
     gp_jpeg_limits limits;
     uint64_t budget_ns;          /* CPU time for decoding this bundle's photos */
     atomic_uint_fast64_t spent_ns;
     atomic_size_t skipped;       /* photos left undecoded once over budget */
 } photo_job;
+
+static void photo_done(photo_job *job)
+{
+    if (!job->progress)
+        return;
+    size_t d = atomic_fetch_add(&job->done, 1) + 1;
+    pthread_mutex_lock(&job->lock);
+    if (d > job->reported) {
+        job->reported = d;
+        job->progress(job->progress_context, d, job->v->photo_count);
+    }
+    pthread_mutex_unlock(&job->lock);
+}
 
 static uint64_t thread_cpu_ns(void)
 {
@@ -342,7 +363,7 @@ static void inspect_bounded(photo_job *job, const unsigned char *data, size_t le
         info->is_jpeg = len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
         info->skipped = true;
         snprintf(info->decode_error, sizeof info->decode_error,
-                 "not decoded: the bundle's CPU budget is spent");
+                 "未解码：这个压缩包的解码时间已用完（not decoded: the bundle's CPU budget is spent）");
         atomic_fetch_add(&job->skipped, 1);
         return;
     }
@@ -367,6 +388,7 @@ static void photo_worker(void *context, size_t worker)
             photo->result.read_ok = false;
             photo->result.read_errno = r->status == GP_READ_TOO_LARGE ? EFBIG : EIO;
             photo->result.size = r->stopped_at;
+            photo_done(job);
             continue;
         }
         photo->result.read_ok = true;
@@ -378,6 +400,7 @@ static void photo_worker(void *context, size_t worker)
         entry_state *e = &job->entries[photo->entry];
         memcpy(e->sha256, photo->result.sha256, 32);
         e->hashed = true;
+        photo_done(job);
     }
 }
 
@@ -458,10 +481,16 @@ static bool inspect_photos(bundle_job *job)
     size_t workers = (size_t)threads < n ? (size_t)threads : n;
     if (!workers)
         return true;
-    photo_job pj = {.v = v, .entries = job->entries, .thumbnails = job->options->thumbnails};
+    photo_job pj = {.v = v, .entries = job->entries, .thumbnails = job->options->thumbnails,
+                    .progress = job->options->progress,
+                    .progress_context = job->options->progress_context};
     atomic_init(&pj.next, 0);
+    atomic_init(&pj.done, 0);
     atomic_init(&pj.spent_ns, 0);
     atomic_init(&pj.skipped, 0);
+    pthread_mutex_init(&pj.lock, NULL);
+    if (pj.progress)
+        pj.progress(pj.progress_context, 0, n);
     const gp_profile *p = v->profile;
     pj.limits.max_scans = GP_VERIFY_MAX_SCANS;
     if (p->width > 0 && p->height > 0) {
@@ -497,6 +526,7 @@ static bool inspect_photos(bundle_job *job)
         gp_bundle_reader_free(pj.readers[t]);
     free(pj.readers);
     free(pj.reads);
+    pthread_mutex_destroy(&pj.lock);
     return ok;
 }
 
@@ -800,7 +830,8 @@ gp_verified *gp_verify_bundle(const char *path, const gp_verify_options *options
         return NULL;
     }
     v->meta.rows = -1;
-    v->bundle = gp_bundle_open(path, options->password, v->source, report, err);
+    v->bundle = gp_bundle_open(path, gp_verify_choose_password(options, path), v->source, report,
+                               err);
     if (!v->bundle) {
         if (err->status != GP_OK) {
             gp_verified_free(v);

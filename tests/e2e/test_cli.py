@@ -68,15 +68,21 @@ class Cli(e2e.GradpackTestCase):
         for key in ("severity", "code", "seq", "row", "field", "file", "message", "actual", "expected"):
             self.assertIn(key, missing)
 
-    def test_quiet_is_silent_on_success(self):
+    def test_quiet_prints_summary_and_verdict_only(self):
         roster, photos = self.make_station(2)
         proc = e2e.gradpack("check", "--quiet", roster, photos)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
-        self.assertEqual(proc.stdout, "")
+        lines = proc.stdout.splitlines()
+        self.assertEqual(len(lines), 2, proc.stdout)
+        self.assertIn("错误 0 个", lines[0])
+        self.assertTrue(lines[1].startswith("结论："), lines[1])
         os.remove(os.path.join(photos, "0001.jpg"))
         proc = e2e.gradpack("check", "--quiet", roster, photos)
         self.assertEqual(proc.returncode, 1)
-        self.assertIn("photo.missing", proc.stdout)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(len(lines), 2, proc.stdout)
+        self.assertIn("错误 1 个", lines[0])
+        self.assertNotIn("photo.missing", proc.stdout)
 
     def test_output_is_reproducible(self):
         roster, photos = self.make_station(3)

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -101,7 +102,7 @@ class MergeTest(GradpackTestCase):
 
     # ---- inputs ---------------------------------------------------------
 
-    def station(self, name, n, start=1, seed=1, inbox="inbox", tamper_roster=None):
+    def station(self, name, n, start=1, seed=1, inbox="inbox", tamper_roster=None, encrypt=False):
         """Roster (rostergen, 学号 made unique per station) and tiny photos, packed
         with the real `gradpack pack` into self.tmp/inbox/NAME.zip."""
         root = self.path("stations", name)
@@ -120,7 +121,22 @@ class MergeTest(GradpackTestCase):
         for row in body:
             with open(os.path.join(photos, row[0] + ".jpg"), "wb") as f:
                 f.write(unique_jpeg(self.base_jpeg, f"{row[5]}"))
+        if encrypt:
+            return self.pack_encrypted(name, root, inbox), header, body
         return self.pack(name, root, inbox), header, body
+
+    def pack_encrypted(self, name, root, inbox):
+        """pack --encrypt with a generated password: (zip path, password)."""
+        out = self.path(inbox)
+        proc = gradpack("pack", os.path.join(root, "roster.csv"), os.path.join(root, "photos"),
+                        "-o", out, "--name", name, "--profile", "tiny", "--force", "--quiet",
+                        "--encrypt", env=self.env, timeout=600)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        [password] = re.findall(r"^\s+([A-Za-z0-9]{20})\s*$", proc.stderr, re.M)
+        # no plaintext roster beside the encrypted zip
+        self.assertFalse(os.path.exists(os.path.join(out, name + ".xlsx")))
+        os.remove(os.path.join(out, name + "-邮件正文.txt"))
+        return os.path.join(out, name + ".zip"), password
 
     def write_roster(self, path, header, body):
         with open(path, "w", encoding="utf-8-sig", newline="") as f:
@@ -412,6 +428,85 @@ class MergeTest(GradpackTestCase):
         proc = gradpack("merge", self.path("empty"), "-o", self.path("out"), env=self.env)
         self.assertEqual(proc.returncode, 2)
         self.assertIn("*.zip", proc.stderr)
+
+
+    # ---- encrypted submissions, end to end --------------------------------
+
+    def test_encrypted_stations_merge_into_an_encrypted_output(self):
+        (zip_a, pw_a), _, body_a = self.station("A站", 2, seed=1, encrypt=True)
+        (zip_b, pw_b), _, body_b = self.station("B站", 3, seed=2, encrypt=True)
+        self.assertNotEqual(pw_a, pw_b)
+        ids = [row[5].encode() for row in body_a + body_b]
+        for z in (zip_a, zip_b):
+            with open(z, "rb") as f:
+                data = f.read()
+            for i in ids:
+                self.assertNotIn(i, data, "an ID number in clear inside an encrypted zip")
+        # one password cannot open both
+        single = self.path("one.txt")
+        with open(single, "w") as f:
+            f.write(pw_a + "\n")
+        status, doc, _ = self.merge(self.path("inbox"), "-o", self.path("held"),
+                                    "--password-file", single)
+        self.assertEqual(status, 1)
+        self.assertIn("merge.bundle_held", codes(doc))
+        # a passwords file names each station's bundle
+        table = self.path("passwords.txt")
+        with open(table, "w", encoding="utf-8-sig") as f:
+            f.write("# 函授站密码表\nA站.zip\t%s\nB站 = %s\n" % (pw_a, pw_b))
+        status, doc, proc = self.merge(self.path("inbox"), "-o", self.path("out"), "--passwords", table)
+        self.assertEqual(status, 0, proc.stdout[:3000] + proc.stderr)
+        self.assertIs(doc["summary"]["encrypted"], True)
+        self.assertIn("merge.encrypted_output", codes(doc))
+        [merged_pw] = re.findall(r"^\s+([A-Za-z0-9]{20})\s*$", proc.stderr, re.M)
+        names = sorted(n for n in os.listdir(self.path("out")) if not n.startswith("."))
+        self.assertEqual([n for n in names if n.endswith(".xlsx")], [], "a plaintext workbook beside the zip")
+        [merged] = [n for n in names if n.endswith(".zip")]
+        self.assertEqual([o["file"] for o in doc["outputs"]], [merged])
+        with zipfile.ZipFile(self.path("out", merged)) as z:
+            self.assertTrue(all(i.flag_bits & 1 for i in z.infolist() if not i.is_dir()))
+        for n in os.listdir(self.path("out")):
+            with open(self.path("out", n), "rb") as f:
+                data = f.read()
+            for i in ids:
+                self.assertNotIn(i, data, f"an ID number in clear in {n}")
+        # the merged output verifies with its own password
+        pw_file = self.path("merged-pw.txt")
+        with open(pw_file, "w") as f:
+            f.write(merged_pw + "\n")
+        os.chmod(pw_file, 0o600)
+        status, doc, proc = gradpack_json("verify", self.path("out", merged), "--password-file", pw_file,
+                                          "--profile", "tiny", env=self.env, timeout=600)
+        self.assertEqual(status, 0, proc.stdout[:3000])
+        # labels that name no bundle: every password is tried on each bundle
+        with open(table, "w", encoding="utf-8") as f:
+            f.write("济南\t%s\n青岛\t%s\n" % (pw_b, pw_a))
+        status, doc, proc = gradpack_json("verify", zip_a, zip_b, "--passwords", table,
+                                          "--profile", "tiny", env=self.env, timeout=600)
+        self.assertEqual(status, 0, proc.stdout[:3000])
+
+    def test_no_encrypt_is_explicit_and_warned(self):
+        (zip_a, pw_a), _, _ = self.station("A站", 2, seed=1, encrypt=True)
+        table = self.path("passwords.txt")
+        with open(table, "w", encoding="utf-8") as f:
+            f.write("A站\t%s\n" % pw_a)
+        status, doc, proc = self.merge(self.path("inbox"), "-o", self.path("out"), "--passwords", table,
+                                       "--no-encrypt")
+        self.assertEqual(status, 0, proc.stdout[:3000])
+        self.assertIs(doc["summary"]["encrypted"], False)
+        self.assertIn("merge.plaintext_output", codes(doc))
+        self.assertEqual(proc.stderr, "")
+        self.assertTrue(any(n.endswith(".xlsx") for n in os.listdir(self.path("out"))))
+
+    def test_bad_passwords_file_is_a_usage_failure(self):
+        table = self.path("passwords.txt")
+        with open(table, "w", encoding="utf-8") as f:
+            f.write("just-one-word\n")
+        os.makedirs(self.path("inbox"))
+        proc = gradpack("merge", self.path("inbox"), "-o", self.path("out"), "--passwords", table,
+                        env=self.env)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("第 1 行", proc.stderr)
 
 
 if __name__ == "__main__":

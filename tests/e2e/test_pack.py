@@ -313,7 +313,7 @@ class PackTest(GradpackTestCase):
         out = self.path("out")
         os.makedirs(out)
         p = subprocess.Popen([GRADPACK, "pack", roster, photos, "-o", out, "--threads", "1"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.time() + 60
         while time.time() < deadline and p.poll() is None:
             if any(".tmp-" in n for n in os.listdir(out)):
@@ -323,11 +323,15 @@ class PackTest(GradpackTestCase):
                 p.send_signal(signal.SIGINT)
                 break
             time.sleep(0.002)
-        rc = p.wait(timeout=60)
+        _, err = p.communicate(timeout=60)
+        rc = p.returncode
         if rc == 0:
             self.skipTest("the run finished before it could be interrupted")
         self.assertEqual(rc, -signal.SIGINT)
         self.assertEqual(os.listdir(out), [], "a partial or temporary file remains")
+        # one line says what happened, in Chinese
+        self.assertEqual(err.decode("utf-8").strip().splitlines(),
+                         ["gradpack: 已中断：没有写出任何文件，输出文件夹中原有的文件保持不变。"])
 
     def test_each_photo_is_read_once(self):
         """Checking, hashing and archiving share one read of each photo."""

@@ -137,13 +137,42 @@ static void text_rendering(void **state)
     assert_non_null(strstr(text, "错误 1 个，警告 1 个"));
     assert_null(strstr(text, "\x1b["));
     free(text);
-    /* quiet: errors only */
+    /* quiet: the summary line and the verdict only */
     text = gp_report_to_text(r, GP_RENDER_QUIET);
     assert_null(strstr(text, "roster.seq.padded"));
-    assert_non_null(strstr(text, "photo.dpi"));
+    assert_null(strstr(text, "photo.dpi"));
+    assert_non_null(strstr(text, "错误 1 个，警告 1 个"));
+    assert_non_null(strstr(text, "结论："));
     free(text);
     text = gp_report_to_text(r, GP_RENDER_COLOR);
     assert_non_null(strstr(text, "\x1b["));
+    free(text);
+    gp_report_free(r);
+}
+
+/* Grouped blocks, aligned tables and the summary escape what came from a
+ * bundle as the single findings do: no ESC from a station reaches the
+ * terminal (grouping and escaping met in the merge of clerk and main). */
+static void text_escapes_grouped_and_tables(void **state)
+{
+    (void)state;
+    gp_report *r = gp_report_new("verify");
+    const char *seqs[] = {"0001", "0002", "0003"};
+    for (int i = 0; i < 3; i++)
+        gp_report_add(r, GP_PHOTO_DPI,
+                      &(gp_where){.source = "evil\x1b[2J.zip", .seq = seqs[i], .field = "f\x1b]0;x\a"},
+                      "72\x1b[31m", "300 dpi", NULL);
+    gp_report_table_row(r, "bundles");
+    gp_report_cell_str(r, "bundles", "station", "站\x1b[2J");
+    gp_report_set_str(r, "output_dir", "out\x1b[2J");
+    char *text = gp_report_to_text(r, 0);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "3 张照片")); /* grouped */
+    assert_null(strchr(text, '\x1b'));
+    assert_null(strchr(text, '\a'));
+    assert_non_null(strstr(text, "evil\\x1B[2J.zip"));
+    assert_non_null(strstr(text, "站\\x1B[2J"));
+    assert_non_null(strstr(text, "out\\x1B[2J"));
     free(text);
     gp_report_free(r);
 }
@@ -158,9 +187,10 @@ static void text_tables_speak_chinese(void **state)
     gp_report_cell_str(r, "bundles", "verdict", "fail");
     gp_report_set_int(r, "encrypted", 1);
     char *text = gp_report_to_text(r, 0);
-    assert_non_null(strstr(text, "压缩包 a.zip"));
-    assert_non_null(strstr(text, "结论 不通过"));
-    assert_null(strstr(text, "函授站")); /* the empty cell is left out */
+    /* a column per key, headed in Chinese; a column empty in every row is left out */
+    assert_non_null(strstr(text, "  压缩包  结论\n"));
+    assert_non_null(strstr(text, "  a.zip   不通过\n"));
+    assert_null(strstr(text, "函授站"));
     assert_non_null(strstr(text, "已加密 是"));
     free(text);
     /* JSON keeps the machine words */
@@ -239,6 +269,7 @@ int main(void)
         cmocka_unit_test(json_finding_shape),
         cmocka_unit_test(text_rendering),
         cmocka_unit_test(text_tables_speak_chinese),
+        cmocka_unit_test(text_escapes_grouped_and_tables),
         cmocka_unit_test(absorb_sets_source),
         cmocka_unit_test(photo_records),
     };

@@ -57,7 +57,10 @@ static void test_full_file(void **state)
     assert_string_equal(st.value[GP_STATION_PHONE], "0531-12345678");
     assert_string_equal(st.value[GP_STATION_ADDRESS], "济南市历下区某路 1 号");
     assert_string_equal(gp_station_value_or_placeholder(&st, GP_STATION_CONTACT), "王老师");
-    assert_int_equal(gp_report_count(report), 0);
+    /* an unknown key is named, not silently ignored */
+    assert_int_equal(gp_report_count(report), 1);
+    assert_int_equal(gp_report_get(report, 0)->code, GP_PACK_STATION_UNKNOWN);
+    assert_string_equal(gp_report_get(report, 0)->actual, "extra");
     gp_station_clear(&st);
     gp_report_free(report);
     free(path);
@@ -119,13 +122,20 @@ static void test_unreadable_or_broken_file_is_an_error(void **state)
     assert_non_null(strstr(err.message, "第 2 行"));
     free(bad);
 
+    /* Notepad's "ANSI" on a Chinese Windows is GBK: read as GB18030 */
     char *gbk = write_ini("gbk.ini", "[station]\nname = \xbc\xc3\xc4\xcf\n");
     gp_error_clear(&err);
-    assert_false(gp_station_load(gbk, &st, report, &err));
+    assert_true(gp_station_load(gbk, &st, report, &err));
+    assert_string_equal(st.value[GP_STATION_NAME], "济南");
+    gp_station_clear(&st);
+    free(gbk);
+    /* neither UTF-8 nor GB18030 */
+    char *junk = write_ini("gbk.ini", "[station]\nname = \x80\xff\n");
+    gp_error_clear(&err);
+    assert_false(gp_station_load(junk, &st, report, &err));
     assert_int_equal(err.status, GP_ERR_OPEN);
     assert_non_null(strstr(err.message, "UTF-8"));
-    free(gbk);
-    assert_int_equal(gp_report_count(report), 0);
+    free(junk);
     gp_report_free(report);
 }
 
