@@ -85,7 +85,7 @@ bool gp_fix_orient(gp_fix_image *image, int orientation);
 /* ---- fix_resize.c ------------------------------------------------------ */
 
 /** Resample the `crop` region of an RGB image to exactly w×h into out
- *  (malloc'd), with a Mitchell filter in linear light (sRGB-aware). */
+ *  (malloc'd), with a Catmull-Rom filter in linear light (sRGB-aware). */
 bool gp_fix_resize(const gp_fix_image *in, const gp_fix_box *crop, int w, int h,
                    gp_fix_image *out);
 
