@@ -328,6 +328,8 @@ typedef struct gp_fix_options {
     gp_crop crop;
     bool force;               /* overwrite existing outputs */
     int threads;              /* 0 = one per core */
+    bool frame;               /* crop and scale each photo so the head meets the
+                                 standard's bands (needs face measurement) */
 } gp_fix_options;
 
 /** Write a conforming copy of every photo in photo_dir into output_dir

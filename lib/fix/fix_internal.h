@@ -107,6 +107,21 @@ void gp_fix_describe_missing(const gp_fix_frame_plan *plan, char *buf, size_t si
 /** "头顶 160、眼睛 500、脸宽 480 像素、脸偏右 12 像素" for the report. */
 void gp_fix_describe_geometry(const gp_fix_geometry *g, char *buf, size_t size);
 
+/* ---- fix_measure.c ----------------------------------------------------- */
+
+/** Measure the head in an upright sRGB picture of the whole photo (any
+ *  scale; the photo is photo_w × photo_h upright pixels) with the content
+ *  rules: coordinates in *out are in upright photo pixels.  false when face
+ *  measurement cannot run in this build or with this model (*why says so in
+ *  Chinese); true otherwise, even when no face was found. */
+bool gp_fix_measure(const gp_fix_image *image, int photo_w, int photo_h,
+                    gp_photo_measure *out, char *why, size_t why_size);
+/** Whether face measurement can run (built in, model loadable): false with
+ *  *why in Chinese.  gp_fix asks before touching any output. */
+bool gp_fix_measure_ready(char *why, size_t why_size);
+/** The profile's geometry bands in pixels of its target size. */
+void gp_fix_bands_for(const gp_profile *profile, gp_fix_bands *bands);
+
 /* ---- fix_decode.c ------------------------------------------------------ */
 
 typedef struct gp_fix_raster {
@@ -236,13 +251,20 @@ typedef struct gp_fix_outcome {
     char actual[512];          /* for the finding */
     char expected[512];
     char message[1024];
+    /* --frame */
+    bool frame_ran;            /* the head was measured and a plan made */
+    gp_fix_frame_plan plan;
+    bool face_unavailable;     /* face measurement cannot run: an operational error */
+    char frame_error[256];     /* why, when face_unavailable */
 } gp_fix_outcome;
 
 /** Decide and do what one photo needs.  `judged` is the report gp_photo_judge
- *  filled for it.  Thread-safe; no I/O.  `name` labels messages. */
+ *  filled for it.  With `frame`, the head is measured first and the photo
+ *  cropped and scaled into the bands (fix_frame.c) unless it already meets
+ *  them.  Thread-safe; no I/O.  `name` labels messages. */
 void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *info,
                   const gp_report *judged, const gp_profile *profile, gp_crop crop,
-                  const char *name, gp_fix_outcome *outcome);
+                  bool frame, const char *name, gp_fix_outcome *outcome);
 void gp_fix_outcome_clear(gp_fix_outcome *outcome);
 
 #endif /* GP_FIX_INTERNAL_H */
