@@ -117,6 +117,9 @@ struct gp_profile {
     gp_level_mapping *level_map;                   /* 高起专 -> 成人专科 ... */
     size_t level_map_count;
     gp_string_list sexes;                          /* 男, 女 */
+
+    /* [content] and [severity]: the content rules (lib/photo/content.h) */
+    struct gp_content_profile *content;
 };
 
 /** Human text for the profile's size window, e.g. "563200–665600". */
@@ -297,9 +300,17 @@ typedef struct gp_photo_measure {
     double background_spread;  /* ΔE2000 between backdrop patches, largest */
     double face_luminance;     /* mean L* on the face */
     double face_clipped;       /* fraction of face pixels clipped at white */
-    double face_lr_ratio;      /* luminance of the darker half / the lighter */
+    double face_lr_ratio;      /* mean L* of the darker cheek / the lighter */
     double sharpness;          /* normalised detail on the face */
     double saturation;         /* mean chroma of the picture */
+    /* added by the content rules (lib/photo/content.h) */
+    bool face_ran;             /* face detection ran (built with it, model loaded) */
+    int face_status;           /* why not: 0 ran, 1 built without, 2 model unusable */
+    bool has_landmarks;        /* eye_open, mouth_open are meaningful */
+    double eye_open;           /* eye aspect ratio, mean of both eyes */
+    double mouth_open;         /* inner-lip gap / mouth width */
+    bool has_clothing;
+    double clothing_fraction;  /* clothing pixels that look like the backdrop */
 } gp_photo_measure;
 
 /* One photo's result from the single read: inspection and hash. */

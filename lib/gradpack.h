@@ -255,6 +255,13 @@ typedef struct gp_check_options {
 GP_API gp_report *gp_check(const char *roster_path, const char *photo_dir,
                            const gp_check_options *options, gp_error *err);
 
+/** The face landmark model file for the content rules (dlib's 68-point
+ *  model).  NULL = the one the profile names ([content] face_model), else
+ *  Debian's /usr/share/dlib/shape_predictor_68_face_landmarks.dat.  Applies
+ *  to the whole process: the model is loaded once, when the first photo
+ *  needs it, so call this before check, pack or verify. */
+GP_API void gp_set_face_model(const char *path);
+
 /* ------------------------------------------------------------------ */
 /* pack: the workbook, the zip bundle(s) and the cover letter            */
 /* ------------------------------------------------------------------ */

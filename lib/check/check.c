@@ -7,6 +7,8 @@
  * run the same steps with its own reading of the photos in the middle
  * (it archives each photo from the buffer it inspected). */
 #include "gp_internal.h"
+#include "face/face.h"
+#include "photo/content.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -33,7 +35,12 @@ void gp_check_read_photo(const gp_photo_file *file, gp_photo_result *out, unsign
     out->read_ok = true;
     out->size = len;
     gp_sha256(data, len, out->sha256);
-    gp_jpeg_inspect(data, len, &out->info);
+    /* one decode: the inspection keeps a 1/4-scale preview (240×320 for a
+     * 960×1280 photo) that the content rules measure */
+    gp_preview preview = {0};
+    gp_jpeg_inspect_preview(data, len, &out->info, 240, &preview);
+    gp_content_measure(&preview, out->info.width, out->info.height, &out->measure);
+    gp_preview_free(&preview);
     if (keep) {
         *keep = data;
         *keep_len = len;
@@ -90,6 +97,8 @@ bool gp_check_prepare(const char *roster_path, const char *photo_dir,
     state->profile = gp_profile_load(options->profile, err);
     if (!state->profile)
         return false;
+    if (state->profile->content && state->profile->content->face_model)
+        gp_face_set_model(state->profile->content->face_model, false);
     gp_report_set_profile(report, gp_profile_name(state->profile));
 
     state->roster = gp_roster_read(roster_path, options->encoding, state->profile, report, err);

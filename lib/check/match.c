@@ -1,6 +1,7 @@
 /* Matching roster rows to photos, and judging each inspected photo.  Shared
  * by check (photos in a folder) and verify (photos inside a zip). */
 #include "gp_internal.h"
+#include "photo/content.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,8 @@ void gp_check_match_photos(const gp_roster *roster, const gp_profile *profile,
                           "照片 %s 与照片 %s%s 完全相同", names[i], names[first], row_text);
         }
         gp_photo_judge(&results[i].info, results[i].size, profile, &w, report);
+        gp_content_judge(&results[i].measure, results[i].info.width, results[i].info.height,
+                         profile, &w, report);
     }
     free(refs);
     free(duplicate_of);

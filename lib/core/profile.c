@@ -2,6 +2,7 @@
  * (inih) and the roster-fields file it names.  Data, not code: a new agency
  * is a new file. */
 #include "gp_internal.h"
+#include "photo/content.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -60,6 +61,7 @@ void gp_profile_free(gp_profile *p)
         free(p->level_map[i].to);
     }
     free(p->level_map);
+    gp_content_profile_free(p->content);
     free(p);
 }
 
@@ -216,6 +218,21 @@ static int on_profile_entry(void *user, const char *section, const char *name, c
             ok = set_string(&st->fields_file, value);
         else
             note_problem(st, "未知设置 [roster] %s%s", name, "");
+    } else if (!strcmp(section, "content") || !strcmp(section, "severity")) {
+        /* the content rules' settings (lib/photo/content.c) */
+        if (!p->content) {
+            p->content = malloc(sizeof *p->content);
+            if (!p->content)
+                return 0;
+            gp_content_profile_defaults(p->content);
+        }
+        char problem[200];
+        int taken = gp_content_profile_set(p->content, section, name, value, problem,
+                                           sizeof problem);
+        if (taken < 0)
+            return 0;
+        if (!taken)
+            note_problem(st, "%s%s", problem, "");
     } else {
         note_problem(st, "未知的节 [%s]%s", section, "");
     }

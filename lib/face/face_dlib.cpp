@@ -1,0 +1,176 @@
+// face_dlib.cpp — the one C++ translation unit: dlib's HOG frontal face
+// detector and 68-point shape predictor behind face.h.  No exception leaves
+// this file.
+//
+// Threads: dlib's object_detector::operator() is not const (it keeps scratch
+// state), so each thread gets its own detector (thread_local, built on first
+// use from dlib's embedded model, a few milliseconds).  shape_predictor's
+// operator() is const: the 100 MB model is deserialised once per process
+// (std::call_once) and shared read-only by every thread.
+#include "face/face.h"
+
+#include <dlib/image_processing.h>
+#include <dlib/image_processing/frontal_face_detector.h>
+#include <dlib/image_transforms.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::mutex config_mutex;
+std::string model_path = GP_FACE_DEFAULT_MODEL;
+bool model_explicit = false;
+
+std::once_flag load_once;
+gp_face_status load_status = GP_FACE_NO_MODEL;
+std::string load_message;
+dlib::shape_predictor *predictor = nullptr; // shared, read-only after load
+
+void load_model()
+{
+    std::string path;
+    {
+        std::lock_guard<std::mutex> lock(config_mutex);
+        path = model_path;
+    }
+    try {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            load_message = "找不到人脸特征点模型文件 " + path +
+                           "（Debian 软件包 libdlib-data 提供；也可用 --face-model 指定）";
+            load_status = GP_FACE_NO_MODEL;
+            return;
+        }
+        auto *sp = new dlib::shape_predictor();
+        dlib::deserialize(*sp, in);
+        if (sp->num_parts() != GP_FACE_POINTS) {
+            load_message = "人脸特征点模型 " + path + " 不是 68 点模型";
+            delete sp;
+            load_status = GP_FACE_NO_MODEL;
+            return;
+        }
+        predictor = sp;
+        load_status = GP_FACE_OK;
+    } catch (const std::exception &e) {
+        load_message = "人脸特征点模型 " + path + " 无法读取：" + e.what();
+        load_status = GP_FACE_NO_MODEL;
+    } catch (...) {
+        load_message = "人脸特征点模型 " + path + " 无法读取";
+        load_status = GP_FACE_NO_MODEL;
+    }
+}
+
+dlib::frontal_face_detector &thread_detector()
+{
+    thread_local dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
+    return detector;
+}
+
+// dlib's detector reports only faces whose box is at least its 80×80 window;
+// ID photos have large faces, so the image is upsampled only when nothing is
+// found at its own size and it is small.
+constexpr long upsample_below = 400;
+
+} // namespace
+
+extern "C" bool gp_face_built(void)
+{
+    return true;
+}
+
+extern "C" void gp_face_set_model(const char *path, bool explicit_choice)
+{
+    std::lock_guard<std::mutex> lock(config_mutex);
+    if (model_explicit && !explicit_choice)
+        return; // the user's choice wins over a profile's
+    try {
+        model_path = path && *path ? path : GP_FACE_DEFAULT_MODEL;
+    } catch (...) {
+    }
+    model_explicit = explicit_choice && path && *path;
+}
+
+extern "C" const char *gp_face_model_path(void)
+{
+    std::lock_guard<std::mutex> lock(config_mutex);
+    return model_path.c_str();
+}
+
+extern "C" gp_face_status gp_face_load(char *message, size_t size)
+{
+    try {
+        std::call_once(load_once, load_model);
+    } catch (...) {
+        load_status = GP_FACE_NO_MODEL;
+    }
+    if (message && size) {
+        message[0] = '\0';
+        if (load_status != GP_FACE_OK)
+            std::snprintf(message, size, "%s", load_message.c_str());
+    }
+    return load_status;
+}
+
+extern "C" int gp_face_detect(const unsigned char *rgb, int width, int height, int stride,
+                              gp_face *faces, int max_faces, gp_face_status *status)
+{
+    gp_face_status st = gp_face_load(nullptr, 0);
+    if (status)
+        *status = st;
+    if (st != GP_FACE_OK)
+        return -1;
+    if (!rgb || width <= 0 || height <= 0 || stride < width * 3)
+        return 0;
+    try {
+        dlib::array2d<unsigned char> grey(height, width);
+        for (int y = 0; y < height; y++) {
+            const unsigned char *row = rgb + (size_t)y * (size_t)stride;
+            for (int x = 0; x < width; x++) {
+                const unsigned char *p = row + 3 * x;
+                // ITU-R BT.601 luma, as dlib's own rgb → grey conversion
+                grey[y][x] = (unsigned char)((p[0] * 299 + p[1] * 587 + p[2] * 114 + 500) / 1000);
+            }
+        }
+        dlib::frontal_face_detector &detector = thread_detector();
+        std::vector<std::pair<double, dlib::rectangle>> found;
+        detector(grey, found);
+        double scale = 1.0;
+        dlib::array2d<unsigned char> big;
+        const dlib::array2d<unsigned char> *image = &grey;
+        if (found.empty() && std::max(width, height) < upsample_below) {
+            dlib::pyramid_down<2> pyr;
+            dlib::pyramid_up(grey, big, pyr);
+            detector(big, found);
+            scale = (double)big.nc() / width;
+            image = &big;
+        }
+        std::sort(found.begin(), found.end(),
+                  [](const auto &a, const auto &b) { return a.first > b.first; });
+        int n = (int)found.size();
+        for (int i = 0; i < n && i < max_faces; i++) {
+            const dlib::rectangle &r = found[i].second;
+            dlib::full_object_detection shape = (*predictor)(*image, r);
+            gp_face *f = &faces[i];
+            f->left = r.left() / scale;
+            f->top = r.top() / scale;
+            f->right = (r.right() + 1) / scale;
+            f->bottom = (r.bottom() + 1) / scale;
+            f->score = found[i].first;
+            for (unsigned k = 0; k < GP_FACE_POINTS && k < shape.num_parts(); k++) {
+                // dlib's points are pixel centres; +0.5 makes them continuous
+                // coordinates, so that scaling to the photo stays exact
+                f->x[k] = (shape.part(k).x() + 0.5) / scale;
+                f->y[k] = (shape.part(k).y() + 0.5) / scale;
+            }
+        }
+        return n;
+    } catch (...) {
+        return 0;
+    }
+}
