@@ -7,6 +7,9 @@
  * only ever read. */
 #include "fix_internal.h"
 
+#include "face/face.h"
+#include "photo/content.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -141,7 +144,7 @@ static const char *frame_name(const gp_fix_outcome *o)
         return "";
     switch (o->plan.verdict) {
     case GP_FRAME_KEEP: return "kept";
-    case GP_FRAME_CROP: return o->action == GP_FIX_FIXED ? "cropped" : "refused";
+    case GP_FRAME_CROP: return "cropped";
     default: return "refused";
     }
 }
@@ -152,9 +155,8 @@ static void add_frame_results(gp_report *report, const gp_photo_file *file,
                               const gp_fix_outcome *o)
 {
     char before[160] = "", after[160] = "";
-    bool has_after = o->frame_ran && (o->plan.verdict == GP_FRAME_KEEP ||
-                                      (o->plan.verdict == GP_FRAME_CROP &&
-                                       o->action == GP_FIX_FIXED));
+    bool has_after = o->frame_ran &&
+                     (o->plan.verdict == GP_FRAME_KEEP || o->plan.verdict == GP_FRAME_CROP);
     bool has_before = o->frame_ran && o->plan.verdict != GP_FRAME_NO_FACE &&
                       o->plan.verdict != GP_FRAME_NO_HEAD_TOP;
     if (has_before)
@@ -187,7 +189,7 @@ static void add_frame_results(gp_report *report, const gp_photo_file *file,
                                    (double)lround(values[j].value * 10) / 10);
         }
     }
-    if (o->frame_ran && o->plan.verdict == GP_FRAME_CROP && o->action == GP_FIX_FIXED) {
+    if (o->frame_ran && o->plan.verdict == GP_FRAME_CROP) {
         gp_report_photo_number(report, NULL, file->seq, "frame_crop_x", o->plan.box.x);
         gp_report_photo_number(report, NULL, file->seq, "frame_crop_y", o->plan.box.y);
         gp_report_photo_number(report, NULL, file->seq, "frame_crop_width", o->plan.box.width);
@@ -249,11 +251,6 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
                      options->output_dir);
         return NULL;
     }
-    char why[256];
-    if (options->frame && !gp_fix_measure_ready(why, sizeof why)) {
-        gp_error_set(err, GP_ERR_USAGE, 0, "无法使用 --frame：%s", why);
-        return NULL;
-    }
     gp_report *report = gp_report_new("fix");
     gp_profile *profile = NULL;
     gp_photo_dir *photos = NULL;
@@ -266,6 +263,16 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
     profile = gp_profile_load(options->profile, err);
     if (!profile)
         goto fail;
+    if (options->frame) {
+        /* the model check uses, then whether measuring can run at all */
+        if (profile->content && profile->content->face_model)
+            gp_face_set_model(profile->content->face_model, false);
+        char why[256];
+        if (!gp_fix_measure_ready(why, sizeof why)) {
+            gp_error_set(err, GP_ERR_USAGE, 0, "无法使用 --frame：%s", why);
+            goto fail;
+        }
+    }
     gp_report_set_profile(report, gp_profile_name(profile));
     photos = gp_photo_dir_scan(photo_dir, report, err);
     if (!photos)

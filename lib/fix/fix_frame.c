@@ -6,16 +6,17 @@
  *
  * The crop is W/s × H/s source pixels for a scale s (target pixels per
  * source pixel).  The face width fixes the range of s; the head top and the
- * eye line, whose distance d is fixed by the face, narrow it further:
- * s·d must fit between the two bands.  Within that range the preferred s
- * puts the face width in the middle of its band; when that crop would reach
- * outside the picture a larger s (a smaller crop, the face larger but still
- * inside its band) is tried, because a smaller crop only ever fits better.
- * The position then puts the head top and the eye line as near the middles
- * of their bands as the picture allows, and the face centre in the middle.
- * Every band is first shrunk by a margin so that re-measuring the output,
- * which jitters by a few pixels, still lands inside; the margin is given up
- * step by step before the photo is refused.
+ * eye line, whose distance d is fixed by the face, narrow it further: s·d
+ * must fit between the two bands.  Over that range (at most max_upscale) the
+ * crop is chosen that puts the head deepest inside its bands: for each
+ * measure, the distance to the nearer edge of its band over half the band
+ * (1 in the middle, 0 on an edge), the least of the four as the score.  So
+ * the head lands in the middle of every band when the face allows it, and
+ * as far from the edges as the picture allows when it does not: measuring
+ * the output again moves a few pixels and should still land inside.  The
+ * face is centred unless the picture ends first.  When no crop inside the
+ * picture meets the bands, the scale that misses the least picture says
+ * how many pixels are missing beyond which edge.
  */
 #include "fix_internal.h"
 
@@ -50,18 +51,21 @@ static double clampd(double v, double lo, double hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* The bands, each shrunk by `margin` of its width on both sides. */
-static gp_fix_bands shrink(const gp_fix_bands *b, double margin)
+/* How deep inside [lo, hi] v is: 1 in the middle, 0 on an edge, negative
+ * outside. */
+static double band_depth(double v, double lo, double hi)
 {
-    gp_fix_bands s = *b;
-    double h = (b->head_top_max - b->head_top_min) * margin;
-    double e = (b->eye_line_max - b->eye_line_min) * margin;
-    double f = (b->face_width_max - b->face_width_min) * margin;
-    s.head_top_min += h, s.head_top_max -= h;
-    s.eye_line_min += e, s.eye_line_max -= e;
-    s.face_width_min += f, s.face_width_max -= f;
-    s.center_tolerance *= 1 - 2 * margin;
-    return s;
+    double half = (hi - lo) / 2;
+    return half > 0 ? (half - fabs(v - (lo + hi) / 2)) / half : (v == lo ? 0 : -1);
+}
+
+/* How deep inside its bands the head is: the least of the four depths. */
+static double depth(const gp_fix_geometry *g, const gp_fix_bands *b)
+{
+    double d = band_depth(g->head_top, b->head_top_min, b->head_top_max);
+    d = fmin(d, band_depth(g->eye_line, b->eye_line_min, b->eye_line_max));
+    d = fmin(d, band_depth(g->face_width, b->face_width_min, b->face_width_max));
+    return fmin(d, band_depth(g->center_offset, -b->center_tolerance, b->center_tolerance));
 }
 
 /* The range of s that the bands allow for this face: [*lo, *hi]. */
@@ -87,47 +91,29 @@ static span x_allowed(const gp_photo_measure *m, const gp_fix_bands *b, int targ
     return x;
 }
 
-/* The head-top positions (target pixels) the bands allow at scale s. */
-static span head_top_allowed(const gp_photo_measure *m, const gp_fix_bands *b, double s)
-{
-    double d = (m->eye_line - m->head_top) * s;
-    span t = {fmax(b->head_top_min, b->eye_line_min - d), fmin(b->head_top_max, b->eye_line_max - d)};
-    return t;
-}
-
 static span y_allowed(const gp_photo_measure *m, const gp_fix_bands *b, double s)
 {
-    span t = head_top_allowed(m, b, s);
-    span y = {m->head_top - t.hi / s, m->head_top - t.lo / s};
+    double d = (m->eye_line - m->head_top) * s;
+    double top_lo = fmax(b->head_top_min, b->eye_line_min - d);
+    double top_hi = fmin(b->head_top_max, b->eye_line_max - d);
+    span y = {m->head_top - top_hi / s, m->head_top - top_lo / s};
     return y;
-}
-
-/* Place a crop of `size` in [0, extent] with its origin in `allowed`, as
- * near `ideal` as possible.  false when no origin fits. */
-static bool place(span allowed, double size, double extent, double ideal, double *origin)
-{
-    double lo = fmax(allowed.lo, 0), hi = fmin(allowed.hi, extent - size);
-    if (lo > hi + 1e-9)
-        return false;
-    *origin = clampd(ideal, lo, hi);
-    return true;
 }
 
 /* The least picture missing beyond the two edges for an origin in
  * `allowed`: *before (left/top) and *after (right/bottom), in pixels. */
-static void shortage(span allowed, double size, double extent, int *before, int *after)
+static double shortage(span allowed, double size, double extent, double *before, double *after)
 {
     double candidates[4] = {allowed.lo, allowed.hi, clampd(0, allowed.lo, allowed.hi),
                             clampd(extent - size, allowed.lo, allowed.hi)};
-    double best_total = -1, best_before = 0, best_after = 0;
+    double best = -1;
     for (int i = 0; i < 4; i++) {
         double o = candidates[i];
         double b = fmax(0, -o), a = fmax(0, o + size - extent);
-        if (best_total < 0 || b + a < best_total)
-            best_total = b + a, best_before = b, best_after = a;
+        if (best < 0 || b + a < best)
+            best = b + a, *before = b, *after = a;
     }
-    *before = (int)ceil(best_before - 1e-9);
-    *after = (int)ceil(best_after - 1e-9);
+    return best;
 }
 
 /* The integer crop box for scale s at origin (x, y), kept inside the
@@ -155,43 +141,45 @@ static gp_fix_box box_at(double x, double y, double s, int src_w, int src_h, int
     return box;
 }
 
-/* Try to frame with bands b: true and the plan's box when a crop fits. */
-static bool try_frame(const gp_photo_measure *m, const gp_fix_bands *b, int src_w, int src_h,
-                      int target_w, int target_h, double max_upscale, gp_fix_frame_plan *plan)
+enum { SCALE_STEPS = 128, TOP_STEPS = 64 };
+
+/* The crop inside the picture that puts the head deepest inside the bands,
+ * over scales in [lo, hi]: its depth, or -1 when no crop fits. */
+static double best_crop(const gp_photo_measure *m, const gp_fix_bands *b, int src_w, int src_h,
+                        int target_w, int target_h, double lo, double hi, gp_fix_box *best)
 {
-    double lo, hi;
-    if (!scale_range(m, b, &lo, &hi))
-        return false;
-    hi = fmin(hi, max_upscale);
-    if (lo > hi)
-        return false;
-    double mid_fw = (b->face_width_min + b->face_width_max) / 2;
-    double mid_ht = (b->head_top_min + b->head_top_max) / 2;
-    double mid_eye = (b->eye_line_min + b->eye_line_max) / 2;
-    double preferred = clampd(mid_fw / m->face_width, lo, hi);
-    enum { STEPS = 64 };
-    for (int i = 0; i <= STEPS; i++) {
-        double s = preferred + (hi - preferred) * i / STEPS;
+    double best_depth = -1;
+    double d = m->eye_line - m->head_top;
+    for (int i = 0; i <= SCALE_STEPS; i++) {
+        double s = lo + (hi - lo) * i / SCALE_STEPS;
         double cw = target_w / s, ch = target_h / s;
-        double x, y;
-        if (!place(x_allowed(m, b, target_w, s), cw, src_w, m->face_center_x - cw / 2, &x))
+        if (cw > src_w || ch > src_h)
             continue;
-        /* the head top that puts head top and eyes nearest their middles */
-        span t = head_top_allowed(m, b, s);
-        double d = (m->eye_line - m->head_top) * s;
-        double ideal_top = clampd((mid_ht + mid_eye - d) / 2, t.lo, t.hi);
-        if (!place(y_allowed(m, b, s), ch, src_h, m->head_top - ideal_top / s, &y))
+        /* across: the face centred, as far as the picture allows */
+        double x = clampd(m->face_center_x - cw / 2, 0, src_w - cw);
+        /* down: the head top the picture allows (target pixels), in its band */
+        double top_lo = fmax(s * (m->head_top - (src_h - ch)), b->head_top_min);
+        double top_hi = fmin(s * m->head_top, b->head_top_max);
+        if (top_lo > top_hi)
             continue;
-        gp_fix_box box = box_at(x, y, s, src_w, src_h, target_w, target_h);
-        /* whole pixels: the rounded box must still meet the bands */
+        double top = top_lo, top_depth = -2;
+        for (int j = 0; j <= TOP_STEPS; j++) {
+            double t = top_lo + (top_hi - top_lo) * j / TOP_STEPS;
+            double dd = fmin(band_depth(t, b->head_top_min, b->head_top_max),
+                             band_depth(t + s * d, b->eye_line_min, b->eye_line_max));
+            if (dd > top_depth)
+                top_depth = dd, top = t;
+        }
+        gp_fix_box box = box_at(x, m->head_top - top / s, s, src_w, src_h, target_w, target_h);
+        /* whole pixels: judge the rounded box */
         gp_fix_geometry g = gp_fix_geometry_of(m, &box, target_w, target_h);
-        if (!gp_fix_geometry_inside(&g, b))
-            continue;
-        plan->box = box;
-        plan->scale = (double)target_w / box.width;
-        return true;
+        double dg = depth(&g, b);
+        if (dg > best_depth) {
+            best_depth = dg;
+            *best = box;
+        }
     }
-    return false;
+    return best_depth;
 }
 
 void gp_fix_frame(const gp_photo_measure *m, const gp_fix_bands *bands, int src_w, int src_h,
@@ -216,16 +204,6 @@ void gp_fix_frame(const gp_photo_measure *m, const gp_fix_bands *bands, int src_
         plan->after = plan->before;
         return;
     }
-    static const double margins[] = {0.25, 0.15, 0.05, 0};
-    for (size_t i = 0; i < sizeof margins / sizeof margins[0]; i++) {
-        gp_fix_bands b = shrink(bands, margins[i]);
-        if (try_frame(m, &b, src_w, src_h, target_w, target_h, max_upscale, plan)) {
-            plan->after = gp_fix_geometry_of(m, &plan->box, target_w, target_h);
-            plan->verdict = GP_FRAME_CROP;
-            return;
-        }
-    }
-    /* refused: say why, with the full bands */
     double lo, hi;
     if (!scale_range(m, bands, &lo, &hi)) {
         plan->verdict = GP_FRAME_PROPORTIONS;
@@ -236,14 +214,33 @@ void gp_fix_frame(const gp_photo_measure *m, const gp_fix_bands *bands, int src_
         plan->needed_scale = lo;
         return;
     }
-    /* the smallest crop the bands allow misses the least picture */
-    double s = fmin(hi, max_upscale);
+    hi = fmin(hi, max_upscale);
+    gp_fix_box box;
+    if (best_crop(m, bands, src_w, src_h, target_w, target_h, lo, hi, &box) > 0) {
+        plan->verdict = GP_FRAME_CROP;
+        plan->box = box;
+        plan->scale = (double)target_w / box.width;
+        plan->after = gp_fix_geometry_of(m, &box, target_w, target_h);
+        return;
+    }
+    /* refused: the scale that misses the least picture, and how much */
     plan->verdict = GP_FRAME_MISSING;
-    plan->scale = s;
-    shortage(x_allowed(m, bands, target_w, s), target_w / s, src_w, &plan->missing_left,
-             &plan->missing_right);
-    shortage(y_allowed(m, bands, s), target_h / s, src_h, &plan->missing_top,
-             &plan->missing_bottom);
+    double least = -1;
+    for (int i = 0; i <= SCALE_STEPS; i++) {
+        double s = lo + (hi - lo) * i / SCALE_STEPS;
+        double left, right, top, bottom;
+        double total = shortage(x_allowed(m, bands, target_w, s), target_w / s, src_w, &left,
+                                &right) +
+                       shortage(y_allowed(m, bands, s), target_h / s, src_h, &top, &bottom);
+        if (least < 0 || total < least - 1e-9) {
+            least = total;
+            plan->scale = s;
+            plan->missing_left = (int)ceil(left - 1e-6);
+            plan->missing_right = (int)ceil(right - 1e-6);
+            plan->missing_top = (int)ceil(top - 1e-6);
+            plan->missing_bottom = (int)ceil(bottom - 1e-6);
+        }
+    }
     /* rounding can leave all four at 0 when the miss is a fraction of a pixel */
     if (!plan->missing_top && !plan->missing_bottom && !plan->missing_left &&
         !plan->missing_right)

@@ -240,9 +240,10 @@ static void refuse_grayscale(const gp_jpeg_info *info, size_t len, const char *n
 }
 
 /* The smallest upright size the head is measured at (the whole photo when
- * smaller): the target's size, where the content rules are tuned. */
-#define MEASURE_WIDTH 960
-#define MEASURE_HEIGHT 1280
+ * smaller): the standard's own 480×640, twice what check measures on, so
+ * the plan is no coarser than the check that judges the output. */
+#define MEASURE_WIDTH 480
+#define MEASURE_HEIGHT 640
 
 /* Decode the whole photo upright in sRGB near the target's size and measure
  * the head.  false with error set when the photo cannot be decoded. */
