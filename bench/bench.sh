@@ -3,11 +3,13 @@
 # in-profile photos and a roster once (cached in $BENCH_DIR), then times each
 # job against its baseline in the same run, on the same warm files.
 #
-#   bench/bench.sh [check|pack|verify|merge|fix|all]     (default: all)
+#   bench/bench.sh [check|pack|verify|merge|fix|content|all]   (default: all)
 #   env: N (photos, default 1000), RUNS (default 3), BENCH_DIR (default
 #        /tmp/gradpack-bench), BUILD (default build); merge and fix run
 #        bench/bench_merge.sh (B bundles × MERGE_N students, default 20 × 500)
-#        and bench/bench_fix.sh (N_BIG, N_OFF)
+#        and bench/bench_fix.sh (N_BIG, N_OFF); content: CONTENT_N (photos
+#        made of the real-portrait samples, default 300) and BASE_BUILD (an
+#        older build to compare check's wall time with, optional)
 #
 # Needs a release build in build/ (scripts/setup.sh makes one) and
 # scripts/install-deps.sh --bench (for GNU time).
@@ -90,4 +92,32 @@ fi
 if [[ $what == all || $what == fix ]]; then
   echo "fix:"
   bench/bench_fix.sh
+fi
+
+if [[ $what == all || $what == content ]]; then
+  # the content rules' CPU per photo (thread CPU time, so a busy machine does
+  # not count), then check's wall time on photos with real faces
+  echo "content rules:"
+  "$PWD/$BUILD/tests/tools/content_bench" samples/photos/*.jpg | sed 's/^/  real portraits (samples): /'
+  "$PWD/$BUILD/tests/tools/content_bench" "$data"/photos/000[1-9].jpg | sed 's/^/  generated photos:         /'
+  CN=${CONTENT_N:-300}
+  cdata=$BENCH_DIR/content$CN
+  if [[ ! -f $cdata/.complete ]]; then
+    rm -rf "$cdata"
+    mkdir -p "$cdata/photos"
+    samples=(samples/photos/*.jpg)
+    for ((i = 1; i <= CN; i++)); do
+      cp "${samples[$(((i - 1) % ${#samples[@]}))]}" "$(printf '%s/photos/%04d.jpg' "$cdata" "$i")"
+    done
+    "$ROSTERGEN" "$CN" >"$cdata/roster.csv"
+    touch "$cdata/.complete"
+  fi
+  t_c=$(median "$GP" check "$cdata/roster.csv" "$cdata/photos" --quiet)
+  printf '  gradpack check, %d sample copies   %6.2f s  %7.1f photos/s\n' "$CN" "$t_c" "$(rate "$CN" "$t_c")"
+  if [[ -n ${BASE_BUILD:-} ]]; then
+    t_b=$(median "$BASE_BUILD/cmd/gradpack" check "$cdata/roster.csv" "$cdata/photos" --quiet)
+    printf '  %s check, same photos     %6.2f s\n' "$BASE_BUILD" "$t_b"
+    printf '  with content rules / without      %6.2fx\n' "$(ratio "$t_c" "$t_b")"
+  fi
+  echo
 fi

@@ -26,6 +26,7 @@ void help_pack(FILE *out)
           "  --profile NAME|FILE     照片规格（默认 " GP_DEFAULT_PROFILE "）\n"
           "  --encoding ENC          花名册编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N             并行线程数（默认每个 CPU 核一个）\n"
+          "  --face-model FILE       人脸特征点模型（默认 Debian 的 libdlib-data 所带文件）\n"
           "  --format text|json      输出格式（默认 text；json 供脚本使用）\n"
           "  --quiet                 只显示错误；成功时什么也不显示\n"
           "  --color auto|always|never\n"
@@ -57,6 +58,7 @@ int cmd_pack(int argc, char **argv)
         {"profile", required_argument, NULL, 'p'},
         {"encoding", required_argument, NULL, 'e'},
         {"threads", required_argument, NULL, 'j'},
+        {"face-model", required_argument, NULL, 'M'},
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -84,6 +86,7 @@ int cmd_pack(int argc, char **argv)
         case OPT_FORCE: options.force = true; break;
         case 'p': options.check.profile = optarg; break;
         case 'e': options.check.encoding = optarg; break;
+        case 'M': gp_set_face_model(optarg); break;
         case 'j':
             if (!cli_parse_threads(optarg, &options.check.threads))
                 return cli_usage_error("pack", "--threads 需要 0–256 的整数");

@@ -4,11 +4,12 @@
 set -euo pipefail
 
 packages=(
-  gcc pkg-config meson ninja-build
+  gcc g++ pkg-config meson ninja-build
   libjpeg62-turbo-dev libturbojpeg0-dev
   libcsv-dev libxlsxwriter-dev libzip-dev libssl-dev
   libjansson-dev libinih-dev liblcms2-dev libstb-dev
   libcmocka-dev
+  libdlib-dev libdlib-data
   python3 python3-openpyxl python3-pil
   zip unzip coreutils strace
 )

@@ -73,8 +73,8 @@ dlib::frontal_face_detector &thread_detector()
 }
 
 // dlib's detector reports only faces whose box is at least its 80×80 window;
-// ID photos have large faces, so the image is upsampled only when nothing is
-// found at its own size and it is small.
+// ID photos have large faces, so the image is enlarged (1.5×) only when
+// nothing is found at its own size and it is small.
 constexpr long upsample_below = 400;
 
 } // namespace
@@ -144,8 +144,10 @@ extern "C" int gp_face_detect(const unsigned char *rgb, int width, int height, i
         dlib::array2d<unsigned char> big;
         const dlib::array2d<unsigned char> *image = &grey;
         if (found.empty() && std::max(width, height) < upsample_below) {
-            dlib::pyramid_down<2> pyr;
-            dlib::pyramid_up(grey, big, pyr);
+            // 1.5×: faces down to about 55 pixels wide (a fifth of a
+            // 240-pixel preview) at 2.25× the cost, not 4× as pyramid_up
+            big.set_size(height * 3 / 2, width * 3 / 2);
+            dlib::resize_image(grey, big);
             detector(big, found);
             scale = (double)big.nc() / width;
             image = &big;

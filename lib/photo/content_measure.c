@@ -97,6 +97,10 @@ static inline int dist2(const unsigned char *p, const double ref[3])
 /* A pixel "differs from the backdrop" beyond this RGB distance: JPEG noise
  * on a plain backdrop is a few levels; hair, skin and clothes are far more. */
 #define BACKDROP_DISTANCE 28.0
+/* Beyond this CIEDE2000 between backdrop patches there is no plain backdrop
+ * (a street, a room): the head top cannot be told from what is behind it,
+ * and is not reported (photo.background_uneven is). */
+#define BUSY_BACKDROP 25.0
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -168,7 +172,8 @@ static void row_reference(const img *im, const row_ref *rr, int y, double left[3
     }
 }
 
-/* Head top in image rows, or -1 when not found above the eyes. */
+/* Head top in image rows (0: the hair touches the top edge), or -1 when
+ * not found above the eyes. */
 static int find_head_top(const img *im, const face_geo *g, const row_ref *rr)
 {
     int x0 = clampi((int)floor(g->cx - 0.4 * g->fw), 0, im->w - 1);
@@ -189,8 +194,10 @@ static int find_head_top(const img *im, const face_geo *g, const row_ref *rr)
                 differ++;
         }
         if (differ * 4 >= (x1 - x0)) {
-            if (++run == 2 || y == 0)
-                return y == 0 ? 0 : y - 1;
+            /* three rows in a row: a line of JPEG ringing or a stray
+             * edge row is not hair */
+            if (++run == 3)
+                return y - 2;
         } else {
             run = 0;
         }
@@ -208,7 +215,7 @@ static void measure_backdrop(const img *im, const face_geo *g, int head_top,
     int cell = im->w / 8 > 4 ? im->w / 8 : 4;
     double hx0 = g->cx - 0.85 * g->fw, hx1 = g->cx + 0.85 * g->fw;
     int above = head_top >= 0 ? head_top - 1 : (int)(g->top - 0.75 * g->fh);
-    int side_bottom = (int)g->eye_y;
+    int side_bottom = (int)((g->eye_y + g->bottom) / 2); /* hair falls beside the cheeks */
     double labs[MAX_PATCHES][3];
     int n = 0;
     double sum[3] = {0, 0, 0};
@@ -514,6 +521,8 @@ bool gp_content_measure(const gp_preview *image, int photo_width, int photo_heig
         out->head_top = top * sy;
     }
     measure_backdrop(&im, &g, top, out);
+    if (out->has_background && out->background_spread > BUSY_BACKDROP)
+        out->has_head_top = false; /* no plain backdrop to find the hair against */
     measure_face_light(&im, &g, f, out);
     out->sharpness = measure_sharpness(&im, &g);
     return true;

@@ -146,10 +146,11 @@ def replace_backdrop(img, protect=None, colour=None, gradient=None):
     w, h = img.size
     if gradient:
         top, bottom = gradient
-        col = Image.new("RGB", (1, 2))
-        col.putpixel((0, 0), top)
-        col.putpixel((0, 1), bottom)
-        back = col.resize((w, h), Image.BILINEAR)
+        col = Image.new("RGB", (1, h))
+        for y in range(h):
+            t = y / (h - 1)
+            col.putpixel((0, y), tuple(round(a + t * (b - a)) for a, b in zip(top, bottom)))
+        back = col.resize((w, h))
     else:
         back = Image.new("RGB", (w, h), colour or LIGHT_BLUE)
     return Image.composite(back, img, mask)
@@ -167,14 +168,22 @@ def blur(img, radius):
     return img.filter(ImageFilter.GaussianBlur(radius))
 
 
-def shade_half(img, m_out, factor):
-    """Darken the picture right of the face's centre line (阴阳脸)."""
+def shade_half(img, box, factor):
+    """Darken the right half of the face box (阴阳脸), left of it untouched."""
     w, h = img.size
-    x = int(m_out["face_center_x"])
+    x = int((box[0] + box[2]) / 2)
     dark = ImageEnhance.Brightness(img).enhance(factor)
     mask = Image.new("L", (w, h), 0)
-    ImageDraw.Draw(mask).rectangle((x, 0, w, h), fill=255)
+    ImageDraw.Draw(mask).rectangle((x, int(box[1]), int(box[2]), int(box[3])), fill=255)
     return Image.composite(dark, img, mask.filter(ImageFilter.GaussianBlur(3)))
+
+
+def trim_above(img, y, colour=LIGHT_BLUE):
+    """Everything above row y becomes backdrop: a hair bun above it is
+    cut away, so the head top is at y."""
+    out = img.copy()
+    ImageDraw.Draw(out).rectangle((0, 0, img.size[0], int(y) - 1), fill=colour)
+    return out
 
 
 def paint_clothing(img, chin_y, colour):
