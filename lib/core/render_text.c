@@ -52,6 +52,8 @@ static const char *label(const char *key)
         {"action", "处理"},            {"from", "原来"},
         {"to", "现在"},                {"quality", "质量"},
         {"encodes", "编码次数"},       {"metadata", "仅修改分辨率信息"},
+        {"frame", "构图"},             {"geometry_before", "构图前"},
+        {"geometry_after", "构图后"},
     };
     for (size_t i = 0; i < GP_ARRAY_LEN(labels); i++)
         if (strcmp(labels[i][0], key) == 0)
@@ -67,6 +69,8 @@ static const char *value_label(const char *value)
         {"held", "暂不合并"},  {"new", "新写出"},    {"unchanged", "未变（未改写）"},
         {"fixed", "已修正"},   {"copied", "原样复制"}, {"metadata", "仅修改分辨率信息"},
         {"failed", "未能修正"},
+        {"cropped", "已按规范重新裁剪"}, {"kept", "已合规范，未重新裁剪"},
+        {"refused", "无法按规范构图"},
     };
     for (size_t i = 0; i < GP_ARRAY_LEN(words); i++)
         if (strcmp(words[i][0], value) == 0)
