@@ -252,9 +252,9 @@ static bool measure_head(const unsigned char *data, size_t len, const gp_jpeg_in
 {
     int orientation = info->orientation >= 1 && info->orientation <= 8 ? info->orientation : 1;
     bool turned = orientation >= 5;
-    int eighths = gp_fix_scale_eighths(info->width, info->height, orientation,
-                                       turned ? MEASURE_HEIGHT : MEASURE_WIDTH,
-                                       turned ? MEASURE_WIDTH : MEASURE_HEIGHT);
+    /* stored size; the upright target is turned inside for orientations 5-8 */
+    int eighths = gp_fix_scale_eighths(info->width, info->height, orientation, MEASURE_WIDTH,
+                                       MEASURE_HEIGHT);
     gp_fix_raster raster;
     if (!gp_fix_decode(data, len, eighths, &raster, error, error_size))
         return false;

@@ -9,6 +9,7 @@ That makes a phone-sized "whole picture" W (2934×3942). From W:
   0003 a 2000×2666 crop with the face 750 px from the left edge: off-centre
   0004 a 2000×2666 crop starting 5 px below the head top: hair touching the top
   0005 the original 978×1014 portrait: far too small to frame without upscaling
+  0006 0002 stored sideways with Exif orientation 6: framed upright, like 0002
 Then `fix --frame`. The assertions:
 - The reframed photos have their head inside every band, by fix's own account
   and by `check` measuring the written files.
@@ -31,7 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_lib import (GradpackTestCase, findings, gradpack, gradpack_json, main,  # noqa: E402
                      make_roster, tree_snapshot)
 
-from PIL import Image  # noqa: E402
+from PIL import Image, ImageOps  # noqa: E402
 
 PORTRAIT = os.path.join(os.environ["SOURCE_ROOT"], "tests", "data", "faces", "portrait-a.jpg")
 FACE = os.environ.get("GRADPACK_FACE", "1") == "1"
@@ -61,8 +62,9 @@ CROPS = {
     "0003.jpg": (686, 700, 2000),
     "0004.jpg": (436, 1065, 2000),
     "0005.jpg": "original",
+    "0006.jpg": "sideways",
 }
-REFRAMED = ("0001.jpg", "0002.jpg", "0003.jpg")
+REFRAMED = ("0001.jpg", "0002.jpg", "0003.jpg", "0006.jpg")
 
 
 def whole_picture():
@@ -78,6 +80,14 @@ def make_photos(directory):
     for name, crop in CROPS.items():
         if crop == "original":
             im = src
+        elif crop == "sideways":
+            x, y, w = CROPS["0002.jpg"]
+            upright = whole.crop((x, y, x + w, y + w * 4 // 3))
+            exif = Image.Exif()
+            exif[0x0112] = 6  # turn 90° clockwise to show
+            upright.transpose(Image.ROTATE_90).save(os.path.join(directory, name), quality=95,
+                                                     exif=exif)
+            continue
         elif crop is None:
             im = whole
         else:
@@ -132,7 +142,7 @@ class FixFrame(GradpackTestCase):
     def test_report(self):
         self.assertEqual(self.status, 1, self.proc.stderr)  # two photos refused
         s = self.doc["summary"]
-        self.assertEqual((s["photos"], s["fixed"], s["failed"]), (5, 3, 2))
+        self.assertEqual((s["photos"], s["fixed"], s["failed"]), (6, 4, 2))
         for name in REFRAMED:
             self.assertEqual((self.rows[name]["action"], self.rows[name]["frame"]),
                              ("fixed", "cropped"), name)
@@ -157,7 +167,9 @@ class FixFrame(GradpackTestCase):
             self.assertAlmostEqual(w / h, 0.75, delta=0.005)
             self.assertLessEqual(960 / w, 1.25)  # never upscaled more than allowed
             with Image.open(os.path.join(self.photos, name)) as src:
-                self.assertTrue(x >= 0 and y >= 0 and x + w <= src.width and y + h <= src.height)
+                upright = ImageOps.exif_transpose(src)
+                self.assertTrue(x >= 0 and y >= 0 and x + w <= upright.width and
+                                y + h <= upright.height)
             with Image.open(os.path.join(self.fixed, name)) as out:
                 self.assertEqual(out.size, (960, 1280))
 
@@ -178,8 +190,17 @@ class FixFrame(GradpackTestCase):
                 self.assertAlmostEqual(got[key], want[key], delta=12,
                                        msg=f"{name} {key}: {got} vs {want}")
 
+    def test_sideways_photo_is_measured_upright(self):
+        """0006 is 0002 stored turned: the same head, measured upright."""
+        a, b = self.geometry("0002.jpg", "before"), self.geometry("0006.jpg", "before")
+        for key in a:
+            self.assertAlmostEqual(a[key], b[key], delta=12, msg=f"{key}: {a} vs {b}")
+        with Image.open(os.path.join(self.fixed, "0006.jpg")) as out:
+            self.assertEqual(out.size, (960, 1280))
+            self.assertNotIn("exif", out.info)
+
     def test_check_finds_no_geometry_problem_in_the_reframed_photos(self):
-        roster = make_roster(os.path.join(self.root, "roster.csv"), 5)
+        roster = make_roster(os.path.join(self.root, "roster.csv"), 6)
         status, doc, proc = gradpack_json("check", roster, self.fixed, "--profile", self.profile)
         self.assertIsNotNone(doc, proc.stderr)
         for name in REFRAMED:
