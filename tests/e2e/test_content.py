@@ -9,6 +9,11 @@ the transformation: a shifted frame must move the measured head top and eye
 line by the shift, a scaled one the face width by the scale, a rotation the
 tilt by the angle, all relative to the measurement of the untouched frame.
 Everything the test builds is checked in one `gradpack check` run.
+
+photo.eyes_closed and photo.mouth_open are tested on measurements only
+(tests/unit/photo/test_content.c): painting closed lids or an open mouth
+onto the portrait did not move dlib's landmarks far enough (eye aspect
+ratio 0.35 → 0.19–0.26, mouth 0.02 → 0.08–0.11) to make an honest case.
 """
 import json
 import os
