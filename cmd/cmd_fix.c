@@ -20,6 +20,9 @@ void help_fix(FILE *out)
           "  -o, --output DIR      输出文件夹（必填；不能是照片文件夹本身；不存在时自动创建）\n"
           "  --profile NAME|FILE   照片规格（默认 " GP_DEFAULT_PROFILE "；写错名称时会列出可用的规格）\n"
           "  --crop none|center    宽高比与规格不同时：none 不处理并报告（默认），center 居中裁剪\n"
+          "  --frame               按规范重新构图：测量人脸，只裁剪和缩放，使头顶、眼睛、脸宽\n"
+          "                        落在规定范围内、脸居中；画面不够或人像太小的照片报告出来，\n"
+          "                        不会补画像素（已合规的照片不重新裁剪）\n"
           "  --force               覆盖输出文件夹中已有的同名文件\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           CLI_HTML_HELP
@@ -39,6 +42,7 @@ int cmd_fix(int argc, char **argv)
         {"profile", required_argument, NULL, 'p'},
         {"crop", required_argument, NULL, 'c'},
         {"force", no_argument, NULL, 'f'},
+        {"frame", no_argument, NULL, 'r'},
         {"threads", required_argument, NULL, 'j'},
         CLI_HTML_LONG_OPTION,
         CLI_COMMON_LONG_OPTIONS,
@@ -65,6 +69,7 @@ int cmd_fix(int argc, char **argv)
                 return cli_usage_error("fix", "--crop 只能是 none 或 center");
             break;
         case 'f': options.force = true; break;
+        case 'r': options.frame = true; break;
         case 'j':
             if (!cli_parse_threads(optarg, &options.threads))
                 return cli_usage_error("fix", "--threads 需要 0–256 的整数");

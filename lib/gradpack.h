@@ -437,6 +437,8 @@ typedef struct gp_fix_options {
     gp_progress_fn progress;  /* photos done; NULL = none */
     void *progress_context;
     bool thumbnails;          /* thumbnails before (and after, when changed) */
+    bool frame;               /* crop and scale each photo so the head meets the
+                                 standard's bands (needs face measurement) */
 } gp_fix_options;
 
 /** Write a conforming copy of every photo in photo_dir into output_dir

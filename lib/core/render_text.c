@@ -73,6 +73,8 @@ const char *gp_render_label(const char *key)
         {"subject", "邮件主题"},       {"attachments", "附件"},
         {"letter", "邮件正文"},        {"schema", "格式版本"},
         {"agency", "收件单位"},
+        {"frame", "构图"},             {"geometry_before", "构图前"},
+        {"geometry_after", "构图后"},
     };
     for (size_t i = 0; i < GP_ARRAY_LEN(labels); i++)
         if (strcmp(labels[i][0], key) == 0)
@@ -88,6 +90,8 @@ const char *gp_render_value_label(const char *value)
         {"held", "暂不合并"},  {"new", "新写出"},    {"unchanged", "未变（未改写）"},
         {"fixed", "已修正"},   {"copied", "原样复制"}, {"metadata", "仅修改分辨率信息"},
         {"failed", "未能修正"},
+        {"cropped", "已按规范重新裁剪"}, {"kept", "已合规范，未重新裁剪"},
+        {"refused", "无法按规范构图"},
     };
     for (size_t i = 0; i < GP_ARRAY_LEN(words); i++)
         if (strcmp(words[i][0], value) == 0)

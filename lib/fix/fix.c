@@ -14,7 +14,11 @@
 #include "core/os.h"
 #include "photo/thumbnail.h"
 
+#include "face/face.h"
+#include "photo/content.h"
+
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,7 +98,8 @@ static void fix_one(void *context, size_t i)
     }
     gp_where where = {.seq = file->seq, .file = file->name};
     gp_photo_judge(&info, len, job->profile, &where, judged);
-    gp_fix_photo(data, len, &info, judged, job->profile, job->options->crop, file->name,
+    gp_fix_photo(data, len, &info, judged, job->profile, job->options->crop,
+                 job->options->frame, file->name,
                  &slot->outcome);
     bool complete = gp_report_complete(judged, &slot->write_error);
     gp_report_free(judged);
@@ -191,7 +196,67 @@ static const char *action_name(gp_fix_action action)
     }
 }
 
-static void add_results(gp_report *report, const gp_photo_dir *photos, const fix_slot *slots)
+static const char *frame_name(const gp_fix_outcome *o)
+{
+    if (!o->frame_ran)
+        return "";
+    switch (o->plan.verdict) {
+    case GP_FRAME_KEEP: return "kept";
+    case GP_FRAME_CROP: return "cropped";
+    default: return "refused";
+    }
+}
+
+/* --frame: the geometry before and after, as table cells and per-photo
+ * numbers (target pixels). */
+static void add_frame_results(gp_report *report, const gp_photo_file *file,
+                              const gp_fix_outcome *o)
+{
+    char before[160] = "", after[160] = "";
+    bool has_after = o->frame_ran &&
+                     (o->plan.verdict == GP_FRAME_KEEP || o->plan.verdict == GP_FRAME_CROP);
+    bool has_before = o->frame_ran && o->plan.verdict != GP_FRAME_NO_FACE &&
+                      o->plan.verdict != GP_FRAME_NO_HEAD_TOP;
+    if (has_before)
+        gp_fix_describe_geometry(&o->plan.before, before, sizeof before);
+    if (has_after)
+        gp_fix_describe_geometry(&o->plan.after, after, sizeof after);
+    gp_report_cell_str(report, "photos", "frame", frame_name(o));
+    gp_report_cell_str(report, "photos", "geometry_before", before);
+    gp_report_cell_str(report, "photos", "geometry_after", after);
+    const struct {
+        const char *key;
+        bool present;
+        const gp_fix_geometry *g;
+    } sets[] = {{"before", has_before, &o->plan.before}, {"after", has_after, &o->plan.after}};
+    for (size_t i = 0; i < GP_ARRAY_LEN(sets); i++) {
+        if (!sets[i].present)
+            continue;
+        const gp_fix_geometry *g = sets[i].g;
+        const struct {
+            const char *name;
+            double value;
+        } values[] = {{"head_top", g->head_top},
+                      {"eye_line", g->eye_line},
+                      {"face_width", g->face_width},
+                      {"center_offset", g->center_offset}};
+        for (size_t j = 0; j < GP_ARRAY_LEN(values); j++) {
+            char key[48];
+            snprintf(key, sizeof key, "frame_%s_%s", sets[i].key, values[j].name);
+            gp_report_photo_number(report, NULL, file->seq, key,
+                                   (double)lround(values[j].value * 10) / 10);
+        }
+    }
+    if (o->frame_ran && o->plan.verdict == GP_FRAME_CROP) {
+        gp_report_photo_number(report, NULL, file->seq, "frame_crop_x", o->plan.box.x);
+        gp_report_photo_number(report, NULL, file->seq, "frame_crop_y", o->plan.box.y);
+        gp_report_photo_number(report, NULL, file->seq, "frame_crop_width", o->plan.box.width);
+        gp_report_photo_number(report, NULL, file->seq, "frame_crop_height", o->plan.box.height);
+    }
+}
+
+static void add_results(gp_report *report, const gp_photo_dir *photos, const fix_slot *slots,
+                        bool frame)
 {
     long long fixed = 0, metadata = 0, copied = 0, failed = 0;
     for (size_t i = 0; i < photos->count; i++) {
@@ -237,6 +302,8 @@ static void add_results(gp_report *report, const gp_photo_dir *photos, const fix
         }
         gp_report_cell_int(report, "photos", "quality", o->quality);
         gp_report_cell_int(report, "photos", "encodes", o->encodes);
+        if (frame)
+            add_frame_results(report, file, o);
     }
     gp_report_set_int(report, "photos", (long long)photos->count);
     gp_report_set_int(report, "fixed", fixed);
@@ -274,6 +341,16 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
     profile = gp_profile_load(options->profile, err);
     if (!profile)
         goto fail;
+    if (options->frame) {
+        /* the model check uses, then whether measuring can run at all */
+        if (profile->content && profile->content->face_model)
+            gp_face_set_model(profile->content->face_model, false);
+        char why[256];
+        if (!gp_fix_measure_ready(why, sizeof why)) {
+            gp_error_set(err, GP_ERR_USAGE, 0, "无法使用 --frame：%s", why);
+            goto fail;
+        }
+    }
     gp_report_set_profile(report, gp_profile_name(profile));
     photos = gp_photo_dir_scan(photo_dir, report, err);
     if (!photos)
@@ -298,7 +375,13 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
             gp_error_propagate(err, &slots[i].write_error);
             goto fail;
         }
-    add_results(report, photos, slots);
+    for (size_t i = 0; i < photos->count; i++)
+        if (slots[i].outcome.face_unavailable) {
+            gp_error_set(err, GP_ERR_USAGE, 0, "无法使用 --frame：%s",
+                         slots[i].outcome.frame_error);
+            goto fail;
+        }
+    add_results(report, photos, slots, options->frame);
     gp_report_set_str(report, "output", options->output_dir);
     if (!gp_report_complete(report, err))
         goto fail;

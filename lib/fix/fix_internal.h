@@ -1,6 +1,7 @@
 /*
  * fix_internal.h — the pieces of `gradpack fix`, one concept per file:
  *   fix_aspect.c   3:4 tolerance, centre crop box, DCT scale choice
+ *   fix_frame.c    --frame: the crop that puts the head inside the bands
  *   fix_decode.c   libjpeg decode (DCT-scaled) to RGB or CMYK + ICC bytes
  *   fix_color.c    lcms2: embedded profiles, CMYK and YCCK to sRGB
  *   fix_orient.c   Exif orientation applied to the pixels
@@ -46,6 +47,81 @@ int gp_fix_scale_eighths(int box_w, int box_h, int orientation, int target_w, in
  *  aspect ratio, e.g. "左右各裁掉 756 像素，保留 3024×4032 中间的 …". */
 void gp_fix_describe_crop(int w, int h, int target_w, int target_h, char *buf, size_t size);
 
+/* ---- fix_frame.c ------------------------------------------------------- */
+
+/* The standard's geometry bands in pixels of the target photo (the profile's
+ * bands for target_w × target_h). */
+typedef struct gp_fix_bands {
+    double head_top_min, head_top_max;     /* y of the head top */
+    double eye_line_min, eye_line_max;     /* y of the eye line */
+    double face_width_min, face_width_max; /* cheek to cheek */
+    double center_tolerance;               /* |face centre - width/2| */
+} gp_fix_bands;
+
+/* Where the head is in a target-sized picture, in target pixels. */
+typedef struct gp_fix_geometry {
+    double head_top, eye_line, face_width;
+    double center_offset; /* face centre - width/2: + = right of centre */
+} gp_fix_geometry;
+
+typedef enum gp_fix_frame_verdict {
+    GP_FRAME_KEEP,        /* already inside every band: the usual path, box = default */
+    GP_FRAME_CROP,        /* box is the new crop */
+    GP_FRAME_NO_FACE,     /* no face, or more than one */
+    GP_FRAME_NO_HEAD_TOP, /* the head top was not found against the backdrop */
+    GP_FRAME_PROPORTIONS, /* face width and head-top-to-eyes cannot both fit */
+    GP_FRAME_MISSING,     /* the crop would need picture outside the original */
+    GP_FRAME_TOO_SMALL    /* the crop would be upscaled more than allowed */
+} gp_fix_frame_verdict;
+
+/* The largest upscale --frame accepts (target pixels per source pixel):
+ * a 768×1024 crop for 960×1280.  Beyond it the detail is invented. */
+#define GP_FIX_MAX_UPSCALE 1.25
+
+typedef struct gp_fix_frame_plan {
+    gp_fix_frame_verdict verdict;
+    gp_fix_box box;          /* KEEP, CROP: the crop in source pixels (3:4) */
+    double scale;            /* target pixels per source pixel of box */
+    gp_fix_geometry before;  /* with the default box (whole, or centred 3:4) */
+    gp_fix_geometry after;   /* CROP, KEEP: with box */
+    /* MISSING: source pixels lacking beyond each edge for the best crop */
+    int missing_top, missing_bottom, missing_left, missing_right;
+    double needed_scale;     /* TOO_SMALL: the smallest upscale that would fit */
+} gp_fix_frame_plan;
+
+/** Where the head lands when source box `box` becomes target_w × target_h. */
+gp_fix_geometry gp_fix_geometry_of(const gp_photo_measure *m, const gp_fix_box *box,
+                                   int target_w, int target_h);
+/** Whether every measure is inside its band. */
+bool gp_fix_geometry_inside(const gp_fix_geometry *g, const gp_fix_bands *bands);
+/** The crop and scale for --frame: pure arithmetic over a measurement of
+ *  the upright source (src_w × src_h pixels, coordinates in those pixels),
+ *  the bands and the target size.  Aims at the middle of every band with a
+ *  margin, face centred, the face no larger than needed to fit the picture;
+ *  only crops and scales (never more than max_upscale); never places the
+ *  crop outside the source. */
+void gp_fix_frame(const gp_photo_measure *m, const gp_fix_bands *bands, int src_w, int src_h,
+                  int target_w, int target_h, double max_upscale, gp_fix_frame_plan *plan);
+/** The clerk's sentence for a MISSING plan: "头顶上方缺少约 60 像素、…". */
+void gp_fix_describe_missing(const gp_fix_frame_plan *plan, char *buf, size_t size);
+/** "头顶 160、眼睛 500、脸宽 480 像素、脸偏右 12 像素" for the report. */
+void gp_fix_describe_geometry(const gp_fix_geometry *g, char *buf, size_t size);
+
+/* ---- fix_measure.c ----------------------------------------------------- */
+
+/** Measure the head in an upright sRGB picture of the whole photo (any
+ *  scale; the photo is photo_w × photo_h upright pixels) with the content
+ *  rules: coordinates in *out are in upright photo pixels.  false when face
+ *  measurement cannot run in this build or with this model (*why says so in
+ *  Chinese); true otherwise, even when no face was found. */
+bool gp_fix_measure(const gp_fix_image *image, int photo_w, int photo_h,
+                    gp_photo_measure *out, char *why, size_t why_size);
+/** Whether face measurement can run (built in, model loadable): false with
+ *  *why in Chinese.  gp_fix asks before touching any output. */
+bool gp_fix_measure_ready(char *why, size_t why_size);
+/** The profile's geometry bands in pixels of its target size. */
+void gp_fix_bands_for(const gp_profile *profile, gp_fix_bands *bands);
+
 /* ---- fix_decode.c ------------------------------------------------------ */
 
 typedef struct gp_fix_raster {
@@ -85,7 +161,7 @@ bool gp_fix_orient(gp_fix_image *image, int orientation);
 /* ---- fix_resize.c ------------------------------------------------------ */
 
 /** Resample the `crop` region of an RGB image to exactly w×h into out
- *  (malloc'd), with a Mitchell filter in linear light (sRGB-aware). */
+ *  (malloc'd), with a Catmull-Rom filter in linear light (sRGB-aware). */
 bool gp_fix_resize(const gp_fix_image *in, const gp_fix_box *crop, int w, int h,
                    gp_fix_image *out);
 
@@ -175,13 +251,20 @@ typedef struct gp_fix_outcome {
     char actual[512];          /* for the finding */
     char expected[512];
     char message[1024];
+    /* --frame */
+    bool frame_ran;            /* the head was measured and a plan made */
+    gp_fix_frame_plan plan;
+    bool face_unavailable;     /* face measurement cannot run: an operational error */
+    char frame_error[256];     /* why, when face_unavailable */
 } gp_fix_outcome;
 
 /** Decide and do what one photo needs.  `judged` is the report gp_photo_judge
- *  filled for it.  Thread-safe; no I/O.  `name` labels messages. */
+ *  filled for it.  With `frame`, the head is measured first and the photo
+ *  cropped and scaled into the bands (fix_frame.c) unless it already meets
+ *  them.  Thread-safe; no I/O.  `name` labels messages. */
 void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *info,
                   const gp_report *judged, const gp_profile *profile, gp_crop crop,
-                  const char *name, gp_fix_outcome *outcome);
+                  bool frame, const char *name, gp_fix_outcome *outcome);
 void gp_fix_outcome_clear(gp_fix_outcome *outcome);
 
 #endif /* GP_FIX_INTERNAL_H */

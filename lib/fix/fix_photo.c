@@ -5,7 +5,9 @@
  * are, and photos whose only faults are metadata (dpi, Exif) get only their
  * markers rewritten (fix_lossless.c): re-encoding only loses quality.  What cannot be made right without
  * inventing content (grayscale, another aspect ratio, a picture too plain
- * to reach the minimum size) is reported, never faked. */
+ * to reach the minimum size) is reported, never faked.  With --frame the
+ * head is measured first (fix_measure.c) and the photo cropped and scaled
+ * into the standard's bands (fix_frame.c), or refused with what is missing. */
 #include "fix_internal.h"
 
 #include <stdlib.h>
@@ -92,6 +94,14 @@ static void describe_changes(const gp_jpeg_info *info, const gp_report *judged, 
 {
     gp_buf b = {0};
     gp_buf_printf(&b, "已写出符合规格的新照片（原照片未改动）：");
+    if (o->frame_ran && o->plan.verdict == GP_FRAME_CROP) {
+        char before[160], after[160];
+        gp_fix_describe_geometry(&o->plan.before, before, sizeof before);
+        gp_fix_describe_geometry(&o->plan.after, after, sizeof after);
+        const gp_fix_box *k = &o->plan.box;
+        gp_buf_printf(&b, "按规范重新构图（只裁剪和缩放）：%s→%s（原图中保留 x=%d y=%d 宽 %d 高 %d）；",
+                      before, after, k->x, k->y, k->width, k->height);
+    }
     if (gp_report_has(judged, GP_PHOTO_DIMENSIONS) || info->width != profile->width ||
         info->height != profile->height)
         gp_buf_printf(&b, "尺寸 %d×%d→%d×%d；", info->width, info->height, profile->width,
@@ -213,9 +223,156 @@ static bool render(const unsigned char *data, size_t len, const gp_jpeg_info *in
     return ok;
 }
 
+static bool is_grayscale(const gp_jpeg_info *info)
+{
+    return info->color == GP_JCOLOR_GRAY || info->components == 1;
+}
+
+static void refuse_grayscale(const gp_jpeg_info *info, size_t len, const char *name,
+                             gp_fix_outcome *o)
+{
+    fail(o, GP_FIX_GRAYSCALE);
+    snprintf(o->actual, sizeof o->actual, "灰度（%d 个分量）", info->components);
+    snprintf(o->expected, sizeof o->expected, "24 位 RGB 彩色");
+    snprintf(o->message, sizeof o->message,
+             "%s 是黑白（灰度）照片，不能变成彩色照片，请重新拍摄彩色照片", name);
+    describe_source(info, len, NULL, 0, o->from, sizeof o->from);
+}
+
+/* The smallest upright size the head is measured at (the whole photo when
+ * smaller): the standard's own 480×640, twice what check measures on, so
+ * the plan is no coarser than the check that judges the output. */
+#define MEASURE_WIDTH 480
+#define MEASURE_HEIGHT 640
+
+/* Decode the whole photo upright in sRGB near the target's size and measure
+ * the head.  false with error set when the photo cannot be decoded. */
+static bool measure_head(const unsigned char *data, size_t len, const gp_jpeg_info *info,
+                         gp_photo_measure *m, gp_fix_outcome *o, char *error, size_t error_size)
+{
+    int orientation = info->orientation >= 1 && info->orientation <= 8 ? info->orientation : 1;
+    bool turned = orientation >= 5;
+    /* stored size; the upright target is turned inside for orientations 5-8 */
+    int eighths = gp_fix_scale_eighths(info->width, info->height, orientation, MEASURE_WIDTH,
+                                       MEASURE_HEIGHT);
+    gp_fix_raster raster;
+    if (!gp_fix_decode(data, len, eighths, &raster, error, error_size))
+        return false;
+    char colour[160];
+    bool ok = gp_fix_to_srgb(&raster, colour, sizeof colour, error, error_size);
+    if (ok && !gp_fix_orient(&raster.image, orientation)) {
+        snprintf(error, error_size, "内存不足");
+        ok = false;
+    }
+    if (ok && !gp_fix_measure(&raster.image, turned ? info->height : info->width,
+                              turned ? info->width : info->height, m, o->frame_error,
+                              sizeof o->frame_error))
+        o->face_unavailable = true;
+    gp_fix_raster_free(&raster);
+    return ok;
+}
+
+/* The bands as the clerk reads them. */
+static void describe_bands(const gp_fix_bands *b, char *buf, size_t size)
+{
+    snprintf(buf, size, "头顶 %.0f–%.0f、眼睛 %.0f–%.0f、脸宽 %.0f–%.0f 像素、脸居中（±%.0f）",
+             b->head_top_min, b->head_top_max, b->eye_line_min, b->eye_line_max,
+             b->face_width_min, b->face_width_max, b->center_tolerance);
+}
+
+/* --frame: measure, plan, and refuse what cannot be framed.  true when the
+ * photo goes on (o->plan says KEEP or CROP); false when the outcome is
+ * final (refused, or face measurement unavailable). */
+static bool plan_frame(const unsigned char *data, size_t len, const gp_jpeg_info *info,
+                       const gp_profile *profile, const char *name, gp_fix_outcome *o)
+{
+    gp_photo_measure m;
+    memset(&m, 0, sizeof m);
+    char error[256] = "";
+    if (!measure_head(data, len, info, &m, o, error, sizeof error)) {
+        fail(o, GP_FIX_UNFIXABLE);
+        snprintf(o->actual, sizeof o->actual, "%s", error);
+        snprintf(o->message, sizeof o->message, "%s 无法解码，不能测量人像：%s", name, error);
+        return false;
+    }
+    if (o->face_unavailable) {
+        fail(o, GP_FIX_UNFIXABLE);
+        return false;
+    }
+    bool turned = info->orientation >= 5 && info->orientation <= 8;
+    int w = turned ? info->height : info->width, h = turned ? info->width : info->height;
+    gp_fix_bands bands;
+    gp_fix_bands_for(profile, &bands);
+    gp_fix_frame(&m, &bands, w, h, profile->width, profile->height, GP_FIX_MAX_UPSCALE,
+                 &o->plan);
+    o->frame_ran = true;
+    char before[160], want[200];
+    gp_fix_describe_geometry(&o->plan.before, before, sizeof before);
+    describe_bands(&bands, want, sizeof want);
+    switch (o->plan.verdict) {
+    case GP_FRAME_KEEP:
+    case GP_FRAME_CROP:
+        return true;
+    case GP_FRAME_NO_FACE:
+        fail(o, GP_FIX_CANNOT_FRAME);
+        snprintf(o->actual, sizeof o->actual, "找到 %d 张人脸", m.faces);
+        snprintf(o->expected, sizeof o->expected, "一张正面人脸");
+        if (m.faces > 1)
+            snprintf(o->message, sizeof o->message,
+                     "%s 中有 %d 张人脸，无法按规范构图，未写出；请提供本人单独的正面免冠照片",
+                     name, m.faces);
+        else
+            snprintf(o->message, sizeof o->message,
+                     "%s 中没有找到正面人脸，无法按规范构图，未写出；请提供本人正面免冠照片",
+                     name);
+        return false;
+    case GP_FRAME_NO_HEAD_TOP:
+        fail(o, GP_FIX_CANNOT_FRAME);
+        snprintf(o->actual, sizeof o->actual, "未找到头顶");
+        snprintf(o->expected, sizeof o->expected, "头顶上方有背景");
+        snprintf(o->message, sizeof o->message,
+                 "%s 中找不到头顶（头顶已到照片上边缘，或头发与背景分不开），无法按规范构图，"
+                 "未写出；请重新拍摄，头顶上方留出背景，或提供原图",
+                 name);
+        return false;
+    case GP_FRAME_PROPORTIONS:
+        fail(o, GP_FIX_CANNOT_FRAME);
+        snprintf(o->actual, sizeof o->actual, "%s", before);
+        snprintf(o->expected, sizeof o->expected, "%s", want);
+        snprintf(o->message, sizeof o->message,
+                 "%s 的脸宽与头顶到眼睛的距离无法同时落入规范范围（发型、帽子或测量偏差），"
+                 "未自动构图、未写出；请人工检查这张照片",
+                 name);
+        return false;
+    case GP_FRAME_MISSING: {
+        char missing[200];
+        gp_fix_describe_missing(&o->plan, missing, sizeof missing);
+        fail(o, GP_FIX_CANNOT_FRAME);
+        snprintf(o->actual, sizeof o->actual, "%s（%s）", before, missing);
+        snprintf(o->expected, sizeof o->expected, "%s", want);
+        snprintf(o->message, sizeof o->message,
+                 "%s 按规范构图需要原照片以外的画面：%s，请重新拍摄或提供原图（未写出）", name,
+                 missing);
+        return false;
+    }
+    case GP_FRAME_TOO_SMALL:
+        fail(o, GP_FIX_TOO_SMALL);
+        snprintf(o->actual, sizeof o->actual, "脸宽 %.0f 像素（原图 %d×%d），需放大 %.2f 倍",
+                 m.face_width, w, h, o->plan.needed_scale);
+        snprintf(o->expected, sizeof o->expected, "放大不超过 %.2f 倍：%s", GP_FIX_MAX_UPSCALE,
+                 want);
+        snprintf(o->message, sizeof o->message,
+                 "%s 的人像太小：要让脸宽达到规范需放大 %.2f 倍（最多允许 %.2f 倍），画面会发虚，"
+                 "未写出；请提供原始高清照片，或重新拍摄（离镜头近一些）",
+                 name, o->plan.needed_scale, GP_FIX_MAX_UPSCALE);
+        return false;
+    }
+    return false;
+}
+
 void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *info,
                   const gp_report *judged, const gp_profile *profile, gp_crop crop,
-                  const char *name, gp_fix_outcome *o)
+                  bool frame, const char *name, gp_fix_outcome *o)
 {
     memset(o, 0, sizeof *o);
     o->code = GP_CODE_COUNT; /* no finding */
@@ -239,7 +396,21 @@ void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *inf
                  info->decode_error);
         return;
     }
-    if (!has_fixable(judged)) {
+    bool reframe = false;
+    if (frame) {
+        if (is_grayscale(info)) {
+            refuse_grayscale(info, len, name, o);
+            return;
+        }
+        if (!plan_frame(data, len, info, profile, name, o)) {
+            describe_source(info, len, NULL, 0, o->from, sizeof o->from);
+            return;
+        }
+        reframe = o->plan.verdict == GP_FRAME_CROP;
+        /* KEEP on a photo that is not 3:4: its centred 3:4 crop meets every band */
+        crop = GP_CROP_CENTER;
+    }
+    if (!reframe && !has_fixable(judged)) {
         if (gp_report_count_severity(judged, GP_ERROR) > 0) {
             fail(o, GP_FIX_UNFIXABLE);
             snprintf(o->message, sizeof o->message, "%s 的问题无法自动修正，请查看 check 的结果",
@@ -251,16 +422,11 @@ void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *inf
         snprintf(o->to, sizeof o->to, "%s", o->from);
         return;
     }
-    if (info->color == GP_JCOLOR_GRAY || info->components == 1) {
-        fail(o, GP_FIX_GRAYSCALE);
-        snprintf(o->actual, sizeof o->actual, "灰度（%d 个分量）", info->components);
-        snprintf(o->expected, sizeof o->expected, "24 位 RGB 彩色");
-        snprintf(o->message, sizeof o->message,
-                 "%s 是黑白（灰度）照片，不能变成彩色照片，请重新拍摄彩色照片", name);
-        describe_source(info, len, NULL, 0, o->from, sizeof o->from);
+    if (is_grayscale(info)) {
+        refuse_grayscale(info, len, name, o);
         return;
     }
-    if (gp_fix_try_lossless(data, len, info, judged, profile, &o->out, &o->out_len)) {
+    if (!reframe && gp_fix_try_lossless(data, len, info, judged, profile, &o->out, &o->out_len)) {
         describe_metadata_fix(info, judged, len, o, profile, name);
         return;
     }
@@ -268,7 +434,9 @@ void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *inf
     int upright_w = turned ? info->height : info->width;
     int upright_h = turned ? info->width : info->height;
     gp_fix_box box = {0, 0, upright_w, upright_h};
-    if (!gp_fix_aspect_ok(upright_w, upright_h, profile->width, profile->height)) {
+    if (reframe)
+        box = o->plan.box;
+    else if (!gp_fix_aspect_ok(upright_w, upright_h, profile->width, profile->height)) {
         if (crop != GP_CROP_CENTER) {
             char how[256];
             gp_fix_describe_crop(upright_w, upright_h, profile->width, profile->height, how,

@@ -1,10 +1,14 @@
-/* Resampling to the target size with stb_image_resize (Debian libstb-dev),
- * a well-kept resampler, rather than a home-made one.  Filtering happens in
+/* Resampling to the target size with stb_image_resize (Debian libstb-dev
+ * ships v0.97, stb_image_resize.h; bookworm has no stb_image_resize2.h), a
+ * well-kept resampler, rather than a home-made one.  Filtering happens in
  * linear light (STBIR_COLORSPACE_SRGB), otherwise downscaling darkens fine
- * detail such as hair; Mitchell-Netravali for downscaling (no ringing on the
- * hard edge between a dark jacket and the light-blue background),
- * Catmull-Rom for the rare upscaling.  This is the only file that compiles
- * the implementation. */
+ * detail such as hair.  The filter is Catmull-Rom, both ways: the decode
+ * before it is already DCT-scaled close to the target (fix_aspect.c), so the
+ * resampler only bridges the last factor (1.18 for a phone photo, below
+ * M/(M-1) for a decode at M/8) and a softer filter
+ * (Mitchell, which this file used before) throws away about half of the
+ * fine detail; see docs/design.md for the measurements behind the choice.
+ * This is the only file that compiles the implementation. */
 #include "fix_internal.h"
 
 #include <stdlib.h>
@@ -34,11 +38,9 @@ bool gp_fix_resize(const gp_fix_image *in, const gp_fix_box *crop, int w, int h,
         return false;
     size_t in_stride = (size_t)in->width * 3;
     const unsigned char *origin = in->pixels + (size_t)crop->y * in_stride + (size_t)crop->x * 3;
-    bool upscaling = w > crop->width || h > crop->height;
-    stbir_filter filter = upscaling ? STBIR_FILTER_CATMULLROM : STBIR_FILTER_MITCHELL;
     if (!stbir_resize_uint8_generic(origin, crop->width, crop->height, (int)in_stride, pixels, w,
                                     h, w * 3, 3, STBIR_ALPHA_CHANNEL_NONE, 0, STBIR_EDGE_CLAMP,
-                                    filter, STBIR_COLORSPACE_SRGB, NULL)) {
+                                    STBIR_FILTER_CATMULLROM, STBIR_COLORSPACE_SRGB, NULL)) {
         free(pixels);
         return false;
     }

@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_lib import (GradpackTestCase, gradpack, gradpack_json, main, make_photo,  # noqa: E402
                      make_roster, tree_snapshot, findings)
 
-from PIL import Image, ImageCms, ImageOps  # noqa: E402
+from PIL import Image, ImageCms, ImageFilter, ImageOps, ImageStat  # noqa: E402
 
 MIN_BYTES, MAX_BYTES = 563200, 665600
 
@@ -167,7 +167,58 @@ class FixFolder(GradpackTestCase):
         self.assertEqual(sorted(errors), sorted(("photo.missing", seq) for seq in refused))
 
 
+def laplacian_variance(im):
+    """Variance of the 3×3 Laplacian of the luma: how much fine detail is left.
+    Pillow's integer kernel filter clips to 0..255, so the response is divided
+    by 8 around 128 (the ±1020 range fits) and the variance scaled back."""
+    luma = im.convert("L")
+    kernel = ImageFilter.Kernel((3, 3), [0, 1, 0, 1, -4, 1, 0, 1, 0], scale=8, offset=128)
+    edges = luma.filter(kernel).crop((1, 1, luma.width - 1, luma.height - 1))  # no border
+    return ImageStat.Stat(edges).var[0] * 64
+
+
+class FixDetail(GradpackTestCase):
+    def test_shrinking_keeps_the_detail_of_a_lanczos_resize(self):
+        """A noisy phone-sized photo shrunk to 960×1280 keeps at least 0.9 of
+        the fine detail of Pillow's Lanczos-3 resize from full resolution (the
+        reference is not even JPEG-compressed; fix's output must also land in
+        the size window).  The Mitchell filter used before kept about 0.5."""
+        photos = self.path("photos")
+        os.makedirs(photos)
+        source = make_photo(os.path.join(photos, "0001.jpg"), "--width", 3024, "--height", 4032,
+                            "--noisy", "--quality", 92)
+        status, doc, proc = gradpack_json("fix", photos, "-o", self.path("fixed"))
+        self.assertEqual(status, 0, proc.stdout + proc.stderr)
+        out = self.path("fixed", "0001.jpg")
+        self.assertTrue(MIN_BYTES <= os.path.getsize(out) <= MAX_BYTES)
+        reference = Image.open(source).convert("RGB").resize((960, 1280), Image.LANCZOS)
+        ratio = laplacian_variance(Image.open(out)) / laplacian_variance(reference)
+        self.assertGreaterEqual(ratio, 0.9, f"Laplacian variance {ratio:.3f} of Lanczos-3's")
+
+
 class FixOptions(GradpackTestCase):
+    def test_size_window_unreachable(self):
+        """A window no quality can land in (here: below what quality 1 gives)
+        is fix.size_window, with the closest size, and nothing is written."""
+        photos = self.path("photos")
+        os.makedirs(photos)
+        make_photo(os.path.join(photos, "0001.jpg"), "--noisy", "--quality", 95)
+        profile = self.path("tight.ini")
+        with open(profile, "w", encoding="utf-8") as f:
+            f.write("[profile]\ntitle = test\n[photo]\nwidth = 960\nheight = 1280\n"
+                    "min_bytes = 1000\nmax_bytes = 2000\ndpi = 300\ncomponents = 3\n"
+                    "bits = 8\n")
+        status, doc, proc = gradpack_json("fix", photos, "-o", self.path("fixed"),
+                                          "--profile", profile)
+        self.assertEqual(status, 1, proc.stdout + proc.stderr)
+        got = findings(doc, "fix.size_window")
+        self.assertEqual(len(got), 1, doc["findings"])
+        self.assertEqual(got[0]["file"], "0001.jpg")
+        self.assertIn("1000–2000", got[0]["expected"])
+        self.assertIn("质量 1（4:2:0）", got[0]["actual"])  # the smallest it could make
+        self.assertEqual(doc["photos"][0]["action"], "failed")
+        self.assertFalse(os.path.exists(self.path("fixed", "0001.jpg")))
+
     def test_existing_output_refused_then_forced(self):
         photos = self.path("photos")
         os.makedirs(photos)

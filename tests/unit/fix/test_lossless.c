@@ -107,7 +107,7 @@ static void fix_bytes(const unsigned char *data, size_t len, gp_fix_outcome *o)
     assert_non_null(judged);
     gp_where where = {.seq = "0001", .file = "0001.jpg"};
     gp_photo_judge(&info, len, profile, &where, judged);
-    gp_fix_photo(data, len, &info, judged, profile, GP_CROP_NONE, "0001.jpg", o);
+    gp_fix_photo(data, len, &info, judged, profile, GP_CROP_NONE, false, "0001.jpg", o);
     gp_report_free(judged);
 }
 
