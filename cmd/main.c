@@ -1,6 +1,7 @@
 /* gradpack: the command-line tool.  A thin dispatcher (as libzip's ziptool
  * and libvips' vips.c): usage is printed from the table. */
 #include "commands.h"
+#include "platform.h"
 
 #include <locale.h>
 #include <string.h>
@@ -21,6 +22,9 @@ static const gp_command commands[] = {
     {"fix", "PHOTOS/ -o FIXED/ [选项]",
      "把不合格的照片修正为合格的副本 / write conforming copies of nonconforming photos",
      cmd_fix, help_fix},
+    {"drop", "FOLDER [--no-open] [--wait]",
+     "拖放文件夹：找到花名册和照片，检查，没有错误就打包到旁边的 outbox / check and pack a dropped folder",
+     cmd_drop, help_drop},
     {"codes", "[--markdown|--format json]",
      "列出所有问题代码 / list every finding code",
      cmd_codes, help_codes},
@@ -49,6 +53,7 @@ static const gp_command *find(const char *name)
 int main(int argc, char **argv)
 {
     setlocale(LC_CTYPE, "");
+    cli_platform_init(&argc, &argv);
     if (argc < 2) {
         usage(stderr);
         return EXIT_FAILURE_RUN;
@@ -72,6 +77,8 @@ int main(int argc, char **argv)
         return EXIT_CLEAN;
     }
     const gp_command *cmd = find(name);
+    if (!cmd && argc == 2 && cli_is_directory(name)) /* a folder dropped on gradpack.exe */
+        return cmd_drop_dragged(name);
     if (!cmd) {
         fprintf(stderr, "gradpack: 未知命令 '%s'\n\n", name);
         usage(stderr);

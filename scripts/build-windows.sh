@@ -275,7 +275,7 @@ if grep -q "option('face'" meson_options.txt 2>/dev/null; then
 fi
 rm -rf "$build"
 meson setup "$build" --cross-file scripts/mingw-w64-x86_64.ini --cross-file "$local_ini" \
-  --buildtype=release -Ddefault_library=static -Dprefer_static=true -Dtests=false \
+  --buildtype=release -Ddefault_library=static -Dprefer_static=true \
   "${face_opt[@]}" >"$build.log" 2>&1 || { cat "$build.log" >&2; exit 1; }
 meson compile -C "$build" -j "$jobs" >>"$build.log" 2>&1 || { tail -60 "$build.log" >&2; exit 1; }
 exe=$build/cmd/gradpack.exe
