@@ -104,6 +104,12 @@ static void on_signal(int sig)
 
 void cli_install_signal_handlers(void)
 {
+#ifdef _WIN32
+    /* the C runtime turns Ctrl-C and Ctrl-Break into SIGINT and SIGBREAK */
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGBREAK, on_signal);
+#else
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -111,6 +117,7 @@ void cli_install_signal_handlers(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+#endif
 }
 
 char *cli_read_password_file(const char *command, const char *path)
