@@ -3,7 +3,6 @@
 #include "commands.h"
 
 #include <getopt.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,49 +94,7 @@ bool cli_parse_threads(const char *arg, int *threads)
     return true;
 }
 
-static void on_signal(int sig)
-{
-    gp_interrupt_cleanup();
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
 void cli_install_signal_handlers(void)
 {
-#ifdef _WIN32
-    /* the C runtime turns Ctrl-C and Ctrl-Break into SIGINT and SIGBREAK */
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGBREAK, on_signal);
-#else
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-#endif
-}
-
-char *cli_read_password_file(const char *command, const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "gradpack %s: 无法打开密码文件 '%s'\n", command, path);
-        return NULL;
-    }
-    char line[1024];
-    char *got = fgets(line, sizeof line, f);
-    fclose(f);
-    if (!got) {
-        fprintf(stderr, "gradpack %s: 密码文件 '%s' 是空的\n", command, path);
-        return NULL;
-    }
-    line[strcspn(line, "\r\n")] = '\0';
-    if (!line[0]) {
-        fprintf(stderr, "gradpack %s: 密码文件 '%s' 的第一行是空的\n", command, path);
-        return NULL;
-    }
-    return strdup(line);
+    gp_interrupt_install(); /* the library's, through its platform layer */
 }

@@ -80,21 +80,10 @@ int cmd_merge(int argc, char **argv)
     /* a script's night run is silent when all is well, unless asked */
     if (out.format == FORMAT_TEXT && !verbose)
         out.quiet = true;
-    char *password = NULL;
-    if (password_file) {
-        password = cli_read_password_file("merge", password_file);
-        if (!password)
-            return EXIT_FAILURE_RUN;
-        options.verify.password = password;
-    }
-    cli_install_signal_handlers();
+    options.verify.password_file = password_file; /* read by the library */
     gp_error err = {0};
     gp_report *report = gp_merge((const char *const *)argv + optind, (size_t)(argc - optind),
                                  &options, &err);
-    if (password) {
-        memset(password, 0, strlen(password));
-        free(password);
-    }
     if (!report)
         return cli_fail("merge", &err);
     return cli_finish(report, &out);

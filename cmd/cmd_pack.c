@@ -21,8 +21,10 @@ void help_pack(FILE *out)
           "  --station FILE          函授站信息（复制 templates/station.ini 填写）\n"
           "  --max-part-size SIZE    分卷，每卷不超过 SIZE（如 20M、35M；QQ邮箱、企业微信邮箱建议 35M）\n"
           "  --encrypt               用 WinZip AES-256 加密压缩包（7-Zip、WinRAR、Bandizip 可打开）\n"
-          "  --password-file FILE    加密密码取自文件第一行；不给时自动生成并只在屏幕上显示一次\n"
+          "  --password-file FILE    加密密码取自文件第一行（去掉 BOM 和行尾空白）；不给时自动生成并只在屏幕上显示一次\n"
           "  --force                 覆盖已存在的输出文件\n"
+          "  --shared                输出文件允许同组和其他用户读取（0644，仍受 umask 限制）；\n"
+          "                          默认只有自己可读写（0600），因为其中有身份证号\n"
           "  --profile NAME|FILE     照片规格（默认 " GP_DEFAULT_PROFILE "）\n"
           "  --encoding ENC          花名册编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N             并行线程数（默认每个 CPU 核一个）\n"
@@ -45,7 +47,8 @@ static void announce_password(const char *password)
 
 int cmd_pack(int argc, char **argv)
 {
-    enum { OPT_NAME = 256, OPT_STATION, OPT_MAX_PART, OPT_ENCRYPT, OPT_PASSWORD_FILE, OPT_FORCE };
+    enum { OPT_NAME = 256, OPT_STATION, OPT_MAX_PART, OPT_ENCRYPT, OPT_PASSWORD_FILE, OPT_FORCE,
+           OPT_SHARED };
     static const struct option long_options[] = {
         {"output", required_argument, NULL, 'o'},
         {"name", required_argument, NULL, OPT_NAME},
@@ -54,6 +57,7 @@ int cmd_pack(int argc, char **argv)
         {"encrypt", no_argument, NULL, OPT_ENCRYPT},
         {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
         {"force", no_argument, NULL, OPT_FORCE},
+        {"shared", no_argument, NULL, OPT_SHARED},
         {"profile", required_argument, NULL, 'p'},
         {"encoding", required_argument, NULL, 'e'},
         {"threads", required_argument, NULL, 'j'},
@@ -82,6 +86,7 @@ int cmd_pack(int argc, char **argv)
         case OPT_ENCRYPT: options.encrypt = true; break;
         case OPT_PASSWORD_FILE: password_file = optarg; break;
         case OPT_FORCE: options.force = true; break;
+        case OPT_SHARED: options.shared = true; break;
         case 'p': options.check.profile = optarg; break;
         case 'e': options.check.encoding = optarg; break;
         case 'j':
@@ -98,19 +103,9 @@ int cmd_pack(int argc, char **argv)
         return cli_usage_error("pack", "需要用 -o 指定输出文件夹");
     if (password_file && !options.encrypt)
         return cli_usage_error("pack", "--password-file 需要和 --encrypt 一起用");
-    char *password = NULL;
-    if (password_file) {
-        password = cli_read_password_file("pack", password_file);
-        if (!password)
-            return EXIT_FAILURE_RUN;
-        options.password = password;
-    }
+    options.password_file = password_file; /* read by the library */
     gp_error err = {0};
     gp_report *report = gp_pack(argv[optind], argv[optind + 1], &options, &err);
-    if (password) {
-        memset(password, 0, strlen(password));
-        free(password);
-    }
     if (!report)
         return cli_fail("pack", &err);
     if (options.generated_password) {

@@ -62,20 +62,10 @@ int cmd_verify(int argc, char **argv)
     }
     if (argc - optind < 1)
         return cli_usage_error("verify", "需要至少一个压缩包（.zip）或已解压的文件夹");
-    char *password = NULL;
-    if (password_file) {
-        password = cli_read_password_file("verify", password_file);
-        if (!password)
-            return EXIT_FAILURE_RUN;
-        options.password = password;
-    }
+    options.password_file = password_file; /* read by the library */
     gp_error err = {0};
     gp_report *report = gp_verify((const char *const *)argv + optind, (size_t)(argc - optind),
                                   &options, &err);
-    if (password) {
-        memset(password, 0, strlen(password));
-        free(password);
-    }
     if (!report)
         return cli_fail("verify", &err);
     return cli_finish(report, &out);

@@ -70,7 +70,5 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 bool cli_parse_threads(const char *arg, int *threads);
 /* Remove temporary outputs on SIGINT/SIGTERM, then die by the signal. */
 void cli_install_signal_handlers(void);
-/* Read a password file's first line (trailing newline dropped); malloc'd. */
-char *cli_read_password_file(const char *command, const char *path);
 
 #endif

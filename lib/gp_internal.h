@@ -179,23 +179,31 @@ int gp_today(void);
 
 /* ---- the photo folder ------------------------------------------------- */
 
+struct gp_photo_dir;
+
 typedef struct gp_photo_file {
     char seq[5];        /* "0001" */
     char *name;         /* as found: "0001.JPG" */
-    char *path;         /* dir + "/" + name */
+    char *path;         /* dir + "/" + name (for messages) */
     uint64_t size;      /* from stat */
+    const struct gp_photo_dir *folder; /* read relative to its fd; NULL: by path */
 } gp_photo_file;
 
 typedef struct gp_photo_dir {
     gp_photo_file *files;  /* one per photo number, sorted by seq */
     size_t count;
+    int fd;                /* the folder, open from the scan to the free: photos
+                              are read relative to it, never by re-resolving
+                              the path (lib/core/os.h) */
 } gp_photo_dir;
 
 /** List `dir`: photos named NNNN.jpg/.jpeg (any case) become files; two for
  *  one number -> photo.ambiguous (the first by name is kept); stray files ->
  *  info (Thumbs.db, desktop.ini, .DS_Store silently ignored).  Only regular
  *  files (or symlinks to them) are listed: a photo name that is a FIFO, a
- *  device or a broken link -> photo.unreadable, never opened.  NULL with err
+ *  device or a broken link -> photo.unreadable, never opened.  gradpack's
+ *  own files (.gradpack.lock, temporary outputs) are ignored silently.  The
+ *  folder is opened once and listed and read by that fd.  NULL with err
  *  set when the folder cannot be opened. */
 gp_photo_dir *gp_photo_dir_scan(const char *dir, gp_report *report, gp_error *err);
 void gp_photo_dir_free(gp_photo_dir *photos);

@@ -11,8 +11,12 @@
  *  - Operational failures (cannot open, out of memory, output exists) are
  *    reported through a gp_error out-parameter, set where detected and never
  *    overwritten on the way up; the function then returns NULL or a status
- *    other than GP_OK.  Problems in the data are not failures: they are
- *    findings in a gp_report.
+ *    other than GP_OK.  Every `gp_error *err` parameter may be NULL (the
+ *    failure is then still returned, only not described).  Problems in the
+ *    data are not failures: they are findings in a gp_report.
+ *  - A report that could not record a finding (out of memory) is never
+ *    returned as if complete: the top-level functions (gp_check, gp_pack,
+ *    gp_verify, gp_merge, gp_fix) then fail with GP_ERR_NOMEM instead.
  *  - The library never prints.  Renderers return strings the caller prints.
  *  - Strings are UTF-8.  Ownership is stated on every function.
  */
@@ -134,6 +138,11 @@ typedef struct gp_report gp_report;
  *  Free with gp_report_free. */
 GP_API gp_report *gp_report_new(const char *command);
 GP_API void gp_report_free(gp_report *report);
+
+/** Whether anything added to the report was lost (out of memory): sticky,
+ *  like a failed stream.  A report that failed must not be trusted to be
+ *  complete; the top-level functions turn it into GP_ERR_NOMEM. */
+GP_API bool gp_report_failed(const gp_report *report);
 
 /** Number of findings, and finding i (0-based); the pointer is owned by the
  *  report and valid until the report is changed or freed. */
@@ -269,6 +278,11 @@ typedef struct gp_pack_options {
     bool encrypt;              /* WinZip AES-256 entries */
     const char *password;      /* with encrypt; NULL = generate */
     char *generated_password;  /* out: set (malloc'd, caller frees) when generated */
+    const char *password_file; /* with encrypt and no password: read the password from
+                                  this file (first line; a UTF-8 BOM and trailing
+                                  whitespace are stripped with an info finding; a
+                                  group/other-readable file gets a warning) */
+    bool shared;               /* outputs 0644 & ~umask instead of 0600 & ~umask */
 } gp_pack_options;
 
 /** Check, then write NAME.xlsx, NAME.zip (or NAME-partK-of-N.zip ...) and
@@ -291,6 +305,8 @@ typedef struct gp_verify_options {
     const char *encoding;      /* for roster and master; NULL = detect */
     const char *password;      /* for encrypted bundles; NULL = none */
     int threads;               /* 0 = one per core */
+    const char *password_file; /* with password NULL: read it from this file, as
+                                  gp_pack_options.password_file */
 } gp_verify_options;
 
 /** Verify bundles (zip files or extracted folders).  Nothing is extracted
@@ -345,6 +361,10 @@ GP_API gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options,
  *  safe: call it from a SIGINT/SIGTERM handler before re-raising, so that an
  *  interrupted run leaves the previous outputs and no stray temp files. */
 GP_API void gp_interrupt_cleanup(void);
+/** Install handlers for SIGINT, SIGTERM and SIGHUP (Windows: console
+ *  Ctrl-C, Ctrl-Break, close) that call gp_interrupt_cleanup and then end
+ *  the process as the signal would.  false when they cannot be installed. */
+GP_API bool gp_interrupt_install(void);
 
 /** Exit status for a report: 0 no error findings, 1 some. */
 GP_API int gp_report_exit_status(const gp_report *report);

@@ -7,11 +7,13 @@
  * run the same steps with its own reading of the photos in the middle
  * (it archives each photo from the buffer it inspected). */
 #include "gp_internal.h"
+#include "core/error.h"
+#include "core/files.h"
+#include "core/os.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 void gp_check_read_photo(const gp_photo_file *file, gp_photo_result *out, unsigned char **keep,
                          size_t *keep_len)
@@ -23,7 +25,11 @@ void gp_check_read_photo(const gp_photo_file *file, gp_photo_result *out, unsign
         *keep = NULL;
         *keep_len = 0;
     }
-    if (!gp_read_file(file->path, GP_MAX_PHOTO_READ_BYTES, &data, &len, &err)) {
+    /* relative to the folder that was listed; a FIFO swapped in meanwhile
+     * is refused without blocking (photo.unreadable) */
+    int dir_fd = file->folder ? file->folder->fd : -1;
+    if (!gp_read_file_at(dir_fd, file->name, true, file->path, GP_MAX_PHOTO_READ_BYTES, &data,
+                         &len, &err)) {
         out->read_ok = false;
         out->read_errno = err.sys_errno ? err.sys_errno : EIO;
         /* a file larger than any photo is still judged by its size */
@@ -76,8 +82,8 @@ void gp_check_state_clear(gp_check_state *state)
 
 bool gp_check_is_directory(const char *photo_dir, gp_error *err)
 {
-    struct stat st;
-    if (stat(photo_dir, &st) == 0 && S_ISDIR(st.st_mode))
+    gp_os_stat st;
+    if (gp_os_stat_path(photo_dir, true, &st) == 0 && st.type == GP_OS_DIRECTORY)
         return true;
     return gp_error_set(err, GP_ERR_OPEN, errno, "照片文件夹 '%s' 不存在或不是文件夹", photo_dir);
 }
@@ -156,7 +162,7 @@ gp_report *gp_check(const char *roster_path, const char *photo_dir,
     bool ok = gp_check_prepare(roster_path, photo_dir, options, &state, report, err);
     if (ok)
         gp_check_inspect(&state, options->threads);
-    ok = ok && gp_check_finish(&state, report, err);
+    ok = ok && gp_check_finish(&state, report, err) && gp_report_complete(report, err);
     gp_check_state_clear(&state);
     if (!ok) {
         gp_report_free(report);

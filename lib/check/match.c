@@ -1,6 +1,7 @@
 /* Matching roster rows to photos, and judging each inspected photo.  Shared
  * by check (photos in a folder) and verify (photos inside a zip). */
 #include "gp_internal.h"
+#include "core/os.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +86,7 @@ void gp_check_match_photos(const gp_roster *roster, const gp_profile *profile,
                           "照片 %s 的拍摄序号 %s 在花名册中不存在", names[i], seqs[i]);
         if (!results[i].read_ok) {
             gp_report_add(report, GP_PHOTO_UNREADABLE, &w, NULL, NULL, "无法读取 %s：%s",
-                          names[i], strerror(results[i].read_errno));
+                          names[i], gp_os_strerror(results[i].read_errno));
             continue;
         }
         if (duplicate_of && duplicate_of[i]) {

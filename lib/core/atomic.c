@@ -1,19 +1,23 @@
 /* Atomic outputs.  Each output is written to a temporary file in its target
  * folder (same file system, so rename is atomic) and renamed into place only
- * when complete.  Temporary paths are kept in a fixed table that a signal
- * handler can walk without allocating, so Ctrl-C leaves no stray files. */
-#include "gp_internal.h"
+ * when complete.  Temporary paths are kept in a registry that a signal
+ * handler can walk without allocating, so Ctrl-C leaves no stray files.
+ * The registry grows in blocks (never drops a registration); a temporary
+ * file that cannot be registered is not created.  Every platform call goes
+ * through lib/core/os.h. */
+#include "atomic.h"
+#include "error.h"
+#include "os.h"
+#include "testhook.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#define MAX_OPEN_TEMPS 64
+#define SLOTS_PER_BLOCK 64
 #define TEMP_PATH_MAX 4096
 
 struct gp_atomic {
@@ -22,50 +26,102 @@ struct gp_atomic {
     bool overwrite;
     int fd;
     FILE *stream;
-    int slot;
+    struct slot *slot;
 };
 
-/* Slots are claimed under the mutex; the handler only reads them. */
-static char temp_slots[MAX_OPEN_TEMPS][TEMP_PATH_MAX];
-static volatile sig_atomic_t slot_used[MAX_OPEN_TEMPS];
+/* A registered temporary path.  Blocks are linked once and never freed, so
+ * the handler may walk them at any moment; a slot is filled before `used`
+ * is set and `used` cleared before it is reused. */
+typedef struct slot {
+    volatile sig_atomic_t used;
+    char path[TEMP_PATH_MAX];
+} slot;
+
+typedef struct slot_block {
+    slot slots[SLOTS_PER_BLOCK];
+    struct slot_block *_Atomic next;
+} slot_block;
+
+static slot_block first_block;
 static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int claim_slot(const char *path)
+/* Called with signals blocked.  NULL when the path is too long or a new
+ * block cannot be allocated: the caller then refuses to create the file. */
+static slot *claim_slot(const char *path)
 {
     if (strlen(path) >= TEMP_PATH_MAX)
-        return -1;
+        return NULL;
     pthread_mutex_lock(&slot_lock);
-    int slot = -1;
-    for (int i = 0; i < MAX_OPEN_TEMPS; i++)
-        if (!slot_used[i]) {
-            strcpy(temp_slots[i], path);
-            slot_used[i] = 1;
-            slot = i;
+    slot *found = NULL;
+    slot_block *b = &first_block;
+    for (;;) {
+        for (int i = 0; i < SLOTS_PER_BLOCK && !found; i++)
+            if (!b->slots[i].used)
+                found = &b->slots[i];
+        if (found)
             break;
+        slot_block *next = atomic_load(&b->next);
+        if (!next) {
+            next = calloc(1, sizeof *next);
+            if (!next)
+                break;
+            atomic_store(&b->next, next); /* published fully initialised */
         }
+        b = next;
+    }
+    if (found) {
+        strcpy(found->path, path);
+        found->used = 1;
+    }
     pthread_mutex_unlock(&slot_lock);
-    return slot;
+    return found;
 }
 
-static void release_slot(int slot)
+static void release_slot(slot *s)
 {
-    if (slot < 0)
+    if (!s)
         return;
     pthread_mutex_lock(&slot_lock);
-    slot_used[slot] = 0;
+    s->used = 0;
     pthread_mutex_unlock(&slot_lock);
+}
+
+void *gp_atomic_register_path(const char *path)
+{
+    gp_os_sigstate saved;
+    gp_os_signals_block(&saved);
+    slot *s = claim_slot(path);
+    gp_os_signals_restore(&saved);
+    return s;
+}
+
+void gp_atomic_unregister_path(void *handle)
+{
+    release_slot(handle);
 }
 
 void gp_interrupt_cleanup(void)
 {
-    for (int i = 0; i < MAX_OPEN_TEMPS; i++)
-        if (slot_used[i])
-            unlink(temp_slots[i]);
+    for (slot_block *b = &first_block; b; b = atomic_load(&b->next))
+        for (int i = 0; i < SLOTS_PER_BLOCK; i++)
+            if (b->slots[i].used)
+                gp_os_unlink_signal_safe(b->slots[i].path);
+}
+
+bool gp_interrupt_install(void)
+{
+    return gp_os_on_interrupt(gp_interrupt_cleanup);
 }
 
 gp_atomic *gp_atomic_begin(const char *final_path, bool overwrite, gp_error *err)
 {
-    if (!overwrite && access(final_path, F_OK) == 0) {
+    return gp_atomic_begin_mode(final_path, overwrite, GP_MODE_PRIVATE, err);
+}
+
+gp_atomic *gp_atomic_begin_mode(const char *final_path, bool overwrite, unsigned mode,
+                                gp_error *err)
+{
+    if (!overwrite && gp_os_exists(final_path)) {
         gp_error_set(err, GP_ERR_EXISTS, EEXIST,
                      "输出文件 '%s' 已存在。若要覆盖，请加 --force。", final_path);
         return NULL;
@@ -76,7 +132,6 @@ gp_atomic *gp_atomic_begin(const char *final_path, bool overwrite, gp_error *err
         return NULL;
     }
     file->fd = -1;
-    file->slot = -1;
     file->overwrite = overwrite;
     file->final_path = strdup(final_path);
     /* ".NAME.tmp-XXXXXX" beside the target: hidden, and on the same file system */
@@ -87,25 +142,35 @@ gp_atomic *gp_atomic_begin(const char *final_path, bool overwrite, gp_error *err
         gp_atomic_abort(file);
         return NULL;
     }
-    /* create and register with signals blocked: a Ctrl-C between the two
-     * would leave a temp file the cleanup does not know of */
-    sigset_t all, saved;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &saved);
-    file->fd = mkstemp(file->temp_path);
-    if (file->fd >= 0)
-        file->slot = claim_slot(file->temp_path);
-    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    /* register, then create, with signals blocked: a Ctrl-C between the
+     * two would leave a temp file the cleanup does not know of; a file
+     * that cannot be registered is never created */
+    gp_os_sigstate saved;
+    gp_os_signals_block(&saved);
+    int e = 0;
+    file->slot = claim_slot(file->temp_path);
+    if (!file->slot) {
+        e = ENOMEM;
+    } else {
+        file->fd = gp_os_create_temp(file->temp_path, mode);
+        e = errno;
+        if (file->fd >= 0)
+            strcpy(file->slot->path, file->temp_path); /* the X's filled in */
+    }
+    gp_os_signals_restore(&saved);
     if (file->fd < 0) {
-        int e = errno;
-        gp_error_set(err, GP_ERR_WRITE, e, "无法在输出文件夹中创建临时文件 '%s'：%s",
-                     file->temp_path, strerror(e));
+        if (!file->slot)
+            gp_error_set(err, GP_ERR_NOMEM, e,
+                         "无法登记临时文件 '%s'（内存不足或路径太长），没有写出任何文件",
+                         file->temp_path);
+        else
+            gp_error_set(err, GP_ERR_WRITE, e, "无法在输出文件夹中创建临时文件 '%s'：%s",
+                         file->temp_path, strerror(e));
         free(file->temp_path);
         file->temp_path = NULL;
         gp_atomic_abort(file);
         return NULL;
     }
-    fchmod(file->fd, 0644);
     return file;
 }
 
@@ -140,19 +205,16 @@ static int finish_writing(gp_atomic *file)
 {
     int e = 0;
     if (file->stream) {
-        if (fflush(file->stream) != 0 || fsync(fileno(file->stream)) != 0)
+        if (fflush(file->stream) != 0 || gp_os_fsync(fileno(file->stream)) != 0)
             e = errno;
         if (fclose(file->stream) != 0 && !e)
             e = errno;
         file->stream = NULL;
     } else if (file->fd >= 0) {
         /* written by a library through temp_path: sync what it wrote */
-        int fd = open(file->temp_path, O_RDONLY);
-        if (fd >= 0) {
-            fsync(fd);
-            close(fd);
-        }
-        close(file->fd);
+        if (gp_os_fsync_path(file->temp_path) != 0)
+            e = errno;
+        gp_os_close(file->fd);
         file->fd = -1;
     }
     return e;
@@ -163,21 +225,16 @@ bool gp_atomic_commit(gp_atomic *file, gp_error *err)
     int e = finish_writing(file);
     bool ok = e == 0;
     if (ok) {
-        if (file->overwrite) {
-            if (rename(file->temp_path, file->final_path) != 0)
-                ok = false, e = errno;
-        } else {
-            /* link() fails if the target appeared meanwhile: never clobber */
-            if (link(file->temp_path, file->final_path) != 0)
-                ok = false, e = errno;
-            else
-                unlink(file->temp_path);
-        }
+        /* without overwrite, a target that appeared meanwhile is never clobbered */
+        int r = file->overwrite ? gp_os_rename_replace(file->temp_path, file->final_path)
+                                : gp_os_rename_noreplace(file->temp_path, file->final_path);
+        if (r != 0)
+            ok = false, e = errno;
     }
     if (!ok) {
         gp_error_set(err, e == EEXIST ? GP_ERR_EXISTS : GP_ERR_WRITE, e,
                      "无法写出 '%s'：%s", file->final_path, strerror(e));
-        unlink(file->temp_path);
+        gp_os_unlink(file->temp_path);
     }
     atomic_free(file);
     return ok;
@@ -190,9 +247,9 @@ void gp_atomic_abort(gp_atomic *file)
     if (file->stream)
         fclose(file->stream);
     else if (file->fd >= 0)
-        close(file->fd);
+        gp_os_close(file->fd);
     if (file->temp_path)
-        unlink(file->temp_path);
+        gp_os_unlink(file->temp_path);
     atomic_free(file);
 }
 
@@ -210,22 +267,62 @@ void gp_atomic_abort(gp_atomic *file)
  * and recovery covers those. */
 
 #define JOURNAL_NAME ".gradpack-commit"
+#define LOCK_NAME ".gradpack.lock"
 
-static void sync_dir(const char *dir)
+/* ".NAME.tmp-XXXXXX": what gp_atomic_begin names a temporary file. */
+static bool is_temp_name(const char *name)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
+    size_t n = strlen(name);
+    if (name[0] != '.' || n < sizeof ".x.tmp-XXXXXX" - 1)
+        return false;
+    const char *tail = name + n - 6;
+    if (memcmp(tail - 5, ".tmp-", 5) != 0)
+        return false;
+    for (int i = 0; i < 6; i++) {
+        char c = tail[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            return false;
     }
+    return true;
+}
+
+bool gp_atomic_is_own_file(const char *name)
+{
+    return is_temp_name(name) || !strcmp(name, JOURNAL_NAME) || !strcmp(name, LOCK_NAME);
+}
+
+size_t gp_atomic_remove_stale(const char *dir)
+{
+    int fd = gp_os_dir_open(dir, true);
+    if (fd < 0)
+        return 0;
+    char **names = NULL;
+    size_t count = 0, removed = 0;
+    if (gp_os_dir_list(fd, 0, &names, &count, NULL) == 0) {
+        for (size_t i = 0; i < count; i++) {
+            gp_os_stat st;
+            if (!is_temp_name(names[i]) || gp_os_stat_at(fd, names[i], &st) != 0 ||
+                st.type == GP_OS_DIRECTORY)
+                continue;
+            char *path = gp_path_join(dir, names[i]);
+            if (path && gp_os_unlink(path) == 0)
+                removed++;
+            free(path);
+        }
+        if (removed)
+            gp_os_fsync_dir(dir);
+    }
+    gp_os_names_free(names, count);
+    gp_os_close(fd);
+    return removed;
 }
 
 /* A journal line's names: plain names in dir, the temp one ours. */
 static bool journal_names_ok(const char *temp, const char *final)
 {
-    return temp[0] == '.' && strstr(temp, ".tmp-") && !strchr(temp, '/') && final[0] &&
-           !strchr(final, '/') && strcmp(final, ".") && strcmp(final, "..") &&
-           strcmp(final, JOURNAL_NAME);
+    return is_temp_name(temp) && !strchr(temp, '/') && !strchr(temp, '\\') && final[0] &&
+           !strchr(final, '/') && !strchr(final, '\\') && strcmp(final, ".") &&
+           strcmp(final, "..") && strcmp(final, JOURNAL_NAME) && strcmp(final, LOCK_NAME);
 }
 
 bool gp_atomic_recover(const char *dir, bool *recovered, gp_error *err)
@@ -238,13 +335,13 @@ bool gp_atomic_recover(const char *dir, bool *recovered, gp_error *err)
     unsigned char *data = NULL;
     size_t len = 0;
     gp_error read_err = {0};
-    if (access(path, F_OK) != 0) {
+    if (!gp_os_exists(path)) {
         free(path);
         return true; /* nothing to finish */
     }
     if (!gp_read_file(path, 1u << 20, &data, &len, &read_err)) {
         free(path);
-        return gp_error_set(err, GP_ERR_OPEN, read_err.sys_errno, "%s", read_err.message);
+        return gp_error_propagate(err, &read_err);
     }
     bool ok = true;
     for (char *save = NULL, *line = strtok_r((char *)data, "\n", &save); ok && line;
@@ -259,7 +356,7 @@ bool gp_atomic_recover(const char *dir, bool *recovered, gp_error *err)
         char *from = gp_path_join(dir, temp), *to = gp_path_join(dir, final);
         if (!from || !to)
             ok = gp_error_nomem(err);
-        else if (access(from, F_OK) == 0 && rename(from, to) != 0)
+        else if (gp_os_exists(from) && gp_os_rename_replace(from, to) != 0)
             ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法完成上次中断的写出：'%s'：%s", to,
                               strerror(errno));
         free(from);
@@ -267,9 +364,9 @@ bool gp_atomic_recover(const char *dir, bool *recovered, gp_error *err)
     }
     free(data);
     if (ok) {
-        sync_dir(dir);
-        unlink(path);
-        sync_dir(dir);
+        gp_os_fsync_dir(dir);
+        gp_os_unlink(path);
+        gp_os_fsync_dir(dir);
         if (recovered)
             *recovered = true;
     }
@@ -291,6 +388,7 @@ bool gp_atomic_commit_set(gp_atomic **files, size_t count, const char *dir, gp_e
             gp_buf_printf(&journal, "%s\t%s\n", gp_path_base(files[i]->temp_path),
                           gp_path_base(files[i]->final_path));
     char *text = ok ? gp_buf_take(&journal) : NULL;
+    gp_buf_free(&journal);
     char *journal_path = ok ? gp_path_join(dir, JOURNAL_NAME) : NULL;
     if (ok && (!text || !journal_path))
         ok = gp_error_nomem(err);
@@ -304,26 +402,33 @@ bool gp_atomic_commit_set(gp_atomic **files, size_t count, const char *dir, gp_e
             ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法写出 '%s'", journal_path);
         }
     }
-    sigset_t all, saved;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &saved);
+    unsigned pause = gp_test_pause_ms(GP_TEST_PAUSE_BETWEEN_RENAMES);
+    gp_os_sigstate saved;
+    gp_os_signals_block(&saved);
     if (ok) {
         ok = gp_atomic_commit(record, err); /* the commit point */
-        sync_dir(dir);
+        gp_os_fsync_dir(dir);
     }
     if (ok) {
         /* decided: from here the temp files are the new outputs, not junk */
         for (size_t i = 0; i < count; i++)
             if (files[i])
-                release_slot(files[i]->slot), files[i]->slot = -1;
-        for (size_t i = 0; i < count && ok; i++)
-            if (files[i] && rename(files[i]->temp_path, files[i]->final_path) != 0)
+                release_slot(files[i]->slot), files[i]->slot = NULL;
+        for (size_t i = 0; i < count && ok; i++) {
+            if (!files[i])
+                continue;
+            if (pause)
+                gp_os_sleep_ms(pause);
+            if (gp_os_rename_replace(files[i]->temp_path, files[i]->final_path) != 0)
                 ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法写出 '%s'：%s",
                                   files[i]->final_path, strerror(errno));
+        }
         if (ok) {
-            sync_dir(dir);
-            unlink(journal_path);
-            sync_dir(dir);
+            if (pause)
+                gp_os_sleep_ms(pause);
+            gp_os_fsync_dir(dir);
+            gp_os_unlink(journal_path);
+            gp_os_fsync_dir(dir);
         }
         /* on a failed rename the journal stays: the next run finishes it */
         for (size_t i = 0; i < count; i++)
@@ -337,7 +442,7 @@ bool gp_atomic_commit_set(gp_atomic **files, size_t count, const char *dir, gp_e
             files[i] = NULL;
         }
     }
-    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    gp_os_signals_restore(&saved);
     free(text);
     free(journal_path);
     return ok;

@@ -1,7 +1,9 @@
 /* Operational errors: the first failure is recorded where it is detected
  * and never overwritten on the way up (the libvips rule). */
-#include "gp_internal.h"
+#include "error.h"
+#include "os.h"
 
+#include <errno.h>
 #include <string.h>
 
 void gp_error_clear(gp_error *err)
@@ -44,4 +46,25 @@ const char *gp_status_name(gp_status status)
     case GP_ERR_INTERNAL: return "internal";
     }
     return "unknown";
+}
+
+bool gp_error_propagate(gp_error *into, const gp_error *from)
+{
+    if (into && into->status == GP_OK && from && from->status != GP_OK)
+        *into = *from;
+    return false;
+}
+
+bool gp_error_open_input(gp_error *err, const char *what, const char *path, int sys_errno,
+                         const gp_os_stat *st)
+{
+    if (sys_errno == GP_OS_ENOTREG && st)
+        return gp_error_set(err, GP_ERR_OPEN, sys_errno,
+                            "%s '%s' 不是普通文件（是%s），没有读取", what, path,
+                            gp_os_type_name(st->type));
+    if (sys_errno == ELOOP)
+        return gp_error_set(err, GP_ERR_OPEN, sys_errno, "%s '%s' 是符号链接，没有读取", what,
+                            path);
+    return gp_error_set(err, GP_ERR_OPEN, sys_errno, "无法打开%s '%s'：%s", what, path,
+                        strerror(sys_errno));
 }

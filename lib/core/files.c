@@ -1,30 +1,73 @@
 /* File helpers: bounded whole-file reads, SHA-256 (OpenSSL), paths. */
-#include "gp_internal.h"
+#include "error.h"
+#include "files.h"
+#include "os.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+
+/* Every input is opened through gp_os_open_read: never blocking (a FIFO or
+ * a device is refused before any read), a regular file only. */
+static bool open_input(const char *path, int *fd, gp_os_stat *st, gp_error *err)
+{
+    *fd = gp_os_open_read(path, true, st);
+    if (*fd >= 0)
+        return true;
+    return gp_error_open_input(err, "文件", path, errno, st);
+}
+
+static bool read_fd(int fd, const gp_os_stat *st, const char *path, size_t max,
+                    unsigned char **data, size_t *len, gp_error *err);
 
 bool gp_read_file(const char *path, size_t max, unsigned char **data, size_t *len,
                   gp_error *err)
 {
     *data = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开文件 '%s'：%s", path,
-                            strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return gp_error_set(err, GP_ERR_OPEN, errno, "'%s' 不是普通文件", path);
-    }
-    size_t cap = st.st_size > 0 && (uint64_t)st.st_size < max ? (size_t)st.st_size + 1 : 4096;
+    int fd;
+    gp_os_stat st;
+    if (!open_input(path, &fd, &st, err))
+        return false;
+    return read_fd(fd, &st, path, max, data, len, err);
+}
+
+bool gp_read_input(const char *what, const char *path, size_t max, unsigned char **data,
+                   size_t *len, gp_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    gp_os_stat st;
+    int fd = gp_os_open_read(path, true, &st);
+    if (fd < 0)
+        return gp_error_open_input(err, what, path, errno, &st);
+    return read_fd(fd, &st, path, max, data, len, err);
+}
+
+bool gp_read_file_at(int dir_fd, const char *name, bool follow_last, const char *shown,
+                     size_t max, unsigned char **data, size_t *len, gp_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    if (dir_fd < 0)
+        return gp_read_file(shown, max, data, len, err);
+    gp_os_stat st;
+    int fd = gp_os_open_read_at_ex(dir_fd, name, follow_last, &st);
+    if (fd < 0)
+        return gp_error_open_input(err, "文件", shown, errno, &st);
+    return read_fd(fd, &st, shown, max, data, len, err);
+}
+
+/* Read the open fd to its end (closing it), bounded by max. */
+static bool read_fd(int fd, const gp_os_stat *stp, const char *path, size_t max,
+                    unsigned char **data, size_t *len, gp_error *err)
+{
+    gp_os_stat st = *stp;
+    size_t cap = st.size > 0 && st.size < max ? (size_t)st.size + 1 : 4096;
     unsigned char *buf = malloc(cap + 1);
     if (!buf) {
-        fclose(f);
+        gp_os_close(fd);
         return gp_error_nomem(err);
     }
     size_t n = 0;
@@ -32,7 +75,7 @@ bool gp_read_file(const char *path, size_t max, unsigned char **data, size_t *le
         if (n == cap) {
             if (cap > max) {
                 free(buf);
-                fclose(f);
+                gp_os_close(fd);
                 return gp_error_set(err, GP_ERR_OPEN, 0,
                                     "文件 '%s' 太大（上限 %zu 字节）", path, max);
             }
@@ -40,26 +83,24 @@ bool gp_read_file(const char *path, size_t max, unsigned char **data, size_t *le
             unsigned char *grown = realloc(buf, grown_cap + 1);
             if (!grown) {
                 free(buf);
-                fclose(f);
+                gp_os_close(fd);
                 return gp_error_nomem(err);
             }
             buf = grown;
             cap = grown_cap;
         }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                int e = errno;
-                free(buf);
-                fclose(f);
-                return gp_error_set(err, GP_ERR_OPEN, e, "读取文件 '%s' 出错：%s", path,
-                                    strerror(e));
-            }
-            break;
+        long got = gp_os_read(fd, buf + n, cap - n);
+        if (got < 0) {
+            int e = errno;
+            free(buf);
+            gp_os_close(fd);
+            return gp_error_set(err, GP_ERR_OPEN, e, "读取文件 '%s' 出错：%s", path, strerror(e));
         }
+        if (got == 0)
+            break;
+        n += (size_t)got;
     }
-    fclose(f);
+    gp_os_close(fd);
     if (n > max) {
         free(buf);
         return gp_error_set(err, GP_ERR_OPEN, 0, "文件 '%s' 太大（上限 %zu 字节）", path, max);
@@ -86,44 +127,55 @@ void gp_hex(const unsigned char *bytes, size_t len, char *out)
     out[2 * len] = '\0';
 }
 
-bool gp_sha256_file(const char *path, unsigned char out[32], gp_error *err)
+/* Hash an open file; *bytes gets its length. */
+static bool sha256_fd(int fd, const char *path, unsigned char out[32], uint64_t *bytes,
+                      gp_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开文件 '%s'：%s", path,
-                            strerror(errno));
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (!ctx) {
-        fclose(f);
+    if (!ctx)
         return gp_error_nomem(err);
-    }
     EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    unsigned char block[1 << 16];
-    size_t got;
-    while ((got = fread(block, 1, sizeof block, f)) > 0)
-        EVP_DigestUpdate(ctx, block, got);
-    bool ok = !ferror(f);
+    static _Thread_local unsigned char block[1 << 16];
+    long got;
+    uint64_t total = 0;
+    while ((got = gp_os_read(fd, block, sizeof block)) > 0) {
+        EVP_DigestUpdate(ctx, block, (size_t)got);
+        total += (uint64_t)got;
+    }
     int e = errno;
-    fclose(f);
     unsigned int out_len = 32;
     EVP_DigestFinal_ex(ctx, out, &out_len);
     EVP_MD_CTX_free(ctx);
-    if (!ok)
+    if (got < 0)
         return gp_error_set(err, GP_ERR_OPEN, e, "读取文件 '%s' 出错：%s", path, strerror(e));
+    if (bytes)
+        *bytes = total;
     return true;
+}
+
+bool gp_sha256_file(const char *path, unsigned char out[32], gp_error *err)
+{
+    int fd;
+    gp_os_stat st;
+    if (!open_input(path, &fd, &st, err))
+        return false;
+    bool ok = sha256_fd(fd, path, out, NULL, err);
+    gp_os_close(fd);
+    return ok;
 }
 
 bool gp_file_digest(const char *path, uint64_t *bytes, char hex[65], gp_error *err)
 {
-    struct stat st;
     unsigned char sha[32];
-    if (stat(path, &st) != 0)
-        return gp_error_set(err, GP_ERR_WRITE, errno, "无法读取刚写出的 '%s'", path);
-    if (!gp_sha256_file(path, sha, err))
+    int fd;
+    gp_os_stat st;
+    if (!open_input(path, &fd, &st, err))
         return false;
-    *bytes = (uint64_t)st.st_size;
-    gp_hex(sha, 32, hex);
-    return true;
+    bool ok = sha256_fd(fd, path, sha, bytes, err);
+    gp_os_close(fd);
+    if (ok)
+        gp_hex(sha, 32, hex);
+    return ok;
 }
 
 char *gp_path_join(const char *dir, const char *name)
@@ -149,7 +201,7 @@ bool gp_mkdirs(const char *dir, gp_error *err)
         if (*p == '/' || *p == '\0') {
             char saved = *p;
             *p = '\0';
-            if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
+            if (gp_os_mkdir(copy) != 0 && errno != EEXIST) {
                 int e = errno;
                 gp_error_set(err, GP_ERR_WRITE, e, "无法创建文件夹 '%s'：%s", copy, strerror(e));
                 free(copy);
@@ -161,8 +213,8 @@ bool gp_mkdirs(const char *dir, gp_error *err)
         }
     }
     free(copy);
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+    gp_os_stat st;
+    if (gp_os_stat_path(dir, true, &st) != 0 || st.type != GP_OS_DIRECTORY)
         return gp_error_set(err, GP_ERR_WRITE, errno, "'%s' 不是文件夹", dir);
     return true;
 }

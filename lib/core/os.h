@@ -91,6 +91,17 @@ int gp_os_open_read(const char *path, bool follow_last, gp_os_stat *st);
 /** The same for `name` inside the directory open as dir_fd (openat), never
  *  following a final symlink. */
 int gp_os_open_read_at(int dir_fd, const char *name, gp_os_stat *st);
+/** gp_os_stat_at / gp_os_open_read_at, choosing whether a final symlink
+ *  is followed (the clerk's own photo folder may hold links to photos; the
+ *  folder itself is still never re-resolved: dir_fd is what was listed).
+ *  The open target must be a regular file either way. */
+int gp_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st);
+int gp_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st);
+/** Words for an errno from this layer, for messages: GP_OS_ENOTREG gives
+ *  "不是普通文件（可能是命名管道或设备）", ELOOP "是符号链接", anything else
+ *  strerror's.  Static string. */
+const char *gp_os_strerror(int sys_errno);
+
 /** Open relpath ("a/b/c.jpg") beneath the directory dir_fd, each
  *  component opened relative to the previous one with no symlink followed
  *  anywhere: a folder swapped for a link mid-run is refused (ELOOP), never
@@ -107,6 +118,11 @@ int gp_os_write_all(int fd, const void *buf, size_t len);
 /** pread/pwrite at an offset (no file position change).  As read/write. */
 long gp_os_pread(int fd, void *buf, size_t len, uint64_t offset);
 int gp_os_truncate_fd(int fd, uint64_t len);
+/** Write all len bytes at offset (retrying short writes and EINTR); 0, or
+ *  -1 with errno (ENOSPC for a write that made no progress). */
+int gp_os_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset);
+/** close() that reports a failure (a delayed write error): 0 or -1. */
+int gp_os_close_checked(int fd);
 /** Close an fd; -1 is ignored. */
 void gp_os_close(int fd);
 
@@ -219,6 +235,9 @@ int gp_os_set_mtime(const char *path, int64_t sec);
 /** memmem: the first occurrence of needle in haystack, or NULL. */
 const void *gp_os_memmem(const void *haystack, size_t haystack_len, const void *needle,
                          size_t needle_len);
+/** Number of online processors (at least 1).  Windows:
+ *  GetActiveProcessorCount(ALL_PROCESSOR_GROUPS). */
+int gp_os_cpu_count(void);
 /** Milliseconds to sleep (test hooks). */
 void gp_os_sleep_ms(unsigned ms);
 /** An environment variable, or NULL. */

@@ -1,6 +1,8 @@
 /* The POSIX side of lib/core/os.h: every platform call of the library.
  * Contracts are in os.h. */
-#define _GNU_SOURCE /* memmem, O_CLOEXEC on older libcs */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memmem */
+#endif
 #include "os.h"
 
 #include <dirent.h>
@@ -9,6 +11,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -166,6 +169,33 @@ int gp_os_open_read_at(int dir_fd, const char *name, gp_os_stat *st)
     return accept_regular(fd, st);
 }
 
+int gp_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st)
+{
+    struct stat s;
+    clear_stat(st);
+    if (fstatat(dir_fd, name, &s, follow_last ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
+        return -1;
+    fill(&s, st);
+    return 0;
+}
+
+int gp_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st)
+{
+    int fd = openat(dir_fd, name, INPUT_FLAGS | (follow_last ? 0 : O_NOFOLLOW));
+    if (fd < 0)
+        return failed_open(dir_fd, name, st);
+    return accept_regular(fd, st);
+}
+
+const char *gp_os_strerror(int sys_errno)
+{
+    if (sys_errno == GP_OS_ENOTREG)
+        return "不是普通文件（可能是命名管道或设备）";
+    if (sys_errno == ELOOP)
+        return "是符号链接";
+    return strerror(sys_errno);
+}
+
 int gp_os_open_read_beneath(int dir_fd, const char *relpath, gp_os_stat *st)
 {
     clear_stat(st);
@@ -240,6 +270,30 @@ long gp_os_pread(int fd, void *buf, size_t len, uint64_t offset)
             continue;
         return (long)got;
     }
+}
+
+int gp_os_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = pwrite(fd, p, len, (off_t)offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = ENOSPC;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+        offset += (uint64_t)n;
+    }
+    return 0;
+}
+
+int gp_os_close_checked(int fd)
+{
+    return close(fd);
 }
 
 int gp_os_truncate_fd(int fd, uint64_t len)
@@ -550,6 +604,12 @@ const void *gp_os_memmem(const void *haystack, size_t haystack_len, const void *
                          size_t needle_len)
 {
     return memmem(haystack, haystack_len, needle, needle_len);
+}
+
+int gp_os_cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
 }
 
 void gp_os_sleep_ms(unsigned ms)

@@ -2,11 +2,11 @@
  * counter), which is all per-photo work needs.  Results go into per-index
  * slots, so the order of completion never shows in the output. */
 #include "gp_internal.h"
+#include "os.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 typedef struct pool_job {
     size_t count;
@@ -29,8 +29,7 @@ static void *worker(void *arg)
 
 int gp_cpu_count(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
+    return gp_os_cpu_count();
 }
 
 bool gp_parallel_for(size_t count, int threads, gp_task_fn fn, void *context)

@@ -2,13 +2,14 @@
  * (inih) and the roster-fields file it names.  Data, not code: a new agency
  * is a new file. */
 #include "gp_internal.h"
+#include "files.h"
+#include "os.h"
 
 #include <errno.h>
 #include <ini.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #ifndef GP_INSTALLED_DATADIR
 #define GP_INSTALLED_DATADIR "/usr/local/share/gradpack"
@@ -16,6 +17,13 @@
 #ifndef GP_SOURCE_DATADIR
 #define GP_SOURCE_DATADIR "templates"
 #endif
+
+/* A file that is there (links followed) and regular. */
+static bool readable(const char *path)
+{
+    gp_os_stat st;
+    return gp_os_stat_path(path, true, &st) == 0 && st.type == GP_OS_REGULAR;
+}
 
 const char *gp_datadir(void)
 {
@@ -25,7 +33,7 @@ const char *gp_datadir(void)
     static const char *const candidates[] = {GP_INSTALLED_DATADIR, GP_SOURCE_DATADIR};
     for (size_t i = 0; i < GP_ARRAY_LEN(candidates); i++) {
         char *probe = gp_path_join(candidates[i], "roster-fields.ini");
-        bool found = probe && access(probe, R_OK) == 0;
+        bool found = probe && readable(probe);
         free(probe);
         if (found)
             return candidates[i];
@@ -249,12 +257,12 @@ static int on_fields_entry(void *user, const char *section, const char *name, co
 
 static bool load_ini(const char *path, ini_handler handler, parse_state *st, gp_error *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开规格文件 '%s'：%s", path,
-                            strerror(errno));
-    int line = ini_parse_file(f, handler, st);
-    fclose(f);
+    unsigned char *text = NULL;
+    size_t len = 0;
+    if (!gp_read_input("规格文件", path, 1u << 20, &text, &len, err))
+        return false;
+    int line = ini_parse_string((const char *)text, handler, st);
+    free(text);
     if (line < 0)
         return gp_error_nomem(err);
     if (line > 0 && !st->problem[0])
@@ -322,8 +330,8 @@ gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
         gp_error_nomem(err);
         goto fail;
     }
-    if (!is_path(name_or_path) && access(p->path, R_OK) != 0) {
-        gp_error_set(err, GP_ERR_USAGE, errno, "找不到规格 '%s'（查找了 %s）", name_or_path,
+    if (!is_path(name_or_path) && !readable(p->path)) {
+        gp_error_set(err, GP_ERR_USAGE, ENOENT, "找不到规格 '%s'（查找了 %s）", name_or_path,
                      p->path);
         goto fail;
     }
@@ -337,7 +345,7 @@ gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
         fields_path = strdup(fields);
     else {
         char *beside = gp_path_join(*dir ? dir : ".", fields);
-        if (beside && access(beside, R_OK) == 0)
+        if (beside && readable(beside))
             fields_path = beside;
         else {
             free(beside);

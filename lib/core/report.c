@@ -2,6 +2,9 @@
  * renderers (render_text.c, render_json.c) turn them into words. */
 #include "report_internal.h"
 
+#include "error.h"
+
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +102,29 @@ bool gp_report_has(const gp_report *report, gp_code code)
     return false;
 }
 
+/* Every change that can fail goes through here: a lost finding, value or
+ * record marks the report, so that nobody can mistake it for complete. */
+static bool noted(gp_report *report, bool ok)
+{
+    if (!ok && report)
+        report->failed = true;
+    return ok;
+}
+
+bool gp_report_failed(const gp_report *report)
+{
+    return report && report->failed;
+}
+
+bool gp_report_complete(const gp_report *report, gp_error *err)
+{
+    if (!gp_report_failed(report))
+        return true;
+    return gp_error_set(err, GP_ERR_NOMEM, ENOMEM,
+                        "内存不足，报告没能记下全部问题，结果不可信，请关闭其他程序后重试 "
+                        "(out of memory: the report is incomplete)");
+}
+
 int gp_report_exit_status(const gp_report *report)
 {
     return gp_report_count_severity(report, GP_ERROR) ? 1 : 0;
@@ -118,7 +144,7 @@ bool gp_report_set_profile(gp_report *report, const char *profile_name)
 {
     char *copy = strdup(profile_name ? profile_name : "");
     if (!copy)
-        return false;
+        return noted(report, false);
     free(report->profile);
     report->profile = copy;
     return true;
@@ -133,12 +159,10 @@ static bool dup_opt(const char *s, const char **out)
     return *out != NULL;
 }
 
-bool gp_report_addv(gp_report *report, gp_severity severity, gp_code code,
-                    const gp_where *where, const char *actual, const char *expected,
-                    const char *fmt, va_list ap)
+static bool add_entry(gp_report *report, gp_severity severity, gp_code code,
+                      const gp_where *where, const char *actual, const char *expected,
+                      const char *fmt, va_list ap)
 {
-    if (!report)
-        return false;
     if (report->count == report->cap) {
         size_t cap = report->cap ? report->cap * 2 : 32;
         gp_entry *grown = realloc(report->findings, cap * sizeof *grown);
@@ -175,6 +199,15 @@ bool gp_report_addv(gp_report *report, gp_severity severity, gp_code code,
     e->order = report->next_order++;
     report->count++;
     return true;
+}
+
+bool gp_report_addv(gp_report *report, gp_severity severity, gp_code code,
+                    const gp_where *where, const char *actual, const char *expected,
+                    const char *fmt, va_list ap)
+{
+    if (!report)
+        return false;
+    return noted(report, add_entry(report, severity, code, where, actual, expected, fmt, ap));
 }
 
 bool gp_report_add(gp_report *report, gp_code code, const gp_where *where,
@@ -241,7 +274,16 @@ void gp_report_sort(gp_report *report)
         qsort(report->photos, report->photo_count, sizeof *report->photos, compare_photos);
 }
 
+static bool absorb(gp_report *into, gp_report *from, const char *source);
+
 bool gp_report_absorb(gp_report *into, gp_report *from, const char *source)
+{
+    if (from->failed)
+        into->failed = true;
+    return noted(into, absorb(into, from, source));
+}
+
+static bool absorb(gp_report *into, gp_report *from, const char *source)
 {
     for (size_t i = 0; i < from->count; i++) {
         gp_entry *e = &from->findings[i];
@@ -313,12 +355,13 @@ static bool value_set_int(gp_value *v, long long value)
 
 bool gp_report_set_int(gp_report *report, const char *key, long long value)
 {
-    return value_set_int(values_put(&report->summary, &report->summary_count, key, true), value);
+    return noted(report, value_set_int(values_put(&report->summary, &report->summary_count, key, true), value));
 }
 
 bool gp_report_set_str(gp_report *report, const char *key, const char *value)
 {
-    return value_set_str(values_put(&report->summary, &report->summary_count, key, true), value);
+    return noted(report,
+                 value_set_str(values_put(&report->summary, &report->summary_count, key, true), value));
 }
 
 const char *gp_report_get_str(const gp_report *report, const char *key)
@@ -359,7 +402,14 @@ static gp_table *find_table(gp_report *report, const char *name, bool create)
     return t;
 }
 
+static bool table_row(gp_report *report, const char *table_name);
+
 bool gp_report_table_row(gp_report *report, const char *table_name)
+{
+    return noted(report, table_row(report, table_name));
+}
+
+static bool table_row(gp_report *report, const char *table_name)
 {
     gp_table *table = find_table(report, table_name, true);
     if (!table)
@@ -384,12 +434,12 @@ static gp_value *last_row_cell(gp_report *report, const char *table_name, const 
 
 bool gp_report_cell_str(gp_report *report, const char *table, const char *key, const char *value)
 {
-    return value_set_str(last_row_cell(report, table, key), value);
+    return noted(report, value_set_str(last_row_cell(report, table, key), value));
 }
 
 bool gp_report_cell_int(gp_report *report, const char *table, const char *key, long long value)
 {
-    return value_set_int(last_row_cell(report, table, key), value);
+    return noted(report, value_set_int(last_row_cell(report, table, key), value));
 }
 
 /* ---- per-photo records -------------------------------------------------- */
@@ -425,11 +475,21 @@ bool gp_report_photo_text(gp_report *report, const char *source, const char *seq
                           const char *key, const char *value)
 {
     gp_photo_record *rec = photo_record(report, source, seq);
-    return rec && value_set_str(values_put(&rec->texts, &rec->text_count, key, true), value);
+    return noted(report,
+                 rec && value_set_str(values_put(&rec->texts, &rec->text_count, key, true), value));
 }
+
+static bool photo_number(gp_report *report, const char *source, const char *seq,
+                         const char *key, double value);
 
 bool gp_report_photo_number(gp_report *report, const char *source, const char *seq,
                             const char *key, double value)
+{
+    return noted(report, photo_number(report, source, seq, key, value));
+}
+
+static bool photo_number(gp_report *report, const char *source, const char *seq,
+                         const char *key, double value)
 {
     gp_photo_record *rec = photo_record(report, source, seq);
     if (!rec)
@@ -450,8 +510,17 @@ bool gp_report_photo_number(gp_report *report, const char *source, const char *s
     return true;
 }
 
+static bool photo_thumbnail(gp_report *report, const char *source, const char *seq,
+                            const void *jpeg, size_t len);
+
 bool gp_report_photo_thumbnail(gp_report *report, const char *source, const char *seq,
                                const void *jpeg, size_t len)
+{
+    return noted(report, photo_thumbnail(report, source, seq, jpeg, len));
+}
+
+static bool photo_thumbnail(gp_report *report, const char *source, const char *seq,
+                            const void *jpeg, size_t len)
 {
     gp_photo_record *rec = photo_record(report, source, seq);
     if (!rec)

@@ -57,6 +57,7 @@ struct gp_report {
     size_t table_count;
     gp_photo_record *photos;
     size_t photo_count, photo_cap;
+    bool failed; /* something added was lost (out of memory): sticky */
 };
 
 #endif

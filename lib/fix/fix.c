@@ -6,12 +6,14 @@
  * atomic (temporary file in the output folder, then rename); originals are
  * only ever read. */
 #include "fix_internal.h"
+#include "core/atomic.h"
+#include "core/error.h"
+#include "core/files.h"
+#include "core/os.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 typedef struct fix_slot {
     gp_fix_outcome outcome;
@@ -55,7 +57,8 @@ static void fix_one(void *context, size_t i)
     fix_slot *slot = &job->slots[i];
     unsigned char *data = NULL;
     size_t len = 0;
-    if (!gp_read_file(file->path, GP_MAX_PHOTO_READ_BYTES, &data, &len, &slot->read_error)) {
+    if (!gp_read_file_at(file->folder ? file->folder->fd : -1, file->name, true, file->path,
+                         GP_MAX_PHOTO_READ_BYTES, &data, &len, &slot->read_error)) {
         slot->read_failed = true;
         slot->outcome.action = GP_FIX_FAILED;
         slot->outcome.code = GP_PHOTO_UNREADABLE;
@@ -73,7 +76,12 @@ static void fix_one(void *context, size_t i)
     gp_photo_judge(&info, len, job->profile, &where, judged);
     gp_fix_photo(data, len, &info, judged, job->profile, job->options->crop, file->name,
                  &slot->outcome);
+    bool complete = gp_report_complete(judged, &slot->write_error);
     gp_report_free(judged);
+    if (!complete) {
+        free(data);
+        return;
+    }
 
     gp_fix_outcome *o = &slot->outcome;
     if (o->action == GP_FIX_COPIED)
@@ -90,9 +98,7 @@ static void fix_one(void *context, size_t i)
 
 static bool same_directory(const char *a, const char *b)
 {
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
+    return gp_os_same_file(a, b);
 }
 
 /* Refuse before writing anything when an output is already there. */
@@ -107,7 +113,7 @@ static bool check_existing(const gp_photo_dir *photos, const gp_fix_options *opt
             free(first);
             return gp_error_nomem(err);
         }
-        if (access(path, F_OK) == 0) {
+        if (gp_os_exists(path)) {
             if (!first)
                 first = path, path = NULL;
             existing++;
@@ -173,8 +179,8 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
         gp_error_set(err, GP_ERR_USAGE, 0, "需要照片文件夹和输出文件夹（-o）");
         return NULL;
     }
-    struct stat st;
-    if (stat(photo_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    gp_os_stat st;
+    if (gp_os_stat_path(photo_dir, true, &st) != 0 || st.type != GP_OS_DIRECTORY) {
         gp_error_set(err, GP_ERR_OPEN, errno, "照片文件夹 '%s' 不存在或不是文件夹", photo_dir);
         return NULL;
     }
@@ -202,9 +208,7 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
         goto fail;
     if (!options->force && !check_existing(photos, options, err))
         goto fail;
-    if (!gp_mkdirs(options->output_dir, err))
-        goto fail;
-    lock = gp_lock_acquire(options->output_dir, err);
+    lock = gp_lock_output(options->output_dir, err);
     if (!lock)
         goto fail;
     slots = calloc(photos->count ? photos->count : 1, sizeof *slots);
@@ -217,12 +221,13 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
 
     for (size_t i = 0; i < photos->count; i++)
         if (slots[i].write_error.status != GP_OK) {
-            if (err && err->status == GP_OK)
-                *err = slots[i].write_error;
+            gp_error_propagate(err, &slots[i].write_error);
             goto fail;
         }
     add_results(report, photos, slots);
     gp_report_set_str(report, "output", options->output_dir);
+    if (!gp_report_complete(report, err))
+        goto fail;
     gp_report_sort(report);
     for (size_t i = 0; i < photos->count; i++)
         gp_fix_outcome_clear(&slots[i].outcome);

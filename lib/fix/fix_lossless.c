@@ -143,7 +143,7 @@ static bool judges_clean(const unsigned char *data, size_t len, const gp_profile
         return false;
     gp_where where = {0};
     gp_photo_judge(&info, len, profile, &where, report);
-    bool clean = gp_report_count_severity(report, GP_ERROR) == 0 &&
+    bool clean = !gp_report_failed(report) && gp_report_count_severity(report, GP_ERROR) == 0 &&
                  gp_report_count_severity(report, GP_WARNING) == 0;
     gp_report_free(report);
     return clean && info.decoded && info.width == profile->width &&

@@ -3,14 +3,12 @@
  * hold, unrelated trees).  The list's order is the documented renumbering
  * order's first key, so it is sorted here, by file name. */
 #include "merge_internal.h"
+#include "core/os.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 typedef struct found {
     merge_input *items;
@@ -26,7 +24,7 @@ static bool is_zip_name(const char *name)
 
 static bool add_found(found *f, const char *path, gp_error *err)
 {
-    char *real = realpath(path, NULL);
+    char *real = gp_os_realpath(path);
     if (!real)
         return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开 '%s'：%s", path, strerror(errno));
     for (size_t i = 0; i < f->count; i++)
@@ -63,7 +61,7 @@ static bool add_found(found *f, const char *path, gp_error *err)
 
 static bool same_dir(const char *a, const char *b)
 {
-    char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+    char *ra = gp_os_realpath(a), *rb = gp_os_realpath(b);
     bool same = ra && rb && !strcmp(ra, rb);
     free(ra);
     free(rb);
@@ -72,24 +70,29 @@ static bool same_dir(const char *a, const char *b)
 
 static bool scan_folder(found *f, const char *dir, gp_error *err)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return gp_error_set(err, GP_ERR_OPEN, errno, "无法读取文件夹 '%s'：%s", dir,
-                            strerror(errno));
+    int fd = gp_os_dir_open(dir, true);
+    char **names = NULL;
+    size_t count = 0;
+    if (fd < 0 || gp_os_dir_list(fd, 0, &names, &count, NULL) != 0) {
+        int e = errno;
+        gp_os_close(fd);
+        return gp_error_set(err, GP_ERR_OPEN, e, "无法读取文件夹 '%s'：%s", dir, strerror(e));
+    }
     bool ok = true;
-    struct dirent *e;
-    while (ok && (e = readdir(d)) != NULL) {
-        if (!is_zip_name(e->d_name))
+    for (size_t i = 0; ok && i < count; i++) {
+        if (!is_zip_name(names[i]))
             continue;
-        char *path = gp_path_join(dir, e->d_name);
-        struct stat st;
+        /* a regular file, or a link to one (the office's own inbox) */
+        gp_os_stat st;
+        char *path = gp_path_join(dir, names[i]);
         if (!path)
             ok = gp_error_nomem(err);
-        else if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        else if (gp_os_stat_at_ex(fd, names[i], true, &st) == 0 && st.type == GP_OS_REGULAR)
             ok = add_found(f, path, err);
         free(path);
     }
-    closedir(d);
+    gp_os_names_free(names, count);
+    gp_os_close(fd);
     return ok;
 }
 
@@ -106,17 +109,21 @@ bool merge_find_inputs(const char *const *args, size_t count, const char *output
     found f = {0};
     bool ok = true;
     for (size_t i = 0; ok && i < count; i++) {
-        struct stat st;
-        if (stat(args[i], &st) != 0)
+        gp_os_stat st;
+        if (gp_os_stat_path(args[i], true, &st) != 0)
             ok = gp_error_set(err, GP_ERR_OPEN, errno, "无法打开输入 '%s'：%s", args[i],
                               strerror(errno));
-        else if (S_ISDIR(st.st_mode) && output_dir && same_dir(args[i], output_dir))
+        else if (st.type == GP_OS_DIRECTORY && output_dir && same_dir(args[i], output_dir))
             ok = gp_error_set(err, GP_ERR_USAGE, 0,
                               "输入文件夹 '%s' 就是输出文件夹，会把上次合并的结果再合并一遍；"
                               "请用另一个输出文件夹",
                               args[i]);
-        else if (S_ISDIR(st.st_mode))
+        else if (st.type == GP_OS_DIRECTORY)
             ok = scan_folder(&f, args[i], err);
+        else if (st.type != GP_OS_REGULAR)
+            ok = gp_error_set(err, GP_ERR_OPEN, GP_OS_ENOTREG,
+                              "输入 '%s' 不是压缩包文件也不是文件夹（是%s），没有读取", args[i],
+                              gp_os_type_name(st.type));
         else
             ok = add_found(&f, args[i], err);
     }

@@ -8,6 +8,9 @@
  * to a temporary file; only then put them in place (zips, then workbooks).
  * With --strict anything held back means nothing is written. */
 #include "merge_internal.h"
+#include "core/atomic.h"
+#include "core/error.h"
+#include "core/secret.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -71,10 +74,8 @@ static bool hash_inputs(merge_run *run, gp_error *err)
     gp_parallel_for(n, run->opt->verify.threads, hash_one, &job);
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++)
-        if (job.errors[i].status != GP_OK) {
-            *err = job.errors[i];
-            ok = false;
-        }
+        if (job.errors[i].status != GP_OK)
+            ok = gp_error_propagate(err, &job.errors[i]);
     free(job.errors);
     return ok;
 }
@@ -134,6 +135,9 @@ static bool verify_inputs(merge_run *run, gp_error *err)
         ok = ok && (all[i] = gp_verify_bundle(run->inputs.items[i].path, &run->opt->verify,
                                               findings[i], err)) != NULL;
     }
+    /* a bundle whose findings were lost must never look clean */
+    for (size_t i = 0; ok && i < n; i++)
+        ok = gp_report_complete(findings[i], err);
     ok = ok && (gp_verify_parts(all, findings, n) || gp_error_nomem(err));
     /* decided before any findings move into the run's report */
     const char **incomplete = ok ? calloc(n, sizeof *incomplete) : NULL;
@@ -260,6 +264,17 @@ static bool make_sources(merge_run *run, gp_error *err)
     return true;
 }
 
+/* merge.photo_changed: a received bundle changed between verification and
+ * the copy (the same kind of result as pack.photo_changed); nothing is
+ * written. */
+static bool report_changed(merge_run *run, const merge_student *s)
+{
+    gp_where w = {.source = s->source, .seq = s->row->seq, .row = s->row->row};
+    return gp_report_add(run->report, GP_MERGE_PHOTO_CHANGED, &w, NULL, NULL,
+                         "'%s' 中的照片 %s 在核验之后被改动，没有写出任何文件", s->source,
+                         s->row->seq);
+}
+
 static bool write_outputs(merge_run *run, size_t bundles, gp_error *err)
 {
     const gp_profile *p = run->profile;
@@ -297,7 +312,14 @@ static bool write_outputs(merge_run *run, size_t bundles, gp_error *err)
         for (size_t i = 0; i < run->student_count; i++)
             if (run->students[i].fate == MERGE_KEEP && run->students[i].output == k)
                 mine[n++] = &run->students[i];
-        ok = merge_write_output(&plan, o, mine, n, err);
+        gp_error write_err = {0};
+        ok = merge_write_output(&plan, o, mine, n, &write_err);
+        if (!ok && o->changed) {
+            free(mine);
+            return report_changed(run, o->changed) || gp_error_nomem(err);
+        }
+        if (!ok)
+            gp_error_propagate(err, &write_err);
     }
     free(mine);
     return ok && merge_commit_outputs(run->opt->output_dir, run->outputs, run->output_count, err);
@@ -356,26 +378,6 @@ static bool report_tables(merge_run *run)
 
 /* ---- the run ------------------------------------------------------------------------------ */
 
-static gp_lock *lock_output(const char *dir, gp_error *err)
-{
-    if (!gp_mkdirs(dir, err))
-        return NULL;
-    gp_error why = {0};
-    gp_lock *lock = gp_lock_acquire(dir, &why);
-    if (!lock) {
-        gp_error_set(err, why.status, why.sys_errno, "%s（锁文件 %s/.gradpack.lock）", why.message,
-                     dir);
-        return NULL;
-    }
-    /* a run killed while putting its outputs in place: finish its commit
-     * first, so the folder holds one run's outputs, never a mix */
-    if (!gp_atomic_recover(dir, NULL, err)) {
-        gp_lock_release(lock);
-        return NULL;
-    }
-    return lock;
-}
-
 static bool run_merge(merge_run *run, gp_error *err)
 {
     if (!hash_inputs(run, err) || !verify_inputs(run, err) || !collect_students(run, err))
@@ -390,6 +392,8 @@ static bool run_merge(merge_run *run, gp_error *err)
                gp_error_nomem(err);
     }
     size_t bundles = merge_renumber(run->students, run->student_count, MERGE_MAX_PER_BUNDLE);
+    if (!gp_report_complete(run->report, err))
+        return false; /* nothing written on a report that lost findings */
     return bundles == 0 || write_outputs(run, bundles, err);
 }
 
@@ -404,16 +408,26 @@ gp_report *gp_merge(const char *const *inputs, size_t input_count,
         gp_error_set(err, GP_ERR_USAGE, 0, "没有指定要合并的压缩包或收件文件夹");
         return NULL;
     }
-    gp_lock *lock = lock_output(options->output_dir, err);
+    /* the folder's lock; a killed run's commit finished, its temps removed */
+    gp_lock *lock = gp_lock_output(options->output_dir, err);
     if (!lock)
         return NULL;
     merge_run run = {.opt = options, .report = gp_report_new("merge")};
     bool ok = run.report != NULL || gp_error_nomem(err);
+    gp_merge_options with_password;
+    char *password = NULL;
+    if (ok && options->verify.password_file && !options->verify.password) {
+        password = gp_password_file_read(options->verify.password_file, run.report, err);
+        ok = password != NULL;
+        with_password = *options;
+        with_password.verify.password = password;
+        run.opt = &with_password;
+    }
     ok = ok && merge_find_inputs(inputs, input_count, options->output_dir, &run.inputs, err);
     if (ok && run.inputs.count == 0)
         ok = gp_error_set(err, GP_ERR_USAGE, 0, "在给出的输入中没有找到任何压缩包（*.zip）");
     ok = ok && run_merge(&run, err);
-    ok = ok && (report_tables(&run) || gp_error_nomem(err));
+    ok = ok && (report_tables(&run) || gp_error_nomem(err)) && gp_report_complete(run.report, err);
     gp_report *report = run.report;
     if (ok) {
         gp_report_sort(report);
@@ -422,6 +436,7 @@ gp_report *gp_merge(const char *const *inputs, size_t input_count,
         report = NULL;
     }
     run_free(&run);
+    gp_password_wipe(password);
     gp_lock_release(lock);
     return report;
 }

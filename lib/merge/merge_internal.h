@@ -93,6 +93,7 @@ typedef struct merge_output {
     char zip_sha256[65], xlsx_sha256[65];
     size_t rows;
     bool zip_replaced, xlsx_replaced; /* after commit: false = identical file kept */
+    const merge_student *changed; /* a photo not what verify read (merge.photo_changed) */
 } merge_output;
 
 /* What every consolidated bundle shares. */
@@ -109,7 +110,9 @@ typedef struct merge_plan {
  *  (bundle.json, roster.csv, roster.xlsx, mapping.csv, photos/NNNN.jpg
  *  copied from the received bundles one at a time and checked against
  *  verify's SHA-256, MANIFEST.sha256) to temporary files in the output
- *  folder.  students: this bundle's, in order.  false with err set. */
+ *  folder.  students: this bundle's, in order.  false with err set, or
+ *  with err untouched and out->changed set when a photo was not what
+ *  verify read (the run then reports merge.photo_changed). */
 bool merge_write_output(const merge_plan *plan, merge_output *out,
                         const merge_student *const *students, size_t count, gp_error *err);
 /** Put every output in place, zips first, then workbooks: an output whose

@@ -11,15 +11,15 @@
  * Outputs are put in place only when all are complete; an output equal to
  * the file already there is dropped, so re-running on unchanged inputs
  * rewrites nothing.  Temporary files a killed run left behind are removed
- * by the next run. */
+ * by the next run when it takes the folder's lock (gp_lock_output). */
 #include "merge_internal.h"
+#include "core/atomic.h"
+#include "core/error.h"
+#include "core/os.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* ---- photos fetched while the zip is written --------------------------- */
 
@@ -62,33 +62,8 @@ static bool fetch_photo(void *context, unsigned char **data, size_t *size)
 
 /* ---- one output ------------------------------------------------------------ */
 
-/* A run killed by SIGKILL (or a power cut) cannot clean up after itself:
- * its temporary files for our outputs (gp_atomic names them ".FILE.tmp-XXXXXX")
- * are removed by the next run, which holds the folder's lock, so no other run
- * can be writing them. */
-static void remove_stale_temps(const char *dir, const char *file)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    size_t n = strlen(file);
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        const char *name = e->d_name;
-        if (name[0] == '.' && !strncmp(name + 1, file, n) && !strncmp(name + 1 + n, ".tmp-", 5) &&
-            strlen(name + 1 + n + 5) == 6) {
-            char *path = gp_path_join(dir, name);
-            if (path)
-                unlink(path);
-            free(path);
-        }
-    }
-    closedir(d);
-}
-
 static gp_atomic *begin(const char *dir, const char *file, gp_error *err)
 {
-    remove_stale_temps(dir, file);
     char *path = gp_path_join(dir, file);
     if (!path) {
         gp_error_nomem(err);
@@ -205,14 +180,13 @@ static bool write_zip(const merge_plan *plan, merge_output *out, bundle_parts *p
                               NULL, &write_err);
     gp_bundle_reader_free(state.reader);
     if (!ok) {
+        /* a photo not what verify read: a finding, as pack.photo_changed */
         for (size_t i = 0; i < count; i++)
-            if (p->items[4 + i].changed)
-                return gp_error_set(err, GP_ERR_OPEN, 0,
-                                    "'%s' 中的照片 %s 在核验之后被改动，没有写出任何文件",
-                                    students[i]->source, students[i]->row->seq);
-        if (err && err->status == GP_OK)
-            *err = write_err;
-        return false;
+            if (p->items[4 + i].changed) {
+                out->changed = students[i];
+                return false;
+            }
+        return gp_error_propagate(err, &write_err);
     }
     return gp_file_digest(gp_atomic_temp_path(out->zip), &out->zip_bytes, out->zip_sha256, err);
 }
@@ -255,9 +229,10 @@ bool merge_write_output(const merge_plan *plan, merge_output *out,
 static bool already_there(const char *dir, const char *file, uint64_t bytes, const char *sha256)
 {
     char *path = gp_path_join(dir, file);
-    struct stat st;
+    gp_os_stat st;
     bool same = false;
-    if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == bytes) {
+    if (path && gp_os_stat_path(path, false, &st) == 0 && st.type == GP_OS_REGULAR &&
+        st.size == bytes) {
         unsigned char sha[32];
         char hex[65];
         gp_error ignored = {0};

@@ -13,15 +13,14 @@
  * hashed), merge copies each out of a received bundle and has the source
  * hash what it serves and fail when the bytes are not the ones verified. */
 #include "gp_internal.h"
+#include "core/os.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 #include <zip.h>
 
 /* ---- the archive itself: a writable source over a file descriptor ---- */
@@ -57,7 +56,7 @@ static zip_int64_t out_callback(void *user, void *data, zip_uint64_t len, zip_so
         out->offset = 0;
         return 0;
     case ZIP_SOURCE_READ: {
-        ssize_t got = pread(out->fd, data, len, (off_t)out->offset);
+        long got = gp_os_pread(out->fd, data, len, out->offset);
         if (got < 0)
             return out_fail(out, ZIP_ER_READ, errno);
         out->offset += (zip_uint64_t)got;
@@ -78,29 +77,20 @@ static zip_int64_t out_callback(void *user, void *data, zip_uint64_t len, zip_so
     case ZIP_SOURCE_BEGIN_WRITE:
     case ZIP_SOURCE_ROLLBACK_WRITE:
     case ZIP_SOURCE_REMOVE:
-        if (ftruncate(out->fd, 0) != 0)
+        if (gp_os_truncate_fd(out->fd, 0) != 0)
             return out_fail(out, ZIP_ER_WRITE, errno);
         out->offset = out->end = 0;
         return 0;
     case ZIP_SOURCE_WRITE: {
-        const char *p = data;
-        zip_uint64_t left = len;
-        while (left > 0) {
-            ssize_t put = pwrite(out->fd, p, left, (off_t)out->offset);
-            if (put < 0 && errno == EINTR)
-                continue;
-            if (put <= 0)
-                return out_fail(out, ZIP_ER_WRITE, put < 0 ? errno : ENOSPC);
-            p += put;
-            left -= (zip_uint64_t)put;
-            out->offset += (zip_uint64_t)put;
-        }
+        if (gp_os_pwrite_all(out->fd, data, (size_t)len, out->offset) != 0)
+            return out_fail(out, ZIP_ER_WRITE, errno);
+        out->offset += len;
         if (out->offset > out->end)
             out->end = out->offset;
         return (zip_int64_t)len;
     }
     case ZIP_SOURCE_COMMIT_WRITE:
-        if (ftruncate(out->fd, (off_t)out->end) != 0)
+        if (gp_os_truncate_fd(out->fd, out->end) != 0)
             return out_fail(out, ZIP_ER_WRITE, errno);
         return 0;
     case ZIP_SOURCE_ERROR:
@@ -260,7 +250,7 @@ static bool add_entry(zip_t *za, const char *bundle_id, gp_zip_item *e, photo_re
 bool gp_bundle_write(const char *path, const char *bundle_id, gp_zip_item *entries,
                      size_t count, const char *password, gp_error *err)
 {
-    out_file out = {.fd = open(path, O_RDWR | O_CLOEXEC)};
+    out_file out = {.fd = gp_os_open_rw(path)};
     if (out.fd < 0)
         return gp_error_set(err, GP_ERR_WRITE, errno, "无法写出压缩包 '%s'：%s", path,
                             strerror(errno));
@@ -306,7 +296,7 @@ bool gp_bundle_write(const char *path, const char *bundle_id, gp_zip_item *entri
     }
     free(readers);
     zip_error_fini(&out.error);
-    if (close(out.fd) != 0 && ok)
+    if (gp_os_close_checked(out.fd) != 0 && ok)
         ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法写出压缩包 '%s'：%s", path,
                           strerror(errno));
     return ok;

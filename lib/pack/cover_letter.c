@@ -3,6 +3,7 @@
  * wording lives in templates/cover-letter.txt ({{key}} placeholders), not
  * in code.  CRLF and a BOM, so Windows Notepad shows it right. */
 #include "pack_internal.h"
+#include "core/os.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +40,8 @@ char *gp_letter_fill(const char *template_text, size_t template_len,
     gp_buf_puts(&buf, bom);
     const char *p = template_text, *end = template_text + template_len;
     while (p < end) {
-        const char *open = memmem(p, (size_t)(end - p), "{{", 2);
-        const char *close = open ? memmem(open + 2, (size_t)(end - open - 2), "}}", 2) : NULL;
+        const char *open = gp_os_memmem(p, (size_t)(end - p), "{{", 2);
+        const char *close = open ? gp_os_memmem(open + 2, (size_t)(end - open - 2), "}}", 2) : NULL;
         if (!open || !close) {
             put_crlf(&buf, p, (size_t)(end - p));
             break;

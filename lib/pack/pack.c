@@ -17,11 +17,14 @@
  * photos are read and judged as check does, and nothing is written.
  * Outputs are committed only when all are complete. */
 #include "pack_internal.h"
+#include "core/atomic.h"
+#include "core/error.h"
+#include "core/os.h"
+#include "core/secret.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define LETTER_SUFFIX "-邮件正文.txt"
 #define MAX_TEMPLATE_BYTES (1u << 20)
@@ -78,6 +81,8 @@ struct pack_run {
     part_output *parts;
     char *workbook_file, *letter_file;
     gp_atomic *workbook, *letter;
+    gp_lock *lock;             /* the output folder's, from prepare_targets to the end */
+    char *password_read;       /* from --password-file; wiped when done */
     uint64_t workbook_bytes, letter_bytes;
     char workbook_sha256[65], letter_sha256[65];
 };
@@ -106,6 +111,8 @@ static void run_free(pack_run *run)
     free(run->photos);
     gp_station_clear(&run->station);
     gp_check_state_clear(&run->state);
+    gp_password_wipe(run->password_read);
+    gp_lock_release(run->lock); /* after every temporary file is gone */
 }
 
 /* The pack report: check's findings and summary under the command "pack". */
@@ -264,9 +271,9 @@ static bool targets_are_free(const pack_run *run, gp_error *err)
         char *path = gp_path_join(run->opt->output_dir, target_name(run, i));
         if (!path)
             return gp_error_nomem(err);
-        struct stat st;
-        bool exists = lstat(path, &st) == 0;
-        if (exists && !S_ISREG(st.st_mode))
+        gp_os_stat st;
+        bool exists = gp_os_stat_path(path, false, &st) == 0;
+        if (exists && st.type != GP_OS_REGULAR)
             gp_error_set(err, GP_ERR_EXISTS, EEXIST,
                          "输出位置 '%s' 已被文件夹或其他非普通文件占用，没有写出任何文件", path);
         else if (exists && run->opt->force)
@@ -300,13 +307,17 @@ static bool prepare_targets(pack_run *run, gp_error *err)
         if (!run->parts[k].file)
             return gp_error_nomem(err);
     }
-    if (!targets_are_free(run, err) || !gp_mkdirs(dir, err))
+    /* the folder's lock first (as merge and fix take it), then a killed
+     * run's commit finished and dead runs' temporary files removed, and only
+     * then is it decided whether the outputs exist */
+    if (!(run->lock = gp_lock_output(dir, err)) || !targets_are_free(run, err))
         return false;
+    unsigned mode = run->opt->shared ? GP_MODE_SHARED : GP_MODE_PRIVATE;
     for (size_t i = 0; i < run->part_count + 2; i++) {
         char *path = gp_path_join(dir, target_name(run, i));
         if (!path)
             return gp_error_nomem(err);
-        gp_atomic *a = gp_atomic_begin(path, run->opt->force, err);
+        gp_atomic *a = gp_atomic_begin_mode(path, run->opt->force, mode, err);
         free(path);
         if (!a)
             return false;
@@ -473,8 +484,8 @@ static bool write_part(pack_run *run, size_t k, gp_error *err)
     const char *zip_path = gp_atomic_temp_path(out->zip);
     gp_error write_err = {0};
     if (!gp_bundle_write(zip_path, part_id, items, n_items, run->password, &write_err)) {
-        if (!run->stopped && err && err->status == GP_OK)
-            *err = write_err;
+        if (!run->stopped)
+            gp_error_propagate(err, &write_err);
         goto done;
     }
     if (!gp_file_digest(zip_path, &out->bytes, out->sha256, err))
@@ -591,8 +602,9 @@ static void add_output(gp_report *report, const char *file, uint64_t bytes, cons
 /* Every output as one set (gp_atomic_commit_set): the folder then holds all
  * of this run's outputs or, if the run is killed while renaming, the next
  * run finishes the renames; Ctrl-C cannot stop them half-way, so a cover
- * letter never names a zip that is not there.  No lock file: the outbox is
- * what the clerk attaches, and should hold only the outputs. */
+ * letter never names a zip that is not there.  The folder's lock
+ * (.gradpack.lock, a hidden file) is held from before the targets are
+ * checked until the end, so two packs into one outbox never both commit. */
 static bool commit_all(pack_run *run, gp_error *err)
 {
     const char *dir = run->opt->output_dir;
@@ -607,8 +619,9 @@ static bool commit_all(pack_run *run, gp_error *err)
     set[n - 2] = run->workbook;
     set[n - 1] = run->letter;
     run->workbook = run->letter = NULL;
-    bool ok = gp_atomic_recover(dir, NULL, err) && targets_are_free(run, err) &&
-              gp_atomic_commit_set(set, n, dir, err);
+    /* under the lock taken in prepare_targets: nobody else can have
+     * written meanwhile, but a file a person put there is still refused */
+    bool ok = targets_are_free(run, err) && gp_atomic_commit_set(set, n, dir, err);
     if (!ok)
         for (size_t i = 0; i < n; i++)
             gp_atomic_abort(set[i]); /* those the set did not take */
@@ -627,7 +640,7 @@ static bool write_outputs(pack_run *run, gp_error *err)
     if (gp_report_count_severity(run->plan_report, GP_ERROR) > 0)
         return false;
     gp_pack_options *options = run->opt;
-    if (options->encrypt) {
+    if (options->encrypt && !run->password_read) {
         if (!options->password) {
             options->generated_password = gp_password_generate(GP_PASSWORD_LENGTH);
             if (!options->generated_password)
@@ -702,8 +715,20 @@ gp_report *gp_pack(const char *roster_path, const char *photo_dir, gp_pack_optio
     pack_run run = {.opt = options};
     if (!gp_check_is_directory(photo_dir, err))
         return NULL;
+    if (options->encrypt && !options->password && options->password_file) {
+        run.station_report = gp_report_new("pack");
+        if (!run.station_report) {
+            gp_error_nomem(err);
+            goto fail;
+        }
+        run.password_read = gp_password_file_read(options->password_file, run.station_report, err);
+        if (!run.password_read)
+            goto fail;
+        run.password = run.password_read;
+    }
     run.check_report = gp_report_new("check");
-    run.station_report = gp_report_new("pack");
+    if (!run.station_report)
+        run.station_report = gp_report_new("pack");
     run.plan_report = gp_report_new("pack");
     if (!run.check_report || !run.station_report || !run.plan_report) {
         gp_error_nomem(err);
@@ -748,14 +773,17 @@ gp_report *gp_pack(const char *roster_path, const char *photo_dir, gp_pack_optio
             goto findings;
         if (write_err.status == GP_OK)
             gp_error_set(&write_err, GP_ERR_INTERNAL, 0, "打包中止，但没有找到原因");
-        if (err && err->status == GP_OK)
-            *err = write_err;
+        gp_error_propagate(err, &write_err);
         goto fail;
     }
-    if (!write_letter(&run, err) || !commit_all(&run, err))
+    /* nothing is committed on a report that lost a finding */
+    if (!gp_report_complete(run.report, err) || !write_letter(&run, err) ||
+        !commit_all(&run, err))
         goto fail;
     report_outputs(&run);
 findings:
+    if (!gp_report_complete(run.report, err))
+        goto fail;
     gp_report_sort(run.report);
     gp_report *report = run.report;
     run.report = NULL;

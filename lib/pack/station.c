@@ -2,6 +2,7 @@
  * email name a contact person, phone and mailing address, so a missing file
  * or field is a warning and leaves a visible placeholder in the letter. */
 #include "gp_internal.h"
+#include "core/files.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -65,6 +66,8 @@ static int on_entry(void *user, const char *section, const char *key, const char
     return 1; /* unknown keys are ignored: the template may grow */
 }
 
+#define GP_STATION_MAX_BYTES (1u << 20) /* a station file is a few hundred bytes */
+
 bool gp_station_load(const char *path, gp_station *station, gp_report *report, gp_error *err)
 {
     memset(station, 0, sizeof *station);
@@ -74,16 +77,19 @@ bool gp_station_load(const char *path, gp_station *station, gp_report *report, g
         return true;
     }
     parse_state st = {.station = station};
-    int rc = ini_parse(path, on_entry, &st);
-    if (st.nomem) {
+    unsigned char *text = NULL;
+    size_t len = 0;
+    /* opened without blocking: a FIFO given as --station is refused */
+    if (!gp_read_input("函授站信息文件", path, GP_STATION_MAX_BYTES, &text, &len, err))
+        return false;
+    int rc = ini_parse_string((const char *)text, on_entry, &st);
+    free(text);
+    if (st.nomem || rc == -2) {
         gp_station_clear(station);
         return gp_error_nomem(err);
     }
     if (rc != 0 || st.not_utf8) {
-        int e = errno;
-        if (rc < 0)
-            gp_error_set(err, GP_ERR_OPEN, e, "无法打开函授站信息文件 '%s'：%s", path, strerror(e));
-        else if (st.not_utf8)
+        if (st.not_utf8)
             gp_error_set(err, GP_ERR_OPEN, 0,
                          "函授站信息文件 '%s' 不是 UTF-8 编码：请用记事本“另存为”，编码选 UTF-8", path);
         else

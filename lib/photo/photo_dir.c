@@ -7,17 +7,21 @@
  *
  * Only regular files (or symlinks to them) are listed: the check reads every
  * listed file, and opening a FIFO or a device would block or read forever.
+ * The folder is opened once (lib/core/os.h) and everything is listed,
+ * looked at and later read relative to that fd: a folder swapped meanwhile
+ * is never followed.
  * Names are sorted byte-wise first so the outcome never depends on the order
  * the file system returns them in.
  */
 #include "gp_internal.h"
+#include "core/atomic.h"
+#include "core/os.h"
+#include "core/testhook.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 /* Files operating systems create by themselves in any folder. */
 static const char *const system_litter[] = {"Thumbs.db", "desktop.ini", ".DS_Store",
@@ -80,13 +84,9 @@ static char *display_name(const char *name)
     return gp_buf_take(&buf);
 }
 
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 typedef struct scan {
     const char *dir;
+    int fd;
     gp_report *report;
     gp_photo_dir *photos;
     bool nomem;
@@ -157,6 +157,7 @@ static void add_photo(scan *s, const char *name, const char seq[5], uint64_t siz
     f->name = strdup(name);
     f->path = gp_path_join(s->dir, name);
     f->size = size;
+    f->folder = p;
     if (!f->name || !f->path) {
         free(f->name);
         free(f->path);
@@ -168,7 +169,8 @@ static void add_photo(scan *s, const char *name, const char seq[5], uint64_t siz
 
 static void classify(scan *s, const char *name)
 {
-    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || is_system_litter(name))
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || is_system_litter(name) ||
+        gp_atomic_is_own_file(name))
         return;
     char *path = gp_path_join(s->dir, name);
     char *shown = display_name(name);
@@ -176,59 +178,41 @@ static void classify(scan *s, const char *name)
         s->nomem = true;
         goto out;
     }
-    struct stat st;
-    int stat_errno = stat(path, &st) == 0 ? 0 : errno; /* follows symlinks */
-    bool is_dir = stat_errno == 0 && S_ISDIR(st.st_mode);
+    gp_os_stat st;
+    int stat_errno = gp_os_stat_at_ex(s->fd, name, true, &st) == 0 ? 0 : errno; /* follows links */
+    bool is_dir = stat_errno == 0 && st.type == GP_OS_DIRECTORY;
     char seq[5];
     if (is_dir || name[0] == '.' || !photo_seq(name, seq))
         report_stray(s, name, shown, is_dir);
-    else if (stat_errno || !S_ISREG(st.st_mode))
+    else if (stat_errno || st.type != GP_OS_REGULAR)
         report_unreadable(s, name, seq, stat_errno);
     else
-        add_photo(s, name, seq, (uint64_t)st.st_size);
+        add_photo(s, name, seq, st.size);
 out:
     free(path);
     free(shown);
 }
 
-/* All names in the folder, sorted byte-wise.  false with err set. */
-static bool list_names(const char *dir, char ***names, size_t *count, gp_error *err)
+/* All names in the folder, sorted byte-wise; *fd is the open folder.
+ * false with err set. */
+static bool list_names(const char *dir, int *fd, char ***names, size_t *count, gp_error *err)
 {
     *names = NULL;
     *count = 0;
-    DIR *d = opendir(dir);
-    if (!d)
+    *fd = gp_os_dir_open(dir, true);
+    if (*fd < 0)
         return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开照片文件夹 '%s'：%s", dir,
                             strerror(errno));
-    size_t cap = 0;
-    struct dirent *e;
-    errno = 0;
-    while ((e = readdir(d)) != NULL) {
-        if (*count == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **grown = realloc(*names, cap * sizeof **names);
-            if (!grown)
-                goto nomem;
-            *names = grown;
-        }
-        if (!((*names)[*count] = strdup(e->d_name)))
-            goto nomem;
-        (*count)++;
-        errno = 0;
-    }
-    if (errno) {
+    if (gp_os_dir_list(*fd, 0, names, count, NULL) != 0) {
         int saved = errno;
-        closedir(d);
+        gp_os_close(*fd);
+        *fd = -1;
+        if (saved == ENOMEM)
+            return gp_error_nomem(err);
         return gp_error_set(err, GP_ERR_OPEN, saved, "无法读取照片文件夹 '%s'：%s", dir,
                             strerror(saved));
     }
-    closedir(d);
-    if (*count)
-        qsort(*names, *count, sizeof **names, compare_names);
     return true;
-nomem:
-    closedir(d);
-    return gp_error_nomem(err);
 }
 
 static void free_names(char **names, size_t count)
@@ -247,20 +231,21 @@ gp_photo_dir *gp_photo_dir_scan(const char *dir, gp_report *report, gp_error *er
 {
     char **names;
     size_t count;
-    if (!list_names(dir, &names, &count, err)) {
-        free_names(names, count);
+    int fd;
+    if (!list_names(dir, &fd, &names, &count, err))
         return NULL;
-    }
     gp_photo_dir *photos = calloc(1, sizeof *photos);
     if (photos)
         photos->files = calloc(count ? count : 1, sizeof *photos->files);
     if (!photos || !photos->files) {
         free(photos);
         free_names(names, count);
+        gp_os_close(fd);
         gp_error_nomem(err);
         return NULL;
     }
-    scan s = {.dir = dir, .report = report, .photos = photos};
+    photos->fd = fd;
+    scan s = {.dir = dir, .fd = fd, .report = report, .photos = photos};
     for (size_t i = 0; i < count && !s.nomem; i++)
         classify(&s, names[i]);
     free_names(names, count);
@@ -269,6 +254,7 @@ gp_photo_dir *gp_photo_dir_scan(const char *dir, gp_report *report, gp_error *er
         gp_error_nomem(err);
         return NULL;
     }
+    gp_test_pause(GP_TEST_PAUSE_AFTER_SCAN);
     /* byte order already puts equal numbers together; this only makes the
      * seq order explicit */
     qsort(photos->files, photos->count, sizeof *photos->files, compare_files);
@@ -284,5 +270,6 @@ void gp_photo_dir_free(gp_photo_dir *photos)
         free(photos->files[i].path);
     }
     free(photos->files);
+    gp_os_close(photos->fd);
     free(photos);
 }

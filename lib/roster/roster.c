@@ -4,10 +4,11 @@
  * with no rows, so that rows are never judged on a misread file.  Field rules
  * are applied separately (rules.c). */
 #include "roster_internal.h"
+#include "core/files.h"
+#include "core/os.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 typedef struct parser {
     const gp_profile *profile;
@@ -329,17 +330,18 @@ gp_roster *gp_roster_read(const char *path, const char *encoding, const gp_profi
                           gp_report *report, gp_error *err)
 {
     /* refuse a huge file before reading it into memory */
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-        (uint64_t)st.st_size > GP_MAX_ROSTER_BYTES) {
+    gp_os_stat st;
+    if (gp_os_stat_path(path, true, &st) == 0 && st.type == GP_OS_REGULAR &&
+        st.size > GP_MAX_ROSTER_BYTES) {
         gp_error_set(err, GP_ERR_OPEN, 0,
-                     "花名册 '%s' 有 %lld 字节，超过上限 %u MB，不像是花名册（9999 行的花名册不到 5 MB）",
-                     path, (long long)st.st_size, GP_MAX_ROSTER_BYTES >> 20);
+                     "花名册 '%s' 有 %llu 字节，超过上限 %u MB，不像是花名册（9999 行的花名册不到 5 MB）",
+                     path, (unsigned long long)st.size, GP_MAX_ROSTER_BYTES >> 20);
         return NULL;
     }
     unsigned char *data = NULL;
     size_t len = 0;
-    if (!gp_read_file(path, GP_MAX_ROSTER_BYTES, &data, &len, err))
+    /* opened without blocking: a FIFO given as the roster is refused */
+    if (!gp_read_input("花名册", path, GP_MAX_ROSTER_BYTES, &data, &len, err))
         return NULL;
     gp_roster *roster = gp_roster_parse((const char *)data, len, gp_path_base(path), encoding,
                                         profile, report, err);

@@ -1,16 +1,16 @@
 /* The folder back end of the bundle reader: an already-extracted bundle
  * gets the same checks as a zip.  Symbolic links are refused, never
- * followed (O_NOFOLLOW, lstat semantics); the walk is bounded in depth and
- * in the number of files; each read stops at the entry's limit. */
+ * followed (lib/core/os.h: every folder opened relative to its parent's fd,
+ * every file read beneath the walked folder's fd, no component re-resolved
+ * by path); the walk is bounded in depth and in the number of files; each
+ * read stops at the entry's limit. */
 #include "bundle_internal.h"
+#include "core/os.h"
+#include "core/testhook.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 typedef struct walk {
     gp_bundle *bundle;
@@ -21,48 +21,18 @@ typedef struct walk {
     bool oom;
 } walk;
 
-static int compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The names in one folder, sorted (readdir order is the file system's). */
 static char **list_folder(int dir_fd, size_t *count, bool *oom)
 {
-    *count = 0;
-    int fd = dup(dir_fd);
-    DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
-    if (!dir) {
-        if (fd >= 0)
-            close(fd);
+    char **names = NULL;
+    bool truncated = false;
+    /* one more than the cap: the caller refuses the bundle anyway */
+    if (gp_os_dir_list(dir_fd, GP_BUNDLE_MAX_ENTRIES + 1, &names, count, &truncated) != 0) {
+        if (errno == ENOMEM)
+            *oom = true;
+        *count = 0;
         return NULL;
     }
-    char **names = NULL;
-    size_t cap = 0;
-    struct dirent *de;
-    while ((de = readdir(dir)) != NULL) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        if (*count == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **grown = realloc(names, cap * sizeof *grown);
-            if (!grown) {
-                *oom = true;
-                break;
-            }
-            names = grown;
-        }
-        if (!(names[*count] = strdup(de->d_name))) {
-            *oom = true;
-            break;
-        }
-        (*count)++;
-        if (*count > GP_BUNDLE_MAX_ENTRIES)
-            break; /* the caller refuses the bundle anyway */
-    }
-    closedir(dir);
-    if (names)
-        qsort(names, *count, sizeof *names, compare_strings);
     return names;
 }
 
@@ -79,38 +49,38 @@ static void visit(walk *wk, int dir_fd, const char *prefix, const char *name, in
     bundle_name_printable(path, shown, sizeof shown);
     gp_where w = {.source = wk->source, .file = shown};
     gp_name_verdict verdict = gp_bundle_name_check(path, strlen(path));
-    struct stat st;
+    gp_os_stat st;
     if (verdict == GP_NAME_BAD) {
         gp_report_add(wk->report, GP_BUNDLE_BAD_NAME, &w, shown, NULL,
                       "文件名 “%s” 不是 UTF-8 或含有控制字符，已拒绝读取", shown);
     } else if (verdict == GP_NAME_UNSAFE_PATH) {
         gp_report_add(wk->report, GP_BUNDLE_UNSAFE_PATH, &w, shown, NULL,
                       "文件名 “%s” 含有反斜杠或冒号，已拒绝读取", shown);
-    } else if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    } else if (gp_os_stat_at(dir_fd, name, &st) != 0) {
         gp_report_add(wk->report, GP_PHOTO_UNREADABLE, &w, strerror(errno), NULL,
                       "无法读取 %s：%s", shown, strerror(errno));
-    } else if (S_ISLNK(st.st_mode)) {
+    } else if (st.type == GP_OS_SYMLINK) {
         gp_report_add(wk->report, GP_BUNDLE_SYMLINK, &w, shown, NULL,
                       "“%s” 是符号链接，已拒绝读取", shown);
-    } else if (S_ISDIR(st.st_mode)) {
+    } else if (st.type == GP_OS_DIRECTORY) {
         if (depth >= GP_BUNDLE_MAX_DEPTH) {
             gp_report_add(wk->report, GP_BUNDLE_TOO_LARGE, &w, shown, NULL,
                           "文件夹 “%s” 嵌套超过 %d 层，未读取", shown, GP_BUNDLE_MAX_DEPTH);
         } else {
-            int sub = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            int sub = gp_os_dir_open_at(dir_fd, name);
             if (sub < 0) {
                 gp_report_add(wk->report, GP_PHOTO_UNREADABLE, &w, strerror(errno), NULL,
                               "无法打开文件夹 %s：%s", shown, strerror(errno));
             } else {
                 walk_folder(wk, sub, path, depth + 1);
-                close(sub);
+                gp_os_close(sub);
             }
         }
-    } else if (!S_ISREG(st.st_mode)) {
+    } else if (st.type != GP_OS_REGULAR) {
         gp_report_add(wk->report, GP_BUNDLE_UNSAFE_PATH, &w, shown, NULL,
                       "“%s” 不是普通文件（设备或管道），已拒绝读取", shown);
     } else {
-        gp_bundle_entry fields = {.index = wk->seen, .declared_size = (uint64_t)st.st_size};
+        gp_bundle_entry fields = {.index = wk->seen, .declared_size = st.size};
         if (!bundle_add_entry(wk->bundle, path, &fields))
             wk->oom = true;
     }
@@ -136,7 +106,7 @@ static void walk_folder(walk *wk, int dir_fd, const char *prefix, int depth)
 gp_bundle *bundle_folder_open(gp_bundle *bundle, const char *source, gp_report *report,
                               gp_error *err)
 {
-    int fd = open(bundle->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = gp_os_dir_open(bundle->path, true);
     if (fd < 0) {
         gp_error_set(err, GP_ERR_OPEN, errno, "无法打开文件夹 '%s'：%s", bundle->path,
                      strerror(errno));
@@ -145,7 +115,8 @@ gp_bundle *bundle_folder_open(gp_bundle *bundle, const char *source, gp_report *
     }
     walk wk = {.bundle = bundle, .source = source, .report = report};
     walk_folder(&wk, fd, "", 0);
-    close(fd);
+    bundle->dir_fd = fd; /* every later read is beneath this fd */
+    gp_test_pause(GP_TEST_PAUSE_AFTER_SCAN);
     if (wk.oom) {
         gp_error_nomem(err);
         gp_bundle_close(bundle);
@@ -175,14 +146,15 @@ void bundle_folder_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
     bounded_read br;
     if (!bounded_begin(&br, reader->bundle, entry, out))
         return;
-    char *path = gp_path_join(reader->bundle->path, entry->name);
-    int fd = path ? open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
-    free(path);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        bounded_fail(&br, GP_READ_FAILED, "%s", fd < 0 ? strerror(errno) : "not a regular file");
-        if (fd >= 0)
-            close(fd);
+    /* beneath the folder that was walked, each component opened without
+     * following a link and without blocking: a folder swapped for a link
+     * or a photo swapped for a FIFO since the walk is refused, not followed */
+    gp_os_stat st;
+    int fd = gp_os_open_read_beneath(reader->bundle->dir_fd, entry->name, &st);
+    if (fd < 0) {
+        bounded_fail(&br, GP_READ_FAILED, "%s", errno == GP_OS_ENOTREG
+                                                   ? "不是普通文件（可能被换成了命名管道或设备）"
+                                                   : gp_os_strerror(errno));
         return;
     }
     for (;;) {
@@ -190,9 +162,7 @@ void bundle_folder_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
         unsigned char *at = bounded_space(&br, &room);
         if (!at)
             break;
-        ssize_t got = read(fd, at, room);
-        if (got < 0 && errno == EINTR)
-            continue;
+        long got = gp_os_read(fd, at, room);
         if (got < 0) {
             bounded_fail(&br, GP_READ_FAILED, "%s", strerror(errno));
             break;
@@ -204,5 +174,5 @@ void bundle_folder_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
         if (!bounded_commit(&br, (size_t)got))
             break;
     }
-    close(fd);
+    gp_os_close(fd);
 }

@@ -11,6 +11,8 @@ struct gp_bundle {
     char *path;
     char *password;          /* NULL = none */
     bool folder;
+    int dir_fd;              /* a folder bundle, open from the walk to the close: its
+                                files are read beneath it, no link followed */
     gp_bundle_entry *entries;
     size_t count, cap;
     size_t *by_name;         /* positions sorted by name (gp_bundle_find) */

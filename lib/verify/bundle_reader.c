@@ -3,12 +3,12 @@
  * itself.  The back ends (bundle_zip.c, bundle_folder.c) list and read;
  * this file holds the rules they share. */
 #include "bundle_internal.h"
+#include "core/os.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 /* ---- limits ------------------------------------------------------------ */
 
@@ -162,8 +162,8 @@ bool gp_bundle_is_folder(const gp_bundle *bundle)
 gp_bundle *gp_bundle_open(const char *path, const char *password, const char *source,
                           gp_report *report, gp_error *err)
 {
-    struct stat st;
-    if (stat(path, &st) != 0) {
+    gp_os_stat st;
+    if (gp_os_stat_path(path, true, &st) != 0) {
         gp_error_set(err, GP_ERR_OPEN, errno, "无法打开 '%s'：%s", path, strerror(errno));
         return NULL;
     }
@@ -174,7 +174,8 @@ gp_bundle *gp_bundle_open(const char *path, const char *password, const char *so
     }
     atomic_init(&bundle->total_read, 0);
     gp_bundle_limits_for(NULL, &bundle->limits);
-    bundle->folder = S_ISDIR(st.st_mode);
+    bundle->folder = st.type == GP_OS_DIRECTORY;
+    bundle->dir_fd = -1;
     bundle->path = strdup(path);
     bundle->password = password ? strdup(password) : NULL;
     if (!bundle->path || (password && !bundle->password)) {
@@ -182,9 +183,10 @@ gp_bundle *gp_bundle_open(const char *path, const char *password, const char *so
         gp_error_nomem(err);
         return NULL;
     }
-    if (!bundle->folder && !S_ISREG(st.st_mode)) {
+    if (!bundle->folder && st.type != GP_OS_REGULAR) {
         gp_bundle_close(bundle);
-        gp_error_set(err, GP_ERR_OPEN, 0, "'%s' 既不是文件也不是文件夹", path);
+        gp_error_set(err, GP_ERR_OPEN, GP_OS_ENOTREG, "'%s' 既不是文件也不是文件夹（是%s），没有读取",
+                     path, gp_os_type_name(st.type));
         return NULL;
     }
     bundle = bundle->folder ? bundle_folder_open(bundle, source, report, err)
@@ -201,6 +203,7 @@ void gp_bundle_close(gp_bundle *bundle)
 {
     if (!bundle)
         return;
+    gp_os_close(bundle->dir_fd);
     for (size_t i = 0; i < bundle->count; i++)
         free(bundle->entries[i].name);
     free(bundle->entries);

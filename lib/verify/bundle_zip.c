@@ -2,11 +2,12 @@
  * walked once at open to judge every name and type; each reader then opens
  * the archive for itself, because a zip_t must not be shared by threads. */
 #include "bundle_internal.h"
+#include "core/os.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <sys/stat.h> /* S_ISLNK: mode bits of a zip entry, not a platform call */
 #include <zip.h>
 
 static gp_bundle *refuse(gp_bundle *bundle, zip_t *za)
@@ -106,8 +107,9 @@ static bool check_password(gp_bundle *bundle, zip_t *za, const char *source,
 gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *report,
                            gp_error *err)
 {
-    struct stat st;
-    if (stat(bundle->path, &st) == 0 && st.st_size == 0) {
+    gp_os_stat st;
+    if (gp_os_stat_path(bundle->path, true, &st) == 0 && st.type == GP_OS_REGULAR &&
+        st.size == 0) {
         report_not_zip(source, report, "空文件");
         return refuse(bundle, NULL);
     }

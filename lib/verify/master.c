@@ -5,6 +5,7 @@
  * master list is the operator's own input: a file that cannot be used is an
  * operational failure (exit 2), not a finding. */
 #include "verify_internal.h"
+#include "core/files.h"
 #include "roster/roster_internal.h"
 
 #include <stdlib.h>
@@ -178,7 +179,7 @@ master_list *master_load(const char *path, const char *encoding, const gp_profil
     (void)report; /* every problem with the operator's own file is operational */
     unsigned char *data = NULL;
     size_t len = 0;
-    if (!gp_read_file(path, GP_MAX_ROSTER_BYTES, &data, &len, err))
+    if (!gp_read_input("学籍名单（--master）", path, GP_MAX_ROSTER_BYTES, &data, &len, err))
         return NULL;
     master_list *list = calloc(1, sizeof *list);
     roster_decoder dec;

@@ -4,6 +4,8 @@
  * and the registry export (--master).  One "bundles" table row per bundle
  * with its verdict ("pass" / "fail": machine words, as the table keys). */
 #include "verify_internal.h"
+#include "core/error.h"
+#include "core/secret.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -238,9 +240,18 @@ gp_report *gp_verify(const char *const *paths, size_t path_count,
     gp_profile *master_profile = NULL;
     master_list *master = NULL;
     size_t done = 0;
+    gp_verify_options with_password;
+    char *password = NULL;
     if (!result || !bundles) {
         gp_error_nomem(err);
         goto fail;
+    }
+    if (options->password_file && !options->password) {
+        if (!(password = gp_password_file_read(options->password_file, result, err)))
+            goto fail;
+        with_password = *options;
+        with_password.password = password;
+        options = &with_password;
     }
     if (options->master_path) {
         /* the registry's column names are the roster's, from the default profile */
@@ -281,12 +292,16 @@ gp_report *gp_verify(const char *const *paths, size_t path_count,
     gp_report_set_int(result, "bundles", (long long)path_count);
     gp_report_set_int(result, "passed", passed);
     gp_report_set_int(result, "failed", (long long)path_count - passed);
+    if (!gp_report_complete(result, err))
+        goto fail;
     gp_report_sort(result);
     free_judged(bundles, path_count);
     master_free(master);
     gp_profile_free(master_profile);
+    gp_password_wipe(password);
     return result;
 fail:
+    gp_password_wipe(password);
     free_judged(bundles, path_count);
     master_free(master);
     gp_profile_free(master_profile);

@@ -1,0 +1,19 @@
+/* testhook.h — pauses that let an end-to-end test act at an exact moment
+ * (kill the run between two renames, swap a photo for a FIFO after the
+ * folder was listed).  Each is an environment variable holding
+ * milliseconds; unset (always, outside tests) it costs one getenv. */
+#ifndef GP_CORE_TESTHOOK_H
+#define GP_CORE_TESTHOOK_H
+
+/* Before each rename of a set commit, and before the journal is removed. */
+#define GP_TEST_PAUSE_BETWEEN_RENAMES "GRADPACK_TEST_PAUSE_BETWEEN_RENAMES"
+/* After a photo folder or a folder bundle was listed, before any file in
+ * it is read. */
+#define GP_TEST_PAUSE_AFTER_SCAN "GRADPACK_TEST_PAUSE_AFTER_SCAN"
+
+/** The hook's milliseconds (0 when unset or not a number ≤ 60000). */
+unsigned gp_test_pause_ms(const char *hook);
+/** Sleep that long (nothing when unset). */
+void gp_test_pause(const char *hook);
+
+#endif /* GP_CORE_TESTHOOK_H */
