@@ -17,7 +17,8 @@ bool cli_is_directory(const char *path);
 char *cli_absolute_path(const char *path);
 /* Open a file in its default program, or a folder in the file manager
  * (Windows: ShellExecuteW "open"; elsewhere: xdg-open in the background).
- * false when nothing could be started. */
+ * false when nothing could be started.  GRADPACK_NO_OPEN set: nothing is
+ * opened (tests). */
 bool cli_open_for_user(const char *path);
 /* Print "按任意键关闭" and wait for a key (Windows console) or Enter. */
 void cli_wait_for_key(void);

@@ -49,7 +49,7 @@ packages=(
   "jansson       cmake_jansson"
   "libinih       meson_inih"
   "libstb        stb_headers"
-  "libxml2       autotools_libxml2"
+  "libxml2       cmake_libxml2"
 )
 
 # --- tools and source entries -----------------------------------------------
@@ -158,10 +158,13 @@ autotools() { # src prefix extra-configure-args...
     make -j "$jobs" && make install) >"$src/_build.log" 2>&1
 }
 
-autotools_libxml2() {
-  autotools "$1" "$2" --without-python --without-lzma --without-iconv --without-icu \
-    --without-http --without-ftp --without-threads --without-modules --without-debug \
-    --with-zlib="$deps_prefix"
+cmake_libxml2() {
+  # only what reading .xlsx needs: no iconv (mingw has none; libxml2's own
+  # UTF-8/UTF-16/Latin-1 suffice), no network, no Python, no compression
+  cmake_build "$1" "$2" -DLIBXML2_WITH_PYTHON=OFF -DLIBXML2_WITH_ICONV=OFF \
+    -DLIBXML2_WITH_ICU=OFF -DLIBXML2_WITH_LZMA=OFF -DLIBXML2_WITH_ZLIB=OFF \
+    -DLIBXML2_WITH_HTTP=OFF -DLIBXML2_WITH_FTP=OFF -DLIBXML2_WITH_MODULES=OFF \
+    -DLIBXML2_WITH_TESTS=OFF -DLIBXML2_WITH_PROGRAMS=OFF
 }
 
 meson_inih() {
@@ -224,7 +227,25 @@ build_package() { # source-package recipe
       fi
       log "$pkg $v: not served by the archive, trying an older version"
     done
-    [[ $fetched -eq 1 ]] || { cat "$work/fetch.log" >&2; log "$pkg: apt-get source failed"; exit 1; }
+    if [[ $fetched -eq 0 ]]; then
+      # A mirror that lists a package but cannot serve its files (seen with
+      # a partial mirror): an upstream tree of the same version may be put
+      # in $GRADPACK_WIN_FALLBACK_SRC/<pkg>-<upstream version>/ by hand.  It
+      # is not signature-checked, so it is used only when present and said.
+      local upstream=${versions%%$'\n'*}
+      upstream=${upstream#*:}
+      upstream=${upstream%-*}
+      local fb=${GRADPACK_WIN_FALLBACK_SRC:-$cache/fallback-src}/$pkg-$upstream
+      if [[ -d $fb ]]; then
+        version=$(head -1 <<<"$versions")
+        log "$pkg: the archive does not serve $version; using the unverified upstream tree $fb"
+        cp -a "$fb" "$work/$pkg-$upstream"
+      else
+        cat "$work/fetch.log" >&2
+        log "$pkg: apt-get source failed"
+        exit 1
+      fi
+    fi
     dir=$cache/$pkg-${version//:/_}
     stamp=$dir/.built
     if [[ -f $stamp ]]; then rm -rf "$work"; log "$pkg $version: cached"; cp -a "$dir/." "$deps_prefix/"; rm -f "$deps_prefix/.built"; return; fi

@@ -292,11 +292,16 @@ int gp_os_stat_fd(int fd, gp_os_stat *st)
 
 int gp_os_stat_at(int dir_fd, const char *name, gp_os_stat *st)
 {
+    return gp_os_stat_at_ex(dir_fd, name, false, st);
+}
+
+int gp_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st)
+{
     clear_stat(st);
     wchar_t *w = path_at(dir_fd, name);
     if (!w)
         return -1;
-    int r = stat_wide(w, false, st);
+    int r = stat_wide(w, follow_last, st);
     int e = errno;
     free(w);
     errno = e;
@@ -351,11 +356,16 @@ int gp_os_open_read(const char *path, bool follow_last, gp_os_stat *st)
 
 int gp_os_open_read_at(int dir_fd, const char *name, gp_os_stat *st)
 {
+    return gp_os_open_read_at_ex(dir_fd, name, false, st);
+}
+
+int gp_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st)
+{
     clear_stat(st);
     wchar_t *w = path_at(dir_fd, name);
     if (!w)
         return -1;
-    int fd = open_input_wide(w, false, st);
+    int fd = open_input_wide(w, follow_last, st);
     int e = errno;
     free(w);
     errno = e;
@@ -463,6 +473,53 @@ int gp_os_truncate_fd(int fd, uint64_t len)
         return fail_last();
     SetFilePointerEx(h, here, NULL, FILE_BEGIN);
     return 0;
+}
+
+int gp_os_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset)
+{
+    HANDLE h = fd_handle(fd);
+    LARGE_INTEGER zero = {0}, here;
+    if (!SetFilePointerEx(h, zero, &here, FILE_CURRENT))
+        return fail_last();
+    const char *p = buf;
+    int r = 0;
+    while (len > 0) {
+        OVERLAPPED ov;
+        memset(&ov, 0, sizeof ov);
+        ov.Offset = (DWORD)offset;
+        ov.OffsetHigh = (DWORD)(offset >> 32);
+        DWORD chunk = len > 0x40000000u ? 0x40000000u : (DWORD)len, done = 0;
+        if (!WriteFile(h, p, chunk, &done, &ov)) {
+            r = fail_last();
+            break;
+        }
+        if (done == 0) {
+            errno = ENOSPC;
+            r = -1;
+            break;
+        }
+        p += done;
+        len -= done;
+        offset += done;
+    }
+    int e = errno;
+    SetFilePointerEx(h, here, NULL, FILE_BEGIN); /* a synchronous handle moved */
+    errno = e;
+    return r;
+}
+
+int gp_os_close_checked(int fd)
+{
+    return _close(fd) == 0 ? 0 : -1;
+}
+
+const char *gp_os_strerror(int sys_errno)
+{
+    if (sys_errno == GP_OS_ENOTREG)
+        return "不是普通文件（可能是命名管道或设备）";
+    if (sys_errno == ELOOP)
+        return "是符号链接";
+    return strerror(sys_errno);
 }
 
 void gp_os_close(int fd)
@@ -969,6 +1026,12 @@ const void *gp_os_memmem(const void *haystack, size_t haystack_len, const void *
             return p;
     }
     return NULL;
+}
+
+int gp_os_cpu_count(void)
+{
+    DWORD n = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+    return n > 0 ? (int)n : 1;
 }
 
 void gp_os_sleep_ms(unsigned ms)
