@@ -44,7 +44,7 @@ packages=(
   "openssl       openssl_configure"
   "libzip        cmake_libzip"
   "libxlsxwriter cmake_xlsxwriter"
-  "libcsv        autotools"
+  "libcsv        autotools_libcsv"
   "lcms2         autotools"
   "jansson       cmake_jansson"
   "libinih       meson_inih"
@@ -114,7 +114,10 @@ zlib_configure() {
 }
 
 cmake_jpeg() {
-  cmake_build "$1" "$2" -DENABLE_SHARED=OFF -DENABLE_STATIC=ON -DWITH_TURBOJPEG=ON \
+  # libjpeg-turbo resolves a relative CMAKE_INSTALL_LIBDIR against the working
+  # directory, not the prefix: give it absolute
+  cmake_build "$1" "$2" -DCMAKE_INSTALL_LIBDIR="$2/lib" -DCMAKE_INSTALL_INCLUDEDIR="$2/include" \
+    -DENABLE_SHARED=OFF -DENABLE_STATIC=ON -DWITH_TURBOJPEG=ON \
     -DWITH_JPEG8=OFF -DCMAKE_ASM_NASM_COMPILER=nasm -DWITH_TESTS=OFF
 }
 
@@ -165,6 +168,14 @@ cmake_libxml2() {
     -DLIBXML2_WITH_ICU=OFF -DLIBXML2_WITH_LZMA=OFF -DLIBXML2_WITH_ZLIB=OFF \
     -DLIBXML2_WITH_HTTP=OFF -DLIBXML2_WITH_FTP=OFF -DLIBXML2_WITH_MODULES=OFF \
     -DLIBXML2_WITH_TESTS=OFF -DLIBXML2_WITH_PROGRAMS=OFF
+}
+
+autotools_libcsv() {
+  autotools "$1" "$2" || return 1
+  # libcsv installs no .pc file; write the one gradpack's meson.build looks for
+  mkdir -p "$2/lib/pkgconfig"
+  printf 'prefix=%s\nlibdir=${prefix}/lib\nincludedir=${prefix}/include\n\nName: libcsv\nDescription: CSV parser\nVersion: %s\nLibs: -L${libdir} -lcsv\nCflags: -I${includedir}\n' \
+    "$2" "$(sed -n 's/^#define CSV_MAJOR \([0-9]*\)/\1/p' "$1/csv.h")" >"$2/lib/pkgconfig/libcsv.pc"
 }
 
 meson_inih() {
@@ -251,7 +262,7 @@ build_package() { # source-package recipe
     if [[ -f $stamp ]]; then rm -rf "$work"; log "$pkg $version: cached"; cp -a "$dir/." "$deps_prefix/"; rm -f "$deps_prefix/.built"; return; fi
     local srcdir
     srcdir=$(find "$work" -mindepth 1 -maxdepth 1 -type d | head -1)
-    if ! "$recipe" "$srcdir" "$dir"; then
+    if ! (cd "$srcdir" && "$recipe" "$srcdir" "$dir"); then
       tail -40 "$srcdir/_build.log" >&2 || true
       log "$pkg: build failed (log: $srcdir/_build.log)"
       exit 1
@@ -295,10 +306,10 @@ if grep -q "option('face'" meson_options.txt 2>/dev/null; then
   face_opt=(-Dface=disabled)
 fi
 rm -rf "$build"
-meson setup "$build" --cross-file scripts/mingw-w64-x86_64.ini --cross-file "$local_ini" \
+LIBRARY_PATH="$deps_prefix/lib" meson setup "$build" --cross-file scripts/mingw-w64-x86_64.ini --cross-file "$local_ini" \
   --buildtype=release -Ddefault_library=static -Dprefer_static=true \
   "${face_opt[@]}" >"$build.log" 2>&1 || { cat "$build.log" >&2; exit 1; }
-meson compile -C "$build" -j "$jobs" >>"$build.log" 2>&1 || { tail -60 "$build.log" >&2; exit 1; }
+LIBRARY_PATH="$deps_prefix/lib" meson compile -C "$build" -j "$jobs" >>"$build.log" 2>&1 || { tail -60 "$build.log" >&2; exit 1; }
 exe=$build/cmd/gradpack.exe
 $host-strip "$exe"
 
