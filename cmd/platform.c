@@ -38,8 +38,14 @@ void cli_platform_init(int *argc, char ***argv)
     if (wargv && n > 0) {
         char **args = calloc((size_t)n + 1, sizeof *args);
         bool ok = args != NULL;
-        for (int i = 0; ok && i < n; i++)
+        for (int i = 0; ok && i < n; i++) {
             ok = (args[i] = to_utf8(wargv[i])) != NULL;
+            /* one separator inside: Win32 takes '/' as well as '\\', and the
+             * library splits paths at '/' (no option takes free text) */
+            for (char *p = ok && i > 0 ? args[i] : NULL; p && *p; p++)
+                if (*p == '\\')
+                    *p = '/';
+        }
         if (ok) {
             *argc = n;
             *argv = args; /* lives as long as the process */
@@ -83,7 +89,11 @@ char *cli_absolute_path(const char *path)
     free(w);
     if (n == 0 || n >= sizeof full / sizeof full[0])
         return NULL;
-    return to_utf8(full);
+    char *s = to_utf8(full);
+    for (char *p = s; p && *p; p++)
+        if (*p == '\\')
+            *p = '/';
+    return s;
 }
 
 bool cli_open_for_user(const char *path)

@@ -8,7 +8,7 @@
 
 /* At the start of main.  Windows: console output in UTF-8, argv replaced by
  * the UTF-16 command line converted to UTF-8 (so Chinese arguments arrive
- * whatever the code page), and GRADPACK_DATADIR pointed at the templates
+ * whatever the code page) with '\\' turned into '/', and GRADPACK_DATADIR pointed at the templates
  * folder beside gradpack.exe when not set.  POSIX: nothing. */
 void cli_platform_init(int *argc, char ***argv);
 /* Whether path is an existing directory (links followed). */

@@ -673,7 +673,13 @@ int gp_os_mkdir(const char *path)
     wchar_t *w = widen(path);
     if (!w)
         return -1;
-    int r = CreateDirectoryW(w, NULL) ? 0 : fail_last();
+    int r = 0;
+    if (!CreateDirectoryW(w, NULL)) {
+        DWORD e = GetLastError();
+        DWORD a = GetFileAttributesW(w);
+        /* "Z:" or "\\server\share" cannot be created but is there */
+        r = a != INVALID_FILE_ATTRIBUTES ? (errno = EEXIST, -1) : fail_win(e);
+    }
     int e = errno;
     free(w);
     errno = e;
@@ -981,6 +987,9 @@ char *gp_os_realpath(const char *path)
     char *s = narrow(p);
     free(unc);
     free(full);
+    for (char *q = s; q && *q; q++) /* as the rest of gradpack writes paths */
+        if (*q == '\\')
+            *q = '/';
     return s;
 }
 

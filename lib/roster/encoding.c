@@ -147,7 +147,10 @@ roster_decode_status roster_decode(roster_decoder *dec, const char *in, size_t l
     }
     if (len > 0x3FFFFFFF)
         return ROSTER_DECODE_NOMEM;
-    int wn = len ? MultiByteToWideChar(54936, MB_ERR_INVALID_CHARS, in, (int)len, NULL, 0) : 0;
+    /* Windows has had GB18030 since Vista; Wine may lack it: GBK (936)
+     * then, which covers the 2-byte part (all of GB2312 and GBK) */
+    UINT cp = IsValidCodePage(54936) ? 54936 : 936;
+    int wn = len ? MultiByteToWideChar(cp, MB_ERR_INVALID_CHARS, in, (int)len, NULL, 0) : 0;
     if (len && wn <= 0) {
         *bad_offset = 0;
         return ROSTER_DECODE_INVALID;
@@ -156,7 +159,7 @@ roster_decode_status roster_decode(roster_decoder *dec, const char *in, size_t l
     if (!w)
         return ROSTER_DECODE_NOMEM;
     if (len)
-        MultiByteToWideChar(54936, MB_ERR_INVALID_CHARS, in, (int)len, w, wn);
+        MultiByteToWideChar(cp, MB_ERR_INVALID_CHARS, in, (int)len, w, wn);
     int n = wn ? WideCharToMultiByte(CP_UTF8, 0, w, wn, NULL, 0, NULL, NULL) : 0;
     char *buf = malloc((size_t)n + 1);
     if (!buf) {
