@@ -11,6 +11,9 @@ packages=(
   libcmocka-dev
   python3 python3-openpyxl python3-pil
   zip unzip coreutils strace
+  # the Windows build (scripts/build-windows.sh) and its tests under Wine
+  gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools nasm cmake dpkg-dev make perl
+  autoconf automake libtool wine64 wine
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(imagemagick time bc)
