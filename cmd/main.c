@@ -56,6 +56,10 @@ int main(int argc, char **argv)
     cli_platform_init(&argc, &argv);
     if (argc < 2) {
         usage(stderr);
+        if (cli_console_closes_at_exit()) { /* double-clicked: say how, then wait */
+            fputs("\n要检查并打包，请把放花名册和照片的文件夹拖到 gradpack.exe 上。\n", stderr);
+            cli_wait_for_key();
+        }
         return EXIT_FAILURE_RUN;
     }
     const char *name = argv[1];

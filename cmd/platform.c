@@ -108,6 +108,12 @@ bool cli_open_for_user(const char *path)
     return (INT_PTR)r > 32;
 }
 
+bool cli_console_closes_at_exit(void)
+{
+    DWORD ids[2];
+    return GetConsoleProcessList(ids, 2) == 1;
+}
+
 void cli_wait_for_key(void)
 {
     fputs("\n按任意键关闭……\n", stdout);
@@ -152,6 +158,11 @@ bool cli_open_for_user(const char *path)
     if (posix_spawnp(&pid, "xdg-open", NULL, NULL, args, environ) != 0)
         return false;
     return true;
+}
+
+bool cli_console_closes_at_exit(void)
+{
+    return false;
 }
 
 void cli_wait_for_key(void)

@@ -20,6 +20,9 @@ char *cli_absolute_path(const char *path);
  * false when nothing could be started.  GRADPACK_NO_OPEN set: nothing is
  * opened (tests). */
 bool cli_open_for_user(const char *path);
+/* Whether the console window closes when gradpack ends (Windows: gradpack.exe
+ * was double-clicked, no cmd.exe owns the console).  false elsewhere. */
+bool cli_console_closes_at_exit(void);
 /* Print "按任意键关闭" and wait for a key (Windows console) or Enter. */
 void cli_wait_for_key(void);
 

@@ -313,5 +313,65 @@ class WineTest(unittest.TestCase):
         self.assertTrue(files_of(self.path("拖放", "outbox")))
 
 
+
+ZIP = os.environ.get("GRADPACK_ZIP", "")
+
+
+@unittest.skipUnless(ZIP, "GRADPACK_ZIP (the dist zip) not given")
+class ZipTest(unittest.TestCase):
+    """The release zip as a clerk uses it: unzipped anywhere, no terminal."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="gp-wine-zip-")
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
+        with zipfile.ZipFile(ZIP) as z:
+            names = z.namelist()
+            z.extractall(os.path.join(self.tmp, "桌面"))
+        self.top = os.path.join(self.tmp, "桌面", names[0].split("/")[0])
+        self.exe = os.path.join(self.top, "gradpack.exe")
+        # a profile only the unzipped templates folder has: proves the
+        # templates beside gradpack.exe are the ones used
+        with open(os.path.join(self.top, "templates", "profiles", "xinhua-shandong.ini"),
+                  encoding="utf-8") as f:
+            text = f.read()
+        with open(os.path.join(self.top, "templates", "profiles", "zip-only.ini"), "w",
+                  encoding="utf-8") as f:
+            f.write(text)
+
+    def test_contents(self):
+        with zipfile.ZipFile(ZIP) as z:
+            names = [n.split("/", 1)[1] for n in z.namelist() if not n.endswith("/")]
+        for want in ("gradpack.exe", "使用说明.txt", "检查并打包.bat", "templates/roster-fields.ini",
+                     "templates/profiles/xinhua-shandong.ini", "templates/station.ini"):
+            self.assertIn(want, names)
+
+    def test_templates_beside_the_exe_are_found(self):
+        env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+        env.pop("GRADPACK_DATADIR", None)
+        proc = subprocess.run([WINE, self.exe, "check", winpath(os.path.join(SAMPLES, "roster.csv")),
+                               winpath(os.path.join(SAMPLES, "photos")), "--profile", "zip-only"],
+                              capture_output=True, text=True, timeout=300, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertIn("zip-only", proc.stdout)
+
+    def test_batch_file_inside_the_folder(self):
+        """检查并打包.bat copied into the clerk's folder, run by cmd.exe: finds
+        gradpack.exe in the unzipped folder on the "desktop" beside it."""
+        folder = os.path.join(self.tmp, "桌面", "2025届毕业生")
+        os.makedirs(os.path.join(folder, "照片"))
+        shutil.copy(os.path.join(SAMPLES, "roster.csv"), os.path.join(folder, "花名册.csv"))
+        for n in os.listdir(os.path.join(SAMPLES, "photos")):
+            shutil.copy(os.path.join(SAMPLES, "photos", n), os.path.join(folder, "照片"))
+        shutil.copy(os.path.join(self.top, "检查并打包.bat"), folder)
+        env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, GRADPACK_NO_OPEN="1")
+        env.pop("GRADPACK_DATADIR", None)
+        proc = subprocess.run([WINE, "cmd", "/c", winpath(os.path.join(folder, "检查并打包.bat"))],
+                              input="\n", capture_output=True, text=True, timeout=300, env=env)
+        self.assertIn("按任意键关闭", proc.stdout, proc.stdout + proc.stderr)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        outbox = os.path.join(self.tmp, "桌面", "outbox")
+        self.assertTrue(any(n.endswith(".zip") for n in os.listdir(outbox)))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
