@@ -50,6 +50,8 @@ packages=(
   "libinih       meson_inih"
   "libstb        stb_headers"
   "libxml2       cmake_libxml2"
+  "freexl        autotools_freexl"
+  "libexif       autotools_libexif"
 )
 
 # --- tools and source entries -----------------------------------------------
@@ -75,7 +77,8 @@ if [[ $install -eq 1 ]]; then
   run apt-get update -qq
   run apt-get install -y -qq --no-install-recommends \
     gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools nasm cmake meson ninja-build \
-    pkg-config dpkg-dev make perl autoconf automake libtool zip unzip wine64 wine >/dev/null
+    pkg-config dpkg-dev make perl autoconf automake libtool autopoint gettext zip unzip \
+    wine64 wine >/dev/null
 fi
 
 # --- recipes: $1 = source dir, $2 = install prefix ---------------------------
@@ -176,6 +179,23 @@ autotools_libcsv() {
   mkdir -p "$2/lib/pkgconfig"
   printf 'prefix=%s\nlibdir=${prefix}/lib\nincludedir=${prefix}/include\n\nName: libcsv\nDescription: CSV parser\nVersion: %s\nLibs: -L${libdir} -lcsv\nCflags: -I${includedir}\n' \
     "$2" "$(sed -n 's/^#define CSV_MAJOR \([0-9]*\)/\1/p' "$1/csv.h")" >"$2/lib/pkgconfig/libcsv.pc"
+}
+
+autotools_freexl() {
+  # freexl needs iconv, which mingw lacks and Debian 12 has no source of for
+  # mingw: a small Win32 iconv (scripts/windows/iconv/) goes in with it
+  mkdir -p "$2/lib" "$2/include"
+  $host-gcc -O2 -c "$root/scripts/windows/iconv/iconv.c" -o "$1/_iconv.o" &&
+    $host-ar rcs "$2/lib/libiconv.a" "$1/_iconv.o" &&
+    cp "$root/scripts/windows/iconv/iconv.h" "$root/scripts/windows/iconv/localcharset.h" "$2/include/" || return 1
+  autotools "$1" "$2" CPPFLAGS="-I$2/include -I$deps_prefix/include" \
+    LDFLAGS="-L$2/lib -L$deps_prefix/lib" LIBS="-liconv" ac_cv_search_locale_charset="none required" || return 1
+  # the static library needs the iconv and libm at link time
+  sed -i 's/^Libs: \(.*\)/Libs: \1 -liconv -lm/' "$2/lib/pkgconfig/freexl.pc"
+}
+
+autotools_libexif() {
+  autotools "$1" "$2" --disable-nls --disable-docs
 }
 
 meson_inih() {
@@ -300,7 +320,7 @@ c_args = ['-I$deps_prefix/include']
 c_link_args = ['-L$deps_prefix/lib', '-static']
 EOF
 face_opt=()
-if grep -q "option('face'" meson_options.txt 2>/dev/null; then
+if grep -qs "option('face'" meson_options.txt meson.options; then
   # dlib's cross build (C++, ~100 MB of objects, an hour on two cores) does not
   # fit the CI budget: the Windows build has no face checks (docs/design.md).
   face_opt=(-Dface=disabled)

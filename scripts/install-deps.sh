@@ -13,7 +13,7 @@ packages=(
   zip unzip coreutils strace
   # the Windows build (scripts/build-windows.sh) and its tests under Wine
   gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools nasm cmake dpkg-dev make perl
-  autoconf automake libtool wine64 wine
+  autoconf automake libtool autopoint gettext wine64 wine
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(imagemagick time bc)
