@@ -21,7 +21,7 @@ void help_merge(FILE *out)
           "  -o, --output DIR      输出文件夹（必填；同一文件夹同时只能有一个 gradpack 在运行）\n"
           "  --name NAME           输出文件名（默认“院校代码-汇总”）\n"
           "  --strict              有任何压缩包或学生不能合并时，整次运行失败，不写出任何文件\n"
-          "  --password-file FILE  加密压缩包的密码（文件第一行）\n"
+          "  --password-file FILE  加密压缩包的密码（文件第一行，去掉 BOM 和行尾空白）\n"
           "  --encoding ENC        花名册编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           "  --format text|json    输出格式（默认 text；json 是供脚本读取的汇总）\n"

@@ -17,7 +17,7 @@ void help_verify(FILE *out)
           "\n"
           "选项:\n"
           "  --master FILE         学籍名单 CSV（至少含 学号、姓名、性别、身份证号、学历层次）\n"
-          "  --password-file FILE  加密压缩包的密码（文件第一行）\n"
+          "  --password-file FILE  加密压缩包的密码（文件第一行，去掉 BOM 和行尾空白）\n"
           "  --encoding ENC        花名册和学籍名单的编码：UTF-8 或 GB18030（默认自动识别）\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
           "  --format text|json    输出格式（默认 text；json 供脚本使用）\n"

@@ -145,6 +145,7 @@ gp_atomic *gp_atomic_begin_mode(const char *final_path, bool overwrite, unsigned
     /* register, then create, with signals blocked: a Ctrl-C between the
      * two would leave a temp file the cleanup does not know of; a file
      * that cannot be registered is never created */
+    size_t template_len = strlen(file->temp_path);
     gp_os_sigstate saved;
     gp_os_signals_block(&saved);
     int e = 0;
@@ -152,10 +153,17 @@ gp_atomic *gp_atomic_begin_mode(const char *final_path, bool overwrite, unsigned
     if (!file->slot) {
         e = ENOMEM;
     } else {
-        file->fd = gp_os_create_temp(file->temp_path, mode);
-        e = errno;
-        if (file->fd >= 0)
-            strcpy(file->slot->path, file->temp_path); /* the X's filled in */
+        /* the slot names the file before it exists: a signal taken by
+         * another thread in between finds the right name */
+        for (int attempt = 0; attempt < 100; attempt++) {
+            memcpy(file->temp_path + template_len - 6, "XXXXXX", 6);
+            gp_os_temp_fill(file->temp_path);
+            strcpy(file->slot->path, file->temp_path);
+            file->fd = gp_os_create_exclusive(file->temp_path, mode);
+            e = errno;
+            if (file->fd >= 0 || e != EEXIST)
+                break;
+        }
     }
     gp_os_signals_restore(&saved);
     if (file->fd < 0) {

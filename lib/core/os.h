@@ -157,6 +157,13 @@ int gp_os_mkdir(const char *path);
  *  Windows: mode is ignored (the folder's ACL applies); the file is
  *  created with FILE_SHARE_DELETE so that it can be renamed while open. */
 int gp_os_create_temp(char *path, unsigned mode);
+/** The two halves of gp_os_create_temp, for callers that must record the
+ *  name before the file exists (the interrupt registry): fill the trailing
+ *  "XXXXXX" of path with random [A-Za-z0-9] (EINVAL without them), then
+ *  create exactly that name as gp_os_create_temp does (EEXIST when it is
+ *  taken: fill again). */
+int gp_os_temp_fill(char *path);
+int gp_os_create_exclusive(const char *path, unsigned mode);
 /** Open an existing file of ours for writing in place (O_RDWR, no
  *  truncation, O_NOFOLLOW).  fd or -1 with errno. */
 int gp_os_open_rw(const char *path);

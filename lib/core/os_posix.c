@@ -311,14 +311,30 @@ void gp_os_close(int fd)
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC)
 
+static int dir_open_failed(int dir_fd, const char *name);
+
 int gp_os_dir_open(const char *path, bool follow_last)
 {
-    return open(path, DIR_FLAGS | (follow_last ? 0 : O_NOFOLLOW));
+    int fd = open(path, DIR_FLAGS | (follow_last ? 0 : O_NOFOLLOW));
+    return fd >= 0 ? fd : dir_open_failed(AT_FDCWD, path);
+}
+
+/* O_DIRECTORY|O_NOFOLLOW on a link fails with ENOTDIR on Linux: say ELOOP,
+ * as os.h promises, so callers can tell a link from a file. */
+static int dir_open_failed(int dir_fd, const char *name)
+{
+    int e = errno;
+    struct stat s;
+    if (e == ENOTDIR && fstatat(dir_fd, name, &s, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(s.st_mode))
+        e = ELOOP;
+    errno = e;
+    return -1;
 }
 
 int gp_os_dir_open_at(int dir_fd, const char *name)
 {
-    return openat(dir_fd, name, DIR_FLAGS | O_NOFOLLOW);
+    int fd = openat(dir_fd, name, DIR_FLAGS | O_NOFOLLOW);
+    return fd >= 0 ? fd : dir_open_failed(dir_fd, name);
 }
 
 static int compare_names(const void *a, const void *b)
@@ -424,6 +440,26 @@ static void random_bytes(unsigned char *out, size_t n)
         x = x * 6364136223846793005ul + 1442695040888963407ul;
         out[i] = (unsigned char)(x >> 33);
     }
+}
+
+int gp_os_temp_fill(char *path)
+{
+    size_t len = strlen(path);
+    if (len < 6) {
+        errno = EINVAL;
+        return -1;
+    }
+    unsigned char r[6];
+    random_bytes(r, sizeof r);
+    for (int i = 0; i < 6; i++)
+        path[len - 6 + i] = temp_chars[r[i] % (sizeof temp_chars - 1)];
+    return 0;
+}
+
+int gp_os_create_exclusive(const char *path, unsigned mode)
+{
+    /* the kernel applies the umask to mode: never wider than asked */
+    return open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode);
 }
 
 int gp_os_create_temp(char *path, unsigned mode)

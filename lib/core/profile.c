@@ -146,8 +146,10 @@ static bool split_list(const char *value, gp_string_list *list)
 static bool parse_level_map(parse_state *st, const char *value)
 {
     gp_string_list pairs = {0};
-    if (!split_list(value, &pairs))
+    if (!split_list(value, &pairs)) {
+        list_free(&pairs); /* what was split before the failure */
         return false;
+    }
     bool ok = true;
     for (size_t i = 0; ok && i < pairs.count; i++) {
         char *arrow = strstr(pairs.items[i], "->");

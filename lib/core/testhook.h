@@ -11,9 +11,15 @@
  * it is read. */
 #define GP_TEST_PAUSE_AFTER_SCAN "GRADPACK_TEST_PAUSE_AFTER_SCAN"
 
+/* merge: after every bundle was verified, before the outputs are written
+ * (a bundle replaced meanwhile must not slip in). */
+#define GP_TEST_PAUSE_BEFORE_WRITE "GRADPACK_TEST_PAUSE_BEFORE_WRITE"
+
 /** The hook's milliseconds (0 when unset or not a number ≤ 60000). */
 unsigned gp_test_pause_ms(const char *hook);
-/** Sleep that long (nothing when unset). */
+/** Sleep that long (nothing when unset).  When $GRADPACK_TEST_PAUSE_MARK
+ *  names a file, it is created first, so the test knows the run has
+ *  reached the pause (machines under load, sanitizer builds). */
 void gp_test_pause(const char *hook);
 
 #endif /* GP_CORE_TESTHOOK_H */

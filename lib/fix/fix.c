@@ -206,10 +206,11 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
     photos = gp_photo_dir_scan(photo_dir, report, err);
     if (!photos)
         goto fail;
-    if (!options->force && !check_existing(photos, options, err))
-        goto fail;
+    /* the lock first: a dead run's temporary files are gone before we look */
     lock = gp_lock_output(options->output_dir, err);
     if (!lock)
+        goto fail;
+    if (!options->force && !check_existing(photos, options, err))
         goto fail;
     slots = calloc(photos->count ? photos->count : 1, sizeof *slots);
     if (!slots) {

@@ -11,6 +11,7 @@
 #include "core/atomic.h"
 #include "core/error.h"
 #include "core/secret.h"
+#include "core/testhook.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +278,7 @@ static bool report_changed(merge_run *run, const merge_student *s)
 
 static bool write_outputs(merge_run *run, size_t bundles, gp_error *err)
 {
+    gp_test_pause(GP_TEST_PAUSE_BEFORE_WRITE);
     const gp_profile *p = run->profile;
     const gp_student *first = NULL;
     for (size_t i = 0; i < run->student_count && !first; i++)

@@ -28,6 +28,7 @@ typedef struct fetch_state {
     gp_bundle_reader *reader;   /* on the bundle being copied from */
     size_t reader_bundle;
     gp_error *err;
+    const merge_student *changed; /* its photo no longer reads as verified */
 } fetch_state;
 
 typedef struct photo_fetch {
@@ -50,6 +51,13 @@ static bool fetch_photo(void *context, unsigned char **data, size_t *size)
     }
     gp_entry_read r;
     gp_bundle_read(st->reader, s->photo_entry, &r);
+    if (r.status == GP_READ_TOO_LARGE || r.status == GP_READ_CORRUPT ||
+        r.status == GP_READ_BAD_PASSWORD) {
+        /* it read cleanly when verified: the bundle changed since */
+        free(r.data);
+        st->changed = s;
+        return false;
+    }
     if (r.status != GP_READ_OK) {
         free(r.data);
         return gp_error_set(st->err, GP_ERR_OPEN, 0, "无法从 '%s' 读出照片 %s（%s）", s->source,
@@ -181,6 +189,10 @@ static bool write_zip(const merge_plan *plan, merge_output *out, bundle_parts *p
     gp_bundle_reader_free(state.reader);
     if (!ok) {
         /* a photo not what verify read: a finding, as pack.photo_changed */
+        if (state.changed) {
+            out->changed = state.changed;
+            return false;
+        }
         for (size_t i = 0; i < count; i++)
             if (p->items[4 + i].changed) {
                 out->changed = students[i];

@@ -104,6 +104,24 @@ static bool check_password(gp_bundle *bundle, zip_t *za, const char *source,
     return true;
 }
 
+/* The archive is opened like every input (lib/core/os.h): without
+ * blocking, a regular file only, so a FIFO swapped in for the zip never
+ * hangs libzip's fopen.  zip_fdopen opens read-only and takes only
+ * ZIP_CHECKCONS; it closes the fd on success, not on failure. */
+static zip_t *open_archive(const char *path, int flags, int *code)
+{
+    gp_os_stat st;
+    int fd = gp_os_open_read(path, true, &st);
+    if (fd < 0) {
+        *code = ZIP_ER_OPEN;
+        return NULL;
+    }
+    zip_t *za = zip_fdopen(fd, flags & ZIP_CHECKCONS, code);
+    if (!za)
+        gp_os_close(fd);
+    return za;
+}
+
 gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *report,
                            gp_error *err)
 {
@@ -114,9 +132,9 @@ gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *rep
         return refuse(bundle, NULL);
     }
     int code = 0;
-    zip_t *za = zip_open(bundle->path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    zip_t *za = open_archive(bundle->path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
     if (!za && code == ZIP_ER_EXISTS) /* duplicate names: reported one by one below */
-        za = zip_open(bundle->path, ZIP_RDONLY, &code);
+        za = open_archive(bundle->path, ZIP_RDONLY, &code);
     if (!za) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, code);
@@ -161,7 +179,7 @@ gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *rep
 bool bundle_zip_reader_open(gp_bundle_reader *reader, gp_error *err)
 {
     int code = 0;
-    zip_t *za = zip_open(reader->bundle->path, ZIP_RDONLY, &code);
+    zip_t *za = open_archive(reader->bundle->path, ZIP_RDONLY, &code);
     if (!za) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, code);

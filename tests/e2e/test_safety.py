@@ -54,6 +54,21 @@ class SafetyTest(GradpackTestCase):
         return subprocess.Popen(cmd, env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, errors="replace", preexec_fn=preexec_fn)
 
+    def start_paused(self, cmd, hook):
+        """Start cmd with the test hook `hook` pausing it (long), and return
+        once the run has reached the pause (it creates the mark file)."""
+        mark = self.path("paused.mark")
+        if os.path.exists(mark):
+            os.unlink(mark)
+        p = self.start(cmd, env={hook: "4000", "GRADPACK_TEST_PAUSE_MARK": mark})
+        deadline = time.time() + TIMEOUT
+        while not os.path.exists(mark):
+            if p.poll() is not None:
+                self.fail("the run ended before it reached the pause: " + "".join(p.communicate()))
+            self.assertLess(time.time(), deadline)
+            time.sleep(0.01)
+        return p
+
     def journal(self, out):
         """[(temp, final)] of a pending commit journal, or None."""
         try:
@@ -104,7 +119,7 @@ class SafetyTest(GradpackTestCase):
                                       capture_output=True, text=True, timeout=TIMEOUT)
                 self.assertEqual(proc.returncode, 0, proc.stderr)
                 p = self.start(self.pack_cmd(roster, photos, out, "--station", b, "--force"),
-                               env={"GRADPACK_TEST_PAUSE_BETWEEN_RENAMES": "700"})
+                               env={"GRADPACK_TEST_PAUSE_BETWEEN_RENAMES": "1000"})
                 deadline = time.time() + TIMEOUT
                 killed = False
                 while time.time() < deadline and p.poll() is None:
@@ -282,9 +297,8 @@ class SafetyTest(GradpackTestCase):
     def test_photo_changed_while_packing(self):
         roster, photos = self.station(3)
         out = self.path("out")
-        p = self.start([GRADPACK, "pack", roster, photos, "-o", out, "--format", "json"],
-                       env={"GRADPACK_TEST_PAUSE_AFTER_SCAN": "3000"})
-        time.sleep(1.0)  # listed (sizes taken), not yet read
+        p = self.start_paused([GRADPACK, "pack", roster, photos, "-o", out, "--format", "json"],
+                              "GRADPACK_TEST_PAUSE_AFTER_SCAN")  # listed (sizes taken), not yet read
         with open(os.path.join(photos, "0002.jpg"), "ab") as f:
             f.write(b"\0" * 64)
         stdout, stderr = p.communicate(timeout=TIMEOUT)
@@ -294,6 +308,29 @@ class SafetyTest(GradpackTestCase):
         self.assertEqual([f["seq"] for f in changed], ["0002"], doc["findings"])
         self.assertEqual(changed[0]["severity"], "error")
         self.assertEqual(os.listdir(out) if os.path.isdir(out) else [], [])
+
+    def test_bundle_changed_while_merging(self):
+        roster, photos = self.station(2)
+        inbox, other = self.path("inbox"), self.path("other")
+        status, doc, proc = gradpack_json("pack", roster, photos, "-o", inbox, "--name", "a")
+        self.assertEqual(status, 0, proc.stderr)
+        # the same submission with photo 0001 one byte longer (still a good photo)
+        with open(os.path.join(photos, "0001.jpg"), "ab") as f:
+            f.write(b"\0")
+        status, doc, proc = gradpack_json("pack", roster, photos, "-o", other, "--name", "a")
+        self.assertEqual(status, 0, proc.stderr)
+        out = self.path("merged")
+        p = self.start_paused([GRADPACK, "merge", inbox, "-o", out, "--format", "json"],
+                              "GRADPACK_TEST_PAUSE_BEFORE_WRITE")  # verified, not yet copied
+        os.replace(os.path.join(other, "a.zip"), os.path.join(inbox, "a.zip"))
+        stdout, stderr = p.communicate(timeout=TIMEOUT)
+        self.assertEqual(p.returncode, 1, stdout[-2000:] + stderr)
+        doc = json.loads(stdout)
+        changed = findings(doc, "merge.photo_changed")
+        self.assertEqual([(f["source"], f["seq"]) for f in changed], [("a.zip", "0001")],
+                         doc["findings"])
+        self.assertEqual(changed[0]["severity"], "error")
+        self.assertEqual(sorted(os.listdir(out)), [], "a merge output was written")
 
     # ---- password files -----------------------------------------------------------------
 
@@ -384,9 +421,8 @@ class SafetyTest(GradpackTestCase):
 
     def test_fifo_swapped_in_for_a_photo_after_the_scan(self):
         roster, photos = self.station(3)
-        p = self.start(["timeout", "30", GRADPACK, "check", roster, photos, "--format", "json"],
-                       env={"GRADPACK_TEST_PAUSE_AFTER_SCAN": "3000"})
-        time.sleep(1.0)
+        p = self.start_paused(["timeout", "60", GRADPACK, "check", roster, photos, "--format", "json"],
+                              "GRADPACK_TEST_PAUSE_AFTER_SCAN")
         target = os.path.join(photos, "0002.jpg")
         os.unlink(target)
         os.mkfifo(target)
@@ -410,9 +446,8 @@ class SafetyTest(GradpackTestCase):
 
     def test_verify_folder_fifo_swapped_in_after_the_walk(self):
         folder = self.folder_bundle()
-        p = self.start(["timeout", "30", GRADPACK, "verify", folder, "--format", "json"],
-                       env={"GRADPACK_TEST_PAUSE_AFTER_SCAN": "3000"})
-        time.sleep(1.0)
+        p = self.start_paused(["timeout", "60", GRADPACK, "verify", folder, "--format", "json"],
+                              "GRADPACK_TEST_PAUSE_AFTER_SCAN")
         target = os.path.join(folder, "photos", "0002.jpg")
         os.unlink(target)
         os.mkfifo(target)
@@ -430,9 +465,8 @@ class SafetyTest(GradpackTestCase):
         for n in os.listdir(elsewhere):
             with open(os.path.join(elsewhere, n), "ab") as f:
                 f.write(b"other bytes")
-        p = self.start(["timeout", "30", GRADPACK, "verify", folder, "--format", "json"],
-                       env={"GRADPACK_TEST_PAUSE_AFTER_SCAN": "3000"})
-        time.sleep(1.0)
+        p = self.start_paused(["timeout", "60", GRADPACK, "verify", folder, "--format", "json"],
+                              "GRADPACK_TEST_PAUSE_AFTER_SCAN")
         os.rename(os.path.join(folder, "photos"), self.path("moved-photos"))
         os.symlink(elsewhere, os.path.join(folder, "photos"))
         stdout, stderr = p.communicate(timeout=60)

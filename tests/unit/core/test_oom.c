@@ -2,8 +2,8 @@
  * silently dropped").  This executable is linked with -Wl,--wrap for
  * malloc, calloc, realloc, strdup and vasprintf: every allocation the
  * library's own code makes goes through the wrappers below, which fail the
- * N-th call.  For every N (up to a bound, then in strides) gp_check and
- * gp_verify run on inputs that must fail; each run must either fail
+ * N-th call.  For every N (up to a bound, then in strides) gp_check,
+ * gp_pack and gp_verify run on inputs that must fail; each run must either fail
  * (NULL with err set) or return a report that still fails and is not
  * marked incomplete.  Allocations inside other libraries (libjpeg, libzip)
  * are not counted: they are not wrapped. */
@@ -186,6 +186,17 @@ static gp_report *run_check(gp_error *err)
     return gp_check(roster_path, photo_dir, &options, err);
 }
 
+static gp_report *run_pack(gp_error *err)
+{
+    char out[600];
+    snprintf(out, sizeof out, "%s/never", root);
+    gp_pack_options options = {.output_dir = out, .check.threads = 1};
+    gp_report *r = gp_pack(roster_path, photo_dir, &options, err);
+    struct stat st;
+    assert_int_not_equal(stat(out, &st), 0); /* a failing pack writes nothing */
+    return r;
+}
+
 static gp_report *run_verify(gp_error *err)
 {
     const char *paths[] = {bundle_path};
@@ -247,6 +258,12 @@ static void check_never_passes_on_allocation_failure(void **state)
     sweep(run_check, GP_PHOTO_MISSING);
 }
 
+static void pack_never_passes_on_allocation_failure(void **state)
+{
+    (void)state;
+    sweep(run_pack, GP_PHOTO_MISSING);
+}
+
 static void verify_never_passes_on_allocation_failure(void **state)
 {
     (void)state;
@@ -282,6 +299,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(report_failure_is_sticky),
         cmocka_unit_test(check_never_passes_on_allocation_failure),
+        cmocka_unit_test(pack_never_passes_on_allocation_failure),
         cmocka_unit_test(verify_never_passes_on_allocation_failure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
