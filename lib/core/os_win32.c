@@ -691,39 +691,59 @@ int gp_os_mkdir(const char *path)
 static const char temp_chars[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-int gp_os_create_temp(char *path, unsigned mode)
+int gp_os_temp_fill(char *path)
+{
+    size_t len = strlen(path);
+    if (len < 6) {
+        errno = EINVAL;
+        return -1;
+    }
+    char *tail = path + len - 6;
+    static unsigned counter;
+    for (int i = 0; i < 6; i++) {
+        unsigned r = 0;
+        if (rand_s(&r) != 0)
+            r = (unsigned)GetTickCount() * 2654435761u + (++counter) * 7919u + (unsigned)i;
+        tail[i] = temp_chars[r % (sizeof temp_chars - 1)];
+    }
+    return 0;
+}
+
+int gp_os_create_exclusive(const char *path, unsigned mode)
 {
     (void)mode; /* the folder's ACL applies */
+    wchar_t *w = widen(path);
+    if (!w)
+        return -1;
+    HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, NULL, CREATE_NEW,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    DWORD e = GetLastError();
+    free(w);
+    if (h == INVALID_HANDLE_VALUE)
+        return fail_win(e); /* ERROR_FILE_EXISTS -> EEXIST */
+    int fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY | _O_NOINHERIT);
+    if (fd < 0) {
+        CloseHandle(h);
+        errno = EMFILE;
+    }
+    return fd;
+}
+
+int gp_os_create_temp(char *path, unsigned mode)
+{
     size_t len = strlen(path);
     if (len < 6 || strcmp(path + len - 6, "XXXXXX") != 0) {
         errno = EINVAL;
         return -1;
     }
-    char *tail = path + len - 6;
     for (int attempt = 0; attempt < 100; attempt++) {
-        for (int i = 0; i < 6; i++) {
-            unsigned r = 0;
-            if (rand_s(&r) != 0)
-                r = (unsigned)GetTickCount() * 2654435761u + (unsigned)attempt * 7919u + (unsigned)i;
-            tail[i] = temp_chars[r % (sizeof temp_chars - 1)];
-        }
-        wchar_t *w = widen(path);
-        if (!w)
+        if (attempt > 0)
+            memset(path + len - 6, 'X', 6);
+        if (gp_os_temp_fill(path) != 0)
             return -1;
-        HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, NULL, CREATE_NEW,
-                               FILE_ATTRIBUTE_NORMAL, NULL);
-        DWORD e = GetLastError();
-        free(w);
-        if (h != INVALID_HANDLE_VALUE) {
-            int fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY | _O_NOINHERIT);
-            if (fd < 0) {
-                CloseHandle(h);
-                errno = EMFILE;
-            }
+        int fd = gp_os_create_exclusive(path, mode);
+        if (fd >= 0 || errno != EEXIST)
             return fd;
-        }
-        if (e != ERROR_FILE_EXISTS && e != ERROR_ALREADY_EXISTS)
-            return fail_win(e);
     }
     errno = EEXIST;
     return -1;
