@@ -217,8 +217,9 @@ static int find_inputs(const char *folder, drop_inputs *in)
 }
 
 /* The report, where the clerk will look: beside the roster.  The one place
- * to change when the HTML report (gp_report_to_html) is there: write
- * 检查结果.html instead and return its path.  malloc'd path or NULL. */
+ * to change when the HTML report is merged: join(folder, "检查结果.html"),
+ * gp_report_write_html(report, path, 0, &err), return path (the caller
+ * opens whatever path comes back).  malloc'd path or NULL. */
 static char *write_report(const gp_report *report, const char *folder)
 {
     char *text = gp_report_to_text(report, 0);
