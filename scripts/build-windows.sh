@@ -337,7 +337,7 @@ dlls=$($host-objdump -p "$exe" | awk '/DLL Name:/ { print tolower($3) }' | sort 
 for d in $dlls; do
   case $d in
     kernel32.dll | user32.dll | advapi32.dll | shell32.dll | ws2_32.dll | crypt32.dll | \
-      bcrypt.dll | gdi32.dll | msvcrt.dll | ole32.dll | shlwapi.dll | api-ms-win-*) ;;
+      bcrypt.dll | gdi32.dll | msvcrt.dll | ole32.dll | shlwapi.dll | normaliz.dll | api-ms-win-*) ;;
     *) log "gradpack.exe needs $d, which Windows does not ship"; exit 1 ;;
   esac
 done

@@ -48,6 +48,14 @@ long long gp_compat_pread(int fd, void *buf, size_t len, long long offset);
 #ifndef S_ISLNK
 #define S_ISLNK(m) 0
 #endif
+/* The Unix file-type bits, as zip archives carry them (same values as
+ * mingw's S_IFMT, S_IFREG and S_IFDIR). */
+#ifndef S_IFLNK
+#define S_IFLNK 0120000
+#endif
+#ifndef S_IFSOCK
+#define S_IFSOCK 0140000
+#endif
 #ifndef O_CLOEXEC
 #define O_CLOEXEC _O_NOINHERIT
 #endif
