@@ -22,6 +22,11 @@ int cli_common_option(int opt, const char *arg, output_options *out)
     case 'q':
         out->quiet = true;
         return 1;
+    case 'H':
+        if (!*arg)
+            return -1;
+        out->html = arg;
+        return 1;
     case 'C':
         if (!strcmp(arg, "auto"))
             out->color = -1;
@@ -40,6 +45,8 @@ int cli_common_option(int opt, const char *arg, output_options *out)
 int cli_finish(gp_report *report, const output_options *out)
 {
     int status = gp_report_exit_status(report);
+    gp_error html_err = {0};
+    bool html_ok = !out->html || gp_report_write_html(report, out->html, 0, &html_err);
     char *text;
     if (out->format == FORMAT_JSON) {
         text = gp_report_to_json(report, 0);
@@ -63,6 +70,11 @@ int cli_finish(gp_report *report, const output_options *out)
     gp_report_free(report);
     if (fflush(stdout) != 0)
         return EXIT_FAILURE_RUN;
+    if (!html_ok) {
+        fprintf(stderr, "gradpack: %s\n", html_err.message[0] ? html_err.message
+                                                             : gp_status_name(html_err.status));
+        return EXIT_FAILURE_RUN;
+    }
     return status;
 }
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REPORT_TXT "检查结果.txt"
+#define REPORT_HTML "检查结果.html"
 #define OUTBOX "outbox"
 
 void help_drop(FILE *out)
@@ -23,7 +23,7 @@ void help_drop(FILE *out)
           "\n"
           "在文件夹里找花名册（.csv 或 .xlsx，有多个时取名字含“花名册”的那一个）和照片\n"
           "（名为 照片、相片 或 photos 的子文件夹，或只有一个放着 .jpg 的子文件夹，否则就是\n"
-          "文件夹本身），检查并把结果写到文件夹里的 " REPORT_TXT "，再打开它；没有错误时\n"
+          "文件夹本身），检查并把结果写到文件夹里的 " REPORT_HTML "，在浏览器中打开；没有错误时\n"
           "打包到文件夹旁边的 " OUTBOX " 文件夹（覆盖上次的结果）并打开它。\n"
           "文件夹里有 station.ini 时用它填写邮件正文。\n"
           "\n"
@@ -216,34 +216,16 @@ static int find_inputs(const char *folder, drop_inputs *in)
     return status;
 }
 
-/* The report, where the clerk will look: beside the roster.  The one place
- * to change when the HTML report is merged: join(folder, "检查结果.html"),
- * gp_report_write_html(report, path, 0, &err), return path (the caller
- * opens whatever path comes back).  malloc'd path or NULL. */
+/* The report, where the clerk will look: the HTML report beside the
+ * roster, opened in the browser.  malloc'd path or NULL. */
 static char *write_report(const gp_report *report, const char *folder)
 {
-    char *text = gp_report_to_text(report, 0);
-    char *path = join(folder, REPORT_TXT);
-    if (!text || !path) {
-        free(text);
-        free(path);
+    char *path = join(folder, REPORT_HTML);
+    if (!path)
         return NULL;
-    }
-    FILE *f = fopen(path, "wb");
-    bool ok = f != NULL;
-    if (f) {
-        /* a UTF-8 BOM: Notepad on older Windows then reads it as UTF-8 */
-        ok = fwrite("\xEF\xBB\xBF", 1, 3, f) == 3;
-        for (const char *p = text; ok && *p; p++) {
-            if (*p == '\n' && (p == text || p[-1] != '\r'))
-                ok = fputc('\r', f) != EOF;
-            ok = ok && fputc(*p, f) != EOF;
-        }
-        ok = fclose(f) == 0 && ok;
-    }
-    free(text);
-    if (!ok) {
-        fprintf(stderr, "gradpack: 无法写入 '%s'\n", path);
+    gp_error err = {0};
+    if (!gp_report_write_html(report, path, 0, &err)) {
+        cli_fail("drop", &err);
         free(path);
         return NULL;
     }

@@ -22,6 +22,7 @@ void help_fix(FILE *out)
           "  --crop none|center    宽高比不是 3:4 时：none 不处理并报告（默认），center 居中裁剪\n"
           "  --force               覆盖输出文件夹中已有的同名文件\n"
           "  --threads N           并行线程数（默认每个 CPU 核一个）\n"
+          CLI_HTML_HELP
           "  --format text|json    输出格式（默认 text；json 供脚本使用）\n"
           "  --quiet               只显示错误；没有错误时什么也不显示\n"
           "  --color auto|always|never\n"
@@ -38,6 +39,7 @@ int cmd_fix(int argc, char **argv)
         {"crop", required_argument, NULL, 'c'},
         {"force", no_argument, NULL, 'f'},
         {"threads", required_argument, NULL, 'j'},
+        CLI_HTML_LONG_OPTION,
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -75,6 +77,7 @@ int cmd_fix(int argc, char **argv)
     if (!options.output_dir)
         return cli_usage_error("fix", "需要用 -o 指定输出文件夹");
     gp_error err = {0};
+    options.thumbnails = out.html != NULL;
     gp_report *report = gp_fix(argv[optind], &options, &err);
     if (!report)
         return cli_fail("fix", &err);

@@ -27,7 +27,9 @@ void help_pack(FILE *out)
           "                          默认只有自己可读写（0600），因为其中有身份证号\n"
           "  --profile NAME|FILE     照片规格（默认 " GP_DEFAULT_PROFILE "）\n"
           "  --encoding ENC          花名册编码：UTF-8 或 GB18030（默认自动识别）\n"
+          "  --sheet NAME|N          花名册是 Excel 工作簿时读哪个工作表（名称或从 1 起的序号；默认第一个有表头的）\n"
           "  --threads N             并行线程数（默认每个 CPU 核一个）\n"
+          CLI_HTML_HELP
           "  --format text|json      输出格式（默认 text；json 供脚本使用）\n"
           "  --quiet                 只显示错误；成功时什么也不显示\n"
           "  --color auto|always|never\n"
@@ -60,7 +62,9 @@ int cmd_pack(int argc, char **argv)
         {"shared", no_argument, NULL, OPT_SHARED},
         {"profile", required_argument, NULL, 'p'},
         {"encoding", required_argument, NULL, 'e'},
+        {"sheet", required_argument, NULL, 'S'},
         {"threads", required_argument, NULL, 'j'},
+        CLI_HTML_LONG_OPTION,
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -89,6 +93,7 @@ int cmd_pack(int argc, char **argv)
         case OPT_SHARED: options.shared = true; break;
         case 'p': options.check.profile = optarg; break;
         case 'e': options.check.encoding = optarg; break;
+        case 'S': options.check.sheet = optarg; break;
         case 'j':
             if (!cli_parse_threads(optarg, &options.check.threads))
                 return cli_usage_error("pack", "--threads 需要 0–256 的整数");
@@ -105,6 +110,7 @@ int cmd_pack(int argc, char **argv)
         return cli_usage_error("pack", "--password-file 需要和 --encrypt 一起用");
     options.password_file = password_file; /* read by the library */
     gp_error err = {0};
+    options.check.thumbnails = out.html != NULL;
     gp_report *report = gp_pack(argv[optind], argv[optind + 1], &options, &err);
     if (!report)
         return cli_fail("pack", &err);

@@ -39,6 +39,8 @@ void help_drop(FILE *out);
 int cmd_drop_dragged(const char *folder);
 int cmd_codes(int argc, char **argv);
 void help_codes(FILE *out);
+int cmd_template(int argc, char **argv);
+void help_template(FILE *out);
 
 /* ---- shared by the subcommands (cli.c) -------------------------------- */
 
@@ -48,6 +50,7 @@ typedef struct output_options {
     output_format format;
     bool quiet;
     int color; /* -1 auto, 0 never, 1 always */
+    const char *html; /* --html FILE: also write the report as a web page */
 } output_options;
 
 /* Long options every subcommand shares: --format, --quiet, --color, --help.
@@ -59,7 +62,13 @@ int cli_common_option(int opt, const char *arg, output_options *out);
     {"color", required_argument, NULL, 'C'},            \
     {"help", no_argument, NULL, 'h'}
 
-/* Print the report per the options; return its exit status (0 or 1). */
+/* --html FILE, for the commands that judge photos (check, pack, fix,
+ * verify, merge); cli_common_option handles it. */
+#define CLI_HTML_LONG_OPTION {"html", required_argument, NULL, 'H'}
+#define CLI_HTML_HELP "  --html FILE           另存一份网页报告（每张照片一张卡片，可离线打开、打印）\n"
+
+/* Print the report per the options (and write the --html page); return its
+ * exit status (0 or 1; 2 when the page cannot be written). */
 int cli_finish(gp_report *report, const output_options *out);
 /* Print an operational failure to stderr; returns EXIT_FAILURE_RUN. */
 int cli_fail(const char *command, const gp_error *err);

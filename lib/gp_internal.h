@@ -129,6 +129,7 @@ typedef struct gp_student {
     char seq[5];                   /* normalised "0007"; "" when invalid */
     char *value[GP_FIELD_COUNT];   /* normalised values, never NULL ("" when empty) */
     bool has_error;                /* an error finding concerns this row */
+    unsigned damaged;              /* 1 << field: Excel destroyed the value (reported once) */
 } gp_student;
 
 typedef struct gp_roster {
@@ -224,6 +225,9 @@ typedef struct gp_jpeg_info {
                                 ("PNG", "GIF", "HEIC", "BMP", "WebP", "PDF",
                                 "TIFF", "空文件"), NULL when unrecognised; static */
     bool decoded;            /* the whole image decoded without error */
+    bool skipped;            /* not decoded because a caller's limit refused it
+                                (gp_jpeg_inspect_limited): not damage, the caller
+                                reports the limit */
     char decode_error[200];  /* libjpeg's message when !decoded */
     int width, height;
     int components;
@@ -331,6 +335,7 @@ typedef struct gp_check_state {
     gp_roster *roster;
     gp_photo_dir *photos;
     gp_photo_result *results;  /* parallel to photos->files */
+    bool thumbnails;           /* gp_check_options.thumbnails */
 } gp_check_state;
 
 void gp_check_state_clear(gp_check_state *state);
@@ -345,10 +350,11 @@ bool gp_check_is_directory(const char *photo_dir, gp_error *err);
 bool gp_check_prepare(const char *roster_path, const char *photo_dir,
                       const gp_check_options *options, gp_check_state *state,
                       gp_report *report, gp_error *err);
-/** Read one photo once, hash and inspect it into *out.  keep non-NULL:
- *  the bytes are handed over in *keep (malloc'd; NULL when unreadable). */
-void gp_check_read_photo(const gp_photo_file *file, gp_photo_result *out, unsigned char **keep,
-                         size_t *keep_len);
+/** Read one photo once, hash and inspect it into *out (with a thumbnail
+ *  in out->thumb when thumbnails).  keep non-NULL: the bytes are handed
+ *  over in *keep (malloc'd; NULL when unreadable). */
+void gp_check_read_photo(const gp_photo_file *file, bool thumbnails, gp_photo_result *out,
+                         unsigned char **keep, size_t *keep_len);
 /** Read every listed photo (gp_check_read_photo) on `threads` threads. */
 void gp_check_inspect(gp_check_state *state, int threads);
 /** Match and judge every photo (all results filled), set the summary
@@ -556,6 +562,8 @@ typedef struct gp_bundle_info {
     const char *school_type, *school_code, *school_name;
     const gp_station *station;  /* NULL or !present → null */
     int part, parts;
+    const char *submission;     /* hex SHA-256 of the whole roster.csv before
+                                   splitting: binds the parts together */
     size_t rows;
     const char *seq_first, *seq_last;
     const gp_bundle_source *sources; /* merge only: the key is written when */
@@ -630,6 +638,8 @@ void gp_buf_free(gp_buf *buf);
 #define GP_BUNDLE_RATIO_LIMIT 100             /* inflated : compressed bytes ... */
 #define GP_BUNDLE_RATIO_FLOOR (1u << 20)      /* ... checked once 1 MB is inflated */
 #define GP_BUNDLE_PHOTO_FACTOR 2              /* a photo may be read up to 2 x profile max */
+#define GP_BUNDLE_PHOTO_RATIO_LIMIT 10        /* a JPEG hardly deflates: a photo entry over ... */
+#define GP_BUNDLE_PHOTO_RATIO_FLOOR (64u << 10) /* ... 10:1 is refused once 64 KiB is inflated */
 #define GP_BUNDLE_MAX_DEPTH 8                 /* folder levels walked in a folder bundle */
 
 typedef struct gp_bundle_limits {
@@ -723,9 +733,12 @@ void gp_bundle_report_read(const gp_bundle *bundle, size_t i, const gp_entry_rea
 typedef struct gp_bundle_meta {
     bool present;              /* bundle.json was found and is a JSON object */
     char *profile, *name, *bundle_id, *station_name, *school_code;
+    char *school_type, *school_name; /* the rest of the "school" block */
     int part, parts;           /* 1-based; 0 when unknown */
+    char submission[65];       /* hex SHA-256 binding the parts; "" when absent */
     long long rows;            /* -1 when unknown */
     char seq_first[5], seq_last[5];
+    bool merged;               /* a "sources" array: written by merge */
 } gp_bundle_meta;
 void gp_bundle_meta_clear(gp_bundle_meta *meta);
 

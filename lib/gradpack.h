@@ -200,6 +200,13 @@ GP_API bool gp_report_photo_get_number(const gp_report *report, size_t i, const 
 /** The thumbnail's bytes (NULL when none) and length. */
 GP_API const unsigned char *gp_report_photo_get_thumbnail(const gp_report *report, size_t i,
                                                           size_t *len);
+/* fix's second picture: gp_report_photo_thumbnail holds the photo as it was
+ * judged (the original), this one the copy fix wrote, set only when fix
+ * changed the pixels.  The HTML report shows the two as before → after. */
+GP_API bool gp_report_photo_thumbnail_after(gp_report *report, const char *source,
+                                            const char *seq, const void *jpeg, size_t len);
+GP_API const unsigned char *gp_report_photo_get_thumbnail_after(const gp_report *report,
+                                                                size_t i, size_t *len);
 
 /* ------------------------------------------------------------------ */
 /* Rendering                                                            */
@@ -216,6 +223,18 @@ typedef enum gp_render_flags {
 GP_API char *gp_report_to_text(const gp_report *report, unsigned flags);
 /** The report as one JSON document (see docs/cli.md).  malloc'd, or NULL. */
 GP_API char *gp_report_to_json(const gp_report *report, unsigned flags);
+/** The report as one self-contained HTML page for a clerk (Chinese; inline
+ *  CSS, no script, no external resource): what was checked, the verdict,
+ *  the roster's problems and one card per photo with its thumbnail, marks
+ *  and findings.  ID numbers are masked except in findings about them.
+ *  The same report gives the same bytes.  flags: none yet (pass 0).
+ *  malloc'd, or NULL on OOM. */
+GP_API char *gp_report_to_html(const gp_report *report, unsigned flags);
+/** gp_report_to_html written to path atomically (a temporary file beside
+ *  it, then rename; an existing file is replaced), mode 0644 like every
+ *  other output.  false with err set (GP_ERR_WRITE, GP_ERR_NOMEM). */
+GP_API bool gp_report_write_html(const gp_report *report, const char *path, unsigned flags,
+                                 gp_error *err);
 /** Every finding code as a Markdown table (the source of docs/codes.md).
  *  malloc'd, or NULL on OOM. */
 GP_API char *gp_codes_to_markdown(void);
@@ -255,6 +274,10 @@ typedef struct gp_check_options {
     const char *profile;  /* name or path; NULL = GP_DEFAULT_PROFILE */
     const char *encoding; /* roster encoding ("UTF-8", "GB18030"); NULL = detect */
     int threads;          /* worker threads; 0 = one per core */
+    bool thumbnails;      /* keep a small JPEG of each photo in the report (for
+                             gp_report_to_html), made from the inspection's decode */
+    const char *sheet;    /* workbook rosters: sheet name or 1-based number; NULL = the
+                             first sheet with the required header */
 } gp_check_options;
 
 /** Check `roster_path` and every photo in `photo_dir` in one pass.
@@ -307,6 +330,18 @@ typedef struct gp_verify_options {
     int threads;               /* 0 = one per core */
     const char *password_file; /* with password NULL: read it from this file, as
                                   gp_pack_options.password_file */
+    /* The office's rules, never the sender's: the profile every bundle is
+     * judged by (name or path); NULL = `profile` in [office] of `config`,
+     * else of /etc/gradpack/office.ini when present, else
+     * GP_DEFAULT_PROFILE.  A bundle.json naming another profile is a
+     * bundle.profile_mismatch finding. */
+    const char *profile;
+    const char *config;        /* office .ini; NULL = /etc/gradpack/office.ini if present */
+    long cpu_budget_ms;        /* CPU time for one bundle's photos; 0 = built-in
+                                  (docs/limits.md); for tests */
+    bool thumbnails;           /* as gp_check_options.thumbnails */
+    const char *sheet;         /* a workbook master list: sheet name or number; NULL = first
+                                  sheet with the required header */
 } gp_verify_options;
 
 /** Verify bundles (zip files or extracted folders).  Nothing is extracted
@@ -344,6 +379,7 @@ typedef struct gp_fix_options {
     gp_crop crop;
     bool force;               /* overwrite existing outputs */
     int threads;              /* 0 = one per core */
+    bool thumbnails;          /* thumbnails before (and after, when changed) */
 } gp_fix_options;
 
 /** Write a conforming copy of every photo in photo_dir into output_dir
@@ -352,6 +388,19 @@ typedef struct gp_fix_options {
  *  set. */
 GP_API gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options,
                          gp_error *err);
+
+/* ------------------------------------------------------------------ */
+/* template: an empty roster workbook for the clerk                     */
+/* ------------------------------------------------------------------ */
+
+/** Write an empty roster workbook (.xlsx) to path, atomically: the nine
+ *  columns as text cells, drop-downs for 学历层次, 性别 and the values the
+ *  profile pins, frozen header, print setup, a Chinese instructions sheet.
+ *  profile: name or path, NULL = GP_DEFAULT_PROFILE.  Without force an
+ *  existing file is GP_ERR_EXISTS.  Same profile, same bytes.  Returns
+ *  GP_OK, or the status also set in err. */
+GP_API gp_status gp_template(const char *path, const char *profile, bool force,
+                             gp_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Interruption                                                         */

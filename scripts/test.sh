@@ -20,7 +20,8 @@ run_suite() { # build-dir, meson setup options...
     failed=$((failed + 1))
     return
   fi
-  meson test -C "$dir" --num-processes 2 --print-errorlogs --timeout-multiplier 4
+  meson test -C "$dir" --num-processes 2 --print-errorlogs --timeout-multiplier 4 \
+    ${MESON_TEST_ARGS:+"${MESON_TEST_ARGS[@]}"}
   local log="$dir/meson-logs/testlog.json"
   local p f
   p=$(grep -c '"result": "OK"' "$log" || true)
@@ -31,8 +32,20 @@ run_suite() { # build-dir, meson setup options...
 }
 
 run_suite build --buildtype=release
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build-sanitize --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+
+# The libFuzzer harnesses (tests/fuzz), built with clang and run for a fixed
+# number of iterations each, so that they cannot rot.
+if command -v clang >/dev/null; then
+  MESON_TEST_ARGS=(--suite fuzz)
+  CC=clang ASAN_OPTIONS=detect_leaks=1 \
+    run_suite build-fuzz --buildtype=debug -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false
+  unset MESON_TEST_ARGS
+else
+  echo "test: clang not installed (scripts/install-deps.sh): fuzz harnesses not run" >&2
+  failed=$((failed + 1))
+fi
 
 # The Windows build (cross-built with mingw-w64, dependencies cached in
 # ~/.cache/gradpack-win) and its tests under Wine, compared with the release

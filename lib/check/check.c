@@ -10,13 +10,15 @@
 #include "core/error.h"
 #include "core/files.h"
 #include "core/os.h"
+#include "photo/thumbnail.h"
+#include "roster/roster_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-void gp_check_read_photo(const gp_photo_file *file, gp_photo_result *out, unsigned char **keep,
-                         size_t *keep_len)
+void gp_check_read_photo(const gp_photo_file *file, bool thumbnails, gp_photo_result *out,
+                         unsigned char **keep, size_t *keep_len)
 {
     unsigned char *data = NULL;
     size_t len = 0;
@@ -39,7 +41,9 @@ void gp_check_read_photo(const gp_photo_file *file, gp_photo_result *out, unsign
     out->read_ok = true;
     out->size = len;
     gp_sha256(data, len, out->sha256);
-    gp_jpeg_inspect(data, len, &out->info);
+    /* one decode: the thumbnail is made from the preview it keeps */
+    gp_inspect_wants wants = {.thumbnail = thumbnails};
+    gp_photo_inspect(data, len, &wants, out);
     if (keep) {
         *keep = data;
         *keep_len = len;
@@ -59,12 +63,13 @@ void gp_photo_result_clear(gp_photo_result *result)
 typedef struct inspect_job {
     const gp_photo_dir *photos;
     gp_photo_result *results;
+    bool thumbnails;
 } inspect_job;
 
 static void inspect_one(void *context, size_t i)
 {
     inspect_job *job = context;
-    gp_check_read_photo(&job->photos->files[i], &job->results[i], NULL, NULL);
+    gp_check_read_photo(&job->photos->files[i], job->thumbnails, &job->results[i], NULL, NULL);
 }
 
 void gp_check_state_clear(gp_check_state *state)
@@ -93,12 +98,14 @@ bool gp_check_prepare(const char *roster_path, const char *photo_dir,
                       gp_report *report, gp_error *err)
 {
     memset(state, 0, sizeof *state);
+    state->thumbnails = options->thumbnails;
     state->profile = gp_profile_load(options->profile, err);
     if (!state->profile)
         return false;
     gp_report_set_profile(report, gp_profile_name(state->profile));
 
-    state->roster = gp_roster_read(roster_path, options->encoding, state->profile, report, err);
+    state->roster = roster_read_sheet(roster_path, options->encoding, options->sheet,
+                                      state->profile, report, err);
     if (!state->roster)
         return false;
     const char *roster_label = gp_path_base(roster_path);
@@ -115,7 +122,8 @@ bool gp_check_prepare(const char *roster_path, const char *photo_dir,
 
 void gp_check_inspect(gp_check_state *state, int threads)
 {
-    inspect_job job = {.photos = state->photos, .results = state->results};
+    inspect_job job = {.photos = state->photos, .results = state->results,
+                       .thumbnails = state->thumbnails};
     gp_parallel_for(state->photos->count, threads, inspect_one, &job);
 }
 

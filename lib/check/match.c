@@ -23,6 +23,19 @@ static long find_seq(const char *const *seqs, size_t count, const char *seq)
     return -1;
 }
 
+/* The facts the HTML report's card shows for a student: texts "name",
+ * "student_no", "id_number" (unmasked: the renderer masks it) and "row". */
+static void record_student(gp_report *report, const char *source, const char *seq,
+                           const gp_student *s)
+{
+    char row[16];
+    snprintf(row, sizeof row, "%d", s->row);
+    gp_report_photo_text(report, source, seq, "name", s->value[GP_FIELD_NAME]);
+    gp_report_photo_text(report, source, seq, "student_no", s->value[GP_FIELD_STUDENT_NO]);
+    gp_report_photo_text(report, source, seq, "id_number", s->value[GP_FIELD_ID_NUMBER]);
+    gp_report_photo_text(report, source, seq, "row", row);
+}
+
 typedef struct hash_ref {
     const unsigned char *sha256;
     size_t index;
@@ -57,6 +70,7 @@ void gp_check_match_photos(const gp_roster *roster, const gp_profile *profile,
                 gp_report_add(report, GP_PHOTO_MISSING, &w, NULL, expected,
                               "第 %d 行（%s）的照片 %s.jpg 不在照片文件夹中", s->row,
                               s->value[GP_FIELD_NAME], s->seq);
+                record_student(report, source, s->seq, s);
             }
         }
     }
@@ -81,6 +95,12 @@ void gp_check_match_photos(const gp_roster *roster, const gp_profile *profile,
     for (size_t i = 0; i < count; i++) {
         const gp_student *s = roster ? gp_roster_find_seq(roster, seqs[i]) : NULL;
         gp_where w = {.source = source, .row = s ? s->row : 0, .seq = seqs[i], .file = names[i]};
+        gp_report_photo_text(report, source, seqs[i], "file", names[i]);
+        if (s)
+            record_student(report, source, seqs[i], s);
+        if (results[i].thumb)
+            gp_report_photo_thumbnail(report, source, seqs[i], results[i].thumb,
+                                      results[i].thumb_len);
         if (roster && !s)
             gp_report_add(report, GP_PHOTO_ORPHAN, &w, names[i], NULL,
                           "照片 %s 的拍摄序号 %s 在花名册中不存在", names[i], seqs[i]);

@@ -1,6 +1,7 @@
 /* Operational errors: the first failure is recorded where it is detected
  * and never overwritten on the way up (the libvips rule). */
 #include "error.h"
+#include "escape.h"
 #include "os.h"
 
 #include <errno.h>
@@ -25,6 +26,21 @@ bool gp_error_set(gp_error *err, gp_status status, int sys_errno, const char *fm
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
+    /* messages name paths from inboxes and bundles: printed to a terminal,
+     * an ESC in a file name must not act */
+    size_t len = strlen(err->message);
+    if (gp_needs_escape(err->message, len)) {
+        gp_buf safe = {0};
+        gp_escape_terminal(&safe, err->message, len);
+        if (safe.data && !safe.failed) {
+            size_t n = safe.len < sizeof err->message - 1 ? safe.len : sizeof err->message - 1;
+            while (n > 0 && !gp_utf8_valid(safe.data, n))
+                n--; /* never cut a character in half */
+            memcpy(err->message, safe.data, n);
+            err->message[n] = '\0';
+        }
+        gp_buf_free(&safe);
+    }
     return false;
 }
 

@@ -1,8 +1,16 @@
 /* The report as text for a station clerk: every finding with where it is,
  * what is wrong and what to do, then a summary and a verdict. */
 #include "report_internal.h"
+#include "escape.h"
 
 #include <string.h>
+
+/* Every string that may come from a bundle, a roster or a file name goes
+ * through here: an ESC in a station name must not reach the terminal. */
+static void put_safe(gp_buf *buf, const char *s)
+{
+    gp_escape_terminal(buf, s, strlen(s));
+}
 
 #define ANSI_RED "\x1b[31m"
 #define ANSI_YELLOW "\x1b[33m"
@@ -31,8 +39,8 @@ static const char *severity_color(gp_severity severity)
 }
 
 /* Chinese labels of well-known summary keys, table names and column keys;
- * others print as they are. */
-static const char *label(const char *key)
+ * others print as they are.  Shared with render_html.c. */
+const char *gp_render_label(const char *key)
 {
     static const char *const labels[][2] = {
         {"rows", "花名册行数"},        {"photos", "照片数"},
@@ -52,6 +60,7 @@ static const char *label(const char *key)
         {"action", "处理"},            {"from", "原来"},
         {"to", "现在"},                {"quality", "质量"},
         {"encodes", "编码次数"},       {"metadata", "仅修改分辨率信息"},
+        {"output", "输出文件夹"},
     };
     for (size_t i = 0; i < GP_ARRAY_LEN(labels); i++)
         if (strcmp(labels[i][0], key) == 0)
@@ -60,7 +69,7 @@ static const char *label(const char *key)
 }
 
 /* Machine words in table cells (stable in JSON) said in Chinese for people. */
-static const char *value_label(const char *value)
+const char *gp_render_value_label(const char *value)
 {
     static const char *const words[][2] = {
         {"pass", "通过"},      {"fail", "不通过"},   {"merged", "已合并"},
@@ -81,7 +90,7 @@ static void put_value(gp_buf *buf, const gp_value *v)
     else if (v->is_int)
         gp_buf_printf(buf, "%lld", v->num);
     else
-        gp_buf_puts(buf, value_label(v->str ? v->str : ""));
+        put_safe(buf, gp_render_value_label(v->str ? v->str : ""));
 }
 
 static void put_location(gp_buf *buf, const gp_finding *f)
@@ -90,7 +99,7 @@ static void put_location(gp_buf *buf, const gp_finding *f)
 #define SEP() (any ? gp_buf_puts(buf, " · ") : (void)0, any = true)
     if (f->source) {
         SEP();
-        gp_buf_printf(buf, "%s", f->source);
+        put_safe(buf, f->source);
     }
     if (f->row) {
         SEP();
@@ -98,15 +107,18 @@ static void put_location(gp_buf *buf, const gp_finding *f)
     }
     if (f->seq) {
         SEP();
-        gp_buf_printf(buf, "照片 %s", f->seq);
+        gp_buf_puts(buf, "照片 ");
+        put_safe(buf, f->seq);
     }
     if (f->field) {
         SEP();
-        gp_buf_printf(buf, "“%s”", f->field);
+        gp_buf_puts(buf, "“");
+        put_safe(buf, f->field);
+        gp_buf_puts(buf, "”");
     }
     if (f->file) {
         SEP();
-        gp_buf_printf(buf, "%s", f->file);
+        put_safe(buf, f->file);
     }
     if (!any)
         gp_buf_puts(buf, "整体");
@@ -123,19 +135,24 @@ static void put_finding(gp_buf *buf, const gp_finding *f, bool color)
     put_location(buf, f);
     gp_buf_puts(buf, "\n    ");
     const char *title = gp_code_title(f->code);
-    if (f->message && strcmp(f->message, title) != 0)
-        gp_buf_printf(buf, "%s：%s", title, f->message);
-    else
+    if (f->message && strcmp(f->message, title) != 0) {
+        gp_buf_printf(buf, "%s：", title);
+        put_safe(buf, f->message);
+    } else
         gp_buf_puts(buf, title);
     gp_buf_puts(buf, "\n");
     if (f->actual || f->expected) {
         gp_buf_puts(buf, "    ");
-        if (f->actual)
-            gp_buf_printf(buf, "实际：%s", f->actual);
+        if (f->actual) {
+            gp_buf_puts(buf, "实际：");
+            put_safe(buf, f->actual);
+        }
         if (f->actual && f->expected)
             gp_buf_puts(buf, "；");
-        if (f->expected)
-            gp_buf_printf(buf, "应为：%s", f->expected);
+        if (f->expected) {
+            gp_buf_puts(buf, "应为：");
+            put_safe(buf, f->expected);
+        }
         gp_buf_puts(buf, "\n");
     }
     gp_buf_printf(buf, "    处理办法：%s\n", gp_code_fix(f->code));
@@ -148,7 +165,7 @@ static void put_finding(gp_buf *buf, const gp_finding *f, bool color)
 
 static void put_table(gp_buf *buf, const gp_table *table)
 {
-    gp_buf_printf(buf, "%s：\n", label(table->name));
+    gp_buf_printf(buf, "%s：\n", gp_render_label(table->name));
     for (size_t r = 0; r < table->row_count; r++) {
         const gp_record *row = &table->rows[r];
         gp_buf_puts(buf, "  ");
@@ -158,7 +175,7 @@ static void put_table(gp_buf *buf, const gp_table *table)
                 continue; /* an empty cell says nothing */
             if (c)
                 gp_buf_puts(buf, "  ");
-            gp_buf_printf(buf, "%s ", label(cell->key));
+            gp_buf_printf(buf, "%s ", gp_render_label(cell->key));
             put_value(buf, cell);
         }
         gp_buf_puts(buf, "\n");
@@ -189,12 +206,21 @@ char *gp_report_to_text(const gp_report *report, unsigned flags)
     size_t warnings = gp_report_count_severity(report, GP_WARNING);
     size_t infos = gp_report_count_severity(report, GP_INFO);
     gp_buf_printf(&buf, "gradpack %s", report->command);
-    if (report->profile && *report->profile)
-        gp_buf_printf(&buf, "（规格 %s）", report->profile);
+    if (report->profile && *report->profile) {
+        gp_buf_puts(&buf, "（规格 ");
+        put_safe(&buf, report->profile);
+        gp_buf_puts(&buf, "）");
+    }
     gp_buf_puts(&buf, "：");
     for (size_t i = 0; i < report->summary_count; i++) {
-        gp_buf_printf(&buf, "%s ", label(report->summary[i].key));
-        put_value(&buf, &report->summary[i]);
+        const gp_value *v = &report->summary[i];
+        gp_buf_printf(&buf, "%s ", gp_render_label(v->key));
+        /* summary strings are names and paths, never machine words: an
+         * output folder called "fixed" stays "fixed" */
+        if (v->is_int)
+            put_value(&buf, v);
+        else
+            gp_buf_puts(&buf, v->str ? v->str : "");
         gp_buf_puts(&buf, "，");
     }
     gp_buf_printf(&buf, "错误 %zu 个，警告 %zu 个，提示 %zu 个。\n", errors, warnings, infos);

@@ -69,6 +69,7 @@ void gp_report_free(gp_report *report)
             free(rec->numbers[k].key);
         free(rec->numbers);
         free(rec->thumb);
+        free(rec->thumb_after);
     }
     free(report->photos);
     free(report->command);
@@ -308,6 +309,24 @@ static bool absorb(gp_report *into, gp_report *from, const char *source)
     for (size_t i = 0; i < from->count; i++)
         finding_free(&from->findings[i].finding);
     from->count = 0;
+    /* the per-photo records move too (verify and merge gather them from
+     * one report per bundle); a record without a source takes `source` */
+    for (size_t i = 0; i < from->photo_count; i++) {
+        gp_photo_record *rec = &from->photos[i];
+        if (!rec->source && source && !(rec->source = strdup(source)))
+            return false;
+        if (into->photo_count == into->photo_cap) {
+            size_t cap = into->photo_cap ? into->photo_cap * 2 : 64;
+            gp_photo_record *grown = realloc(into->photos, cap * sizeof *grown);
+            if (!grown)
+                return false;
+            into->photos = grown;
+            into->photo_cap = cap;
+        }
+        into->photos[into->photo_count++] = *rec;
+        memset(rec, 0, sizeof *rec);
+    }
+    from->photo_count = 0;
     return true;
 }
 
@@ -512,6 +531,17 @@ static bool photo_number(gp_report *report, const char *source, const char *seq,
 
 static bool photo_thumbnail(gp_report *report, const char *source, const char *seq,
                             const void *jpeg, size_t len);
+static bool set_bytes(unsigned char **slot, size_t *slot_len, const void *data, size_t len)
+{
+    unsigned char *copy = malloc(len ? len : 1);
+    if (!copy)
+        return false;
+    memcpy(copy, data, len);
+    free(*slot);
+    *slot = copy;
+    *slot_len = len;
+    return true;
+}
 
 bool gp_report_photo_thumbnail(gp_report *report, const char *source, const char *seq,
                                const void *jpeg, size_t len)
@@ -523,16 +553,14 @@ static bool photo_thumbnail(gp_report *report, const char *source, const char *s
                             const void *jpeg, size_t len)
 {
     gp_photo_record *rec = photo_record(report, source, seq);
-    if (!rec)
-        return false;
-    unsigned char *copy = malloc(len ? len : 1);
-    if (!copy)
-        return false;
-    memcpy(copy, jpeg, len);
-    free(rec->thumb);
-    rec->thumb = copy;
-    rec->thumb_len = len;
-    return true;
+    return rec && set_bytes(&rec->thumb, &rec->thumb_len, jpeg, len);
+}
+
+bool gp_report_photo_thumbnail_after(gp_report *report, const char *source, const char *seq,
+                                     const void *jpeg, size_t len)
+{
+    gp_photo_record *rec = photo_record(report, source, seq);
+    return noted(report, rec && set_bytes(&rec->thumb_after, &rec->thumb_after_len, jpeg, len));
 }
 
 size_t gp_report_photo_count(const gp_report *report)
@@ -584,4 +612,12 @@ const unsigned char *gp_report_photo_get_thumbnail(const gp_report *report, size
     const gp_photo_record *rec = photo_at(report, i);
     *len = rec ? rec->thumb_len : 0;
     return rec ? rec->thumb : NULL;
+}
+
+const unsigned char *gp_report_photo_get_thumbnail_after(const gp_report *report, size_t i,
+                                                         size_t *len)
+{
+    const gp_photo_record *rec = photo_at(report, i);
+    *len = rec ? rec->thumb_after_len : 0;
+    return rec ? rec->thumb_after : NULL;
 }

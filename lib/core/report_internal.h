@@ -44,6 +44,8 @@ typedef struct gp_photo_record {
     size_t number_count;
     unsigned char *thumb;
     size_t thumb_len;
+    unsigned char *thumb_after; /* fix: the written copy, when its pixels changed */
+    size_t thumb_after_len;
 } gp_photo_record;
 
 struct gp_report {
@@ -59,5 +61,11 @@ struct gp_report {
     size_t photo_count, photo_cap;
     bool failed; /* something added was lost (out of memory): sticky */
 };
+
+/* The words the text report uses, shared by every renderer for people
+ * (render_text.c): a summary key, table or column name in Chinese, and a
+ * machine word of a table cell ("pass", "fixed") in Chinese.  Static. */
+const char *gp_render_label(const char *key);
+const char *gp_render_value_label(const char *value);
 
 #endif

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/files.h"
 #include "core/os.h"
+#include "photo/thumbnail.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ typedef struct fix_slot {
     bool read_failed;
     gp_error read_error;
     gp_error write_error;
+    gp_photo_result before, after; /* thumbnails for the HTML report */
 } fix_slot;
 
 typedef struct fix_job {
@@ -64,8 +66,9 @@ static void fix_one(void *context, size_t i)
         slot->outcome.code = GP_PHOTO_UNREADABLE;
         return;
     }
-    gp_jpeg_info info;
-    gp_jpeg_inspect(data, len, &info);
+    gp_inspect_wants wants = {.thumbnail = job->options->thumbnails};
+    gp_photo_inspect(data, len, &wants, &slot->before);
+    const gp_jpeg_info info = slot->before.info;
     gp_report *judged = gp_report_new("fix");
     if (!judged) {
         free(data);
@@ -84,6 +87,11 @@ static void fix_one(void *context, size_t i)
     }
 
     gp_fix_outcome *o = &slot->outcome;
+    /* new pixels: the "after" picture, decoded from the bytes in memory */
+    if (job->options->thumbnails && o->action == GP_FIX_FIXED && o->out) {
+        gp_inspect_wants after = {.thumbnail = true};
+        gp_photo_inspect(o->out, o->out_len, &after, &slot->after);
+    }
     if (o->action == GP_FIX_COPIED)
         write_output(job->options->output_dir, file->name, data, len, job->options->force,
                      &slot->write_error);
@@ -94,6 +102,13 @@ static void fix_one(void *context, size_t i)
     /* the new file is on disk: do not hold every photo in memory */
     free(o->out);
     o->out = NULL;
+}
+
+static void clear_slot(fix_slot *slot)
+{
+    gp_fix_outcome_clear(&slot->outcome);
+    gp_photo_result_clear(&slot->before);
+    gp_photo_result_clear(&slot->after);
 }
 
 static bool same_directory(const char *a, const char *b)
@@ -157,6 +172,15 @@ static void add_results(gp_report *report, const gp_photo_dir *photos, const fix
         metadata += o->action == GP_FIX_METADATA;
         copied += o->action == GP_FIX_COPIED;
         failed += o->action == GP_FIX_FAILED;
+
+        gp_report_photo_text(report, NULL, file->seq, "file", file->name);
+        gp_report_photo_text(report, NULL, file->seq, "action", action_name(o->action));
+        if (slots[i].before.thumb)
+            gp_report_photo_thumbnail(report, NULL, file->seq, slots[i].before.thumb,
+                                      slots[i].before.thumb_len);
+        if (slots[i].after.thumb)
+            gp_report_photo_thumbnail_after(report, NULL, file->seq, slots[i].after.thumb,
+                                            slots[i].after.thumb_len);
 
         gp_report_table_row(report, "photos");
         gp_report_cell_str(report, "photos", "file", file->name);
@@ -231,7 +255,7 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
         goto fail;
     gp_report_sort(report);
     for (size_t i = 0; i < photos->count; i++)
-        gp_fix_outcome_clear(&slots[i].outcome);
+        clear_slot(&slots[i]);
     free(slots);
     gp_lock_release(lock);
     gp_photo_dir_free(photos);
@@ -240,7 +264,7 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
 fail:
     if (slots)
         for (size_t i = 0; i < photos->count; i++)
-            gp_fix_outcome_clear(&slots[i].outcome);
+            clear_slot(&slots[i]);
     free(slots);
     gp_lock_release(lock);
     gp_photo_dir_free(photos);

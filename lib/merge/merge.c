@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "core/testhook.h"
+#include "verify/office.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,10 @@ typedef struct merge_run {
     size_t held_bundles;
     merge_student *students;
     size_t student_count;
-    const gp_profile *profile;    /* the first good bundle's */
+    const gp_profile *profile;    /* the office's (never a bundle's): = office */
+    gp_profile *office;
+    gp_verify_options verify;     /* opt->verify with the office's profile decided */
+    char *office_name;
     char *name;
     merge_output *outputs;
     size_t output_count;
@@ -45,6 +49,8 @@ static void run_free(merge_run *run)
     free(run->students);
     free(run->sources);
     free(run->name);
+    gp_profile_free(run->office);
+    free(run->office_name);
     merge_inputs_clear(&run->inputs);
 }
 
@@ -114,7 +120,8 @@ static const char *incomplete_submission(gp_verified *const *all, gp_report *con
         if (w->meta.present && w->meta.parts > 1 && w->meta.name &&
             !strcmp(w->meta.name, v->meta.name) &&
             (gp_report_has(findings[j], GP_BUNDLE_PART_GAP) ||
-             gp_report_has(findings[j], GP_BUNDLE_PART_OVERLAP)))
+             gp_report_has(findings[j], GP_BUNDLE_PART_OVERLAP) ||
+             gp_report_has(findings[j], GP_BUNDLE_PART_MISMATCH)))
             return v->meta.name;
     }
     return NULL;
@@ -133,7 +140,7 @@ static bool verify_inputs(merge_run *run, gp_error *err)
     for (size_t i = 0; ok && i < n; i++) {
         findings[i] = gp_report_new("verify");
         ok = findings[i] || gp_error_nomem(err);
-        ok = ok && (all[i] = gp_verify_bundle(run->inputs.items[i].path, &run->opt->verify,
+        ok = ok && (all[i] = gp_verify_bundle(run->inputs.items[i].path, &run->verify,
                                               findings[i], err)) != NULL;
     }
     /* a bundle whose findings were lost must never look clean */
@@ -164,11 +171,8 @@ static bool verify_inputs(merge_run *run, gp_error *err)
             gp_error_nomem(err);
             break;
         }
-        if (keep) {
+        if (keep)
             run->verified[i] = v; /* the run keeps it */
-            if (!run->profile)
-                run->profile = v->profile;
-        }
     }
     for (size_t i = 0; all && i < n; i++) {
         if (!run->verified || run->verified[i] != all[i])
@@ -416,14 +420,20 @@ gp_report *gp_merge(const char *const *inputs, size_t input_count,
         return NULL;
     merge_run run = {.opt = options, .report = gp_report_new("merge")};
     bool ok = run.report != NULL || gp_error_nomem(err);
-    gp_merge_options with_password;
     char *password = NULL;
     if (ok && options->verify.password_file && !options->verify.password) {
         password = gp_password_file_read(options->verify.password_file, run.report, err);
         ok = password != NULL;
-        with_password = *options;
-        with_password.verify.password = password;
-        run.opt = &with_password;
+    }
+    /* the night's rules are the office's: decided before any bundle is read */
+    ok = ok && (run.office_name = gp_office_profile(&options->verify, err)) != NULL;
+    ok = ok && (run.office = gp_profile_load(run.office_name, err)) != NULL;
+    if (ok) {
+        run.profile = run.office;
+        run.verify = options->verify;
+        run.verify.profile = run.office_name;
+        if (password)
+            run.verify.password = password;
     }
     ok = ok && merge_find_inputs(inputs, input_count, options->output_dir, &run.inputs, err);
     if (ok && run.inputs.count == 0)

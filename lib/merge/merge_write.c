@@ -148,10 +148,15 @@ static bool write_zip(const merge_plan *plan, merge_output *out, bundle_parts *p
     p->bundle_id = gp_bundle_id_from_name(out->stem);
     if (!p->csv || !p->mapping || !p->bundle_id)
         return gp_error_nomem(err);
+    unsigned char digest[32];
+    char submission[65];
+    gp_sha256(p->csv, csv_len, digest);
+    gp_hex(digest, sizeof digest, submission);
     gp_bundle_info info = {
         .profile = plan->profile, .name = out->stem, .bundle_id = p->bundle_id,
         .school_type = plan->school_type, .school_code = plan->school_code,
         .school_name = plan->school_name, .station = NULL, .part = 1, .parts = 1,
+        .submission = submission,
         .rows = count, .seq_first = students[0]->new_seq,
         .seq_last = students[count - 1]->new_seq,
         .sources = plan->sources, .source_count = plan->source_count,

@@ -49,6 +49,7 @@ char *gp_bundle_json(const gp_bundle_info *info, gp_error *err)
     json_object_set_new(root, "station", station_object(info->station));
     json_object_set_new(root, "part", json_integer(info->part));
     json_object_set_new(root, "parts", json_integer(info->parts));
+    json_object_set_new(root, "submission", str_or_empty(info->submission));
     json_object_set_new(root, "rows", json_integer((json_int_t)info->rows));
     json_object_set_new(root, "seq_first", str_or_empty(info->seq_first));
     json_object_set_new(root, "seq_last", str_or_empty(info->seq_last));

@@ -76,6 +76,7 @@ struct pack_run {
     const char *school_type, *school_code, *school_name;
 
     char *name, *bundle_id;
+    char submission[65];       /* SHA-256 of the whole roster.csv (bundle.json) */
     gp_part_range *ranges;
     size_t part_count;
     part_output *parts;
@@ -198,7 +199,8 @@ static bool choose_name(pack_run *run, gp_error *err)
 
 static size_t text_bytes(const pack_run *run)
 {
-    size_t n = strlen(run->name) + strlen(run->bundle_id) + strlen(run->state.profile->name);
+    size_t n = strlen(run->name) + strlen(run->bundle_id) + strlen(run->state.profile->name) +
+               sizeof run->submission;
     const char *school[] = {run->school_type, run->school_code, run->school_name};
     for (size_t i = 0; i < GP_ARRAY_LEN(school); i++)
         n += school[i] ? strlen(school[i]) : 0;
@@ -218,8 +220,26 @@ static size_t row_value_bytes(const gp_student *row)
 /* Planned from the sizes the folder listing saw (no photo is read yet).
  * Returns false with err set on failure; true with findings added to
  * plan_report when a photo alone exceeds the part size. */
+/* The submission id every part carries: the SHA-256 of roster.csv as it
+ * would be written for all rows, so parts of one run agree and parts of
+ * another run (other students) do not. */
+static bool submission_id(pack_run *run, gp_error *err)
+{
+    size_t len = 0;
+    char *csv = gp_roster_csv(run->rows, run->count, &len);
+    if (!csv)
+        return gp_error_nomem(err);
+    unsigned char digest[32];
+    gp_sha256(csv, len, digest);
+    gp_hex(digest, sizeof digest, run->submission);
+    free(csv);
+    return true;
+}
+
 static bool plan_parts(pack_run *run, gp_error *err)
 {
+    if (!submission_id(run, err))
+        return false;
     uint64_t limit = run->opt->max_part_bytes;
     size_t id_len = strlen(run->bundle_id) + sizeof "-part9999-of-9999";
     uint64_t fixed = gp_part_fixed_cost(id_len, text_bytes(run));
@@ -454,7 +474,7 @@ static bool write_part(pack_run *run, size_t k, gp_error *err)
         .profile = run->state.profile->name, .name = run->name, .bundle_id = part_id,
         .school_type = run->school_type, .school_code = run->school_code,
         .school_name = run->school_name, .station = &run->station,
-        .part = part, .parts = parts, .rows = range->count,
+        .part = part, .parts = parts, .submission = run->submission, .rows = range->count,
         .seq_first = rows[0]->seq, .seq_last = rows[range->count - 1]->seq,
     };
     json = gp_bundle_json(&info, err);
@@ -652,7 +672,8 @@ static bool write_outputs(pack_run *run, gp_error *err)
     if (!prepare_targets(run, err))
         return false;
     run->pipeline = gp_photo_pipeline_start(run->state.photos->files, run->state.results,
-                                            run->count, options->check.threads, err);
+                                            run->count, options->check.threads,
+                                            options->check.thumbnails, err);
     if (!run->pipeline)
         return false;
     gp_workbook_info info = workbook_info(run);

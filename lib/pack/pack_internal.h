@@ -37,11 +37,13 @@ bool gp_plan_parts(const uint64_t *row_cost, size_t count, uint64_t fixed, uint6
 typedef struct gp_photo_pipeline gp_photo_pipeline;
 
 /** Start reading files[0..count-1], each once, on `threads` workers (0 =
- *  one per core), into results[i] (gp_check_read_photo), keeping each
+ *  one per core), into results[i] (gp_check_read_photo, with thumbnails
+ *  when asked), keeping each
  *  photo's bytes until gp_photo_pipeline_take; at most a bounded window of
  *  photos is held.  NULL with err set. */
 gp_photo_pipeline *gp_photo_pipeline_start(const gp_photo_file *files, gp_photo_result *results,
-                                           size_t count, int threads, gp_error *err);
+                                           size_t count, int threads, bool thumbnails,
+                                           gp_error *err);
 /** Photo i's bytes (malloc'd, the caller frees), waiting until it is read.
  *  Photos must be taken in order 0, 1, 2 ...  false when it could not be
  *  read (see results[i]) or was taken out of order. */

@@ -25,6 +25,7 @@ struct gp_photo_pipeline {
     gp_photo_result *results;
     size_t count;
     int threads;
+    bool thumbnails;
     size_t window;
 
     pthread_mutex_t lock;
@@ -59,7 +60,7 @@ static void read_one(void *context, size_t i)
 
     unsigned char *data = NULL;
     size_t len = 0;
-    gp_check_read_photo(&p->files[i], &p->results[i], keep ? &data : NULL, &len);
+    gp_check_read_photo(&p->files[i], p->thumbnails, &p->results[i], keep ? &data : NULL, &len);
 
     pthread_mutex_lock(&p->lock);
     if (p->draining) {
@@ -79,7 +80,8 @@ static void *drive(void *arg)
 }
 
 gp_photo_pipeline *gp_photo_pipeline_start(const gp_photo_file *files, gp_photo_result *results,
-                                           size_t count, int threads, gp_error *err)
+                                           size_t count, int threads, bool thumbnails,
+                                           gp_error *err)
 {
     gp_photo_pipeline *p = calloc(1, sizeof *p);
     slot *slots = calloc(count ? count : 1, sizeof *slots);
@@ -92,7 +94,7 @@ gp_photo_pipeline *gp_photo_pipeline_start(const gp_photo_file *files, gp_photo_
     if (threads <= 0)
         threads = gp_cpu_count();
     *p = (gp_photo_pipeline){.files = files, .results = results, .count = count,
-                             .threads = threads, .window = (size_t)threads * WINDOW_PER_THREAD,
+                             .threads = threads, .thumbnails = thumbnails, .window = (size_t)threads * WINDOW_PER_THREAD,
                              .slots = slots};
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->ready, NULL);

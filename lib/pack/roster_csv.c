@@ -14,8 +14,27 @@ static bool needs_quotes(const char *value)
            (n > 0 && (value[0] == ' ' || value[n - 1] == ' '));
 }
 
+/* A leading = + - @ (or tab/CR) makes a spreadsheet run the cell as a
+ * formula.  The roster rules refuse such values (roster.field.formula);
+ * other fields written here (merge's bundle names in mapping.csv) are
+ * neutralised with a leading apostrophe, the form spreadsheets show as text. */
+static bool formula_start(const char *value)
+{
+    return value[0] && strchr("=+-@\t\r", value[0]) != NULL;
+}
+
 void gp_csv_field(gp_buf *buf, const char *value)
 {
+    if (formula_start(value)) {
+        char *quoted = gp_asprintf("'%s", value);
+        if (!quoted) {
+            buf->failed = true;
+            return;
+        }
+        gp_csv_field(buf, quoted);
+        free(quoted);
+        return;
+    }
     size_t n = strlen(value);
     if (!needs_quotes(value)) {
         gp_buf_append(buf, value, n);

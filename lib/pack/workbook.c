@@ -4,6 +4,8 @@
  * computed from the content (the C library has no autofit), counting CJK
  * characters double.  `created` is fixed so the bytes are reproducible. */
 #include "gp_internal.h"
+#include "core/escape.h"
+#include "pack/workbook_print.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +56,37 @@ static bool check(lxw_error rc, const char *path, gp_error *err)
     return gp_error_set(err, GP_ERR_WRITE, 0, "无法写出工作簿 '%s'：%s", path, lxw_strerror(rc));
 }
 
+/* A text cell that can never make the workbook unreadable: the roster
+ * rules refuse control characters and non-characters (roster.field.control)
+ * before anything is written, but other cells (merge's bundle file names)
+ * come from elsewhere, so whatever XML cannot carry is written escaped
+ * (\x1B, \uFFFE) instead. */
+static bool write_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *value,
+                       lxw_format *format, const char *path, gp_error *err)
+{
+    if (!gp_needs_escape(value, strlen(value)))
+        return check(worksheet_write_string(ws, row, col, value, format), path, err);
+    gp_buf safe = {0};
+    gp_escape_terminal(&safe, value, strlen(value));
+    char *text = gp_buf_take(&safe);
+    if (!text)
+        return gp_error_nomem(err);
+    bool ok = check(worksheet_write_string(ws, row, col, text, format), path, err);
+    free(text);
+    return ok;
+}
+
+/* Print setup for a roster sheet: A4 landscape, every column on one page
+ * wide, the header row repeated on each page (gp_workbook_print_setup). */
+void gp_workbook_print_setup(lxw_worksheet *ws)
+{
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_repeat_rows(ws, 0, 0);
+    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+}
+
 /* One sheet of text: bold frozen header, autofilter, fitted widths. */
 static bool write_sheet(lxw_worksheet *ws, const char *path, const char *const *headers,
                         size_t columns, const char *(*cell)(const void *, size_t, size_t),
@@ -75,13 +108,13 @@ static bool write_sheet(lxw_worksheet *ws, const char *path, const char *const *
     }
     for (size_t r = 0; r < rows; r++)
         for (size_t c = 0; c < columns; c++)
-            if (!check(worksheet_write_string(ws, (lxw_row_t)(r + 1), (lxw_col_t)c,
-                                              cell(context, r, c), text),
-                       path, err))
+            if (!write_text(ws, (lxw_row_t)(r + 1), (lxw_col_t)c, cell(context, r, c), text,
+                            path, err))
                 return false;
     if (columns == 0)
         return true;
     worksheet_freeze_panes(ws, 1, 0);
+    gp_workbook_print_setup(ws);
     if (!check(worksheet_autofilter(ws, 0, 0, (lxw_row_t)rows, (lxw_col_t)(columns - 1)), path,
                err))
         return false;

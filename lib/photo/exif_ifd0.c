@@ -1,73 +1,48 @@
 /*
  * exif_ifd0.c — the few IFD0 tags gradpack needs from Exif: Orientation,
- * XResolution, YResolution and ResolutionUnit.  Debian's libexif would do
- * it too, but it is not among our dependencies and IFD0 is a flat list of
- * 12-byte entries, so this bounded reader (both byte orders, every offset
- * checked against the block) is all that is needed.
+ * XResolution, YResolution and ResolutionUnit, read with Debian's libexif
+ * (the input is hostile: a maintained parser, not a hand-written one).
+ *
+ * libexif is told not to "fix" the data (it would otherwise add default
+ * tags, e.g. a ResolutionUnit, that the file does not have) and its log is
+ * left unattached, so it never prints.
  */
 #include "photo_parts.h"
 
+#include <libexif/exif-data.h>
+#include <libexif/exif-utils.h>
 #include <string.h>
 
-enum {
-    TAG_ORIENTATION = 0x0112,
-    TAG_X_RESOLUTION = 0x011A,
-    TAG_Y_RESOLUTION = 0x011B,
-    TAG_RESOLUTION_UNIT = 0x0128,
-    TYPE_SHORT = 3,
-    TYPE_LONG = 4,
-    TYPE_RATIONAL = 5,
-    ENTRY_BYTES = 12,
-};
-
-typedef struct tiff {
-    const unsigned char *p;
-    size_t len;
-    bool big_endian;
-} tiff;
-
-static unsigned read16(const tiff *t, size_t at)
+/* A SHORT or LONG value (count ≥ 1); false for any other type. */
+static bool entry_integer(const ExifEntry *e, ExifByteOrder order, unsigned *value)
 {
-    const unsigned char *b = t->p + at;
-    return t->big_endian ? (unsigned)(b[0] << 8 | b[1]) : (unsigned)(b[1] << 8 | b[0]);
-}
-
-static uint32_t read32(const tiff *t, size_t at)
-{
-    const unsigned char *b = t->p + at;
-    if (t->big_endian)
-        return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-    return (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
-}
-
-/* A SHORT or LONG held in the entry's value field (count 1). */
-static bool entry_integer(const tiff *t, size_t entry, unsigned *value)
-{
-    unsigned type = read16(t, entry + 2);
-    if (read32(t, entry + 4) < 1)
+    if (!e || !e->data || e->components < 1)
         return false;
-    if (type == TYPE_SHORT)
-        *value = read16(t, entry + 8);
-    else if (type == TYPE_LONG)
-        *value = read32(t, entry + 8);
+    if (e->format == EXIF_FORMAT_SHORT && e->size >= 2)
+        *value = exif_get_short(e->data, order);
+    else if (e->format == EXIF_FORMAT_LONG && e->size >= 4)
+        *value = exif_get_long(e->data, order);
     else
         return false;
     return true;
 }
 
-/* A RATIONAL stored at the offset in the entry's value field. */
-static bool entry_rational(const tiff *t, size_t entry, double *value)
+/* A RATIONAL value with a non-zero denominator. */
+static bool entry_rational(const ExifEntry *e, ExifByteOrder order, double *value)
 {
-    if (read16(t, entry + 2) != TYPE_RATIONAL || read32(t, entry + 4) < 1)
+    if (!e || !e->data || e->format != EXIF_FORMAT_RATIONAL || e->components < 1 ||
+        e->size < 8)
         return false;
-    uint32_t offset = read32(t, entry + 8);
-    if (offset > t->len || t->len - offset < 8)
+    ExifRational r = exif_get_rational(e->data, order);
+    if (r.denominator == 0)
         return false;
-    uint32_t num = read32(t, offset), den = read32(t, offset + 4);
-    if (den == 0)
-        return false;
-    *value = (double)num / den;
+    *value = (double)r.numerator / r.denominator;
     return true;
+}
+
+static int clamp16(unsigned v)
+{
+    return (int)(v > 65535 ? 65535 : v);
 }
 
 bool gp_exif_read_ifd0(const unsigned char *app1, size_t len, gp_exif_ifd0 *out)
@@ -75,48 +50,45 @@ bool gp_exif_read_ifd0(const unsigned char *app1, size_t len, gp_exif_ifd0 *out)
     memset(out, 0, sizeof *out);
     out->resolution_unit = 2;
     static const unsigned char exif_id[6] = {'E', 'x', 'i', 'f', 0, 0};
+    const unsigned char *tiff = app1 + sizeof exif_id;
+    /* libexif accepts a block without a valid TIFF header and returns empty
+     * data; the header is checked here so "not Exif" stays distinguishable */
     if (len < sizeof exif_id + 8 || memcmp(app1, exif_id, sizeof exif_id) != 0)
         return false;
-    tiff t = {.p = app1 + sizeof exif_id, .len = len - sizeof exif_id};
-    if (t.p[0] == 'I' && t.p[1] == 'I')
-        t.big_endian = false;
-    else if (t.p[0] == 'M' && t.p[1] == 'M')
-        t.big_endian = true;
-    else
+    bool big = tiff[0] == 'M' && tiff[1] == 'M';
+    if (!big && !(tiff[0] == 'I' && tiff[1] == 'I'))
         return false;
-    if (read16(&t, 2) != 42)
+    if ((big ? (tiff[2] << 8 | tiff[3]) : (tiff[3] << 8 | tiff[2])) != 42)
         return false;
-    uint32_t ifd = read32(&t, 4);
-    if (ifd > t.len || t.len - ifd < 2)
-        return false;
-    size_t count = read16(&t, ifd);
-    size_t room = (t.len - ifd - 2) / ENTRY_BYTES;
-    if (count > room)
-        count = room; /* a truncated directory: read the entries that are there */
+    unsigned long ifd0_at = big ? (unsigned long)tiff[4] << 24 | (unsigned long)tiff[5] << 16 |
+                                   (unsigned long)tiff[6] << 8 | tiff[7]
+                             : (unsigned long)tiff[7] << 24 | (unsigned long)tiff[6] << 16 |
+                                   (unsigned long)tiff[5] << 8 | tiff[4];
+    size_t tiff_len = len - sizeof exif_id;
+    if (ifd0_at > tiff_len || tiff_len - ifd0_at < 2)
+        return false; /* IFD0 is not in the block: unreadable, as libexif would say */
+    if (len > 0xFFFF + 2u)
+        return false; /* an APP1 segment is at most 65533 bytes */
 
-    bool have_x = false, have_y = false;
-    for (size_t i = 0; i < count; i++) {
-        size_t entry = ifd + 2 + i * ENTRY_BYTES;
-        unsigned value;
-        switch (read16(&t, entry)) {
-        case TAG_ORIENTATION:
-            if (entry_integer(&t, entry, &value))
-                out->orientation = (int)(value > 65535 ? 65535 : value);
-            break;
-        case TAG_RESOLUTION_UNIT:
-            if (entry_integer(&t, entry, &value))
-                out->resolution_unit = (int)(value > 65535 ? 65535 : value);
-            break;
-        case TAG_X_RESOLUTION:
-            have_x = entry_rational(&t, entry, &out->x_resolution);
-            break;
-        case TAG_Y_RESOLUTION:
-            have_y = entry_rational(&t, entry, &out->y_resolution);
-            break;
-        default:
-            break;
-        }
-    }
+    ExifData *data = exif_data_new();
+    if (!data)
+        return false;
+    exif_data_unset_option(data, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
+    exif_data_unset_option(data, EXIF_DATA_OPTION_IGNORE_UNKNOWN_TAGS);
+    exif_data_load_data(data, app1, (unsigned int)len);
+    ExifByteOrder order = exif_data_get_byte_order(data);
+    ExifContent *ifd0 = data->ifd[EXIF_IFD_0];
+
+    unsigned value;
+    if (entry_integer(exif_content_get_entry(ifd0, EXIF_TAG_ORIENTATION), order, &value))
+        out->orientation = clamp16(value);
+    if (entry_integer(exif_content_get_entry(ifd0, EXIF_TAG_RESOLUTION_UNIT), order, &value))
+        out->resolution_unit = clamp16(value);
+    bool have_x = entry_rational(exif_content_get_entry(ifd0, EXIF_TAG_X_RESOLUTION), order,
+                                 &out->x_resolution);
+    bool have_y = entry_rational(exif_content_get_entry(ifd0, EXIF_TAG_Y_RESOLUTION), order,
+                                 &out->y_resolution);
     out->has_resolution = have_x && have_y;
+    exif_data_unref(data);
     return true;
 }

@@ -16,6 +16,7 @@
  * rest with grey and report success.
  */
 #include "photo_parts.h"
+#include "jpeg_limits.h"
 
 #include <jpeglib.h>
 #include <jerror.h>
@@ -36,6 +37,7 @@ static const unsigned char icc_marker_id[12] = "ICC_PROFILE";
 
 typedef struct inspector {
     struct jpeg_error_mgr pub;
+    int max_scans;
     struct jpeg_progress_mgr progress;
     jmp_buf jump;
     char message[JMSG_LENGTH_MAX];
@@ -75,10 +77,10 @@ static void on_progress(j_common_ptr cinfo)
     if (!cinfo->is_decompressor)
         return;
     j_decompress_ptr d = (j_decompress_ptr)cinfo;
-    if (d->progressive_mode && d->input_scan_number > MAX_PROGRESSIVE_SCANS) {
-        inspector *in = (inspector *)cinfo->err;
+    inspector *in = (inspector *)cinfo->err;
+    if (d->progressive_mode && d->input_scan_number > in->max_scans) {
         snprintf(in->message, sizeof in->message, "more than %d progressive scans",
-                 MAX_PROGRESSIVE_SCANS);
+                 in->max_scans);
         stop(cinfo);
     }
 }
@@ -235,14 +237,32 @@ void gp_preview_free(gp_preview *preview)
     memset(preview, 0, sizeof *preview);
 }
 
+static void inspect(const unsigned char *data, size_t len, gp_jpeg_info *info, int min_width,
+                    gp_preview *preview, const gp_jpeg_limits *limits);
+
 void gp_jpeg_inspect(const unsigned char *data, size_t len, gp_jpeg_info *info)
 {
-    gp_jpeg_inspect_preview(data, len, info, 0, NULL);
+    inspect(data, len, info, 0, NULL, NULL);
 }
 
 void gp_jpeg_inspect_preview(const unsigned char *data, size_t len, gp_jpeg_info *info,
                              int min_width, gp_preview *preview)
 {
+    inspect(data, len, info, min_width, preview, NULL);
+}
+
+void gp_jpeg_inspect_limited(const unsigned char *data, size_t len, gp_jpeg_info *info,
+                             const gp_jpeg_limits *limits, int min_width, gp_preview *preview)
+{
+    inspect(data, len, info, min_width, preview, limits);
+}
+
+static void inspect(const unsigned char *data, size_t len, gp_jpeg_info *info, int min_width,
+                    gp_preview *preview, const gp_jpeg_limits *limits)
+{
+    uint64_t max_pixels = limits && limits->max_pixels ? limits->max_pixels : MAX_DECODE_PIXELS;
+    int max_scans = limits && limits->max_scans ? limits->max_scans : MAX_PROGRESSIVE_SCANS;
+    long max_memory = limits && limits->max_memory ? limits->max_memory : MAX_DECODE_MEMORY;
     memset(info, 0, sizeof *info);
     if (preview)
         memset(preview, 0, sizeof *preview);
@@ -256,6 +276,7 @@ void gp_jpeg_inspect_preview(const unsigned char *data, size_t len, gp_jpeg_info
     struct jpeg_decompress_struct cinfo;
     inspector in;
     memset(&in, 0, sizeof in);
+    in.max_scans = max_scans;
     cinfo.err = jpeg_std_error(&in.pub);
     in.pub.error_exit = on_error_exit;
     in.pub.emit_message = on_emit_message;
@@ -267,7 +288,8 @@ void gp_jpeg_inspect_preview(const unsigned char *data, size_t len, gp_jpeg_info
     }
     jpeg_create_decompress(&cinfo);
     cinfo.progress = &in.progress;
-    cinfo.mem->max_memory_to_use = MAX_DECODE_MEMORY;
+    /* over it libjpeg-turbo fails (no backing store) instead of growing */
+    cinfo.mem->max_memory_to_use = max_memory;
     jpeg_mem_src(&cinfo, data, (unsigned long)len);
     jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
     jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);
@@ -276,9 +298,11 @@ void gp_jpeg_inspect_preview(const unsigned char *data, size_t len, gp_jpeg_info
     jpeg_read_header(&cinfo, TRUE);
     read_header_facts(&cinfo, info);
 
-    if ((unsigned long long)cinfo.image_width * cinfo.image_height > MAX_DECODE_PIXELS) {
+    if ((unsigned long long)cinfo.image_width * cinfo.image_height > max_pixels) {
         snprintf(in.message, sizeof in.message, "%u×%u pixels is more than gradpack decodes",
                  cinfo.image_width, cinfo.image_height);
+        /* a limit, not damage: the caller reports it (photo.oversized) */
+        info->skipped = limits != NULL;
         longjmp(in.jump, 1);
     }
     decode_all(&cinfo, &in, min_width, preview);

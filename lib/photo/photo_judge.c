@@ -208,7 +208,7 @@ int gp_photo_judge(const gp_jpeg_info *info, uint64_t file_size, const gp_profil
         judge_filesize(&j, file_size);
         return j.errors;
     }
-    if (!info->decoded)
+    if (!info->decoded && !info->skipped) /* skipped: the caller reports its limit */
         judge_corrupt(&j);
     if (info->width > 0) {
         judge_dimensions(&j);

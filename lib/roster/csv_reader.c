@@ -85,7 +85,7 @@ static void on_record_end(int terminator, void *data)
     if (blank) {
         r->outcome->blank_rows++;
     } else {
-        roster_record record = {r->rows_ended, r->cells, r->lens, r->count};
+        roster_record record = {r->rows_ended, r->cells, r->lens, r->count, NULL, NULL};
         if (!r->fn(r->context, &record)) {
             halt(r, ROSTER_CSV_STOPPED);
             r->outcome->row = r->rows_ended;

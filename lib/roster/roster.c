@@ -1,4 +1,9 @@
-/* Reading a roster: bytes -> encoding -> CSV records -> header -> students.
+/* Reading a roster: bytes -> encoding -> CSV records (or a workbook sheet's
+ * rows, workbook_reader.h) -> header -> students.  Rows above the header
+ * (title rows) are skipped and reported once.  A workbook cell's stored type
+ * is evidence: a number in a column that must be digits is taken as its
+ * integer digits with one warning per column, or refused when Excel can
+ * only have kept 15 of its digits.
  * File-level problems (empty, binary, undecodable, broken CSV, over the
  * limits, bad header) become error findings and leave the roster unusable,
  * with no rows, so that rows are never judged on a misread file.  Field rules
@@ -6,7 +11,9 @@
 #include "roster_internal.h"
 #include "core/files.h"
 #include "core/os.h"
+#include "workbook_reader.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +31,13 @@ typedef struct parser {
     size_t header_count;
     bool refused;            /* a file-level error finding was added */
     bool failed;             /* out of memory: err is set */
+    int header_target;       /* spreadsheet row of the header (0 = first record) */
+    int title_rows, title_first;
+    char *title_text;        /* the first title row's first cell */
+    int number_count[GP_FIELD_COUNT], number_row[GP_FIELD_COUNT];
+    char number_example[GP_FIELD_COUNT][64];
+    int formula_count, formula_row;
+    size_t formula_column;
 } parser;
 
 static void refuse(parser *p, gp_code code, int row, const char *field, const char *actual,
@@ -147,6 +161,81 @@ static bool check_extra_cells(parser *p, const roster_record *record)
     return true;
 }
 
+static bool digit_field(int f)
+{
+    return f == GP_FIELD_SEQ || f == GP_FIELD_STUDENT_NO || f == GP_FIELD_ID_NUMBER ||
+           f == GP_FIELD_SCHOOL_CODE;
+}
+
+static bool replace_value(parser *p, gp_student *s, int f, const char *text)
+{
+    char *copy = strdup(text);
+    if (!copy) {
+        gp_error_nomem(p->err);
+        p->failed = true;
+        return false;
+    }
+    free(s->value[f]);
+    s->value[f] = copy;
+    return true;
+}
+
+/* A workbook cell's stored type (workbook_reader.h) applied to its value:
+ * numbers become digits, a number Excel cannot hold exactly is refused. */
+static bool stored_type(parser *p, gp_student *s, int f, size_t c, const roster_record *record)
+{
+    if (record->formula && record->formula[c] && !p->formula_count++) {
+        p->formula_row = record->row;
+        p->formula_column = c;
+    }
+    if (record->kinds[c] != WB_CELL_NUMBER)
+        return true;
+    char *end = NULL;
+    double d = strtod(s->value[f], &end);
+    if (*end || !isfinite(d))
+        return true;
+    bool integral = d == floor(d);
+    char text[64];
+    if (!digit_field(f) || d < 0 || !integral) {
+        if (integral && fabs(d) < 1e15)
+            snprintf(text, sizeof text, "%.0f", d);
+        else
+            snprintf(text, sizeof text, "%.15g", d);
+        return replace_value(p, s, f, text);
+    }
+    if (d < 1e15) {
+        snprintf(text, sizeof text, "%.0f", d);
+        if (!p->number_count[f]++) {
+            p->number_row[f] = record->row;
+            snprintf(p->number_example[f], sizeof p->number_example[f], "%s", text);
+        }
+        return replace_value(p, s, f, text);
+    }
+    /* 16 digits or more: Excel keeps 15 significant digits, the rest are 0 */
+    char mantissa[32];
+    snprintf(mantissa, sizeof mantissa, "%.14e", d); /* d.dddddddddddddde+XX */
+    int exponent = atoi(strchr(mantissa, 'e') + 1);
+    char digits[64];
+    size_t n = 0;
+    for (const char *m = mantissa; *m != 'e' && n < 15; m++)
+        if (*m >= '0' && *m <= '9')
+            digits[n++] = *m;
+    while ((int)n <= exponent && n < sizeof digits - 1)
+        digits[n++] = '0';
+    digits[n] = '\0';
+    char shown[32];
+    snprintf(shown, sizeof shown, "%.5E", d);
+    gp_where w = {.row = record->row, .field = gp_field_label((gp_field)f), .file = p->file};
+    gp_report_add(p->report, GP_ROSTER_EXCEL_TRUNCATED, &w, digits, "文本格式的完整号码",
+                  "%s在工作簿里存成了数字（Excel 显示为 %s）：数字只保留 15 位有效数字，"
+                  "读出为 %s，第 16 位起已变成 0，原来的号码已经丢失；请把“%s”列设为“文本”格式，"
+                  "再对照原始资料重新输入",
+                  gp_field_label((gp_field)f), shown, digits, gp_field_label((gp_field)f));
+    s->has_error = true;
+    s->damaged |= 1u << f;
+    return replace_value(p, s, f, digits);
+}
+
 static bool read_student(parser *p, const roster_record *record)
 {
     gp_student s = {.row = record->row};
@@ -157,6 +246,8 @@ static bool read_student(parser *p, const roster_record *record)
             continue;
         s.value[f] = decode_cell(p, record->row, c, record->cells[c], record->lens[c]);
         ok = s.value[f] != NULL;
+        if (ok && record->kinds)
+            ok = stored_type(p, &s, f, c, record);
         if (ok && s.value[f][0])
             blank = false;
     }
@@ -198,10 +289,115 @@ static bool read_student(parser *p, const roster_record *record)
     return check_extra_cells(p, record);
 }
 
+/* A row above the header: remembered for one info finding. */
+static bool note_title(parser *p, const roster_record *record)
+{
+    if (!p->title_rows++) {
+        p->title_first = record->row;
+        for (size_t c = 0; c < record->count && !p->title_text; c++) {
+            if (!record->lens[c])
+                continue;
+            char *text = NULL;
+            size_t bad = 0;
+            if (roster_decode(p->dec, record->cells[c], record->lens[c], &text, &bad) ==
+                ROSTER_DECODE_OK && gp_trim(text)[0])
+                p->title_text = text;
+            else
+                free(text);
+        }
+    }
+    return true;
+}
+
 static bool on_record(void *context, const roster_record *record)
 {
     parser *p = context;
-    return p->header_row ? read_student(p, record) : read_header(p, record);
+    if (p->header_row)
+        return read_student(p, record);
+    if (record->row < p->header_target)
+        return note_title(p, record);
+    return read_header(p, record);
+}
+
+/* ---- records from CSV text or a workbook sheet ----------------------------- */
+
+void roster_source_read(const roster_source *src, roster_record_fn fn, void *context,
+                        roster_csv_outcome *outcome)
+{
+    if (!src->sheet) {
+        roster_csv_read(src->csv, src->csv_len, fn, context, outcome);
+        return;
+    }
+    memset(outcome, 0, sizeof *outcome);
+    const workbook_sheet *sheet = src->sheet;
+    int previous = 0;
+    for (size_t i = 0; i < sheet->count; i++) {
+        const workbook_row *r = &sheet->rows[i];
+        outcome->blank_rows += r->row - previous - 1;
+        previous = r->row;
+        outcome->row = r->row;
+        if (r->count > GP_MAX_COLUMNS) {
+            outcome->status = ROSTER_CSV_TOO_MANY_COLUMNS;
+            return;
+        }
+        for (size_t c = 0; c < r->count; c++)
+            if (r->lens[c] > GP_MAX_FIELD_BYTES) {
+                outcome->status = ROSTER_CSV_FIELD_TOO_LONG;
+                outcome->column = c;
+                outcome->length = r->lens[c];
+                return;
+            }
+        roster_record record = {r->row, r->cells, r->lens, r->count, r->kinds, r->formula};
+        if (!fn(context, &record)) {
+            outcome->status = ROSTER_CSV_STOPPED;
+            return;
+        }
+    }
+}
+
+typedef struct header_scan {
+    const gp_profile *profile;
+    roster_decoder *dec;
+    int seen, best_row, best_found;
+} header_scan;
+
+static bool scan_record(void *context, const roster_record *record)
+{
+    header_scan *h = context;
+    bool named[GP_FIELD_COUNT] = {false};
+    int found = 0;
+    for (size_t c = 0; c < record->count; c++) {
+        char *text = NULL;
+        size_t bad = 0;
+        if (record->lens[c] > 256 ||
+            roster_decode(h->dec, record->cells[c], record->lens[c], &text, &bad) !=
+                ROSTER_DECODE_OK) {
+            free(text);
+            continue;
+        }
+        int f = roster_header_field(h->profile, gp_trim(text));
+        free(text);
+        if (f >= 0 && !named[f]) {
+            named[f] = true;
+            found++;
+        }
+    }
+    if (found > h->best_found) {
+        h->best_found = found;
+        h->best_row = record->row;
+    }
+    return found < GP_FIELD_COUNT && ++h->seen <= ROSTER_MAX_TITLE_ROWS;
+}
+
+int roster_find_header(const roster_source *src, roster_decoder *dec,
+                       const gp_profile *profile, int *found)
+{
+    header_scan h = {.profile = profile, .dec = dec};
+    roster_csv_outcome outcome;
+    roster_source_read(src, scan_record, &h, &outcome);
+    if (found)
+        *found = h.best_found;
+    return h.best_found ? h.best_row : 0;
 }
 
 /* Words for a binary file a clerk may have picked by mistake. */
@@ -287,13 +483,157 @@ static void drop_students(gp_roster *roster)
     roster->count = 0;
 }
 
-gp_roster *gp_roster_parse(const char *data, size_t len, const char *file_label,
-                           const char *encoding, const gp_profile *profile,
-                           gp_report *report, gp_error *err)
+static void report_after(parser *p)
 {
+    if (p->title_rows && p->header_row) {
+        gp_where w = {.row = p->header_row, .file = p->file};
+        char rows[32];
+        if (p->title_rows == 1)
+            snprintf(rows, sizeof rows, "第 %d 行", p->title_first);
+        else
+            snprintf(rows, sizeof rows, "第 %d–%d 行", p->title_first, p->header_row - 1);
+        gp_report_add(p->report, GP_ROSTER_TITLE_ROWS, &w, p->title_text ? p->title_text : "",
+                      "表头", "表头在第 %d 行；上面的%s（“%s”）不是学生数据，已跳过",
+                      p->header_row, rows, p->title_text ? p->title_text : "");
+    }
+    if (p->refused)
+        return;
+    for (int f = 0; f < GP_FIELD_COUNT; f++) {
+        if (!p->number_count[f])
+            continue;
+        gp_where w = {.row = p->number_row[f], .field = gp_field_label((gp_field)f),
+                      .file = p->file};
+        gp_report_add(p->report, GP_ROSTER_CELL_NUMBER, &w, p->number_example[f], "文本格式",
+                      "“%s”列有 %d 个单元格存成了数字（从第 %d 行起，如 %s），已按整数读取；"
+                      "请在 Excel 中把“%s”列设置为“文本”格式并核对这些号码",
+                      gp_field_label((gp_field)f), p->number_count[f], p->number_row[f],
+                      p->number_example[f], gp_field_label((gp_field)f));
+    }
+    if (p->formula_count) {
+        gp_where w = {.row = p->formula_row, .file = p->file};
+        gp_report_add(p->report, GP_ROSTER_WORKBOOK_FORMULA, &w, NULL, "数值",
+                      "有 %d 个单元格是公式（从第 %d 行第 %zu 列起），已使用其计算结果",
+                      p->formula_count, p->formula_row, p->formula_column + 1);
+    }
+}
+
+static void parse_source(parser *p, const roster_source *src)
+{
+    p->header_target = roster_find_header(src, p->dec, p->profile, NULL);
+    roster_csv_outcome outcome;
+    roster_source_read(src, on_record, p, &outcome);
+    report_csv_outcome(p, &outcome);
+    if (!p->refused && !p->failed && !p->header_row)
+        refuse(p, GP_ROSTER_EMPTY, 0, NULL, NULL, NULL, "花名册里只有空行，没有表头和学生数据");
+    else if (!p->refused && !p->failed && p->roster->count == 0)
+        refuse(p, GP_ROSTER_EMPTY, p->header_row, NULL, "0", "≥ 1",
+               "花名册只有表头，没有学生数据");
+    if (!p->failed)
+        report_after(p);
+}
+
+/* "Sheet2" or "2": the sheet to read; -1 when there is none such. */
+static long sheet_by_choice(const workbook *wb, const char *choice)
+{
+    for (size_t i = 0; i < wb->sheet_count; i++)
+        if (!strcmp(wb->sheets[i].name, choice))
+            return (long)i;
+    char *end = NULL;
+    long n = strtol(choice, &end, 10);
+    if (*choice && !*end && n >= 1 && (size_t)n <= wb->sheet_count)
+        return n - 1;
+    return -1;
+}
+
+/* The first sheet with every required column; else the first that has
+ * any row at all; -1 when every sheet is empty. */
+static long sheet_by_header(const workbook *wb, roster_decoder *dec, const gp_profile *profile)
+{
+    long first_used = -1;
+    for (size_t i = 0; i < wb->sheet_count; i++) {
+        if (!wb->sheets[i].count)
+            continue;
+        if (first_used < 0)
+            first_used = (long)i;
+        roster_source src = {.sheet = &wb->sheets[i]};
+        int found = 0;
+        roster_find_header(&src, dec, profile, &found);
+        if (found == GP_FIELD_COUNT)
+            return (long)i;
+    }
+    return first_used;
+}
+
+long roster_pick_sheet(const workbook *wb, const char *choice, roster_decoder *dec,
+                       const gp_profile *profile)
+{
+    return choice ? sheet_by_choice(wb, choice) : sheet_by_header(wb, dec, profile);
+}
+
+static void refuse_workbook(parser *p, const workbook_failure *f, workbook_kind kind)
+{
+    const char *what = kind == WORKBOOK_XLS ? ".xls 工作簿" : ".xlsx 工作簿";
+    char *message = gp_asprintf("%s无法使用：%s", what, f->detail);
+    refuse(p, f->status == WB_LIMIT ? GP_ROSTER_WORKBOOK_LIMIT : GP_ROSTER_WORKBOOK_UNREADABLE, 0,
+           NULL, f->detail, NULL, message ? message : f->detail);
+    free(message);
+}
+
+static void parse_workbook(parser *p, workbook_kind kind, const char *data, size_t len,
+                           const char *choice)
+{
+    workbook_failure f;
+    workbook *wb = workbook_read(kind, data, len, &f);
+    if (!wb) {
+        if (f.status == WB_NOMEM) {
+            gp_error_nomem(p->err);
+            p->failed = true;
+        } else {
+            refuse_workbook(p, &f, kind);
+        }
+        return;
+    }
+    long at = roster_pick_sheet(wb, choice, p->dec, p->profile);
+    if (at < 0 && choice) {
+        gp_buf names = {0};
+        for (size_t i = 0; i < wb->sheet_count; i++)
+            gp_buf_printf(&names, "%s%zu “%s”", i ? "、" : "", i + 1, wb->sheets[i].name);
+        char *list = gp_buf_take(&names);
+        char *message = gp_asprintf("工作簿里没有工作表“%s”（有：%s）", choice,
+                                    list ? list : "");
+        refuse(p, GP_ROSTER_WORKBOOK_SHEET, 0, NULL, choice, list,
+               message ? message : "找不到工作表");
+        free(message);
+        free(list);
+    } else if (at < 0) {
+        refuse(p, GP_ROSTER_EMPTY, 0, NULL, NULL, NULL, "工作簿的每个工作表都是空的");
+    } else {
+        char *label = gp_asprintf("%s 工作表“%s”", kind == WORKBOOK_XLS ? "XLS" : "XLSX",
+                                  wb->sheets[at].name);
+        if (label) {
+            free(p->roster->encoding);
+            p->roster->encoding = label;
+        }
+        roster_source src = {.sheet = &wb->sheets[at]};
+        parse_source(p, &src);
+    }
+    workbook_free(wb);
+}
+
+static gp_roster *parse(const char *data, size_t len, const char *file_label,
+                        const char *encoding, bool workbooks, const char *sheet,
+                        const gp_profile *profile, gp_report *report, gp_error *err)
+{
+    workbook_kind kind = workbooks ? workbook_detect(data, len) : WORKBOOK_NONE;
     roster_decoder dec;
-    if (!roster_decoder_open(&dec, encoding, data, len, err))
+    if (kind != WORKBOOK_NONE) {
+        /* a workbook's text is UTF-8 from the reader: copied as is */
+        memset(&dec, 0, sizeof dec);
+        dec.name = kind == WORKBOOK_XLS ? "XLS" : "XLSX";
+        dec.verified = true;
+    } else if (!roster_decoder_open(&dec, encoding, data, len, err)) {
         return NULL;
+    }
     gp_roster *roster = calloc(1, sizeof *roster);
     if (!roster || !(roster->encoding = strdup(dec.name))) {
         free(roster);
@@ -303,18 +643,14 @@ gp_roster *gp_roster_parse(const char *data, size_t len, const char *file_label,
     }
     parser p = {.profile = profile, .file = file_label, .report = report, .err = err,
                 .dec = &dec, .encoding_forced = encoding != NULL, .roster = roster};
-    if (!refuse_unreadable(&p, data + dec.skip, len - dec.skip, data, len)) {
-        roster_csv_outcome outcome;
-        roster_csv_read(data + dec.skip, len - dec.skip, on_record, &p, &outcome);
-        report_csv_outcome(&p, &outcome);
-        if (!p.refused && !p.failed && !p.header_row)
-            refuse(&p, GP_ROSTER_EMPTY, 0, NULL, NULL, NULL,
-                   "花名册里只有空行，没有表头和学生数据");
-        else if (!p.refused && !p.failed && roster->count == 0)
-            refuse(&p, GP_ROSTER_EMPTY, p.header_row, NULL, "0", "≥ 1",
-                   "花名册只有表头，没有学生数据");
+    if (kind != WORKBOOK_NONE) {
+        parse_workbook(&p, kind, data, len, sheet);
+    } else if (!refuse_unreadable(&p, data + dec.skip, len - dec.skip, data, len)) {
+        roster_source src = {.csv = data + dec.skip, .csv_len = len - dec.skip};
+        parse_source(&p, &src);
     }
     free(p.column_field);
+    free(p.title_text);
     roster_decoder_close(&dec);
     if (p.failed) {
         gp_roster_free(roster);
@@ -326,8 +662,22 @@ gp_roster *gp_roster_parse(const char *data, size_t len, const char *file_label,
     return roster;
 }
 
-gp_roster *gp_roster_read(const char *path, const char *encoding, const gp_profile *profile,
-                          gp_report *report, gp_error *err)
+gp_roster *gp_roster_parse(const char *data, size_t len, const char *file_label,
+                           const char *encoding, const gp_profile *profile,
+                           gp_report *report, gp_error *err)
+{
+    return parse(data, len, file_label, encoding, false, NULL, profile, report, err);
+}
+
+gp_roster *roster_parse_any(const char *data, size_t len, const char *file_label,
+                            const char *encoding, const char *sheet,
+                            const gp_profile *profile, gp_report *report, gp_error *err)
+{
+    return parse(data, len, file_label, encoding, true, sheet, profile, report, err);
+}
+
+gp_roster *roster_read_sheet(const char *path, const char *encoding, const char *sheet,
+                             const gp_profile *profile, gp_report *report, gp_error *err)
 {
     /* refuse a huge file before reading it into memory */
     gp_os_stat st;
@@ -343,10 +693,16 @@ gp_roster *gp_roster_read(const char *path, const char *encoding, const gp_profi
     /* opened without blocking: a FIFO given as the roster is refused */
     if (!gp_read_input("花名册", path, GP_MAX_ROSTER_BYTES, &data, &len, err))
         return NULL;
-    gp_roster *roster = gp_roster_parse((const char *)data, len, gp_path_base(path), encoding,
-                                        profile, report, err);
+    gp_roster *roster = roster_parse_any((const char *)data, len, gp_path_base(path), encoding,
+                                         sheet, profile, report, err);
     free(data);
     return roster;
+}
+
+gp_roster *gp_roster_read(const char *path, const char *encoding, const gp_profile *profile,
+                          gp_report *report, gp_error *err)
+{
+    return roster_read_sheet(path, encoding, NULL, profile, report, err);
 }
 
 void gp_roster_free(gp_roster *roster)

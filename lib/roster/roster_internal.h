@@ -49,6 +49,8 @@ typedef struct roster_record {
     char **cells;
     size_t *lens;
     size_t count;
+    const unsigned char *kinds;   /* workbook: workbook_cell_kind per cell; NULL for CSV */
+    const unsigned char *formula; /* workbook: 1 where a formula's cached value */
 } roster_record;
 
 /* Return false to stop reading. */
@@ -87,5 +89,47 @@ int roster_header_field(const gp_profile *profile, const char *cell);
 bool roster_header_map(const gp_profile *profile, char *const *cells, size_t count,
                        int row, int *column_field, const char *file_label,
                        gp_report *report);
+
+/* ---- roster.c: records from a CSV text or a workbook sheet ---------------- */
+
+struct workbook_sheet;
+
+/* Where records come from: CSV text (after any BOM) or one workbook sheet. */
+typedef struct roster_source {
+    const char *csv;
+    size_t csv_len;
+    const struct workbook_sheet *sheet; /* non-NULL: read this instead */
+} roster_source;
+
+/* Rows above the header that are searched for it (title rows). */
+#define ROSTER_MAX_TITLE_ROWS 10
+
+/** Call fn for every non-blank record of src, with spreadsheet row numbers;
+ *  a workbook sheet is held to the CSV limits (cell bytes, columns). */
+void roster_source_read(const roster_source *src, roster_record_fn fn, void *context,
+                        roster_csv_outcome *outcome);
+/** The spreadsheet row of the header: the first of the first
+ *  ROSTER_MAX_TITLE_ROWS + 1 non-blank rows that names every field, else the
+ *  one naming most, else 0 (the first row).  *found: fields it names. */
+int roster_find_header(const roster_source *src, roster_decoder *dec,
+                       const gp_profile *profile, int *found);
+
+/** gp_roster_parse that also accepts workbooks (.xlsx/.xls, detected by
+ *  content), reading `sheet` (name or 1-based number; NULL = the first sheet
+ *  with the required header). */
+gp_roster *roster_parse_any(const char *data, size_t len, const char *file_label,
+                            const char *encoding, const char *sheet,
+                            const gp_profile *profile, gp_report *report, gp_error *err);
+
+struct workbook;
+/** The sheet to read: `choice` (name, else 1-based number) or, when NULL,
+ *  the first sheet whose header names every field, else the first non-empty
+ *  one.  -1 when there is no such sheet. */
+long roster_pick_sheet(const struct workbook *wb, const char *choice, roster_decoder *dec,
+                       const gp_profile *profile);
+
+/** gp_roster_read with a sheet choice for workbooks (see roster_parse_any). */
+gp_roster *roster_read_sheet(const char *path, const char *encoding, const char *sheet,
+                             const gp_profile *profile, gp_report *report, gp_error *err);
 
 #endif /* GP_ROSTER_INTERNAL_H */

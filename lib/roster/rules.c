@@ -9,6 +9,7 @@
  * row that has them (roster.school.inconsistent); a row that carries the
  * pinned value is never called inconsistent. */
 #include "gp_internal.h"
+#include "core/escape.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@ typedef struct rules {
     const char *file;
     gp_report *report;
     int today;
+    bool id_column_truncated;  /* several 18-digit IDs end in 000: the column was a number */
+    size_t student_no_length;  /* the usual length of an all-digit 学号; 0 when no clear one */
 } rules;
 
 static void add(const rules *r, gp_student *s, gp_code code, int field, const char *actual,
@@ -222,14 +225,252 @@ static bool rule_school_code(const rules *r, gp_student *s)
     return false;
 }
 
+/* Characters that break what others open or make a value read as another:
+ * C0/C1 controls and line breaks (a cell that is two lines), bidi overrides
+ * (U+202E turns "123" around on screen), non-characters (U+FFFE makes the
+ * workbook unreadable: "Char 0xFFFE out of allowed range").  Unpaired
+ * surrogates never get here: the reader refuses them as roster.encoding. */
+static bool rule_characters(const rules *r, gp_student *s, gp_field f)
+{
+    const char *value = s->value[f];
+    if (!gp_needs_escape(value, strlen(value)))
+        return true;
+    gp_buf shown = {0};
+    gp_escape_terminal(&shown, value, strlen(value));
+    const char *text = shown.data ? shown.data : "";
+    add(r, s, GP_ROSTER_FIELD_CONTROL, f, text, "只含可见字符",
+        "“%s”中有控制字符、换行、非字符或改变文字方向的隐藏字符：%s",
+        gp_field_label(f), text);
+    gp_buf_free(&shown);
+    return false;
+}
+
+/* A cell starting with = + - @ is a formula to Excel (and to LibreOffice):
+ * "=HYPERLINK(...)" in roster.csv runs when someone opens it.  No valid
+ * value of the nine fields starts with one, so it is refused, not quoted. */
+static void rule_formula(const rules *r, gp_student *s, gp_field f)
+{
+    const char *value = s->value[f];
+    if (value[0] != '=' && value[0] != '+' && value[0] != '-' && value[0] != '@')
+        return;
+    add(r, s, GP_ROSTER_FIELD_FORMULA, f, value, "不以 = + - @ 开头",
+        "“%s”以 “%c” 开头，会被电子表格当作公式", gp_field_label(f), value[0]);
+}
+
+/* ---- Excel's damage in the columns that must be digits ---------------- */
+
+static bool damaged(const gp_student *s, gp_field field)
+{
+    return s->damaged & (1u << field);
+}
+
+static void mark_damaged(gp_student *s, gp_field field)
+{
+    s->damaged |= 1u << field;
+}
+
+/* 2.01943E+12, 2.01943e12, 201943E+7 */
+static bool looks_scientific(const char *s)
+{
+    const char *p = s;
+    if (!(*p >= '0' && *p <= '9'))
+        return false;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p != 'E' && *p != 'e')
+        return false;
+    p++;
+    if (*p == '+' || *p == '-')
+        p++;
+    if (!(*p >= '0' && *p <= '9'))
+        return false;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return *p == '\0';
+}
+
+static const char *digits_run(const char *p, int min, int max)
+{
+    int n = 0;
+    while (*p >= '0' && *p <= '9') {
+        p++;
+        n++;
+    }
+    return n >= min && n <= max ? p : NULL;
+}
+
+/* 2001/2/3, 2001-02-03, 2001.2.3, 2001年2月3日, 2/3/2001, each optionally
+ * followed by a time (0:00:00): what Excel shows for a value it read as a
+ * date. */
+static bool looks_like_date(const char *s)
+{
+    const char *p = digits_run(s, 1, 4);
+    if (!p)
+        return false;
+    size_t first = (size_t)(p - s);
+    static const char *const seps[] = {"/", "-", ".", "年"};
+    for (size_t k = 0; k < GP_ARRAY_LEN(seps); k++) {
+        size_t n = strlen(seps[k]);
+        if (strncmp(p, seps[k], n) != 0)
+            continue;
+        const char *q = digits_run(p + n, 1, 2);
+        const char *second_sep = k == 3 ? "月" : seps[k];
+        size_t m = strlen(second_sep);
+        if (!q || strncmp(q, second_sep, m) != 0)
+            return false;
+        const char *r = digits_run(q + m, 1, 4);
+        if (!r)
+            return false;
+        size_t last = (size_t)(r - (q + m));
+        if (first != 4 && last != 4 && !(first <= 2 && last == 2))
+            return false; /* one part is a year (or a 2-digit year last) */
+        if (k == 3 && !strncmp(r, "日", strlen("日")))
+            r += strlen("日");
+        if (*r == ' ' && digits_run(r + 1, 1, 2))
+            return true; /* a time after the date */
+        return *r == '\0';
+    }
+    return false;
+}
+
+static char *zero_padded(const char *digits, size_t width)
+{
+    size_t n = strlen(digits);
+    char *out = malloc(width + 1);
+    if (!out)
+        return NULL;
+    memset(out, '0', width - n);
+    memcpy(out + width - n, digits, n + 1);
+    return out;
+}
+
+/* One finding per damaged value; true when the field is damaged and its
+ * own rules should not run. */
+static bool excel_damage(const rules *r, gp_student *s, gp_field field)
+{
+    if (damaged(s, field))
+        return true; /* the workbook reader reported it */
+    const char *v = s->value[field];
+    const char *label = gp_field_label(field);
+    if (!v[0])
+        return false;
+    if (looks_scientific(v) && field != GP_FIELD_ID_NUMBER) {
+        add(r, s, GP_ROSTER_EXCEL_SCIENTIFIC, field, v, "完整号码（文本格式）",
+            "%s显示为“%s”：Excel 把它当成数字改成了科学计数法，后几位已经丢失；"
+            "请把“%s”列设为“文本”格式后重新输入",
+            label, v, label);
+        mark_damaged(s, field);
+        return true;
+    }
+    if (looks_like_date(v)) {
+        add(r, s, GP_ROSTER_EXCEL_DATE, field, v, "号码（文本格式）",
+            "%s“%s”是一个日期：Excel 把输入的号码当成了日期，原来的号码已经改变；"
+            "请把“%s”列设为“文本”格式后重新输入",
+            label, v, label);
+        mark_damaged(s, field);
+        return true;
+    }
+    size_t len = strlen(v);
+    if (!all_digits(v))
+        return false;
+    if (field == GP_FIELD_ID_NUMBER && len == 18 && !strcmp(v + 15, "000")) {
+        /* the check character may happen to be right: the evidence is the
+         * 000, and the column it sits in */
+        bool checksum_ok = gp_id_validate(v, 99991231, NULL) == GP_ID_OK;
+        gp_severity sev = checksum_ok && !r->id_column_truncated ? GP_WARNING : GP_ERROR;
+        gp_where w = {.row = s->row, .seq = s->seq[0] ? s->seq : NULL, .field = label,
+                      .file = r->file};
+        gp_report_add_severity(r->report, sev, GP_ROSTER_EXCEL_TRUNCATED, &w, v,
+                               "18 位完整号码（文本格式）",
+                               "身份证号“%s”末尾是 000：%s请把“身份证号”列设为“文本”格式，"
+                               "对照身份证重新输入完整的 18 位号码",
+                               v,
+                               sev == GP_ERROR
+                                   ? "Excel 把它当成数字只保留了 15 位有效数字，后 3 位已经丢失；"
+                                   : "号码虽然能通过校验，但 18 位号码以 000 结尾很少见，"
+                                     "多半是 Excel 把它当成数字只保留了前 15 位；");
+        if (sev == GP_ERROR)
+            s->has_error = true;
+        mark_damaged(s, field);
+        return true;
+    }
+    if (field == GP_FIELD_STUDENT_NO && len >= 16 && strspn(v + 15, "0") == len - 15) {
+        add(r, s, GP_ROSTER_EXCEL_TRUNCATED, field, v, "完整号码（文本格式）",
+            "学号“%s”有 %zu 位且第 16 位起全是 0：很像 Excel 把它当成数字只保留了 15 位；"
+            "请把“学号”列设为“文本”格式后重新输入",
+            v, len);
+        mark_damaged(s, field);
+        return true;
+    }
+    if (field == GP_FIELD_SCHOOL_CODE && len < 5) {
+        char *padded = zero_padded(v, 5);
+        add(r, s, GP_ROSTER_EXCEL_LEADING_ZEROS, field, v, padded ? padded : "5 位数字",
+            "院校代码“%s”只有 %zu 位：很像 Excel 去掉了开头的 0（应为“%s”？）；"
+            "请把“院校代码”列设为“文本”格式后重新输入",
+            v, len, padded ? padded : "");
+        free(padded);
+        mark_damaged(s, field);
+        return true;
+    }
+    if (field == GP_FIELD_STUDENT_NO && r->student_no_length && len < r->student_no_length) {
+        char *padded = zero_padded(v, r->student_no_length);
+        gp_where w = {.row = s->row, .seq = s->seq[0] ? s->seq : NULL, .field = label,
+                      .file = r->file};
+        gp_report_add_severity(r->report, GP_WARNING, GP_ROSTER_EXCEL_LEADING_ZEROS, &w, v,
+                               padded ? padded : "", "学号“%s”只有 %zu 位，这一列其他学号都是 %zu 位："
+                               "可能是 Excel 去掉了开头的 0（应为“%s”？）；若是，请把“学号”列设为"
+                               "“文本”格式后重新输入",
+                               v, len, r->student_no_length, padded ? padded : "");
+        free(padded);
+        return false;
+    }
+    return false;
+}
+
+/* Column evidence, before any row is judged: how many 18-digit IDs end in
+ * 000, and the length most all-digit 学号 share. */
+static void survey_columns(rules *r)
+{
+    size_t ids = 0, zeros = 0, numbers = 0;
+    size_t length_count[33] = {0};
+    for (size_t i = 0; i < r->roster->count; i++) {
+        const gp_student *s = &r->roster->students[i];
+        const char *id = s->value[GP_FIELD_ID_NUMBER];
+        if (strlen(id) == 18 && all_digits(id)) {
+            ids++;
+            zeros += !strcmp(id + 15, "000");
+        }
+        const char *no = s->value[GP_FIELD_STUDENT_NO];
+        size_t len = strlen(no);
+        if (all_digits(no) && len < GP_ARRAY_LEN(length_count)) {
+            length_count[len]++;
+            numbers++;
+        }
+    }
+    r->id_column_truncated = zeros >= 2 && zeros * 4 >= ids;
+    for (size_t len = 1; len < GP_ARRAY_LEN(length_count); len++)
+        if (numbers >= 3 && length_count[len] * 10 >= numbers * 8)
+            r->student_no_length = len;
+}
+
 static void judge_row(const rules *r, gp_student *s, bool *code_ok)
 {
+    for (int f = 0; f < GP_FIELD_COUNT; f++)
+        if (rule_characters(r, s, (gp_field)f))
+            rule_formula(r, s, (gp_field)f);
     static const gp_field identifiers[] = {GP_FIELD_STUDENT_NO, GP_FIELD_ID_NUMBER,
                                            GP_FIELD_SCHOOL_CODE};
-    if (s->value[GP_FIELD_SEQ][0])
+    if (s->value[GP_FIELD_SEQ][0] && !excel_damage(r, s, GP_FIELD_SEQ))
         rule_seq(r, s);
-    for (size_t i = 0; i < GP_ARRAY_LEN(identifiers); i++)
+    for (size_t i = 0; i < GP_ARRAY_LEN(identifiers); i++) {
         normalise_fullwidth(r, s, identifiers[i]);
+        excel_damage(r, s, identifiers[i]);
+    }
     for (int f = 0; f < GP_FIELD_COUNT; f++)
         if (!s->value[f][0])
             add(r, s, GP_ROSTER_FIELD_EMPTY, f, "", "必填", "“%s”是空的",
@@ -237,9 +478,10 @@ static void judge_row(const rules *r, gp_student *s, bool *code_ok)
     if (s->value[GP_FIELD_LEVEL][0])
         rule_level(r, s);
     bool sex_valid = s->value[GP_FIELD_SEX][0] && rule_sex(r, s);
-    if (s->value[GP_FIELD_ID_NUMBER][0])
+    if (s->value[GP_FIELD_ID_NUMBER][0] && !damaged(s, GP_FIELD_ID_NUMBER))
         rule_id(r, s, sex_valid);
-    *code_ok = s->value[GP_FIELD_SCHOOL_CODE][0] && rule_school_code(r, s);
+    *code_ok = s->value[GP_FIELD_SCHOOL_CODE][0] && !damaged(s, GP_FIELD_SCHOOL_CODE) &&
+               rule_school_code(r, s);
 }
 
 /* ---- values that must not repeat -------------------------------------- */
@@ -261,7 +503,7 @@ static const char *dup_key(const gp_student *s, gp_field field)
     if (field == GP_FIELD_SEQ)
         return s->seq[0] ? s->seq : NULL;
     const char *v = s->value[field];
-    if (!v[0])
+    if (!v[0] || damaged(s, field))
         return NULL;
     /* two numbers Excel mangled alike are not the same person */
     if (field == GP_FIELD_ID_NUMBER && gp_id_validate(v, 99991231, NULL) == GP_ID_SCIENTIFIC)
@@ -326,7 +568,8 @@ void gp_roster_apply_rules(gp_roster *roster, const gp_profile *profile,
 {
     if (!roster || !roster->usable)
         return;
-    rules r = {roster, profile, file_label, report, gp_today()};
+    rules r = {roster, profile, file_label, report, gp_today(), false, 0};
+    survey_columns(&r);
     bool *code_ok = calloc(roster->count ? roster->count : 1, sizeof *code_ok);
     if (!code_ok)
         return;

@@ -72,6 +72,9 @@ void bundle_folder_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
 /** A name as a clerk can see it: control characters and, in a name that is
  *  not UTF-8, every byte over 0x7F written as \xNN. */
 void bundle_name_printable(const char *raw, char *out, size_t size);
+/** The same for len raw bytes (which may hold NULs); out is cut at a
+ *  character boundary when too small. */
+void bundle_name_printable_n(const char *raw, size_t len, char *out, size_t size);
 
 /** Report duplicate names (also differing only by ASCII case) and drop all
  *  but the first of each.  false on OOM. */

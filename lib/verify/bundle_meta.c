@@ -17,6 +17,8 @@ void gp_bundle_meta_clear(gp_bundle_meta *meta)
     free(meta->bundle_id);
     free(meta->station_name);
     free(meta->school_code);
+    free(meta->school_type);
+    free(meta->school_name);
     memset(meta, 0, sizeof *meta);
     meta->rows = -1;
 }
@@ -128,12 +130,20 @@ bool bundle_meta_parse(const char *data, size_t len, gp_bundle_meta *meta,
     meta->school_code = json_is_object(school)
                             ? member_string(&r, school, "school_code", "院校代码")
                             : strdup("");
+    meta->school_type = json_is_object(school)
+                            ? member_string(&r, school, "school_type", "所在校别")
+                            : strdup("");
+    meta->school_name = json_is_object(school)
+                            ? member_string(&r, school, "school_name", "学校名称")
+                            : strdup("");
     json_t *station = json_object_get(root, "station");
     json_t *station_name = json_is_object(station) ? json_object_get(station, "name") : NULL;
     meta->station_name = strdup(json_is_string(station_name) ? json_string_value(station_name)
                                                               : "");
     if (station && !json_is_object(station) && !json_is_null(station))
         bad(&r, "station", "类型不对", "对象或 null");
+    json_t *sources = json_object_get(root, "sources");
+    meta->merged = json_is_array(sources) && json_array_size(sources) > 0;
     long long part = member_int(&r, "part", 1, 999);
     long long parts = member_int(&r, "parts", 1, 999);
     meta->part = part > 0 ? (int)part : 0;
@@ -143,6 +153,15 @@ bool bundle_meta_parse(const char *data, size_t len, gp_bundle_meta *meta,
         snprintf(actual, sizeof actual, "%d/%d", meta->part, meta->parts);
         bad(&r, "part", actual, "不大于 parts");
     }
+    /* binds the parts of one submission (docs/bundle-format.md); a bundle
+     * of one part may leave it out */
+    json_t *submission = json_object_get(root, "submission");
+    const char *sub = json_is_string(submission) ? json_string_value(submission) : NULL;
+    if (sub && strlen(sub) == 64 && strspn(sub, "0123456789abcdef") == 64)
+        memcpy(meta->submission, sub, 65);
+    else if (submission || meta->parts > 1)
+        bad(&r, "submission", sub ? sub : submission ? "类型不对" : "缺失",
+            "64 位小写十六进制（花名册的 SHA-256）");
     meta->rows = member_int(&r, "rows", 0, GP_MAX_ROWS);
     if (meta->rows > 0) {
         seq_member(&r, "seq_first", meta->seq_first);
@@ -150,7 +169,7 @@ bool bundle_meta_parse(const char *data, size_t len, gp_bundle_meta *meta,
     }
     json_decref(root);
     if (!meta->profile || !meta->name || !meta->bundle_id || !meta->station_name ||
-        !meta->school_code)
+        !meta->school_code || !meta->school_type || !meta->school_name)
         return gp_error_nomem(err);
     return true;
 }

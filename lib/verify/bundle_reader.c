@@ -9,6 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#endif
 
 /* ---- limits ------------------------------------------------------------ */
 
@@ -63,46 +69,146 @@ bool bundle_add_entry(gp_bundle *bundle, const char *name, const gp_bundle_entry
     return true;
 }
 
-static int compare_names_ci(const void *a, const void *b)
+/* Two names are the same file once extracted when they differ only in
+ * Unicode normalisation (macOS's file systems store NFD: "é" as e + U+0301)
+ * or in ASCII case (Windows, macOS): the key is the NFC form, ASCII
+ * lower-cased (ICU's normaliser). */
+#ifdef _WIN32
+/* Windows: the system's normaliser (NormalizeString, NFC) instead of ICU. */
+static char *nfc_utf8(const char *name)
 {
-    const gp_bundle_entry *x = a, *y = b;
-    int c = strcasecmp(x->name, y->name);
-    if (c)
-        return c;
-    return x->index < y->index ? -1 : x->index > y->index;
+    int n16 = MultiByteToWideChar(CP_UTF8, 0, name, -1, NULL, 0);
+    if (n16 <= 0)
+        return NULL;
+    wchar_t *in = malloc((size_t)n16 * sizeof *in);
+    char *key = NULL;
+    if (in && MultiByteToWideChar(CP_UTF8, 0, name, -1, in, n16) > 0) {
+        int cap = NormalizeString(NormalizationC, in, -1, NULL, 0);
+        wchar_t *out = cap > 0 ? malloc((size_t)cap * sizeof *out) : NULL;
+        int n = out ? NormalizeString(NormalizationC, in, -1, out, cap) : 0;
+        int n8 = n > 0 ? WideCharToMultiByte(CP_UTF8, 0, out, n, NULL, 0, NULL, NULL) : 0;
+        if (n8 > 0 && (key = malloc((size_t)n8 + 1)) != NULL) {
+            WideCharToMultiByte(CP_UTF8, 0, out, n, key, n8, NULL, NULL);
+            key[n8] = '\0'; /* n counted the terminator: harmless */
+        }
+        free(out);
+    }
+    free(in);
+    return key;
 }
 
-static int compare_index(const void *a, const void *b)
+static char *name_key(const char *name)
 {
-    const gp_bundle_entry *x = a, *y = b;
-    return x->index < y->index ? -1 : x->index > y->index;
+    char *key = nfc_utf8(name);
+    if (!key)
+        key = strdup(name); /* names are valid UTF-8 here; only OOM lands here */
+    for (char *p = key; p && *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return key;
+}
+#else
+static char *name_key(const char *name)
+{
+    UErrorCode status = U_ZERO_ERROR;
+    const UNormalizer2 *nfc = unorm2_getNFCInstance(&status);
+    int32_t len16 = 0;
+    u_strFromUTF8(NULL, 0, &len16, name, -1, &status);
+    if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status))
+        return NULL;
+    status = U_ZERO_ERROR;
+    UChar *in = malloc(((size_t)len16 + 1) * sizeof *in);
+    /* NFC of a string is at most 3x as long in UTF-16 */
+    size_t cap = (size_t)len16 * 3 + 1;
+    UChar *out = malloc(cap * sizeof *out);
+    char *key = NULL;
+    if (in && out) {
+        u_strFromUTF8(in, len16 + 1, NULL, name, -1, &status);
+        int32_t n = unorm2_normalize(nfc, in, len16, out, (int32_t)cap, &status);
+        int32_t len8 = 0;
+        if (U_SUCCESS(status)) {
+            u_strToUTF8(NULL, 0, &len8, out, n, &status);
+            status = status == U_BUFFER_OVERFLOW_ERROR ? U_ZERO_ERROR : status;
+        }
+        if (U_SUCCESS(status) && (key = malloc((size_t)len8 + 1)) != NULL) {
+            u_strToUTF8(key, len8 + 1, NULL, out, n, &status);
+            if (U_FAILURE(status)) {
+                free(key);
+                key = NULL;
+            }
+        }
+    }
+    free(in);
+    free(out);
+    if (!key)
+        key = strdup(name); /* names are valid UTF-8 here; only OOM lands here */
+    for (char *p = key; p && *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return key;
+}
+#endif
+
+typedef struct keyed_entry {
+    char *key;
+    size_t at;   /* position in bundle->entries */
+} keyed_entry;
+
+static int compare_keyed(const void *a, const void *b)
+{
+    const keyed_entry *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
 }
 
 bool bundle_drop_duplicates(gp_bundle *bundle, const char *source, gp_report *report)
 {
     if (bundle->count < 2)
         return true;
-    qsort(bundle->entries, bundle->count, sizeof *bundle->entries, compare_names_ci);
-    size_t kept = 1;
-    for (size_t i = 1; i < bundle->count; i++) {
-        gp_bundle_entry *first = &bundle->entries[kept - 1];
-        gp_bundle_entry *e = &bundle->entries[i];
-        if (strcasecmp(first->name, e->name) == 0) {
-            gp_where w = {.source = source, .file = e->name};
-            bool same = strcmp(first->name, e->name) == 0;
-            if (!gp_report_add(report, GP_BUNDLE_DUPLICATE_ENTRY, &w, e->name, first->name,
-                               same ? "压缩包中 %s 出现了不止一次，后出现的已忽略"
-                                    : "压缩包中 %s 与 %s 只有大小写不同，解压后会互相覆盖，后出现的已忽略",
-                               e->name, first->name))
-                return false;
-            free(e->name);
+    keyed_entry *keys = calloc(bundle->count, sizeof *keys);
+    bool *drop = calloc(bundle->count, sizeof *drop);
+    bool ok = keys && drop;
+    for (size_t i = 0; ok && i < bundle->count; i++) {
+        keys[i].at = i;
+        ok = (keys[i].key = name_key(bundle->entries[i].name)) != NULL;
+    }
+    if (ok)
+        qsort(keys, bundle->count, sizeof *keys, compare_keyed);
+    size_t first = 0;
+    for (size_t i = 1; ok && i < bundle->count; i++) {
+        if (strcmp(keys[first].key, keys[i].key) != 0) {
+            first = i;
             continue;
         }
-        bundle->entries[kept++] = *e;
+        const gp_bundle_entry *kept = &bundle->entries[keys[first].at];
+        gp_bundle_entry *e = &bundle->entries[keys[i].at];
+        char shown[512], shown_kept[512];
+        bundle_name_printable(e->name, shown, sizeof shown);
+        bundle_name_printable(kept->name, shown_kept, sizeof shown_kept);
+        gp_where w = {.source = source, .file = shown};
+        bool same = strcmp(kept->name, e->name) == 0;
+        ok = gp_report_add(report, GP_BUNDLE_DUPLICATE_ENTRY, &w, shown, shown_kept,
+                           same ? "压缩包中 %s 出现了不止一次，后出现的已忽略"
+                                : "压缩包中 %s 与 %s 只有大小写或 Unicode 写法（NFC/NFD）不同，"
+                                  "解压后会互相覆盖，后出现的已忽略",
+                           shown, shown_kept);
+        drop[keys[i].at] = true;
     }
-    bundle->count = kept;
-    qsort(bundle->entries, bundle->count, sizeof *bundle->entries, compare_index);
-    return true;
+    size_t n = bundle->count, kept = 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        if (drop[i]) {
+            free(bundle->entries[i].name);
+            continue;
+        }
+        bundle->entries[kept++] = bundle->entries[i];
+    }
+    if (ok)
+        bundle->count = kept;
+    for (size_t i = 0; keys && i < n; i++)
+        free(keys[i].key);
+    free(keys);
+    free(drop);
+    return ok;
 }
 
 size_t gp_bundle_count(const gp_bundle *bundle)
@@ -339,10 +445,15 @@ bool bounded_commit(bounded_read *br, size_t n)
                      (unsigned long long)out->limit);
         return false;
     }
-    if (br->entry->compressed && out->len > GP_BUNDLE_RATIO_FLOOR &&
-        out->len / GP_BUNDLE_RATIO_LIMIT > br->entry->compressed_size) {
-        bounded_fail(br, GP_READ_TOO_LARGE, "ratio over %d:1 (%llu compressed bytes)",
-                     GP_BUNDLE_RATIO_LIMIT, (unsigned long long)br->entry->compressed_size);
+    /* JPEG data is already compressed: a photo entry that deflates 10:1 is
+     * a flat bomb, also under 1 MiB (the issue's 0.8 MB photos deflated
+     * to 2.7 KB) */
+    bool photo = ends_with_ci(br->entry->name, ".jpg") || ends_with_ci(br->entry->name, ".jpeg");
+    uint64_t floor = photo ? GP_BUNDLE_PHOTO_RATIO_FLOOR : GP_BUNDLE_RATIO_FLOOR;
+    unsigned ratio = photo ? GP_BUNDLE_PHOTO_RATIO_LIMIT : GP_BUNDLE_RATIO_LIMIT;
+    if (br->entry->compressed && out->len > floor && out->len / ratio > br->entry->compressed_size) {
+        bounded_fail(br, GP_READ_TOO_LARGE, "ratio over %u:1 (%llu compressed bytes)", ratio,
+                     (unsigned long long)br->entry->compressed_size);
         return false;
     }
     if (total > bundle->limits.max_total_bytes) {

@@ -3,6 +3,7 @@
  * the archive for itself, because a zip_t must not be shared by threads. */
 #include "bundle_internal.h"
 #include "core/os.h"
+#include "zip_layout.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -25,18 +26,31 @@ static void report_not_zip(const char *source, gp_report *report, const char *wh
                   "%s 不是完整的 zip 压缩包（%s）", source, why);
 }
 
-/* Judge one central-directory entry; add it to the list when acceptable.
- * Returns false only when the archive itself cannot be read further. */
-static bool take_entry(gp_bundle *bundle, zip_t *za, zip_uint64_t i, const char *source,
-                       gp_report *report, bool *oom)
+/* What the external attributes say about the entry's type.  Every host
+ * that carries Unix modes puts them in the high 16 bits (Info-ZIP honours
+ * them for UNIX, VMS, ATARI, BeOS, AtheOS, QDOS, ...), so the mode is read
+ * whatever the "made by" host says: a file-type field there that is not a
+ * regular file (or a folder, for a name ending in '/') is refused. */
+static gp_code type_verdict(uint32_t attributes, bool folder)
 {
-    const char *raw = zip_get_name(za, i, ZIP_FL_ENC_RAW);
-    if (!raw)
-        return false;
+    mode_t mode = (mode_t)(attributes >> 16);
+    mode_t type = mode & S_IFMT;
+    if (type == 0 || type == S_IFREG || (folder && type == S_IFDIR))
+        return GP_CODE_COUNT;
+    return type == S_IFLNK ? GP_BUNDLE_SYMLINK : GP_BUNDLE_SPECIAL_FILE;
+}
+
+/* Judge one central-directory entry; add it to the list when acceptable.
+ * raw/raw_len are the directory's own bytes for the name (libzip's copy
+ * stops at a NUL).  Returns false only when the archive itself cannot be
+ * read further. */
+static bool take_entry(gp_bundle *bundle, zip_t *za, zip_uint64_t i, const char *raw,
+                       size_t raw_len, const char *source, gp_report *report, bool *oom)
+{
     char shown[512];
-    bundle_name_printable(raw, shown, sizeof shown);
+    bundle_name_printable_n(raw, raw_len, shown, sizeof shown);
     gp_where w = {.source = source, .file = shown};
-    gp_name_verdict verdict = gp_bundle_name_check(raw, strlen(raw));
+    gp_name_verdict verdict = gp_bundle_name_check(raw, raw_len);
     if (verdict == GP_NAME_BAD) {
         gp_report_add(report, GP_BUNDLE_BAD_NAME, &w, shown, NULL,
                       "压缩包中的文件名 “%s” 不是 UTF-8 或含有控制字符，已拒绝读取", shown);
@@ -47,15 +61,26 @@ static bool take_entry(gp_bundle *bundle, zip_t *za, zip_uint64_t i, const char 
                       "压缩包中的 “%s” 含有绝对路径、“..”、反斜杠或盘符，已拒绝读取", shown);
         return true;
     }
+    bool folder = raw[raw_len - 1] == '/';
     zip_uint8_t opsys = 0;
     zip_uint32_t attributes = 0;
-    if (zip_file_get_external_attributes(za, i, 0, &opsys, &attributes) == 0 &&
-        opsys == ZIP_OPSYS_UNIX && S_ISLNK((mode_t)(attributes >> 16))) {
-        gp_report_add(report, GP_BUNDLE_SYMLINK, &w, shown, NULL,
-                      "压缩包中的 “%s” 是符号链接，已拒绝读取", shown);
-        return true;
+    if (zip_file_get_external_attributes(za, i, 0, &opsys, &attributes) == 0) {
+        gp_code type = type_verdict(attributes, folder);
+        if (type == GP_BUNDLE_SYMLINK) {
+            gp_report_add(report, GP_BUNDLE_SYMLINK, &w, shown, NULL,
+                          "压缩包中的 “%s” 是符号链接（制作系统代码 %u），已拒绝读取", shown,
+                          (unsigned)opsys);
+            return true;
+        }
+        if (type == GP_BUNDLE_SPECIAL_FILE) {
+            char mode[32];
+            snprintf(mode, sizeof mode, "%06o", (unsigned)(attributes >> 16));
+            gp_report_add(report, GP_BUNDLE_SPECIAL_FILE, &w, mode, NULL,
+                          "压缩包中的 “%s” 不是普通文件（类型 %s），已拒绝读取", shown, mode);
+            return true;
+        }
     }
-    if (raw[strlen(raw) - 1] == '/')
+    if (folder)
         return true; /* a folder entry: nothing to read */
     zip_stat_t st;
     zip_stat_init(&st);
@@ -72,6 +97,26 @@ static bool take_entry(gp_bundle *bundle, zip_t *za, zip_uint64_t i, const char 
     if (!bundle_add_entry(bundle, raw, &fields))
         *oom = true;
     return true;
+}
+
+/* libzip refuses a whole archive (ZIP_ER_INCONS) for one name flagged
+ * UTF-8 that is not; the names are judged from the directory instead, so
+ * that the finding says which name.  true when some name was bad. */
+static bool report_bad_names(const zip_layout *layout, const char *source, gp_report *report)
+{
+    bool any = false;
+    for (size_t i = 0; layout->parsed && i < layout->count; i++) {
+        const zip_layout_entry *e = &layout->entries[i];
+        if (gp_bundle_name_check(e->raw_name, e->name_len) != GP_NAME_BAD)
+            continue;
+        char shown[512];
+        bundle_name_printable_n(e->raw_name, e->name_len, shown, sizeof shown);
+        gp_where w = {.source = source, .file = shown};
+        gp_report_add(report, GP_BUNDLE_BAD_NAME, &w, shown, NULL,
+                      "压缩包中的文件名 “%s” 不是 UTF-8 或含有控制字符，已拒绝读取", shown);
+        any = true;
+    }
+    return any;
 }
 
 /* Encrypted entries: refused as a whole without a password; with one, the
@@ -122,6 +167,20 @@ static zip_t *open_archive(const char *path, int flags, int *code)
     return za;
 }
 
+/* The byte layout (zip_layout.c) read from the file libzip will open. */
+static bool read_layout(gp_bundle *bundle, const char *source, gp_report *report,
+                        zip_layout *layout, gp_error *err)
+{
+    memset(layout, 0, sizeof *layout);
+    gp_os_stat st;
+    int fd = gp_os_open_read(bundle->path, true, &st);
+    if (fd < 0)
+        return true; /* zip_open says why */
+    bool ok = zip_layout_read(fd, st.size, source, report, layout, err);
+    gp_os_close(fd);
+    return ok;
+}
+
 gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *report,
                            gp_error *err)
 {
@@ -131,6 +190,9 @@ gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *rep
         report_not_zip(source, report, "空文件");
         return refuse(bundle, NULL);
     }
+    zip_layout layout;
+    if (!read_layout(bundle, source, report, &layout, err))
+        return refuse(bundle, NULL);
     int code = 0;
     zip_t *za = open_archive(bundle->path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
     if (!za && code == ZIP_ER_EXISTS) /* duplicate names: reported one by one below */
@@ -142,10 +204,11 @@ gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *rep
             gp_error_set(err, code == ZIP_ER_MEMORY ? GP_ERR_NOMEM : GP_ERR_OPEN,
                          zip_error_code_system(&ze), "无法打开压缩包 '%s'：%s", bundle->path,
                          zip_error_strerror(&ze));
-        } else {
+        } else if (!report_bad_names(&layout, source, report)) {
             report_not_zip(source, report, zip_error_strerror(&ze));
         }
         zip_error_fini(&ze);
+        zip_layout_clear(&layout);
         return refuse(bundle, NULL);
     }
     zip_int64_t n = zip_get_num_entries(za, 0);
@@ -157,15 +220,23 @@ gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *rep
         gp_report_add(report, GP_BUNDLE_TOO_LARGE, &w, seen, limit,
                       "%s 中有 %lld 个文件，超过上限 %zu 个，未读取", source, (long long)n,
                       bundle->limits.max_entries);
+        zip_layout_clear(&layout);
         return refuse(bundle, za);
     }
+    /* the directory's own name bytes when they line up with libzip's list */
+    bool own_names = layout.parsed && layout.count == (size_t)n;
     bool oom = false;
     for (zip_uint64_t i = 0; i < (zip_uint64_t)n && !oom; i++) {
-        if (!take_entry(bundle, za, i, source, report, &oom)) {
+        const char *raw = own_names ? layout.entries[i].raw_name
+                                    : zip_get_name(za, i, ZIP_FL_ENC_RAW);
+        size_t raw_len = own_names ? layout.entries[i].name_len : raw ? strlen(raw) : 0;
+        if (!raw || !take_entry(bundle, za, i, raw, raw_len, source, report, &oom)) {
             report_not_zip(source, report, zip_strerror(za));
+            zip_layout_clear(&layout);
             return refuse(bundle, za);
         }
     }
+    zip_layout_clear(&layout);
     if (oom || !bundle_drop_duplicates(bundle, source, report)) {
         gp_error_nomem(err);
         return refuse(bundle, za);

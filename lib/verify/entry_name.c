@@ -3,22 +3,16 @@
  * path, no "..", no Windows separators or drive letters) and a clerk can
  * read it (valid UTF-8, no control characters). */
 #include "bundle_internal.h"
+#include "core/escape.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* Whether a UTF-8 string holds C0/C1 control characters or DEL. */
+/* Whether a (valid UTF-8) name holds what a clerk cannot see as it is:
+ * C0/C1 controls, DEL, bidi overrides, non-characters. */
 static bool has_control(const char *s, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] < 0x20 || p[i] == 0x7f)
-            return true;
-        /* U+0080..U+009F are encoded C2 80..C2 9F */
-        if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)
-            return true;
-    }
-    return false;
+    return gp_needs_escape(s, len);
 }
 
 static bool component_unsafe(const char *c, size_t len)
@@ -52,20 +46,24 @@ gp_name_verdict gp_bundle_name_check(const char *name, size_t len)
     return GP_NAME_OK;
 }
 
+void bundle_name_printable_n(const char *raw, size_t len, char *out, size_t size)
+{
+    gp_buf buf = {0};
+    gp_escape_terminal(&buf, raw, len);
+    size_t o = buf.failed || !buf.data ? 0 : buf.len;
+    if (o >= size) {
+        o = size - 1;
+        /* never cut a UTF-8 sequence or an escape in half */
+        while (o > 0 && !gp_utf8_valid(buf.data, o))
+            o--;
+    }
+    if (o)
+        memcpy(out, buf.data, o);
+    out[o] = '\0';
+    gp_buf_free(&buf);
+}
+
 void bundle_name_printable(const char *raw, char *out, size_t size)
 {
-    size_t len = strlen(raw);
-    bool utf8 = gp_utf8_valid(raw, len);
-    size_t o = 0;
-    for (size_t i = 0; i < len && o + 5 < size; i++) {
-        unsigned char c = (unsigned char)raw[i];
-        if (c < 0x20 || c == 0x7f || (!utf8 && c >= 0x80))
-            o += (size_t)snprintf(out + o, size - o, "\\x%02X", c);
-        else
-            out[o++] = (char)c;
-    }
-    /* never cut a UTF-8 sequence in half */
-    while (o > 0 && utf8 && !gp_utf8_valid(out, o))
-        o--;
-    out[o] = '\0';
+    bundle_name_printable_n(raw, strlen(raw), out, size);
 }

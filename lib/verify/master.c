@@ -7,6 +7,9 @@
 #include "verify_internal.h"
 #include "core/files.h"
 #include "roster/roster_internal.h"
+#include "roster/workbook_reader.h"
+
+#include <math.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +37,7 @@ typedef struct master_reader {
     int column_field[GP_MAX_COLUMNS];
     size_t columns;
     bool header_seen;
+    int header_target;  /* rows above it are titles */
 } master_reader;
 
 static char *decode(master_reader *r, const roster_record *record, size_t c)
@@ -103,6 +107,8 @@ static bool read_header(master_reader *r, const roster_record *record)
 static bool on_record(void *context, const roster_record *record)
 {
     master_reader *r = context;
+    if (!r->header_seen && record->row < r->header_target)
+        return true;
     if (!r->header_seen)
         return read_header(r, record);
     master_list *list = r->list;
@@ -124,6 +130,20 @@ static bool on_record(void *context, const roster_record *record)
             continue;
         if (!(row->value[f] = decode(r, record, c)))
             return false;
+        if (record->kinds && record->kinds[c] == WB_CELL_NUMBER) {
+            /* a number the registry export stored as one: its integer digits */
+            char *end = NULL;
+            double d = strtod(row->value[f], &end);
+            char digits[32];
+            if (!*end && d >= 0 && d < 1e15 && d == floor(d)) {
+                snprintf(digits, sizeof digits, "%.0f", d);
+                char *copy = strdup(digits);
+                if (!copy)
+                    return gp_error_nomem(r->err);
+                free(row->value[f]);
+                row->value[f] = copy;
+            }
+        }
     }
     for (size_t i = 0; i < GP_ARRAY_LEN(compared_fields); i++) {
         char **v = &row->value[compared_fields[i]];
@@ -173,8 +193,8 @@ static bool index_rows(master_list *list)
     return true;
 }
 
-master_list *master_load(const char *path, const char *encoding, const gp_profile *profile,
-                         gp_report *report, gp_error *err)
+master_list *master_load(const char *path, const char *encoding, const char *sheet,
+                         const gp_profile *profile, gp_report *report, gp_error *err)
 {
     (void)report; /* every problem with the operator's own file is operational */
     unsigned char *data = NULL;
@@ -184,21 +204,50 @@ master_list *master_load(const char *path, const char *encoding, const gp_profil
     master_list *list = calloc(1, sizeof *list);
     roster_decoder dec;
     bool decoder = false;
+    workbook *wb = NULL;
+    roster_source src = {0};
     if (!list) {
         gp_error_nomem(err);
         goto fail;
     }
-    if (!(decoder = roster_decoder_open(&dec, encoding, (const char *)data, len, err)))
-        goto fail;
+    workbook_kind kind = workbook_detect(data, len);
+    if (kind != WORKBOOK_NONE) {
+        workbook_failure f;
+        if (!(wb = workbook_read(kind, data, len, &f))) {
+            if (f.status == WB_NOMEM)
+                gp_error_nomem(err);
+            else
+                gp_error_set(err, GP_ERR_OPEN, 0, "学籍名单 '%s' 无法读取：%s", path, f.detail);
+            goto fail;
+        }
+        memset(&dec, 0, sizeof dec);
+        dec.name = "XLSX";
+        dec.verified = true;
+        long at = roster_pick_sheet(wb, sheet, &dec, profile);
+        if (at < 0) {
+            gp_error_set(err, GP_ERR_USAGE, 0, sheet ? "学籍名单 '%s' 里没有工作表“%s”"
+                                                     : "学籍名单 '%s' 是空的%s",
+                         path, sheet ? sheet : "");
+            goto fail;
+        }
+        src.sheet = &wb->sheets[at];
+    } else {
+        if (!(decoder = roster_decoder_open(&dec, encoding, (const char *)data, len, err)))
+            goto fail;
+        src.csv = (const char *)data + dec.skip;
+        src.csv_len = len - dec.skip;
+    }
     master_reader r = {.list = list, .profile = profile, .dec = &dec, .path = path,
                        .err = err};
+    r.header_target = roster_find_header(&src, &dec, profile, NULL);
     roster_csv_outcome outcome;
-    roster_csv_read((const char *)data + dec.skip, len - dec.skip, on_record, &r, &outcome);
+    roster_source_read(&src, on_record, &r, &outcome);
     if (err && err->status != GP_OK)
         goto fail;
     if (outcome.status != ROSTER_CSV_OK) {
         gp_error_set(err, outcome.status == ROSTER_CSV_NOMEM ? GP_ERR_NOMEM : GP_ERR_OPEN, 0,
-                     "学籍名单 '%s' 的 CSV 格式有错（第 %d 行附近）", path, outcome.row);
+                     "学籍名单 '%s' 的%s有错（第 %d 行附近）", path,
+                     wb ? "工作表" : " CSV 格式", outcome.row);
         goto fail;
     }
     if (!r.header_seen) {
@@ -209,12 +258,15 @@ master_list *master_load(const char *path, const char *encoding, const gp_profil
         gp_error_nomem(err);
         goto fail;
     }
-    roster_decoder_close(&dec);
+    if (decoder)
+        roster_decoder_close(&dec);
+    workbook_free(wb);
     free(data);
     return list;
 fail:
     if (decoder)
         roster_decoder_close(&dec);
+    workbook_free(wb);
     master_free(list);
     free(data);
     return NULL;

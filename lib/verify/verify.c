@@ -6,6 +6,7 @@
 #include "verify_internal.h"
 #include "core/error.h"
 #include "core/secret.h"
+#include "office.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,64 @@ static bool check_part_overlap(judged *bundles, size_t count, size_t lead)
     return true;
 }
 
+/* The parts of one submission (same name) must say they belong together:
+ * the same submission id (the whole roster's SHA-256, which the sender
+ * cannot make match another station's roster) and the same part count, and
+ * their photo-number ranges must follow each other in part order.  Anyone
+ * can name a bundle "part 2 of 2" of someone else's submission; only the id
+ * and the ranges bind it.  Every part of a group that disagrees gets
+ * bundle.part_mismatch: none of them can be trusted to be the real one. */
+static int compare_part_of(const void *a, const void *b)
+{
+    const gp_verified *x = *(const gp_verified *const *)a, *y = *(const gp_verified *const *)b;
+    return x->meta.part - y->meta.part;
+}
+
+static bool check_part_binding(judged *bundles, size_t count, size_t lead)
+{
+    const gp_verified *first = bundles[lead].v;
+    const gp_verified **group = malloc(count * sizeof *group);
+    if (!group)
+        return false;
+    size_t n = 0;
+    for (size_t b = lead; b < count; b++)
+        if (b == lead || same_submission(first, bundles[b].v))
+            group[n++] = bundles[b].v;
+    char why[256] = "";
+    for (size_t i = 0; i < n && !why[0]; i++) {
+        const gp_verified *v = group[i];
+        if (!v->meta.submission[0])
+            snprintf(why, sizeof why, "%s 没有提交编号", v->source);
+        else if (strcmp(v->meta.submission, first->meta.submission) != 0)
+            snprintf(why, sizeof why, "%s 与 %s 的提交编号不同", v->source, first->source);
+        else if (v->meta.parts != first->meta.parts)
+            snprintf(why, sizeof why, "%s 说共 %d 卷，%s 说共 %d 卷", v->source, v->meta.parts,
+                     first->source, first->meta.parts);
+    }
+    qsort(group, n, sizeof *group, compare_part_of);
+    for (size_t i = 1; i < n && !why[0]; i++) {
+        const gp_verified *a = group[i - 1], *b = group[i];
+        if (a->meta.part == b->meta.part || !a->meta.seq_last[0] || !b->meta.seq_first[0])
+            continue; /* a repeated part is part_overlap; missing ranges are metadata */
+        if (strcmp(a->meta.seq_last, b->meta.seq_first) >= 0)
+            snprintf(why, sizeof why, "第 %d 卷的拍摄序号到 %s，第 %d 卷却从 %s 开始",
+                     a->meta.part, a->meta.seq_last, b->meta.part, b->meta.seq_first);
+    }
+    free(group);
+    if (!why[0])
+        return true;
+    for (size_t b = lead; b < count; b++) {
+        const gp_verified *v = bundles[b].v;
+        if (b != lead && !same_submission(first, v))
+            continue;
+        gp_where w = {.source = v->source, .field = "submission", .file = "bundle.json"};
+        gp_report_add(bundles[b].report, GP_BUNDLE_PART_MISMATCH, &w, why, NULL,
+                      "提交 %s 的分卷对不上（%s），可能混入了别的提交的分卷", first->meta.name,
+                      why);
+    }
+    return true;
+}
+
 static bool check_parts(judged *bundles, size_t count)
 {
     bool *done = calloc(count ? count : 1, sizeof *done);
@@ -175,7 +234,7 @@ static bool check_parts(judged *bundles, size_t count)
         if (done[b] || !v->meta.present || v->meta.parts <= 1)
             continue;
         check_part_numbers(bundles, count, b, done);
-        ok = check_part_overlap(bundles, count, b);
+        ok = check_part_overlap(bundles, count, b) && check_part_binding(bundles, count, b);
     }
     free(done);
     return ok;
@@ -235,6 +294,12 @@ gp_report *gp_verify(const char *const *paths, size_t path_count,
         gp_error_set(err, GP_ERR_USAGE, 0, "没有指定要核验的压缩包");
         return NULL;
     }
+    char *office = gp_office_profile(options, err);
+    if (!office)
+        return NULL;
+    gp_verify_options decided = *options;
+    decided.profile = office;
+    options = &decided;
     gp_report *result = gp_report_new("verify");
     judged *bundles = calloc(path_count, sizeof *bundles);
     gp_profile *master_profile = NULL;
@@ -257,8 +322,8 @@ gp_report *gp_verify(const char *const *paths, size_t path_count,
         /* the registry's column names are the roster's, from the default profile */
         if (!(master_profile = gp_profile_load(GP_DEFAULT_PROFILE, err)))
             goto fail;
-        master = master_load(options->master_path, options->encoding, master_profile, result,
-                             err);
+        master = master_load(options->master_path, options->encoding, options->sheet,
+                             master_profile, result, err);
         if (!master)
             goto fail;
     }
@@ -299,6 +364,7 @@ gp_report *gp_verify(const char *const *paths, size_t path_count,
     master_free(master);
     gp_profile_free(master_profile);
     gp_password_wipe(password);
+    free(office);
     return result;
 fail:
     gp_password_wipe(password);
@@ -306,5 +372,6 @@ fail:
     master_free(master);
     gp_profile_free(master_profile);
     gp_report_free(result);
+    free(office);
     return NULL;
 }

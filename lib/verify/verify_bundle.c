@@ -4,12 +4,15 @@
  * is read once: hashed and, for photos, inspected from the same buffer, in
  * parallel across entries with one archive handle per worker. */
 #include "verify_internal.h"
+#include "photo/jpeg_limits.h"
+#include "photo/thumbnail.h"
 
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* What an entry is, by its path under the bundle folder. */
 typedef enum entry_kind {
@@ -38,6 +41,8 @@ typedef struct bundle_job {
     entry_state *entries;
     size_t count;
     gp_bundle_reader *reader;  /* the calling thread's */
+    unsigned char *roster_csv; /* kept to compare roster.xlsx with */
+    size_t roster_csv_len;
 } bundle_job;
 
 static bool photo_name(const char *rel, char seq[5])
@@ -159,8 +164,8 @@ static bool read_meta_and_profile(bundle_job *job)
     long at = find_kind(job, KIND_META);
     if (at < 0) {
         gp_report_add_severity(job->report, GP_WARNING, GP_BUNDLE_METADATA, &w, NULL,
-                               "bundle.json", "%s 里没有 bundle.json，按默认规格 %s 检查内容",
-                               v->source, GP_DEFAULT_PROFILE);
+                               "bundle.json", "%s 里没有 bundle.json，按本单位规定的规格检查内容",
+                               v->source);
     } else {
         size_t len = 0;
         unsigned char *data = read_entry(job, (size_t)at, &len);
@@ -170,21 +175,21 @@ static bool read_meta_and_profile(bundle_job *job)
         if (!ok)
             return false;
     }
-    const char *name = v->meta.profile && v->meta.profile[0] ? v->meta.profile : NULL;
-    if (name) {
-        gp_error quiet = {0};
-        v->profile = gp_profile_load(name, &quiet);
-        if (!v->profile) {
-            w.field = "profile";
-            gp_report_add(job->report, GP_BUNDLE_METADATA, &w, name, GP_DEFAULT_PROFILE,
-                          "bundle.json 指定的规格 %s 在本机不存在，按默认规格 %s 检查", name,
-                          GP_DEFAULT_PROFILE);
-        }
-    }
-    if (!v->profile)
-        v->profile = gp_profile_load(GP_DEFAULT_PROFILE, job->err);
+    /* the office's profile, never the one bundle.json names */
+    const char *office = job->options->profile && job->options->profile[0]
+                             ? job->options->profile
+                             : GP_DEFAULT_PROFILE;
+    v->profile = gp_profile_load(office, job->err);
     if (!v->profile)
         return false;
+    const char *claimed = v->meta.profile;
+    if (claimed && claimed[0] && strcmp(claimed, gp_profile_name(v->profile)) != 0) {
+        w.field = "profile";
+        gp_report_add(job->report, GP_BUNDLE_PROFILE_MISMATCH, &w, claimed,
+                      gp_profile_name(v->profile),
+                      "bundle.json 声明按规格 %s 打包，本单位规定的规格是 %s，已按 %s 核验",
+                      claimed, gp_profile_name(v->profile), gp_profile_name(v->profile));
+    }
     gp_bundle_limits limits;
     gp_bundle_limits_for(v->profile, &limits);
     gp_bundle_set_limits(v->bundle, &limits);
@@ -199,8 +204,14 @@ static bool read_manifest(bundle_job *job, gp_manifest *manifest, bool *have)
     long at = find_kind(job, KIND_MANIFEST);
     gp_where w = {.source = v->source, .file = "MANIFEST.sha256"};
     if (at < 0) {
-        gp_report_add(job->report, GP_BUNDLE_MANIFEST_MISSING, &w, NULL, "MANIFEST.sha256",
-                      "%s 里没有校验清单 MANIFEST.sha256，无法确认文件未被改动", v->source);
+        /* pack always writes one: a bundle.json without it did not come
+         * from pack as sent, so a swapped file could not be seen */
+        gp_report_add_severity(job->report, v->meta.present ? GP_ERROR : GP_WARNING,
+                               GP_BUNDLE_MANIFEST_MISSING, &w, NULL, "MANIFEST.sha256",
+                               "%s 里没有校验清单 MANIFEST.sha256，无法确认文件未被改动%s",
+                               v->source,
+                               v->meta.present ? "（有 bundle.json 的压缩包必须有校验清单）"
+                                               : "");
         return true;
     }
     size_t len = 0;
@@ -244,7 +255,8 @@ static bool read_roster(bundle_job *job)
         return true;
     v->roster = gp_roster_parse((const char *)data, len, "roster.csv", job->options->encoding,
                                 v->profile, job->report, job->err);
-    free(data);
+    job->roster_csv = data;
+    job->roster_csv_len = len;
     if (!v->roster)
         return false;
     if (v->roster->usable)
@@ -252,22 +264,48 @@ static bool read_roster(bundle_job *job)
     return true;
 }
 
-static void read_workbook_and_others(bundle_job *job, bool have_manifest)
+static long find_other(const bundle_job *job, const char *rel)
+{
+    for (size_t i = 0; i < job->count; i++)
+        if (job->entries[i].kind == KIND_OTHER && !strcmp(job->entries[i].rel, rel))
+            return (long)i;
+    return -1;
+}
+
+/* roster.xlsx read back and compared with roster.csv (verify_workbook.c);
+ * missing is an error when bundle.json says pack made the bundle. */
+static bool read_workbook_and_others(bundle_job *job, bool have_manifest)
 {
     gp_verified *v = job->v;
-    if (find_kind(job, KIND_WORKBOOK) < 0) {
+    long at = find_kind(job, KIND_WORKBOOK);
+    bool ok = true;
+    if (at < 0) {
         gp_where w = {.source = v->source, .file = "roster.xlsx"};
-        gp_report_add(job->report, GP_BUNDLE_WORKBOOK_MISSING, &w, NULL, "roster.xlsx",
-                      "%s 里没有花名册工作簿 roster.xlsx", v->source);
+        gp_report_add_severity(job->report, v->meta.present ? GP_ERROR : GP_WARNING,
+                               GP_BUNDLE_WORKBOOK_MISSING, &w, NULL, "roster.xlsx",
+                               "%s 里没有花名册工作簿 roster.xlsx", v->source);
+    } else {
+        size_t len = 0, mapping_len = 0;
+        unsigned char *data = read_entry(job, (size_t)at, &len), *mapping = NULL;
+        long m = v->meta.merged ? find_other(job, "mapping.csv") : -1;
+        if (m >= 0)
+            mapping = read_entry(job, (size_t)m, &mapping_len);
+        if (data)
+            ok = verify_workbook(v->source, data, len, (const char *)job->roster_csv,
+                                 job->roster_csv_len, (const char *)mapping, mapping_len,
+                                 job->report, job->err);
+        free(data);
+        free(mapping);
     }
     for (size_t i = 0; i < job->count; i++) {
         entry_state *e = &job->entries[i];
-        /* the workbook is hashed; other files only when the manifest names them */
-        if (e->kind == KIND_WORKBOOK || (e->kind == KIND_OTHER && have_manifest && e->listed)) {
+        /* other files are hashed only when the manifest names them */
+        if (e->kind == KIND_OTHER && have_manifest && e->listed && !e->hashed) {
             size_t len = 0;
             free(read_entry(job, i, &len));
         }
     }
+    return ok;
 }
 
 /* ---- photos, in parallel ------------------------------------------------ */
@@ -277,8 +315,42 @@ typedef struct photo_job {
     gp_bundle_reader **readers; /* one per worker */
     gp_entry_read *reads;       /* per photo: status when not read */
     entry_state *entries;
+    bool thumbnails;
     atomic_size_t next;
+    gp_jpeg_limits limits;
+    uint64_t budget_ns;          /* CPU time for decoding this bundle's photos */
+    atomic_uint_fast64_t spent_ns;
+    atomic_size_t skipped;       /* photos left undecoded once over budget */
 } photo_job;
+
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Decode within the photo limits and the bundle's CPU budget. */
+static void inspect_bounded(photo_job *job, const unsigned char *data, size_t len,
+                            gp_photo_result *result)
+{
+    gp_jpeg_info *info = &result->info;
+    if (atomic_load(&job->spent_ns) > job->budget_ns) {
+        memset(info, 0, sizeof *info);
+        info->orientation = 1;
+        info->is_jpeg = len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
+        info->skipped = true;
+        snprintf(info->decode_error, sizeof info->decode_error,
+                 "not decoded: the bundle's CPU budget is spent");
+        atomic_fetch_add(&job->skipped, 1);
+        return;
+    }
+    uint64_t start = thread_cpu_ns();
+    gp_inspect_wants wants = {.thumbnail = job->thumbnails, .limits = &job->limits};
+    gp_photo_inspect(data, len, &wants, result);
+    atomic_fetch_add(&job->spent_ns, thread_cpu_ns() - start);
+}
 
 static void photo_worker(void *context, size_t worker)
 {
@@ -300,7 +372,7 @@ static void photo_worker(void *context, size_t worker)
         photo->result.read_ok = true;
         photo->result.size = r->len;
         gp_sha256(r->data, r->len, photo->result.sha256);
-        gp_jpeg_inspect(r->data, r->len, &photo->result.info);
+        inspect_bounded(job, r->data, r->len, &photo->result);
         free(r->data);
         r->data = NULL;
         entry_state *e = &job->entries[photo->entry];
@@ -347,6 +419,37 @@ static bool collect_photos(bundle_job *job)
     return true;
 }
 
+/* photo.oversized for each photo refused before decoding; bundle.too_costly
+ * once when the budget ran out. */
+static void report_costs(bundle_job *job, photo_job *pj)
+{
+    gp_verified *v = job->v;
+    for (size_t p = 0; p < v->photo_count; p++) {
+        const gp_jpeg_info *info = &v->photos[p].result.info;
+        if (!info->skipped || info->width == 0)
+            continue;
+        char actual[48], limit[64];
+        snprintf(actual, sizeof actual, "%d×%d", info->width, info->height);
+        snprintf(limit, sizeof limit, "不超过 %llu 像素",
+                 (unsigned long long)pj->limits.max_pixels);
+        const char *name = job->entries[v->photos[p].entry].rel;
+        gp_where w = {.source = v->source, .seq = v->photos[p].seq, .file = name};
+        gp_report_add(job->report, GP_PHOTO_OVERSIZED, &w, actual, limit,
+                      "照片 %s 是 %d×%d 像素，超过规格像素数的 %d 倍，未解码", name,
+                      info->width, info->height, GP_VERIFY_PIXEL_FACTOR);
+    }
+    size_t skipped = atomic_load(&pj->skipped);
+    if (!skipped)
+        return;
+    char spent[48], budget[48];
+    snprintf(spent, sizeof spent, "%.1f 秒", (double)atomic_load(&pj->spent_ns) / 1e9);
+    snprintf(budget, sizeof budget, "%.1f 秒", (double)pj->budget_ns / 1e9);
+    gp_where w = {.source = v->source};
+    gp_report_add(job->report, GP_BUNDLE_TOO_COSTLY, &w, spent, budget,
+                  "%s 的照片解码已用去 %s 处理器时间（上限 %s），其余 %zu 张照片未解码",
+                  v->source, spent, budget, skipped);
+}
+
 static bool inspect_photos(bundle_job *job)
 {
     gp_verified *v = job->v;
@@ -355,8 +458,23 @@ static bool inspect_photos(bundle_job *job)
     size_t workers = (size_t)threads < n ? (size_t)threads : n;
     if (!workers)
         return true;
-    photo_job pj = {.v = v, .entries = job->entries};
+    photo_job pj = {.v = v, .entries = job->entries, .thumbnails = job->options->thumbnails};
     atomic_init(&pj.next, 0);
+    atomic_init(&pj.spent_ns, 0);
+    atomic_init(&pj.skipped, 0);
+    const gp_profile *p = v->profile;
+    pj.limits.max_scans = GP_VERIFY_MAX_SCANS;
+    if (p->width > 0 && p->height > 0) {
+        pj.limits.max_pixels = (uint64_t)GP_VERIFY_PIXEL_FACTOR * (uint64_t)p->width *
+                               (uint64_t)p->height;
+        /* a progressive file's coefficients (2 bytes x 3 components x
+         * pixels, subsampling aside) plus working room */
+        pj.limits.max_memory = (long)(pj.limits.max_pixels * 8 + (32u << 20));
+    }
+    pj.budget_ns = ((uint64_t)GP_VERIFY_CPU_BASE_MS + (uint64_t)GP_VERIFY_CPU_PER_PHOTO_MS * n) *
+                   1000000u;
+    if (job->options->cpu_budget_ms > 0) /* tests */
+        pj.budget_ns = (uint64_t)job->options->cpu_budget_ms * 1000000u;
     pj.readers = calloc(workers, sizeof *pj.readers);
     pj.reads = calloc(n, sizeof *pj.reads);
     bool ok = pj.readers && pj.reads;
@@ -366,6 +484,7 @@ static bool inspect_photos(bundle_job *job)
         ok = (pj.readers[t] = gp_bundle_reader_new(v->bundle, job->err)) != NULL;
     if (ok) {
         gp_parallel_for(workers, (int)workers, photo_worker, &pj);
+        report_costs(job, &pj);
         for (size_t p = 0; p < n; p++) {
             gp_read_status s = pj.reads[p].status;
             /* unreadable files are reported by the matching below */
@@ -398,6 +517,13 @@ static void match_photos(bundle_job *job)
         }
         gp_check_match_photos(v->roster && v->roster->usable ? v->roster : NULL, v->profile,
                               seqs, names, results, n, v->source, job->report);
+        /* the report holds its own copy of each thumbnail now; merge keeps
+         * the verified bundles open, so do not hold every thumbnail twice */
+        for (size_t i = 0; i < n; i++) {
+            free(v->photos[i].result.thumb);
+            v->photos[i].result.thumb = NULL;
+            v->photos[i].result.thumb_len = 0;
+        }
     }
     free(seqs);
     free(names);
@@ -464,13 +590,18 @@ static void report_strays(bundle_job *job, bool have_manifest)
         const entry_state *e = &job->entries[i];
         const char *name = gp_bundle_entry_at(v->bundle, i)->name;
         gp_where w = {.source = v->source, .file = name};
+        bool mapping = e->kind == KIND_OTHER && !strcmp(e->rel, "mapping.csv");
+        if (mapping && !v->meta.merged)
+            gp_report_add(job->report, GP_BUNDLE_MAPPING_UNEXPECTED, &w, e->rel, NULL,
+                          "%s 不是合并包（bundle.json 里没有 sources），却含有 mapping.csv",
+                          v->source);
         if (e->kind == KIND_OUTSIDE) {
             gp_report_add(job->report, GP_BUNDLE_LAYOUT, &w, name, v->base,
                           "%s 不在压缩包的文件夹 %s 里", name, v->base);
         } else if (have_manifest && e->kind != KIND_MANIFEST && !e->listed) {
             gp_report_add(job->report, GP_BUNDLE_UNLISTED, &w, e->rel, NULL,
                           "%s 不在校验清单里，来历不明", e->rel);
-        } else if (e->kind == KIND_OTHER && strcmp(e->rel, "mapping.csv") != 0) {
+        } else if (e->kind == KIND_OTHER && !mapping) {
             /* mapping.csv: a merged bundle's renumbering map (docs/bundle-format.md) */
             gp_report_add(job->report, GP_BUNDLE_LAYOUT, &w, e->rel, NULL,
                           "%s 不是提交包应有的文件（应只有 bundle.json、roster.csv、"
@@ -481,6 +612,50 @@ static void report_strays(bundle_job *job, bool have_manifest)
 }
 
 /* ---- bundle.json against the contents ------------------------------------ */
+
+/* bundle.json's school block against the office's profile (where it pins
+ * the school) and against the roster: one finding per field. */
+static void compare_school_field(bundle_job *job, const char *key, const char *said,
+                                 const char *pinned, gp_field field)
+{
+    gp_verified *v = job->v;
+    said = said ? said : "";
+    gp_where w = {.source = v->source, .file = "bundle.json", .field = key};
+    if (pinned && pinned[0] && strcmp(said, pinned) != 0) {
+        gp_report_add(job->report, GP_BUNDLE_SCHOOL_MISMATCH, &w, said, pinned,
+                      "bundle.json 的 %s 是 “%s”，本单位规格规定的是 “%s”", key, said, pinned);
+        return;
+    }
+    if (!v->roster || !v->roster->usable)
+        return;
+    /* pack writes the first row's values (rows that differ from it are
+     * roster.school.inconsistent already) */
+    for (size_t i = 0; i < v->roster->count; i++) {
+        const gp_student *s = &v->roster->students[i];
+        const char *value = s->value[field];
+        if (!value[0])
+            continue;
+        if (strcmp(value, said) != 0) {
+            w.row = s->row;
+            gp_report_add(job->report, GP_BUNDLE_SCHOOL_MISMATCH, &w, said, value,
+                          "bundle.json 的 %s 是 “%s”，roster.csv 第 %d 行是 “%s”", key, said,
+                          s->row, value);
+        }
+        return;
+    }
+}
+
+static void compare_school(bundle_job *job)
+{
+    const gp_bundle_meta *meta = &job->v->meta;
+    const gp_profile *p = job->v->profile;
+    compare_school_field(job, "school_type", meta->school_type, p ? p->school_type : NULL,
+                         GP_FIELD_SCHOOL_TYPE);
+    compare_school_field(job, "school_code", meta->school_code, p ? p->school_code : NULL,
+                         GP_FIELD_SCHOOL_CODE);
+    compare_school_field(job, "school_name", meta->school_name, p ? p->school_name : NULL,
+                         GP_FIELD_SCHOOL_NAME);
+}
 
 static void compare_meta(bundle_job *job)
 {
@@ -498,6 +673,7 @@ static void compare_meta(bundle_job *job)
                       "bundle.json 的 bundle_id 是 %s，但压缩包里的文件夹是 %s", meta->bundle_id,
                       v->base);
     }
+    compare_school(job);
     if (!v->roster || !v->roster->usable)
         return;
     const gp_roster *roster = v->roster;
@@ -594,10 +770,8 @@ static bool run_checks(bundle_job *job)
     if (ok && have_manifest)
         ok = (listed_at = locate_listed(job, &manifest)) != NULL;
     ok = ok && read_roster(job);
-    if (ok) {
-        read_workbook_and_others(job, have_manifest);
-        ok = collect_photos(job) && inspect_photos(job);
-    }
+    ok = ok && read_workbook_and_others(job, have_manifest);
+    ok = ok && collect_photos(job) && inspect_photos(job);
     if (ok) {
         if (have_manifest)
             compare_manifest(job, &manifest, listed_at);
@@ -638,6 +812,7 @@ gp_verified *gp_verify_bundle(const char *path, const gp_verify_options *options
     bool ok = run_checks(&job);
     gp_bundle_reader_free(job.reader);
     free(job.entries);
+    free(job.roster_csv);
     if (!ok) {
         gp_verified_free(v);
         return NULL;

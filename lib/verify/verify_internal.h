@@ -4,6 +4,17 @@
 
 #include "gp_internal.h"
 
+/* Bounded cost per photo and per bundle (docs/limits.md has the measured
+ * worst case).  A received photo over PIXEL_FACTOR x the profile's pixel
+ * count is refused before decoding (photo.oversized); progressive scans are
+ * capped; the CPU time spent decoding one bundle's photos, summed over the
+ * workers, is capped at CPU_BASE + CPU_PER_PHOTO x photos, after which the
+ * remaining photos are not decoded (bundle.too_costly). */
+#define GP_VERIFY_PIXEL_FACTOR 4
+#define GP_VERIFY_MAX_SCANS 64
+#define GP_VERIFY_CPU_BASE_MS 30000
+#define GP_VERIFY_CPU_PER_PHOTO_MS 20
+
 /** Parse bundle.json bytes into meta (docs/bundle-format.md), adding
  *  bundle.metadata findings for what is missing or malformed.  Fields that
  *  are unusable stay empty/0.  false only on OOM (err set). */
@@ -13,14 +24,22 @@ bool bundle_meta_parse(const char *data, size_t len, gp_bundle_meta *meta,
 /* The university's registry export (--master). */
 typedef struct master_list master_list;
 
-/** Read the master CSV (encodings as the roster; header names from the
+/** Read the master CSV or workbook (.xlsx/.xls; `sheet` as --sheet; encodings as the roster; header names from the
  *  profile's aliases).  File-level problems are findings at its file name;
  *  NULL with err set when it cannot be read at all or on OOM. */
-master_list *master_load(const char *path, const char *encoding, const gp_profile *profile,
-                         gp_report *report, gp_error *err);
+master_list *master_load(const char *path, const char *encoding, const char *sheet,
+                         const gp_profile *profile, gp_report *report, gp_error *err);
 /** master.unknown_student and master.mismatch for every student of roster. */
 void master_compare(const master_list *master, const gp_roster *roster, const char *source,
                     gp_report *report);
 void master_free(master_list *master);
+
+/** roster.xlsx read back (bounded) and compared cell by cell with roster.csv
+ *  (and, when mapping is non-NULL, its second sheet with mapping.csv);
+ *  formulas refused.  Findings go to report with source set.  false only
+ *  when out of memory (err set). */
+bool verify_workbook(const char *source, const void *xlsx, size_t xlsx_len, const char *csv,
+                     size_t csv_len, const char *mapping, size_t mapping_len, gp_report *report,
+                     gp_error *err);
 
 #endif

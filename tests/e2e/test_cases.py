@@ -16,6 +16,11 @@ Case file format (one directive per line, '#' comments):
   args: ...                      extra arguments to `gradpack check`
   exit: N                        expected exit status
   codes: CODE[@SEQ|#ROW] ...     each must be among the findings
+  exact: yes                     the codes: lines are ALL the findings: each
+                                 spec matches one finding, each finding one
+                                 spec (a spurious extra finding fails)
+  ignore: CODE ...               with exact: findings of these codes are
+                                 not counted (e.g. rules the case is not about)
   absent: CODE ...               none of these may appear
   text: STRING                   the text report must contain STRING
 """
@@ -32,7 +37,8 @@ CASE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases")
 
 
 def parse_case(path):
-    case = {"steps": [], "args": [], "codes": [], "absent": [], "text": [], "exit": None}
+    case = {"steps": [], "args": [], "codes": [], "absent": [], "text": [], "exit": None,
+            "exact": False, "ignore": []}
     with open(path, encoding="utf-8") as f:
         lines = f.read().split("\n")
     i = 0
@@ -75,6 +81,12 @@ def parse_case(path):
             case["codes"] += value.split()
         elif key == "absent":
             case["absent"] += value.split()
+        elif key == "exact":
+            if value not in ("yes", "no"):
+                raise ValueError(f"{path}: exact: takes yes or no")
+            case["exact"] = value == "yes"
+        elif key == "ignore":
+            case["ignore"] += value.split()
         elif key == "text":
             case["text"].append(value)
         else:
@@ -111,6 +123,21 @@ def build_inputs(case, root):
     return roster, photos
 
 
+def unmatched(findings, specs, ignore):
+    """Pair each spec with one finding (most specific specs first); return the
+    specs left without a finding and the findings left without a spec."""
+    left = [f for f in findings if f["code"] not in ignore]
+    missing = []
+    for spec in sorted(specs, key=lambda s: -(("@" in s) + ("#" in s))):
+        for i, f in enumerate(left):
+            if matches(f, spec):
+                del left[i]
+                break
+        else:
+            missing.append(spec)
+    return missing, left
+
+
 def matches(finding, spec):
     code, _, where = spec.partition("@")
     code, _, row = code.partition("#")
@@ -137,9 +164,13 @@ def make_test(path):
         if doc is not None:
             for spec in case["codes"]:
                 self.assertTrue(any(matches(f, spec) for f in doc["findings"]),
-                                f"expected {spec}; got {sorted((f['code'], f['seq'], f['row']) for f in doc['findings'])}")
+                                f"expected {spec}; got {sorted((f['code'], str(f['seq']), str(f['row'])) for f in doc['findings'])}")
             for code in case["absent"]:
                 self.assertNotIn(code, e2e.codes(doc))
+            if case["exact"]:
+                missing, extra = unmatched(doc["findings"], case["codes"], case["ignore"])
+                self.assertEqual((missing, extra), ([], []),
+                                 "exact: findings differ from the codes: lines")
             # every finding speaks to a person and names its code
             for f in doc["findings"]:
                 self.assertTrue(f["message"], f)

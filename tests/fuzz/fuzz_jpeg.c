@@ -8,6 +8,7 @@
  *   ./build-fuzz/fuzz_jpeg -max_len=65536 -timeout=5 corpus
  */
 #include "gp_internal.h"
+#include "photo/jpeg_limits.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +22,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .dpi = 300, .components = 3, .bits = 8, .allow_srgb_icc = true,
     };
     gp_jpeg_info info;
+    /* verify's bounded decode (pixels, scans, memory) first, then check's */
+    gp_jpeg_limits limits = {.max_pixels = 4ull * 960 * 1280, .max_scans = 64,
+                             .max_memory = 64l << 20};
+    gp_jpeg_inspect_limited(data, size, &info, &limits, 0, NULL);
     gp_jpeg_inspect(data, size, &info);
     (void)gp_jpeg_dpi(&info);
     gp_report *report = gp_report_new("fuzz");

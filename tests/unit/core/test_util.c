@@ -1,5 +1,6 @@
 /* Unit tests: text helpers, atomic outputs, the thread pool, profiles. */
 #include "gp_internal.h"
+#include "core/escape.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -343,9 +344,53 @@ static void commit_set_all_or_nothing(void **state)
     rmdir(dir);
 }
 
+static char *escaped(const char *s, size_t len)
+{
+    gp_buf buf = {0};
+    gp_escape_terminal(&buf, s, len);
+    char *out = gp_buf_take(&buf);
+    return out ? out : strdup("");
+}
+
+/* Untrusted text shown to a clerk: controls, bidi overrides, non-characters
+ * and bytes that are not UTF-8 become visible escapes; Chinese stays. */
+static void terminal_escaping(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        size_t len;
+        const char *out;
+    } cases[] = {
+        {"济南函授站", 0, "济南函授站"},
+        {"\x1b[2J\x1b[H结论", 0, "\\x1B[2J\\x1B[H结论"},
+        {"a\nb\tc\x7f", 0, "a\\x0Ab\\x09c\\x7F"},
+        {"gpj\xe2\x80\xae" "exe", 0, "gpj\\u202Eexe"},
+        {"\xef\xbf\xbe\xef\xbf\xbf", 0, "\\uFFFE\\uFFFF"},
+        {"\xc2\x9b" "31m", 0, "\\u009B31m"},          /* C1 CSI */
+        {"\xff\xfeok", 0, "\\xFF\\xFEok"},          /* not UTF-8 */
+        {"\xed\xa0\x80", 0, "\\xED\\xA0\\x80"},     /* a surrogate, CESU-style */
+        {"a\0" "b", 3, "a\\x00b"},
+        {"\xe2\x81\xa6x\xe2\x81\xa9", 0, "\\u2066x\\u2069"},
+    };
+    for (size_t i = 0; i < GP_ARRAY_LEN(cases); i++) {
+        size_t len = cases[i].len ? cases[i].len : strlen(cases[i].in);
+        char *out = escaped(cases[i].in, len);
+        if (strcmp(out, cases[i].out) != 0)
+            fail_msg("case %zu: got \"%s\", expected \"%s\"", i, out, cases[i].out);
+        assert_int_equal(gp_needs_escape(cases[i].in, len), strcmp(cases[i].in, out) != 0);
+        free(out);
+    }
+    assert_true(gp_codepoint_unsafe(0x1FFFE));
+    assert_true(gp_codepoint_unsafe(0xFDD0));
+    assert_false(gp_codepoint_unsafe(0x4E2D)); /* 中 */
+    assert_false(gp_codepoint_unsafe(0xFFFD));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(terminal_escaping),
         cmocka_unit_test(utf8_validation),
         cmocka_unit_test(trim_and_fullwidth),
         cmocka_unit_test(buffer_grows),

@@ -61,7 +61,7 @@ static void test_taken_in_order_with_their_hashes(void **state)
     (void)state;
     gp_photo_result *results = calloc(COUNT, sizeof *results);
     gp_error err = {0};
-    gp_photo_pipeline *p = gp_photo_pipeline_start(files, results, COUNT, 3, &err);
+    gp_photo_pipeline *p = gp_photo_pipeline_start(files, results, COUNT, 3, false, &err);
     assert_non_null(p);
     for (size_t i = 0; i < COUNT; i++) {
         unsigned char *data, want[4096], sha[32];
@@ -86,7 +86,7 @@ static void test_out_of_order_take_refused(void **state)
     (void)state;
     gp_photo_result *results = calloc(COUNT, sizeof *results);
     gp_error err = {0};
-    gp_photo_pipeline *p = gp_photo_pipeline_start(files, results, COUNT, 2, &err);
+    gp_photo_pipeline *p = gp_photo_pipeline_start(files, results, COUNT, 2, false, &err);
     unsigned char *data;
     size_t len;
     assert_false(gp_photo_pipeline_take(p, 5, &data, &len));
@@ -105,7 +105,7 @@ static void test_unreadable_photo_does_not_block(void **state)
     copy[3].path = "/nonexistent/gp-pipeline/0004.jpg";
     gp_photo_result *results = calloc(COUNT, sizeof *results);
     gp_error err = {0};
-    gp_photo_pipeline *p = gp_photo_pipeline_start(copy, results, COUNT, 2, &err);
+    gp_photo_pipeline *p = gp_photo_pipeline_start(copy, results, COUNT, 2, false, &err);
     for (size_t i = 0; i < COUNT; i++) {
         unsigned char *data;
         size_t len;
@@ -123,7 +123,7 @@ static void test_stopping_early_still_inspects_all(void **state)
     (void)state;
     gp_photo_result *results = calloc(COUNT, sizeof *results);
     gp_error err = {0};
-    gp_photo_pipeline *p = gp_photo_pipeline_start(files, results, COUNT, 2, &err);
+    gp_photo_pipeline *p = gp_photo_pipeline_start(files, results, COUNT, 2, false, &err);
     for (size_t i = 0; i < 5; i++) {
         unsigned char *data;
         size_t len;

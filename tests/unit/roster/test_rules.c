@@ -348,7 +348,7 @@ static void school_values(void **state)
     };
     /* nothing pinned: differences from the first row are warnings */
     judged j = judge(fx->generic, rows, 5);
-    const gp_finding *f = expect(&j, GP_ROSTER_SCHOOL_CODE_FORMAT, 3, "院校代码");
+    const gp_finding *f = expect(&j, GP_ROSTER_EXCEL_LEADING_ZEROS, 3, "院校代码");
     assert_string_equal(f->actual, "1043");
     f = expect(&j, GP_ROSTER_SCHOOL_INCONSISTENT, 4, "所在校别");
     assert_string_equal(f->actual, "成人高校");
@@ -400,6 +400,70 @@ static void rules_skip_an_unusable_roster(void **state)
     gp_roster_free(NULL);
 }
 
+/* The finding with this code at this row, whatever its severity. */
+static const gp_finding *find_any(const judged *j, gp_code code, int row)
+{
+    for (size_t i = 0; i < gp_report_count(j->report); i++) {
+        const gp_finding *x = gp_report_get(j->report, i);
+        if (x->code == code && x->row == row)
+            return x;
+    }
+    return NULL;
+}
+
+/* Excel's damage in the digit-only columns (issue 14): one code each, and no
+ * misleading checksum, sex or school finding on a damaged value. */
+static void excel_damage(void **state)
+{
+    fixture *fx = *state;
+    char cut[19];
+    make_id(cut, "370102", "19720626", 200); /* 370102197206262000: check digit 0 passes */
+    assert_string_equal(cut, "370102197206262000");
+    const char *const rows[][9] = {
+        ROW("0001", "成人专科", "2019001", "甲", "男", fx->id_male, "普通高校", "10433", "山东理工大学"),
+        ROW("0002", "成人专科", "2.01943E+12", "乙", "女", fx->id_female, "普通高校", "10433", "山东理工大学"),
+        ROW("0003", "成人专科", "2019003", "丙", "男", cut, "普通高校", "10433", "山东理工大学"),
+        ROW("0004", "成人专科", "2019004", "丁", "男", fx->id_other, "普通高校", "433", "山东理工大学"),
+        ROW("2001/2/3", "成人专科", "2019005", "戊", "男", fx->id_male, "普通高校", "10433", "山东理工大学"),
+        ROW("0006", "成人专科", "201", "己", "女", fx->id_female, "普通高校", "10433", "山东理工大学"),
+    };
+    judged j = judge(fx->xinhua, rows, 6);
+    const gp_finding *f = expect(&j, GP_ROSTER_EXCEL_SCIENTIFIC, 3, "学号");
+    assert_string_equal(f->actual, "2.01943E+12");
+    assert_non_null(strstr(f->message, "“学号”列设为“文本”"));
+    f = find_any(&j, GP_ROSTER_EXCEL_TRUNCATED, 4);
+    assert_non_null(f);
+    assert_int_equal(f->severity, GP_WARNING); /* one ID alone, checksum right */
+    assert_null(find_any(&j, GP_ROSTER_ID_SEX_MISMATCH, 4));
+    assert_null(find_any(&j, GP_ROSTER_ID_CHECKSUM, 4));
+    f = expect(&j, GP_ROSTER_EXCEL_LEADING_ZEROS, 5, "院校代码");
+    assert_string_equal(f->expected, "00433");
+    assert_null(find_any(&j, GP_ROSTER_SCHOOL_CODE_FORMAT, 5));
+    assert_null(find_any(&j, GP_ROSTER_SCHOOL_MISMATCH, 5));
+    f = expect(&j, GP_ROSTER_EXCEL_DATE, 6, "拍摄序号");
+    assert_null(find_any(&j, GP_ROSTER_SEQ_FORMAT, 6));
+    f = find_any(&j, GP_ROSTER_EXCEL_LEADING_ZEROS, 7);
+    assert_non_null(f);
+    assert_int_equal(f->severity, GP_WARNING);
+    assert_string_equal(f->expected, "0000201");
+    judged_free(&j);
+
+    /* two IDs of three ending in 000: the column was a number, both errors */
+    char cut2[19];
+    make_id(cut2, "370303", "19900101", 100);
+    const char *const column[][9] = {
+        ROW("0001", "成人专科", "1", "甲", "女", cut, "普通高校", "10433", "山东理工大学"),
+        ROW("0002", "成人专科", "2", "乙", "女", fx->id_female, "普通高校", "10433", "山东理工大学"),
+        ROW("0003", "成人专科", "3", "丙", "男", strcmp(cut2 + 15, "000") ? "370303199001011000" : cut2,
+            "普通高校", "10433", "山东理工大学"),
+    };
+    j = judge(fx->xinhua, column, 3);
+    assert_int_equal(find_any(&j, GP_ROSTER_EXCEL_TRUNCATED, 2)->severity, GP_ERROR);
+    assert_int_equal(find_any(&j, GP_ROSTER_EXCEL_TRUNCATED, 4)->severity, GP_ERROR);
+    assert_null(find_any(&j, GP_ROSTER_ID_CHECKSUM, 4));
+    judged_free(&j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -412,6 +476,7 @@ int main(void)
         cmocka_unit_test(id_number_defects),
         cmocka_unit_test(school_values),
         cmocka_unit_test(rules_skip_an_unusable_roster),
+        cmocka_unit_test(excel_damage),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -16,6 +16,12 @@ typedef struct name_case {
 static const name_case cases[] = {
     {"ID/bundle.json", 0, GP_NAME_OK},
     {"ID/photos/0001.jpg", 0, GP_NAME_OK},
+    /* what a clerk cannot see as it is (issue 9) */
+    {"ID/gpj\xe2\x80\xae" "exe.jpg", 0, GP_NAME_BAD},   /* U+202E */
+    {"ID/a\xef\xbf\xbe.jpg", 0, GP_NAME_BAD},        /* U+FFFE */
+    {"ID/a\x1b[2J.jpg", 0, GP_NAME_BAD},               /* ESC */
+    {"ID/a\xc2\x85" "b", 0, GP_NAME_BAD},                /* U+0085 NEL */
+    {"ID/a\0" "b.jpg", 10, GP_NAME_BAD},                  /* NUL inside the stated length */
     {"ID/photos/", 0, GP_NAME_OK},
     {"山东理工/花名册.csv", 0, GP_NAME_OK},
     {"..a/b..", 0, GP_NAME_OK},

@@ -1,0 +1,453 @@
+/* .xls (Excel 97–2003, BIFF) sheets as rows of cells, read by Debian's
+ * libfreexl.  FreeXL opens files by path only, so the bytes (already
+ * bounded by GP_MAX_ROSTER_BYTES) are handed over through an anonymous
+ * memory file; nothing is written to disk.  FreeXL allocates each sheet's
+ * grid from the sheet's own DIMENSION record (at most 65536 rows × 256
+ * columns in BIFF8); sheets over WB_MAX_ROWS rows are refused before their
+ * cells are read (docs/limits.md).
+ *
+ * libfreexl 1.0.6 is not memory-safe on hostile files (our fuzzer found a
+ * stack buffer underflow in its text conversion within seconds), so it runs
+ * in a child process with a CPU and wall-clock limit: the child reads the
+ * workbook and sends its cells through a pipe; a child that crashes, hangs
+ * or sends garbage is a refusal, never a crash of gradpack.  The parent
+ * rebuilds the sheets with workbook_put, so every limit is applied again on
+ * its side of the pipe. */
+#include "workbook_reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <freexl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define XLS_CHILD_SECONDS 20            /* CPU and wall clock for one .xls */
+#define XLS_CHILD_MEMORY (1024ul << 20)  /* address space of the child */
+
+/* AddressSanitizer reserves terabytes of address space: no RLIMIT_AS there. */
+#if defined(__SANITIZE_ADDRESS__)
+#define XLS_LIMIT_MEMORY 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define XLS_LIMIT_MEMORY 0
+#endif
+#endif
+#ifndef XLS_LIMIT_MEMORY
+#define XLS_LIMIT_MEMORY 1
+#endif
+#define XLS_MAX_STREAM_BYTES (256u << 20) /* what the child may send */
+
+static const char *freexl_words(int rc)
+{
+    switch (rc) {
+    case FREEXL_INSUFFICIENT_MEMORY:
+        return "内存不足";
+    case FREEXL_BIFF_OBFUSCATED:
+        return "工作簿设置了打开密码";
+    case FREEXL_INVALID_CHARACTER:
+    case FREEXL_UNSUPPORTED_CHARSET:
+        return "工作簿的文字编码无法识别";
+    default:
+        return "文件损坏或不是 Excel 97–2003 工作簿";
+    }
+}
+
+/* One sheet's cells; false with f set. */
+static bool read_xls_sheet(const void *handle, workbook_sheet *sheet, size_t *cells,
+                           workbook_failure *f)
+{
+    unsigned int rows = 0;
+    unsigned short columns = 0;
+    if (freexl_worksheet_dimensions(handle, &rows, &columns) != FREEXL_OK)
+        return workbook_failed(f, WB_DAMAGED, "工作表“%s”无法读取（文件损坏）", sheet->name);
+    if (rows > WB_MAX_ROWS * 2u)
+        return workbook_failed(f, WB_LIMIT, "工作表“%s”有 %u 行，超过上限 %d 行", sheet->name,
+                               rows, WB_MAX_ROWS * 2);
+    for (unsigned int r = 0; r < rows; r++)
+        for (unsigned short c = 0; c < columns; c++) {
+            FreeXL_CellValue v;
+            if (freexl_get_cell_value(handle, r, c, &v) != FREEXL_OK)
+                return workbook_failed(f, WB_DAMAGED, "工作表“%s”第 %u 行无法读取（文件损坏）",
+                                       sheet->name, r + 1);
+            char number[64];
+            const char *text = NULL;
+            workbook_cell_kind kind = WB_CELL_TEXT;
+            switch (v.type) {
+            case FREEXL_CELL_INT:
+                snprintf(number, sizeof number, "%d", v.value.int_value);
+                text = number;
+                kind = WB_CELL_NUMBER;
+                break;
+            case FREEXL_CELL_DOUBLE:
+                snprintf(number, sizeof number, "%.17g", v.value.double_value);
+                text = number;
+                kind = WB_CELL_NUMBER;
+                break;
+            case FREEXL_CELL_DATE:
+            case FREEXL_CELL_DATETIME: {
+                int y = 0, m = 0, d = 0;
+                if (v.value.text_value && sscanf(v.value.text_value, "%d-%d-%d", &y, &m, &d) == 3)
+                    snprintf(number, sizeof number, "%d/%d/%d", y, m, d);
+                else
+                    snprintf(number, sizeof number, "%s",
+                             v.value.text_value ? v.value.text_value : "");
+                text = number;
+                kind = WB_CELL_DATE;
+                break;
+            }
+            case FREEXL_CELL_TEXT:
+            case FREEXL_CELL_SST_TEXT:
+            case FREEXL_CELL_TIME:
+                text = v.value.text_value;
+                break;
+            default:
+                break;
+            }
+            if (text && !workbook_put(sheet, cells, (int)r + 1, c, text, strlen(text), kind,
+                                      false, f))
+                return false;
+        }
+    return true;
+}
+
+static workbook *xls_read_here(const void *data, size_t len, workbook_failure *f)
+{
+    int fd = memfd_create("gradpack-xls", MFD_CLOEXEC);
+    if (fd < 0) {
+        workbook_failed(f, WB_NOMEM, "无法为 .xls 工作簿分配内存文件");
+        return NULL;
+    }
+    const char *p = data;
+    for (size_t done = 0; done < len;) {
+        ssize_t n = write(fd, p + done, len - done);
+        if (n <= 0) {
+            close(fd);
+            workbook_failed(f, WB_NOMEM, "无法为 .xls 工作簿分配内存文件");
+            return NULL;
+        }
+        done += (size_t)n;
+    }
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    const void *handle = NULL;
+    int rc = freexl_open(path, &handle);
+    workbook *wb = NULL;
+    if (rc != FREEXL_OK) {
+        workbook_failed(f, rc == FREEXL_INSUFFICIENT_MEMORY ? WB_NOMEM : WB_DAMAGED,
+                        "%s", freexl_words(rc));
+        goto done;
+    }
+    unsigned int info = 0;
+    if (freexl_get_info(handle, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
+        info == FREEXL_BIFF_OBFUSCATED) {
+        workbook_failed(f, WB_DAMAGED, "设置了打开密码，请取消密码后再试");
+        goto done;
+    }
+    unsigned int sheets = 0;
+    if (freexl_get_info(handle, FREEXL_BIFF_SHEET_COUNT, &sheets) != FREEXL_OK || !sheets) {
+        workbook_failed(f, WB_DAMAGED, "里面没有工作表");
+        goto done;
+    }
+    if (sheets > WB_MAX_SHEETS) {
+        workbook_failed(f, WB_LIMIT, "工作簿的工作表超过 %d 个", WB_MAX_SHEETS);
+        goto done;
+    }
+    wb = calloc(1, sizeof *wb);
+    if (!wb || !(wb->sheets = calloc(sheets, sizeof *wb->sheets))) {
+        workbook_failed(f, WB_NOMEM, "内存不足");
+        goto done;
+    }
+    wb->kind = WORKBOOK_XLS;
+    size_t cells = 0;
+    for (unsigned short s = 0; s < sheets; s++) {
+        workbook_sheet *sheet = &wb->sheets[wb->sheet_count++];
+        const char *name = NULL;
+        if (freexl_get_worksheet_name(handle, s, &name) != FREEXL_OK || !name)
+            name = "";
+        if (!(sheet->name = strdup(name))) {
+            workbook_failed(f, WB_NOMEM, "内存不足");
+            goto done;
+        }
+        if (freexl_select_active_worksheet(handle, s) != FREEXL_OK) {
+            workbook_failed(f, WB_DAMAGED, "工作表“%s”无法读取（文件损坏）", sheet->name);
+            goto done;
+        }
+        if (!read_xls_sheet(handle, sheet, &cells, f))
+            goto done;
+    }
+done:
+    if (handle)
+        freexl_close(handle);
+    close(fd);
+    if (f->status != WB_OK) {
+        workbook_free(wb);
+        return NULL;
+    }
+    return wb;
+}
+
+/* ---- the child process and its stream ------------------------------------ */
+
+/* Stream: 'F' u32 status, u32 len, detail | 'S' u32 len, name |
+ * 'C' u32 row, u32 column, u8 kind, u32 len, text | 'E'. */
+typedef struct stream {
+    unsigned char *data;
+    size_t len, cap;
+    bool failed;
+} stream;
+
+static void put(stream *s, const void *p, size_t n)
+{
+    if (s->failed)
+        return;
+    if (s->len + n > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 65536;
+        while (cap < s->len + n)
+            cap *= 2;
+        unsigned char *grown = realloc(s->data, cap);
+        if (!grown) {
+            s->failed = true;
+            return;
+        }
+        s->data = grown;
+        s->cap = cap;
+    }
+    memcpy(s->data + s->len, p, n);
+    s->len += n;
+}
+
+static void put_u32(stream *s, uint32_t v)
+{
+    put(s, &v, sizeof v);
+}
+
+static void put_text(stream *s, const char *t, size_t n)
+{
+    put_u32(s, (uint32_t)n);
+    put(s, t, n);
+}
+
+static void write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return;
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static void child(int fd, const void *data, size_t len)
+{
+    struct rlimit cpu = {XLS_CHILD_SECONDS, XLS_CHILD_SECONDS + 1};
+    setrlimit(RLIMIT_CPU, &cpu);
+    if (XLS_LIMIT_MEMORY) {
+        /* libfreexl sizes each sheet's grid from the file's own claim */
+        struct rlimit mem = {XLS_CHILD_MEMORY, XLS_CHILD_MEMORY};
+        setrlimit(RLIMIT_AS, &mem);
+    }
+    alarm(XLS_CHILD_SECONDS);
+    workbook_failure f = {0};
+    workbook *wb = xls_read_here(data, len, &f);
+    stream s = {0};
+    if (!wb) {
+        put(&s, "F", 1);
+        put_u32(&s, (uint32_t)f.status);
+        put_text(&s, f.detail, strlen(f.detail));
+    } else {
+        for (size_t k = 0; k < wb->sheet_count; k++) {
+            const workbook_sheet *sheet = &wb->sheets[k];
+            put(&s, "S", 1);
+            put_text(&s, sheet->name, strlen(sheet->name));
+            for (size_t i = 0; i < sheet->count; i++) {
+                const workbook_row *r = &sheet->rows[i];
+                for (size_t c = 0; c < r->count; c++) {
+                    if (!r->cells[c])
+                        continue;
+                    put(&s, "C", 1);
+                    put_u32(&s, (uint32_t)r->row);
+                    put_u32(&s, (uint32_t)c);
+                    put(&s, &r->kinds[c], 1);
+                    put_text(&s, r->cells[c], r->lens[c]);
+                }
+            }
+        }
+    }
+    put(&s, "E", 1);
+    if (!s.failed)
+        write_all(fd, s.data, s.len);
+    _exit(s.failed ? 3 : 0);
+}
+
+/* Read everything the child sends, until EOF, the size limit or the wall
+ * clock; false on any of the latter two. */
+static bool drain(int fd, stream *s)
+{
+    time_t deadline = time(NULL) + XLS_CHILD_SECONDS + 5;
+    unsigned char buf[65536];
+    for (;;) {
+        int left = (int)(deadline - time(NULL));
+        if (left <= 0)
+            return false;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int rc = poll(&p, 1, left * 1000);
+        if (rc < 0 && errno == EINTR)
+            continue;
+        if (rc <= 0)
+            return false;
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        if (n == 0)
+            return true;
+        if (s->len + (size_t)n > XLS_MAX_STREAM_BYTES)
+            return false;
+        put(s, buf, (size_t)n);
+        if (s->failed)
+            return false;
+    }
+}
+
+typedef struct cursor {
+    const unsigned char *p, *end;
+} cursor;
+
+static bool take(cursor *c, void *out, size_t n)
+{
+    if ((size_t)(c->end - c->p) < n)
+        return false;
+    memcpy(out, c->p, n);
+    c->p += n;
+    return true;
+}
+
+static bool take_text(cursor *c, const char **text, uint32_t *n)
+{
+    if (!take(c, n, sizeof *n) || (size_t)(c->end - c->p) < *n)
+        return false;
+    *text = (const char *)c->p;
+    c->p += *n;
+    return true;
+}
+
+/* Rebuild the workbook from the child's stream (limits applied again). */
+static workbook *rebuild(const stream *s, workbook_failure *f)
+{
+    cursor c = {s->data, s->data + s->len};
+    workbook *wb = calloc(1, sizeof *wb);
+    if (!wb || !(wb->sheets = calloc(WB_MAX_SHEETS, sizeof *wb->sheets))) {
+        free(wb);
+        workbook_failed(f, WB_NOMEM, "内存不足");
+        return NULL;
+    }
+    wb->kind = WORKBOOK_XLS;
+    size_t cells = 0;
+    bool ok = true, ended = false;
+    while (ok && !ended) {
+        char tag;
+        const char *text;
+        uint32_t n, row, column, status;
+        unsigned char kind;
+        if (!take(&c, &tag, 1)) {
+            ok = false;
+            break;
+        }
+        switch (tag) {
+        case 'F':
+            ok = take(&c, &status, sizeof status) && take_text(&c, &text, &n) &&
+                 status >= WB_NOMEM && status <= WB_LIMIT && n < sizeof f->detail;
+            if (ok) {
+                workbook_failed(f, (workbook_status)status, "%.*s", (int)n, text);
+                workbook_free(wb);
+                return NULL;
+            }
+            break;
+        case 'S':
+            ok = take_text(&c, &text, &n) && wb->sheet_count < WB_MAX_SHEETS;
+            if (ok && !(wb->sheets[wb->sheet_count].name = strndup(text, n)))
+                return workbook_failed(f, WB_NOMEM, "内存不足"), workbook_free(wb), NULL;
+            if (ok)
+                wb->sheet_count++;
+            break;
+        case 'C':
+            ok = wb->sheet_count && take(&c, &row, sizeof row) &&
+                 take(&c, &column, sizeof column) && take(&c, &kind, 1) && kind <= WB_CELL_ERROR &&
+                 take_text(&c, &text, &n) && row >= 1 && row <= 1048576;
+            if (ok && !workbook_put(&wb->sheets[wb->sheet_count - 1], &cells, (int)row, column,
+                                    text, n, (workbook_cell_kind)kind, false, f)) {
+                workbook_free(wb);
+                return NULL;
+            }
+            break;
+        case 'E':
+            ended = c.p == c.end;
+            ok = ended;
+            break;
+        default:
+            ok = false;
+        }
+    }
+    if (!ok || !wb->sheet_count) {
+        workbook_free(wb);
+        workbook_failed(f, WB_DAMAGED, "文件损坏或不是 Excel 97–2003 工作簿");
+        return NULL;
+    }
+    return wb;
+}
+
+workbook *xls_read(const void *data, size_t len, workbook_failure *f)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        workbook_failed(f, WB_NOMEM, "无法创建读取 .xls 的子进程（管道）");
+        return NULL;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        workbook_failed(f, WB_NOMEM, "无法创建读取 .xls 的子进程");
+        return NULL;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        child(fds[1], data, len);
+    }
+    close(fds[1]);
+    stream s = {0};
+    bool complete = drain(fds[0], &s);
+    close(fds[0]);
+    if (!complete)
+        kill(pid, SIGKILL);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    workbook *wb = NULL;
+    if (!complete || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        if (WIFSIGNALED(status) &&
+            (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGALRM || !complete))
+            workbook_failed(f, WB_LIMIT, "读取 .xls 工作簿超过 %d 秒，已停止", XLS_CHILD_SECONDS);
+        else
+            workbook_failed(f, WB_DAMAGED,
+                            "读取程序在这个文件上出错（文件损坏或被改动过）");
+    } else {
+        wb = rebuild(&s, f);
+    }
+    free(s.data);
+    return wb;
+}

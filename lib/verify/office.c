@@ -1,0 +1,96 @@
+/* The office config: a small .ini (inih) the office keeps, e.g.
+ *
+ *   [office]
+ *   profile = xinhua-shandong
+ *
+ * Only the office's own files choose the rules; bundle.json's "profile" is
+ * compared with the choice (bundle.profile_mismatch), never obeyed. */
+#include "office.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct office_config {
+    char *profile;
+    bool oom;
+    bool unknown;
+    char unknown_key[64];
+} office_config;
+
+static int on_entry(void *user, const char *section, const char *name, const char *value)
+{
+    office_config *c = user;
+    if (!strcmp(section, "office") && !strcmp(name, "profile")) {
+        free(c->profile);
+        c->profile = strdup(value);
+        c->oom = c->profile == NULL;
+        return !c->oom;
+    }
+    c->unknown = true;
+    snprintf(c->unknown_key, sizeof c->unknown_key, "[%s] %s", section, name);
+    return 0;
+}
+
+/* Read path; false with err set when it cannot be read or is malformed.
+ * *absent set (and true returned) when optional and the file is missing. */
+static bool read_config(const char *path, bool optional, office_config *c, gp_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0) {
+        if (optional && errno == ENOENT)
+            return true;
+        return gp_error_set(err, GP_ERR_OPEN, errno, "无法读取单位配置文件 '%s'：%s", path,
+                            strerror(errno));
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20)) {
+        close(fd);
+        return gp_error_set(err, GP_ERR_OPEN, 0, "单位配置文件 '%s' 不是普通的小文件", path);
+    }
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        close(fd);
+        return gp_error_nomem(err);
+    }
+    int line = ini_parse_file(f, on_entry, c);
+    fclose(f);
+    if (c->oom)
+        return gp_error_nomem(err);
+    if (c->unknown)
+        return gp_error_set(err, GP_ERR_USAGE, 0,
+                            "单位配置文件 '%s' 中有不认识的设置 %s（只认 [office] profile）",
+                            path, c->unknown_key);
+    if (line != 0)
+        return gp_error_set(err, GP_ERR_USAGE, 0, "单位配置文件 '%s' 第 %d 行格式不对", path,
+                            line);
+    return true;
+}
+
+char *gp_office_profile(const gp_verify_options *options, gp_error *err)
+{
+    if (options && options->profile && options->profile[0]) {
+        char *name = strdup(options->profile);
+        if (!name)
+            gp_error_nomem(err);
+        return name;
+    }
+    office_config c = {0};
+    bool given = options && options->config && options->config[0];
+    if (!read_config(given ? options->config : GP_OFFICE_CONFIG, !given, &c, err)) {
+        free(c.profile);
+        return NULL;
+    }
+    if (c.profile && c.profile[0])
+        return c.profile;
+    free(c.profile);
+    char *name = strdup(GP_DEFAULT_PROFILE);
+    if (!name)
+        gp_error_nomem(err);
+    return name;
+}
