@@ -355,6 +355,22 @@ find "$stage" -exec touch -h -d "@$epoch" {} +
 mkdir -p dist
 zipfile=$root/dist/gradpack-$version-windows-x64.zip
 rm -f "$zipfile"
-(cd "$build/stage" && find "gradpack-$version-windows-x64" -print | LC_ALL=C sort |
-  TZ=UTC zip -X -q -D -@ "$zipfile")
+# Python's zipfile marks the Chinese names as UTF-8 (general purpose bit
+# 11), which Info-ZIP's zip 3.0 does not: Explorer would show mojibake.
+python3 - "$build/stage" "gradpack-$version-windows-x64" "$zipfile" "$epoch" <<'PY'
+import os, sys, time, zipfile
+stage, top, out, epoch = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+when = time.gmtime(max(epoch, 315532800))[:6]  # zip dates start in 1980
+paths = []
+for base, dirs, files in os.walk(os.path.join(stage, top)):
+    paths += [os.path.join(base, f) for f in files]
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    for p in sorted(paths, key=lambda p: os.path.relpath(p, stage).encode()):
+        info = zipfile.ZipInfo(os.path.relpath(p, stage).replace(os.sep, "/"), when)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.create_system = 0  # MS-DOS attributes: what Windows expects
+        info.external_attr = 0x20  # archive bit
+        with open(p, "rb") as f:
+            z.writestr(info, f.read())
+PY
 log "wrote dist/gradpack-$version-windows-x64.zip ($(stat -c %s "$zipfile") bytes) in $((SECONDS - t_start)) s"

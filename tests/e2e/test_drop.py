@@ -50,13 +50,11 @@ class DropTest(GradpackTestCase):
                      "-o", ref, "--station", os.path.join(folder, "station.ini"), env=EPOCH)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertEqual(got, sha_files(ref))
-        # the report beside the roster, for Notepad: BOM and CRLF
-        with open(os.path.join(folder, "检查结果.txt"), "rb") as f:
+        # the HTML report beside the roster
+        with open(os.path.join(folder, "检查结果.html"), encoding="utf-8") as f:
             report = f.read()
-        self.assertTrue(report.startswith(b"\xef\xbb\xbf"))
-        self.assertIn(b"\r\n", report)
-        self.assertNotIn(b"\n", report.replace(b"\r\n", b""))
-        self.assertIn("全部符合要求".encode(), report)
+        self.assertTrue(report.startswith("<!DOCTYPE html>"))
+        self.assertIn("全部符合要求", report)
         # a second drop replaces the outbox's files with the same bytes
         proc = gradpack("drop", folder, "--no-open", env=EPOCH)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
@@ -86,10 +84,11 @@ class DropTest(GradpackTestCase):
         proc = gradpack("drop", folder, "--no-open")
         self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
         self.assertIn("有错误，没有打包", proc.stdout)
-        with open(os.path.join(folder, "检查结果.txt"), encoding="utf-8-sig") as f:
+        with open(os.path.join(folder, "检查结果.html"), encoding="utf-8") as f:
             report = f.read()
         self.assertIn("photo.missing", report)
         self.assertIn("photo.dimensions", report)
+        self.assertIn("0003.jpg", report)
         outbox = self.path("有问题", "outbox")
         self.assertFalse(os.path.isdir(outbox) and os.listdir(outbox), "packed despite errors")
 

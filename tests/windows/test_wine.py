@@ -270,11 +270,10 @@ class WineTest(unittest.TestCase):
         outbox = self.path("站点", "outbox")
         got = files_of(outbox)
         self.assertTrue(any(n.endswith(".zip") for n in got), got)
-        self.assertTrue(os.path.isfile(os.path.join(folder, "检查结果.txt")))
-        with open(os.path.join(folder, "检查结果.txt"), "rb") as f:
+        with open(os.path.join(folder, "检查结果.html"), encoding="utf-8") as f:
             report = f.read()
-        self.assertTrue(report.startswith(b"\xef\xbb\xbf"))
-        self.assertIn("全部符合要求".encode(), report)
+        self.assertTrue(report.startswith("<!DOCTYPE html>"))
+        self.assertIn("全部符合要求", report)
         # the same bundle as the Linux build's drop on a copy
         copy = self.path("linux", "济南函授站")
         shutil.copytree(self.good, copy)
@@ -288,9 +287,10 @@ class WineTest(unittest.TestCase):
         win = exe("drop", winpath(folder), "--no-open")
         self.assertEqual(win.returncode, 1, win.stdout + win.stderr)
         self.assertIn("没有打包", win.stdout)
-        with open(os.path.join(folder, "检查结果.txt"), encoding="utf-8-sig") as f:
+        with open(os.path.join(folder, "检查结果.html"), encoding="utf-8") as f:
             report = f.read()
-        self.assertIn("0002.jpg", report)
+        self.assertIn("0002", report)
+        self.assertIn("photo.dimensions", report)
         outbox = self.path("outbox")
         self.assertFalse(os.path.isdir(outbox) and any(n.endswith(".zip") for n in os.listdir(outbox)))
 
