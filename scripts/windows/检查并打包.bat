@@ -9,6 +9,8 @@ set "HERE=%~dp0"
 set "EXE="
 if exist "%HERE%gradpack.exe" set "EXE=%HERE%gradpack.exe"
 if not defined EXE for /d %%D in ("%HERE%..\gradpack-*-windows-x64" "%HERE%..\..\gradpack-*-windows-x64" "%USERPROFILE%\Desktop\gradpack-*-windows-x64" "%USERPROFILE%\Downloads\gradpack-*-windows-x64") do if exist "%%~D\gradpack.exe" set "EXE=%%~D\gradpack.exe"
+rem (the same without quotes: Wine's cmd matches wildcards only there)
+if not defined EXE for /d %%D in (%HERE%..\gradpack-*-windows-x64 %HERE%..\..\gradpack-*-windows-x64 %USERPROFILE%\Desktop\gradpack-*-windows-x64 %USERPROFILE%\Downloads\gradpack-*-windows-x64) do if exist "%%~fD\gradpack.exe" set "EXE=%%~fD\gradpack.exe"
 if not defined EXE (
   echo 找不到 gradpack.exe。请把解压出的 gradpack 文件夹放在桌面、下载文件夹，或和本文件夹放在同一个位置。
   pause

@@ -365,8 +365,10 @@ class ZipTest(unittest.TestCase):
         shutil.copy(os.path.join(self.top, "检查并打包.bat"), folder)
         env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, GRADPACK_NO_OPEN="1")
         env.pop("GRADPACK_DATADIR", None)
+        # cmd.exe's own messages come in the console code page: decode leniently
         proc = subprocess.run([WINE, "cmd", "/c", winpath(os.path.join(folder, "检查并打包.bat"))],
-                              input="\n", capture_output=True, text=True, timeout=300, env=env)
+                              input="\n", capture_output=True, text=True, errors="replace",
+                              timeout=300, env=env)
         self.assertIn("按任意键关闭", proc.stdout, proc.stdout + proc.stderr)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         outbox = os.path.join(self.tmp, "桌面", "outbox")
