@@ -33,6 +33,10 @@ int cmd_merge(int argc, char **argv);
 void help_merge(FILE *out);
 int cmd_fix(int argc, char **argv);
 void help_fix(FILE *out);
+int cmd_drop(int argc, char **argv);
+void help_drop(FILE *out);
+/* A folder dropped on the program (no subcommand): drop, then wait for a key. */
+int cmd_drop_dragged(const char *folder);
 int cmd_codes(int argc, char **argv);
 void help_codes(FILE *out);
 int cmd_template(int argc, char **argv);

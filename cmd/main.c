@@ -1,6 +1,7 @@
 /* gradpack: the command-line tool.  A thin dispatcher (as libzip's ziptool
  * and libvips' vips.c): usage is printed from the table. */
 #include "commands.h"
+#include "platform.h"
 
 #include <getopt.h>
 #include <locale.h>
@@ -22,6 +23,9 @@ static const gp_command commands[] = {
     {"fix", "PHOTOS/ -o FIXED/ [选项]",
      "把不合格的照片修正为合格的副本 / write conforming copies of nonconforming photos",
      cmd_fix, help_fix},
+    {"drop", "FOLDER [--no-open] [--wait]",
+     "拖放文件夹：找到花名册和照片，检查，没有错误就打包到旁边的 outbox / check and pack a dropped folder",
+     cmd_drop, help_drop},
     {"template", "ROSTER.xlsx [--profile P]",
      "生成空白花名册工作簿，在 Excel/WPS 中填写 / write an empty roster workbook to fill in",
      cmd_template, help_template},
@@ -70,9 +74,14 @@ static int unknown_command(const char *name)
 int main(int argc, char **argv)
 {
     setlocale(LC_CTYPE, "");
+    cli_platform_init(&argc, &argv);
     opterr = 0; /* option errors are printed in Chinese by cli_bad_option */
     if (argc < 2) {
         usage(stderr);
+        if (cli_console_closes_at_exit()) { /* double-clicked: say how, then wait */
+            fputs("\n要检查并打包，请把放花名册和照片的文件夹拖到 gradpack.exe 上。\n", stderr);
+            cli_wait_for_key();
+        }
         return EXIT_FAILURE_RUN;
     }
     const char *name = argv[1];
@@ -96,6 +105,8 @@ int main(int argc, char **argv)
         return EXIT_CLEAN;
     }
     const gp_command *cmd = find(name);
+    if (!cmd && argc == 2 && cli_is_directory(name)) /* a folder dropped on gradpack.exe */
+        return cmd_drop_dragged(name);
     if (!cmd)
         return unknown_command(name);
     cli_install_signal_handlers();

@@ -13,6 +13,9 @@ packages=(
   clang libclang-rt-14-dev
   python3 python3-openpyxl python3-xlwt python3-pil
   zip unzip coreutils strace
+  # the Windows build (scripts/build-windows.sh) and its tests under Wine
+  gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools nasm cmake dpkg-dev make perl
+  autoconf automake libtool autopoint gettext wine64 wine
   chromium fonts-wqy-microhei
 )
 if [[ "${1:-}" == "--bench" ]]; then

@@ -47,5 +47,31 @@ else
   failed=$((failed + 1))
 fi
 
+# The Windows build (cross-built with mingw-w64, dependencies cached in
+# ~/.cache/gradpack-win) and its tests under Wine, compared with the release
+# build above.  GRADPACK_SKIP_WINDOWS=1 leaves them out (said in the output).
+if [[ -n ${GRADPACK_SKIP_WINDOWS:-} ]]; then
+  echo "test: Windows build and Wine tests skipped (GRADPACK_SKIP_WINDOWS)"
+else
+  t_win=$SECONDS
+  if scripts/build-windows.sh >build-windows.script.log 2>&1; then
+    echo "test: Windows build: $((SECONDS - t_win)) s ($(grep -o 'wrote dist/[^ ]*' build-windows.script.log))"
+    wine_log=$(mktemp)
+    tests/windows/run-wine.sh build-windows/cmd/gradpack.exe build 2>&1 | tee "$wine_log" | tail -40
+    line=$(grep -E '^wine: [0-9]+ passed, [0-9]+ failed' "$wine_log" | tail -1)
+    p=$(sed -E 's/^wine: ([0-9]+) passed, ([0-9]+) failed/\1/' <<<"$line")
+    f=$(sed -E 's/^wine: ([0-9]+) passed, ([0-9]+) failed/\2/' <<<"$line")
+    if [[ -z $line ]]; then p=0; f=1; fi
+    echo "test: wine: $p passed, $f failed ($((SECONDS - t_win)) s with the build)"
+    passed=$((passed + p))
+    failed=$((failed + f))
+    rm -f "$wine_log"
+  else
+    tail -40 build-windows.script.log >&2
+    echo "test: Windows build failed (build-windows.script.log)" >&2
+    failed=$((failed + 1))
+  fi
+fi
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -10,8 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
+#endif
 
 /* ---- limits ------------------------------------------------------------ */
 
@@ -70,6 +74,41 @@ bool bundle_add_entry(gp_bundle *bundle, const char *name, const gp_bundle_entry
  * Unicode normalisation (macOS's file systems store NFD: "é" as e + U+0301)
  * or in ASCII case (Windows, macOS): the key is the NFC form, ASCII
  * lower-cased (ICU's normaliser). */
+#ifdef _WIN32
+/* Windows: the system's normaliser (NormalizeString, NFC) instead of ICU. */
+static char *nfc_utf8(const char *name)
+{
+    int n16 = MultiByteToWideChar(CP_UTF8, 0, name, -1, NULL, 0);
+    if (n16 <= 0)
+        return NULL;
+    wchar_t *in = malloc((size_t)n16 * sizeof *in);
+    char *key = NULL;
+    if (in && MultiByteToWideChar(CP_UTF8, 0, name, -1, in, n16) > 0) {
+        int cap = NormalizeString(NormalizationC, in, -1, NULL, 0);
+        wchar_t *out = cap > 0 ? malloc((size_t)cap * sizeof *out) : NULL;
+        int n = out ? NormalizeString(NormalizationC, in, -1, out, cap) : 0;
+        int n8 = n > 0 ? WideCharToMultiByte(CP_UTF8, 0, out, n, NULL, 0, NULL, NULL) : 0;
+        if (n8 > 0 && (key = malloc((size_t)n8 + 1)) != NULL) {
+            WideCharToMultiByte(CP_UTF8, 0, out, n, key, n8, NULL, NULL);
+            key[n8] = '\0'; /* n counted the terminator: harmless */
+        }
+        free(out);
+    }
+    free(in);
+    return key;
+}
+
+static char *name_key(const char *name)
+{
+    char *key = nfc_utf8(name);
+    if (!key)
+        key = strdup(name); /* names are valid UTF-8 here; only OOM lands here */
+    for (char *p = key; p && *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return key;
+}
+#else
 static char *name_key(const char *name)
 {
     UErrorCode status = U_ZERO_ERROR;
@@ -109,6 +148,7 @@ static char *name_key(const char *name)
             *p = (char)(*p - 'A' + 'a');
     return key;
 }
+#endif
 
 typedef struct keyed_entry {
     char *key;

@@ -1,0 +1,1074 @@
+/* The Windows side of lib/core/os.h (Win32, built with mingw-w64).
+ * Contracts are in os.h; the "Windows:" notes there say what is best-effort.
+ *
+ * Paths are UTF-8 inside gradpack and converted to UTF-16 here, at the
+ * boundary, for the W functions: Chinese file and folder names work on every
+ * Windows version whatever the system code page.  fds are CRT fds wrapping
+ * Win32 handles (_open_osfhandle); a directory fd wraps a directory handle
+ * opened with FILE_FLAG_BACKUP_SEMANTICS, and names beneath it are reached
+ * through its final path (GetFinalPathNameByHandleW). */
+#define _CRT_RAND_S /* rand_s */
+#include "os.h"
+
+#include <windows.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <io.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_MAX_BYTES 255
+
+/* ---- UTF-8 <-> UTF-16 ------------------------------------------------------ */
+
+static wchar_t *widen(const char *s)
+{
+    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
+    if (n <= 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    wchar_t *w = malloc((size_t)n * sizeof *w);
+    if (!w) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, w, n);
+    /* forward slashes are separators to Win32, except after \\?\ */
+    for (wchar_t *p = w; *p; p++)
+        if (*p == L'/')
+            *p = L'\\';
+    return w;
+}
+
+static char *narrow(const wchar_t *w)
+{
+    int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
+    if (n <= 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    char *s = malloc((size_t)n);
+    if (!s) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL);
+    return s;
+}
+
+static int fail_win(DWORD e)
+{
+    switch (e) {
+    case ERROR_FILE_NOT_FOUND:
+    case ERROR_PATH_NOT_FOUND:
+    case ERROR_INVALID_DRIVE:
+    case ERROR_BAD_NETPATH:
+    case ERROR_BAD_NET_NAME:
+        errno = ENOENT;
+        break;
+    case ERROR_ACCESS_DENIED:
+    case ERROR_SHARING_VIOLATION:
+    case ERROR_WRITE_PROTECT:
+        errno = EACCES;
+        break;
+    case ERROR_FILE_EXISTS:
+    case ERROR_ALREADY_EXISTS:
+        errno = EEXIST;
+        break;
+    case ERROR_DIRECTORY:
+        errno = ENOTDIR;
+        break;
+    case ERROR_LOCK_VIOLATION:
+        errno = EWOULDBLOCK;
+        break;
+    case ERROR_NOT_ENOUGH_MEMORY:
+    case ERROR_OUTOFMEMORY:
+        errno = ENOMEM;
+        break;
+    case ERROR_INVALID_NAME:
+    case ERROR_INVALID_PARAMETER:
+        errno = EINVAL;
+        break;
+    case ERROR_DISK_FULL:
+    case ERROR_HANDLE_DISK_FULL:
+        errno = ENOSPC;
+        break;
+    case ERROR_CANT_RESOLVE_FILENAME:
+        errno = ELOOP;
+        break;
+    default:
+        errno = EIO;
+        break;
+    }
+    return -1;
+}
+
+static int fail_last(void)
+{
+    return fail_win(GetLastError());
+}
+
+/* ---- describing handles ----------------------------------------------------- */
+
+const char *gp_os_type_name(gp_os_type type)
+{
+    switch (type) {
+    case GP_OS_MISSING: return "不存在";
+    case GP_OS_REGULAR: return "普通文件";
+    case GP_OS_DIRECTORY: return "文件夹";
+    case GP_OS_SYMLINK: return "符号链接";
+    case GP_OS_FIFO: return "命名管道（FIFO）";
+    case GP_OS_DEVICE: return "设备文件";
+    case GP_OS_SOCKET: return "套接字";
+    case GP_OS_OTHER: break;
+    }
+    return "特殊文件";
+}
+
+static void clear_stat(gp_os_stat *st)
+{
+    memset(st, 0, sizeof *st);
+}
+
+/* 100 ns ticks since 1601 -> seconds and nanoseconds since 1970 */
+static void from_filetime(FILETIME ft, int64_t *sec, long *nsec)
+{
+    uint64_t t = ((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
+    const uint64_t epoch = 116444736000000000ull;
+    int64_t rel = (int64_t)(t - epoch);
+    int64_t s = rel / 10000000;
+    int64_t r = rel % 10000000;
+    if (r < 0) {
+        r += 10000000;
+        s--;
+    }
+    *sec = s;
+    *nsec = (long)(r * 100);
+}
+
+static int stat_handle(HANDLE h, gp_os_stat *st)
+{
+    clear_stat(st);
+    DWORD ft = GetFileType(h);
+    if (ft == FILE_TYPE_PIPE) {
+        st->type = GP_OS_FIFO;
+        return 0;
+    }
+    if (ft == FILE_TYPE_CHAR) {
+        st->type = GP_OS_DEVICE;
+        return 0;
+    }
+    if (ft != FILE_TYPE_DISK) {
+        st->type = GP_OS_OTHER;
+        return 0;
+    }
+    BY_HANDLE_FILE_INFORMATION info;
+    if (!GetFileInformationByHandle(h, &info))
+        return fail_last();
+    DWORD a = info.dwFileAttributes;
+    if (a & FILE_ATTRIBUTE_REPARSE_POINT)
+        st->type = GP_OS_SYMLINK;
+    else if (a & FILE_ATTRIBUTE_DIRECTORY)
+        st->type = GP_OS_DIRECTORY;
+    else
+        st->type = GP_OS_REGULAR;
+    if (st->type == GP_OS_REGULAR)
+        st->size = ((uint64_t)info.nFileSizeHigh << 32) | info.nFileSizeLow;
+    st->mode = (a & FILE_ATTRIBUTE_DIRECTORY) ? 0755 : (a & FILE_ATTRIBUTE_READONLY) ? 0444 : 0644;
+    from_filetime(info.ftLastWriteTime, &st->mtime_sec, &st->mtime_nsec);
+    st->dev = info.dwVolumeSerialNumber;
+    st->ino = ((uint64_t)info.nFileIndexHigh << 32) | info.nFileIndexLow;
+    return 0;
+}
+
+static HANDLE fd_handle(int fd)
+{
+    return (HANDLE)_get_osfhandle(fd);
+}
+
+/* The UTF-16 path of an open directory (\\?\C:\...), malloc'd. */
+static wchar_t *handle_path(HANDLE h)
+{
+    DWORD n = GetFinalPathNameByHandleW(h, NULL, 0, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+    if (n == 0) {
+        fail_last();
+        return NULL;
+    }
+    wchar_t *w = malloc(((size_t)n + 1) * sizeof *w);
+    if (!w) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    DWORD got = GetFinalPathNameByHandleW(h, w, n + 1, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+    if (got == 0 || got > n) {
+        free(w);
+        fail_last();
+        return NULL;
+    }
+    return w;
+}
+
+/* dir_fd's path + '\' + name (one component), malloc'd UTF-16. */
+static wchar_t *path_at(int dir_fd, const char *name)
+{
+    if (!*name || strchr(name, '/') || strchr(name, '\\') || strchr(name, ':')) {
+        errno = EINVAL;
+        return NULL;
+    }
+    wchar_t *dir = handle_path(fd_handle(dir_fd));
+    if (!dir)
+        return NULL;
+    wchar_t *wname = widen(name);
+    if (!wname) {
+        free(dir);
+        return NULL;
+    }
+    size_t a = wcslen(dir), b = wcslen(wname);
+    wchar_t *w = malloc((a + b + 2) * sizeof *w);
+    if (w) {
+        memcpy(w, dir, a * sizeof *w);
+        size_t at = a;
+        if (at == 0 || w[at - 1] != L'\\')
+            w[at++] = L'\\';
+        memcpy(w + at, wname, (b + 1) * sizeof *w);
+    } else {
+        errno = ENOMEM;
+    }
+    free(dir);
+    free(wname);
+    return w;
+}
+
+#define SHARE_ALL (FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
+
+/* Open for describing only (attributes), following or not. */
+static HANDLE open_meta(const wchar_t *w, bool follow)
+{
+    return CreateFileW(w, FILE_READ_ATTRIBUTES, SHARE_ALL, NULL, OPEN_EXISTING,
+                       FILE_FLAG_BACKUP_SEMANTICS | (follow ? 0 : FILE_FLAG_OPEN_REPARSE_POINT),
+                       NULL);
+}
+
+static int stat_wide(const wchar_t *w, bool follow, gp_os_stat *st)
+{
+    clear_stat(st);
+    HANDLE h = open_meta(w, follow);
+    if (h == INVALID_HANDLE_VALUE) {
+        DWORD e = GetLastError();
+        if (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND)
+            st->type = GP_OS_MISSING;
+        return fail_win(e);
+    }
+    int r = stat_handle(h, st);
+    CloseHandle(h);
+    return r;
+}
+
+int gp_os_stat_path(const char *path, bool follow, gp_os_stat *st)
+{
+    clear_stat(st);
+    wchar_t *w = widen(path);
+    if (!w)
+        return -1;
+    int r = stat_wide(w, follow, st);
+    int e = errno;
+    free(w);
+    errno = e;
+    return r;
+}
+
+int gp_os_stat_fd(int fd, gp_os_stat *st)
+{
+    HANDLE h = fd_handle(fd);
+    if (h == INVALID_HANDLE_VALUE) {
+        clear_stat(st);
+        errno = EBADF;
+        return -1;
+    }
+    return stat_handle(h, st);
+}
+
+int gp_os_stat_at(int dir_fd, const char *name, gp_os_stat *st)
+{
+    return gp_os_stat_at_ex(dir_fd, name, false, st);
+}
+
+int gp_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st)
+{
+    clear_stat(st);
+    wchar_t *w = path_at(dir_fd, name);
+    if (!w)
+        return -1;
+    int r = stat_wide(w, follow_last, st);
+    int e = errno;
+    free(w);
+    errno = e;
+    return r;
+}
+
+/* ---- opening inputs ------------------------------------------------------------ */
+
+static int open_input_wide(const wchar_t *w, bool follow, gp_os_stat *st)
+{
+    clear_stat(st);
+    HANDLE h = CreateFileW(w, GENERIC_READ, SHARE_ALL, NULL, OPEN_EXISTING,
+                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_BACKUP_SEMANTICS |
+                               (follow ? 0 : FILE_FLAG_OPEN_REPARSE_POINT),
+                           NULL);
+    if (h == INVALID_HANDLE_VALUE) {
+        DWORD e = GetLastError();
+        stat_wide(w, false, st); /* what is there, for the caller's message */
+        return fail_win(e);
+    }
+    if (stat_handle(h, st) != 0) {
+        int e = errno;
+        CloseHandle(h);
+        errno = e;
+        return -1;
+    }
+    if (st->type != GP_OS_REGULAR) {
+        CloseHandle(h);
+        errno = st->type == GP_OS_SYMLINK ? ELOOP : GP_OS_ENOTREG;
+        return -1;
+    }
+    int fd = _open_osfhandle((intptr_t)h, _O_RDONLY | _O_BINARY | _O_NOINHERIT);
+    if (fd < 0) {
+        CloseHandle(h);
+        errno = EMFILE;
+    }
+    return fd;
+}
+
+int gp_os_open_read(const char *path, bool follow_last, gp_os_stat *st)
+{
+    clear_stat(st);
+    wchar_t *w = widen(path);
+    if (!w)
+        return -1;
+    int fd = open_input_wide(w, follow_last, st);
+    int e = errno;
+    free(w);
+    errno = e;
+    return fd;
+}
+
+int gp_os_open_read_at(int dir_fd, const char *name, gp_os_stat *st)
+{
+    return gp_os_open_read_at_ex(dir_fd, name, false, st);
+}
+
+int gp_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st)
+{
+    clear_stat(st);
+    wchar_t *w = path_at(dir_fd, name);
+    if (!w)
+        return -1;
+    int fd = open_input_wide(w, follow_last, st);
+    int e = errno;
+    free(w);
+    errno = e;
+    return fd;
+}
+
+int gp_os_open_read_beneath(int dir_fd, const char *relpath, gp_os_stat *st)
+{
+    clear_stat(st);
+    int at = dir_fd;
+    const char *p = relpath;
+    for (;;) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        char name[NAME_MAX_BYTES + 1];
+        if (n == 0 || n > NAME_MAX_BYTES || (n == 1 && p[0] == '.') ||
+            (n == 2 && p[0] == '.' && p[1] == '.')) {
+            if (at != dir_fd)
+                _close(at);
+            errno = EINVAL;
+            return -1;
+        }
+        memcpy(name, p, n);
+        name[n] = '\0';
+        if (!slash) {
+            int fd = gp_os_open_read_at(at, name, st);
+            int e = errno;
+            if (at != dir_fd)
+                _close(at);
+            errno = e;
+            return fd;
+        }
+        int sub = gp_os_dir_open_at(at, name);
+        int e = errno;
+        if (sub < 0)
+            gp_os_stat_at(at, name, st);
+        if (at != dir_fd)
+            _close(at);
+        if (sub < 0) {
+            errno = e;
+            return -1;
+        }
+        at = sub;
+        p = slash + 1;
+    }
+}
+
+long gp_os_read(int fd, void *buf, size_t len)
+{
+    HANDLE h = fd_handle(fd);
+    DWORD want = len > 0x40000000u ? 0x40000000u : (DWORD)len, got = 0;
+    if (!ReadFile(h, buf, want, &got, NULL)) {
+        DWORD e = GetLastError();
+        if (e == ERROR_HANDLE_EOF || e == ERROR_BROKEN_PIPE)
+            return 0;
+        return fail_win(e);
+    }
+    return (long)got;
+}
+
+int gp_os_write_all(int fd, const void *buf, size_t len)
+{
+    HANDLE h = fd_handle(fd);
+    const char *p = buf;
+    while (len > 0) {
+        DWORD chunk = len > 0x40000000u ? 0x40000000u : (DWORD)len, done = 0;
+        if (!WriteFile(h, p, chunk, &done, NULL))
+            return fail_last();
+        if (done == 0) {
+            errno = EIO;
+            return -1;
+        }
+        p += done;
+        len -= done;
+    }
+    return 0;
+}
+
+long gp_os_pread(int fd, void *buf, size_t len, uint64_t offset)
+{
+    HANDLE h = fd_handle(fd);
+    LARGE_INTEGER zero = {0}, here;
+    if (!SetFilePointerEx(h, zero, &here, FILE_CURRENT))
+        return fail_last();
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.Offset = (DWORD)offset;
+    ov.OffsetHigh = (DWORD)(offset >> 32);
+    DWORD want = len > 0x40000000u ? 0x40000000u : (DWORD)len, got = 0;
+    BOOL ok = ReadFile(h, buf, want, &got, &ov);
+    DWORD e = GetLastError();
+    SetFilePointerEx(h, here, NULL, FILE_BEGIN); /* a synchronous handle moved */
+    if (!ok)
+        return e == ERROR_HANDLE_EOF ? 0 : fail_win(e);
+    return (long)got;
+}
+
+int gp_os_truncate_fd(int fd, uint64_t len)
+{
+    HANDLE h = fd_handle(fd);
+    LARGE_INTEGER here, zero = {0}, to;
+    to.QuadPart = (LONGLONG)len;
+    if (!SetFilePointerEx(h, zero, &here, FILE_CURRENT) ||
+        !SetFilePointerEx(h, to, NULL, FILE_BEGIN) || !SetEndOfFile(h))
+        return fail_last();
+    SetFilePointerEx(h, here, NULL, FILE_BEGIN);
+    return 0;
+}
+
+int gp_os_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset)
+{
+    HANDLE h = fd_handle(fd);
+    LARGE_INTEGER zero = {0}, here;
+    if (!SetFilePointerEx(h, zero, &here, FILE_CURRENT))
+        return fail_last();
+    const char *p = buf;
+    int r = 0;
+    while (len > 0) {
+        OVERLAPPED ov;
+        memset(&ov, 0, sizeof ov);
+        ov.Offset = (DWORD)offset;
+        ov.OffsetHigh = (DWORD)(offset >> 32);
+        DWORD chunk = len > 0x40000000u ? 0x40000000u : (DWORD)len, done = 0;
+        if (!WriteFile(h, p, chunk, &done, &ov)) {
+            r = fail_last();
+            break;
+        }
+        if (done == 0) {
+            errno = ENOSPC;
+            r = -1;
+            break;
+        }
+        p += done;
+        len -= done;
+        offset += done;
+    }
+    int e = errno;
+    SetFilePointerEx(h, here, NULL, FILE_BEGIN); /* a synchronous handle moved */
+    errno = e;
+    return r;
+}
+
+int gp_os_close_checked(int fd)
+{
+    return _close(fd) == 0 ? 0 : -1;
+}
+
+const char *gp_os_strerror(int sys_errno)
+{
+    if (sys_errno == GP_OS_ENOTREG)
+        return "不是普通文件（可能是命名管道或设备）";
+    if (sys_errno == ELOOP)
+        return "是符号链接";
+    return strerror(sys_errno);
+}
+
+void gp_os_close(int fd)
+{
+    if (fd >= 0)
+        _close(fd);
+}
+
+/* ---- directories ---------------------------------------------------------------- */
+
+static int dir_open_wide(const wchar_t *w, bool follow)
+{
+    /* no FILE_SHARE_DELETE: the folder cannot be renamed away while walked */
+    HANDLE h = CreateFileW(w, FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES,
+                           FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                           FILE_FLAG_BACKUP_SEMANTICS | (follow ? 0 : FILE_FLAG_OPEN_REPARSE_POINT),
+                           NULL);
+    if (h == INVALID_HANDLE_VALUE)
+        return fail_last();
+    gp_os_stat st;
+    if (stat_handle(h, &st) != 0) {
+        int e = errno;
+        CloseHandle(h);
+        errno = e;
+        return -1;
+    }
+    if (st.type != GP_OS_DIRECTORY) {
+        CloseHandle(h);
+        errno = st.type == GP_OS_SYMLINK ? ELOOP : ENOTDIR;
+        return -1;
+    }
+    int fd = _open_osfhandle((intptr_t)h, _O_RDONLY | _O_NOINHERIT);
+    if (fd < 0) {
+        CloseHandle(h);
+        errno = EMFILE;
+    }
+    return fd;
+}
+
+int gp_os_dir_open(const char *path, bool follow_last)
+{
+    wchar_t *w = widen(path);
+    if (!w)
+        return -1;
+    int fd = dir_open_wide(w, follow_last);
+    int e = errno;
+    free(w);
+    errno = e;
+    return fd;
+}
+
+int gp_os_dir_open_at(int dir_fd, const char *name)
+{
+    wchar_t *w = path_at(dir_fd, name);
+    if (!w)
+        return -1;
+    int fd = dir_open_wide(w, false);
+    int e = errno;
+    free(w);
+    errno = e;
+    return fd;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void gp_os_names_free(char **names, size_t count)
+{
+    for (size_t i = 0; names && i < count; i++)
+        free(names[i]);
+    free(names);
+}
+
+int gp_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out,
+                   bool *truncated)
+{
+    *names_out = NULL;
+    *count_out = 0;
+    if (truncated)
+        *truncated = false;
+    wchar_t *dir = handle_path(fd_handle(dir_fd));
+    if (!dir)
+        return -1;
+    size_t n = wcslen(dir);
+    wchar_t *pattern = malloc((n + 3) * sizeof *pattern);
+    if (!pattern) {
+        free(dir);
+        errno = ENOMEM;
+        return -1;
+    }
+    memcpy(pattern, dir, n * sizeof *pattern);
+    free(dir);
+    if (n == 0 || pattern[n - 1] != L'\\')
+        pattern[n++] = L'\\';
+    pattern[n++] = L'*';
+    pattern[n] = 0;
+    WIN32_FIND_DATAW fd;
+    HANDLE find = FindFirstFileExW(pattern, FindExInfoBasic, &fd, FindExSearchNameMatch, NULL, 0);
+    free(pattern);
+    if (find == INVALID_HANDLE_VALUE) {
+        if (GetLastError() == ERROR_FILE_NOT_FOUND)
+            return 0;
+        return fail_last();
+    }
+    char **names = NULL;
+    size_t count = 0, cap = 0;
+    int e = 0;
+    do {
+        if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
+            continue;
+        if (max && count == max) {
+            if (truncated)
+                *truncated = true;
+            break;
+        }
+        if (count == cap) {
+            size_t grown_cap = cap ? cap * 2 : 64;
+            char **grown = realloc(names, grown_cap * sizeof *grown);
+            if (!grown) {
+                e = ENOMEM;
+                break;
+            }
+            names = grown;
+            cap = grown_cap;
+        }
+        if (!(names[count] = narrow(fd.cFileName))) {
+            e = errno;
+            break;
+        }
+        count++;
+    } while (FindNextFileW(find, &fd));
+    if (!e && GetLastError() != ERROR_NO_MORE_FILES && !(max && count == max))
+        e = EIO;
+    FindClose(find);
+    if (e) {
+        gp_os_names_free(names, count);
+        errno = e;
+        return -1;
+    }
+    if (count)
+        qsort(names, count, sizeof *names, compare_names);
+    *names_out = names;
+    *count_out = count;
+    return 0;
+}
+
+int gp_os_mkdir(const char *path)
+{
+    wchar_t *w = widen(path);
+    if (!w)
+        return -1;
+    int r = 0;
+    if (!CreateDirectoryW(w, NULL)) {
+        DWORD e = GetLastError();
+        DWORD a = GetFileAttributesW(w);
+        /* "Z:" or "\\server\share" cannot be created but is there */
+        r = a != INVALID_FILE_ATTRIBUTES ? (errno = EEXIST, -1) : fail_win(e);
+    }
+    int e = errno;
+    free(w);
+    errno = e;
+    return r;
+}
+
+/* ---- writing outputs -------------------------------------------------------------- */
+
+static const char temp_chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+int gp_os_temp_fill(char *path)
+{
+    size_t len = strlen(path);
+    if (len < 6) {
+        errno = EINVAL;
+        return -1;
+    }
+    char *tail = path + len - 6;
+    static unsigned counter;
+    for (int i = 0; i < 6; i++) {
+        unsigned r = 0;
+        if (rand_s(&r) != 0)
+            r = (unsigned)GetTickCount() * 2654435761u + (++counter) * 7919u + (unsigned)i;
+        tail[i] = temp_chars[r % (sizeof temp_chars - 1)];
+    }
+    return 0;
+}
+
+int gp_os_create_exclusive(const char *path, unsigned mode)
+{
+    (void)mode; /* the folder's ACL applies */
+    wchar_t *w = widen(path);
+    if (!w)
+        return -1;
+    HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, NULL, CREATE_NEW,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    DWORD e = GetLastError();
+    free(w);
+    if (h == INVALID_HANDLE_VALUE)
+        return fail_win(e); /* ERROR_FILE_EXISTS -> EEXIST */
+    int fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY | _O_NOINHERIT);
+    if (fd < 0) {
+        CloseHandle(h);
+        errno = EMFILE;
+    }
+    return fd;
+}
+
+int gp_os_create_temp(char *path, unsigned mode)
+{
+    size_t len = strlen(path);
+    if (len < 6 || strcmp(path + len - 6, "XXXXXX") != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (int attempt = 0; attempt < 100; attempt++) {
+        if (attempt > 0)
+            memset(path + len - 6, 'X', 6);
+        if (gp_os_temp_fill(path) != 0)
+            return -1;
+        int fd = gp_os_create_exclusive(path, mode);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+int gp_os_open_rw(const char *path)
+{
+    wchar_t *w = widen(path);
+    if (!w)
+        return -1;
+    HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, NULL, OPEN_EXISTING,
+                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+    DWORD e = GetLastError();
+    free(w);
+    if (h == INVALID_HANDLE_VALUE)
+        return fail_win(e);
+    int fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY | _O_NOINHERIT);
+    if (fd < 0) {
+        CloseHandle(h);
+        errno = EMFILE;
+    }
+    return fd;
+}
+
+static int move(const char *from, const char *to, DWORD flags)
+{
+    wchar_t *wf = widen(from), *wt = wf ? widen(to) : NULL;
+    int r = -1;
+    if (wf && wt)
+        r = MoveFileExW(wf, wt, flags) ? 0 : fail_last();
+    int e = errno;
+    free(wf);
+    free(wt);
+    errno = e;
+    return r;
+}
+
+int gp_os_rename_replace(const char *from, const char *to)
+{
+    return move(from, to, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH);
+}
+
+int gp_os_rename_noreplace(const char *from, const char *to)
+{
+    return move(from, to, MOVEFILE_WRITE_THROUGH);
+}
+
+int gp_os_unlink(const char *path)
+{
+    wchar_t *w = widen(path);
+    if (!w)
+        return -1;
+    int r = DeleteFileW(w) ? 0 : fail_last();
+    int e = errno;
+    free(w);
+    errno = e;
+    return r;
+}
+
+void gp_os_unlink_signal_safe(const char *path)
+{
+    /* the console handler runs in a thread of its own, but must not
+     * allocate while the main thread may hold the heap lock: convert on
+     * the stack */
+    wchar_t w[4096];
+    if (MultiByteToWideChar(CP_UTF8, 0, path, -1, w, (int)(sizeof w / sizeof w[0])) > 0) {
+        for (wchar_t *p = w; *p; p++)
+            if (*p == L'/')
+                *p = L'\\';
+        DeleteFileW(w);
+    }
+}
+
+int gp_os_fsync(int fd)
+{
+    return FlushFileBuffers(fd_handle(fd)) ? 0 : fail_last();
+}
+
+int gp_os_fsync_path(const char *path)
+{
+    wchar_t *w = widen(path);
+    if (!w)
+        return -1;
+    HANDLE h = CreateFileW(w, GENERIC_WRITE, SHARE_ALL, NULL, OPEN_EXISTING,
+                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+    DWORD e = GetLastError();
+    free(w);
+    if (h == INVALID_HANDLE_VALUE)
+        return fail_win(e);
+    int r = FlushFileBuffers(h) ? 0 : fail_last();
+    CloseHandle(h);
+    return r;
+}
+
+int gp_os_fsync_dir(const char *dir)
+{
+    (void)dir; /* NTFS journals metadata; a directory cannot be flushed */
+    return 0;
+}
+
+bool gp_os_exists(const char *path)
+{
+    wchar_t *w = widen(path);
+    if (!w)
+        return false;
+    bool r = GetFileAttributesW(w) != INVALID_FILE_ATTRIBUTES;
+    free(w);
+    return r;
+}
+
+/* ---- lock ---------------------------------------------------------------------------- */
+
+/* The lock covers one byte far beyond the end of the file, so that the
+ * holder's text in the file stays readable by others (Windows locks are
+ * mandatory for the bytes they cover). */
+#define LOCK_OFFSET_HIGH 0x40000000u
+
+int gp_os_lock_open(const char *path)
+{
+    wchar_t *w = widen(path);
+    if (!w)
+        return -1;
+    HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, NULL, OPEN_ALWAYS,
+                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+    DWORD e = GetLastError();
+    free(w);
+    if (h == INVALID_HANDLE_VALUE)
+        return fail_win(e);
+    gp_os_stat st;
+    if (stat_handle(h, &st) != 0 || st.type != GP_OS_REGULAR) {
+        CloseHandle(h);
+        errno = st.type == GP_OS_SYMLINK ? ELOOP : GP_OS_ENOTREG;
+        return -1;
+    }
+    int fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY | _O_NOINHERIT);
+    if (fd < 0) {
+        CloseHandle(h);
+        errno = EMFILE;
+    }
+    return fd;
+}
+
+int gp_os_lock_try(int fd)
+{
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.OffsetHigh = LOCK_OFFSET_HIGH;
+    if (LockFileEx(fd_handle(fd), LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0,
+                   &ov))
+        return 0;
+    DWORD e = GetLastError();
+    if (e == ERROR_LOCK_VIOLATION || e == ERROR_IO_PENDING) {
+        errno = EWOULDBLOCK;
+        return -1;
+    }
+    return fail_win(e);
+}
+
+void gp_os_unlock(int fd)
+{
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.OffsetHigh = LOCK_OFFSET_HIGH;
+    UnlockFileEx(fd_handle(fd), 0, 1, 0, &ov);
+}
+
+long gp_os_pid(void)
+{
+    return (long)GetCurrentProcessId();
+}
+
+/* ---- Ctrl-C ------------------------------------------------------------------------- */
+
+static void (*interrupt_cleanup)(void);
+static CRITICAL_SECTION critical;
+static INIT_ONCE critical_once = INIT_ONCE_STATIC_INIT;
+
+static BOOL CALLBACK init_critical(PINIT_ONCE once, PVOID param, PVOID *ctx)
+{
+    (void)once, (void)param, (void)ctx;
+    InitializeCriticalSection(&critical);
+    return TRUE;
+}
+
+static void critical_init(void)
+{
+    InitOnceExecuteOnce(&critical_once, init_critical, NULL, NULL);
+}
+
+static BOOL WINAPI on_console_event(DWORD event)
+{
+    switch (event) {
+    case CTRL_C_EVENT:
+    case CTRL_BREAK_EVENT:
+    case CTRL_CLOSE_EVENT:
+    case CTRL_LOGOFF_EVENT:
+    case CTRL_SHUTDOWN_EVENT:
+        /* wait out a critical section of the main thread, then clean up */
+        critical_init();
+        EnterCriticalSection(&critical);
+        if (interrupt_cleanup)
+            interrupt_cleanup();
+        ExitProcess(130);
+    }
+    return FALSE;
+}
+
+bool gp_os_on_interrupt(void (*cleanup)(void))
+{
+    critical_init();
+    interrupt_cleanup = cleanup;
+    return SetConsoleCtrlHandler(on_console_event, TRUE) != 0;
+}
+
+void gp_os_signals_block(gp_os_sigstate *saved)
+{
+    memset(saved, 0, sizeof *saved);
+    critical_init();
+    EnterCriticalSection(&critical); /* recursive for the owning thread */
+    saved->opaque[0] = 1;
+}
+
+void gp_os_signals_restore(const gp_os_sigstate *saved)
+{
+    if (saved->opaque[0])
+        LeaveCriticalSection(&critical);
+}
+
+/* ---- odds and ends -------------------------------------------------------------------- */
+
+char *gp_os_realpath(const char *path)
+{
+    wchar_t *w = widen(path);
+    if (!w)
+        return NULL;
+    HANDLE h = open_meta(w, true);
+    DWORD e = GetLastError();
+    free(w);
+    if (h == INVALID_HANDLE_VALUE) {
+        fail_win(e);
+        return NULL;
+    }
+    wchar_t *full = handle_path(h);
+    CloseHandle(h);
+    if (!full)
+        return NULL;
+    const wchar_t *p = full;
+    wchar_t *unc = NULL;
+    if (!wcsncmp(p, L"\\\\?\\UNC\\", 8)) {
+        /* \\?\UNC\server\share -> \\server\share */
+        size_t n = wcslen(p + 8);
+        unc = malloc((n + 3) * sizeof *unc);
+        if (unc) {
+            unc[0] = unc[1] = L'\\';
+            memcpy(unc + 2, p + 8, (n + 1) * sizeof *unc);
+            p = unc;
+        }
+    } else if (!wcsncmp(p, L"\\\\?\\", 4)) {
+        p += 4;
+    }
+    char *s = narrow(p);
+    free(unc);
+    free(full);
+    for (char *q = s; q && *q; q++) /* as the rest of gradpack writes paths */
+        if (*q == '\\')
+            *q = '/';
+    return s;
+}
+
+bool gp_os_same_file(const char *a, const char *b)
+{
+    gp_os_stat sa, sb;
+    return gp_os_stat_path(a, true, &sa) == 0 && gp_os_stat_path(b, true, &sb) == 0 &&
+           sa.dev == sb.dev && sa.ino == sb.ino;
+}
+
+int gp_os_set_mtime(const char *path, int64_t sec)
+{
+    wchar_t *w = widen(path);
+    if (!w)
+        return -1;
+    HANDLE h = CreateFileW(w, FILE_WRITE_ATTRIBUTES, SHARE_ALL, NULL, OPEN_EXISTING,
+                           FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+    DWORD e = GetLastError();
+    free(w);
+    if (h == INVALID_HANDLE_VALUE)
+        return fail_win(e);
+    uint64_t t = (uint64_t)(sec * 10000000 + 116444736000000000ll);
+    FILETIME ft = {.dwLowDateTime = (DWORD)t, .dwHighDateTime = (DWORD)(t >> 32)};
+    int r = SetFileTime(h, NULL, &ft, &ft) ? 0 : fail_last();
+    CloseHandle(h);
+    return r;
+}
+
+const void *gp_os_memmem(const void *haystack, size_t haystack_len, const void *needle,
+                         size_t needle_len)
+{
+    if (needle_len == 0)
+        return haystack;
+    if (needle_len > haystack_len)
+        return NULL;
+    const unsigned char *h = haystack, *n = needle;
+    const unsigned char *end = h + (haystack_len - needle_len);
+    for (const unsigned char *p = h; p <= end; p++) {
+        p = memchr(p, n[0], (size_t)(end - p) + 1);
+        if (!p)
+            return NULL;
+        if (!memcmp(p, n, needle_len))
+            return p;
+    }
+    return NULL;
+}
+
+int gp_os_cpu_count(void)
+{
+    DWORD n = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+    return n > 0 ? (int)n : 1;
+}
+
+void gp_os_sleep_ms(unsigned ms)
+{
+    Sleep(ms);
+}
+
+const char *gp_os_getenv(const char *name)
+{
+    return getenv(name);
+}

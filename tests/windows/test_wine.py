@@ -1,0 +1,379 @@
+"""gradpack.exe (the Windows cross build) run under Wine: check, pack, verify,
+fix, merge and drop on the samples and on generated folders with defects,
+with Chinese file and folder names and Windows-style paths (Z:\\...), every
+result compared with the Linux build's on the same inputs.
+
+Environment (tests/windows/run-wine.sh sets it): GRADPACK_EXE (gradpack.exe),
+GRADPACK (the Linux build's gradpack), PHOTOGEN, ROSTERGEN, SOURCE_ROOT, WINE,
+WINEPREFIX, WINEDEBUG.
+"""
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import zipfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from e2e_lib import GRADPACK, PHOTOGEN, ROSTERGEN, SOURCE_ROOT, run  # noqa: E402
+
+EXE = os.environ["GRADPACK_EXE"]
+WINE = os.environ.get("WINE", "wine")
+EPOCH = "1700000000"
+SAMPLES = os.path.join(SOURCE_ROOT, "samples")
+
+
+def winpath(p):
+    """A Linux path as Windows sees it under Wine (drive Z: is /)."""
+    return "Z:" + os.path.abspath(p).replace("/", "\\")
+
+
+def exe(*args, env=None, timeout=600):
+    """Run gradpack.exe under Wine; paths in args must already be Windows paths."""
+    full = {"SOURCE_DATE_EPOCH": EPOCH}
+    if env:
+        full.update(env)
+    return run([WINE, EXE, *map(str, args)], env=full, timeout=timeout)
+
+
+def linux(*args, env=None, timeout=600):
+    full = {"SOURCE_DATE_EPOCH": EPOCH}
+    if env:
+        full.update(env)
+    return run([GRADPACK, *map(str, args)], env=full, timeout=timeout)
+
+
+def as_json(proc):
+    try:
+        return json.loads(proc.stdout)
+    except json.JSONDecodeError as exc:
+        raise AssertionError(f"invalid JSON ({exc}):\n{proc.stdout[:2000]}\n{proc.stderr[:2000]}")
+
+
+def codes(doc):
+    return sorted(f["code"] for f in doc["findings"])
+
+
+def files_of(folder):
+    """{name: sha256} of the files in folder (not recursive)."""
+    out = {}
+    for n in sorted(os.listdir(folder)):
+        p = os.path.join(folder, n)
+        if os.path.isfile(p) and not n.startswith("."):
+            with open(p, "rb") as f:
+                out[n] = hashlib.sha256(f.read()).hexdigest()
+    return out
+
+
+class WineTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.shared = tempfile.mkdtemp(prefix="gp-wine-")
+        # a station with defects, Chinese folder and file names throughout
+        cls.bad = os.path.join(cls.shared, "有问题的站", "照片")
+        os.makedirs(cls.bad)
+        proc = run([ROSTERGEN, "4", "--seed", "7"])
+        assert proc.returncode == 0, proc.stderr
+        with open(os.path.join(cls.shared, "有问题的站", "花名册.csv"), "w", encoding="utf-8",
+                  newline="") as f:
+            f.write(proc.stdout)
+        for args in (["0001.jpg"], ["0002.jpg", "--width", "600", "--height", "800"],
+                     ["0003.jpg", "--dpi", "72"], ["0005.jpg", "--cmyk"]):
+            proc = run([PHOTOGEN, os.path.join(cls.bad, args[0]), *args[1:]])
+            assert proc.returncode == 0, proc.stderr
+        # 0004 is missing, 0005 has no roster row
+        # a clean station under a Chinese name, its roster in GB18030 (Excel's
+        # plain "CSV" on a Chinese Windows), read without iconv on Windows
+        cls.good = os.path.join(cls.shared, "济南函授站")
+        shutil.copytree(os.path.join(SAMPLES, "photos"), os.path.join(cls.good, "照片"))
+        shutil.copy(os.path.join(SAMPLES, "station.ini"), cls.good)
+        with open(os.path.join(SAMPLES, "roster.csv"), encoding="utf-8-sig") as f:
+            text = f.read()
+        with open(os.path.join(cls.good, "毕业生花名册.csv"), "wb") as f:
+            f.write(text.encode("gb18030"))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.shared, ignore_errors=True)
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="gp-wine-t-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def path(self, *parts):
+        return os.path.join(self.tmp, *parts)
+
+    # ---- the tests ------------------------------------------------------------
+
+    def test_version_and_help(self):
+        proc = exe("--version")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.strip(), linux("--version").stdout.strip())
+        proc = exe("help", "drop")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("检查并打包.bat", proc.stdout)
+
+    def test_check_samples_clean_like_linux(self):
+        roster, photos = os.path.join(SAMPLES, "roster.csv"), os.path.join(SAMPLES, "photos")
+        win = exe("check", winpath(roster), winpath(photos), "--format", "json")
+        lin = linux("check", roster, photos, "--format", "json")
+        self.assertEqual(win.returncode, 0, win.stdout + win.stderr)
+        self.assertEqual(lin.returncode, 0)
+        self.assertEqual(codes(as_json(win)), codes(as_json(lin)))
+        self.assertEqual(as_json(win)["summary"], as_json(lin)["summary"])
+
+    def test_check_defects_with_chinese_names_like_linux(self):
+        roster = os.path.join(os.path.dirname(self.bad), "花名册.csv")
+        win = exe("check", winpath(roster), winpath(self.bad), "--format", "json")
+        lin = linux("check", roster, self.bad, "--format", "json")
+        self.assertEqual(win.returncode, 1, win.stdout + win.stderr)
+        self.assertEqual(lin.returncode, 1)
+        got = codes(as_json(win))
+        self.assertEqual(got, codes(as_json(lin)))
+        for code in ("photo.missing", "photo.orphan", "photo.dimensions", "photo.dpi",
+                     "photo.colorspace"):
+            self.assertIn(code, got)
+        # the text report names the Chinese file the clerk must fix
+        text = exe("check", winpath(roster), winpath(self.bad))
+        self.assertEqual(text.returncode, 1)
+        self.assertIn("0002.jpg", text.stdout)
+
+    def test_gb18030_roster_read_without_iconv(self):
+        roster = os.path.join(self.good, "毕业生花名册.csv")
+        win = exe("check", winpath(roster), winpath(os.path.join(self.good, "照片")),
+                  "--format", "json")
+        self.assertEqual(win.returncode, 0, win.stdout + win.stderr)
+        doc = as_json(win)
+        self.assertEqual(json.dumps(doc).count("GB18030") > 0, True, win.stdout[:2000])
+        lin = linux("check", roster, os.path.join(self.good, "照片"), "--format", "json")
+        self.assertEqual(doc["summary"], as_json(lin)["summary"])
+
+    def test_pack_samples_byte_identical_to_linux(self):
+        roster, photos = os.path.join(SAMPLES, "roster.csv"), os.path.join(SAMPLES, "photos")
+        station = os.path.join(SAMPLES, "station.ini")
+        win_out, lin_out = self.path("输出", "windows"), self.path("输出", "linux")
+        win = exe("pack", winpath(roster), winpath(photos), "-o", winpath(win_out),
+                  "--station", winpath(station))
+        lin = linux("pack", roster, photos, "-o", lin_out, "--station", station)
+        self.assertEqual(win.returncode, 0, win.stdout + win.stderr)
+        self.assertEqual(lin.returncode, 0, lin.stdout + lin.stderr)
+        w, l = files_of(win_out), files_of(lin_out)
+        self.assertEqual(sorted(w), sorted(l))
+        self.assertTrue(any(n.endswith(".zip") for n in w), w)
+        self.assertEqual(w, l, "the Windows bundle differs from the Linux one")
+        # the cover letter keeps CRLF exactly once (binary mode writes)
+        letter = [n for n in w if n.endswith("邮件正文.txt")][0]
+        with open(os.path.join(win_out, letter), "rb") as f:
+            self.assertNotIn(b"\r\r\n", f.read())
+
+    def test_pack_refuses_defects_and_writes_nothing(self):
+        roster = os.path.join(os.path.dirname(self.bad), "花名册.csv")
+        out = self.path("出")
+        win = exe("pack", winpath(roster), winpath(self.bad), "-o", winpath(out))
+        self.assertEqual(win.returncode, 1, win.stdout + win.stderr)
+        self.assertFalse(any(n.endswith(".zip") for n in os.listdir(out)) if os.path.isdir(out)
+                         else False)
+
+    def test_pack_encrypted_then_verify_with_password(self):
+        roster, photos = os.path.join(SAMPLES, "roster.csv"), os.path.join(SAMPLES, "photos")
+        pw = self.path("密码.txt")
+        with open(pw, "w", encoding="utf-8") as f:
+            f.write("correct horse 电池\n")
+        out = self.path("enc")
+        win = exe("pack", winpath(roster), winpath(photos), "-o", winpath(out), "--encrypt",
+                  "--password-file", winpath(pw), "--name", "加密包")
+        self.assertEqual(win.returncode, 0, win.stdout + win.stderr)
+        z = os.path.join(out, "加密包.zip")
+        with zipfile.ZipFile(z) as zf:
+            self.assertTrue(all(i.flag_bits & 1 for i in zf.infolist()))
+        # verified by the Linux build: AES from OpenSSL on both sides
+        lin = linux("verify", z, "--password-file", pw)
+        self.assertEqual(lin.returncode, 0, lin.stdout + lin.stderr)
+        win = exe("verify", winpath(z), "--password-file", winpath(pw))
+        self.assertEqual(win.returncode, 0, win.stdout + win.stderr)
+
+    def test_verify_good_and_tampered(self):
+        roster, photos = os.path.join(SAMPLES, "roster.csv"), os.path.join(SAMPLES, "photos")
+        out = self.path("包")
+        self.assertEqual(linux("pack", roster, photos, "-o", out, "--name", "样例").returncode, 0)
+        good = os.path.join(out, "样例.zip")
+        win = exe("verify", winpath(good), "--format", "json")
+        self.assertEqual(win.returncode, 0, win.stdout + win.stderr)
+        # a tampered copy: one photo replaced inside the zip
+        bad = self.path("篡改.zip")
+        with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename.endswith("0003.jpg"):
+                    data = data[:-200] + bytes(200)
+                dst.writestr(info, data)
+        win = exe("verify", winpath(bad), "--format", "json")
+        lin = linux("verify", bad, "--format", "json")
+        self.assertEqual(win.returncode, 1, win.stdout + win.stderr)
+        self.assertEqual(codes(as_json(win)), codes(as_json(lin)))
+        # and an extracted folder bundle, walked by directory handle
+        folder = self.path("解压")
+        with zipfile.ZipFile(good) as zf:
+            zf.extractall(folder)
+        top = os.path.join(folder, os.listdir(folder)[0])
+        win = exe("verify", winpath(top), "--format", "json")
+        lin = linux("verify", top, "--format", "json")
+        self.assertEqual(win.returncode, lin.returncode, win.stdout + win.stderr)
+        self.assertEqual(codes(as_json(win)), codes(as_json(lin)))
+
+    def test_fix_writes_the_same_copies_as_linux(self):
+        src = self.path("待修正")
+        os.makedirs(src)
+        for args in (["0001.jpg", "--width", "600", "--height", "800"],
+                     ["0002.jpg", "--dpi", "72"], ["0003.jpg", "--orientation", "6"]):
+            self.assertEqual(run([PHOTOGEN, os.path.join(src, args[0]), *args[1:]]).returncode, 0)
+        win_out, lin_out = self.path("修正", "win"), self.path("修正", "lin")
+        win = exe("fix", winpath(src), "-o", winpath(win_out), "--format", "json")
+        lin = linux("fix", src, "-o", lin_out, "--format", "json")
+        self.assertEqual(win.returncode, lin.returncode, win.stdout + win.stderr)
+        self.assertIn(win.returncode, (0, 1))
+        w, l = files_of(win_out), files_of(lin_out)
+        self.assertTrue(w, win.stdout + win.stderr)
+        self.assertEqual(w, l, "fix wrote different bytes on Windows")
+
+    def test_merge_two_stations_like_linux(self):
+        inbox = self.path("收件箱")
+        roster, photos = os.path.join(SAMPLES, "roster.csv"), os.path.join(SAMPLES, "photos")
+        self.assertEqual(linux("pack", roster, photos, "-o", inbox, "--name", "甲站").returncode, 0)
+        # a second station: the good folder's GB18030 roster and photos
+        self.assertEqual(linux("pack", os.path.join(self.good, "毕业生花名册.csv"),
+                               os.path.join(self.good, "照片"), "-o", inbox,
+                               "--name", "乙站").returncode, 0)
+        for n in os.listdir(inbox):
+            if not n.endswith(".zip"):
+                os.remove(os.path.join(inbox, n))
+        win_out, lin_out = self.path("汇总", "win"), self.path("汇总", "lin")
+        win = exe("merge", winpath(inbox), "-o", winpath(win_out), "--format", "json")
+        lin = linux("merge", inbox, "-o", lin_out, "--format", "json")
+        self.assertEqual(win.returncode, lin.returncode, win.stdout + win.stderr)
+        self.assertEqual(codes(as_json(win)), codes(as_json(lin)))
+        self.assertEqual(files_of(win_out), files_of(lin_out))
+
+    def test_drop_clean_folder_packs_into_outbox(self):
+        folder = self.path("站点", "济南函授站")
+        shutil.copytree(self.good, folder)
+        win = exe("drop", winpath(folder), "--no-open")
+        self.assertEqual(win.returncode, 0, win.stdout + win.stderr)
+        self.assertIn("没有错误", win.stdout)
+        outbox = self.path("站点", "outbox")
+        got = files_of(outbox)
+        self.assertTrue(any(n.endswith(".zip") for n in got), got)
+        with open(os.path.join(folder, "检查结果.html"), encoding="utf-8") as f:
+            report = f.read()
+        self.assertTrue(report.startswith("<!DOCTYPE html>"))
+        self.assertIn("全部符合要求", report)
+        # the same bundle as the Linux build's drop on a copy
+        copy = self.path("linux", "济南函授站")
+        shutil.copytree(self.good, copy)
+        lin = linux("drop", copy, "--no-open")
+        self.assertEqual(lin.returncode, 0, lin.stdout + lin.stderr)
+        self.assertEqual(got, files_of(self.path("linux", "outbox")))
+
+    def test_drop_folder_with_defects_reports_and_does_not_pack(self):
+        folder = self.path("有问题的站")
+        shutil.copytree(os.path.dirname(self.bad), folder)
+        win = exe("drop", winpath(folder), "--no-open")
+        self.assertEqual(win.returncode, 1, win.stdout + win.stderr)
+        self.assertIn("没有打包", win.stdout)
+        with open(os.path.join(folder, "检查结果.html"), encoding="utf-8") as f:
+            report = f.read()
+        self.assertIn("0002", report)
+        self.assertIn("photo.dimensions", report)
+        outbox = self.path("outbox")
+        self.assertFalse(os.path.isdir(outbox) and any(n.endswith(".zip") for n in os.listdir(outbox)))
+
+    def test_drop_without_roster_says_so(self):
+        folder = self.path("空文件夹")
+        os.makedirs(folder)
+        win = exe("drop", winpath(folder), "--no-open")
+        self.assertEqual(win.returncode, 2)
+        self.assertIn("没有花名册", win.stderr)
+
+    def test_dragged_folder_without_subcommand(self):
+        """argv = [exe, folder]: the drag-and-drop form; waits for a key at the end."""
+        folder = self.path("拖放", "济南函授站")
+        shutil.copytree(self.good, folder)
+        proc = subprocess.run([WINE, EXE, winpath(folder)], input="\n", text=True,
+                              capture_output=True, timeout=600,
+                              env=dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, GRADPACK_NO_OPEN="1"))
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertIn("按任意键关闭", proc.stdout)
+        self.assertTrue(files_of(self.path("拖放", "outbox")))
+
+
+
+ZIP = os.environ.get("GRADPACK_ZIP", "")
+
+
+@unittest.skipUnless(ZIP, "GRADPACK_ZIP (the dist zip) not given")
+class ZipTest(unittest.TestCase):
+    """The release zip as a clerk uses it: unzipped anywhere, no terminal."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="gp-wine-zip-")
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
+        with zipfile.ZipFile(ZIP) as z:
+            names = z.namelist()
+            z.extractall(os.path.join(self.tmp, "桌面"))
+        self.top = os.path.join(self.tmp, "桌面", names[0].split("/")[0])
+        self.exe = os.path.join(self.top, "gradpack.exe")
+        # a profile only the unzipped templates folder has: proves the
+        # templates beside gradpack.exe are the ones used
+        with open(os.path.join(self.top, "templates", "profiles", "xinhua-shandong.ini"),
+                  encoding="utf-8") as f:
+            text = f.read()
+        with open(os.path.join(self.top, "templates", "profiles", "zip-only.ini"), "w",
+                  encoding="utf-8") as f:
+            f.write(text)
+
+    def test_contents(self):
+        with zipfile.ZipFile(ZIP) as z:
+            names = [n.split("/", 1)[1] for n in z.namelist() if not n.endswith("/")]
+        for want in ("gradpack.exe", "使用说明.txt", "检查并打包.bat", "templates/roster-fields.ini",
+                     "templates/profiles/xinhua-shandong.ini", "templates/station.ini"):
+            self.assertIn(want, names)
+
+    def test_templates_beside_the_exe_are_found(self):
+        env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+        env.pop("GRADPACK_DATADIR", None)
+        proc = subprocess.run([WINE, self.exe, "check", winpath(os.path.join(SAMPLES, "roster.csv")),
+                               winpath(os.path.join(SAMPLES, "photos")), "--profile", "zip-only"],
+                              capture_output=True, text=True, timeout=300, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertIn("zip-only", proc.stdout)
+
+    def test_batch_file_inside_the_folder(self):
+        """检查并打包.bat copied into the clerk's folder, run by cmd.exe: finds
+        gradpack.exe in the unzipped folder on the "desktop" beside it."""
+        folder = os.path.join(self.tmp, "桌面", "2025届毕业生")
+        os.makedirs(os.path.join(folder, "照片"))
+        shutil.copy(os.path.join(SAMPLES, "roster.csv"), os.path.join(folder, "花名册.csv"))
+        for n in os.listdir(os.path.join(SAMPLES, "photos")):
+            shutil.copy(os.path.join(SAMPLES, "photos", n), os.path.join(folder, "照片"))
+        shutil.copy(os.path.join(self.top, "检查并打包.bat"), folder)
+        env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, GRADPACK_NO_OPEN="1")
+        env.pop("GRADPACK_DATADIR", None)
+        # cmd.exe's own messages come in the console code page: decode leniently
+        proc = subprocess.run([WINE, "cmd", "/c", winpath(os.path.join(folder, "检查并打包.bat"))],
+                              input="\n", capture_output=True, text=True, errors="replace",
+                              timeout=300, env=env)
+        self.assertIn("按任意键关闭", proc.stdout, proc.stdout + proc.stderr)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        outbox = os.path.join(self.tmp, "桌面", "outbox")
+        self.assertTrue(any(n.endswith(".zip") for n in os.listdir(outbox)))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
