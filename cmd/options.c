@@ -64,7 +64,11 @@ int cli_bad_option(const char *command, int argc, char **argv, const struct opti
             }
             names[n++] = o->name;
         }
-        char *word = strndup(name, len);
+        char *word = malloc(len + 1); /* strndup is not in the Windows C runtime */
+        if (word) {
+            memcpy(word, name, len);
+            word[len] = '\0';
+        }
         const char *guess = word ? cli_closest(word, names, n) : NULL;
         free(word);
         if (guess)

@@ -11,12 +11,8 @@
  * ignored; spaces around the name and the password are dropped. */
 #include "commands.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static char *trim(char *s)
 {
@@ -43,32 +39,22 @@ void cli_passwords_free(cli_passwords *list)
 bool cli_read_passwords(const char *command, const char *path, cli_passwords *list)
 {
     memset(list, 0, sizeof *list);
-    /* opened without blocking: a FIFO or device given as --passwords is
-     * refused, never waited on (as the library treats --password-file) */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        fprintf(stderr, "gradpack %s: 无法打开密码表 '%s'：%s\n", command, path,
-                gp_strerror(errno));
+    /* read as the library reads every input: a FIFO or device given as
+     * --passwords is refused, never waited on */
+    gp_error err = {0};
+    size_t text_len = 0;
+    char *text = gp_read_input_file("密码表", path, 1u << 20, &text_len, &err);
+    if (!text) {
+        fprintf(stderr, "gradpack %s: %s\n", command, err.message);
         return false;
     }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "gradpack %s: 密码表 '%s' 不是普通文件（可能是文件夹、命名管道或设备）\n",
-                command, path);
-        close(fd);
-        return false;
-    }
-    FILE *f = fdopen(fd, "r");
-    if (!f) {
-        fprintf(stderr, "gradpack %s: 无法打开密码表 '%s'：%s\n", command, path,
-                gp_strerror(errno));
-        close(fd);
-        return false;
-    }
-    char line[4096];
     int number = 0;
     bool ok = true;
-    while (ok && fgets(line, sizeof line, f)) {
+    for (char *next = text; ok && next && *next;) {
+        char *line = next;
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
         number++;
         char *s = line;
         if (number == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
@@ -108,8 +94,8 @@ bool cli_read_passwords(const char *command, const char *path, cli_passwords *li
         list->entries = grown;
         list->entries[list->count++] = (gp_password_entry){n, p};
     }
-    memset(line, 0, sizeof line);
-    fclose(f);
+    memset(text, 0, text_len); /* the passwords are not left in freed memory */
+    free(text);
     if (ok && list->count == 0) {
         fprintf(stderr, "gradpack %s: 密码表 '%s' 里没有任何密码\n", command, path);
         ok = false;

@@ -478,6 +478,14 @@ GP_API bool gp_interrupt_install(void);
  *  The library itself prints nothing. */
 GP_API bool gp_interrupt_install_hook(void (*hook)(void));
 
+/** Read a small input file the user named (`what` names it in messages,
+ *  e.g. "密码表") the way the library reads every input: a regular file
+ *  only, opened without blocking (a FIFO or device is refused, never waited
+ *  on), at most max bytes.  Returns the bytes, NUL-terminated, malloc'd
+ *  (length in *len; len may be NULL), or NULL with err set. */
+GP_API char *gp_read_input_file(const char *what, const char *path, size_t max, size_t *len,
+                                gp_error *err);
+
 /** Exit status for a report: 0 no error findings, 1 some. */
 GP_API int gp_report_exit_status(const gp_report *report);
 

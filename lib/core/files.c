@@ -219,3 +219,15 @@ bool gp_mkdirs(const char *dir, gp_error *err)
         return gp_error_set(err, GP_ERR_WRITE, errno, "'%s' 不是文件夹", dir);
     return true;
 }
+
+char *gp_read_input_file(const char *what, const char *path, size_t max, size_t *len,
+                         gp_error *err)
+{
+    unsigned char *data = NULL;
+    size_t n = 0;
+    if (!gp_read_input(what, path, max, &data, &n, err))
+        return NULL;
+    if (len)
+        *len = n;
+    return (char *)data;
+}

@@ -41,7 +41,9 @@ static const char *errno_zh(int e)
     case ENOTDIR: return "路径中有一段不是文件夹";
     case EISDIR: return "这是一个文件夹，不是文件";
     case ENOSPC: return "磁盘已满";
+#ifdef EDQUOT /* not in the Windows C runtime */
     case EDQUOT: return "磁盘配额已用完";
+#endif
     case EROFS: return "磁盘是只读的";
     case EIO: return "读写出错，磁盘或 U 盘可能有问题";
     case ENOMEM: return "内存不足";
@@ -57,7 +59,9 @@ static const char *errno_zh(int e)
     case EAGAIN: return "暂时无法完成，请稍后再试";
     case ENXIO:
     case ENODEV: return "设备不存在";
+#ifdef ESTALE
     case ESTALE: return "网络文件已失效";
+#endif
     case ETIMEDOUT: return "超时";
     case ENOTEMPTY: return "文件夹不是空的";
     default: return NULL;

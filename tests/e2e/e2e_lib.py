@@ -129,3 +129,11 @@ def content_as_info_profile(directory, base="xinhua-shandong"):
     with open(path, "w", encoding="utf-8") as f:
         f.write(text + "\n[severity]\n" + "".join(f"{n} = info\n" for n in names))
     return path
+
+
+def content_codes():
+    """The photo content rules' codes (200-249), e.g. to leave them out of a
+    test about something else."""
+    import json as _json
+    codes = _json.loads(gradpack("codes", "--format", "json").stdout)
+    return {c["code"] for c in codes if 200 <= c["number"] < 250}

@@ -127,16 +127,11 @@ def build_inputs(case, root):
     return roster, photos
 
 
-def content_codes():
-    doc = json.loads(e2e.gradpack("codes", "--format", "json").stdout)
-    return {c["code"] for c in doc if 200 <= c["number"] < 250}
-
-
 def unmatched(findings, specs, ignore):
     """Pair each spec with one finding (most specific specs first); return the
     specs left without a finding and the findings left without a spec."""
     if "content" in ignore:
-        ignore = set(ignore) | content_codes()
+        ignore = set(ignore) | e2e.content_codes()
     left = [f for f in findings if f["code"] not in ignore]
     missing = []
     for spec in sorted(specs, key=lambda s: -(("@" in s) + ("#" in s))):
