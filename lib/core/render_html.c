@@ -457,14 +457,7 @@ static void put_card(gp_buf *buf, const page *pg, const card *c)
 
 static void put_value(gp_buf *buf, const gp_value *v)
 {
-    if (v->is_bool || (v->is_int && !strcmp(v->key, "encrypted")))
-        gp_buf_puts(buf, v->num ? "是" : "否");
-    else if (v->is_int && !strcmp(v->key, "mail_limit"))
-        gp_buf_printf(buf, "%.1f MB", (double)v->num / (1024.0 * 1024.0));
-    else if (v->is_int)
-        gp_buf_printf(buf, "%lld", v->num);
-    else
-        put_esc(buf, gp_render_value_label(v->str ? v->str : ""));
+    gp_render_value(buf, v, put_esc);
 }
 
 static void put_header(gp_buf *buf, const page *pg)

@@ -99,7 +99,8 @@ const char *gp_render_value_label(const char *value)
     return value;
 }
 
-static void put_value(gp_buf *buf, const gp_value *v)
+void gp_render_value(gp_buf *buf, const gp_value *v,
+                     void (*put_string)(gp_buf *buf, const char *s))
 {
     if (v->is_bool || (v->is_int && !strcmp(v->key, "encrypted")))
         gp_buf_puts(buf, v->num ? "是" : "否");
@@ -108,7 +109,12 @@ static void put_value(gp_buf *buf, const gp_value *v)
     else if (v->is_int)
         gp_buf_printf(buf, "%lld", v->num);
     else
-        put_safe(buf, gp_render_value_label(v->str ? v->str : ""));
+        put_string(buf, gp_render_value_label(v->str ? v->str : ""));
+}
+
+static void put_value(gp_buf *buf, const gp_value *v)
+{
+    gp_render_value(buf, v, put_safe);
 }
 
 /* A cell as text (for measuring its width before printing it). */

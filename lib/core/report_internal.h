@@ -68,5 +68,10 @@ struct gp_report {
  * machine word of a table cell ("pass", "fixed") in Chinese.  Static. */
 const char *gp_render_label(const char *key);
 const char *gp_render_value_label(const char *value);
+/** A summary or table value as people read it (是/否, "35.0 MB", digits, or
+ *  the text's Chinese label), strings through put_string: each renderer
+ *  passes its own escaping (terminal or HTML). */
+void gp_render_value(gp_buf *buf, const gp_value *v,
+                     void (*put_string)(gp_buf *buf, const char *s));
 
 #endif
