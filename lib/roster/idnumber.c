@@ -4,6 +4,7 @@
  * valid fake numbers with gp_id_check_char.  Unlike common validators we
  * reject birth dates in the future. */
 #include "gp_internal.h"
+#include "excel_number.h"
 
 #include <string.h>
 
@@ -25,8 +26,7 @@ char gp_id_check_char(const char *first17)
     return check[sum % 11];
 }
 
-/* Excel's rendering of a long number: 3.70303E+17, 3.70303e17, 370303E+12. */
-static bool is_scientific(const char *s)
+bool gp_excel_scientific(const char *s)
 {
     const char *p = s;
     if (!(*p >= '0' && *p <= '9'))
@@ -73,7 +73,7 @@ static bool birth_date_ok(const char *digits8, int today)
 
 gp_id_verdict gp_id_validate(const char *id, int today, char *expected_check)
 {
-    if (is_scientific(id))
+    if (gp_excel_scientific(id))
         return GP_ID_SCIENTIFIC;
     if (strlen(id) != 18 || !all_digits(id, 17) ||
         !((id[17] >= '0' && id[17] <= '9') || id[17] == 'X'))

@@ -10,6 +10,7 @@
  * pinned value is never called inconsistent. */
 #include "gp_internal.h"
 #include "core/escape.h"
+#include "excel_number.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -271,31 +272,6 @@ static void mark_damaged(gp_student *s, gp_field field)
     s->damaged |= 1u << field;
 }
 
-/* 2.01943E+12, 2.01943e12, 201943E+7 */
-static bool looks_scientific(const char *s)
-{
-    const char *p = s;
-    if (!(*p >= '0' && *p <= '9'))
-        return false;
-    while (*p >= '0' && *p <= '9')
-        p++;
-    if (*p == '.') {
-        p++;
-        while (*p >= '0' && *p <= '9')
-            p++;
-    }
-    if (*p != 'E' && *p != 'e')
-        return false;
-    p++;
-    if (*p == '+' || *p == '-')
-        p++;
-    if (!(*p >= '0' && *p <= '9'))
-        return false;
-    while (*p >= '0' && *p <= '9')
-        p++;
-    return *p == '\0';
-}
-
 static const char *digits_run(const char *p, int min, int max)
 {
     int n = 0;
@@ -361,7 +337,7 @@ static bool excel_damage(const rules *r, gp_student *s, gp_field field)
     const char *label = gp_field_label(field);
     if (!v[0])
         return false;
-    if (looks_scientific(v) && field != GP_FIELD_ID_NUMBER) {
+    if (gp_excel_scientific(v) && field != GP_FIELD_ID_NUMBER) {
         add(r, s, GP_ROSTER_EXCEL_SCIENTIFIC, field, v, "完整号码（文本格式）",
             "%s显示为“%s”：Excel 把它当成数字改成了科学计数法，后几位已经丢失；"
             "请把“%s”列设为“文本”格式后重新输入",
