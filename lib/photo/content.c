@@ -8,6 +8,7 @@
 #include "face/face.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,17 +195,20 @@ int gp_content_profile_set(gp_content_profile *c, const char *section, const cha
     return 0;
 }
 
+static gp_content_profile default_content;
+static pthread_once_t default_content_once = PTHREAD_ONCE_INIT;
+
+static void default_content_init(void)
+{
+    gp_content_profile_defaults(&default_content);
+}
+
 static const gp_content_profile *content_of(const gp_profile *profile)
 {
-    static gp_content_profile defaults;
-    static bool ready;
     if (profile && profile->content)
         return profile->content;
-    if (!ready) { /* benign: every thread writes the same values */
-        gp_content_profile_defaults(&defaults);
-        ready = true;
-    }
-    return &defaults;
+    pthread_once(&default_content_once, default_content_init); /* workers may race here */
+    return &default_content;
 }
 
 void gp_content_bands_for(const gp_profile *profile, int photo_width, int photo_height,

@@ -70,6 +70,9 @@ typedef struct gp_content_bands {
 void gp_content_bands_for(const gp_profile *profile, int photo_width, int photo_height,
                           gp_content_bands *bands);
 
+/* Smaller pictures (and photos) are not measured (docs/limits.md). */
+#define GP_CONTENT_MIN_WIDTH 120
+
 /** Measure an RGB image that shows a photo of photo_width × photo_height at
  *  some scale (a preview, or the photo itself).  All coordinates in *out
  *  are in photo pixels.  Thread-safe; loads the face model once, lazily.

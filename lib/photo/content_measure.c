@@ -425,7 +425,12 @@ bool gp_content_measure(const gp_preview *image, int photo_width, int photo_heig
                         gp_photo_measure *out)
 {
     memset(out, 0, sizeof *out);
-    if (!image || !image->rgb || image->width < 16 || image->height < 16 || photo_width <= 0 ||
+    /* A picture under GP_CONTENT_MIN_WIDTH pixels is not measured: no
+     * face there can be judged against the standard's bands, the photo
+     * already fails photo.dimensions, and detection would cost as much as
+     * on a real photo (docs/limits.md). */
+    if (!image || !image->rgb || image->width < GP_CONTENT_MIN_WIDTH ||
+        image->height < GP_CONTENT_MIN_WIDTH || photo_width < GP_CONTENT_MIN_WIDTH ||
         photo_height <= 0)
         return false;
     pthread_once(&lab_once, lab_init);
