@@ -274,6 +274,7 @@ static int drop(const char *folder, const char *outbox_arg, bool open)
     fflush(stdout);
 
     gp_pack_options options = {0};
+    options.check.thumbnails = true; /* the page the clerk looks at shows every photo */
     options.output_dir = outbox;
     options.station_path = in.station;
     options.force = true; /* the outbox holds the latest result */

@@ -672,7 +672,7 @@ static void put_tables(gp_buf *buf, const gp_report *r, bool top)
         if (!table->row_count || is_top_table(table->name) != top)
             continue;
         gp_buf_puts(buf, "<section class=\"block\"><h2>");
-        put_esc(buf, gp_render_label(table->name));
+        put_esc(buf, gp_render_table_label(table->name));
         gp_buf_puts(buf, "</h2>\n<table class=\"list\"><thead><tr>");
         const gp_record *first = &table->rows[0];
         for (size_t c = 0; c < first->count; c++) {

@@ -197,7 +197,7 @@ static void put_finding(gp_buf *buf, const gp_finding *f, bool color)
 }
 
 /* A table's heading ("photos" is a count in the summary, a list here). */
-static const char *table_label(const char *name)
+const char *gp_render_table_label(const char *name)
 {
     static const char *const names[][2] = {
         {"photos", "各张照片"}, {"outputs", "已写出的文件"}, {"inputs", "收到的压缩包"},
@@ -250,7 +250,7 @@ static void put_table(gp_buf *buf, const gp_table *table, bool verbose)
                     free(text);
                 }
         }
-    gp_buf_printf(buf, "%s：\n", table_label(table->name));
+    gp_buf_printf(buf, "%s：\n", gp_render_table_label(table->name));
     gp_buf_puts(buf, "  ");
     for (size_t k = 0; k < ncols; k++)
         gp_buf_put_padded(buf, gp_render_label(keys[k]), k + 1 < ncols ? widths[k] + 2 : 0);

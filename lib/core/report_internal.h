@@ -68,6 +68,8 @@ struct gp_report {
  * machine word of a table cell ("pass", "fixed") in Chinese.  Static. */
 const char *gp_render_label(const char *key);
 const char *gp_render_value_label(const char *value);
+/** A table's heading in Chinese ("emails" → "要发送的邮件"). */
+const char *gp_render_table_label(const char *name);
 /** A summary or table value as people read it (是/否, "35.0 MB", digits, or
  *  the text's Chinese label), strings through put_string: each renderer
  *  passes its own escaping (terminal or HTML). */
