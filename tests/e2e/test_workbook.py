@@ -18,7 +18,8 @@ import zipfile
 import zlib
 from xml.sax.saxutils import escape
 
-from e2e_lib import GradpackTestCase, codes, findings, gradpack, gradpack_json, main, make_roster
+from e2e_lib import (GradpackTestCase, codes, content_codes, findings, gradpack, gradpack_json,
+                     main, make_roster)
 
 HEADER = ["拍摄序号", "学历层次", "学号", "姓名", "性别", "身份证号", "所在校别", "院校代码", "学校名称"]
 
@@ -187,7 +188,10 @@ class WorkbookTest(GradpackTestCase):
                                            self.path("out"), "--name", "s")
         self.assertEqual(status, 0, proc.stdout + proc.stderr)
         doc = self.check(self.path("out", "s.xlsx"), expect=0)
-        self.assertFalse(codes(doc, "error") | codes(doc, "warning"), doc["findings"])
+        # the roster reads clean; the generated photos' drawn faces are the
+        # content rules' business, not this test's
+        self.assertFalse((codes(doc, "error") | codes(doc, "warning")) - content_codes(),
+                         doc["findings"])
         import openpyxl
         ws = openpyxl.load_workbook(self.path("out", "s.xlsx")).worksheets[0]
         self.assertEqual(ws.page_setup.orientation, "landscape")
@@ -433,7 +437,7 @@ class WorkbookTest(GradpackTestCase):
         wb.save(self.path("filled.xlsx"))
         doc = self.check(self.path("filled.xlsx"), expect=0)
         self.assertEqual(doc["summary"].get("rows", 0), 4)
-        self.assertFalse(codes(doc, "warning"), doc["findings"])
+        self.assertFalse(codes(doc, "warning") - content_codes(), doc["findings"])
         status, _doc, proc = gradpack_json("pack", self.path("filled.xlsx"), self.photos, "-o",
                                            self.path("out"), "--name", "t")
         self.assertEqual(status, 0, proc.stdout + proc.stderr)
