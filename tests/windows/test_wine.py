@@ -55,8 +55,28 @@ def as_json(proc):
         raise AssertionError(f"invalid JSON ({exc}):\n{proc.stdout[:2000]}\n{proc.stderr[:2000]}")
 
 
+_content = None
+
+
+def content_codes():
+    """The photo content rules' codes (200-249).  The Windows build has no
+    face detection (dlib is not cross-built: docs/design.md), so its reports
+    carry one photo.face_rules_skipped where Linux's carry the content
+    findings; the platforms are compared on everything else."""
+    global _content
+    if _content is None:
+        doc = json.loads(linux("codes", "--format", "json").stdout)
+        _content = {c["code"] for c in doc if 200 <= c["number"] < 250}
+    return _content
+
+
 def codes(doc):
-    return sorted(f["code"] for f in doc["findings"])
+    return sorted(f["code"] for f in doc["findings"] if f["code"] not in content_codes())
+
+
+def summary(doc):
+    """The summary without the counts the content rules change."""
+    return {k: v for k, v in doc["summary"].items() if k not in ("warnings", "infos")}
 
 
 def files_of(folder):
@@ -127,7 +147,7 @@ class WineTest(unittest.TestCase):
         self.assertEqual(win.returncode, 0, win.stdout + win.stderr)
         self.assertEqual(lin.returncode, 0)
         self.assertEqual(codes(as_json(win)), codes(as_json(lin)))
-        self.assertEqual(as_json(win)["summary"], as_json(lin)["summary"])
+        self.assertEqual(summary(as_json(win)), summary(as_json(lin)))
 
     def test_check_defects_with_chinese_names_like_linux(self):
         roster = os.path.join(os.path.dirname(self.bad), "花名册.csv")
@@ -153,7 +173,7 @@ class WineTest(unittest.TestCase):
         doc = as_json(win)
         self.assertEqual(json.dumps(doc).count("GB18030") > 0, True, win.stdout[:2000])
         lin = linux("check", roster, os.path.join(self.good, "照片"), "--format", "json")
-        self.assertEqual(doc["summary"], as_json(lin)["summary"])
+        self.assertEqual(summary(doc), summary(as_json(lin)))
 
     def test_pack_samples_byte_identical_to_linux(self):
         roster, photos = os.path.join(SAMPLES, "roster.csv"), os.path.join(SAMPLES, "photos")
