@@ -13,6 +13,9 @@ import subprocess
 import zipfile
 
 import e2e_lib as e2e
+
+# 300 photos through the content rules take minutes under ASan+UBSan
+SLOW = 1800
 from e2e_lib import gradpack, gradpack_json, make_photo, make_photos, make_roster
 
 SCREEN_LINES = 40
@@ -68,7 +71,7 @@ class Clerk(e2e.GradpackTestCase):
 
     def test_300_photos_with_one_defect_fit_one_screen(self):
         roster, photos = self.station_300_at_72dpi()
-        proc = gradpack("check", roster, photos)
+        proc = gradpack("check", roster, photos, timeout=SLOW)
         self.assertEqual(proc.returncode, 1, proc.stderr)
         lines = proc.stdout.splitlines()
         self.assertLessEqual(len(lines), SCREEN_LINES, proc.stdout)
@@ -77,18 +80,18 @@ class Clerk(e2e.GradpackTestCase):
         self.assertIn("实际：72 dpi；应为：300 dpi", proc.stdout)
         self.assertIn("[photo.dpi]", proc.stdout)
         # --verbose: every one; JSON: one finding per photo
-        proc = gradpack("check", roster, photos, "--verbose")
+        proc = gradpack("check", roster, photos, "--verbose", timeout=SLOW)
         self.assertEqual(proc.stdout.count("[photo.dpi]"), 300)
-        status, doc, _ = gradpack_json("check", roster, photos)
+        status, doc, _ = gradpack_json("check", roster, photos, timeout=SLOW)
         self.assertEqual(len(e2e.findings(doc, "photo.dpi")), 300)
         # --quiet: the summary and the verdict
-        proc = gradpack("check", roster, photos, "--quiet")
+        proc = gradpack("check", roster, photos, "--quiet", timeout=SLOW)
         self.assertEqual(len(proc.stdout.splitlines()), 2, proc.stdout)
         self.assertIn("错误 300 个", proc.stdout)
 
         # fix of the same folder: one screen too, and no English word
         out = self.path("fixed")
-        proc = gradpack("fix", photos, "-o", out)
+        proc = gradpack("fix", photos, "-o", out, timeout=SLOW)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         self.assertLessEqual(len(proc.stdout.splitlines()), SCREEN_LINES, proc.stdout)
         self.assertIn("另有 290 行未显示", proc.stdout)
@@ -100,7 +103,7 @@ class Clerk(e2e.GradpackTestCase):
         for own in (".gradpack.lock", ".gradpack-commit", ".0001.jpg.tmp-Ab3xYz"):
             with open(os.path.join(out, own), "w") as f:
                 f.write("12345\n")
-        status, doc, proc = gradpack_json("check", roster, out)
+        status, doc, proc = gradpack_json("check", roster, out, timeout=SLOW)
         self.assertEqual(status, 0, proc.stdout[:2000])
         # no photo finding about the files; the generated roster's one ID
         # ending in 000 (row 30) draws roster.excel.truncated, about the
