@@ -1,6 +1,11 @@
 /* Matching roster rows to photos, and judging each inspected photo.  Shared
  * by check (photos in a folder) and verify (photos inside a zip). */
-#include "gp_internal.h"
+#include "check/check.h"
+#include "core/fields.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "photo/photo.h"
+#include "roster/roster.h"
 #include "core/messages.h"
 #include "core/os.h"
 #include "photo/content.h"
@@ -28,13 +33,13 @@ static long find_seq(const char *const *seqs, size_t count, const char *seq)
 /* The facts the HTML report's card shows for a student: texts "name",
  * "student_no", "id_number" (unmasked: the renderer masks it) and "row". */
 static void record_student(gp_report *report, const char *source, const char *seq,
-                           const gp_student *s)
+                           const gpi_student *s)
 {
     char row[16];
     snprintf(row, sizeof row, "%d", s->row);
-    gp_report_photo_text(report, source, seq, "name", s->value[GP_FIELD_NAME]);
-    gp_report_photo_text(report, source, seq, "student_no", s->value[GP_FIELD_STUDENT_NO]);
-    gp_report_photo_text(report, source, seq, "id_number", s->value[GP_FIELD_ID_NUMBER]);
+    gp_report_photo_text(report, source, seq, "name", s->value[GPI_FIELD_NAME]);
+    gp_report_photo_text(report, source, seq, "student_no", s->value[GPI_FIELD_STUDENT_NO]);
+    gp_report_photo_text(report, source, seq, "id_number", s->value[GPI_FIELD_ID_NUMBER]);
     gp_report_photo_text(report, source, seq, "row", row);
 }
 
@@ -52,26 +57,26 @@ static int compare_hash(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-void gp_check_match_photos(const gp_roster *roster, const gp_profile *profile,
+void gpi_check_match_photos(const gpi_roster *roster, const gp_profile *profile,
                            const char *const *seqs, const char *const *names,
-                           const gp_photo_result *results, size_t count,
+                           const gpi_photo_result *results, size_t count,
                            const char *source, gp_report *report)
 {
     /* rows -> photos: photo.missing */
     if (roster) {
         for (size_t r = 0; r < roster->count; r++) {
-            const gp_student *s = &roster->students[r];
+            const gpi_student *s = &roster->students[r];
             if (!s->seq[0])
                 continue; /* an invalid number was reported by the roster rules */
-            if (gp_roster_find_seq(roster, s->seq) != s)
+            if (gpi_roster_find_seq(roster, s->seq) != s)
                 continue; /* a duplicate number: reported once, on the first row */
             if (find_seq(seqs, count, s->seq) < 0) {
-                gp_where w = {.source = source, .row = s->row, .seq = s->seq};
+                gpi_where w = {.source = source, .row = s->row, .seq = s->seq};
                 char expected[32];
                 snprintf(expected, sizeof expected, "%s.jpg", s->seq);
-                gp_report_add(report, GP_PHOTO_MISSING, &w, NULL, expected,
+                gpi_report_add(report, GP_PHOTO_MISSING, &w, NULL, expected,
                               "第 %d 行（%s）的照片 %s.jpg 不在照片文件夹中", s->row,
-                              s->value[GP_FIELD_NAME], s->seq);
+                              s->value[GPI_FIELD_NAME], s->seq);
                 record_student(report, source, s->seq, s);
             }
         }
@@ -95,8 +100,8 @@ void gp_check_match_photos(const gp_roster *roster, const gp_profile *profile,
     }
 
     for (size_t i = 0; i < count; i++) {
-        const gp_student *s = roster ? gp_roster_find_seq(roster, seqs[i]) : NULL;
-        gp_where w = {.source = source, .row = s ? s->row : 0, .seq = seqs[i], .file = names[i]};
+        const gpi_student *s = roster ? gpi_roster_find_seq(roster, seqs[i]) : NULL;
+        gpi_where w = {.source = source, .row = s ? s->row : 0, .seq = seqs[i], .file = names[i]};
         gp_report_photo_text(report, source, seqs[i], "file", names[i]);
         if (s)
             record_student(report, source, seqs[i], s);
@@ -104,24 +109,24 @@ void gp_check_match_photos(const gp_roster *roster, const gp_profile *profile,
             gp_report_photo_thumbnail(report, source, seqs[i], results[i].thumb,
                                       results[i].thumb_len);
         if (roster && !s)
-            gp_report_add(report, GP_PHOTO_ORPHAN, &w, names[i], NULL,
+            gpi_report_add(report, GP_PHOTO_ORPHAN, &w, names[i], NULL,
                           "照片 %s 的拍摄序号 %s 在花名册中不存在", names[i], seqs[i]);
         if (!results[i].read_ok) {
-            gp_report_add(report, GP_PHOTO_UNREADABLE, &w, NULL, NULL, "无法读取 %s：%s",
-                          names[i], gp_os_strerror(results[i].read_errno));
+            gpi_report_add(report, GP_PHOTO_UNREADABLE, &w, NULL, NULL, "无法读取 %s：%s",
+                          names[i], gpi_os_strerror(results[i].read_errno));
             continue;
         }
         if (duplicate_of && duplicate_of[i]) {
             size_t first = duplicate_of[i] - 1;
-            const gp_student *fs = roster ? gp_roster_find_seq(roster, seqs[first]) : NULL;
+            const gpi_student *fs = roster ? gpi_roster_find_seq(roster, seqs[first]) : NULL;
             char row_text[32] = "";
             if (fs)
                 snprintf(row_text, sizeof row_text, "（第 %d 行）", fs->row);
-            gp_report_add(report, GP_PHOTO_DUPLICATE, &w, names[i], names[first],
+            gpi_report_add(report, GP_PHOTO_DUPLICATE, &w, names[i], names[first],
                           "照片 %s 与照片 %s%s 完全相同", names[i], names[first], row_text);
         }
-        gp_photo_judge(&results[i].info, results[i].size, profile, &w, report);
-        gp_content_judge(&results[i].measure, results[i].info.width, results[i].info.height,
+        gpi_photo_judge(&results[i].info, results[i].size, profile, &w, report);
+        gpi_content_judge(&results[i].measure, results[i].info.width, results[i].info.height,
                          profile, &w, report);
     }
     free(refs);

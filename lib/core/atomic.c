@@ -6,6 +6,9 @@
  * file that cannot be registered is not created.  Every platform call goes
  * through lib/core/os.h. */
 #include "atomic.h"
+#include "core/atomic.h"
+#include "core/base.h"
+#include "core/files.h"
 #include "core/messages.h"
 #include "error.h"
 #include "os.h"
@@ -21,7 +24,7 @@
 #define SLOTS_PER_BLOCK 64
 #define TEMP_PATH_MAX 4096
 
-struct gp_atomic {
+struct gpi_atomic {
     char *final_path;
     char *temp_path;
     bool overwrite;
@@ -87,16 +90,16 @@ static void release_slot(slot *s)
     pthread_mutex_unlock(&slot_lock);
 }
 
-void *gp_atomic_register_path(const char *path)
+void *gpi_atomic_register_path(const char *path)
 {
-    gp_os_sigstate saved;
-    gp_os_signals_block(&saved);
+    gpi_os_sigstate saved;
+    gpi_os_signals_block(&saved);
     slot *s = claim_slot(path);
-    gp_os_signals_restore(&saved);
+    gpi_os_signals_restore(&saved);
     return s;
 }
 
-void gp_atomic_unregister_path(void *handle)
+void gpi_atomic_unregister_path(void *handle)
 {
     release_slot(handle);
 }
@@ -106,7 +109,7 @@ void gp_interrupt_cleanup(void)
     for (slot_block *b = &first_block; b; b = atomic_load(&b->next))
         for (int i = 0; i < SLOTS_PER_BLOCK; i++)
             if (b->slots[i].used)
-                gp_os_unlink_signal_safe(b->slots[i].path);
+                gpi_os_unlink_signal_safe(b->slots[i].path);
 }
 
 static void (*interrupt_hook)(void);
@@ -126,44 +129,44 @@ bool gp_interrupt_install(void)
 bool gp_interrupt_install_hook(void (*hook)(void))
 {
     interrupt_hook = hook;
-    return gp_os_on_interrupt(cleanup_then_hook);
+    return gpi_os_on_interrupt(cleanup_then_hook);
 }
 
-gp_atomic *gp_atomic_begin(const char *final_path, bool overwrite, gp_error *err)
+gpi_atomic *gpi_atomic_begin(const char *final_path, bool overwrite, gp_error *err)
 {
-    return gp_atomic_begin_mode(final_path, overwrite, GP_MODE_PRIVATE, err);
+    return gpi_atomic_begin_mode(final_path, overwrite, GPI_MODE_PRIVATE, err);
 }
 
-gp_atomic *gp_atomic_begin_mode(const char *final_path, bool overwrite, unsigned mode,
+gpi_atomic *gpi_atomic_begin_mode(const char *final_path, bool overwrite, unsigned mode,
                                 gp_error *err)
 {
-    if (!overwrite && gp_os_exists(final_path)) {
-        gp_error_set(err, GP_ERR_EXISTS, EEXIST,
+    if (!overwrite && gpi_os_exists(final_path)) {
+        gpi_error_set(err, GP_ERR_EXISTS, EEXIST,
                      "输出文件 '%s' 已存在。若要覆盖，请加 --force。", final_path);
         return NULL;
     }
-    gp_atomic *file = calloc(1, sizeof *file);
+    gpi_atomic *file = calloc(1, sizeof *file);
     if (!file) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         return NULL;
     }
     file->fd = -1;
     file->overwrite = overwrite;
     file->final_path = strdup(final_path);
     /* ".NAME.tmp-XXXXXX" beside the target: hidden, and on the same file system */
-    const char *base = gp_path_base(final_path);
-    file->temp_path = gp_asprintf("%.*s.%s.tmp-XXXXXX", (int)(base - final_path), final_path, base);
+    const char *base = gpi_path_base(final_path);
+    file->temp_path = gpi_asprintf("%.*s.%s.tmp-XXXXXX", (int)(base - final_path), final_path, base);
     if (!file->final_path || !file->temp_path) {
-        gp_error_nomem(err);
-        gp_atomic_abort(file);
+        gpi_error_nomem(err);
+        gpi_atomic_abort(file);
         return NULL;
     }
     /* register, then create, with signals blocked: a Ctrl-C between the
      * two would leave a temp file the cleanup does not know of; a file
      * that cannot be registered is never created */
     size_t template_len = strlen(file->temp_path);
-    gp_os_sigstate saved;
-    gp_os_signals_block(&saved);
+    gpi_os_sigstate saved;
+    gpi_os_signals_block(&saved);
     int e = 0;
     file->slot = claim_slot(file->temp_path);
     if (!file->slot) {
@@ -173,42 +176,42 @@ gp_atomic *gp_atomic_begin_mode(const char *final_path, bool overwrite, unsigned
          * another thread in between finds the right name */
         for (int attempt = 0; attempt < 100; attempt++) {
             memcpy(file->temp_path + template_len - 6, "XXXXXX", 6);
-            gp_os_temp_fill(file->temp_path);
+            gpi_os_temp_fill(file->temp_path);
             strcpy(file->slot->path, file->temp_path);
-            file->fd = gp_os_create_exclusive(file->temp_path, mode);
+            file->fd = gpi_os_create_exclusive(file->temp_path, mode);
             e = errno;
             if (file->fd >= 0 || e != EEXIST)
                 break;
         }
     }
-    gp_os_signals_restore(&saved);
+    gpi_os_signals_restore(&saved);
     if (file->fd < 0) {
         if (!file->slot)
-            gp_error_set(err, GP_ERR_NOMEM, e,
+            gpi_error_set(err, GP_ERR_NOMEM, e,
                          "无法登记临时文件 '%s'（内存不足或路径太长），没有写出任何文件",
                          file->temp_path);
         else
-            gp_error_set(err, GP_ERR_WRITE, e, "无法在输出文件夹中创建临时文件 '%s'：%s",
-                         file->temp_path, gp_errno_text(e));
+            gpi_error_set(err, GP_ERR_WRITE, e, "无法在输出文件夹中创建临时文件 '%s'：%s",
+                         file->temp_path, gpi_errno_text(e));
         free(file->temp_path);
         file->temp_path = NULL;
-        gp_atomic_abort(file);
+        gpi_atomic_abort(file);
         return NULL;
     }
     return file;
 }
 
-const char *gp_atomic_temp_path(const gp_atomic *file)
+const char *gpi_atomic_temp_path(const gpi_atomic *file)
 {
     return file->temp_path;
 }
 
-FILE *gp_atomic_stream(gp_atomic *file, gp_error *err)
+FILE *gpi_atomic_stream(gpi_atomic *file, gp_error *err)
 {
     if (!file->stream) {
         file->stream = fdopen(file->fd, "wb");
         if (!file->stream) {
-            gp_error_set(err, GP_ERR_WRITE, errno, "无法写入 '%s'", file->temp_path);
+            gpi_error_set(err, GP_ERR_WRITE, errno, "无法写入 '%s'", file->temp_path);
             return NULL;
         }
         file->fd = -1; /* owned by the stream now */
@@ -216,7 +219,7 @@ FILE *gp_atomic_stream(gp_atomic *file, gp_error *err)
     return file->stream;
 }
 
-static void atomic_free(gp_atomic *file)
+static void atomic_free(gpi_atomic *file)
 {
     release_slot(file->slot); /* after the rename or unlink: never a gap */
     free(file->final_path);
@@ -225,55 +228,55 @@ static void atomic_free(gp_atomic *file)
 }
 
 /* Flush, sync and close what was written; returns 0 or an errno. */
-static int finish_writing(gp_atomic *file)
+static int finish_writing(gpi_atomic *file)
 {
     int e = 0;
     if (file->stream) {
-        if (fflush(file->stream) != 0 || gp_os_fsync(fileno(file->stream)) != 0)
+        if (fflush(file->stream) != 0 || gpi_os_fsync(fileno(file->stream)) != 0)
             e = errno;
         if (fclose(file->stream) != 0 && !e)
             e = errno;
         file->stream = NULL;
     } else if (file->fd >= 0) {
         /* written by a library through temp_path: sync what it wrote */
-        if (gp_os_fsync_path(file->temp_path) != 0)
+        if (gpi_os_fsync_path(file->temp_path) != 0)
             e = errno;
-        gp_os_close(file->fd);
+        gpi_os_close(file->fd);
         file->fd = -1;
     }
     return e;
 }
 
-bool gp_atomic_commit(gp_atomic *file, gp_error *err)
+bool gpi_atomic_commit(gpi_atomic *file, gp_error *err)
 {
     int e = finish_writing(file);
     bool ok = e == 0;
     if (ok) {
         /* without overwrite, a target that appeared meanwhile is never clobbered */
-        int r = file->overwrite ? gp_os_rename_replace(file->temp_path, file->final_path)
-                                : gp_os_rename_noreplace(file->temp_path, file->final_path);
+        int r = file->overwrite ? gpi_os_rename_replace(file->temp_path, file->final_path)
+                                : gpi_os_rename_noreplace(file->temp_path, file->final_path);
         if (r != 0)
             ok = false, e = errno;
     }
     if (!ok) {
-        gp_error_set(err, e == EEXIST ? GP_ERR_EXISTS : GP_ERR_WRITE, e,
-                     "无法写出 '%s'：%s", file->final_path, gp_errno_text(e));
-        gp_os_unlink(file->temp_path);
+        gpi_error_set(err, e == EEXIST ? GP_ERR_EXISTS : GP_ERR_WRITE, e,
+                     "无法写出 '%s'：%s", file->final_path, gpi_errno_text(e));
+        gpi_os_unlink(file->temp_path);
     }
     atomic_free(file);
     return ok;
 }
 
-void gp_atomic_abort(gp_atomic *file)
+void gpi_atomic_abort(gpi_atomic *file)
 {
     if (!file)
         return;
     if (file->stream)
         fclose(file->stream);
     else if (file->fd >= 0)
-        gp_os_close(file->fd);
+        gpi_os_close(file->fd);
     if (file->temp_path)
-        gp_os_unlink(file->temp_path);
+        gpi_os_unlink(file->temp_path);
     atomic_free(file);
 }
 
@@ -285,7 +288,7 @@ void gp_atomic_abort(gp_atomic *file)
  * written (itself atomically) to DIR/.gradpack-commit; that is the commit
  * point.  Then the renames happen and the journal is removed.  A run killed
  * in between leaves the journal and the remaining temporary files, and
- * gp_atomic_recover, called by the next run under the folder's lock, rolls
+ * gpi_atomic_recover, called by the next run under the folder's lock, rolls
  * the renames forward.  Signals are blocked from the commit point on, so
  * Ctrl-C cannot stop the renames half-way; only SIGKILL or a crash can,
  * and recovery covers those. */
@@ -293,7 +296,7 @@ void gp_atomic_abort(gp_atomic *file)
 #define JOURNAL_NAME ".gradpack-commit"
 #define LOCK_NAME ".gradpack.lock"
 
-/* ".NAME.tmp-XXXXXX": what gp_atomic_begin names a temporary file. */
+/* ".NAME.tmp-XXXXXX": what gpi_atomic_begin names a temporary file. */
 static bool is_temp_name(const char *name)
 {
     size_t n = strlen(name);
@@ -310,34 +313,34 @@ static bool is_temp_name(const char *name)
     return true;
 }
 
-bool gp_atomic_is_own_file(const char *name)
+bool gpi_atomic_is_own_file(const char *name)
 {
     return is_temp_name(name) || !strcmp(name, JOURNAL_NAME) || !strcmp(name, LOCK_NAME);
 }
 
-size_t gp_atomic_remove_stale(const char *dir)
+size_t gpi_atomic_remove_stale(const char *dir)
 {
-    int fd = gp_os_dir_open(dir, true);
+    int fd = gpi_os_dir_open(dir, true);
     if (fd < 0)
         return 0;
     char **names = NULL;
     size_t count = 0, removed = 0;
-    if (gp_os_dir_list(fd, 0, &names, &count, NULL) == 0) {
+    if (gpi_os_dir_list(fd, 0, &names, &count, NULL) == 0) {
         for (size_t i = 0; i < count; i++) {
-            gp_os_stat st;
-            if (!is_temp_name(names[i]) || gp_os_stat_at(fd, names[i], &st) != 0 ||
-                st.type == GP_OS_DIRECTORY)
+            gpi_os_stat st;
+            if (!is_temp_name(names[i]) || gpi_os_stat_at(fd, names[i], &st) != 0 ||
+                st.type == GPI_OS_DIRECTORY)
                 continue;
-            char *path = gp_path_join(dir, names[i]);
-            if (path && gp_os_unlink(path) == 0)
+            char *path = gpi_path_join(dir, names[i]);
+            if (path && gpi_os_unlink(path) == 0)
                 removed++;
             free(path);
         }
         if (removed)
-            gp_os_fsync_dir(dir);
+            gpi_os_fsync_dir(dir);
     }
-    gp_os_names_free(names, count);
-    gp_os_close(fd);
+    gpi_os_names_free(names, count);
+    gpi_os_close(fd);
     return removed;
 }
 
@@ -349,23 +352,23 @@ static bool journal_names_ok(const char *temp, const char *final)
            strcmp(final, "..") && strcmp(final, JOURNAL_NAME) && strcmp(final, LOCK_NAME);
 }
 
-bool gp_atomic_recover(const char *dir, bool *recovered, gp_error *err)
+bool gpi_atomic_recover(const char *dir, bool *recovered, gp_error *err)
 {
     if (recovered)
         *recovered = false;
-    char *path = gp_path_join(dir, JOURNAL_NAME);
+    char *path = gpi_path_join(dir, JOURNAL_NAME);
     if (!path)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     unsigned char *data = NULL;
     size_t len = 0;
     gp_error read_err = {0};
-    if (!gp_os_exists(path)) {
+    if (!gpi_os_exists(path)) {
         free(path);
         return true; /* nothing to finish */
     }
-    if (!gp_read_file(path, 1u << 20, &data, &len, &read_err)) {
+    if (!gpi_read_file(path, 1u << 20, &data, &len, &read_err)) {
         free(path);
-        return gp_error_propagate(err, &read_err);
+        return gpi_error_propagate(err, &read_err);
     }
     bool ok = true;
     for (char *save = NULL, *line = strtok_r((char *)data, "\n", &save); ok && line;
@@ -377,20 +380,20 @@ bool gp_atomic_recover(const char *dir, bool *recovered, gp_error *err)
         const char *temp = line, *final = tab + 1;
         if (!journal_names_ok(temp, final))
             continue; /* never act on a line we did not write */
-        char *from = gp_path_join(dir, temp), *to = gp_path_join(dir, final);
+        char *from = gpi_path_join(dir, temp), *to = gpi_path_join(dir, final);
         if (!from || !to)
-            ok = gp_error_nomem(err);
-        else if (gp_os_exists(from) && gp_os_rename_replace(from, to) != 0)
-            ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法完成上次中断的写出：'%s'：%s", to,
-                              gp_errno_text(errno));
+            ok = gpi_error_nomem(err);
+        else if (gpi_os_exists(from) && gpi_os_rename_replace(from, to) != 0)
+            ok = gpi_error_set(err, GP_ERR_WRITE, errno, "无法完成上次中断的写出：'%s'：%s", to,
+                              gpi_errno_text(errno));
         free(from);
         free(to);
     }
     free(data);
     if (ok) {
-        gp_os_fsync_dir(dir);
-        gp_os_unlink(path);
-        gp_os_fsync_dir(dir);
+        gpi_os_fsync_dir(dir);
+        gpi_os_unlink(path);
+        gpi_os_fsync_dir(dir);
         if (recovered)
             *recovered = true;
     }
@@ -398,40 +401,40 @@ bool gp_atomic_recover(const char *dir, bool *recovered, gp_error *err)
     return ok;
 }
 
-bool gp_atomic_commit_set(gp_atomic **files, size_t count, const char *dir, gp_error *err)
+bool gpi_atomic_commit_set(gpi_atomic **files, size_t count, const char *dir, gp_error *err)
 {
     bool ok = true;
     int e = 0;
     for (size_t i = 0; i < count && ok; i++)
         if (files[i] && (e = finish_writing(files[i])) != 0)
-            ok = gp_error_set(err, GP_ERR_WRITE, e, "无法写出 '%s'：%s", files[i]->final_path,
-                              gp_errno_text(e));
-    gp_buf journal = {0};
+            ok = gpi_error_set(err, GP_ERR_WRITE, e, "无法写出 '%s'：%s", files[i]->final_path,
+                              gpi_errno_text(e));
+    gpi_buf journal = {0};
     for (size_t i = 0; ok && i < count; i++)
         if (files[i])
-            gp_buf_printf(&journal, "%s\t%s\n", gp_path_base(files[i]->temp_path),
-                          gp_path_base(files[i]->final_path));
-    char *text = ok ? gp_buf_take(&journal) : NULL;
-    gp_buf_free(&journal);
-    char *journal_path = ok ? gp_path_join(dir, JOURNAL_NAME) : NULL;
+            gpi_buf_printf(&journal, "%s\t%s\n", gpi_path_base(files[i]->temp_path),
+                          gpi_path_base(files[i]->final_path));
+    char *text = ok ? gpi_buf_take(&journal) : NULL;
+    gpi_buf_free(&journal);
+    char *journal_path = ok ? gpi_path_join(dir, JOURNAL_NAME) : NULL;
     if (ok && (!text || !journal_path))
-        ok = gp_error_nomem(err);
-    gp_atomic *record = ok ? gp_atomic_begin(journal_path, true, err) : NULL;
+        ok = gpi_error_nomem(err);
+    gpi_atomic *record = ok ? gpi_atomic_begin(journal_path, true, err) : NULL;
     if (ok && !record)
         ok = false;
     if (ok) {
-        FILE *out = gp_atomic_stream(record, err);
+        FILE *out = gpi_atomic_stream(record, err);
         if (!out || fputs(text, out) == EOF) {
-            gp_atomic_abort(record);
-            ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法写出 '%s'", journal_path);
+            gpi_atomic_abort(record);
+            ok = gpi_error_set(err, GP_ERR_WRITE, errno, "无法写出 '%s'", journal_path);
         }
     }
-    unsigned pause = gp_test_pause_ms(GP_TEST_PAUSE_BETWEEN_RENAMES);
-    gp_os_sigstate saved;
-    gp_os_signals_block(&saved);
+    unsigned pause = gpi_test_pause_ms(GPI_TEST_PAUSE_BETWEEN_RENAMES);
+    gpi_os_sigstate saved;
+    gpi_os_signals_block(&saved);
     if (ok) {
-        ok = gp_atomic_commit(record, err); /* the commit point */
-        gp_os_fsync_dir(dir);
+        ok = gpi_atomic_commit(record, err); /* the commit point */
+        gpi_os_fsync_dir(dir);
     }
     if (ok) {
         /* decided: from here the temp files are the new outputs, not junk */
@@ -442,17 +445,17 @@ bool gp_atomic_commit_set(gp_atomic **files, size_t count, const char *dir, gp_e
             if (!files[i])
                 continue;
             if (pause)
-                gp_os_sleep_ms(pause);
-            if (gp_os_rename_replace(files[i]->temp_path, files[i]->final_path) != 0)
-                ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法写出 '%s'：%s",
-                                  files[i]->final_path, gp_errno_text(errno));
+                gpi_os_sleep_ms(pause);
+            if (gpi_os_rename_replace(files[i]->temp_path, files[i]->final_path) != 0)
+                ok = gpi_error_set(err, GP_ERR_WRITE, errno, "无法写出 '%s'：%s",
+                                  files[i]->final_path, gpi_errno_text(errno));
         }
         if (ok) {
             if (pause)
-                gp_os_sleep_ms(pause);
-            gp_os_fsync_dir(dir);
-            gp_os_unlink(journal_path);
-            gp_os_fsync_dir(dir);
+                gpi_os_sleep_ms(pause);
+            gpi_os_fsync_dir(dir);
+            gpi_os_unlink(journal_path);
+            gpi_os_fsync_dir(dir);
         }
         /* on a failed rename the journal stays: the next run finishes it */
         for (size_t i = 0; i < count; i++)
@@ -462,11 +465,11 @@ bool gp_atomic_commit_set(gp_atomic **files, size_t count, const char *dir, gp_e
             }
     } else {
         for (size_t i = 0; i < count; i++) {
-            gp_atomic_abort(files[i]);
+            gpi_atomic_abort(files[i]);
             files[i] = NULL;
         }
     }
-    gp_os_signals_restore(&saved);
+    gpi_os_signals_restore(&saved);
     free(text);
     free(journal_path);
     return ok;

@@ -1,6 +1,7 @@
 /* Time, kept out of outputs: archives and workbooks carry a fixed time
  * (SOURCE_DATE_EPOCH when set) so the same inputs give the same bytes. */
-#include "gp_internal.h"
+#include "core/atomic.h"
+#include "roster/roster.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -8,7 +9,7 @@
 
 #define FIXED_EPOCH 946684800 /* 2000-01-01T00:00:00Z */
 
-int64_t gp_reproducible_time(void)
+int64_t gpi_reproducible_time(void)
 {
     const char *env = getenv("SOURCE_DATE_EPOCH");
     if (env && *env) {
@@ -21,7 +22,7 @@ int64_t gp_reproducible_time(void)
     return FIXED_EPOCH;
 }
 
-int gp_today(void)
+int gpi_today(void)
 {
     time_t now = time(NULL);
     struct tm tm;

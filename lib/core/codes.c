@@ -1,5 +1,5 @@
 /* The finding-code table, expanded from gradpack_codes.def. */
-#include "gp_internal.h"
+#include "core/base.h"
 
 #include <string.h>
 
@@ -25,12 +25,12 @@ static const gp_code table_order[] = {
 
 size_t gp_code_total(void)
 {
-    return GP_ARRAY_LEN(table_order);
+    return GPI_ARRAY_LEN(table_order);
 }
 
 gp_code gp_code_at(size_t i)
 {
-    return i < GP_ARRAY_LEN(table_order) ? table_order[i] : GP_CODE_COUNT;
+    return i < GPI_ARRAY_LEN(table_order) ? table_order[i] : GP_CODE_COUNT;
 }
 
 /* NULL for a gap in the numbering or a number out of range. */
@@ -92,29 +92,29 @@ static const char *severity_zh(gp_severity severity)
     return "错误";
 }
 
-static void markdown_cell(gp_buf *buf, const char *text)
+static void markdown_cell(gpi_buf *buf, const char *text)
 {
     for (const char *p = text; *p; p++) {
         if (*p == '|')
-            gp_buf_puts(buf, "\\|");
+            gpi_buf_puts(buf, "\\|");
         else
-            gp_buf_append(buf, p, 1);
+            gpi_buf_append(buf, p, 1);
     }
 }
 
 char *gp_codes_to_markdown(void)
 {
-    gp_buf buf = {0};
-    gp_buf_puts(&buf, "| 代码 code | 级别 severity | 含义 meaning | 处理办法 what to do |\n"
+    gpi_buf buf = {0};
+    gpi_buf_puts(&buf, "| 代码 code | 级别 severity | 含义 meaning | 处理办法 what to do |\n"
                       "|---|---|---|---|\n");
     for (size_t i = 0; i < gp_code_total(); i++) {
         const code_entry *e = entry(gp_code_at(i));
-        gp_buf_printf(&buf, "| `%s` | %s %s | ", e->name, severity_zh(e->severity),
+        gpi_buf_printf(&buf, "| `%s` | %s %s | ", e->name, severity_zh(e->severity),
                       gp_severity_name(e->severity));
         markdown_cell(&buf, e->title);
-        gp_buf_puts(&buf, " | ");
+        gpi_buf_puts(&buf, " | ");
         markdown_cell(&buf, e->fix);
-        gp_buf_puts(&buf, " |\n");
+        gpi_buf_puts(&buf, " |\n");
     }
-    return gp_buf_take(&buf);
+    return gpi_buf_take(&buf);
 }

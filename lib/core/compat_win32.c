@@ -13,7 +13,7 @@
 #undef realpath
 #undef pread
 
-char *gp_compat_strndup(const char *s, size_t n)
+char *gpi_compat_strndup(const char *s, size_t n)
 {
     size_t len = 0;
     while (len < n && s[len])
@@ -49,7 +49,7 @@ static void merge_sort(char *base, char *tmp, size_t count, size_t size,
     memcpy(base, tmp, count * size);
 }
 
-void gp_compat_qsort_r(void *base, size_t count, size_t size,
+void gpi_compat_qsort_r(void *base, size_t count, size_t size,
                        int (*compare)(const void *, const void *, void *), void *arg)
 {
     if (count < 2 || size == 0)
@@ -73,30 +73,30 @@ void gp_compat_qsort_r(void *base, size_t count, size_t size,
             }
 }
 
-void gp_compat_explicit_bzero(void *p, size_t n)
+void gpi_compat_explicit_bzero(void *p, size_t n)
 {
     SecureZeroMemory(p, n);
 }
 
-struct tm *gp_compat_localtime_r(const time_t *t, struct tm *out)
+struct tm *gpi_compat_localtime_r(const time_t *t, struct tm *out)
 {
     return localtime_s(out, t) == 0 ? out : NULL;
 }
 
-struct tm *gp_compat_gmtime_r(const time_t *t, struct tm *out)
+struct tm *gpi_compat_gmtime_r(const time_t *t, struct tm *out)
 {
     return gmtime_s(out, t) == 0 ? out : NULL;
 }
 
-void *gp_compat_memmem(const void *haystack, size_t haystack_len, const void *needle,
+void *gpi_compat_memmem(const void *haystack, size_t haystack_len, const void *needle,
                        size_t needle_len)
 {
-    return (void *)gp_os_memmem(haystack, haystack_len, needle, needle_len);
+    return (void *)gpi_os_memmem(haystack, haystack_len, needle, needle_len);
 }
 
-char *gp_compat_realpath(const char *path, char *resolved)
+char *gpi_compat_realpath(const char *path, char *resolved)
 {
-    char *r = gp_os_realpath(path);
+    char *r = gpi_os_realpath(path);
     if (!r || !resolved)
         return r;
     size_t n = strlen(r);
@@ -110,7 +110,7 @@ char *gp_compat_realpath(const char *path, char *resolved)
     return resolved;
 }
 
-long gp_compat_sysconf(int name)
+long gpi_compat_sysconf(int name)
 {
     if (name != _SC_NPROCESSORS_ONLN) {
         errno = EINVAL;
@@ -121,9 +121,9 @@ long gp_compat_sysconf(int name)
     return (long)info.dwNumberOfProcessors;
 }
 
-long long gp_compat_pread(int fd, void *buf, size_t len, long long offset)
+long long gpi_compat_pread(int fd, void *buf, size_t len, long long offset)
 {
-    return gp_os_pread(fd, buf, len, (uint64_t)offset);
+    return gpi_os_pread(fd, buf, len, (uint64_t)offset);
 }
 
 /* Files are binary: open() and fopen() without O_BINARY / "b" would turn

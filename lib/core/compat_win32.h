@@ -5,8 +5,8 @@
  * library source by lib/meson.build for Windows builds only, so the sources
  * themselves stay as they are.  Platform behaviour (files, links, locks,
  * signals) is not here: that is lib/core/os.h. */
-#ifndef GP_COMPAT_WIN32_H
-#define GP_COMPAT_WIN32_H
+#ifndef GPI_COMPAT_WIN32_H
+#define GPI_COMPAT_WIN32_H
 #ifdef _WIN32
 
 #include <fcntl.h>
@@ -19,27 +19,27 @@
 #include <sys/types.h>
 #include <time.h>
 
-char *gp_compat_strndup(const char *s, size_t n);
-void gp_compat_qsort_r(void *base, size_t count, size_t size,
+char *gpi_compat_strndup(const char *s, size_t n);
+void gpi_compat_qsort_r(void *base, size_t count, size_t size,
                        int (*compare)(const void *, const void *, void *), void *arg);
-void gp_compat_explicit_bzero(void *p, size_t n);
-struct tm *gp_compat_localtime_r(const time_t *t, struct tm *out);
-struct tm *gp_compat_gmtime_r(const time_t *t, struct tm *out);
-void *gp_compat_memmem(const void *haystack, size_t haystack_len, const void *needle,
+void gpi_compat_explicit_bzero(void *p, size_t n);
+struct tm *gpi_compat_localtime_r(const time_t *t, struct tm *out);
+struct tm *gpi_compat_gmtime_r(const time_t *t, struct tm *out);
+void *gpi_compat_memmem(const void *haystack, size_t haystack_len, const void *needle,
                        size_t needle_len);
-char *gp_compat_realpath(const char *path, char *resolved);
-long gp_compat_sysconf(int name);
-long long gp_compat_pread(int fd, void *buf, size_t len, long long offset);
+char *gpi_compat_realpath(const char *path, char *resolved);
+long gpi_compat_sysconf(int name);
+long long gpi_compat_pread(int fd, void *buf, size_t len, long long offset);
 
-#define strndup gp_compat_strndup
-#define qsort_r gp_compat_qsort_r
-#define explicit_bzero gp_compat_explicit_bzero
-#define localtime_r gp_compat_localtime_r
-#define gmtime_r gp_compat_gmtime_r
-#define memmem gp_compat_memmem
-#define realpath gp_compat_realpath
-#define sysconf gp_compat_sysconf
-#define pread gp_compat_pread
+#define strndup gpi_compat_strndup
+#define qsort_r gpi_compat_qsort_r
+#define explicit_bzero gpi_compat_explicit_bzero
+#define localtime_r gpi_compat_localtime_r
+#define gmtime_r gpi_compat_gmtime_r
+#define memmem gpi_compat_memmem
+#define realpath gpi_compat_realpath
+#define sysconf gpi_compat_sysconf
+#define pread gpi_compat_pread
 #define fsync _commit
 #define _SC_NPROCESSORS_ONLN 84
 /* Windows has no symbolic-link mode bits in stat(): links are reparse

@@ -1,6 +1,7 @@
 /* Operational errors: the first failure is recorded where it is detected
  * and never overwritten on the way up (the libvips rule). */
 #include "error.h"
+#include "core/base.h"
 #include "core/messages.h"
 #include "escape.h"
 #include "os.h"
@@ -17,7 +18,7 @@ void gp_error_clear(gp_error *err)
     err->message[0] = '\0';
 }
 
-bool gp_error_set(gp_error *err, gp_status status, int sys_errno, const char *fmt, ...)
+bool gpi_error_set(gp_error *err, gp_status status, int sys_errno, const char *fmt, ...)
 {
     if (!err || err->status != GP_OK)
         return false;
@@ -30,24 +31,24 @@ bool gp_error_set(gp_error *err, gp_status status, int sys_errno, const char *fm
     /* messages name paths from inboxes and bundles: printed to a terminal,
      * an ESC in a file name must not act */
     size_t len = strlen(err->message);
-    if (gp_needs_escape(err->message, len)) {
-        gp_buf safe = {0};
-        gp_escape_terminal(&safe, err->message, len);
+    if (gpi_needs_escape(err->message, len)) {
+        gpi_buf safe = {0};
+        gpi_escape_terminal(&safe, err->message, len);
         if (safe.data && !safe.failed) {
             size_t n = safe.len < sizeof err->message - 1 ? safe.len : sizeof err->message - 1;
-            while (n > 0 && !gp_utf8_valid(safe.data, n))
+            while (n > 0 && !gpi_utf8_valid(safe.data, n))
                 n--; /* never cut a character in half */
             memcpy(err->message, safe.data, n);
             err->message[n] = '\0';
         }
-        gp_buf_free(&safe);
+        gpi_buf_free(&safe);
     }
     return false;
 }
 
-bool gp_error_nomem(gp_error *err)
+bool gpi_error_nomem(gp_error *err)
 {
-    return gp_error_set(err, GP_ERR_NOMEM, 0, "内存不足 (out of memory)");
+    return gpi_error_set(err, GP_ERR_NOMEM, 0, "内存不足 (out of memory)");
 }
 
 const char *gp_status_name(gp_status status)
@@ -65,23 +66,23 @@ const char *gp_status_name(gp_status status)
     return "unknown";
 }
 
-bool gp_error_propagate(gp_error *into, const gp_error *from)
+bool gpi_error_propagate(gp_error *into, const gp_error *from)
 {
     if (into && into->status == GP_OK && from && from->status != GP_OK)
         *into = *from;
     return false;
 }
 
-bool gp_error_open_input(gp_error *err, const char *what, const char *path, int sys_errno,
-                         const gp_os_stat *st)
+bool gpi_error_open_input(gp_error *err, const char *what, const char *path, int sys_errno,
+                         const gpi_os_stat *st)
 {
-    if (sys_errno == GP_OS_ENOTREG && st)
-        return gp_error_set(err, GP_ERR_OPEN, sys_errno,
+    if (sys_errno == GPI_OS_ENOTREG && st)
+        return gpi_error_set(err, GP_ERR_OPEN, sys_errno,
                             "%s '%s' 不是普通文件（是%s），没有读取", what, path,
-                            gp_os_type_name(st->type));
+                            gpi_os_type_name(st->type));
     if (sys_errno == ELOOP)
-        return gp_error_set(err, GP_ERR_OPEN, sys_errno, "%s '%s' 是符号链接，没有读取", what,
+        return gpi_error_set(err, GP_ERR_OPEN, sys_errno, "%s '%s' 是符号链接，没有读取", what,
                             path);
-    return gp_error_set(err, GP_ERR_OPEN, sys_errno, "无法打开%s '%s'：%s", what, path,
-                        gp_errno_text(sys_errno));
+    return gpi_error_set(err, GP_ERR_OPEN, sys_errno, "无法打开%s '%s'：%s", what, path,
+                        gpi_errno_text(sys_errno));
 }

@@ -2,10 +2,11 @@
  * in a station name could clear the clerk's screen and print a forged
  * verdict; U+202E could make "gpj.exe" read as "exe.jpg". */
 #include "escape.h"
+#include "core/base.h"
 
 #include <stdio.h>
 
-bool gp_codepoint_unsafe(uint32_t cp)
+bool gpi_codepoint_unsafe(uint32_t cp)
 {
     if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
         return true;
@@ -15,7 +16,7 @@ bool gp_codepoint_unsafe(uint32_t cp)
     return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe;
 }
 
-size_t gp_utf8_next(const char *s, size_t len, uint32_t *cp)
+size_t gpi_utf8_next(const char *s, size_t len, uint32_t *cp)
 {
     const unsigned char *p = (const unsigned char *)s;
     if (!len)
@@ -52,33 +53,33 @@ size_t gp_utf8_next(const char *s, size_t len, uint32_t *cp)
     return n + 1;
 }
 
-void gp_escape_terminal(gp_buf *buf, const char *s, size_t len)
+void gpi_escape_terminal(gpi_buf *buf, const char *s, size_t len)
 {
     size_t i = 0, plain = 0;
     while (i < len) {
         uint32_t cp = 0;
-        size_t n = gp_utf8_next(s + i, len - i, &cp);
-        if (n && !gp_codepoint_unsafe(cp)) {
+        size_t n = gpi_utf8_next(s + i, len - i, &cp);
+        if (n && !gpi_codepoint_unsafe(cp)) {
             i += n;
             continue;
         }
-        gp_buf_append(buf, s + plain, i - plain);
+        gpi_buf_append(buf, s + plain, i - plain);
         if (!n || cp < 0x80)
-            gp_buf_printf(buf, "\\x%02X", (unsigned char)s[i]);
+            gpi_buf_printf(buf, "\\x%02X", (unsigned char)s[i]);
         else
-            gp_buf_printf(buf, "\\u%04X", (unsigned)cp);
+            gpi_buf_printf(buf, "\\u%04X", (unsigned)cp);
         i += n ? n : 1;
         plain = i;
     }
-    gp_buf_append(buf, s + plain, len - plain);
+    gpi_buf_append(buf, s + plain, len - plain);
 }
 
-bool gp_needs_escape(const char *s, size_t len)
+bool gpi_needs_escape(const char *s, size_t len)
 {
     for (size_t i = 0; i < len;) {
         uint32_t cp = 0;
-        size_t n = gp_utf8_next(s + i, len - i, &cp);
-        if (!n || gp_codepoint_unsafe(cp))
+        size_t n = gpi_utf8_next(s + i, len - i, &cp);
+        if (!n || gpi_codepoint_unsafe(cp))
             return true;
         i += n;
     }

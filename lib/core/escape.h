@@ -2,28 +2,37 @@
  * terminal (or a person) would take for a command or a different text is
  * written as a visible escape.  Reusable by every renderer (text report,
  * HTML report before its own HTML escaping, entry names in findings). */
-#ifndef GP_ESCAPE_H
-#define GP_ESCAPE_H
+#ifndef GPI_ESCAPE_H
+#define GPI_ESCAPE_H
 
-#include "gp_internal.h"
+#include "core/atomic.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "core/pool.h"
+#include "core/profile.h"
+#include "pack/bundle.h"
+#include "roster/roster.h"
+#include "verify/reader.h"
 
 /** Whether code point cp must never reach a terminal or a cell as it is:
  *  C0 and C1 controls, DEL, bidirectional formatting characters (U+061C,
  *  U+200E/F, U+202A–U+202E, U+2066–U+2069), line/paragraph separators
  *  (U+2028/9) and non-characters (U+FDD0–U+FDEF, U+xxFFFE/F). */
-bool gp_codepoint_unsafe(uint32_t cp);
+bool gpi_codepoint_unsafe(uint32_t cp);
 
 /** Decode one UTF-8 sequence at s (at most len bytes): its length and *cp,
  *  or 0 when the bytes there are not valid UTF-8 (overlong, surrogate, out
  *  of range, truncated). */
-size_t gp_utf8_next(const char *s, size_t len, uint32_t *cp);
+size_t gpi_utf8_next(const char *s, size_t len, uint32_t *cp);
 
 /** Append s[0..len) to buf with every unsafe code point written as \uXXXX
  *  (C1, bidi, non-characters) or \xNN (C0, DEL, bytes that are not UTF-8).
  *  Other text, Chinese included, is kept as it is. */
-void gp_escape_terminal(gp_buf *buf, const char *s, size_t len);
+void gpi_escape_terminal(gpi_buf *buf, const char *s, size_t len);
 
-/** Whether gp_escape_terminal would change s. */
-bool gp_needs_escape(const char *s, size_t len);
+/** Whether gpi_escape_terminal would change s. */
+bool gpi_needs_escape(const char *s, size_t len);
 
 #endif

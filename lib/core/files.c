@@ -1,5 +1,7 @@
 /* File helpers: bounded whole-file reads, SHA-256 (OpenSSL), paths. */
 #include "error.h"
+#include "core/base.h"
+#include "core/files.h"
 #include "core/messages.h"
 #include "files.h"
 #include "os.h"
@@ -9,102 +11,102 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Every input is opened through gp_os_open_read: never blocking (a FIFO or
+/* Every input is opened through gpi_os_open_read: never blocking (a FIFO or
  * a device is refused before any read), a regular file only. */
-static bool open_input(const char *path, int *fd, gp_os_stat *st, gp_error *err)
+static bool open_input(const char *path, int *fd, gpi_os_stat *st, gp_error *err)
 {
-    *fd = gp_os_open_read(path, true, st);
+    *fd = gpi_os_open_read(path, true, st);
     if (*fd >= 0)
         return true;
-    return gp_error_open_input(err, "文件", path, errno, st);
+    return gpi_error_open_input(err, "文件", path, errno, st);
 }
 
-static bool read_fd(int fd, const gp_os_stat *st, const char *path, size_t max,
+static bool read_fd(int fd, const gpi_os_stat *st, const char *path, size_t max,
                     unsigned char **data, size_t *len, gp_error *err);
 
-bool gp_read_file(const char *path, size_t max, unsigned char **data, size_t *len,
+bool gpi_read_file(const char *path, size_t max, unsigned char **data, size_t *len,
                   gp_error *err)
 {
     *data = NULL;
     *len = 0;
     int fd;
-    gp_os_stat st;
+    gpi_os_stat st;
     if (!open_input(path, &fd, &st, err))
         return false;
     return read_fd(fd, &st, path, max, data, len, err);
 }
 
-bool gp_read_input(const char *what, const char *path, size_t max, unsigned char **data,
+bool gpi_read_input(const char *what, const char *path, size_t max, unsigned char **data,
                    size_t *len, gp_error *err)
 {
     *data = NULL;
     *len = 0;
-    gp_os_stat st;
-    int fd = gp_os_open_read(path, true, &st);
+    gpi_os_stat st;
+    int fd = gpi_os_open_read(path, true, &st);
     if (fd < 0)
-        return gp_error_open_input(err, what, path, errno, &st);
+        return gpi_error_open_input(err, what, path, errno, &st);
     return read_fd(fd, &st, path, max, data, len, err);
 }
 
-bool gp_read_file_at(int dir_fd, const char *name, bool follow_last, const char *shown,
+bool gpi_read_file_at(int dir_fd, const char *name, bool follow_last, const char *shown,
                      size_t max, unsigned char **data, size_t *len, gp_error *err)
 {
     *data = NULL;
     *len = 0;
     if (dir_fd < 0)
-        return gp_read_file(shown, max, data, len, err);
-    gp_os_stat st;
-    int fd = gp_os_open_read_at_ex(dir_fd, name, follow_last, &st);
+        return gpi_read_file(shown, max, data, len, err);
+    gpi_os_stat st;
+    int fd = gpi_os_open_read_at_ex(dir_fd, name, follow_last, &st);
     if (fd < 0)
-        return gp_error_open_input(err, "文件", shown, errno, &st);
+        return gpi_error_open_input(err, "文件", shown, errno, &st);
     return read_fd(fd, &st, shown, max, data, len, err);
 }
 
 /* Read the open fd to its end (closing it), bounded by max. */
-static bool read_fd(int fd, const gp_os_stat *stp, const char *path, size_t max,
+static bool read_fd(int fd, const gpi_os_stat *stp, const char *path, size_t max,
                     unsigned char **data, size_t *len, gp_error *err)
 {
-    gp_os_stat st = *stp;
+    gpi_os_stat st = *stp;
     size_t cap = st.size > 0 && st.size < max ? (size_t)st.size + 1 : 4096;
     unsigned char *buf = malloc(cap + 1);
     if (!buf) {
-        gp_os_close(fd);
-        return gp_error_nomem(err);
+        gpi_os_close(fd);
+        return gpi_error_nomem(err);
     }
     size_t n = 0;
     for (;;) {
         if (n == cap) {
             if (cap > max) {
                 free(buf);
-                gp_os_close(fd);
-                return gp_error_set(err, GP_ERR_OPEN, 0,
+                gpi_os_close(fd);
+                return gpi_error_set(err, GP_ERR_OPEN, 0,
                                     "文件 '%s' 太大（上限 %zu 字节）", path, max);
             }
             size_t grown_cap = cap * 2;
             unsigned char *grown = realloc(buf, grown_cap + 1);
             if (!grown) {
                 free(buf);
-                gp_os_close(fd);
-                return gp_error_nomem(err);
+                gpi_os_close(fd);
+                return gpi_error_nomem(err);
             }
             buf = grown;
             cap = grown_cap;
         }
-        long got = gp_os_read(fd, buf + n, cap - n);
+        long got = gpi_os_read(fd, buf + n, cap - n);
         if (got < 0) {
             int e = errno;
             free(buf);
-            gp_os_close(fd);
-            return gp_error_set(err, GP_ERR_OPEN, e, "读取文件 '%s' 出错：%s", path, gp_errno_text(e));
+            gpi_os_close(fd);
+            return gpi_error_set(err, GP_ERR_OPEN, e, "读取文件 '%s' 出错：%s", path, gpi_errno_text(e));
         }
         if (got == 0)
             break;
         n += (size_t)got;
     }
-    gp_os_close(fd);
+    gpi_os_close(fd);
     if (n > max) {
         free(buf);
-        return gp_error_set(err, GP_ERR_OPEN, 0, "文件 '%s' 太大（上限 %zu 字节）", path, max);
+        return gpi_error_set(err, GP_ERR_OPEN, 0, "文件 '%s' 太大（上限 %zu 字节）", path, max);
     }
     buf[n] = '\0';
     *data = buf;
@@ -112,13 +114,13 @@ static bool read_fd(int fd, const gp_os_stat *stp, const char *path, size_t max,
     return true;
 }
 
-void gp_sha256(const void *data, size_t len, unsigned char out[32])
+void gpi_sha256(const void *data, size_t len, unsigned char out[32])
 {
     unsigned int out_len = 32;
     EVP_Digest(data, len, out, &out_len, EVP_sha256(), NULL);
 }
 
-void gp_hex(const unsigned char *bytes, size_t len, char *out)
+void gpi_hex(const unsigned char *bytes, size_t len, char *out)
 {
     static const char digits[] = "0123456789abcdef";
     for (size_t i = 0; i < len; i++) {
@@ -134,12 +136,12 @@ static bool sha256_fd(int fd, const char *path, unsigned char out[32], uint64_t 
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (!ctx)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
     static _Thread_local unsigned char block[1 << 16];
     long got;
     uint64_t total = 0;
-    while ((got = gp_os_read(fd, block, sizeof block)) > 0) {
+    while ((got = gpi_os_read(fd, block, sizeof block)) > 0) {
         EVP_DigestUpdate(ctx, block, (size_t)got);
         total += (uint64_t)got;
     }
@@ -148,63 +150,63 @@ static bool sha256_fd(int fd, const char *path, unsigned char out[32], uint64_t 
     EVP_DigestFinal_ex(ctx, out, &out_len);
     EVP_MD_CTX_free(ctx);
     if (got < 0)
-        return gp_error_set(err, GP_ERR_OPEN, e, "读取文件 '%s' 出错：%s", path, gp_errno_text(e));
+        return gpi_error_set(err, GP_ERR_OPEN, e, "读取文件 '%s' 出错：%s", path, gpi_errno_text(e));
     if (bytes)
         *bytes = total;
     return true;
 }
 
-bool gp_sha256_file(const char *path, unsigned char out[32], gp_error *err)
+bool gpi_sha256_file(const char *path, unsigned char out[32], gp_error *err)
 {
     int fd;
-    gp_os_stat st;
+    gpi_os_stat st;
     if (!open_input(path, &fd, &st, err))
         return false;
     bool ok = sha256_fd(fd, path, out, NULL, err);
-    gp_os_close(fd);
+    gpi_os_close(fd);
     return ok;
 }
 
-bool gp_file_digest(const char *path, uint64_t *bytes, char hex[65], gp_error *err)
+bool gpi_file_digest(const char *path, uint64_t *bytes, char hex[65], gp_error *err)
 {
     unsigned char sha[32];
     int fd;
-    gp_os_stat st;
+    gpi_os_stat st;
     if (!open_input(path, &fd, &st, err))
         return false;
     bool ok = sha256_fd(fd, path, sha, bytes, err);
-    gp_os_close(fd);
+    gpi_os_close(fd);
     if (ok)
-        gp_hex(sha, 32, hex);
+        gpi_hex(sha, 32, hex);
     return ok;
 }
 
-char *gp_path_join(const char *dir, const char *name)
+char *gpi_path_join(const char *dir, const char *name)
 {
     size_t dl = strlen(dir);
     while (dl > 1 && dir[dl - 1] == '/')
         dl--;
-    return gp_asprintf("%.*s/%s", (int)dl, dir, name);
+    return gpi_asprintf("%.*s/%s", (int)dl, dir, name);
 }
 
-const char *gp_path_base(const char *path)
+const char *gpi_path_base(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
 }
 
-bool gp_mkdirs(const char *dir, gp_error *err)
+bool gpi_mkdirs(const char *dir, gp_error *err)
 {
-    char *copy = gp_strdup(dir, err);
+    char *copy = gpi_strdup(dir, err);
     if (!copy)
         return false;
     for (char *p = copy + 1;; p++) {
         if (*p == '/' || *p == '\0') {
             char saved = *p;
             *p = '\0';
-            if (gp_os_mkdir(copy) != 0 && errno != EEXIST) {
+            if (gpi_os_mkdir(copy) != 0 && errno != EEXIST) {
                 int e = errno;
-                gp_error_set(err, GP_ERR_WRITE, e, "无法创建文件夹 '%s'：%s", copy, gp_errno_text(e));
+                gpi_error_set(err, GP_ERR_WRITE, e, "无法创建文件夹 '%s'：%s", copy, gpi_errno_text(e));
                 free(copy);
                 return false;
             }
@@ -214,9 +216,9 @@ bool gp_mkdirs(const char *dir, gp_error *err)
         }
     }
     free(copy);
-    gp_os_stat st;
-    if (gp_os_stat_path(dir, true, &st) != 0 || st.type != GP_OS_DIRECTORY)
-        return gp_error_set(err, GP_ERR_WRITE, errno, "'%s' 不是文件夹", dir);
+    gpi_os_stat st;
+    if (gpi_os_stat_path(dir, true, &st) != 0 || st.type != GPI_OS_DIRECTORY)
+        return gpi_error_set(err, GP_ERR_WRITE, errno, "'%s' 不是文件夹", dir);
     return true;
 }
 
@@ -225,7 +227,7 @@ char *gp_read_input_file(const char *what, const char *path, size_t max, size_t 
 {
     unsigned char *data = NULL;
     size_t n = 0;
-    if (!gp_read_input(what, path, max, &data, &n, err))
+    if (!gpi_read_input(what, path, max, &data, &n, err))
         return NULL;
     if (len)
         *len = n;

@@ -70,10 +70,10 @@ static const char *errno_zh(int e)
 
 const char *gp_strerror(int errnum)
 {
-    return gp_errno_text(errnum);
+    return gpi_errno_text(errnum);
 }
 
-const char *gp_errno_text(int errnum)
+const char *gpi_errno_text(int errnum)
 {
     char english[256];
     const char *zh = errno_zh(errnum);
@@ -122,7 +122,7 @@ static const char *zip_zh(int code)
     }
 }
 
-const char *gp_zip_error_text(void *zip_error)
+const char *gpi_zip_error_text(void *zip_error)
 {
     zip_error_t *ze = zip_error;
     int code = zip_error_code_zip(ze);
@@ -171,7 +171,7 @@ static const char *jpeg_zh(int code)
     }
 }
 
-void gp_jpeg_message_text(int code, const char *english, char *out, size_t size)
+void gpi_jpeg_message_text(int code, const char *english, char *out, size_t size)
 {
     char copy[JMSG_LENGTH_MAX];
     snprintf(copy, sizeof copy, "%s", english);

@@ -18,8 +18,8 @@
  *    directory fd are one component: no '/'.
  *  - Nothing here prints or allocates a gp_error: callers word the message.
  */
-#ifndef GP_OS_H
-#define GP_OS_H
+#ifndef GPI_OS_H
+#define GPI_OS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,43 +27,43 @@
 
 /* ---- what a path is ------------------------------------------------------ */
 
-typedef enum gp_os_type {
-    GP_OS_MISSING = 0, /* nothing there (only from gp_os_stat_*) */
-    GP_OS_REGULAR,
-    GP_OS_DIRECTORY,
-    GP_OS_SYMLINK,     /* only when links are not followed */
-    GP_OS_FIFO,        /* named pipe */
-    GP_OS_DEVICE,      /* character or block device */
-    GP_OS_SOCKET,
-    GP_OS_OTHER
-} gp_os_type;
+typedef enum gpi_os_type {
+    GPI_OS_MISSING = 0, /* nothing there (only from gpi_os_stat_*) */
+    GPI_OS_REGULAR,
+    GPI_OS_DIRECTORY,
+    GPI_OS_SYMLINK,     /* only when links are not followed */
+    GPI_OS_FIFO,        /* named pipe */
+    GPI_OS_DEVICE,      /* character or block device */
+    GPI_OS_SOCKET,
+    GPI_OS_OTHER
+} gpi_os_type;
 
-typedef struct gp_os_stat {
-    gp_os_type type;
+typedef struct gpi_os_stat {
+    gpi_os_type type;
     uint64_t size;        /* bytes (regular files) */
     unsigned mode;        /* permission bits (07777); Windows: 0644 or 0444 */
     int64_t mtime_sec;    /* modification time, seconds since 1970 UTC */
     long mtime_nsec;
     uint64_t dev, ino;    /* identity; Windows: volume serial, file index */
-} gp_os_stat;
+} gpi_os_stat;
 
 /** A short Chinese name for a type, for messages ("命名管道（FIFO）",
  *  "设备文件", "文件夹", "符号链接", ...).  Static string. */
-const char *gp_os_type_name(gp_os_type type);
+const char *gpi_os_type_name(gpi_os_type type);
 
 /** Describe path.  follow: whether a final symlink is followed.  0, or -1
- *  with errno (ENOENT: st->type = GP_OS_MISSING).
- *  Windows: a reparse point (symlink, junction) counts as GP_OS_SYMLINK
+ *  with errno (ENOENT: st->type = GPI_OS_MISSING).
+ *  Windows: a reparse point (symlink, junction) counts as GPI_OS_SYMLINK
  *  when !follow. */
-int gp_os_stat_path(const char *path, bool follow, gp_os_stat *st);
+int gpi_os_stat_path(const char *path, bool follow, gpi_os_stat *st);
 /** Describe an open fd. */
-int gp_os_stat_fd(int fd, gp_os_stat *st);
+int gpi_os_stat_fd(int fd, gpi_os_stat *st);
 /** Describe `name` inside the directory open as dir_fd, never following a
  *  final symlink (lstat semantics).
  *  Windows: dir_fd is resolved to its path (GetFinalPathNameByHandle) and
  *  name appended; a directory swapped meanwhile is detected only by the
  *  later open's identity check, best-effort. */
-int gp_os_stat_at(int dir_fd, const char *name, gp_os_stat *st);
+int gpi_os_stat_at(int dir_fd, const char *name, gpi_os_stat *st);
 
 /* ---- opening inputs -------------------------------------------------------
  * Every input file (roster, station file, password file, master list,
@@ -71,37 +71,37 @@ int gp_os_stat_at(int dir_fd, const char *name, gp_os_stat *st);
  * run hang or read through a link an attacker placed:
  *   O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC, then fstat: only a
  *   regular file is accepted, then O_NONBLOCK is cleared.
- * A FIFO, device, socket or directory fails with errno = GP_OS_ENOTREG and
+ * A FIFO, device, socket or directory fails with errno = GPI_OS_ENOTREG and
  * *type set, so callers can say what it was.  A symlink as last component
- * fails with ELOOP (type GP_OS_SYMLINK). */
+ * fails with ELOOP (type GPI_OS_SYMLINK). */
 
 /** errno value for "exists but is not a regular file" (EINVAL on every
  *  platform; callers look at *type for the words). */
-#define GP_OS_ENOTREG 22
+#define GPI_OS_ENOTREG 22
 
 /** Open path for reading as above.  follow_last: whether a symlink as the
  *  LAST component is followed (the target must still be a regular file;
  *  the user's own command-line arguments may be links, entries of a
  *  received bundle may not).  fd >= 0 with *st filled, or -1 with errno
- *  and st->type (GP_OS_MISSING when unknown).
+ *  and st->type (GPI_OS_MISSING when unknown).
  *  Windows: CreateFileW with FILE_FLAG_OPEN_REPARSE_POINT when
  *  !follow_last, GetFileType must be FILE_TYPE_DISK; a named pipe can
  *  never block an open there. */
-int gp_os_open_read(const char *path, bool follow_last, gp_os_stat *st);
+int gpi_os_open_read(const char *path, bool follow_last, gpi_os_stat *st);
 /** The same for `name` inside the directory open as dir_fd (openat), never
  *  following a final symlink. */
-int gp_os_open_read_at(int dir_fd, const char *name, gp_os_stat *st);
-/** gp_os_stat_at / gp_os_open_read_at, choosing whether a final symlink
+int gpi_os_open_read_at(int dir_fd, const char *name, gpi_os_stat *st);
+/** gpi_os_stat_at / gpi_os_open_read_at, choosing whether a final symlink
  *  is followed (the clerk's own photo folder may hold links to photos; the
  *  folder itself is still never re-resolved: dir_fd is what was listed).
  *  The open target must be a regular file either way. */
-int gp_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st);
-int gp_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st);
-/** Words for an errno from this layer, for messages: GP_OS_ENOTREG gives
+int gpi_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gpi_os_stat *st);
+int gpi_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gpi_os_stat *st);
+/** Words for an errno from this layer, for messages: GPI_OS_ENOTREG gives
  *  "不是普通文件（可能是命名管道或设备）", ELOOP "是符号链接", anything else
- *  gp_errno_text's (Chinese, the original in parentheses; per-thread buffer,
+ *  gpi_errno_text's (Chinese, the original in parentheses; per-thread buffer,
  *  use once per format call). */
-const char *gp_os_strerror(int sys_errno);
+const char *gpi_os_strerror(int sys_errno);
 
 /** Open relpath ("a/b/c.jpg") beneath the directory dir_fd, each
  *  component opened relative to the previous one with no symlink followed
@@ -109,44 +109,44 @@ const char *gp_os_strerror(int sys_errno);
  *  followed.  Components "", "." and ".." are refused (EINVAL).
  *  Windows: best-effort — each component checked not to be a reparse
  *  point just before it is opened. */
-int gp_os_open_read_beneath(int dir_fd, const char *relpath, gp_os_stat *st);
+int gpi_os_open_read_beneath(int dir_fd, const char *relpath, gpi_os_stat *st);
 
 /** read() that retries on EINTR; returns bytes read, 0 at end, -1 on
  *  error. */
-long gp_os_read(int fd, void *buf, size_t len);
+long gpi_os_read(int fd, void *buf, size_t len);
 /** Write all len bytes (retrying short writes and EINTR).  0 or -1. */
-int gp_os_write_all(int fd, const void *buf, size_t len);
+int gpi_os_write_all(int fd, const void *buf, size_t len);
 /** pread/pwrite at an offset (no file position change).  As read/write. */
-long gp_os_pread(int fd, void *buf, size_t len, uint64_t offset);
-int gp_os_truncate_fd(int fd, uint64_t len);
+long gpi_os_pread(int fd, void *buf, size_t len, uint64_t offset);
+int gpi_os_truncate_fd(int fd, uint64_t len);
 /** Write all len bytes at offset (retrying short writes and EINTR); 0, or
  *  -1 with errno (ENOSPC for a write that made no progress). */
-int gp_os_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset);
+int gpi_os_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset);
 /** close() that reports a failure (a delayed write error): 0 or -1. */
-int gp_os_close_checked(int fd);
+int gpi_os_close_checked(int fd);
 /** Close an fd; -1 is ignored. */
-void gp_os_close(int fd);
+void gpi_os_close(int fd);
 
 /* ---- directories, walked by fd ------------------------------------------ */
 
-/** Open a directory for walking.  follow_last as for gp_os_open_read (the
+/** Open a directory for walking.  follow_last as for gpi_os_open_read (the
  *  user's own folder argument may be a link; nothing below it is
  *  followed).  fd or -1 with errno (ENOTDIR when not a directory).
  *  Windows: the directory handle is kept open without FILE_SHARE_DELETE,
  *  so it cannot be renamed or replaced while it is walked. */
-int gp_os_dir_open(const char *path, bool follow_last);
+int gpi_os_dir_open(const char *path, bool follow_last);
 /** Open the subdirectory `name` of dir_fd, never following a link
  *  (ELOOP) and never blocking. */
-int gp_os_dir_open_at(int dir_fd, const char *name);
+int gpi_os_dir_open_at(int dir_fd, const char *name);
 /** Every name in the directory (not "." or ".."), sorted byte-wise,
- *  malloc'd (free with gp_os_names_free).  At most `max` names are read
+ *  malloc'd (free with gpi_os_names_free).  At most `max` names are read
  *  (max 0 = no limit); *truncated says whether more were there.  0, or -1
  *  with errno (ENOMEM included).  The fd stays open and usable. */
-int gp_os_dir_list(int dir_fd, size_t max, char ***names, size_t *count, bool *truncated);
-void gp_os_names_free(char **names, size_t count);
+int gpi_os_dir_list(int dir_fd, size_t max, char ***names, size_t *count, bool *truncated);
+void gpi_os_names_free(char **names, size_t count);
 
 /** mkdir with mode 0777 & ~umask.  0, or -1 with errno (EEXIST included). */
-int gp_os_mkdir(const char *path);
+int gpi_os_mkdir(const char *path);
 
 /* ---- writing outputs ------------------------------------------------------- */
 
@@ -157,60 +157,60 @@ int gp_os_mkdir(const char *path);
  *  fd or -1 with errno.
  *  Windows: mode is ignored (the folder's ACL applies); the file is
  *  created with FILE_SHARE_DELETE so that it can be renamed while open. */
-int gp_os_create_temp(char *path, unsigned mode);
-/** The two halves of gp_os_create_temp, for callers that must record the
+int gpi_os_create_temp(char *path, unsigned mode);
+/** The two halves of gpi_os_create_temp, for callers that must record the
  *  name before the file exists (the interrupt registry): fill the trailing
  *  "XXXXXX" of path with random [A-Za-z0-9] (EINVAL without them), then
- *  create exactly that name as gp_os_create_temp does (EEXIST when it is
+ *  create exactly that name as gpi_os_create_temp does (EEXIST when it is
  *  taken: fill again). */
-int gp_os_temp_fill(char *path);
-int gp_os_create_exclusive(const char *path, unsigned mode);
+int gpi_os_temp_fill(char *path);
+int gpi_os_create_exclusive(const char *path, unsigned mode);
 /** Open an existing file of ours for writing in place (O_RDWR, no
  *  truncation, O_NOFOLLOW).  fd or -1 with errno. */
-int gp_os_open_rw(const char *path);
+int gpi_os_open_rw(const char *path);
 /** Rename from over to, replacing `to` atomically when it exists (POSIX
  *  rename).  0 or -1.
  *  Windows: MoveFileExW(MOVEFILE_REPLACE_EXISTING|MOVEFILE_WRITE_THROUGH):
  *  atomic on NTFS for files on one volume, best-effort elsewhere. */
-int gp_os_rename_replace(const char *from, const char *to);
+int gpi_os_rename_replace(const char *from, const char *to);
 /** Put from at to only when `to` does not exist (EEXIST otherwise), then
  *  remove from: a target that appeared meanwhile is never clobbered.
  *  POSIX: link + unlink.  Windows: MoveFileExW without REPLACE_EXISTING. */
-int gp_os_rename_noreplace(const char *from, const char *to);
+int gpi_os_rename_noreplace(const char *from, const char *to);
 /** unlink; 0 or -1 (ENOENT included). */
-int gp_os_unlink(const char *path);
+int gpi_os_unlink(const char *path);
 /** unlink that is async-signal-safe (no allocation, no locks): for the
  *  interrupt handler.  Windows: DeleteFileA on the bytes as given,
  *  best-effort for non-ASCII paths. */
-void gp_os_unlink_signal_safe(const char *path);
+void gpi_os_unlink_signal_safe(const char *path);
 /** Flush an fd's data to the disk.  0 or -1.
  *  Windows: FlushFileBuffers. */
-int gp_os_fsync(int fd);
+int gpi_os_fsync(int fd);
 /** Open path (no link followed) and fsync it; 0 or -1. */
-int gp_os_fsync_path(const char *path);
+int gpi_os_fsync_path(const char *path);
 /** fsync a directory so that renames and unlinks in it are durable.
  *  0 or -1.  Windows: no-op returning 0 (NTFS journals metadata;
  *  directories cannot be flushed). */
-int gp_os_fsync_dir(const char *dir);
+int gpi_os_fsync_dir(const char *dir);
 /** Whether a path exists at all (no link followed). */
-bool gp_os_exists(const char *path);
+bool gpi_os_exists(const char *path);
 
 /* ---- the output-folder lock ------------------------------------------------ */
 
 /** Open (creating, mode 0644 & ~umask) the lock file at path without
  *  following a link: a symlinked lock file fails with ELOOP, anything but
- *  a regular file with GP_OS_ENOTREG.  fd or -1 with errno. */
-int gp_os_lock_open(const char *path);
+ *  a regular file with GPI_OS_ENOTREG.  fd or -1 with errno. */
+int gpi_os_lock_open(const char *path);
 /** Take an exclusive lock on the open lock file without waiting
  *  (flock LOCK_EX|LOCK_NB: released by the kernel when the holder dies).
  *  0, or -1 with errno EWOULDBLOCK when another process holds it.
  *  Windows: LockFileEx(LOCKFILE_EXCLUSIVE_LOCK|LOCKFILE_FAIL_IMMEDIATELY),
  *  also released by the system when the process ends. */
-int gp_os_lock_try(int fd);
-/** Release the lock (the fd stays open; close it with gp_os_close). */
-void gp_os_unlock(int fd);
+int gpi_os_lock_try(int fd);
+/** Release the lock (the fd stays open; close it with gpi_os_close). */
+void gpi_os_unlock(int fd);
 /** This process's id, for the lock file's text. */
-long gp_os_pid(void);
+long gpi_os_pid(void);
 
 /* ---- signals and interruption ---------------------------------------------- */
 
@@ -219,36 +219,36 @@ long gp_os_pid(void);
  *  (default action re-raised).  false when the handlers cannot be set.
  *  Windows: SetConsoleCtrlHandler for Ctrl-C, Ctrl-Break and console
  *  close; the process then exits with status 130. */
-bool gp_os_on_interrupt(void (*cleanup)(void));
+bool gpi_os_on_interrupt(void (*cleanup)(void));
 
 /* Blocking every signal in this thread for a critical section (creating
  * and registering a temporary file; the renames of a set commit), so that
  * Ctrl-C cannot fall in between.  Windows: the console handler takes a
  * process-wide lock instead, best-effort. */
-typedef struct gp_os_sigstate {
+typedef struct gpi_os_sigstate {
     uint64_t opaque[32]; /* a saved signal mask */
-} gp_os_sigstate;
-void gp_os_signals_block(gp_os_sigstate *saved);
-void gp_os_signals_restore(const gp_os_sigstate *saved);
+} gpi_os_sigstate;
+void gpi_os_signals_block(gpi_os_sigstate *saved);
+void gpi_os_signals_restore(const gpi_os_sigstate *saved);
 
 /* ---- odds and ends ---------------------------------------------------------- */
 
 /** The canonical absolute path (symlinks resolved), malloc'd; NULL with
  *  errno.  Windows: GetFinalPathNameByHandleW. */
-char *gp_os_realpath(const char *path);
+char *gpi_os_realpath(const char *path);
 /** Whether two paths name the same file (device and inode). */
-bool gp_os_same_file(const char *a, const char *b);
+bool gpi_os_same_file(const char *a, const char *b);
 /** Set a file's modification time (seconds since 1970 UTC); 0 or -1. */
-int gp_os_set_mtime(const char *path, int64_t sec);
+int gpi_os_set_mtime(const char *path, int64_t sec);
 /** memmem: the first occurrence of needle in haystack, or NULL. */
-const void *gp_os_memmem(const void *haystack, size_t haystack_len, const void *needle,
+const void *gpi_os_memmem(const void *haystack, size_t haystack_len, const void *needle,
                          size_t needle_len);
 /** Number of online processors (at least 1).  Windows:
  *  GetActiveProcessorCount(ALL_PROCESSOR_GROUPS). */
-int gp_os_cpu_count(void);
+int gpi_os_cpu_count(void);
 /** Milliseconds to sleep (test hooks). */
-void gp_os_sleep_ms(unsigned ms);
+void gpi_os_sleep_ms(unsigned ms);
 /** An environment variable, or NULL. */
-const char *gp_os_getenv(const char *name);
+const char *gpi_os_getenv(const char *name);
 
-#endif /* GP_OS_H */
+#endif /* GPI_OS_H */

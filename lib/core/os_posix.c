@@ -25,46 +25,46 @@
 #include <sys/random.h>
 #endif
 
-_Static_assert(sizeof(sigset_t) <= sizeof(((gp_os_sigstate *)0)->opaque),
-               "gp_os_sigstate too small for sigset_t");
+_Static_assert(sizeof(sigset_t) <= sizeof(((gpi_os_sigstate *)0)->opaque),
+               "gpi_os_sigstate too small for sigset_t");
 
 #ifndef O_NOFOLLOW
 #define O_NOFOLLOW 0
 #endif
 
-const char *gp_os_type_name(gp_os_type type)
+const char *gpi_os_type_name(gpi_os_type type)
 {
     switch (type) {
-    case GP_OS_MISSING: return "不存在";
-    case GP_OS_REGULAR: return "普通文件";
-    case GP_OS_DIRECTORY: return "文件夹";
-    case GP_OS_SYMLINK: return "符号链接";
-    case GP_OS_FIFO: return "命名管道（FIFO）";
-    case GP_OS_DEVICE: return "设备文件";
-    case GP_OS_SOCKET: return "套接字";
-    case GP_OS_OTHER: break;
+    case GPI_OS_MISSING: return "不存在";
+    case GPI_OS_REGULAR: return "普通文件";
+    case GPI_OS_DIRECTORY: return "文件夹";
+    case GPI_OS_SYMLINK: return "符号链接";
+    case GPI_OS_FIFO: return "命名管道（FIFO）";
+    case GPI_OS_DEVICE: return "设备文件";
+    case GPI_OS_SOCKET: return "套接字";
+    case GPI_OS_OTHER: break;
     }
     return "特殊文件";
 }
 
-static gp_os_type type_of(mode_t m)
+static gpi_os_type type_of(mode_t m)
 {
     if (S_ISREG(m))
-        return GP_OS_REGULAR;
+        return GPI_OS_REGULAR;
     if (S_ISDIR(m))
-        return GP_OS_DIRECTORY;
+        return GPI_OS_DIRECTORY;
     if (S_ISLNK(m))
-        return GP_OS_SYMLINK;
+        return GPI_OS_SYMLINK;
     if (S_ISFIFO(m))
-        return GP_OS_FIFO;
+        return GPI_OS_FIFO;
     if (S_ISCHR(m) || S_ISBLK(m))
-        return GP_OS_DEVICE;
+        return GPI_OS_DEVICE;
     if (S_ISSOCK(m))
-        return GP_OS_SOCKET;
-    return GP_OS_OTHER;
+        return GPI_OS_SOCKET;
+    return GPI_OS_OTHER;
 }
 
-static void fill(const struct stat *s, gp_os_stat *st)
+static void fill(const struct stat *s, gpi_os_stat *st)
 {
     st->type = type_of(s->st_mode);
     st->size = s->st_size > 0 ? (uint64_t)s->st_size : 0;
@@ -80,12 +80,12 @@ static void fill(const struct stat *s, gp_os_stat *st)
     st->ino = (uint64_t)s->st_ino;
 }
 
-static void clear_stat(gp_os_stat *st)
+static void clear_stat(gpi_os_stat *st)
 {
     memset(st, 0, sizeof *st);
 }
 
-int gp_os_stat_path(const char *path, bool follow, gp_os_stat *st)
+int gpi_os_stat_path(const char *path, bool follow, gpi_os_stat *st)
 {
     struct stat s;
     clear_stat(st);
@@ -95,7 +95,7 @@ int gp_os_stat_path(const char *path, bool follow, gp_os_stat *st)
     return 0;
 }
 
-int gp_os_stat_fd(int fd, gp_os_stat *st)
+int gpi_os_stat_fd(int fd, gpi_os_stat *st)
 {
     struct stat s;
     clear_stat(st);
@@ -105,7 +105,7 @@ int gp_os_stat_fd(int fd, gp_os_stat *st)
     return 0;
 }
 
-int gp_os_stat_at(int dir_fd, const char *name, gp_os_stat *st)
+int gpi_os_stat_at(int dir_fd, const char *name, gpi_os_stat *st)
 {
     struct stat s;
     clear_stat(st);
@@ -117,17 +117,17 @@ int gp_os_stat_at(int dir_fd, const char *name, gp_os_stat *st)
 
 /* The common tail of every input open: a regular file only, then blocking
  * reads again. */
-static int accept_regular(int fd, gp_os_stat *st)
+static int accept_regular(int fd, gpi_os_stat *st)
 {
-    if (gp_os_stat_fd(fd, st) != 0) {
+    if (gpi_os_stat_fd(fd, st) != 0) {
         int e = errno;
         close(fd);
         errno = e;
         return -1;
     }
-    if (st->type != GP_OS_REGULAR) {
+    if (st->type != GPI_OS_REGULAR) {
         close(fd);
-        errno = GP_OS_ENOTREG;
+        errno = GPI_OS_ENOTREG;
         return -1;
     }
     int flags = fcntl(fd, F_GETFL);
@@ -141,7 +141,7 @@ static int accept_regular(int fd, gp_os_stat *st)
 }
 
 /* After a failed open: what is there, for the caller's message. */
-static int failed_open(int dir_fd, const char *name, gp_os_stat *st)
+static int failed_open(int dir_fd, const char *name, gpi_os_stat *st)
 {
     int e = errno;
     struct stat s;
@@ -154,7 +154,7 @@ static int failed_open(int dir_fd, const char *name, gp_os_stat *st)
 
 #define INPUT_FLAGS (O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
 
-int gp_os_open_read(const char *path, bool follow_last, gp_os_stat *st)
+int gpi_os_open_read(const char *path, bool follow_last, gpi_os_stat *st)
 {
     int fd = open(path, INPUT_FLAGS | (follow_last ? 0 : O_NOFOLLOW));
     if (fd < 0)
@@ -162,7 +162,7 @@ int gp_os_open_read(const char *path, bool follow_last, gp_os_stat *st)
     return accept_regular(fd, st);
 }
 
-int gp_os_open_read_at(int dir_fd, const char *name, gp_os_stat *st)
+int gpi_os_open_read_at(int dir_fd, const char *name, gpi_os_stat *st)
 {
     int fd = openat(dir_fd, name, INPUT_FLAGS | O_NOFOLLOW);
     if (fd < 0)
@@ -170,7 +170,7 @@ int gp_os_open_read_at(int dir_fd, const char *name, gp_os_stat *st)
     return accept_regular(fd, st);
 }
 
-int gp_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st)
+int gpi_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gpi_os_stat *st)
 {
     struct stat s;
     clear_stat(st);
@@ -180,7 +180,7 @@ int gp_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat 
     return 0;
 }
 
-int gp_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st)
+int gpi_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gpi_os_stat *st)
 {
     int fd = openat(dir_fd, name, INPUT_FLAGS | (follow_last ? 0 : O_NOFOLLOW));
     if (fd < 0)
@@ -188,16 +188,16 @@ int gp_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_
     return accept_regular(fd, st);
 }
 
-const char *gp_os_strerror(int sys_errno)
+const char *gpi_os_strerror(int sys_errno)
 {
-    if (sys_errno == GP_OS_ENOTREG)
+    if (sys_errno == GPI_OS_ENOTREG)
         return "不是普通文件（可能是命名管道或设备）";
     if (sys_errno == ELOOP)
         return "是符号链接";
-    return gp_errno_text(sys_errno); /* the one Chinese errno table (messages.c) */
+    return gpi_errno_text(sys_errno); /* the one Chinese errno table (messages.c) */
 }
 
-int gp_os_open_read_beneath(int dir_fd, const char *relpath, gp_os_stat *st)
+int gpi_os_open_read_beneath(int dir_fd, const char *relpath, gpi_os_stat *st)
 {
     clear_stat(st);
     int at = dir_fd;
@@ -216,14 +216,14 @@ int gp_os_open_read_beneath(int dir_fd, const char *relpath, gp_os_stat *st)
         memcpy(name, p, n);
         name[n] = '\0';
         if (!slash) {
-            int fd = gp_os_open_read_at(at, name, st);
+            int fd = gpi_os_open_read_at(at, name, st);
             int e = errno;
             if (at != dir_fd)
                 close(at);
             errno = e;
             return fd;
         }
-        int sub = gp_os_dir_open_at(at, name);
+        int sub = gpi_os_dir_open_at(at, name);
         int e = errno;
         if (sub < 0)
             failed_open(at, name, st);
@@ -238,7 +238,7 @@ int gp_os_open_read_beneath(int dir_fd, const char *relpath, gp_os_stat *st)
     }
 }
 
-long gp_os_read(int fd, void *buf, size_t len)
+long gpi_os_read(int fd, void *buf, size_t len)
 {
     for (;;) {
         ssize_t got = read(fd, buf, len);
@@ -248,7 +248,7 @@ long gp_os_read(int fd, void *buf, size_t len)
     }
 }
 
-int gp_os_write_all(int fd, const void *buf, size_t len)
+int gpi_os_write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
     while (len > 0) {
@@ -263,7 +263,7 @@ int gp_os_write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
-long gp_os_pread(int fd, void *buf, size_t len, uint64_t offset)
+long gpi_os_pread(int fd, void *buf, size_t len, uint64_t offset)
 {
     for (;;) {
         ssize_t got = pread(fd, buf, len, (off_t)offset);
@@ -273,7 +273,7 @@ long gp_os_pread(int fd, void *buf, size_t len, uint64_t offset)
     }
 }
 
-int gp_os_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset)
+int gpi_os_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset)
 {
     const char *p = buf;
     while (len > 0) {
@@ -292,17 +292,17 @@ int gp_os_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset)
     return 0;
 }
 
-int gp_os_close_checked(int fd)
+int gpi_os_close_checked(int fd)
 {
     return close(fd);
 }
 
-int gp_os_truncate_fd(int fd, uint64_t len)
+int gpi_os_truncate_fd(int fd, uint64_t len)
 {
     return ftruncate(fd, (off_t)len);
 }
 
-void gp_os_close(int fd)
+void gpi_os_close(int fd)
 {
     if (fd >= 0)
         close(fd);
@@ -314,7 +314,7 @@ void gp_os_close(int fd)
 
 static int dir_open_failed(int dir_fd, const char *name);
 
-int gp_os_dir_open(const char *path, bool follow_last)
+int gpi_os_dir_open(const char *path, bool follow_last)
 {
     int fd = open(path, DIR_FLAGS | (follow_last ? 0 : O_NOFOLLOW));
     return fd >= 0 ? fd : dir_open_failed(AT_FDCWD, path);
@@ -332,7 +332,7 @@ static int dir_open_failed(int dir_fd, const char *name)
     return -1;
 }
 
-int gp_os_dir_open_at(int dir_fd, const char *name)
+int gpi_os_dir_open_at(int dir_fd, const char *name)
 {
     int fd = openat(dir_fd, name, DIR_FLAGS | O_NOFOLLOW);
     return fd >= 0 ? fd : dir_open_failed(dir_fd, name);
@@ -343,14 +343,14 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void gp_os_names_free(char **names, size_t count)
+void gpi_os_names_free(char **names, size_t count)
 {
     for (size_t i = 0; names && i < count; i++)
         free(names[i]);
     free(names);
 }
 
-int gp_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out,
+int gpi_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out,
                    bool *truncated)
 {
     *names_out = NULL;
@@ -404,7 +404,7 @@ int gp_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out,
     }
     closedir(d);
     if (e) {
-        gp_os_names_free(names, count);
+        gpi_os_names_free(names, count);
         errno = e;
         return -1;
     }
@@ -415,7 +415,7 @@ int gp_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out,
     return 0;
 }
 
-int gp_os_mkdir(const char *path)
+int gpi_os_mkdir(const char *path)
 {
     return mkdir(path, 0777);
 }
@@ -443,7 +443,7 @@ static void random_bytes(unsigned char *out, size_t n)
     }
 }
 
-int gp_os_temp_fill(char *path)
+int gpi_os_temp_fill(char *path)
 {
     size_t len = strlen(path);
     if (len < 6) {
@@ -457,13 +457,13 @@ int gp_os_temp_fill(char *path)
     return 0;
 }
 
-int gp_os_create_exclusive(const char *path, unsigned mode)
+int gpi_os_create_exclusive(const char *path, unsigned mode)
 {
     /* the kernel applies the umask to mode: never wider than asked */
     return open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode);
 }
 
-int gp_os_create_temp(char *path, unsigned mode)
+int gpi_os_create_temp(char *path, unsigned mode)
 {
     size_t len = strlen(path);
     if (len < 6 || strcmp(path + len - 6, "XXXXXX") != 0) {
@@ -485,17 +485,17 @@ int gp_os_create_temp(char *path, unsigned mode)
     return -1;
 }
 
-int gp_os_open_rw(const char *path)
+int gpi_os_open_rw(const char *path)
 {
     return open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 }
 
-int gp_os_rename_replace(const char *from, const char *to)
+int gpi_os_rename_replace(const char *from, const char *to)
 {
     return rename(from, to);
 }
 
-int gp_os_rename_noreplace(const char *from, const char *to)
+int gpi_os_rename_noreplace(const char *from, const char *to)
 {
     if (link(from, to) != 0)
         return -1;
@@ -503,22 +503,22 @@ int gp_os_rename_noreplace(const char *from, const char *to)
     return 0;
 }
 
-int gp_os_unlink(const char *path)
+int gpi_os_unlink(const char *path)
 {
     return unlink(path);
 }
 
-void gp_os_unlink_signal_safe(const char *path)
+void gpi_os_unlink_signal_safe(const char *path)
 {
     unlink(path); /* async-signal-safe by POSIX */
 }
 
-int gp_os_fsync(int fd)
+int gpi_os_fsync(int fd)
 {
     return fsync(fd);
 }
 
-int gp_os_fsync_path(const char *path)
+int gpi_os_fsync_path(const char *path)
 {
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
@@ -530,7 +530,7 @@ int gp_os_fsync_path(const char *path)
     return r;
 }
 
-int gp_os_fsync_dir(const char *dir)
+int gpi_os_fsync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
@@ -542,7 +542,7 @@ int gp_os_fsync_dir(const char *dir)
     return r;
 }
 
-bool gp_os_exists(const char *path)
+bool gpi_os_exists(const char *path)
 {
     struct stat s;
     return lstat(path, &s) == 0;
@@ -550,16 +550,16 @@ bool gp_os_exists(const char *path)
 
 /* ---- lock ------------------------------------------------------------------------ */
 
-int gp_os_lock_open(const char *path)
+int gpi_os_lock_open(const char *path)
 {
     int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0644);
     if (fd < 0)
         return -1;
-    gp_os_stat st;
+    gpi_os_stat st;
     return accept_regular(fd, &st);
 }
 
-int gp_os_lock_try(int fd)
+int gpi_os_lock_try(int fd)
 {
     for (;;) {
         if (flock(fd, LOCK_EX | LOCK_NB) == 0)
@@ -569,12 +569,12 @@ int gp_os_lock_try(int fd)
     }
 }
 
-void gp_os_unlock(int fd)
+void gpi_os_unlock(int fd)
 {
     flock(fd, LOCK_UN);
 }
 
-long gp_os_pid(void)
+long gpi_os_pid(void)
 {
     return (long)getpid();
 }
@@ -591,7 +591,7 @@ static void on_interrupt(int sig)
     raise(sig);
 }
 
-bool gp_os_on_interrupt(void (*cleanup)(void))
+bool gpi_os_on_interrupt(void (*cleanup)(void))
 {
     interrupt_cleanup = cleanup;
     struct sigaction sa;
@@ -605,58 +605,58 @@ bool gp_os_on_interrupt(void (*cleanup)(void))
     return ok;
 }
 
-void gp_os_signals_block(gp_os_sigstate *saved)
+void gpi_os_signals_block(gpi_os_sigstate *saved)
 {
     sigset_t all;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, (sigset_t *)(void *)saved->opaque);
 }
 
-void gp_os_signals_restore(const gp_os_sigstate *saved)
+void gpi_os_signals_restore(const gpi_os_sigstate *saved)
 {
     pthread_sigmask(SIG_SETMASK, (const sigset_t *)(const void *)saved->opaque, NULL);
 }
 
 /* ---- odds and ends --------------------------------------------------------------------- */
 
-char *gp_os_realpath(const char *path)
+char *gpi_os_realpath(const char *path)
 {
     return realpath(path, NULL);
 }
 
-bool gp_os_same_file(const char *a, const char *b)
+bool gpi_os_same_file(const char *a, const char *b)
 {
     struct stat sa, sb;
     return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
            sa.st_ino == sb.st_ino;
 }
 
-int gp_os_set_mtime(const char *path, int64_t sec)
+int gpi_os_set_mtime(const char *path, int64_t sec)
 {
     struct timespec times[2] = {{.tv_sec = (time_t)sec}, {.tv_sec = (time_t)sec}};
     return utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW);
 }
 
-const void *gp_os_memmem(const void *haystack, size_t haystack_len, const void *needle,
+const void *gpi_os_memmem(const void *haystack, size_t haystack_len, const void *needle,
                          size_t needle_len)
 {
     return memmem(haystack, haystack_len, needle, needle_len);
 }
 
-int gp_os_cpu_count(void)
+int gpi_os_cpu_count(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (int)n : 1;
 }
 
-void gp_os_sleep_ms(unsigned ms)
+void gpi_os_sleep_ms(unsigned ms)
 {
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
 }
 
-const char *gp_os_getenv(const char *name)
+const char *gpi_os_getenv(const char *name)
 {
     return getenv(name);
 }

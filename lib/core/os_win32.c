@@ -112,22 +112,22 @@ static int fail_last(void)
 
 /* ---- describing handles ----------------------------------------------------- */
 
-const char *gp_os_type_name(gp_os_type type)
+const char *gpi_os_type_name(gpi_os_type type)
 {
     switch (type) {
-    case GP_OS_MISSING: return "不存在";
-    case GP_OS_REGULAR: return "普通文件";
-    case GP_OS_DIRECTORY: return "文件夹";
-    case GP_OS_SYMLINK: return "符号链接";
-    case GP_OS_FIFO: return "命名管道（FIFO）";
-    case GP_OS_DEVICE: return "设备文件";
-    case GP_OS_SOCKET: return "套接字";
-    case GP_OS_OTHER: break;
+    case GPI_OS_MISSING: return "不存在";
+    case GPI_OS_REGULAR: return "普通文件";
+    case GPI_OS_DIRECTORY: return "文件夹";
+    case GPI_OS_SYMLINK: return "符号链接";
+    case GPI_OS_FIFO: return "命名管道（FIFO）";
+    case GPI_OS_DEVICE: return "设备文件";
+    case GPI_OS_SOCKET: return "套接字";
+    case GPI_OS_OTHER: break;
     }
     return "特殊文件";
 }
 
-static void clear_stat(gp_os_stat *st)
+static void clear_stat(gpi_os_stat *st)
 {
     memset(st, 0, sizeof *st);
 }
@@ -148,20 +148,20 @@ static void from_filetime(FILETIME ft, int64_t *sec, long *nsec)
     *nsec = (long)(r * 100);
 }
 
-static int stat_handle(HANDLE h, gp_os_stat *st)
+static int stat_handle(HANDLE h, gpi_os_stat *st)
 {
     clear_stat(st);
     DWORD ft = GetFileType(h);
     if (ft == FILE_TYPE_PIPE) {
-        st->type = GP_OS_FIFO;
+        st->type = GPI_OS_FIFO;
         return 0;
     }
     if (ft == FILE_TYPE_CHAR) {
-        st->type = GP_OS_DEVICE;
+        st->type = GPI_OS_DEVICE;
         return 0;
     }
     if (ft != FILE_TYPE_DISK) {
-        st->type = GP_OS_OTHER;
+        st->type = GPI_OS_OTHER;
         return 0;
     }
     BY_HANDLE_FILE_INFORMATION info;
@@ -169,12 +169,12 @@ static int stat_handle(HANDLE h, gp_os_stat *st)
         return fail_last();
     DWORD a = info.dwFileAttributes;
     if (a & FILE_ATTRIBUTE_REPARSE_POINT)
-        st->type = GP_OS_SYMLINK;
+        st->type = GPI_OS_SYMLINK;
     else if (a & FILE_ATTRIBUTE_DIRECTORY)
-        st->type = GP_OS_DIRECTORY;
+        st->type = GPI_OS_DIRECTORY;
     else
-        st->type = GP_OS_REGULAR;
-    if (st->type == GP_OS_REGULAR)
+        st->type = GPI_OS_REGULAR;
+    if (st->type == GPI_OS_REGULAR)
         st->size = ((uint64_t)info.nFileSizeHigh << 32) | info.nFileSizeLow;
     st->mode = (a & FILE_ATTRIBUTE_DIRECTORY) ? 0755 : (a & FILE_ATTRIBUTE_READONLY) ? 0444 : 0644;
     from_filetime(info.ftLastWriteTime, &st->mtime_sec, &st->mtime_nsec);
@@ -251,14 +251,14 @@ static HANDLE open_meta(const wchar_t *w, bool follow)
                        NULL);
 }
 
-static int stat_wide(const wchar_t *w, bool follow, gp_os_stat *st)
+static int stat_wide(const wchar_t *w, bool follow, gpi_os_stat *st)
 {
     clear_stat(st);
     HANDLE h = open_meta(w, follow);
     if (h == INVALID_HANDLE_VALUE) {
         DWORD e = GetLastError();
         if (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND)
-            st->type = GP_OS_MISSING;
+            st->type = GPI_OS_MISSING;
         return fail_win(e);
     }
     int r = stat_handle(h, st);
@@ -266,7 +266,7 @@ static int stat_wide(const wchar_t *w, bool follow, gp_os_stat *st)
     return r;
 }
 
-int gp_os_stat_path(const char *path, bool follow, gp_os_stat *st)
+int gpi_os_stat_path(const char *path, bool follow, gpi_os_stat *st)
 {
     clear_stat(st);
     wchar_t *w = widen(path);
@@ -279,7 +279,7 @@ int gp_os_stat_path(const char *path, bool follow, gp_os_stat *st)
     return r;
 }
 
-int gp_os_stat_fd(int fd, gp_os_stat *st)
+int gpi_os_stat_fd(int fd, gpi_os_stat *st)
 {
     HANDLE h = fd_handle(fd);
     if (h == INVALID_HANDLE_VALUE) {
@@ -290,12 +290,12 @@ int gp_os_stat_fd(int fd, gp_os_stat *st)
     return stat_handle(h, st);
 }
 
-int gp_os_stat_at(int dir_fd, const char *name, gp_os_stat *st)
+int gpi_os_stat_at(int dir_fd, const char *name, gpi_os_stat *st)
 {
-    return gp_os_stat_at_ex(dir_fd, name, false, st);
+    return gpi_os_stat_at_ex(dir_fd, name, false, st);
 }
 
-int gp_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st)
+int gpi_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gpi_os_stat *st)
 {
     clear_stat(st);
     wchar_t *w = path_at(dir_fd, name);
@@ -310,7 +310,7 @@ int gp_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat 
 
 /* ---- opening inputs ------------------------------------------------------------ */
 
-static int open_input_wide(const wchar_t *w, bool follow, gp_os_stat *st)
+static int open_input_wide(const wchar_t *w, bool follow, gpi_os_stat *st)
 {
     clear_stat(st);
     HANDLE h = CreateFileW(w, GENERIC_READ, SHARE_ALL, NULL, OPEN_EXISTING,
@@ -328,9 +328,9 @@ static int open_input_wide(const wchar_t *w, bool follow, gp_os_stat *st)
         errno = e;
         return -1;
     }
-    if (st->type != GP_OS_REGULAR) {
+    if (st->type != GPI_OS_REGULAR) {
         CloseHandle(h);
-        errno = st->type == GP_OS_SYMLINK ? ELOOP : GP_OS_ENOTREG;
+        errno = st->type == GPI_OS_SYMLINK ? ELOOP : GPI_OS_ENOTREG;
         return -1;
     }
     int fd = _open_osfhandle((intptr_t)h, _O_RDONLY | _O_BINARY | _O_NOINHERIT);
@@ -341,7 +341,7 @@ static int open_input_wide(const wchar_t *w, bool follow, gp_os_stat *st)
     return fd;
 }
 
-int gp_os_open_read(const char *path, bool follow_last, gp_os_stat *st)
+int gpi_os_open_read(const char *path, bool follow_last, gpi_os_stat *st)
 {
     clear_stat(st);
     wchar_t *w = widen(path);
@@ -354,12 +354,12 @@ int gp_os_open_read(const char *path, bool follow_last, gp_os_stat *st)
     return fd;
 }
 
-int gp_os_open_read_at(int dir_fd, const char *name, gp_os_stat *st)
+int gpi_os_open_read_at(int dir_fd, const char *name, gpi_os_stat *st)
 {
-    return gp_os_open_read_at_ex(dir_fd, name, false, st);
+    return gpi_os_open_read_at_ex(dir_fd, name, false, st);
 }
 
-int gp_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_stat *st)
+int gpi_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gpi_os_stat *st)
 {
     clear_stat(st);
     wchar_t *w = path_at(dir_fd, name);
@@ -372,7 +372,7 @@ int gp_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gp_os_
     return fd;
 }
 
-int gp_os_open_read_beneath(int dir_fd, const char *relpath, gp_os_stat *st)
+int gpi_os_open_read_beneath(int dir_fd, const char *relpath, gpi_os_stat *st)
 {
     clear_stat(st);
     int at = dir_fd;
@@ -391,17 +391,17 @@ int gp_os_open_read_beneath(int dir_fd, const char *relpath, gp_os_stat *st)
         memcpy(name, p, n);
         name[n] = '\0';
         if (!slash) {
-            int fd = gp_os_open_read_at(at, name, st);
+            int fd = gpi_os_open_read_at(at, name, st);
             int e = errno;
             if (at != dir_fd)
                 _close(at);
             errno = e;
             return fd;
         }
-        int sub = gp_os_dir_open_at(at, name);
+        int sub = gpi_os_dir_open_at(at, name);
         int e = errno;
         if (sub < 0)
-            gp_os_stat_at(at, name, st);
+            gpi_os_stat_at(at, name, st);
         if (at != dir_fd)
             _close(at);
         if (sub < 0) {
@@ -413,7 +413,7 @@ int gp_os_open_read_beneath(int dir_fd, const char *relpath, gp_os_stat *st)
     }
 }
 
-long gp_os_read(int fd, void *buf, size_t len)
+long gpi_os_read(int fd, void *buf, size_t len)
 {
     HANDLE h = fd_handle(fd);
     DWORD want = len > 0x40000000u ? 0x40000000u : (DWORD)len, got = 0;
@@ -426,7 +426,7 @@ long gp_os_read(int fd, void *buf, size_t len)
     return (long)got;
 }
 
-int gp_os_write_all(int fd, const void *buf, size_t len)
+int gpi_os_write_all(int fd, const void *buf, size_t len)
 {
     HANDLE h = fd_handle(fd);
     const char *p = buf;
@@ -444,7 +444,7 @@ int gp_os_write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
-long gp_os_pread(int fd, void *buf, size_t len, uint64_t offset)
+long gpi_os_pread(int fd, void *buf, size_t len, uint64_t offset)
 {
     HANDLE h = fd_handle(fd);
     LARGE_INTEGER zero = {0}, here;
@@ -463,7 +463,7 @@ long gp_os_pread(int fd, void *buf, size_t len, uint64_t offset)
     return (long)got;
 }
 
-int gp_os_truncate_fd(int fd, uint64_t len)
+int gpi_os_truncate_fd(int fd, uint64_t len)
 {
     HANDLE h = fd_handle(fd);
     LARGE_INTEGER here, zero = {0}, to;
@@ -475,7 +475,7 @@ int gp_os_truncate_fd(int fd, uint64_t len)
     return 0;
 }
 
-int gp_os_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset)
+int gpi_os_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset)
 {
     HANDLE h = fd_handle(fd);
     LARGE_INTEGER zero = {0}, here;
@@ -508,21 +508,21 @@ int gp_os_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset)
     return r;
 }
 
-int gp_os_close_checked(int fd)
+int gpi_os_close_checked(int fd)
 {
     return _close(fd) == 0 ? 0 : -1;
 }
 
-const char *gp_os_strerror(int sys_errno)
+const char *gpi_os_strerror(int sys_errno)
 {
-    if (sys_errno == GP_OS_ENOTREG)
+    if (sys_errno == GPI_OS_ENOTREG)
         return "不是普通文件（可能是命名管道或设备）";
     if (sys_errno == ELOOP)
         return "是符号链接";
     return strerror(sys_errno);
 }
 
-void gp_os_close(int fd)
+void gpi_os_close(int fd)
 {
     if (fd >= 0)
         _close(fd);
@@ -539,16 +539,16 @@ static int dir_open_wide(const wchar_t *w, bool follow)
                            NULL);
     if (h == INVALID_HANDLE_VALUE)
         return fail_last();
-    gp_os_stat st;
+    gpi_os_stat st;
     if (stat_handle(h, &st) != 0) {
         int e = errno;
         CloseHandle(h);
         errno = e;
         return -1;
     }
-    if (st.type != GP_OS_DIRECTORY) {
+    if (st.type != GPI_OS_DIRECTORY) {
         CloseHandle(h);
-        errno = st.type == GP_OS_SYMLINK ? ELOOP : ENOTDIR;
+        errno = st.type == GPI_OS_SYMLINK ? ELOOP : ENOTDIR;
         return -1;
     }
     int fd = _open_osfhandle((intptr_t)h, _O_RDONLY | _O_NOINHERIT);
@@ -559,7 +559,7 @@ static int dir_open_wide(const wchar_t *w, bool follow)
     return fd;
 }
 
-int gp_os_dir_open(const char *path, bool follow_last)
+int gpi_os_dir_open(const char *path, bool follow_last)
 {
     wchar_t *w = widen(path);
     if (!w)
@@ -571,7 +571,7 @@ int gp_os_dir_open(const char *path, bool follow_last)
     return fd;
 }
 
-int gp_os_dir_open_at(int dir_fd, const char *name)
+int gpi_os_dir_open_at(int dir_fd, const char *name)
 {
     wchar_t *w = path_at(dir_fd, name);
     if (!w)
@@ -588,14 +588,14 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void gp_os_names_free(char **names, size_t count)
+void gpi_os_names_free(char **names, size_t count)
 {
     for (size_t i = 0; names && i < count; i++)
         free(names[i]);
     free(names);
 }
 
-int gp_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out,
+int gpi_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out,
                    bool *truncated)
 {
     *names_out = NULL;
@@ -657,7 +657,7 @@ int gp_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out,
         e = EIO;
     FindClose(find);
     if (e) {
-        gp_os_names_free(names, count);
+        gpi_os_names_free(names, count);
         errno = e;
         return -1;
     }
@@ -668,7 +668,7 @@ int gp_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out,
     return 0;
 }
 
-int gp_os_mkdir(const char *path)
+int gpi_os_mkdir(const char *path)
 {
     wchar_t *w = widen(path);
     if (!w)
@@ -691,7 +691,7 @@ int gp_os_mkdir(const char *path)
 static const char temp_chars[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-int gp_os_temp_fill(char *path)
+int gpi_os_temp_fill(char *path)
 {
     size_t len = strlen(path);
     if (len < 6) {
@@ -709,7 +709,7 @@ int gp_os_temp_fill(char *path)
     return 0;
 }
 
-int gp_os_create_exclusive(const char *path, unsigned mode)
+int gpi_os_create_exclusive(const char *path, unsigned mode)
 {
     (void)mode; /* the folder's ACL applies */
     wchar_t *w = widen(path);
@@ -729,7 +729,7 @@ int gp_os_create_exclusive(const char *path, unsigned mode)
     return fd;
 }
 
-int gp_os_create_temp(char *path, unsigned mode)
+int gpi_os_create_temp(char *path, unsigned mode)
 {
     size_t len = strlen(path);
     if (len < 6 || strcmp(path + len - 6, "XXXXXX") != 0) {
@@ -739,9 +739,9 @@ int gp_os_create_temp(char *path, unsigned mode)
     for (int attempt = 0; attempt < 100; attempt++) {
         if (attempt > 0)
             memset(path + len - 6, 'X', 6);
-        if (gp_os_temp_fill(path) != 0)
+        if (gpi_os_temp_fill(path) != 0)
             return -1;
-        int fd = gp_os_create_exclusive(path, mode);
+        int fd = gpi_os_create_exclusive(path, mode);
         if (fd >= 0 || errno != EEXIST)
             return fd;
     }
@@ -749,7 +749,7 @@ int gp_os_create_temp(char *path, unsigned mode)
     return -1;
 }
 
-int gp_os_open_rw(const char *path)
+int gpi_os_open_rw(const char *path)
 {
     wchar_t *w = widen(path);
     if (!w)
@@ -781,17 +781,17 @@ static int move(const char *from, const char *to, DWORD flags)
     return r;
 }
 
-int gp_os_rename_replace(const char *from, const char *to)
+int gpi_os_rename_replace(const char *from, const char *to)
 {
     return move(from, to, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH);
 }
 
-int gp_os_rename_noreplace(const char *from, const char *to)
+int gpi_os_rename_noreplace(const char *from, const char *to)
 {
     return move(from, to, MOVEFILE_WRITE_THROUGH);
 }
 
-int gp_os_unlink(const char *path)
+int gpi_os_unlink(const char *path)
 {
     wchar_t *w = widen(path);
     if (!w)
@@ -803,7 +803,7 @@ int gp_os_unlink(const char *path)
     return r;
 }
 
-void gp_os_unlink_signal_safe(const char *path)
+void gpi_os_unlink_signal_safe(const char *path)
 {
     /* the console handler runs in a thread of its own, but must not
      * allocate while the main thread may hold the heap lock: convert on
@@ -817,12 +817,12 @@ void gp_os_unlink_signal_safe(const char *path)
     }
 }
 
-int gp_os_fsync(int fd)
+int gpi_os_fsync(int fd)
 {
     return FlushFileBuffers(fd_handle(fd)) ? 0 : fail_last();
 }
 
-int gp_os_fsync_path(const char *path)
+int gpi_os_fsync_path(const char *path)
 {
     wchar_t *w = widen(path);
     if (!w)
@@ -838,13 +838,13 @@ int gp_os_fsync_path(const char *path)
     return r;
 }
 
-int gp_os_fsync_dir(const char *dir)
+int gpi_os_fsync_dir(const char *dir)
 {
     (void)dir; /* NTFS journals metadata; a directory cannot be flushed */
     return 0;
 }
 
-bool gp_os_exists(const char *path)
+bool gpi_os_exists(const char *path)
 {
     wchar_t *w = widen(path);
     if (!w)
@@ -861,7 +861,7 @@ bool gp_os_exists(const char *path)
  * mandatory for the bytes they cover). */
 #define LOCK_OFFSET_HIGH 0x40000000u
 
-int gp_os_lock_open(const char *path)
+int gpi_os_lock_open(const char *path)
 {
     wchar_t *w = widen(path);
     if (!w)
@@ -872,10 +872,10 @@ int gp_os_lock_open(const char *path)
     free(w);
     if (h == INVALID_HANDLE_VALUE)
         return fail_win(e);
-    gp_os_stat st;
-    if (stat_handle(h, &st) != 0 || st.type != GP_OS_REGULAR) {
+    gpi_os_stat st;
+    if (stat_handle(h, &st) != 0 || st.type != GPI_OS_REGULAR) {
         CloseHandle(h);
-        errno = st.type == GP_OS_SYMLINK ? ELOOP : GP_OS_ENOTREG;
+        errno = st.type == GPI_OS_SYMLINK ? ELOOP : GPI_OS_ENOTREG;
         return -1;
     }
     int fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY | _O_NOINHERIT);
@@ -886,7 +886,7 @@ int gp_os_lock_open(const char *path)
     return fd;
 }
 
-int gp_os_lock_try(int fd)
+int gpi_os_lock_try(int fd)
 {
     OVERLAPPED ov;
     memset(&ov, 0, sizeof ov);
@@ -902,7 +902,7 @@ int gp_os_lock_try(int fd)
     return fail_win(e);
 }
 
-void gp_os_unlock(int fd)
+void gpi_os_unlock(int fd)
 {
     OVERLAPPED ov;
     memset(&ov, 0, sizeof ov);
@@ -910,7 +910,7 @@ void gp_os_unlock(int fd)
     UnlockFileEx(fd_handle(fd), 0, 1, 0, &ov);
 }
 
-long gp_os_pid(void)
+long gpi_os_pid(void)
 {
     return (long)GetCurrentProcessId();
 }
@@ -951,14 +951,14 @@ static BOOL WINAPI on_console_event(DWORD event)
     return FALSE;
 }
 
-bool gp_os_on_interrupt(void (*cleanup)(void))
+bool gpi_os_on_interrupt(void (*cleanup)(void))
 {
     critical_init();
     interrupt_cleanup = cleanup;
     return SetConsoleCtrlHandler(on_console_event, TRUE) != 0;
 }
 
-void gp_os_signals_block(gp_os_sigstate *saved)
+void gpi_os_signals_block(gpi_os_sigstate *saved)
 {
     memset(saved, 0, sizeof *saved);
     critical_init();
@@ -966,7 +966,7 @@ void gp_os_signals_block(gp_os_sigstate *saved)
     saved->opaque[0] = 1;
 }
 
-void gp_os_signals_restore(const gp_os_sigstate *saved)
+void gpi_os_signals_restore(const gpi_os_sigstate *saved)
 {
     if (saved->opaque[0])
         LeaveCriticalSection(&critical);
@@ -974,7 +974,7 @@ void gp_os_signals_restore(const gp_os_sigstate *saved)
 
 /* ---- odds and ends -------------------------------------------------------------------- */
 
-char *gp_os_realpath(const char *path)
+char *gpi_os_realpath(const char *path)
 {
     wchar_t *w = widen(path);
     if (!w)
@@ -1013,14 +1013,14 @@ char *gp_os_realpath(const char *path)
     return s;
 }
 
-bool gp_os_same_file(const char *a, const char *b)
+bool gpi_os_same_file(const char *a, const char *b)
 {
-    gp_os_stat sa, sb;
-    return gp_os_stat_path(a, true, &sa) == 0 && gp_os_stat_path(b, true, &sb) == 0 &&
+    gpi_os_stat sa, sb;
+    return gpi_os_stat_path(a, true, &sa) == 0 && gpi_os_stat_path(b, true, &sb) == 0 &&
            sa.dev == sb.dev && sa.ino == sb.ino;
 }
 
-int gp_os_set_mtime(const char *path, int64_t sec)
+int gpi_os_set_mtime(const char *path, int64_t sec)
 {
     wchar_t *w = widen(path);
     if (!w)
@@ -1038,7 +1038,7 @@ int gp_os_set_mtime(const char *path, int64_t sec)
     return r;
 }
 
-const void *gp_os_memmem(const void *haystack, size_t haystack_len, const void *needle,
+const void *gpi_os_memmem(const void *haystack, size_t haystack_len, const void *needle,
                          size_t needle_len)
 {
     if (needle_len == 0)
@@ -1057,18 +1057,18 @@ const void *gp_os_memmem(const void *haystack, size_t haystack_len, const void *
     return NULL;
 }
 
-int gp_os_cpu_count(void)
+int gpi_os_cpu_count(void)
 {
     DWORD n = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
     return n > 0 ? (int)n : 1;
 }
 
-void gp_os_sleep_ms(unsigned ms)
+void gpi_os_sleep_ms(unsigned ms)
 {
     Sleep(ms);
 }
 
-const char *gp_os_getenv(const char *name)
+const char *gpi_os_getenv(const char *name)
 {
     return getenv(name);
 }

@@ -1,7 +1,7 @@
 /* Work across cores: a parallel for-loop with dynamic scheduling (an atomic
  * counter), which is all per-photo work needs.  Results go into per-index
  * slots, so the order of completion never shows in the output. */
-#include "gp_internal.h"
+#include "core/pool.h"
 #include "os.h"
 
 #include <pthread.h>
@@ -11,7 +11,7 @@
 typedef struct pool_job {
     size_t count;
     atomic_size_t next;
-    gp_task_fn fn;
+    gpi_task_fn fn;
     void *context;
 } pool_job;
 
@@ -27,17 +27,17 @@ static void *worker(void *arg)
     return NULL;
 }
 
-int gp_cpu_count(void)
+int gpi_cpu_count(void)
 {
-    return gp_os_cpu_count();
+    return gpi_os_cpu_count();
 }
 
-bool gp_parallel_for(size_t count, int threads, gp_task_fn fn, void *context)
+bool gpi_parallel_for(size_t count, int threads, gpi_task_fn fn, void *context)
 {
     pool_job job = {.count = count, .fn = fn, .context = context};
     atomic_init(&job.next, 0);
     if (threads <= 0)
-        threads = gp_cpu_count();
+        threads = gpi_cpu_count();
     if ((size_t)threads > count)
         threads = count ? (int)count : 1;
     if (threads <= 1) {

@@ -1,7 +1,10 @@
 /* Profiles: what one agency accepts, read from templates/profiles/NAME.ini
  * (inih) and the roster-fields file it names.  Data, not code: a new agency
  * is a new file. */
-#include "gp_internal.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/profile.h"
 #include "core/messages.h"
 #include "files.h"
 #include "os.h"
@@ -13,18 +16,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef GP_INSTALLED_DATADIR
-#define GP_INSTALLED_DATADIR "/usr/local/share/gradpack"
+#ifndef GPI_INSTALLED_DATADIR
+#define GPI_INSTALLED_DATADIR "/usr/local/share/gradpack"
 #endif
-#ifndef GP_SOURCE_DATADIR
-#define GP_SOURCE_DATADIR "templates"
+#ifndef GPI_SOURCE_DATADIR
+#define GPI_SOURCE_DATADIR "templates"
 #endif
 
 /* A file that is there (links followed) and regular. */
 static bool readable(const char *path)
 {
-    gp_os_stat st;
-    return gp_os_stat_path(path, true, &st) == 0 && st.type == GP_OS_REGULAR;
+    gpi_os_stat st;
+    return gpi_os_stat_path(path, true, &st) == 0 && st.type == GPI_OS_REGULAR;
 }
 
 const char *gp_datadir(void)
@@ -32,23 +35,23 @@ const char *gp_datadir(void)
     const char *env = getenv("GRADPACK_DATADIR");
     if (env && *env)
         return env;
-    static const char *const candidates[] = {GP_INSTALLED_DATADIR, GP_SOURCE_DATADIR};
-    for (size_t i = 0; i < GP_ARRAY_LEN(candidates); i++) {
-        char *probe = gp_path_join(candidates[i], "roster-fields.ini");
+    static const char *const candidates[] = {GPI_INSTALLED_DATADIR, GPI_SOURCE_DATADIR};
+    for (size_t i = 0; i < GPI_ARRAY_LEN(candidates); i++) {
+        char *probe = gpi_path_join(candidates[i], "roster-fields.ini");
         bool found = probe && readable(probe);
         free(probe);
         if (found)
             return candidates[i];
     }
-    return GP_SOURCE_DATADIR;
+    return GPI_SOURCE_DATADIR;
 }
 
-static void list_free(gp_string_list *list)
+static void list_free(gpi_string_list *list)
 {
     for (size_t i = 0; i < list->count; i++)
         free(list->items[i]);
     free(list->items);
-    *list = (gp_string_list){0};
+    *list = (gpi_string_list){0};
 }
 
 void gp_profile_free(gp_profile *p)
@@ -63,7 +66,7 @@ void gp_profile_free(gp_profile *p)
     free(p->school_type);
     free(p->school_code);
     free(p->school_name);
-    for (int f = 0; f < GP_FIELD_COUNT; f++)
+    for (int f = 0; f < GPI_FIELD_COUNT; f++)
         list_free(&p->header_aliases[f]);
     list_free(&p->levels);
     list_free(&p->sexes);
@@ -72,7 +75,7 @@ void gp_profile_free(gp_profile *p)
         free(p->level_map[i].to);
     }
     free(p->level_map);
-    gp_content_profile_free(p->content);
+    gpi_content_profile_free(p->content);
     free(p);
 }
 
@@ -81,7 +84,7 @@ const char *gp_profile_name(const gp_profile *profile)
     return profile ? profile->name : NULL;
 }
 
-void gp_profile_size_window(const gp_profile *p, char *buf, size_t size)
+void gpi_profile_size_window(const gp_profile *p, char *buf, size_t size)
 {
     snprintf(buf, size, "%" PRIu64 "–%" PRIu64, p->min_bytes, p->max_bytes);
 }
@@ -120,7 +123,7 @@ static bool parse_bool(const char *value, bool *out)
 }
 
 /* Split "a, b, c" into a list (appending). */
-static bool split_list(const char *value, gp_string_list *list)
+static bool split_list(const char *value, gpi_string_list *list)
 {
     char *copy = strdup(value);
     if (!copy)
@@ -128,7 +131,7 @@ static bool split_list(const char *value, gp_string_list *list)
     bool ok = true;
     for (char *save = NULL, *tok = strtok_r(copy, ",", &save); ok && tok;
          tok = strtok_r(NULL, ",", &save)) {
-        gp_trim(tok);
+        gpi_trim(tok);
         if (!*tok)
             continue;
         char **grown = realloc(list->items, (list->count + 1) * sizeof *grown);
@@ -150,7 +153,7 @@ static bool split_list(const char *value, gp_string_list *list)
 /* "高起专 -> 成人专科, 专升本 -> 成人本科" */
 static bool parse_level_map(parse_state *st, const char *value)
 {
-    gp_string_list pairs = {0};
+    gpi_string_list pairs = {0};
     if (!split_list(value, &pairs)) {
         list_free(&pairs); /* what was split before the failure */
         return false;
@@ -164,16 +167,16 @@ static bool parse_level_map(parse_state *st, const char *value)
             break;
         }
         *arrow = '\0';
-        gp_level_mapping *grown = realloc(st->profile->level_map,
+        gpi_level_mapping *grown = realloc(st->profile->level_map,
                                           (st->profile->level_map_count + 1) * sizeof *grown);
         if (!grown) {
             ok = false;
             break;
         }
         st->profile->level_map = grown;
-        gp_level_mapping *m = &grown[st->profile->level_map_count++];
-        m->from = strdup(gp_trim(pairs.items[i]));
-        m->to = strdup(gp_trim(arrow + 2));
+        gpi_level_mapping *m = &grown[st->profile->level_map_count++];
+        m->from = strdup(gpi_trim(pairs.items[i]));
+        m->to = strdup(gpi_trim(arrow + 2));
         ok = m->from && m->to;
     }
     list_free(&pairs);
@@ -250,10 +253,10 @@ static int on_profile_entry(void *user, const char *section, const char *name, c
             p->content = malloc(sizeof *p->content);
             if (!p->content)
                 return 0;
-            gp_content_profile_defaults(p->content);
+            gpi_content_profile_defaults(p->content);
         }
         char problem[200];
-        int taken = gp_content_profile_set(p->content, section, name, value, problem,
+        int taken = gpi_content_profile_set(p->content, section, name, value, problem,
                                            sizeof problem);
         if (taken < 0)
             return 0;
@@ -270,8 +273,8 @@ static int on_fields_entry(void *user, const char *section, const char *name, co
     parse_state *st = user;
     gp_profile *p = st->profile;
     if (!strcmp(section, "headers")) {
-        for (int f = 0; f < GP_FIELD_COUNT; f++)
-            if (!strcmp(name, gp_field_key((gp_field)f)))
+        for (int f = 0; f < GPI_FIELD_COUNT; f++)
+            if (!strcmp(name, gpi_field_key((gpi_field)f)))
                 return split_list(value, &p->header_aliases[f]);
         note_problem(st, "[headers] 中未知的字段 %s%s", name, "");
     } else if (!strcmp(section, "level")) {
@@ -294,16 +297,16 @@ static bool load_ini(const char *path, ini_handler handler, parse_state *st, gp_
 {
     unsigned char *text = NULL;
     size_t len = 0;
-    if (!gp_read_input("规格文件", path, 1u << 20, &text, &len, err))
+    if (!gpi_read_input("规格文件", path, 1u << 20, &text, &len, err))
         return false;
     int line = ini_parse_string((const char *)text, handler, st);
     free(text);
     if (line < 0)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     if (line > 0 && !st->problem[0])
         snprintf(st->problem, sizeof st->problem, "第 %d 行无法识别", line);
     if (st->problem[0])
-        return gp_error_set(err, GP_ERR_USAGE, 0, "规格文件 '%s' 有误：%s", path, st->problem);
+        return gpi_error_set(err, GP_ERR_USAGE, 0, "规格文件 '%s' 有误：%s", path, st->problem);
     return true;
 }
 
@@ -315,7 +318,7 @@ static bool is_path(const char *name)
 
 static char *profile_name_from_path(const char *path)
 {
-    const char *base = gp_path_base(path);
+    const char *base = gpi_path_base(path);
     size_t n = strlen(base);
     if (n > 4 && !strcmp(base + n - 4, ".ini"))
         n -= 4;
@@ -329,13 +332,13 @@ static bool validate(const gp_profile *p, gp_error *err)
                           : !p->components ? "[photo] components" : !p->bits ? "[photo] bits"
                           : !p->levels.count ? "[level] values" : !p->sexes.count ? "[sex] values"
                           : NULL;
-    for (int f = 0; !missing && f < GP_FIELD_COUNT; f++)
+    for (int f = 0; !missing && f < GPI_FIELD_COUNT; f++)
         if (!p->header_aliases[f].count)
             missing = "[headers]";
     if (missing)
-        return gp_error_set(err, GP_ERR_USAGE, 0, "规格 '%s' 缺少设置 %s", p->name, missing);
+        return gpi_error_set(err, GP_ERR_USAGE, 0, "规格 '%s' 缺少设置 %s", p->name, missing);
     if (p->min_bytes > p->max_bytes)
-        return gp_error_set(err, GP_ERR_USAGE, 0, "规格 '%s'：min_bytes 大于 max_bytes", p->name);
+        return gpi_error_set(err, GP_ERR_USAGE, 0, "规格 '%s'：min_bytes 大于 max_bytes", p->name);
     return true;
 }
 
@@ -343,27 +346,27 @@ static bool validate(const gp_profile *p, gp_error *err)
  * malloc'd ("" when none), NULL on OOM. */
 static char *available_profiles(void)
 {
-    char *folder = gp_path_join(gp_datadir(), "profiles");
-    int d = folder ? gp_os_dir_open(folder, true) : -1;
+    char *folder = gpi_path_join(gp_datadir(), "profiles");
+    int d = folder ? gpi_os_dir_open(folder, true) : -1;
     free(folder);
     char **all = NULL;
     size_t count = 0;
     bool truncated = false;
-    if (d >= 0 && gp_os_dir_list(d, 1024, &all, &count, &truncated) != 0)
+    if (d >= 0 && gpi_os_dir_list(d, 1024, &all, &count, &truncated) != 0)
         all = NULL, count = 0;
     if (d >= 0)
-        gp_os_close(d);
-    gp_buf out = {0};
-    gp_buf_puts(&out, "");
+        gpi_os_close(d);
+    gpi_buf out = {0};
+    gpi_buf_puts(&out, "");
     size_t shown = 0;
     for (size_t i = 0; i < count; i++) {
         const char *name = all[i];
         size_t len = strlen(name);
         if (name[0] != '.' && len > 4 && !strcmp(name + len - 4, ".ini"))
-            gp_buf_printf(&out, "%s%.*s", shown++ ? "、" : "", (int)(len - 4), name);
+            gpi_buf_printf(&out, "%s%.*s", shown++ ? "、" : "", (int)(len - 4), name);
     }
-    gp_os_names_free(all, count);
-    return gp_buf_take(&out);
+    gpi_os_names_free(all, count);
+    return gpi_buf_take(&out);
 }
 
 gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
@@ -372,32 +375,32 @@ gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
         name_or_path = GP_DEFAULT_PROFILE;
     gp_profile *p = calloc(1, sizeof *p);
     if (!p) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         return NULL;
     }
     /* QQ Mail and 企业微信 refuse attachments over 50 MB; base64 makes a
      * file 4/3 larger in the mail, so 35 MB of zip is 46.7 MB on the wire */
-    p->mail_attachment_limit = GP_DEFAULT_MAIL_ATTACHMENT_LIMIT;
+    p->mail_attachment_limit = GPI_DEFAULT_MAIL_ATTACHMENT_LIMIT;
     parse_state st = {.profile = p};
     char *dir = NULL;
     if (is_path(name_or_path)) {
         p->path = strdup(name_or_path);
-        const char *base = gp_path_base(name_or_path);
+        const char *base = gpi_path_base(name_or_path);
         dir = strndup(name_or_path, (size_t)(base - name_or_path));
     } else {
-        char *file = gp_asprintf("profiles/%s.ini", name_or_path);
-        p->path = file ? gp_path_join(gp_datadir(), file) : NULL;
+        char *file = gpi_asprintf("profiles/%s.ini", name_or_path);
+        p->path = file ? gpi_path_join(gp_datadir(), file) : NULL;
         free(file);
         dir = strdup(gp_datadir());
     }
     p->name = p->path ? profile_name_from_path(p->path) : NULL;
     if (!p->path || !p->name || !dir) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         goto fail;
     }
     if (!is_path(name_or_path) && !readable(p->path)) {
         char *known = available_profiles();
-        gp_error_set(err, GP_ERR_USAGE, ENOENT, "没有名为 '%s' 的规格。可用的规格：%s（在 %s）",
+        gpi_error_set(err, GP_ERR_USAGE, ENOENT, "没有名为 '%s' 的规格。可用的规格：%s（在 %s）",
                      name_or_path, known && *known ? known : "（没有找到任何规格文件）", dir);
         free(known);
         goto fail;
@@ -411,16 +414,16 @@ gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
     if (fields[0] == '/')
         fields_path = strdup(fields);
     else {
-        char *beside = gp_path_join(*dir ? dir : ".", fields);
+        char *beside = gpi_path_join(*dir ? dir : ".", fields);
         if (beside && readable(beside))
             fields_path = beside;
         else {
             free(beside);
-            fields_path = gp_path_join(gp_datadir(), fields);
+            fields_path = gpi_path_join(gp_datadir(), fields);
         }
     }
     if (!fields_path) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         goto fail;
     }
     bool loaded = load_ini(fields_path, on_fields_entry, &st, err);
@@ -428,11 +431,11 @@ gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
     if (!loaded || !validate(p, err))
         goto fail;
     if (!p->title && !(p->title = strdup(p->name))) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         goto fail;
     }
     if (!p->agency && !(p->agency = strdup("收件单位"))) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         goto fail;
     }
     {
@@ -443,16 +446,16 @@ gp_profile *gp_profile_load(const char *name_or_path, gp_error *err)
         if (letter[0] == '/')
             letter_path = strdup(letter);
         else {
-            char *beside = gp_path_join(*dir ? dir : ".", letter);
+            char *beside = gpi_path_join(*dir ? dir : ".", letter);
             if (beside && readable(beside))
                 letter_path = beside;
             else {
                 free(beside);
-                letter_path = gp_path_join(gp_datadir(), letter);
+                letter_path = gpi_path_join(gp_datadir(), letter);
             }
         }
         if (!letter_path) {
-            gp_error_nomem(err);
+            gpi_error_nomem(err);
             goto fail;
         }
         free(p->cover_letter);

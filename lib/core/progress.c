@@ -3,12 +3,13 @@
  * (a mutex), so the callback itself need not be thread-safe; done never
  * goes backwards. */
 #include "progress.h"
+#include "core/pool.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 
 typedef struct progress_job {
-    gp_task_fn fn;
+    gpi_task_fn fn;
     void *context;
     size_t total;
     gp_progress_fn progress;
@@ -18,13 +19,13 @@ typedef struct progress_job {
     size_t reported;
 } progress_job;
 
-void gp_progress_offset_report(void *context, size_t done, size_t total)
+void gpi_progress_offset_report(void *context, size_t done, size_t total)
 {
-    gp_progress_offset *o = context;
+    gpi_progress_offset *o = context;
     o->fn(o->context, o->base + done, o->base + total);
 }
 
-void gp_progress_report(gp_progress_fn fn, void *context, size_t done, size_t total)
+void gpi_progress_report(gp_progress_fn fn, void *context, size_t done, size_t total)
 {
     if (fn)
         fn(context, done, total);
@@ -43,17 +44,17 @@ static void step(void *arg, size_t i)
     pthread_mutex_unlock(&job->lock);
 }
 
-bool gp_parallel_for_progress(size_t count, int threads, gp_task_fn fn, void *context,
+bool gpi_parallel_for_progress(size_t count, int threads, gpi_task_fn fn, void *context,
                               gp_progress_fn progress, void *progress_context)
 {
     if (!progress)
-        return gp_parallel_for(count, threads, fn, context);
+        return gpi_parallel_for(count, threads, fn, context);
     progress_job job = {.fn = fn, .context = context, .total = count, .progress = progress,
                         .progress_context = progress_context};
     atomic_init(&job.done, 0);
     pthread_mutex_init(&job.lock, NULL);
     progress(progress_context, 0, count);
-    bool ok = gp_parallel_for(count, threads, step, &job);
+    bool ok = gpi_parallel_for(count, threads, step, &job);
     pthread_mutex_destroy(&job.lock);
     return ok;
 }

@@ -1,26 +1,37 @@
 /* Progress reports (gp_progress_fn of the public options) from per-item
  * work.  Internal. */
-#ifndef GP_CORE_PROGRESS_H
-#define GP_CORE_PROGRESS_H
+#ifndef GPI_CORE_PROGRESS_H
+#define GPI_CORE_PROGRESS_H
 
-#include "gp_internal.h"
+#include "check/check.h"
+#include "core/atomic.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "core/pool.h"
+#include "core/profile.h"
+#include "pack/bundle.h"
+#include "photo/photo.h"
+#include "roster/roster.h"
+#include "verify/reader.h"
 
-/** gp_parallel_for that calls progress(progress_context, done, count) once
+/** gpi_parallel_for that calls progress(progress_context, done, count) once
  *  before the work (done 0) and after each item, serialised; done never
  *  goes backwards.  progress may be NULL. */
-bool gp_parallel_for_progress(size_t count, int threads, gp_task_fn fn, void *context,
+bool gpi_parallel_for_progress(size_t count, int threads, gpi_task_fn fn, void *context,
                               gp_progress_fn progress, void *progress_context);
 /* Several bundles one after the other as one count: done and total of the
  * current bundle are shifted by `base`, the photos of the bundles before. */
-typedef struct gp_progress_offset {
+typedef struct gpi_progress_offset {
     gp_progress_fn fn;
     void *context;
     size_t base;
-} gp_progress_offset;
-/** A gp_progress_fn whose context is a gp_progress_offset. */
-void gp_progress_offset_report(void *context, size_t done, size_t total);
+} gpi_progress_offset;
+/** A gp_progress_fn whose context is a gpi_progress_offset. */
+void gpi_progress_offset_report(void *context, size_t done, size_t total);
 
 /** One call of fn when it is not NULL (for work outside the pool). */
-void gp_progress_report(gp_progress_fn fn, void *context, size_t done, size_t total);
+void gpi_progress_report(gp_progress_fn fn, void *context, size_t done, size_t total);
 
 #endif

@@ -10,9 +10,11 @@
  *    (3701**********123X) except in a finding about the ID itself.
  *  - It reads only the report, and the same report gives the same bytes:
  *    no clock (a date appears only from SOURCE_DATE_EPOCH).
- *  - Size: thumbnails are embedded up to GP_HTML_THUMB_BUDGET bytes, cards
+ *  - Size: thumbnails are embedded up to GPI_HTML_THUMB_BUDGET bytes, cards
  *    with problems first (docs/limits.md). */
 #include "report_internal.h"
+#include "core/atomic.h"
+#include "core/base.h"
 #include "core/messages.h"
 
 #include <errno.h>
@@ -23,29 +25,29 @@
 
 /* JPEG bytes embedded in one page at most (base64 adds a third): about 800
  * thumbnails of 10 KB, a page of ~11 MB that Edge and 360 still open. */
-#define GP_HTML_THUMB_BUDGET (8u * 1024 * 1024)
+#define GPI_HTML_THUMB_BUDGET (8u * 1024 * 1024)
 
 /* ---- escaping ----------------------------------------------------------- */
 
 /* Text or attribute value: the five HTML specials as entities, control
  * characters dropped (they cannot be shown and some are not allowed). */
-static void put_esc(gp_buf *buf, const char *s)
+static void put_esc(gpi_buf *buf, const char *s)
 {
     if (!s)
         return;
     for (const char *p = s; *p; p++) {
         unsigned char c = (unsigned char)*p;
         switch (c) {
-        case '&': gp_buf_puts(buf, "&amp;"); break;
-        case '<': gp_buf_puts(buf, "&lt;"); break;
-        case '>': gp_buf_puts(buf, "&gt;"); break;
-        case '"': gp_buf_puts(buf, "&quot;"); break;
-        case '\'': gp_buf_puts(buf, "&#39;"); break;
+        case '&': gpi_buf_puts(buf, "&amp;"); break;
+        case '<': gpi_buf_puts(buf, "&lt;"); break;
+        case '>': gpi_buf_puts(buf, "&gt;"); break;
+        case '"': gpi_buf_puts(buf, "&quot;"); break;
+        case '\'': gpi_buf_puts(buf, "&#39;"); break;
         default:
             if (c >= 0x20 && c != 0x7f)
-                gp_buf_append(buf, p, 1);
+                gpi_buf_append(buf, p, 1);
             else if (c == '\t' || c == '\n')
-                gp_buf_puts(buf, " ");
+                gpi_buf_puts(buf, " ");
         }
     }
 }
@@ -54,7 +56,7 @@ static void put_esc(gp_buf *buf, const char *s)
  * characters stay (region, check digit), every other character becomes
  * '*'; shorter values keep only their last character.  Counted in UTF-8
  * characters so a malformed value never splits a character. */
-static void put_masked(gp_buf *buf, const char *id)
+static void put_masked(gpi_buf *buf, const char *id)
 {
     if (!id || !*id)
         return;
@@ -73,14 +75,14 @@ static void put_masked(gp_buf *buf, const char *id)
             memcpy(one, p, len);
             put_esc(buf, one);
         } else {
-            gp_buf_puts(buf, "*");
+            gpi_buf_puts(buf, "*");
         }
         i++;
         p = next;
     }
 }
 
-static void put_base64(gp_buf *buf, const unsigned char *data, size_t len)
+static void put_base64(gpi_buf *buf, const unsigned char *data, size_t len)
 {
     /* EVP_EncodeBlock takes an int length: encode in 48 KB slices (a
      * multiple of 3, so the pieces join without padding in between) */
@@ -88,7 +90,7 @@ static void put_base64(gp_buf *buf, const unsigned char *data, size_t len)
     for (size_t at = 0; at < len; at += 49152) {
         size_t n = len - at < 49152 ? len - at : 49152;
         int written = EVP_EncodeBlock(out, data + at, (int)n);
-        gp_buf_append(buf, out, (size_t)written);
+        gpi_buf_append(buf, out, (size_t)written);
     }
 }
 
@@ -111,7 +113,7 @@ static const char *page_title(const char *command)
         {"fix", "照片修正报告"},         {"verify", "压缩包核验报告"},
         {"merge", "汇总报告"},
     };
-    for (size_t i = 0; i < GP_ARRAY_LEN(titles); i++)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(titles); i++)
         if (command && !strcmp(command, titles[i][0]))
             return titles[i][1];
     return "gradpack 报告";
@@ -234,12 +236,12 @@ static bool build_cards(page *pg)
             card *c = &pg->cards[k];
             if (c->record < 0 || c->any != (pass == 0))
                 continue;
-            const gp_photo_record *rec = &r->photos[c->record];
+            const gpi_photo_record *rec = &r->photos[c->record];
             size_t bytes = rec->thumb_len + rec->thumb_after_len;
             if (!bytes)
                 continue;
             pg->any_thumbs = true;
-            if (used + bytes <= GP_HTML_THUMB_BUDGET) {
+            if (used + bytes <= GPI_HTML_THUMB_BUDGET) {
                 used += bytes;
                 c->show_thumbs = true;
             } else {
@@ -272,25 +274,25 @@ static bool record_number(const gp_report *r, long record, const char *key, doub
  * image_width × image_height, stretched to the thumbnail), so nothing is
  * rescaled here: the profile's bands as shaded strips, the measured face
  * box, eye line and head top as lines.  Only what was measured is drawn. */
-static bool put_marks(gp_buf *buf, const gp_report *r, long record)
+static bool put_marks(gpi_buf *buf, const gp_report *r, long record)
 {
     double w, h;
     if (!record_number(r, record, "image_width", &w) ||
         !record_number(r, record, "image_height", &h) || w <= 0 || h <= 0)
         return false;
-    gp_buf_printf(buf,
+    gpi_buf_printf(buf,
                   "<svg class=\"marks\" viewBox=\"0 0 %.0f %.0f\" preserveAspectRatio=\"none\" "
                   "aria-hidden=\"true\">",
                   w, h);
     double a, b, left, top, right, bottom, cx, y;
     if (record_number(r, record, "head_top_min", &a) &&
         record_number(r, record, "head_top_max", &b) && b >= a)
-        gp_buf_printf(buf, "<rect class=\"band\" x=\"0\" y=\"%.1f\" width=\"%.0f\" "
+        gpi_buf_printf(buf, "<rect class=\"band\" x=\"0\" y=\"%.1f\" width=\"%.0f\" "
                       "height=\"%.1f\"><title>头顶应在这条带内</title></rect>",
                       a, w, b - a);
     if (record_number(r, record, "eye_line_min", &a) &&
         record_number(r, record, "eye_line_max", &b) && b >= a)
-        gp_buf_printf(buf, "<rect class=\"band\" x=\"0\" y=\"%.1f\" width=\"%.0f\" "
+        gpi_buf_printf(buf, "<rect class=\"band\" x=\"0\" y=\"%.1f\" width=\"%.0f\" "
                       "height=\"%.1f\"><title>眼睛应在这条带内</title></rect>",
                       a, w, b - a);
     if (record_number(r, record, "face_width_min", &a) &&
@@ -302,10 +304,10 @@ static bool put_marks(gp_buf *buf, const gp_report *r, long record)
         if (record_number(r, record, "face_top", &top) &&
             record_number(r, record, "face_bottom", &bottom) && bottom > top)
             y0 = top, y1 = bottom;
-        gp_buf_printf(buf, "<rect class=\"band\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+        gpi_buf_printf(buf, "<rect class=\"band\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                       "height=\"%.1f\"><title>脸的左边缘应在这条带内</title></rect>",
                       cx - b / 2, y0, (b - a) / 2, y1 - y0);
-        gp_buf_printf(buf, "<rect class=\"band\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+        gpi_buf_printf(buf, "<rect class=\"band\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                       "height=\"%.1f\"><title>脸的右边缘应在这条带内</title></rect>",
                       cx + a / 2, y0, (b - a) / 2, y1 - y0);
     }
@@ -313,59 +315,59 @@ static bool put_marks(gp_buf *buf, const gp_report *r, long record)
         record_number(r, record, "face_top", &top) &&
         record_number(r, record, "face_right", &right) &&
         record_number(r, record, "face_bottom", &bottom) && right > left && bottom > top)
-        gp_buf_printf(buf, "<rect class=\"face\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+        gpi_buf_printf(buf, "<rect class=\"face\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                       "height=\"%.1f\" vector-effect=\"non-scaling-stroke\">"
                       "<title>测到的脸</title></rect>",
                       left, top, right - left, bottom - top);
     if (record_number(r, record, "eye_line", &y))
-        gp_buf_printf(buf, "<line class=\"eye\" x1=\"0\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" "
+        gpi_buf_printf(buf, "<line class=\"eye\" x1=\"0\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" "
                       "vector-effect=\"non-scaling-stroke\"><title>测到的眼睛位置</title></line>",
                       y, w, y);
     if (record_number(r, record, "head_top", &y))
-        gp_buf_printf(buf, "<line class=\"head\" x1=\"0\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" "
+        gpi_buf_printf(buf, "<line class=\"head\" x1=\"0\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" "
                       "vector-effect=\"non-scaling-stroke\"><title>测到的头顶</title></line>",
                       y, w, y);
-    gp_buf_puts(buf, "</svg>");
+    gpi_buf_puts(buf, "</svg>");
     return true;
 }
 
 /* ---- pieces of the page ------------------------------------------------ */
 
-static void put_finding_text(gp_buf *buf, const gp_finding *f)
+static void put_finding_text(gpi_buf *buf, const gp_finding *f)
 {
     const char *title = gp_code_title(f->code);
-    gp_buf_puts(buf, "<b>");
+    gpi_buf_puts(buf, "<b>");
     put_esc(buf, title);
-    gp_buf_puts(buf, "</b>");
+    gpi_buf_puts(buf, "</b>");
     if (f->message && strcmp(f->message, title) != 0) {
-        gp_buf_puts(buf, "：");
+        gpi_buf_puts(buf, "：");
         put_esc(buf, f->message);
     }
     if (f->actual || f->expected) {
-        gp_buf_puts(buf, "<br><span class=\"ae\">");
+        gpi_buf_puts(buf, "<br><span class=\"ae\">");
         if (f->actual) {
-            gp_buf_puts(buf, "实际：");
+            gpi_buf_puts(buf, "实际：");
             put_esc(buf, f->actual);
         }
         if (f->actual && f->expected)
-            gp_buf_puts(buf, "；");
+            gpi_buf_puts(buf, "；");
         if (f->expected) {
-            gp_buf_puts(buf, "应为：");
+            gpi_buf_puts(buf, "应为：");
             put_esc(buf, f->expected);
         }
-        gp_buf_puts(buf, "</span>");
+        gpi_buf_puts(buf, "</span>");
     }
 }
 
-static void put_fix(gp_buf *buf, const gp_finding *f)
+static void put_fix(gpi_buf *buf, const gp_finding *f)
 {
     put_esc(buf, gp_code_fix(f->code));
-    gp_buf_puts(buf, " <code>");
+    gpi_buf_puts(buf, " <code>");
     put_esc(buf, gp_code_name(f->code));
-    gp_buf_puts(buf, "</code>");
+    gpi_buf_puts(buf, "</code>");
 }
 
-static void put_picture(gp_buf *buf, const page *pg, const card *c, bool after)
+static void put_picture(gpi_buf *buf, const page *pg, const card *c, bool after)
 {
     const gp_report *r = pg->report;
     const unsigned char *jpeg = NULL;
@@ -374,29 +376,29 @@ static void put_picture(gp_buf *buf, const page *pg, const card *c, bool after)
         jpeg = after ? gp_report_photo_get_thumbnail_after(r, (size_t)c->record, &len)
                      : gp_report_photo_get_thumbnail(r, (size_t)c->record, &len);
     const char *file = record_text(r, c->record, "file");
-    gp_buf_puts(buf, "<figure class=\"thumb\">");
+    gpi_buf_puts(buf, "<figure class=\"thumb\">");
     if (jpeg && len && c->show_thumbs) {
-        gp_buf_printf(buf, "<div class=\"frame\"><img alt=\"照片 %s%s\" "
+        gpi_buf_printf(buf, "<div class=\"frame\"><img alt=\"照片 %s%s\" "
                       "src=\"data:image/jpeg;base64,", c->seq, after ? "（修正后）" : "");
         put_base64(buf, jpeg, len);
-        gp_buf_puts(buf, "\">");
+        gpi_buf_puts(buf, "\">");
         if (!after)
             put_marks(buf, r, c->record);
-        gp_buf_puts(buf, "</div>");
+        gpi_buf_puts(buf, "</div>");
     } else {
         const char *why = !file                ? "没有照片"
                           : jpeg && len        ? "照片太多，本页未嵌入"
                           : pg->any_thumbs     ? "照片无法解码，没有缩略图"
                                                : "未生成缩略图";
-        gp_buf_printf(buf, "<span class=\"nopic\">%s</span>", why);
+        gpi_buf_printf(buf, "<span class=\"nopic\">%s</span>", why);
     }
     if (after || (c->record >= 0 && gp_report_photo_get_thumbnail_after(r, (size_t)c->record,
                                                                          &len)))
-        gp_buf_printf(buf, "<figcaption>%s</figcaption>", after ? "修正后" : "原照片");
-    gp_buf_puts(buf, "</figure>");
+        gpi_buf_printf(buf, "<figcaption>%s</figcaption>", after ? "修正后" : "原照片");
+    gpi_buf_puts(buf, "</figure>");
 }
 
-static void put_card(gp_buf *buf, const page *pg, const card *c)
+static void put_card(gpi_buf *buf, const page *pg, const card *c)
 {
     const gp_report *r = pg->report;
     const char *verdict = !c->any ? "pass" : c->worst == GP_ERROR ? "error" : "warn";
@@ -404,118 +406,118 @@ static void put_card(gp_buf *buf, const page *pg, const card *c)
     size_t after_len = 0;
     bool pair = c->record >= 0 &&
                 gp_report_photo_get_thumbnail_after(r, (size_t)c->record, &after_len);
-    gp_buf_printf(buf, "<article class=\"card %s%s\" data-seq=\"", verdict, pair ? " pair" : "");
+    gpi_buf_printf(buf, "<article class=\"card %s%s\" data-seq=\"", verdict, pair ? " pair" : "");
     put_esc(buf, c->seq);
-    gp_buf_puts(buf, "\">\n<div class=\"pics\">");
+    gpi_buf_puts(buf, "\">\n<div class=\"pics\">");
     put_picture(buf, pg, c, false);
     if (pair) {
-        gp_buf_puts(buf, "<span class=\"arrow\">→</span>");
+        gpi_buf_puts(buf, "<span class=\"arrow\">→</span>");
         put_picture(buf, pg, c, true);
     }
-    gp_buf_puts(buf, "</div>\n<div class=\"facts\"><p class=\"head\"><span class=\"seq\">拍摄序号 ");
+    gpi_buf_puts(buf, "</div>\n<div class=\"facts\"><p class=\"head\"><span class=\"seq\">拍摄序号 ");
     put_esc(buf, c->seq);
-    gp_buf_printf(buf, "</span><span class=\"badge\">%s</span></p>\n<dl>", word);
+    gpi_buf_printf(buf, "</span><span class=\"badge\">%s</span></p>\n<dl>", word);
     static const char *const facts[][2] = {
         {"name", "姓名"}, {"student_no", "学号"}, {"id_number", "身份证号"},
         {"file", "文件"}, {"row", "花名册"},      {"action", "处理"},
     };
-    for (size_t k = 0; k < GP_ARRAY_LEN(facts); k++) {
+    for (size_t k = 0; k < GPI_ARRAY_LEN(facts); k++) {
         const char *v = record_text(r, c->record, facts[k][0]);
         if (!v || !*v)
             continue;
-        gp_buf_printf(buf, "<dt>%s</dt><dd>", facts[k][1]);
+        gpi_buf_printf(buf, "<dt>%s</dt><dd>", facts[k][1]);
         if (!strcmp(facts[k][0], "id_number")) {
-            gp_buf_puts(buf, "<span class=\"id\">");
+            gpi_buf_puts(buf, "<span class=\"id\">");
             put_masked(buf, v);
-            gp_buf_puts(buf, "</span>");
+            gpi_buf_puts(buf, "</span>");
         }
         else if (!strcmp(facts[k][0], "row")) {
-            gp_buf_puts(buf, "第 ");
+            gpi_buf_puts(buf, "第 ");
             put_esc(buf, v);
-            gp_buf_puts(buf, " 行");
+            gpi_buf_puts(buf, " 行");
         } else if (!strcmp(facts[k][0], "action"))
-            put_esc(buf, gp_render_value_label(v));
+            put_esc(buf, gpi_render_value_label(v));
         else
             put_esc(buf, v);
-        gp_buf_puts(buf, "</dd>");
+        gpi_buf_puts(buf, "</dd>");
     }
-    gp_buf_puts(buf, "</dl></div>\n");
+    gpi_buf_puts(buf, "</dl></div>\n");
     if (c->finding_count) {
-        gp_buf_puts(buf, "<ul class=\"findings\">");
+        gpi_buf_puts(buf, "<ul class=\"findings\">");
         for (size_t k = 0; k < c->finding_count; k++) {
             const gp_finding *f = &r->findings[c->findings[k]].finding;
-            gp_buf_printf(buf, "<li class=\"%s\">", severity_class(f->severity));
+            gpi_buf_printf(buf, "<li class=\"%s\">", severity_class(f->severity));
             put_finding_text(buf, f);
-            gp_buf_puts(buf, "<br><span class=\"todo\">处理办法：");
+            gpi_buf_puts(buf, "<br><span class=\"todo\">处理办法：");
             put_fix(buf, f);
-            gp_buf_puts(buf, "</span></li>");
+            gpi_buf_puts(buf, "</span></li>");
         }
-        gp_buf_puts(buf, "</ul>\n");
+        gpi_buf_puts(buf, "</ul>\n");
     }
-    gp_buf_puts(buf, "</article>\n");
+    gpi_buf_puts(buf, "</article>\n");
 }
 
-static void put_value(gp_buf *buf, const gp_value *v)
+static void put_value(gpi_buf *buf, const gpi_value *v)
 {
-    gp_render_value(buf, v, put_esc);
+    gpi_render_value(buf, v, put_esc);
 }
 
-static void put_header(gp_buf *buf, const page *pg)
+static void put_header(gpi_buf *buf, const page *pg)
 {
     const gp_report *r = pg->report;
     size_t errors = gp_report_count_severity(r, GP_ERROR);
     size_t warnings = gp_report_count_severity(r, GP_WARNING);
     size_t infos = gp_report_count_severity(r, GP_INFO);
-    gp_buf_puts(buf, "<header>\n<h1>");
+    gpi_buf_puts(buf, "<header>\n<h1>");
     put_esc(buf, page_title(r->command));
-    gp_buf_puts(buf, "</h1>\n<p class=\"privacy\"><b>注意：</b>本页含学生姓名、学号和照片等个人信息"
+    gpi_buf_puts(buf, "</h1>\n<p class=\"privacy\"><b>注意：</b>本页含学生姓名、学号和照片等个人信息"
                      "（身份证号已部分隐去），只供本站核对使用，请勿转发、上传或打印后随意放置。</p>\n");
-    gp_buf_puts(buf, "<dl class=\"about\"><div><dt>命令</dt><dd>gradpack ");
+    gpi_buf_puts(buf, "<dl class=\"about\"><div><dt>命令</dt><dd>gradpack ");
     put_esc(buf, r->command);
-    gp_buf_puts(buf, "</dd></div>");
+    gpi_buf_puts(buf, "</dd></div>");
     if (r->profile && *r->profile) {
-        gp_buf_puts(buf, "<div><dt>规格</dt><dd>");
+        gpi_buf_puts(buf, "<div><dt>规格</dt><dd>");
         put_esc(buf, r->profile);
-        gp_buf_puts(buf, "</dd></div>");
+        gpi_buf_puts(buf, "</dd></div>");
     }
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
     if (epoch && *epoch) {
-        time_t t = (time_t)gp_reproducible_time();
+        time_t t = (time_t)gpi_reproducible_time();
         struct tm tm;
         if (gmtime_r(&t, &tm))
-            gp_buf_printf(buf, "<div><dt>日期</dt><dd>%04d-%02d-%02d</dd></div>", tm.tm_year + 1900,
+            gpi_buf_printf(buf, "<div><dt>日期</dt><dd>%04d-%02d-%02d</dd></div>", tm.tm_year + 1900,
                           tm.tm_mon + 1, tm.tm_mday);
     }
     for (size_t i = 0; i < r->summary_count; i++) {
-        const gp_value *v = &r->summary[i];
+        const gpi_value *v = &r->summary[i];
         if (!v->is_int && (!v->str || !*v->str))
             continue;
-        gp_buf_puts(buf, "<div><dt>");
-        put_esc(buf, gp_render_label(v->key));
-        gp_buf_puts(buf, "</dt><dd>");
+        gpi_buf_puts(buf, "<div><dt>");
+        put_esc(buf, gpi_render_label(v->key));
+        gpi_buf_puts(buf, "</dt><dd>");
         if (v->is_int)
             put_value(buf, v);
         else
             put_esc(buf, v->str); /* names and paths: never translated */
-        gp_buf_puts(buf, "</dd></div>");
+        gpi_buf_puts(buf, "</dd></div>");
     }
-    gp_buf_puts(buf, "</dl>\n");
+    gpi_buf_puts(buf, "</dl>\n");
     const char *cls = errors ? "error" : warnings ? "warn" : "pass";
-    gp_buf_printf(buf, "<p class=\"verdict %s\">", cls);
+    gpi_buf_printf(buf, "<p class=\"verdict %s\">", cls);
     if (errors)
-        gp_buf_puts(buf, "结论：有错误，请按下面的“处理办法”逐条改正后重新运行。");
+        gpi_buf_puts(buf, "结论：有错误，请按下面的“处理办法”逐条改正后重新运行。");
     else if (warnings)
-        gp_buf_puts(buf, "结论：没有错误，可以提交（请看一下下面的警告）。");
+        gpi_buf_puts(buf, "结论：没有错误，可以提交（请看一下下面的警告）。");
     else
-        gp_buf_puts(buf, "结论：全部符合要求。");
-    gp_buf_puts(buf, "</p>\n");
-    gp_buf_printf(buf, "<p class=\"totals\"><span class=\"chip error%s\">错误 %zu 个</span>"
+        gpi_buf_puts(buf, "结论：全部符合要求。");
+    gpi_buf_puts(buf, "</p>\n");
+    gpi_buf_printf(buf, "<p class=\"totals\"><span class=\"chip error%s\">错误 %zu 个</span>"
                   "<span class=\"chip warn%s\">警告 %zu 个</span>"
                   "<span class=\"chip info\">提示 %zu 个</span></p>\n</header>\n",
                   errors ? "" : " zero", errors, warnings ? "" : " zero", warnings, infos);
 }
 
-static void put_roster_table(gp_buf *buf, const page *pg)
+static void put_roster_table(gpi_buf *buf, const page *pg)
 {
     const gp_report *r = pg->report;
     size_t n = 0;
@@ -523,7 +525,7 @@ static void put_roster_table(gp_buf *buf, const page *pg)
         n += is_roster_finding(&r->findings[i].finding);
     if (!n)
         return;
-    gp_buf_printf(buf, "<section class=\"block\"><h2>花名册的问题（%zu 个）</h2>\n<table class=\"list\">"
+    gpi_buf_printf(buf, "<section class=\"block\"><h2>花名册的问题（%zu 个）</h2>\n<table class=\"list\">"
                   "<thead><tr>%s<th>行</th><th>列</th><th>值</th><th>问题</th><th>处理办法</th>"
                   "</tr></thead><tbody>\n",
                   n, pg->has_source ? "<th>压缩包</th>" : "");
@@ -531,42 +533,42 @@ static void put_roster_table(gp_buf *buf, const page *pg)
         const gp_finding *f = &r->findings[i].finding;
         if (!is_roster_finding(f))
             continue;
-        gp_buf_printf(buf, "<tr class=\"%s\">", severity_class(f->severity));
+        gpi_buf_printf(buf, "<tr class=\"%s\">", severity_class(f->severity));
         if (pg->has_source) {
-            gp_buf_puts(buf, "<td>");
+            gpi_buf_puts(buf, "<td>");
             put_esc(buf, f->source);
-            gp_buf_puts(buf, "</td>");
+            gpi_buf_puts(buf, "</td>");
         }
         if (f->row)
-            gp_buf_printf(buf, "<td class=\"num\">%d</td>", f->row);
+            gpi_buf_printf(buf, "<td class=\"num\">%d</td>", f->row);
         else
-            gp_buf_puts(buf, "<td></td>");
-        gp_buf_puts(buf, "<td class=\"col\">");
+            gpi_buf_puts(buf, "<td></td>");
+        gpi_buf_puts(buf, "<td class=\"col\">");
         put_esc(buf, f->field);
-        gp_buf_puts(buf, "</td><td class=\"val\">");
+        gpi_buf_puts(buf, "</td><td class=\"val\">");
         /* the value is shown as it is: this finding is about it */
         put_esc(buf, f->actual);
-        gp_buf_printf(buf, "</td><td><span class=\"sev\">%s</span>", severity_word(f->severity));
+        gpi_buf_printf(buf, "</td><td><span class=\"sev\">%s</span>", severity_word(f->severity));
         put_esc(buf, gp_code_title(f->code));
         if (f->message && strcmp(f->message, gp_code_title(f->code)) != 0) {
-            gp_buf_puts(buf, "：");
+            gpi_buf_puts(buf, "：");
             put_esc(buf, f->message);
         }
         if (f->expected) {
-            gp_buf_puts(buf, "<br><span class=\"ae\">应为：");
+            gpi_buf_puts(buf, "<br><span class=\"ae\">应为：");
             put_esc(buf, f->expected);
-            gp_buf_puts(buf, "</span>");
+            gpi_buf_puts(buf, "</span>");
         }
-        gp_buf_puts(buf, "</td><td>");
+        gpi_buf_puts(buf, "</td><td>");
         put_fix(buf, f);
-        gp_buf_puts(buf, "</td></tr>\n");
+        gpi_buf_puts(buf, "</td></tr>\n");
     }
-    gp_buf_puts(buf, "</tbody></table></section>\n");
+    gpi_buf_puts(buf, "</tbody></table></section>\n");
 }
 
 /* Findings about no photo and no roster value: the folder, a bundle, the
  * station file. */
-static void put_other_table(gp_buf *buf, const page *pg)
+static void put_other_table(gpi_buf *buf, const page *pg)
 {
     const gp_report *r = pg->report;
     size_t n = 0;
@@ -576,39 +578,39 @@ static void put_other_table(gp_buf *buf, const page *pg)
     }
     if (!n)
         return;
-    gp_buf_printf(buf, "<section class=\"block\"><h2>其他问题（%zu 个）</h2>\n<table class=\"list\">"
+    gpi_buf_printf(buf, "<section class=\"block\"><h2>其他问题（%zu 个）</h2>\n<table class=\"list\">"
                   "<thead><tr><th>位置</th><th>问题</th><th>处理办法</th></tr></thead><tbody>\n",
                   n);
     for (size_t i = 0; i < r->count; i++) {
         const gp_finding *f = &r->findings[i].finding;
         if (f->seq || is_roster_finding(f))
             continue;
-        gp_buf_printf(buf, "<tr class=\"%s\"><td>", severity_class(f->severity));
+        gpi_buf_printf(buf, "<tr class=\"%s\"><td>", severity_class(f->severity));
         const char *parts[] = {f->source, f->file};
         bool any = false;
         for (size_t k = 0; k < 2; k++)
             if (parts[k]) {
                 if (any)
-                    gp_buf_puts(buf, " · ");
+                    gpi_buf_puts(buf, " · ");
                 put_esc(buf, parts[k]);
                 any = true;
             }
         if (f->row) {
-            gp_buf_printf(buf, "%s第 %d 行", any ? " · " : "", f->row);
+            gpi_buf_printf(buf, "%s第 %d 行", any ? " · " : "", f->row);
             any = true;
         }
         if (!any)
-            gp_buf_puts(buf, "整体");
-        gp_buf_printf(buf, "</td><td><span class=\"sev\">%s</span>", severity_word(f->severity));
+            gpi_buf_puts(buf, "整体");
+        gpi_buf_printf(buf, "</td><td><span class=\"sev\">%s</span>", severity_word(f->severity));
         put_finding_text(buf, f);
-        gp_buf_puts(buf, "</td><td>");
+        gpi_buf_puts(buf, "</td><td>");
         put_fix(buf, f);
-        gp_buf_puts(buf, "</td></tr>\n");
+        gpi_buf_puts(buf, "</td></tr>\n");
     }
-    gp_buf_puts(buf, "</tbody></table></section>\n");
+    gpi_buf_puts(buf, "</tbody></table></section>\n");
 }
 
-static void put_sheet(gp_buf *buf, const page *pg)
+static void put_sheet(gpi_buf *buf, const page *pg)
 {
     if (!pg->card_count)
         return;
@@ -617,19 +619,19 @@ static void put_sheet(gp_buf *buf, const page *pg)
         problems += pg->cards[k].any;
         errors += pg->cards[k].any && pg->cards[k].worst == GP_ERROR;
     }
-    gp_buf_printf(buf, "<section class=\"block sheet\"><h2>每张照片（%zu 张：通过 %zu，警告 %zu，"
+    gpi_buf_printf(buf, "<section class=\"block sheet\"><h2>每张照片（%zu 张：通过 %zu，警告 %zu，"
                   "错误 %zu）</h2>\n",
                   pg->card_count, pg->card_count - problems, problems - errors, errors);
-    gp_buf_printf(buf, "<p class=\"filters\"><label for=\"show-all\">显示全部（%zu）</label>"
+    gpi_buf_printf(buf, "<p class=\"filters\"><label for=\"show-all\">显示全部（%zu）</label>"
                   "<label for=\"show-problems\">只看有问题的（%zu）</label>%s</p>\n",
                   pg->card_count, problems,
                   pg->any_thumbs ? "<span class=\"hint\">鼠标移到照片上可放大</span>" : "");
     if (pg->has_marks)
-        gp_buf_puts(buf, "<p class=\"legend\"><span class=\"key band\"></span>绿色带：规格要求的"
+        gpi_buf_puts(buf, "<p class=\"legend\"><span class=\"key band\"></span>绿色带：规格要求的"
                          "头顶、眼睛、脸两侧的位置　<span class=\"key line\"></span>橙色线："
                          "测到的脸框、眼睛连线和头顶</p>\n");
     if (pg->thumbs_left_out)
-        gp_buf_printf(buf, "<p class=\"note\">照片太多：本页只嵌入了一部分缩略图（有问题的优先），"
+        gpi_buf_printf(buf, "<p class=\"note\">照片太多：本页只嵌入了一部分缩略图（有问题的优先），"
                       "另有 %zu 张未嵌入。要看全部照片，请对每个压缩包分别运行 "
                       "<code>gradpack verify 压缩包 --html 文件</code>。</p>\n",
                       pg->thumbs_left_out);
@@ -639,21 +641,21 @@ static void put_sheet(gp_buf *buf, const page *pg)
         const card *c = &pg->cards[k];
         if (!open || cmp_opt(c->source, source) != 0) {
             if (open)
-                gp_buf_puts(buf, "</div>\n");
+                gpi_buf_puts(buf, "</div>\n");
             if (pg->has_source) {
-                gp_buf_puts(buf, "<h3>");
+                gpi_buf_puts(buf, "<h3>");
                 put_esc(buf, c->source ? c->source : "（未注明压缩包）");
-                gp_buf_puts(buf, "</h3>\n");
+                gpi_buf_puts(buf, "</h3>\n");
             }
-            gp_buf_puts(buf, "<div class=\"cards\">\n");
+            gpi_buf_puts(buf, "<div class=\"cards\">\n");
             source = c->source;
             open = true;
         }
         put_card(buf, pg, c);
     }
     if (open)
-        gp_buf_puts(buf, "</div>\n");
-    gp_buf_puts(buf, "</section>\n");
+        gpi_buf_puts(buf, "</div>\n");
+    gpi_buf_puts(buf, "</section>\n");
 }
 
 /* Tables that say how each input fared (verify's and merge's bundles) go
@@ -665,37 +667,37 @@ static bool is_top_table(const char *name)
 
 /* The report's tables ("bundles", "outputs", fix's "photos") as they are,
  * with the text report's words. */
-static void put_tables(gp_buf *buf, const gp_report *r, bool top)
+static void put_tables(gpi_buf *buf, const gp_report *r, bool top)
 {
     for (size_t t = 0; t < r->table_count; t++) {
-        const gp_table *table = &r->tables[t];
+        const gpi_table *table = &r->tables[t];
         if (!table->row_count || is_top_table(table->name) != top)
             continue;
-        gp_buf_puts(buf, "<section class=\"block\"><h2>");
-        put_esc(buf, gp_render_table_label(table->name));
-        gp_buf_puts(buf, "</h2>\n<table class=\"list\"><thead><tr>");
-        const gp_record *first = &table->rows[0];
+        gpi_buf_puts(buf, "<section class=\"block\"><h2>");
+        put_esc(buf, gpi_render_table_label(table->name));
+        gpi_buf_puts(buf, "</h2>\n<table class=\"list\"><thead><tr>");
+        const gpi_record *first = &table->rows[0];
         for (size_t c = 0; c < first->count; c++) {
-            gp_buf_puts(buf, "<th>");
-            put_esc(buf, gp_render_label(first->cells[c].key));
-            gp_buf_puts(buf, "</th>");
+            gpi_buf_puts(buf, "<th>");
+            put_esc(buf, gpi_render_label(first->cells[c].key));
+            gpi_buf_puts(buf, "</th>");
         }
-        gp_buf_puts(buf, "</tr></thead><tbody>\n");
+        gpi_buf_puts(buf, "</tr></thead><tbody>\n");
         for (size_t row = 0; row < table->row_count; row++) {
-            const gp_record *rec = &table->rows[row];
-            gp_buf_puts(buf, "<tr>");
+            const gpi_record *rec = &table->rows[row];
+            gpi_buf_puts(buf, "<tr>");
             for (size_t c = 0; c < first->count; c++) {
-                gp_buf_puts(buf, "<td>");
+                gpi_buf_puts(buf, "<td>");
                 for (size_t k = 0; k < rec->count; k++)
                     if (!strcmp(rec->cells[k].key, first->cells[c].key)) {
                         put_value(buf, &rec->cells[k]);
                         break;
                     }
-                gp_buf_puts(buf, "</td>");
+                gpi_buf_puts(buf, "</td>");
             }
-            gp_buf_puts(buf, "</tr>\n");
+            gpi_buf_puts(buf, "</tr>\n");
         }
-        gp_buf_puts(buf, "</tbody></table></section>\n");
+        gpi_buf_puts(buf, "</tbody></table></section>\n");
     }
 }
 
@@ -800,15 +802,15 @@ char *gp_report_to_html(const gp_report *report, unsigned flags)
         pg.has_marks = pg.cards[k].show_thumbs &&
                        record_number(report, pg.cards[k].record, "image_width", &v);
     }
-    gp_buf buf = {0};
-    gp_buf_puts(&buf, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+    gpi_buf buf = {0};
+    gpi_buf_puts(&buf, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                       "<meta name=\"generator\" content=\"gradpack ");
     put_esc(&buf, gp_version());
-    gp_buf_puts(&buf, "\">\n<title>");
+    gpi_buf_puts(&buf, "\">\n<title>");
     put_esc(&buf, page_title(report->command));
-    gp_buf_printf(&buf, "</title>\n<style>%s</style>\n</head>\n<body>\n", STYLE);
-    gp_buf_puts(&buf, "<input class=\"filter\" type=\"radio\" name=\"show\" id=\"show-all\" checked>"
+    gpi_buf_printf(&buf, "</title>\n<style>%s</style>\n</head>\n<body>\n", STYLE);
+    gpi_buf_puts(&buf, "<input class=\"filter\" type=\"radio\" name=\"show\" id=\"show-all\" checked>"
                       "<input class=\"filter\" type=\"radio\" name=\"show\" id=\"show-problems\">\n"
                       "<main>\n");
     put_header(&buf, &pg);
@@ -817,36 +819,36 @@ char *gp_report_to_html(const gp_report *report, unsigned flags)
     put_other_table(&buf, &pg);
     put_sheet(&buf, &pg);
     put_tables(&buf, report, false);
-    gp_buf_puts(&buf, "<footer>由 gradpack ");
+    gpi_buf_puts(&buf, "<footer>由 gradpack ");
     put_esc(&buf, gp_version());
-    gp_buf_puts(&buf, " 生成 · 本页不含任何外部链接，可离线打开</footer>\n</main>\n</body>\n</html>\n");
+    gpi_buf_puts(&buf, " 生成 · 本页不含任何外部链接，可离线打开</footer>\n</main>\n</body>\n</html>\n");
     free_cards(&pg);
-    return gp_buf_take(&buf);
+    return gpi_buf_take(&buf);
 }
 
 bool gp_report_write_html(const gp_report *report, const char *path, unsigned flags,
                           gp_error *err)
 {
     if (!report || !path || !*path)
-        return gp_error_set(err, GP_ERR_USAGE, 0, "需要网页报告的文件名");
+        return gpi_error_set(err, GP_ERR_USAGE, 0, "需要网页报告的文件名");
     char *html = gp_report_to_html(report, flags);
     if (!html)
-        return gp_error_nomem(err);
-    gp_atomic *file = gp_atomic_begin(path, true, err);
+        return gpi_error_nomem(err);
+    gpi_atomic *file = gpi_atomic_begin(path, true, err);
     if (!file) {
         free(html);
         return false;
     }
-    FILE *stream = gp_atomic_stream(file, err);
+    FILE *stream = gpi_atomic_stream(file, err);
     size_t len = strlen(html);
     bool ok = stream && fwrite(html, 1, len, stream) == len;
     int e = errno;
     free(html);
     if (!ok) {
         if (stream)
-            gp_error_set(err, GP_ERR_WRITE, e, "无法写入网页报告 '%s'：%s", path, gp_errno_text(e));
-        gp_atomic_abort(file);
+            gpi_error_set(err, GP_ERR_WRITE, e, "无法写入网页报告 '%s'：%s", path, gpi_errno_text(e));
+        gpi_atomic_abort(file);
         return false;
     }
-    return gp_atomic_commit(file, err);
+    return gpi_atomic_commit(file, err);
 }

@@ -1,6 +1,7 @@
 /* The report as one JSON document for scripts (jansson).  The layout is
  * documented in docs/cli.md; keys are stable. */
 #include "report_internal.h"
+#include "core/base.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -11,7 +12,7 @@ static json_t *str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-static json_t *value_json(const gp_value *v)
+static json_t *value_json(const gpi_value *v)
 {
     if (v->is_bool)
         return json_boolean(v->num);
@@ -25,11 +26,11 @@ static char *dump_and_free(json_t *root)
     json_decref(root);
     if (!text)
         return NULL;
-    gp_buf buf = {0};
-    gp_buf_puts(&buf, text);
-    gp_buf_puts(&buf, "\n");
+    gpi_buf buf = {0};
+    gpi_buf_puts(&buf, text);
+    gpi_buf_puts(&buf, "\n");
     free(text);
-    return gp_buf_take(&buf);
+    return gpi_buf_take(&buf);
 }
 
 static json_t *finding_json(const gp_finding *f)
@@ -77,7 +78,7 @@ char *gp_report_to_json(const gp_report *report, unsigned flags)
     json_object_set_new(root, "findings", findings);
 
     for (size_t t = 0; t < report->table_count; t++) {
-        const gp_table *table = &report->tables[t];
+        const gpi_table *table = &report->tables[t];
         json_t *rows = json_array();
         for (size_t r = 0; r < table->row_count; r++) {
             json_t *o = json_object();
@@ -93,7 +94,7 @@ char *gp_report_to_json(const gp_report *report, unsigned flags)
      * they are pixel and colour measurements, not exact values) */
     json_t *measurements = NULL;
     for (size_t i = 0; i < report->photo_count; i++) {
-        const gp_photo_record *rec = &report->photos[i];
+        const gpi_photo_record *rec = &report->photos[i];
         if (!rec->number_count)
             continue;
         json_t *o = json_object();

@@ -1,6 +1,7 @@
 /* The report as text for a station clerk: every finding with where it is,
  * what is wrong and what to do, then a summary and a verdict. */
 #include "report_internal.h"
+#include "core/base.h"
 #include "escape.h"
 #include "text_width.h"
 
@@ -9,9 +10,9 @@
 
 /* Every string that may come from a bundle, a roster or a file name goes
  * through here: an ESC in a station name must not reach the terminal. */
-static void put_safe(gp_buf *buf, const char *s)
+static void put_safe(gpi_buf *buf, const char *s)
 {
-    gp_escape_terminal(buf, s, strlen(s));
+    gpi_escape_terminal(buf, s, strlen(s));
 }
 
 #define ANSI_RED "\x1b[31m"
@@ -42,7 +43,7 @@ static const char *severity_color(gp_severity severity)
 
 /* Chinese labels of well-known summary keys, table names and column keys;
  * others print as they are.  Shared with render_html.c. */
-const char *gp_render_label(const char *key)
+const char *gpi_render_label(const char *key)
 {
     static const char *const labels[][2] = {
         {"rows", "花名册行数"},        {"photos", "照片数"},
@@ -76,14 +77,14 @@ const char *gp_render_label(const char *key)
         {"frame", "构图"},             {"geometry_before", "构图前"},
         {"geometry_after", "构图后"},
     };
-    for (size_t i = 0; i < GP_ARRAY_LEN(labels); i++)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(labels); i++)
         if (strcmp(labels[i][0], key) == 0)
             return labels[i][1];
     return key;
 }
 
 /* Machine words in table cells (stable in JSON) said in Chinese for people. */
-const char *gp_render_value_label(const char *value)
+const char *gpi_render_value_label(const char *value)
 {
     static const char *const words[][2] = {
         {"pass", "通过"},      {"fail", "不通过"},   {"merged", "已合并"},
@@ -93,120 +94,120 @@ const char *gp_render_value_label(const char *value)
         {"cropped", "已按规范重新裁剪"}, {"kept", "已合规范，未重新裁剪"},
         {"refused", "无法按规范构图"},
     };
-    for (size_t i = 0; i < GP_ARRAY_LEN(words); i++)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(words); i++)
         if (strcmp(words[i][0], value) == 0)
             return words[i][1];
     return value;
 }
 
-void gp_render_value(gp_buf *buf, const gp_value *v,
-                     void (*put_string)(gp_buf *buf, const char *s))
+void gpi_render_value(gpi_buf *buf, const gpi_value *v,
+                     void (*put_string)(gpi_buf *buf, const char *s))
 {
     if (v->is_bool || (v->is_int && !strcmp(v->key, "encrypted")))
-        gp_buf_puts(buf, v->num ? "是" : "否");
+        gpi_buf_puts(buf, v->num ? "是" : "否");
     else if (v->is_int && !strcmp(v->key, "mail_limit"))
-        gp_buf_printf(buf, "%.1f MB", (double)v->num / (1024.0 * 1024.0));
+        gpi_buf_printf(buf, "%.1f MB", (double)v->num / (1024.0 * 1024.0));
     else if (v->is_int)
-        gp_buf_printf(buf, "%lld", v->num);
+        gpi_buf_printf(buf, "%lld", v->num);
     else
-        put_string(buf, gp_render_value_label(v->str ? v->str : ""));
+        put_string(buf, gpi_render_value_label(v->str ? v->str : ""));
 }
 
-static void put_value(gp_buf *buf, const gp_value *v)
+static void put_value(gpi_buf *buf, const gpi_value *v)
 {
-    gp_render_value(buf, v, put_safe);
+    gpi_render_value(buf, v, put_safe);
 }
 
 /* A cell as text (for measuring its width before printing it). */
-static char *value_text(const gp_value *v)
+static char *value_text(const gpi_value *v)
 {
-    gp_buf b = {0};
+    gpi_buf b = {0};
     put_value(&b, v);
-    return gp_buf_take(&b);
+    return gpi_buf_take(&b);
 }
 
-static void put_location(gp_buf *buf, const gp_finding *f)
+static void put_location(gpi_buf *buf, const gp_finding *f)
 {
     bool any = false;
-#define SEP() (any ? gp_buf_puts(buf, " · ") : (void)0, any = true)
+#define SEP() (any ? gpi_buf_puts(buf, " · ") : (void)0, any = true)
     if (f->source) {
         SEP();
         put_safe(buf, f->source);
     }
     if (f->row) {
         SEP();
-        gp_buf_printf(buf, "第 %d 行", f->row);
+        gpi_buf_printf(buf, "第 %d 行", f->row);
     }
     if (f->seq) {
         SEP();
-        gp_buf_puts(buf, "照片 ");
+        gpi_buf_puts(buf, "照片 ");
         put_safe(buf, f->seq);
     }
     if (f->field) {
         SEP();
-        gp_buf_puts(buf, "“");
+        gpi_buf_puts(buf, "“");
         put_safe(buf, f->field);
-        gp_buf_puts(buf, "”");
+        gpi_buf_puts(buf, "”");
     }
     if (f->file) {
         SEP();
         put_safe(buf, f->file);
     }
     if (!any)
-        gp_buf_puts(buf, "整体");
+        gpi_buf_puts(buf, "整体");
 #undef SEP
 }
 
-static void put_finding(gp_buf *buf, const gp_finding *f, bool color)
+static void put_finding(gpi_buf *buf, const gp_finding *f, bool color)
 {
     if (color)
-        gp_buf_puts(buf, severity_color(f->severity));
-    gp_buf_printf(buf, "【%s】", severity_label(f->severity));
+        gpi_buf_puts(buf, severity_color(f->severity));
+    gpi_buf_printf(buf, "【%s】", severity_label(f->severity));
     if (color)
-        gp_buf_puts(buf, ANSI_RESET);
+        gpi_buf_puts(buf, ANSI_RESET);
     put_location(buf, f);
-    gp_buf_puts(buf, "\n    ");
+    gpi_buf_puts(buf, "\n    ");
     const char *title = gp_code_title(f->code);
     if (f->message && strcmp(f->message, title) != 0) {
         /* one colon per line: a message with its own colon follows a full stop */
-        gp_buf_printf(buf, "%s%s", title, strstr(f->message, "：") ? "。" : "：");
+        gpi_buf_printf(buf, "%s%s", title, strstr(f->message, "：") ? "。" : "：");
         put_safe(buf, f->message);
     } else
-        gp_buf_puts(buf, title);
-    gp_buf_puts(buf, "\n");
+        gpi_buf_puts(buf, title);
+    gpi_buf_puts(buf, "\n");
     if (f->actual || f->expected) {
-        gp_buf_puts(buf, "    ");
+        gpi_buf_puts(buf, "    ");
         if (f->actual) {
-            gp_buf_puts(buf, "实际：");
+            gpi_buf_puts(buf, "实际：");
             put_safe(buf, *f->actual ? f->actual : "（空）");
         }
         if (f->actual && f->expected)
-            gp_buf_puts(buf, "；");
+            gpi_buf_puts(buf, "；");
         if (f->expected) {
-            gp_buf_puts(buf, "应为：");
+            gpi_buf_puts(buf, "应为：");
             put_safe(buf, f->expected);
         }
-        gp_buf_puts(buf, "\n");
+        gpi_buf_puts(buf, "\n");
     }
-    gp_buf_printf(buf, "    处理办法：%s\n", gp_code_fix(f->code));
+    gpi_buf_printf(buf, "    处理办法：%s\n", gp_code_fix(f->code));
     if (color)
-        gp_buf_puts(buf, ANSI_DIM);
-    gp_buf_printf(buf, "    [%s]\n", gp_code_name(f->code));
+        gpi_buf_puts(buf, ANSI_DIM);
+    gpi_buf_printf(buf, "    [%s]\n", gp_code_name(f->code));
     if (color)
-        gp_buf_puts(buf, ANSI_RESET);
+        gpi_buf_puts(buf, ANSI_RESET);
 }
 
 /* A table's heading ("photos" is a count in the summary, a list here). */
-const char *gp_render_table_label(const char *name)
+const char *gpi_render_table_label(const char *name)
 {
     static const char *const names[][2] = {
         {"photos", "各张照片"}, {"outputs", "已写出的文件"}, {"inputs", "收到的压缩包"},
         {"bundles", "各压缩包的结论"}, {"emails", "要发送的邮件"},
     };
-    for (size_t i = 0; i < GP_ARRAY_LEN(names); i++)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(names); i++)
         if (!strcmp(names[i][0], name))
             return names[i][1];
-    return gp_render_label(name);
+    return gpi_render_label(name);
 }
 
 /* ---- tables: aligned columns, measured by display width ---------------- */
@@ -214,7 +215,7 @@ const char *gp_render_table_label(const char *name)
 #define TABLE_SHORT_ROWS 10 /* rows shown of a long table unless verbose */
 #define TABLE_MAX_ROWS 15   /* a table longer than this is cut unless verbose */
 
-static void put_table(gp_buf *buf, const gp_table *table, bool verbose)
+static void put_table(gpi_buf *buf, const gpi_table *table, bool verbose)
 {
     /* columns: every key in order of first appearance, without the ones
      * empty in every row */
@@ -223,15 +224,15 @@ static void put_table(gp_buf *buf, const gp_table *table, bool verbose)
     size_t ncols = 0;
     for (size_t r = 0; r < table->row_count; r++)
         for (size_t c = 0; c < table->rows[r].count; c++) {
-            const gp_value *cell = &table->rows[r].cells[c];
+            const gpi_value *cell = &table->rows[r].cells[c];
             if (!cell->is_int && !cell->is_bool && (!cell->str || !*cell->str))
                 continue;
             size_t k = 0;
             while (k < ncols && strcmp(keys[k], cell->key) != 0)
                 k++;
-            if (k == ncols && ncols < GP_ARRAY_LEN(keys)) {
+            if (k == ncols && ncols < GPI_ARRAY_LEN(keys)) {
                 keys[ncols] = cell->key;
-                widths[ncols] = gp_text_width(gp_render_label(cell->key));
+                widths[ncols] = gpi_text_width(gpi_render_label(cell->key));
                 ncols++;
             }
         }
@@ -240,24 +241,24 @@ static void put_table(gp_buf *buf, const gp_table *table, bool verbose)
         shown = TABLE_SHORT_ROWS;
     for (size_t r = 0; r < shown; r++)
         for (size_t c = 0; c < table->rows[r].count; c++) {
-            const gp_value *cell = &table->rows[r].cells[c];
+            const gpi_value *cell = &table->rows[r].cells[c];
             for (size_t k = 0; k < ncols; k++)
                 if (!strcmp(keys[k], cell->key)) {
                     char *text = value_text(cell);
-                    size_t w = gp_text_width(text);
+                    size_t w = gpi_text_width(text);
                     if (w > widths[k])
                         widths[k] = w;
                     free(text);
                 }
         }
-    gp_buf_printf(buf, "%s：\n", gp_render_table_label(table->name));
-    gp_buf_puts(buf, "  ");
+    gpi_buf_printf(buf, "%s：\n", gpi_render_table_label(table->name));
+    gpi_buf_puts(buf, "  ");
     for (size_t k = 0; k < ncols; k++)
-        gp_buf_put_padded(buf, gp_render_label(keys[k]), k + 1 < ncols ? widths[k] + 2 : 0);
-    gp_buf_puts(buf, "\n");
+        gpi_buf_put_padded(buf, gpi_render_label(keys[k]), k + 1 < ncols ? widths[k] + 2 : 0);
+    gpi_buf_puts(buf, "\n");
     for (size_t r = 0; r < shown; r++) {
-        const gp_record *row = &table->rows[r];
-        gp_buf_puts(buf, "  ");
+        const gpi_record *row = &table->rows[r];
+        gpi_buf_puts(buf, "  ");
         for (size_t k = 0; k < ncols; k++) {
             char *text = NULL;
             for (size_t c = 0; c < row->count; c++)
@@ -265,13 +266,13 @@ static void put_table(gp_buf *buf, const gp_table *table, bool verbose)
                     text = value_text(&row->cells[c]);
                     break;
                 }
-            gp_buf_put_padded(buf, text ? text : "", k + 1 < ncols ? widths[k] + 2 : 0);
+            gpi_buf_put_padded(buf, text ? text : "", k + 1 < ncols ? widths[k] + 2 : 0);
             free(text);
         }
-        gp_buf_puts(buf, "\n");
+        gpi_buf_puts(buf, "\n");
     }
     if (shown < table->row_count)
-        gp_buf_printf(buf, "  ……另有 %zu 行未显示（共 %zu 行；--verbose 显示全部）\n",
+        gpi_buf_printf(buf, "  ……另有 %zu 行未显示（共 %zu 行；--verbose 显示全部）\n",
                       table->row_count - shown, table->row_count);
 }
 
@@ -368,24 +369,24 @@ static void add_distinct(const char **list, size_t *count, const char *value)
 
 #define GROUP_MAX_VALUES 3 /* distinct values shown before "等 N 种" */
 
-static void put_distinct(gp_buf *buf, const char *label_text, const char **list, size_t count)
+static void put_distinct(gpi_buf *buf, const char *label_text, const char **list, size_t count)
 {
     if (!count)
         return;
-    gp_buf_puts(buf, label_text);
+    gpi_buf_puts(buf, label_text);
     if (count > GROUP_MAX_VALUES) { /* one example: many long values fill the screen */
         put_safe(buf, *list[0] ? list[0] : "（空）");
-        gp_buf_printf(buf, " 等，各不相同（%zu 种）", count);
+        gpi_buf_printf(buf, " 等，各不相同（%zu 种）", count);
         return;
     }
     for (size_t d = 0; d < count; d++) {
         if (d)
-            gp_buf_puts(buf, "、");
+            gpi_buf_puts(buf, "、");
         put_safe(buf, *list[d] ? list[d] : "（空）");
     }
 }
 
-static void put_group(gp_buf *buf, const gp_report *report, const size_t *leader, size_t first,
+static void put_group(gpi_buf *buf, const gp_report *report, const size_t *leader, size_t first,
                       bool color)
 {
     const gp_finding *f = &report->findings[first].finding;
@@ -412,43 +413,43 @@ static void put_group(gp_buf *buf, const gp_report *report, const size_t *leader
         add_distinct(expecteds, &distinct_expected, g->expected);
     }
     if (color)
-        gp_buf_puts(buf, severity_color(f->severity));
-    gp_buf_printf(buf, "【%s】", severity_label(f->severity));
+        gpi_buf_puts(buf, severity_color(f->severity));
+    gpi_buf_printf(buf, "【%s】", severity_label(f->severity));
     if (color)
-        gp_buf_puts(buf, ANSI_RESET);
+        gpi_buf_puts(buf, ANSI_RESET);
     if (f->source) {
         put_safe(buf, f->source);
-        gp_buf_puts(buf, " · ");
+        gpi_buf_puts(buf, " · ");
     }
-    gp_buf_printf(buf, "%zu %s", n, by_photo ? "张照片" : "行");
+    gpi_buf_printf(buf, "%zu %s", n, by_photo ? "张照片" : "行");
     if (f->field) {
-        gp_buf_puts(buf, "的“");
+        gpi_buf_puts(buf, "的“");
         put_safe(buf, f->field);
-        gp_buf_puts(buf, "”");
+        gpi_buf_puts(buf, "”");
     }
-    gp_buf_printf(buf, "：%s\n    %s", gp_code_title(f->code), by_photo ? "照片 " : "第 ");
-    gp_buf_put_ranges(buf, numbers, n, by_photo ? (int)strlen(f->seq) : 0, GROUP_MAX_RANGES);
-    gp_buf_puts(buf, by_photo ? "\n" : " 行\n");
+    gpi_buf_printf(buf, "：%s\n    %s", gp_code_title(f->code), by_photo ? "照片 " : "第 ");
+    gpi_buf_put_ranges(buf, numbers, n, by_photo ? (int)strlen(f->seq) : 0, GROUP_MAX_RANGES);
+    gpi_buf_puts(buf, by_photo ? "\n" : " 行\n");
     if (distinct || distinct_expected) {
-        gp_buf_puts(buf, "    ");
+        gpi_buf_puts(buf, "    ");
         put_distinct(buf, "实际：", actuals, distinct);
         if (distinct && distinct_expected)
-            gp_buf_puts(buf, "；");
+            gpi_buf_puts(buf, "；");
         put_distinct(buf, "应为：", expecteds, distinct_expected);
-        gp_buf_puts(buf, "\n");
+        gpi_buf_puts(buf, "\n");
     }
-    gp_buf_printf(buf, "    处理办法：%s\n", gp_code_fix(f->code));
+    gpi_buf_printf(buf, "    处理办法：%s\n", gp_code_fix(f->code));
     if (color)
-        gp_buf_puts(buf, ANSI_DIM);
-    gp_buf_printf(buf, "    [%s] 共 %zu 处，加 --verbose 逐条列出\n", gp_code_name(f->code), n);
+        gpi_buf_puts(buf, ANSI_DIM);
+    gpi_buf_printf(buf, "    [%s] 共 %zu 处，加 --verbose 逐条列出\n", gp_code_name(f->code), n);
     if (color)
-        gp_buf_puts(buf, ANSI_RESET);
+        gpi_buf_puts(buf, ANSI_RESET);
     free(numbers);
     free(actuals);
     free(expecteds);
 }
 
-static const char *cell_str(const gp_record *row, const char *key)
+static const char *cell_str(const gpi_record *row, const char *key)
 {
     for (size_t c = 0; c < row->count; c++)
         if (!strcmp(row->cells[c].key, key) && !row->cells[c].is_int)
@@ -458,69 +459,69 @@ static const char *cell_str(const gp_record *row, const char *key)
 
 /* pack's "what to send": a numbered list of emails, last, where the clerk
  * looks when the run is over. */
-static void put_emails(gp_buf *buf, const gp_report *report, const gp_table *emails)
+static void put_emails(gpi_buf *buf, const gp_report *report, const gpi_table *emails)
 {
     long long encrypted = 0;
     gp_report_get_int(report, "encrypted", &encrypted);
     const char *agency = gp_report_get_str(report, "agency");
     size_t n = emails->row_count;
-    gp_buf_printf(buf, "\n要发送的邮件（共 %zu 封%s）：\n", n,
+    gpi_buf_printf(buf, "\n要发送的邮件（共 %zu 封%s）：\n", n,
                   n > 1 ? "，每封一个压缩包，不要合成一封" : "");
     for (size_t r = 0; r < n; r++) {
-        const gp_record *row = &emails->rows[r];
+        const gpi_record *row = &emails->rows[r];
         const char *subject = cell_str(row, "subject");
         const char *files = cell_str(row, "attachments");
         const char *letter = cell_str(row, "letter");
-        gp_buf_printf(buf, "  %zu. 第 %zu 封（共 %zu 封）\n", r + 1, r + 1, n);
-        gp_buf_puts(buf, "     主题：");
+        gpi_buf_printf(buf, "  %zu. 第 %zu 封（共 %zu 封）\n", r + 1, r + 1, n);
+        gpi_buf_puts(buf, "     主题：");
         put_safe(buf, subject ? subject : "");
-        gp_buf_puts(buf, "\n     附件：");
+        gpi_buf_puts(buf, "\n     附件：");
         put_safe(buf, files ? files : "");
-        gp_buf_puts(buf, "\n     正文：打开 ");
+        gpi_buf_puts(buf, "\n     正文：打开 ");
         put_safe(buf, letter ? letter : "");
-        gp_buf_printf(buf, "，全部复制粘贴到邮件正文%s\n", n > 1 ? "（每封都粘贴同一份）" : "");
+        gpi_buf_printf(buf, "，全部复制粘贴到邮件正文%s\n", n > 1 ? "（每封都粘贴同一份）" : "");
     }
     if (encrypted) {
-        gp_buf_puts(buf, "  密码：打电话或发短信告诉");
+        gpi_buf_puts(buf, "  密码：打电话或发短信告诉");
         put_safe(buf, agency ? agency : "收件单位");
-        gp_buf_puts(buf, "，不要写在任何一封邮件里。\n");
+        gpi_buf_puts(buf, "，不要写在任何一封邮件里。\n");
     }
 }
 
-static void put_summary(gp_buf *buf, const gp_report *report, bool color)
+static void put_summary(gpi_buf *buf, const gp_report *report, bool color)
 {
     size_t errors = gp_report_count_severity(report, GP_ERROR);
     size_t warnings = gp_report_count_severity(report, GP_WARNING);
     size_t infos = gp_report_count_severity(report, GP_INFO);
-    gp_buf_printf(buf, "gradpack %s", report->command);
+    gpi_buf_printf(buf, "gradpack %s", report->command);
     if (report->profile && *report->profile) {
-        gp_buf_puts(buf, "（规格 ");
+        gpi_buf_puts(buf, "（规格 ");
         put_safe(buf, report->profile);
-        gp_buf_puts(buf, "）");
+        gpi_buf_puts(buf, "）");
     }
-    gp_buf_puts(buf, "：");
+    gpi_buf_puts(buf, "：");
     for (size_t i = 0; i < report->summary_count; i++) {
-        const gp_value *v = &report->summary[i];
-        gp_buf_printf(buf, "%s ", gp_render_label(v->key));
+        const gpi_value *v = &report->summary[i];
+        gpi_buf_printf(buf, "%s ", gpi_render_label(v->key));
         /* summary strings are names and paths, never machine words: an
          * output folder called "fixed" stays "fixed" */
         if (v->is_int || v->is_bool)
             put_value(buf, v);
         else
             put_safe(buf, v->str ? v->str : "");
-        gp_buf_puts(buf, "，");
+        gpi_buf_puts(buf, "，");
     }
-    gp_buf_printf(buf, "错误 %zu 个，警告 %zu 个，提示 %zu 个。\n", errors, warnings, infos);
+    gpi_buf_printf(buf, "错误 %zu 个，警告 %zu 个，提示 %zu 个。\n", errors, warnings, infos);
     if (color)
-        gp_buf_puts(buf, errors ? ANSI_RED ANSI_BOLD : ANSI_BOLD);
+        gpi_buf_puts(buf, errors ? ANSI_RED ANSI_BOLD : ANSI_BOLD);
     if (errors)
-        gp_buf_puts(buf, "结论：有错误，请按上面的“处理办法”逐条改正后重新运行。\n");
+        gpi_buf_puts(buf, "结论：有错误，请按上面的“处理办法”逐条改正后重新运行。\n");
     else if (warnings)
-        gp_buf_puts(buf, "结论：没有错误，可以提交（请看一下上面的警告）。\n");
+        gpi_buf_puts(buf, "结论：没有错误，可以提交（请看一下上面的警告）。\n");
     else
-        gp_buf_puts(buf, "结论：全部符合要求。\n");
+        gpi_buf_puts(buf, "结论：全部符合要求。\n");
     if (color)
-        gp_buf_puts(buf, ANSI_RESET);
+        gpi_buf_puts(buf, ANSI_RESET);
 }
 
 char *gp_report_to_text(const gp_report *report, unsigned flags)
@@ -528,7 +529,7 @@ char *gp_report_to_text(const gp_report *report, unsigned flags)
     bool color = flags & GP_RENDER_COLOR;
     bool quiet = flags & GP_RENDER_QUIET;
     bool verbose = flags & GP_RENDER_VERBOSE;
-    gp_buf buf = {0};
+    gpi_buf buf = {0};
     if (!quiet) {
         size_t *leader = verbose ? NULL : make_groups(report);
         /* members[i]: how many findings i leads (1 when alone) */
@@ -547,14 +548,14 @@ char *gp_report_to_text(const gp_report *report, unsigned flags)
                 put_group(&buf, report, leader, i, color);
             else
                 put_finding(&buf, f, color);
-            gp_buf_puts(&buf, "\n");
+            gpi_buf_puts(&buf, "\n");
         }
         free(leader);
         free(members);
         for (size_t t = 0; t < report->table_count; t++) {
             if (report->tables[t].row_count && strcmp(report->tables[t].name, "emails") != 0) {
                 put_table(&buf, &report->tables[t], verbose);
-                gp_buf_puts(&buf, "\n");
+                gpi_buf_puts(&buf, "\n");
             }
         }
     }
@@ -562,5 +563,5 @@ char *gp_report_to_text(const gp_report *report, unsigned flags)
     for (size_t t = 0; !quiet && t < report->table_count; t++)
         if (!strcmp(report->tables[t].name, "emails") && report->tables[t].row_count)
             put_emails(&buf, report, &report->tables[t]);
-    return gp_buf_take(&buf);
+    return gpi_buf_take(&buf);
 }

@@ -1,6 +1,8 @@
 /* The report: findings, summary values and tables.  Findings are data; the
  * renderers (render_text.c, render_json.c) turn them into words. */
 #include "report_internal.h"
+#include "core/base.h"
+#include "core/findings.h"
 
 #include "error.h"
 
@@ -32,7 +34,7 @@ static void finding_free(gp_finding *f)
     free((char *)f->message);
 }
 
-static void value_free(gp_value *v)
+static void value_free(gpi_value *v)
 {
     free(v->key);
     free(v->str);
@@ -49,7 +51,7 @@ void gp_report_free(gp_report *report)
         value_free(&report->summary[i]);
     free(report->summary);
     for (size_t t = 0; t < report->table_count; t++) {
-        gp_table *table = &report->tables[t];
+        gpi_table *table = &report->tables[t];
         for (size_t r = 0; r < table->row_count; r++) {
             for (size_t c = 0; c < table->rows[r].count; c++)
                 value_free(&table->rows[r].cells[c]);
@@ -60,7 +62,7 @@ void gp_report_free(gp_report *report)
     }
     free(report->tables);
     for (size_t i = 0; i < report->photo_count; i++) {
-        gp_photo_record *rec = &report->photos[i];
+        gpi_photo_record *rec = &report->photos[i];
         free(rec->source);
         for (size_t k = 0; k < rec->text_count; k++)
             value_free(&rec->texts[k]);
@@ -117,11 +119,11 @@ bool gp_report_failed(const gp_report *report)
     return report && report->failed;
 }
 
-bool gp_report_complete(const gp_report *report, gp_error *err)
+bool gpi_report_complete(const gp_report *report, gp_error *err)
 {
     if (!gp_report_failed(report))
         return true;
-    return gp_error_set(err, GP_ERR_NOMEM, ENOMEM,
+    return gpi_error_set(err, GP_ERR_NOMEM, ENOMEM,
                         "内存不足，报告没能记下全部问题，结果不可信，请关闭其他程序后重试 "
                         "(out of memory: the report is incomplete)");
 }
@@ -141,7 +143,7 @@ const char *gp_report_profile(const gp_report *report)
     return report ? report->profile : NULL;
 }
 
-bool gp_report_set_profile(gp_report *report, const char *profile_name)
+bool gpi_report_set_profile(gp_report *report, const char *profile_name)
 {
     char *copy = strdup(profile_name ? profile_name : "");
     if (!copy)
@@ -161,21 +163,21 @@ static bool dup_opt(const char *s, const char **out)
 }
 
 static bool add_entry(gp_report *report, gp_severity severity, gp_code code,
-                      const gp_where *where, const char *actual, const char *expected,
+                      const gpi_where *where, const char *actual, const char *expected,
                       const char *fmt, va_list ap)
 {
     if (report->count == report->cap) {
         size_t cap = report->cap ? report->cap * 2 : 32;
-        gp_entry *grown = realloc(report->findings, cap * sizeof *grown);
+        gpi_entry *grown = realloc(report->findings, cap * sizeof *grown);
         if (!grown)
             return false;
         report->findings = grown;
         report->cap = cap;
     }
-    gp_entry *e = &report->findings[report->count];
+    gpi_entry *e = &report->findings[report->count];
     memset(e, 0, sizeof *e);
     gp_finding *f = &e->finding;
-    gp_where none = {0};
+    gpi_where none = {0};
     if (!where)
         where = &none;
     f->severity = severity;
@@ -202,8 +204,8 @@ static bool add_entry(gp_report *report, gp_severity severity, gp_code code,
     return true;
 }
 
-bool gp_report_addv(gp_report *report, gp_severity severity, gp_code code,
-                    const gp_where *where, const char *actual, const char *expected,
+bool gpi_report_addv(gp_report *report, gp_severity severity, gp_code code,
+                    const gpi_where *where, const char *actual, const char *expected,
                     const char *fmt, va_list ap)
 {
     if (!report)
@@ -211,24 +213,24 @@ bool gp_report_addv(gp_report *report, gp_severity severity, gp_code code,
     return noted(report, add_entry(report, severity, code, where, actual, expected, fmt, ap));
 }
 
-bool gp_report_add(gp_report *report, gp_code code, const gp_where *where,
+bool gpi_report_add(gp_report *report, gp_code code, const gpi_where *where,
                    const char *actual, const char *expected, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    bool ok = gp_report_addv(report, gp_code_severity(code), code, where, actual, expected,
+    bool ok = gpi_report_addv(report, gp_code_severity(code), code, where, actual, expected,
                              fmt, ap);
     va_end(ap);
     return ok;
 }
 
-bool gp_report_add_severity(gp_report *report, gp_severity severity, gp_code code,
-                            const gp_where *where, const char *actual,
+bool gpi_report_add_severity(gp_report *report, gp_severity severity, gp_code code,
+                            const gpi_where *where, const char *actual,
                             const char *expected, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    bool ok = gp_report_addv(report, severity, code, where, actual, expected, fmt, ap);
+    bool ok = gpi_report_addv(report, severity, code, where, actual, expected, fmt, ap);
     va_end(ap);
     return ok;
 }
@@ -244,7 +246,7 @@ static int cmp_str(const char *a, const char *b)
  * findings that have only a photo number (orphans) by number. */
 static int compare_entries(const void *pa, const void *pb)
 {
-    const gp_entry *a = pa, *b = pb;
+    const gpi_entry *a = pa, *b = pb;
     const gp_finding *fa = &a->finding, *fb = &b->finding;
     int c = cmp_str(fa->source, fb->source);
     if (c)
@@ -262,7 +264,7 @@ static int compare_entries(const void *pa, const void *pb)
 
 static int compare_photos(const void *pa, const void *pb)
 {
-    const gp_photo_record *a = pa, *b = pb;
+    const gpi_photo_record *a = pa, *b = pb;
     int c = cmp_str(a->source, b->source);
     return c ? c : strcmp(a->seq, b->seq);
 }
@@ -277,7 +279,7 @@ void gp_report_sort(gp_report *report)
 
 static bool absorb(gp_report *into, gp_report *from, const char *source);
 
-bool gp_report_absorb(gp_report *into, gp_report *from, const char *source)
+bool gpi_report_absorb(gp_report *into, gp_report *from, const char *source)
 {
     if (from->failed)
         into->failed = true;
@@ -287,7 +289,7 @@ bool gp_report_absorb(gp_report *into, gp_report *from, const char *source)
 static bool absorb(gp_report *into, gp_report *from, const char *source)
 {
     for (size_t i = 0; i < from->count; i++) {
-        gp_entry *e = &from->findings[i];
+        gpi_entry *e = &from->findings[i];
         if (!e->finding.source && source) {
             e->finding.source = strdup(source);
             if (!e->finding.source)
@@ -295,7 +297,7 @@ static bool absorb(gp_report *into, gp_report *from, const char *source)
         }
         if (into->count == into->cap) {
             size_t cap = into->cap ? into->cap * 2 : 32;
-            gp_entry *grown = realloc(into->findings, cap * sizeof *grown);
+            gpi_entry *grown = realloc(into->findings, cap * sizeof *grown);
             if (!grown)
                 return false;
             into->findings = grown;
@@ -312,12 +314,12 @@ static bool absorb(gp_report *into, gp_report *from, const char *source)
     /* the per-photo records move too (verify and merge gather them from
      * one report per bundle); a record without a source takes `source` */
     for (size_t i = 0; i < from->photo_count; i++) {
-        gp_photo_record *rec = &from->photos[i];
+        gpi_photo_record *rec = &from->photos[i];
         if (!rec->source && source && !(rec->source = strdup(source)))
             return false;
         if (into->photo_count == into->photo_cap) {
             size_t cap = into->photo_cap ? into->photo_cap * 2 : 64;
-            gp_photo_record *grown = realloc(into->photos, cap * sizeof *grown);
+            gpi_photo_record *grown = realloc(into->photos, cap * sizeof *grown);
             if (!grown)
                 return false;
             into->photos = grown;
@@ -332,7 +334,7 @@ static bool absorb(gp_report *into, gp_report *from, const char *source)
 
 /* ---- key/value lists -------------------------------------------------- */
 
-static gp_value *values_put(gp_value **values, size_t *count, const char *key, bool replace)
+static gpi_value *values_put(gpi_value **values, size_t *count, const char *key, bool replace)
 {
     if (replace)
         for (size_t i = 0; i < *count; i++)
@@ -341,11 +343,11 @@ static gp_value *values_put(gp_value **values, size_t *count, const char *key, b
                 (*values)[i].str = NULL;
                 return &(*values)[i];
             }
-    gp_value *grown = realloc(*values, (*count + 1) * sizeof *grown);
+    gpi_value *grown = realloc(*values, (*count + 1) * sizeof *grown);
     if (!grown)
         return NULL;
     *values = grown;
-    gp_value *v = &grown[*count];
+    gpi_value *v = &grown[*count];
     memset(v, 0, sizeof *v);
     v->key = strdup(key);
     if (!v->key)
@@ -354,7 +356,7 @@ static gp_value *values_put(gp_value **values, size_t *count, const char *key, b
     return v;
 }
 
-static bool value_set_str(gp_value *v, const char *value)
+static bool value_set_str(gpi_value *v, const char *value)
 {
     if (!v)
         return false;
@@ -364,7 +366,7 @@ static bool value_set_str(gp_value *v, const char *value)
     return v->str != NULL;
 }
 
-static bool value_set_int(gp_value *v, long long value)
+static bool value_set_int(gpi_value *v, long long value)
 {
     if (!v)
         return false;
@@ -374,7 +376,7 @@ static bool value_set_int(gp_value *v, long long value)
     return true;
 }
 
-static bool value_set_bool(gp_value *v, bool value)
+static bool value_set_bool(gpi_value *v, bool value)
 {
     if (!value_set_int(v, value ? 1 : 0))
         return false;
@@ -416,18 +418,18 @@ bool gp_report_get_int(const gp_report *report, const char *key, long long *valu
     return false;
 }
 
-static gp_table *find_table(gp_report *report, const char *name, bool create)
+static gpi_table *find_table(gp_report *report, const char *name, bool create)
 {
     for (size_t i = 0; i < report->table_count; i++)
         if (strcmp(report->tables[i].name, name) == 0)
             return &report->tables[i];
     if (!create)
         return NULL;
-    gp_table *grown = realloc(report->tables, (report->table_count + 1) * sizeof *grown);
+    gpi_table *grown = realloc(report->tables, (report->table_count + 1) * sizeof *grown);
     if (!grown)
         return NULL;
     report->tables = grown;
-    gp_table *t = &grown[report->table_count];
+    gpi_table *t = &grown[report->table_count];
     memset(t, 0, sizeof *t);
     t->name = strdup(name);
     if (!t->name)
@@ -445,10 +447,10 @@ bool gp_report_table_row(gp_report *report, const char *table_name)
 
 static bool table_row(gp_report *report, const char *table_name)
 {
-    gp_table *table = find_table(report, table_name, true);
+    gpi_table *table = find_table(report, table_name, true);
     if (!table)
         return false;
-    gp_record *grown = realloc(table->rows, (table->row_count + 1) * sizeof *grown);
+    gpi_record *grown = realloc(table->rows, (table->row_count + 1) * sizeof *grown);
     if (!grown)
         return false;
     table->rows = grown;
@@ -457,12 +459,12 @@ static bool table_row(gp_report *report, const char *table_name)
     return true;
 }
 
-static gp_value *last_row_cell(gp_report *report, const char *table_name, const char *key)
+static gpi_value *last_row_cell(gp_report *report, const char *table_name, const char *key)
 {
-    gp_table *table = find_table(report, table_name, false);
+    gpi_table *table = find_table(report, table_name, false);
     if (!table || !table->row_count)
         return NULL;
-    gp_record *row = &table->rows[table->row_count - 1];
+    gpi_record *row = &table->rows[table->row_count - 1];
     return values_put(&row->cells, &row->count, key, false);
 }
 
@@ -483,25 +485,25 @@ bool gp_report_cell_bool(gp_report *report, const char *table, const char *key, 
 
 /* ---- per-photo records -------------------------------------------------- */
 
-static gp_photo_record *photo_record(gp_report *report, const char *source, const char *seq)
+static gpi_photo_record *photo_record(gp_report *report, const char *source, const char *seq)
 {
     if (!report || !seq || strlen(seq) >= sizeof report->photos[0].seq)
         return NULL;
     /* newest first: records are usually filled one photo at a time */
     for (size_t i = report->photo_count; i-- > 0;) {
-        gp_photo_record *rec = &report->photos[i];
+        gpi_photo_record *rec = &report->photos[i];
         if (strcmp(rec->seq, seq) == 0 && cmp_str(rec->source, source) == 0)
             return rec;
     }
     if (report->photo_count == report->photo_cap) {
         size_t cap = report->photo_cap ? report->photo_cap * 2 : 64;
-        gp_photo_record *grown = realloc(report->photos, cap * sizeof *grown);
+        gpi_photo_record *grown = realloc(report->photos, cap * sizeof *grown);
         if (!grown)
             return NULL;
         report->photos = grown;
         report->photo_cap = cap;
     }
-    gp_photo_record *rec = &report->photos[report->photo_count];
+    gpi_photo_record *rec = &report->photos[report->photo_count];
     memset(rec, 0, sizeof *rec);
     if (source && !(rec->source = strdup(source)))
         return NULL;
@@ -513,7 +515,7 @@ static gp_photo_record *photo_record(gp_report *report, const char *source, cons
 bool gp_report_photo_text(gp_report *report, const char *source, const char *seq,
                           const char *key, const char *value)
 {
-    gp_photo_record *rec = photo_record(report, source, seq);
+    gpi_photo_record *rec = photo_record(report, source, seq);
     return noted(report,
                  rec && value_set_str(values_put(&rec->texts, &rec->text_count, key, true), value));
 }
@@ -530,7 +532,7 @@ bool gp_report_photo_number(gp_report *report, const char *source, const char *s
 static bool photo_number(gp_report *report, const char *source, const char *seq,
                          const char *key, double value)
 {
-    gp_photo_record *rec = photo_record(report, source, seq);
+    gpi_photo_record *rec = photo_record(report, source, seq);
     if (!rec)
         return false;
     for (size_t i = 0; i < rec->number_count; i++)
@@ -538,14 +540,14 @@ static bool photo_number(gp_report *report, const char *source, const char *seq,
             rec->numbers[i].value = value;
             return true;
         }
-    gp_photo_number *grown = realloc(rec->numbers, (rec->number_count + 1) * sizeof *grown);
+    gpi_photo_number *grown = realloc(rec->numbers, (rec->number_count + 1) * sizeof *grown);
     if (!grown)
         return false;
     rec->numbers = grown;
     char *copy = strdup(key);
     if (!copy)
         return false;
-    grown[rec->number_count++] = (gp_photo_number){copy, value};
+    grown[rec->number_count++] = (gpi_photo_number){copy, value};
     return true;
 }
 
@@ -572,14 +574,14 @@ bool gp_report_photo_thumbnail(gp_report *report, const char *source, const char
 static bool photo_thumbnail(gp_report *report, const char *source, const char *seq,
                             const void *jpeg, size_t len)
 {
-    gp_photo_record *rec = photo_record(report, source, seq);
+    gpi_photo_record *rec = photo_record(report, source, seq);
     return rec && set_bytes(&rec->thumb, &rec->thumb_len, jpeg, len);
 }
 
 bool gp_report_photo_thumbnail_after(gp_report *report, const char *source, const char *seq,
                                      const void *jpeg, size_t len)
 {
-    gp_photo_record *rec = photo_record(report, source, seq);
+    gpi_photo_record *rec = photo_record(report, source, seq);
     return noted(report, rec && set_bytes(&rec->thumb_after, &rec->thumb_after_len, jpeg, len));
 }
 
@@ -588,26 +590,26 @@ size_t gp_report_photo_count(const gp_report *report)
     return report ? report->photo_count : 0;
 }
 
-static const gp_photo_record *photo_at(const gp_report *report, size_t i)
+static const gpi_photo_record *photo_at(const gp_report *report, size_t i)
 {
     return report && i < report->photo_count ? &report->photos[i] : NULL;
 }
 
 const char *gp_report_photo_source(const gp_report *report, size_t i)
 {
-    const gp_photo_record *rec = photo_at(report, i);
+    const gpi_photo_record *rec = photo_at(report, i);
     return rec ? rec->source : NULL;
 }
 
 const char *gp_report_photo_seq(const gp_report *report, size_t i)
 {
-    const gp_photo_record *rec = photo_at(report, i);
+    const gpi_photo_record *rec = photo_at(report, i);
     return rec ? rec->seq : NULL;
 }
 
 const char *gp_report_photo_get_text(const gp_report *report, size_t i, const char *key)
 {
-    const gp_photo_record *rec = photo_at(report, i);
+    const gpi_photo_record *rec = photo_at(report, i);
     for (size_t k = 0; rec && k < rec->text_count; k++)
         if (strcmp(rec->texts[k].key, key) == 0)
             return rec->texts[k].str;
@@ -617,7 +619,7 @@ const char *gp_report_photo_get_text(const gp_report *report, size_t i, const ch
 bool gp_report_photo_get_number(const gp_report *report, size_t i, const char *key,
                                 double *value)
 {
-    const gp_photo_record *rec = photo_at(report, i);
+    const gpi_photo_record *rec = photo_at(report, i);
     for (size_t k = 0; rec && k < rec->number_count; k++)
         if (strcmp(rec->numbers[k].key, key) == 0) {
             *value = rec->numbers[k].value;
@@ -629,7 +631,7 @@ bool gp_report_photo_get_number(const gp_report *report, size_t i, const char *k
 const unsigned char *gp_report_photo_get_thumbnail(const gp_report *report, size_t i,
                                                    size_t *len)
 {
-    const gp_photo_record *rec = photo_at(report, i);
+    const gpi_photo_record *rec = photo_at(report, i);
     *len = rec ? rec->thumb_len : 0;
     return rec ? rec->thumb : NULL;
 }
@@ -637,7 +639,7 @@ const unsigned char *gp_report_photo_get_thumbnail(const gp_report *report, size
 const unsigned char *gp_report_photo_get_thumbnail_after(const gp_report *report, size_t i,
                                                          size_t *len)
 {
-    const gp_photo_record *rec = photo_at(report, i);
+    const gpi_photo_record *rec = photo_at(report, i);
     *len = rec ? rec->thumb_after_len : 0;
     return rec ? rec->thumb_after : NULL;
 }

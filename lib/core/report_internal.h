@@ -1,64 +1,66 @@
 /* The report's layout, shared by report.c and the renderers only. */
-#ifndef GP_REPORT_INTERNAL_H
-#define GP_REPORT_INTERNAL_H
+#ifndef GPI_REPORT_INTERNAL_H
+#define GPI_REPORT_INTERNAL_H
 
-#include "gp_internal.h"
+#include "core/atomic.h"
+#include "core/base.h"
+#include "core/findings.h"
 
-typedef struct gp_entry {
+typedef struct gpi_entry {
     gp_finding finding;
     size_t order; /* insertion order: ties in sorting keep it */
-} gp_entry;
+} gpi_entry;
 
-typedef struct gp_value {
+typedef struct gpi_value {
     char *key;
     bool is_int;
     bool is_bool; /* with is_int: num is 0 or 1, JSON true/false */
     long long num;
     char *str;
-} gp_value;
+} gpi_value;
 
-typedef struct gp_record {
-    gp_value *cells;
+typedef struct gpi_record {
+    gpi_value *cells;
     size_t count;
-} gp_record;
+} gpi_record;
 
-typedef struct gp_table {
+typedef struct gpi_table {
     char *name;
-    gp_record *rows;
+    gpi_record *rows;
     size_t row_count;
-} gp_table;
+} gpi_table;
 
 /* One photo's record (gp_report_photo_*): texts and numbers in insertion
- * order.  Numbers are gp_value with is_int false and str NULL, num unused:
+ * order.  Numbers are gpi_value with is_int false and str NULL, num unused:
  * they live in `numbers`. */
-typedef struct gp_photo_number {
+typedef struct gpi_photo_number {
     char *key;
     double value;
-} gp_photo_number;
+} gpi_photo_number;
 
-typedef struct gp_photo_record {
+typedef struct gpi_photo_record {
     char *source; /* NULL for check, pack, fix */
     char seq[8];
-    gp_value *texts;
+    gpi_value *texts;
     size_t text_count;
-    gp_photo_number *numbers;
+    gpi_photo_number *numbers;
     size_t number_count;
     unsigned char *thumb;
     size_t thumb_len;
     unsigned char *thumb_after; /* fix: the written copy, when its pixels changed */
     size_t thumb_after_len;
-} gp_photo_record;
+} gpi_photo_record;
 
 struct gp_report {
     char *command;
     char *profile;
-    gp_entry *findings;
+    gpi_entry *findings;
     size_t count, cap, next_order;
-    gp_value *summary;
+    gpi_value *summary;
     size_t summary_count;
-    gp_table *tables;
+    gpi_table *tables;
     size_t table_count;
-    gp_photo_record *photos;
+    gpi_photo_record *photos;
     size_t photo_count, photo_cap;
     bool failed; /* something added was lost (out of memory): sticky */
 };
@@ -66,14 +68,14 @@ struct gp_report {
 /* The words the text report uses, shared by every renderer for people
  * (render_text.c): a summary key, table or column name in Chinese, and a
  * machine word of a table cell ("pass", "fixed") in Chinese.  Static. */
-const char *gp_render_label(const char *key);
-const char *gp_render_value_label(const char *value);
+const char *gpi_render_label(const char *key);
+const char *gpi_render_value_label(const char *value);
 /** A table's heading in Chinese ("emails" → "要发送的邮件"). */
-const char *gp_render_table_label(const char *name);
+const char *gpi_render_table_label(const char *name);
 /** A summary or table value as people read it (是/否, "35.0 MB", digits, or
  *  the text's Chinese label), strings through put_string: each renderer
  *  passes its own escaping (terminal or HTML). */
-void gp_render_value(gp_buf *buf, const gp_value *v,
-                     void (*put_string)(gp_buf *buf, const char *s));
+void gpi_render_value(gpi_buf *buf, const gpi_value *v,
+                     void (*put_string)(gpi_buf *buf, const char *s));
 
 #endif

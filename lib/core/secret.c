@@ -4,6 +4,8 @@
  * told.  The file is opened like every other input (lib/core/os.h): a FIFO
  * never blocks the run. */
 #include "secret.h"
+#include "core/base.h"
+#include "core/findings.h"
 #include "core/messages.h"
 
 #include "error.h"
@@ -13,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void gp_password_wipe(char *password)
+void gpi_password_wipe(char *password)
 {
     if (!password)
         return;
@@ -23,31 +25,31 @@ void gp_password_wipe(char *password)
     free(password);
 }
 
-char *gp_password_file_read(const char *path, gp_report *report, gp_error *err)
+char *gpi_password_file_read(const char *path, gp_report *report, gp_error *err)
 {
-    gp_os_stat st;
-    int fd = gp_os_open_read(path, true, &st);
+    gpi_os_stat st;
+    int fd = gpi_os_open_read(path, true, &st);
     if (fd < 0) {
-        gp_error_open_input(err, "密码文件", path, errno, &st);
+        gpi_error_open_input(err, "密码文件", path, errno, &st);
         return NULL;
     }
-    char buf[GP_PASSWORD_FILE_MAX + 1];
+    char buf[GPI_PASSWORD_FILE_MAX + 1];
     size_t n = 0;
     long got;
-    while (n < GP_PASSWORD_FILE_MAX && (got = gp_os_read(fd, buf + n, GP_PASSWORD_FILE_MAX - n)) > 0)
+    while (n < GPI_PASSWORD_FILE_MAX && (got = gpi_os_read(fd, buf + n, GPI_PASSWORD_FILE_MAX - n)) > 0)
         n += (size_t)got;
     int e = errno;
-    gp_os_close(fd);
+    gpi_os_close(fd);
     if (n == 0 && got < 0) {
-        gp_error_set(err, GP_ERR_OPEN, e, "读取密码文件 '%s' 出错：%s", path, gp_errno_text(e));
+        gpi_error_set(err, GP_ERR_OPEN, e, "读取密码文件 '%s' 出错：%s", path, gpi_errno_text(e));
         return NULL;
     }
     buf[n] = '\0';
-    gp_where w = {.file = path};
+    gpi_where w = {.file = path};
     if ((st.mode & 077) != 0) {
         char actual[16];
         snprintf(actual, sizeof actual, "%04o", st.mode & 07777);
-        gp_report_add(report, GP_INPUT_PASSWORD_READABLE, &w, actual, "0600",
+        gpi_report_add(report, GP_INPUT_PASSWORD_READABLE, &w, actual, "0600",
                       "密码文件 '%s' 的权限是 %s，同组或其他用户也能读到密码", path, actual);
     }
     char *line = buf;
@@ -65,19 +67,19 @@ char *gp_password_file_read(const char *path, gp_report *report, gp_error *err)
     line[kept] = '\0';
     if (!line[0]) {
         memset(buf, 0, sizeof buf);
-        gp_error_set(err, GP_ERR_USAGE, 0, "密码文件 '%s' 的第一行是空的", path);
+        gpi_error_set(err, GP_ERR_USAGE, 0, "密码文件 '%s' 的第一行是空的", path);
         return NULL;
     }
     if (stripped) {
         char actual[64];
         snprintf(actual, sizeof actual, "%s%s%s", bom ? "BOM " : "", kept != len ? "行尾空格 " : "",
                  crlf ? "CR" : "");
-        gp_report_add(report, GP_INPUT_PASSWORD_TRIMMED, &w, actual, NULL,
+        gpi_report_add(report, GP_INPUT_PASSWORD_TRIMMED, &w, actual, NULL,
                       "密码文件 '%s' 开头的 BOM 或行尾的空白已去掉，密码只取第一行可见的字符", path);
     }
     char *password = strdup(line);
     memset(buf, 0, sizeof buf);
     if (!password)
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
     return password;
 }

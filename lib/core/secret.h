@@ -1,11 +1,22 @@
 /* secret.h — reading a password from a file (pack, verify, merge
  * --password-file). */
-#ifndef GP_CORE_SECRET_H
-#define GP_CORE_SECRET_H
+#ifndef GPI_CORE_SECRET_H
+#define GPI_CORE_SECRET_H
 
-#include "gp_internal.h"
+#include "check/check.h"
+#include "core/atomic.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "core/pool.h"
+#include "core/profile.h"
+#include "pack/bundle.h"
+#include "photo/photo.h"
+#include "roster/roster.h"
+#include "verify/reader.h"
 
-#define GP_PASSWORD_FILE_MAX 4096 /* bytes read from a password file */
+#define GPI_PASSWORD_FILE_MAX 4096 /* bytes read from a password file */
 
 /** The password on the first line of the file at path, opened without
  *  blocking (a FIFO or device is refused, never read).  A UTF-8 BOM and
@@ -14,9 +25,9 @@
  *  gets a warning input.password_readable.  malloc'd (wipe and free it);
  *  NULL with err set (GP_ERR_OPEN, or GP_ERR_USAGE when the first line is
  *  empty). */
-char *gp_password_file_read(const char *path, gp_report *report, gp_error *err);
+char *gpi_password_file_read(const char *path, gp_report *report, gp_error *err);
 
 /** Overwrite and free a password.  NULL is fine. */
-void gp_password_wipe(char *password);
+void gpi_password_wipe(char *password);
 
-#endif /* GP_CORE_SECRET_H */
+#endif /* GPI_CORE_SECRET_H */

@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-unsigned gp_test_pause_ms(const char *hook)
+unsigned gpi_test_pause_ms(const char *hook)
 {
-    const char *v = gp_os_getenv(hook);
+    const char *v = gpi_os_getenv(hook);
     if (!v || !*v)
         return 0;
     char *end;
@@ -16,16 +16,16 @@ unsigned gp_test_pause_ms(const char *hook)
     return *end || ms > 60000 ? 0 : (unsigned)ms;
 }
 
-void gp_test_pause(const char *hook)
+void gpi_test_pause(const char *hook)
 {
-    unsigned ms = gp_test_pause_ms(hook);
+    unsigned ms = gpi_test_pause_ms(hook);
     if (!ms)
         return;
-    const char *mark = gp_os_getenv("GRADPACK_TEST_PAUSE_MARK");
+    const char *mark = gpi_os_getenv("GRADPACK_TEST_PAUSE_MARK");
     if (mark && *mark) {
         FILE *f = fopen(mark, "w");
         if (f)
             fclose(f);
     }
-    gp_os_sleep_ms(ms);
+    gpi_os_sleep_ms(ms);
 }

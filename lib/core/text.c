@@ -1,11 +1,11 @@
 /* Small text helpers: UTF-8 validity, trimming, full-width to half-width,
  * a growable buffer.  Encoding conversion itself is iconv's job (roster/). */
-#include "gp_internal.h"
+#include "core/base.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-bool gp_utf8_valid(const char *s, size_t len)
+bool gpi_utf8_valid(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     while (p < end) {
@@ -47,7 +47,7 @@ static size_t leading_space(const char *s)
     }
 }
 
-char *gp_trim(char *s)
+char *gpi_trim(char *s)
 {
     size_t lead = leading_space(s);
     if (lead)
@@ -67,7 +67,7 @@ char *gp_trim(char *s)
     return s;
 }
 
-bool gp_fullwidth_to_ascii(char *s)
+bool gpi_fullwidth_to_ascii(char *s)
 {
     /* U+FF01..U+FF5E is EF BC 81..EF BD 9E; it maps to U+0021..U+007E. */
     bool changed = false;
@@ -89,15 +89,15 @@ bool gp_fullwidth_to_ascii(char *s)
     return changed;
 }
 
-char *gp_strdup(const char *s, gp_error *err)
+char *gpi_strdup(const char *s, gp_error *err)
 {
     char *copy = strdup(s ? s : "");
     if (!copy)
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
     return copy;
 }
 
-char *gp_asprintf(const char *fmt, ...)
+char *gpi_asprintf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -108,7 +108,7 @@ char *gp_asprintf(const char *fmt, ...)
     return out;
 }
 
-static bool buf_reserve(gp_buf *buf, size_t extra)
+static bool buf_reserve(gpi_buf *buf, size_t extra)
 {
     if (buf->failed)
         return false;
@@ -127,7 +127,7 @@ static bool buf_reserve(gp_buf *buf, size_t extra)
     return true;
 }
 
-void gp_buf_append(gp_buf *buf, const void *data, size_t len)
+void gpi_buf_append(gpi_buf *buf, const void *data, size_t len)
 {
     if (!buf_reserve(buf, len))
         return;
@@ -136,12 +136,12 @@ void gp_buf_append(gp_buf *buf, const void *data, size_t len)
     buf->data[buf->len] = '\0';
 }
 
-void gp_buf_puts(gp_buf *buf, const char *s)
+void gpi_buf_puts(gpi_buf *buf, const char *s)
 {
-    gp_buf_append(buf, s, strlen(s));
+    gpi_buf_append(buf, s, strlen(s));
 }
 
-void gp_buf_printf(gp_buf *buf, const char *fmt, ...)
+void gpi_buf_printf(gpi_buf *buf, const char *fmt, ...)
 {
     va_list ap, copy;
     va_start(ap, fmt);
@@ -155,10 +155,10 @@ void gp_buf_printf(gp_buf *buf, const char *fmt, ...)
     va_end(copy);
 }
 
-char *gp_buf_take(gp_buf *buf)
+char *gpi_buf_take(gpi_buf *buf)
 {
     if (buf->failed) {
-        gp_buf_free(buf);
+        gpi_buf_free(buf);
         return NULL;
     }
     if (!buf->data && !buf_reserve(buf, 0))
@@ -166,12 +166,12 @@ char *gp_buf_take(gp_buf *buf)
     if (buf->len == 0)
         buf->data[0] = '\0';
     char *data = buf->data;
-    *buf = (gp_buf){0};
+    *buf = (gpi_buf){0};
     return data;
 }
 
-void gp_buf_free(gp_buf *buf)
+void gpi_buf_free(gpi_buf *buf)
 {
     free(buf->data);
-    *buf = (gp_buf){0};
+    *buf = (gpi_buf){0};
 }

@@ -2,11 +2,11 @@
  * CJK ideographs, kana, Hangul, full-width forms) and number ranges. */
 #include "text_width.h"
 
-#include "gp_internal.h"
+#include "core/base.h"
 
 #include <stdlib.h>
 
-int gp_codepoint_width(uint32_t cp)
+int gpi_codepoint_width(uint32_t cp)
 {
     if (cp == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
         return 0;
@@ -37,7 +37,7 @@ int gp_codepoint_width(uint32_t cp)
     return 1;
 }
 
-size_t gp_text_width(const char *text)
+size_t gpi_text_width(const char *text)
 {
     size_t width = 0;
     const unsigned char *p = (const unsigned char *)(text ? text : "");
@@ -69,17 +69,17 @@ size_t gp_text_width(const char *text)
             p++;
             continue;
         }
-        width += (size_t)gp_codepoint_width(cp);
+        width += (size_t)gpi_codepoint_width(cp);
         p += len;
     }
     return width;
 }
 
-void gp_buf_put_padded(gp_buf *buf, const char *text, size_t columns)
+void gpi_buf_put_padded(gpi_buf *buf, const char *text, size_t columns)
 {
-    gp_buf_puts(buf, text ? text : "");
-    for (size_t w = gp_text_width(text); w < columns; w++)
-        gp_buf_puts(buf, " ");
+    gpi_buf_puts(buf, text ? text : "");
+    for (size_t w = gpi_text_width(text); w < columns; w++)
+        gpi_buf_puts(buf, " ");
 }
 
 static int compare_long(const void *a, const void *b)
@@ -88,7 +88,7 @@ static int compare_long(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void gp_buf_put_ranges(gp_buf *buf, long *numbers, size_t count, int digits,
+void gpi_buf_put_ranges(gpi_buf *buf, long *numbers, size_t count, int digits,
                        size_t max_ranges)
 {
     qsort(numbers, count, sizeof *numbers, compare_long);
@@ -98,15 +98,15 @@ void gp_buf_put_ranges(gp_buf *buf, long *numbers, size_t count, int digits,
         while (j + 1 < count && (numbers[j + 1] == numbers[j] || numbers[j + 1] == numbers[j] + 1))
             j++;
         if (ranges == max_ranges) {
-            gp_buf_puts(buf, "等");
+            gpi_buf_puts(buf, "等");
             return;
         }
         if (ranges)
-            gp_buf_puts(buf, "、");
+            gpi_buf_puts(buf, "、");
         if (numbers[j] != numbers[i])
-            gp_buf_printf(buf, "%0*ld–%0*ld", digits, numbers[i], digits, numbers[j]);
+            gpi_buf_printf(buf, "%0*ld–%0*ld", digits, numbers[i], digits, numbers[j]);
         else
-            gp_buf_printf(buf, "%0*ld", digits, numbers[i]);
+            gpi_buf_printf(buf, "%0*ld", digits, numbers[i]);
         ranges++;
         i = j + 1;
     }

@@ -1,4 +1,4 @@
-#include "gp_internal.h"
+#include "core/base.h"
 
 const char *gp_version(void)
 {

@@ -24,11 +24,11 @@
 namespace {
 
 std::mutex config_mutex;
-std::string model_path = GP_FACE_DEFAULT_MODEL;
+std::string model_path = GPI_FACE_DEFAULT_MODEL;
 bool model_explicit = false;
 
 std::once_flag load_once;
-gp_face_status load_status = GP_FACE_NO_MODEL;
+gpi_face_status load_status = GPI_FACE_NO_MODEL;
 std::string load_message;
 dlib::shape_predictor *predictor = nullptr; // shared, read-only after load
 
@@ -44,25 +44,25 @@ void load_model()
         if (!in) {
             load_message = "找不到人脸特征点模型文件 " + path +
                            "（Debian 软件包 libdlib-data 提供；也可用 --face-model 指定）";
-            load_status = GP_FACE_NO_MODEL;
+            load_status = GPI_FACE_NO_MODEL;
             return;
         }
         auto *sp = new dlib::shape_predictor();
         dlib::deserialize(*sp, in);
-        if (sp->num_parts() != GP_FACE_POINTS) {
+        if (sp->num_parts() != GPI_FACE_POINTS) {
             load_message = "人脸特征点模型 " + path + " 不是 68 点模型";
             delete sp;
-            load_status = GP_FACE_NO_MODEL;
+            load_status = GPI_FACE_NO_MODEL;
             return;
         }
         predictor = sp;
-        load_status = GP_FACE_OK;
+        load_status = GPI_FACE_OK;
     } catch (const std::exception &e) {
         load_message = "人脸特征点模型 " + path + " 无法读取：" + e.what();
-        load_status = GP_FACE_NO_MODEL;
+        load_status = GPI_FACE_NO_MODEL;
     } catch (...) {
         load_message = "人脸特征点模型 " + path + " 无法读取";
-        load_status = GP_FACE_NO_MODEL;
+        load_status = GPI_FACE_NO_MODEL;
     }
 }
 
@@ -89,51 +89,51 @@ constexpr long upsample_below = 400;
 
 } // namespace
 
-extern "C" bool gp_face_built(void)
+extern "C" bool gpi_face_built(void)
 {
     return true;
 }
 
-extern "C" void gp_face_set_model(const char *path, bool explicit_choice)
+extern "C" void gpi_face_set_model(const char *path, bool explicit_choice)
 {
     std::lock_guard<std::mutex> lock(config_mutex);
     if (model_explicit && !explicit_choice)
         return; // the user's choice wins over a profile's
     try {
-        model_path = path && *path ? path : GP_FACE_DEFAULT_MODEL;
+        model_path = path && *path ? path : GPI_FACE_DEFAULT_MODEL;
     } catch (...) {
     }
     model_explicit = explicit_choice && path && *path;
 }
 
-extern "C" const char *gp_face_model_path(void)
+extern "C" const char *gpi_face_model_path(void)
 {
     std::lock_guard<std::mutex> lock(config_mutex);
     return model_path.c_str();
 }
 
-extern "C" gp_face_status gp_face_load(char *message, size_t size)
+extern "C" gpi_face_status gpi_face_load(char *message, size_t size)
 {
     try {
         std::call_once(load_once, load_model);
     } catch (...) {
-        load_status = GP_FACE_NO_MODEL;
+        load_status = GPI_FACE_NO_MODEL;
     }
     if (message && size) {
         message[0] = '\0';
-        if (load_status != GP_FACE_OK)
+        if (load_status != GPI_FACE_OK)
             std::snprintf(message, size, "%s", load_message.c_str());
     }
     return load_status;
 }
 
-extern "C" int gp_face_detect(const unsigned char *rgb, int width, int height, int stride,
-                              gp_face *faces, int max_faces, gp_face_status *status)
+extern "C" int gpi_face_detect(const unsigned char *rgb, int width, int height, int stride,
+                              gpi_face *faces, int max_faces, gpi_face_status *status)
 {
-    gp_face_status st = gp_face_load(nullptr, 0);
+    gpi_face_status st = gpi_face_load(nullptr, 0);
     if (status)
         *status = st;
-    if (st != GP_FACE_OK)
+    if (st != GPI_FACE_OK)
         return -1;
     if (!rgb || width <= 0 || height <= 0 || stride < width * 3)
         return 0;
@@ -184,13 +184,13 @@ extern "C" int gp_face_detect(const unsigned char *rgb, int width, int height, i
         for (int i = 0; i < n && i < max_faces; i++) {
             const dlib::rectangle &r = found[i].second;
             dlib::full_object_detection shape = (*predictor)(*image, r);
-            gp_face *f = &faces[i];
+            gpi_face *f = &faces[i];
             f->left = r.left() / scale;
             f->top = r.top() / scale;
             f->right = (r.right() + 1) / scale;
             f->bottom = (r.bottom() + 1) / scale;
             f->score = found[i].first;
-            for (unsigned k = 0; k < GP_FACE_POINTS && k < shape.num_parts(); k++) {
+            for (unsigned k = 0; k < GPI_FACE_POINTS && k < shape.num_parts(); k++) {
                 // dlib's points are pixel centres; +0.5 makes them continuous
                 // coordinates, so that scaling to the photo stays exact
                 f->x[k] = (shape.part(k).x() + 0.5) / scale;

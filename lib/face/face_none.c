@@ -5,31 +5,31 @@
 
 #include <stdio.h>
 
-bool gp_face_built(void)
+bool gpi_face_built(void)
 {
     return false;
 }
 
-void gp_face_set_model(const char *path, bool explicit_choice)
+void gpi_face_set_model(const char *path, bool explicit_choice)
 {
     (void)path;
     (void)explicit_choice;
 }
 
-const char *gp_face_model_path(void)
+const char *gpi_face_model_path(void)
 {
-    return GP_FACE_DEFAULT_MODEL;
+    return GPI_FACE_DEFAULT_MODEL;
 }
 
-gp_face_status gp_face_load(char *message, size_t size)
+gpi_face_status gpi_face_load(char *message, size_t size)
 {
     if (message && size)
         snprintf(message, size, "%s", "本程序构建时未包含人脸检测（-Dface=disabled）");
-    return GP_FACE_NOT_BUILT;
+    return GPI_FACE_NOT_BUILT;
 }
 
-int gp_face_detect(const unsigned char *rgb, int width, int height, int stride,
-                   gp_face *faces, int max_faces, gp_face_status *status)
+int gpi_face_detect(const unsigned char *rgb, int width, int height, int stride,
+                   gpi_face *faces, int max_faces, gpi_face_status *status)
 {
     (void)rgb;
     (void)width;
@@ -38,6 +38,6 @@ int gp_face_detect(const unsigned char *rgb, int width, int height, int stride,
     (void)faces;
     (void)max_faces;
     if (status)
-        *status = GP_FACE_NOT_BUILT;
+        *status = GPI_FACE_NOT_BUILT;
     return -1;
 }

@@ -8,7 +8,7 @@
 
 #include <stdlib.h>
 
-bool gp_fix_aspect_ok(int w, int h, int target_w, int target_h)
+bool gpi_fix_aspect_ok(int w, int h, int target_w, int target_h)
 {
     if (w <= 0 || h <= 0 || target_w <= 0 || target_h <= 0)
         return false;
@@ -18,9 +18,9 @@ bool gp_fix_aspect_ok(int w, int h, int target_w, int target_h)
     return 100 * llabs(seen - want) <= want;
 }
 
-gp_fix_box gp_fix_center_crop(int w, int h, int target_w, int target_h)
+gpi_fix_box gpi_fix_center_crop(int w, int h, int target_w, int target_h)
 {
-    gp_fix_box box = {0, 0, w, h};
+    gpi_fix_box box = {0, 0, w, h};
     if (w <= 0 || h <= 0 || target_w <= 0 || target_h <= 0)
         return box;
     long long seen = (long long)w * target_h;
@@ -39,7 +39,7 @@ gp_fix_box gp_fix_center_crop(int w, int h, int target_w, int target_h)
     return box;
 }
 
-int gp_fix_scale_eighths(int box_w, int box_h, int orientation, int target_w, int target_h)
+int gpi_fix_scale_eighths(int box_w, int box_h, int orientation, int target_w, int target_h)
 {
     if (orientation >= 5 && orientation <= 8) { /* stored sideways: the target turns too */
         int t = target_w;
@@ -55,9 +55,9 @@ int gp_fix_scale_eighths(int box_w, int box_h, int orientation, int target_w, in
     return 8;
 }
 
-void gp_fix_describe_crop(int w, int h, int target_w, int target_h, char *buf, size_t size)
+void gpi_fix_describe_crop(int w, int h, int target_w, int target_h, char *buf, size_t size)
 {
-    gp_fix_box box = gp_fix_center_crop(w, h, target_w, target_h);
+    gpi_fix_box box = gpi_fix_center_crop(w, h, target_w, target_h);
     int before, after;
     const char *side_a, *side_b, *both;
     if (box.width < w) {

@@ -62,10 +62,10 @@ static bool lcms_to_srgb(cmsContext context, cmsHPROFILE source, cmsUInt32Number
     return true;
 }
 
-bool gp_fix_to_srgb(gp_fix_raster *raster, char *from, size_t from_size, char *error,
+bool gpi_fix_to_srgb(gpi_fix_raster *raster, char *from, size_t from_size, char *error,
                     size_t error_size)
 {
-    gp_fix_image *image = &raster->image;
+    gpi_fix_image *image = &raster->image;
     size_t pixels = (size_t)image->width * (size_t)image->height;
     if (from_size)
         from[0] = '\0';

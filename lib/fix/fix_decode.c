@@ -24,7 +24,7 @@ static void on_error(j_common_ptr cinfo)
     decode_errors *errors = (decode_errors *)cinfo->err;
     char english[JMSG_LENGTH_MAX];
     (*cinfo->err->format_message)(cinfo, english);
-    gp_jpeg_message_text(cinfo->err->msg_code, english, errors->message, sizeof errors->message);
+    gpi_jpeg_message_text(cinfo->err->msg_code, english, errors->message, sizeof errors->message);
     longjmp(errors->escape, 1);
 }
 
@@ -34,7 +34,7 @@ static void on_message(j_common_ptr cinfo, int level)
         on_error(cinfo);
 }
 
-void gp_fix_image_free(gp_fix_image *image)
+void gpi_fix_image_free(gpi_fix_image *image)
 {
     if (!image)
         return;
@@ -43,11 +43,11 @@ void gp_fix_image_free(gp_fix_image *image)
     image->width = image->height = 0;
 }
 
-void gp_fix_raster_free(gp_fix_raster *raster)
+void gpi_fix_raster_free(gpi_fix_raster *raster)
 {
     if (!raster)
         return;
-    gp_fix_image_free(&raster->image);
+    gpi_fix_image_free(&raster->image);
     free(raster->icc);
     raster->icc = NULL;
     raster->icc_len = 0;
@@ -75,8 +75,8 @@ static int estimate_quality(const struct jpeg_decompress_struct *cinfo)
     return quality < 1 ? 1 : quality > 100 ? 100 : quality;
 }
 
-bool gp_fix_decode(const unsigned char *data, size_t len, int eighths,
-                   gp_fix_raster *out, char *error, size_t error_size)
+bool gpi_fix_decode(const unsigned char *data, size_t len, int eighths,
+                   gpi_fix_raster *out, char *error, size_t error_size)
 {
     memset(out, 0, sizeof *out);
     struct jpeg_decompress_struct cinfo;
@@ -91,7 +91,7 @@ bool gp_fix_decode(const unsigned char *data, size_t len, int eighths,
         snprintf(error, error_size, "JPEG 解码失败：%s", errors.message);
         jpeg_destroy_decompress(&cinfo);
         free(pixels);
-        gp_fix_raster_free(out);
+        gpi_fix_raster_free(out);
         return false;
     }
     jpeg_create_decompress(&cinfo);
@@ -125,7 +125,7 @@ bool gp_fix_decode(const unsigned char *data, size_t len, int eighths,
     default:
         snprintf(error, error_size, "不支持的颜色模式（%d 个分量）", cinfo.num_components);
         jpeg_destroy_decompress(&cinfo);
-        gp_fix_raster_free(out);
+        gpi_fix_raster_free(out);
         return false;
     }
     cinfo.scale_num = (unsigned)(eighths >= 1 && eighths <= 16 ? eighths : 8);
@@ -138,7 +138,7 @@ bool gp_fix_decode(const unsigned char *data, size_t len, int eighths,
     if (!pixels) {
         snprintf(error, error_size, "内存不足");
         jpeg_destroy_decompress(&cinfo);
-        gp_fix_raster_free(out);
+        gpi_fix_raster_free(out);
         return false;
     }
     while (cinfo.output_scanline < cinfo.output_height) {

@@ -21,11 +21,11 @@ static void on_error(j_common_ptr cinfo)
     encode_errors *errors = (encode_errors *)cinfo->err;
     char english[JMSG_LENGTH_MAX];
     (*cinfo->err->format_message)(cinfo, english);
-    gp_jpeg_message_text(cinfo->err->msg_code, english, errors->message, sizeof errors->message);
+    gpi_jpeg_message_text(cinfo->err->msg_code, english, errors->message, sizeof errors->message);
     longjmp(errors->escape, 1);
 }
 
-bool gp_fix_encode(const gp_fix_image *image, int quality, gp_fix_chroma chroma, int dpi,
+bool gpi_fix_encode(const gpi_fix_image *image, int quality, gpi_fix_chroma chroma, int dpi,
                    unsigned char **out, size_t *len, char *error, size_t error_size)
 {
     *out = NULL;
@@ -57,7 +57,7 @@ bool gp_fix_encode(const gp_fix_image *image, int quality, gp_fix_chroma chroma,
     cinfo.in_color_space = JCS_RGB;
     jpeg_set_defaults(&cinfo);
     jpeg_set_quality(&cinfo, quality < 1 ? 1 : quality > 100 ? 100 : quality, TRUE);
-    int sampling = chroma == GP_FIX_CHROMA_420 ? 2 : 1;
+    int sampling = chroma == GPI_FIX_CHROMA_420 ? 2 : 1;
     cinfo.comp_info[0].h_samp_factor = sampling;
     cinfo.comp_info[0].v_samp_factor = sampling;
     for (int c = 1; c < 3; c++)

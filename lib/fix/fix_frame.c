@@ -19,15 +19,16 @@
  * how many pixels are missing beyond which edge.
  */
 #include "fix_internal.h"
+#include "check/check.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-gp_fix_geometry gp_fix_geometry_of(const gp_photo_measure *m, const gp_fix_box *box,
+gpi_fix_geometry gpi_fix_geometry_of(const gpi_photo_measure *m, const gpi_fix_box *box,
                                    int target_w, int target_h)
 {
-    gp_fix_geometry g = {0};
+    gpi_fix_geometry g = {0};
     if (box->width <= 0 || box->height <= 0)
         return g;
     double sx = (double)target_w / box->width, sy = (double)target_h / box->height;
@@ -38,7 +39,7 @@ gp_fix_geometry gp_fix_geometry_of(const gp_photo_measure *m, const gp_fix_box *
     return g;
 }
 
-bool gp_fix_geometry_inside(const gp_fix_geometry *g, const gp_fix_bands *b)
+bool gpi_fix_geometry_inside(const gpi_fix_geometry *g, const gpi_fix_bands *b)
 {
     return g->head_top >= b->head_top_min && g->head_top <= b->head_top_max &&
            g->eye_line >= b->eye_line_min && g->eye_line <= b->eye_line_max &&
@@ -60,7 +61,7 @@ static double band_depth(double v, double lo, double hi)
 }
 
 /* How deep inside its bands the head is: the least of the four depths. */
-static double depth(const gp_fix_geometry *g, const gp_fix_bands *b)
+static double depth(const gpi_fix_geometry *g, const gpi_fix_bands *b)
 {
     double d = band_depth(g->head_top, b->head_top_min, b->head_top_max);
     d = fmin(d, band_depth(g->eye_line, b->eye_line_min, b->eye_line_max));
@@ -69,7 +70,7 @@ static double depth(const gp_fix_geometry *g, const gp_fix_bands *b)
 }
 
 /* The range of s that the bands allow for this face: [*lo, *hi]. */
-static bool scale_range(const gp_photo_measure *m, const gp_fix_bands *b, double *lo,
+static bool scale_range(const gpi_photo_measure *m, const gpi_fix_bands *b, double *lo,
                         double *hi)
 {
     double d = m->eye_line - m->head_top;
@@ -84,14 +85,14 @@ typedef struct span {
 } span;
 
 /* The origins the bands allow at scale s. */
-static span x_allowed(const gp_photo_measure *m, const gp_fix_bands *b, int target_w, double s)
+static span x_allowed(const gpi_photo_measure *m, const gpi_fix_bands *b, int target_w, double s)
 {
     span x = {m->face_center_x - (target_w / 2.0 + b->center_tolerance) / s,
               m->face_center_x - (target_w / 2.0 - b->center_tolerance) / s};
     return x;
 }
 
-static span y_allowed(const gp_photo_measure *m, const gp_fix_bands *b, double s)
+static span y_allowed(const gpi_photo_measure *m, const gpi_fix_bands *b, double s)
 {
     double d = (m->eye_line - m->head_top) * s;
     double top_lo = fmax(b->head_top_min, b->eye_line_min - d);
@@ -118,10 +119,10 @@ static double shortage(span allowed, double size, double extent, double *before,
 
 /* The integer crop box for scale s at origin (x, y), kept inside the
  * source (rounding never moves it out). */
-static gp_fix_box box_at(double x, double y, double s, int src_w, int src_h, int target_w,
+static gpi_fix_box box_at(double x, double y, double s, int src_w, int src_h, int target_w,
                          int target_h)
 {
-    gp_fix_box box;
+    gpi_fix_box box;
     box.width = (int)lround(target_w / s);
     box.height = (int)lround(target_h / s);
     if (box.width > src_w)
@@ -145,8 +146,8 @@ enum { SCALE_STEPS = 128, TOP_STEPS = 64 };
 
 /* The crop inside the picture that puts the head deepest inside the bands,
  * over scales in [lo, hi]: its depth, or -1 when no crop fits. */
-static double best_crop(const gp_photo_measure *m, const gp_fix_bands *b, int src_w, int src_h,
-                        int target_w, int target_h, double lo, double hi, gp_fix_box *best)
+static double best_crop(const gpi_photo_measure *m, const gpi_fix_bands *b, int src_w, int src_h,
+                        int target_w, int target_h, double lo, double hi, gpi_fix_box *best)
 {
     double best_depth = -1;
     double d = m->eye_line - m->head_top;
@@ -170,9 +171,9 @@ static double best_crop(const gp_photo_measure *m, const gp_fix_bands *b, int sr
             if (dd > top_depth)
                 top_depth = dd, top = t;
         }
-        gp_fix_box box = box_at(x, m->head_top - top / s, s, src_w, src_h, target_w, target_h);
+        gpi_fix_box box = box_at(x, m->head_top - top / s, s, src_w, src_h, target_w, target_h);
         /* whole pixels: judge the rounded box */
-        gp_fix_geometry g = gp_fix_geometry_of(m, &box, target_w, target_h);
+        gpi_fix_geometry g = gpi_fix_geometry_of(m, &box, target_w, target_h);
         double dg = depth(&g, b);
         if (dg > best_depth) {
             best_depth = dg;
@@ -182,49 +183,49 @@ static double best_crop(const gp_photo_measure *m, const gp_fix_bands *b, int sr
     return best_depth;
 }
 
-void gp_fix_frame(const gp_photo_measure *m, const gp_fix_bands *bands, int src_w, int src_h,
-                  int target_w, int target_h, double max_upscale, gp_fix_frame_plan *plan)
+void gpi_fix_frame(const gpi_photo_measure *m, const gpi_fix_bands *bands, int src_w, int src_h,
+                  int target_w, int target_h, double max_upscale, gpi_fix_frame_plan *plan)
 {
     memset(plan, 0, sizeof *plan);
-    plan->box = (gp_fix_box){0, 0, src_w, src_h};
+    plan->box = (gpi_fix_box){0, 0, src_w, src_h};
     if (!m->measured || !m->has_face || m->faces != 1 || m->face_width <= 0) {
-        plan->verdict = GP_FRAME_NO_FACE;
+        plan->verdict = GPI_FRAME_NO_FACE;
         return;
     }
     if (!m->has_head_top || m->eye_line <= m->head_top) {
-        plan->verdict = GP_FRAME_NO_HEAD_TOP;
+        plan->verdict = GPI_FRAME_NO_HEAD_TOP;
         return;
     }
-    if (!gp_fix_aspect_ok(src_w, src_h, target_w, target_h))
-        plan->box = gp_fix_center_crop(src_w, src_h, target_w, target_h);
+    if (!gpi_fix_aspect_ok(src_w, src_h, target_w, target_h))
+        plan->box = gpi_fix_center_crop(src_w, src_h, target_w, target_h);
     plan->scale = (double)target_w / plan->box.width;
-    plan->before = gp_fix_geometry_of(m, &plan->box, target_w, target_h);
-    if (gp_fix_geometry_inside(&plan->before, bands)) {
-        plan->verdict = GP_FRAME_KEEP;
+    plan->before = gpi_fix_geometry_of(m, &plan->box, target_w, target_h);
+    if (gpi_fix_geometry_inside(&plan->before, bands)) {
+        plan->verdict = GPI_FRAME_KEEP;
         plan->after = plan->before;
         return;
     }
     double lo, hi;
     if (!scale_range(m, bands, &lo, &hi)) {
-        plan->verdict = GP_FRAME_PROPORTIONS;
+        plan->verdict = GPI_FRAME_PROPORTIONS;
         return;
     }
     if (lo > max_upscale) {
-        plan->verdict = GP_FRAME_TOO_SMALL;
+        plan->verdict = GPI_FRAME_TOO_SMALL;
         plan->needed_scale = lo;
         return;
     }
     hi = fmin(hi, max_upscale);
-    gp_fix_box box;
+    gpi_fix_box box;
     if (best_crop(m, bands, src_w, src_h, target_w, target_h, lo, hi, &box) > 0) {
-        plan->verdict = GP_FRAME_CROP;
+        plan->verdict = GPI_FRAME_CROP;
         plan->box = box;
         plan->scale = (double)target_w / box.width;
-        plan->after = gp_fix_geometry_of(m, &box, target_w, target_h);
+        plan->after = gpi_fix_geometry_of(m, &box, target_w, target_h);
         return;
     }
     /* refused: the scale that misses the least picture, and how much */
-    plan->verdict = GP_FRAME_MISSING;
+    plan->verdict = GPI_FRAME_MISSING;
     double least = -1;
     for (int i = 0; i <= SCALE_STEPS; i++) {
         double s = lo + (hi - lo) * i / SCALE_STEPS;
@@ -247,7 +248,7 @@ void gp_fix_frame(const gp_photo_measure *m, const gp_fix_bands *bands, int src_
         plan->missing_top = 1;
 }
 
-void gp_fix_describe_missing(const gp_fix_frame_plan *plan, char *buf, size_t size)
+void gpi_fix_describe_missing(const gpi_fix_frame_plan *plan, char *buf, size_t size)
 {
     static const char *names[4] = {"头顶上方", "下方（肩部以下）", "左侧", "右侧"};
     int amounts[4] = {plan->missing_top, plan->missing_bottom, plan->missing_left,
@@ -265,7 +266,7 @@ void gp_fix_describe_missing(const gp_fix_frame_plan *plan, char *buf, size_t si
     }
 }
 
-void gp_fix_describe_geometry(const gp_fix_geometry *g, char *buf, size_t size)
+void gpi_fix_describe_geometry(const gpi_fix_geometry *g, char *buf, size_t size)
 {
     double off = g->center_offset;
     char centre[48];

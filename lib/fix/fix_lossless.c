@@ -16,6 +16,10 @@
  * -optimize.  Copying the entropy-coded bytes keeps the size and the pixels
  * exactly (docs/design.md). */
 #include "fix_internal.h"
+#include "core/base.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "photo/photo.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +51,7 @@ static size_t entropy_end(const unsigned char *data, size_t len, size_t at)
     return len;
 }
 
-static void put_jfif(gp_buf *b, int dpi)
+static void put_jfif(gpi_buf *b, int dpi)
 {
     unsigned d = dpi > 0 && dpi <= 0xFFFF ? (unsigned)dpi : 300;
     const unsigned char jfif[] = {
@@ -56,18 +60,18 @@ static void put_jfif(gp_buf *b, int dpi)
         (unsigned char)(d >> 8), (unsigned char)d, (unsigned char)(d >> 8), (unsigned char)d,
         0x00, 0x00, /* no thumbnail */
     };
-    gp_buf_append(b, jfif, sizeof jfif);
+    gpi_buf_append(b, jfif, sizeof jfif);
 }
 
-bool gp_fix_rewrite_metadata(const unsigned char *data, size_t len, int dpi,
+bool gpi_fix_rewrite_metadata(const unsigned char *data, size_t len, int dpi,
                              unsigned char **out, size_t *out_len)
 {
     *out = NULL;
     *out_len = 0;
     if (len < 4 || data[0] != 0xFF || data[1] != M_SOI)
         return false;
-    gp_buf b = {0};
-    gp_buf_append(&b, data, 2);
+    gpi_buf b = {0};
+    gpi_buf_append(&b, data, 2);
     put_jfif(&b, dpi);
     size_t at = 2;
     bool saw_frame = false, saw_scan = false;
@@ -83,9 +87,9 @@ bool gp_fix_rewrite_metadata(const unsigned char *data, size_t len, int dpi,
             if (!saw_frame || !saw_scan)
                 break;
             const unsigned char eoi[] = {0xFF, M_EOI};
-            gp_buf_append(&b, eoi, sizeof eoi);
+            gpi_buf_append(&b, eoi, sizeof eoi);
             size_t written = b.len;
-            *out = (unsigned char *)gp_buf_take(&b); /* NULL when out of memory */
+            *out = (unsigned char *)gpi_buf_take(&b); /* NULL when out of memory */
             *out_len = *out ? written : 0;
             return *out != NULL;
         }
@@ -105,20 +109,20 @@ bool gp_fix_rewrite_metadata(const unsigned char *data, size_t len, int dpi,
         if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
             marker != 0xCC)
             saw_frame = true;
-        gp_buf_append(&b, data + seg_start, seg_end - seg_start);
+        gpi_buf_append(&b, data + seg_start, seg_end - seg_start);
         if (marker == M_SOS) {
             saw_scan = true;
             size_t end = entropy_end(data, len, at);
-            gp_buf_append(&b, data + at, end - at);
+            gpi_buf_append(&b, data + at, end - at);
             at = end;
         }
     }
-    gp_buf_free(&b);
+    gpi_buf_free(&b);
     return false;
 }
 
 /* The findings the lossless path can clear, given the conditions below. */
-static bool only_metadata_wrong(const gp_jpeg_info *info, const gp_report *judged,
+static bool only_metadata_wrong(const gpi_jpeg_info *info, const gp_report *judged,
                                 const gp_profile *profile)
 {
     if (!info->is_jpeg || !info->decoded || info->width != profile->width ||
@@ -126,9 +130,9 @@ static bool only_metadata_wrong(const gp_jpeg_info *info, const gp_report *judge
         info->orientation != 1)
         return false;
     /* JFIF implies YCbCr: a JPEG coded in RGB would change colour under it */
-    if (info->color != GP_JCOLOR_YCBCR)
+    if (info->color != GPI_JCOLOR_YCBCR)
         return false;
-    if (info->icc != GP_ICC_NONE && info->icc != GP_ICC_SRGB)
+    if (info->icc != GPI_ICC_NONE && info->icc != GPI_ICC_SRGB)
         return false;
     size_t clearable = 0;
     if (gp_report_has(judged, GP_PHOTO_DPI))
@@ -143,13 +147,13 @@ static bool only_metadata_wrong(const gp_jpeg_info *info, const gp_report *judge
 /* The rewritten file judged exactly as check will judge it. */
 static bool judges_clean(const unsigned char *data, size_t len, const gp_profile *profile)
 {
-    gp_jpeg_info info;
-    gp_jpeg_inspect(data, len, &info);
+    gpi_jpeg_info info;
+    gpi_jpeg_inspect(data, len, &info);
     gp_report *report = gp_report_new("fix");
     if (!report)
         return false;
-    gp_where where = {0};
-    gp_photo_judge(&info, len, profile, &where, report);
+    gpi_where where = {0};
+    gpi_photo_judge(&info, len, profile, &where, report);
     bool clean = !gp_report_failed(report) && gp_report_count_severity(report, GP_ERROR) == 0 &&
                  gp_report_count_severity(report, GP_WARNING) == 0;
     gp_report_free(report);
@@ -157,7 +161,7 @@ static bool judges_clean(const unsigned char *data, size_t len, const gp_profile
            info.height == profile->height;
 }
 
-bool gp_fix_try_lossless(const unsigned char *data, size_t len, const gp_jpeg_info *info,
+bool gpi_fix_try_lossless(const unsigned char *data, size_t len, const gpi_jpeg_info *info,
                          const gp_report *judged, const gp_profile *profile,
                          unsigned char **out, size_t *out_len)
 {
@@ -167,7 +171,7 @@ bool gp_fix_try_lossless(const unsigned char *data, size_t len, const gp_jpeg_in
         return false;
     unsigned char *rewritten;
     size_t rewritten_len;
-    if (!gp_fix_rewrite_metadata(data, len, profile->dpi, &rewritten, &rewritten_len))
+    if (!gpi_fix_rewrite_metadata(data, len, profile->dpi, &rewritten, &rewritten_len))
         return false;
     if (rewritten_len < profile->min_bytes || rewritten_len > profile->max_bytes ||
         !judges_clean(rewritten, rewritten_len, profile)) {

@@ -5,6 +5,9 @@
  * its model cannot be loaded, --frame refuses to run: an operational error,
  * never a guessed crop. */
 #include "fix_internal.h"
+#include "check/check.h"
+#include "core/profile.h"
+#include "photo/photo.h"
 
 #include "face/face.h"
 #include "photo/content.h"
@@ -12,46 +15,46 @@
 #include <stdio.h>
 #include <string.h>
 
-bool gp_fix_measure_ready(char *why, size_t why_size)
+bool gpi_fix_measure_ready(char *why, size_t why_size)
 {
-    if (!gp_face_built()) {
+    if (!gpi_face_built()) {
         snprintf(why, why_size,
                  "这个版本的 gradpack 构建时没有包含人脸测量（dlib），不能自动构图");
         return false;
     }
     char message[256] = "";
-    if (gp_face_load(message, sizeof message) != GP_FACE_OK) {
+    if (gpi_face_load(message, sizeof message) != GPI_FACE_OK) {
         snprintf(why, why_size, "人脸测量不可用：%s", message[0] ? message : "无法加载人脸模型");
         return false;
     }
     return true;
 }
 
-bool gp_fix_measure(const gp_fix_image *image, int photo_w, int photo_h,
-                    gp_photo_measure *out, char *why, size_t why_size)
+bool gpi_fix_measure(const gpi_fix_image *image, int photo_w, int photo_h,
+                    gpi_photo_measure *out, char *why, size_t why_size)
 {
-    gp_preview preview = {.rgb = image->pixels, .width = image->width, .height = image->height,
+    gpi_preview preview = {.rgb = image->pixels, .width = image->width, .height = image->height,
                           .scale_num = 0};
     if (image->channels != 3) {
         memset(out, 0, sizeof *out);
         return true; /* nothing measured: the plan says no face */
     }
-    gp_content_measure(&preview, photo_w, photo_h, out);
+    gpi_content_measure(&preview, photo_w, photo_h, out);
     if (out->measured && !out->face_ran) {
-        if (out->face_status == GP_FACE_NOT_BUILT)
+        if (out->face_status == GPI_FACE_NOT_BUILT)
             snprintf(why, why_size,
                      "这个版本的 gradpack 构建时没有包含人脸测量（dlib），不能自动构图");
         else
-            snprintf(why, why_size, "人脸模型 %s 无法加载，不能自动构图", gp_face_model_path());
+            snprintf(why, why_size, "人脸模型 %s 无法加载，不能自动构图", gpi_face_model_path());
         return false;
     }
     return true;
 }
 
-void gp_fix_bands_for(const gp_profile *profile, gp_fix_bands *bands)
+void gpi_fix_bands_for(const gp_profile *profile, gpi_fix_bands *bands)
 {
-    gp_content_bands cb;
-    gp_content_bands_for(profile, profile->width, profile->height, &cb);
+    gpi_content_bands cb;
+    gpi_content_bands_for(profile, profile->width, profile->height, &cb);
     bands->head_top_min = cb.head_top_min;
     bands->head_top_max = cb.head_top_max;
     bands->eye_line_min = cb.eye_line_min;

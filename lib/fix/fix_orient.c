@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool gp_fix_orient(gp_fix_image *image, int orientation)
+bool gpi_fix_orient(gpi_fix_image *image, int orientation)
 {
     if (orientation < 1 || orientation > 8)
         return false;

@@ -9,6 +9,10 @@
  * head is measured first (fix_measure.c) and the photo cropped and scaled
  * into the standard's bands (fix_frame.c), or refused with what is missing. */
 #include "fix_internal.h"
+#include "check/check.h"
+#include "core/base.h"
+#include "core/profile.h"
+#include "photo/photo.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +23,7 @@ static const gp_code fixable_codes[] = {
     GP_PHOTO_COLORSPACE, GP_PHOTO_ICC, GP_PHOTO_ORIENTATION,
 };
 
-void gp_fix_outcome_clear(gp_fix_outcome *outcome)
+void gpi_fix_outcome_clear(gpi_fix_outcome *outcome)
 {
     if (!outcome)
         return;
@@ -27,130 +31,130 @@ void gp_fix_outcome_clear(gp_fix_outcome *outcome)
     memset(outcome, 0, sizeof *outcome);
 }
 
-static const char *chroma_name(gp_fix_chroma chroma)
+static const char *chroma_name(gpi_fix_chroma chroma)
 {
-    return chroma == GP_FIX_CHROMA_444 ? "4:4:4" : "4:2:0";
+    return chroma == GPI_FIX_CHROMA_444 ? "4:4:4" : "4:2:0";
 }
 
-static void fail(gp_fix_outcome *o, gp_code code)
+static void fail(gpi_fix_outcome *o, gp_code code)
 {
-    o->action = GP_FIX_FAILED;
+    o->action = GPI_FIX_FAILED;
     o->code = code;
 }
 
 typedef struct encode_context {
-    const gp_fix_image *image;
+    const gpi_fix_image *image;
     int dpi;
 } encode_context;
 
-static bool encode_trial(void *context, int quality, gp_fix_chroma chroma, unsigned char **out,
+static bool encode_trial(void *context, int quality, gpi_fix_chroma chroma, unsigned char **out,
                          size_t *len)
 {
     const encode_context *ec = context;
     char error[200];
-    return gp_fix_encode(ec->image, quality, chroma, ec->dpi, out, len, error, sizeof error);
+    return gpi_fix_encode(ec->image, quality, chroma, ec->dpi, out, len, error, sizeof error);
 }
 
-static const char *color_kind(const gp_jpeg_info *info)
+static const char *color_kind(const gpi_jpeg_info *info)
 {
     switch (info->color) {
-    case GP_JCOLOR_CMYK: return "CMYK";
-    case GP_JCOLOR_YCCK: return "YCCK";
-    case GP_JCOLOR_GRAY: return "灰度";
+    case GPI_JCOLOR_CMYK: return "CMYK";
+    case GPI_JCOLOR_YCCK: return "YCCK";
+    case GPI_JCOLOR_GRAY: return "灰度";
     default: return "RGB";
     }
 }
 
 /* "3024×4032，1843200 字节，72 dpi，Adobe RGB (1998)，质量约 95，Exif 方向 6" */
-static void describe_source(const gp_jpeg_info *info, size_t len, const char *profile_desc,
+static void describe_source(const gpi_jpeg_info *info, size_t len, const char *profile_desc,
                             int quality, char *buf, size_t size)
 {
-    gp_buf b = {0};
-    gp_buf_printf(&b, "%d×%d，%zu 字节", info->width, info->height, len);
-    double dpi = gp_jpeg_dpi(info);
+    gpi_buf b = {0};
+    gpi_buf_printf(&b, "%d×%d，%zu 字节", info->width, info->height, len);
+    double dpi = gpi_jpeg_dpi(info);
     if (dpi > 0)
-        gp_buf_printf(&b, "，%.0f dpi", dpi);
+        gpi_buf_printf(&b, "，%.0f dpi", dpi);
     else
-        gp_buf_puts(&b, "，未设 dpi");
+        gpi_buf_puts(&b, "，未设 dpi");
     const char *kind = color_kind(info);
     if (profile_desc && profile_desc[0])
-        gp_buf_printf(&b, "，%s%s%s", strcmp(kind, "RGB") ? kind : "",
+        gpi_buf_printf(&b, "，%s%s%s", strcmp(kind, "RGB") ? kind : "",
                       strcmp(kind, "RGB") ? " " : "", profile_desc);
     else
-        gp_buf_printf(&b, "，%s", strcmp(kind, "RGB") ? kind : "sRGB");
+        gpi_buf_printf(&b, "，%s", strcmp(kind, "RGB") ? kind : "sRGB");
     if (quality)
-        gp_buf_printf(&b, "，质量约 %d", quality);
+        gpi_buf_printf(&b, "，质量约 %d", quality);
     if (info->orientation != 1)
-        gp_buf_printf(&b, "，Exif 方向 %d", info->orientation);
-    char *text = gp_buf_take(&b);
+        gpi_buf_printf(&b, "，Exif 方向 %d", info->orientation);
+    char *text = gpi_buf_take(&b);
     snprintf(buf, size, "%s", text ? text : "");
     free(text);
 }
 
 /* The changes, for the clerk: "尺寸 3024×4032→960×1280；72→300 dpi；…" */
-static void describe_changes(const gp_jpeg_info *info, const gp_report *judged, size_t from_len,
-                             const gp_fix_outcome *o, const char *colour_from, bool upscaled,
+static void describe_changes(const gpi_jpeg_info *info, const gp_report *judged, size_t from_len,
+                             const gpi_fix_outcome *o, const char *colour_from, bool upscaled,
                              const gp_profile *profile, char *buf, size_t size)
 {
-    gp_buf b = {0};
-    gp_buf_printf(&b, "已写出符合规格的新照片（原照片未改动）：");
-    if (o->frame_ran && o->plan.verdict == GP_FRAME_CROP) {
+    gpi_buf b = {0};
+    gpi_buf_printf(&b, "已写出符合规格的新照片（原照片未改动）：");
+    if (o->frame_ran && o->plan.verdict == GPI_FRAME_CROP) {
         char before[160], after[160];
-        gp_fix_describe_geometry(&o->plan.before, before, sizeof before);
-        gp_fix_describe_geometry(&o->plan.after, after, sizeof after);
-        const gp_fix_box *k = &o->plan.box;
-        gp_buf_printf(&b, "按规范重新构图（只裁剪和缩放）：%s→%s（原图中保留 x=%d y=%d 宽 %d 高 %d）；",
+        gpi_fix_describe_geometry(&o->plan.before, before, sizeof before);
+        gpi_fix_describe_geometry(&o->plan.after, after, sizeof after);
+        const gpi_fix_box *k = &o->plan.box;
+        gpi_buf_printf(&b, "按规范重新构图（只裁剪和缩放）：%s→%s（原图中保留 x=%d y=%d 宽 %d 高 %d）；",
                       before, after, k->x, k->y, k->width, k->height);
     }
     if (gp_report_has(judged, GP_PHOTO_DIMENSIONS) || info->width != profile->width ||
         info->height != profile->height)
-        gp_buf_printf(&b, "尺寸 %d×%d→%d×%d；", info->width, info->height, profile->width,
+        gpi_buf_printf(&b, "尺寸 %d×%d→%d×%d；", info->width, info->height, profile->width,
                       profile->height);
     if (upscaled)
-        gp_buf_puts(&b, "原图像素不足，已放大，清晰度有限，建议索取原图；");
+        gpi_buf_puts(&b, "原图像素不足，已放大，清晰度有限，建议索取原图；");
     if (gp_report_has(judged, GP_PHOTO_DPI)) {
-        double dpi = gp_jpeg_dpi(info);
+        double dpi = gpi_jpeg_dpi(info);
         if (dpi > 0)
-            gp_buf_printf(&b, "分辨率 %.0f→%d dpi；", dpi, profile->dpi);
+            gpi_buf_printf(&b, "分辨率 %.0f→%d dpi；", dpi, profile->dpi);
         else
-            gp_buf_printf(&b, "分辨率设为 %d dpi；", profile->dpi);
+            gpi_buf_printf(&b, "分辨率设为 %d dpi；", profile->dpi);
     }
     if (gp_report_has(judged, GP_PHOTO_COLORSPACE) || gp_report_has(judged, GP_PHOTO_ICC))
-        gp_buf_printf(&b, "颜色 %s→sRGB；", colour_from[0] ? colour_from : color_kind(info));
+        gpi_buf_printf(&b, "颜色 %s→sRGB；", colour_from[0] ? colour_from : color_kind(info));
     if (info->orientation != 1)
-        gp_buf_printf(&b, "按 Exif 方向 %d 转正画面；", info->orientation);
-    gp_buf_printf(&b, "大小 %.1f KB→%.1f KB（质量 %d，%s，试压 %d 次）", from_len / 1024.0,
+        gpi_buf_printf(&b, "按 Exif 方向 %d 转正画面；", info->orientation);
+    gpi_buf_printf(&b, "大小 %.1f KB→%.1f KB（质量 %d，%s，试压 %d 次）", from_len / 1024.0,
                   o->out_len / 1024.0, o->quality, chroma_name(o->chroma), o->encodes);
-    char *text = gp_buf_take(&b);
+    char *text = gpi_buf_take(&b);
     snprintf(buf, size, "%s", text ? text : "");
     free(text);
 }
 
 /* The lossless outcome, for the clerk: "仅修改分辨率信息：72→300 dpi；…" */
-static void describe_metadata_fix(const gp_jpeg_info *info, const gp_report *judged,
-                                  size_t from_len, gp_fix_outcome *o, const gp_profile *profile,
+static void describe_metadata_fix(const gpi_jpeg_info *info, const gp_report *judged,
+                                  size_t from_len, gpi_fix_outcome *o, const gp_profile *profile,
                                   const char *name)
 {
-    o->action = GP_FIX_METADATA;
+    o->action = GPI_FIX_METADATA;
     o->code = GP_FIX_CHANGED;
     describe_source(info, from_len, NULL, 0, o->from, sizeof o->from);
     snprintf(o->to, sizeof o->to, "%d×%d，%zu 字节，%d dpi，图像数据原样保留（未重新压缩）",
              info->width, info->height, o->out_len, profile->dpi);
     snprintf(o->actual, sizeof o->actual, "%s", o->from);
     snprintf(o->expected, sizeof o->expected, "%s", o->to);
-    gp_buf b = {0};
-    gp_buf_printf(&b, "已写出 %s 的新文件（原照片未改动）：仅修改分辨率信息，画面未重新压缩、"
+    gpi_buf b = {0};
+    gpi_buf_printf(&b, "已写出 %s 的新文件（原照片未改动）：仅修改分辨率信息，画面未重新压缩、"
                       "像素完全不变；", name);
-    double dpi = gp_jpeg_dpi(info);
+    double dpi = gpi_jpeg_dpi(info);
     if (dpi > 0)
-        gp_buf_printf(&b, "分辨率 %.0f→%d dpi；", dpi, profile->dpi);
+        gpi_buf_printf(&b, "分辨率 %.0f→%d dpi；", dpi, profile->dpi);
     else
-        gp_buf_printf(&b, "分辨率设为 %d dpi；", profile->dpi);
+        gpi_buf_printf(&b, "分辨率设为 %d dpi；", profile->dpi);
     if (gp_report_has(judged, GP_PHOTO_ICC))
-        gp_buf_puts(&b, "去掉嵌入的 sRGB 颜色配置文件；");
-    gp_buf_printf(&b, "去掉 Exif、XMP 等附加信息；大小 %.1f KB→%.1f KB", from_len / 1024.0,
+        gpi_buf_puts(&b, "去掉嵌入的 sRGB 颜色配置文件；");
+    gpi_buf_printf(&b, "去掉 Exif、XMP 等附加信息；大小 %.1f KB→%.1f KB", from_len / 1024.0,
                   o->out_len / 1024.0);
-    char *text = gp_buf_take(&b);
+    char *text = gpi_buf_take(&b);
     snprintf(o->message, sizeof o->message, "%s", text ? text : "");
     free(text);
 }
@@ -167,7 +171,7 @@ static int gcd(int a, int b)
 
 static bool has_fixable(const gp_report *judged)
 {
-    for (size_t i = 0; i < GP_ARRAY_LEN(fixable_codes); i++)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(fixable_codes); i++)
         if (gp_report_has(judged, fixable_codes[i]))
             return true;
     return false;
@@ -175,31 +179,31 @@ static bool has_fixable(const gp_report *judged)
 
 /* Decode, colour, orientation, crop and resize: the target-size sRGB image.
  * `box` is in upright full-resolution coordinates. */
-static bool render(const unsigned char *data, size_t len, const gp_jpeg_info *info,
-                   const gp_fix_box *box, const gp_profile *profile, gp_fix_image *out,
+static bool render(const unsigned char *data, size_t len, const gpi_jpeg_info *info,
+                   const gpi_fix_box *box, const gp_profile *profile, gpi_fix_image *out,
                    char *colour_from, size_t colour_size, char *error, size_t error_size,
                    int *quality_estimate)
 {
     int orientation = info->orientation >= 1 && info->orientation <= 8 ? info->orientation : 1;
     bool turned = orientation >= 5;
-    int eighths = gp_fix_scale_eighths(turned ? box->height : box->width,
+    int eighths = gpi_fix_scale_eighths(turned ? box->height : box->width,
                                        turned ? box->width : box->height, orientation,
                                        profile->width, profile->height);
-    gp_fix_raster raster;
-    if (!gp_fix_decode(data, len, eighths, &raster, error, error_size))
+    gpi_fix_raster raster;
+    if (!gpi_fix_decode(data, len, eighths, &raster, error, error_size))
         return false;
     *quality_estimate = raster.quality_estimate;
-    bool ok = gp_fix_to_srgb(&raster, colour_from, colour_size, error, error_size);
-    if (ok && !gp_fix_orient(&raster.image, orientation)) {
+    bool ok = gpi_fix_to_srgb(&raster, colour_from, colour_size, error, error_size);
+    if (ok && !gpi_fix_orient(&raster.image, orientation)) {
         snprintf(error, error_size, "内存不足");
         ok = false;
     }
     if (ok) {
         /* the box, scaled as the decode was */
-        const gp_fix_image *img = &raster.image;
+        const gpi_fix_image *img = &raster.image;
         int full_w = orientation >= 5 ? raster.full_height : raster.full_width;
         int full_h = orientation >= 5 ? raster.full_width : raster.full_height;
-        gp_fix_box scaled = {
+        gpi_fix_box scaled = {
             .x = (int)((long long)box->x * img->width / full_w),
             .y = (int)((long long)box->y * img->height / full_h),
             .width = (int)((long long)box->width * img->width / full_w),
@@ -214,22 +218,22 @@ static bool render(const unsigned char *data, size_t len, const gp_jpeg_info *in
             scaled.height == img->height) {
             *out = raster.image; /* already the right size: no resampling */
             raster.image.pixels = NULL;
-        } else if (!gp_fix_resize(img, &scaled, profile->width, profile->height, out)) {
+        } else if (!gpi_fix_resize(img, &scaled, profile->width, profile->height, out)) {
             snprintf(error, error_size, "缩放失败（内存不足）");
             ok = false;
         }
     }
-    gp_fix_raster_free(&raster);
+    gpi_fix_raster_free(&raster);
     return ok;
 }
 
-static bool is_grayscale(const gp_jpeg_info *info)
+static bool is_grayscale(const gpi_jpeg_info *info)
 {
-    return info->color == GP_JCOLOR_GRAY || info->components == 1;
+    return info->color == GPI_JCOLOR_GRAY || info->components == 1;
 }
 
-static void refuse_grayscale(const gp_jpeg_info *info, size_t len, const char *name,
-                             gp_fix_outcome *o)
+static void refuse_grayscale(const gpi_jpeg_info *info, size_t len, const char *name,
+                             gpi_fix_outcome *o)
 {
     fail(o, GP_FIX_GRAYSCALE);
     snprintf(o->actual, sizeof o->actual, "灰度（%d 个分量）", info->components);
@@ -247,33 +251,33 @@ static void refuse_grayscale(const gp_jpeg_info *info, size_t len, const char *n
 
 /* Decode the whole photo upright in sRGB near the target's size and measure
  * the head.  false with error set when the photo cannot be decoded. */
-static bool measure_head(const unsigned char *data, size_t len, const gp_jpeg_info *info,
-                         gp_photo_measure *m, gp_fix_outcome *o, char *error, size_t error_size)
+static bool measure_head(const unsigned char *data, size_t len, const gpi_jpeg_info *info,
+                         gpi_photo_measure *m, gpi_fix_outcome *o, char *error, size_t error_size)
 {
     int orientation = info->orientation >= 1 && info->orientation <= 8 ? info->orientation : 1;
     bool turned = orientation >= 5;
     /* stored size; the upright target is turned inside for orientations 5-8 */
-    int eighths = gp_fix_scale_eighths(info->width, info->height, orientation, MEASURE_WIDTH,
+    int eighths = gpi_fix_scale_eighths(info->width, info->height, orientation, MEASURE_WIDTH,
                                        MEASURE_HEIGHT);
-    gp_fix_raster raster;
-    if (!gp_fix_decode(data, len, eighths, &raster, error, error_size))
+    gpi_fix_raster raster;
+    if (!gpi_fix_decode(data, len, eighths, &raster, error, error_size))
         return false;
     char colour[160];
-    bool ok = gp_fix_to_srgb(&raster, colour, sizeof colour, error, error_size);
-    if (ok && !gp_fix_orient(&raster.image, orientation)) {
+    bool ok = gpi_fix_to_srgb(&raster, colour, sizeof colour, error, error_size);
+    if (ok && !gpi_fix_orient(&raster.image, orientation)) {
         snprintf(error, error_size, "内存不足");
         ok = false;
     }
-    if (ok && !gp_fix_measure(&raster.image, turned ? info->height : info->width,
+    if (ok && !gpi_fix_measure(&raster.image, turned ? info->height : info->width,
                               turned ? info->width : info->height, m, o->frame_error,
                               sizeof o->frame_error))
         o->face_unavailable = true;
-    gp_fix_raster_free(&raster);
+    gpi_fix_raster_free(&raster);
     return ok;
 }
 
 /* The bands as the clerk reads them. */
-static void describe_bands(const gp_fix_bands *b, char *buf, size_t size)
+static void describe_bands(const gpi_fix_bands *b, char *buf, size_t size)
 {
     snprintf(buf, size, "头顶 %.0f–%.0f、眼睛 %.0f–%.0f、脸宽 %.0f–%.0f 像素、脸居中（±%.0f）",
              b->head_top_min, b->head_top_max, b->eye_line_min, b->eye_line_max,
@@ -283,10 +287,10 @@ static void describe_bands(const gp_fix_bands *b, char *buf, size_t size)
 /* --frame: measure, plan, and refuse what cannot be framed.  true when the
  * photo goes on (o->plan says KEEP or CROP); false when the outcome is
  * final (refused, or face measurement unavailable). */
-static bool plan_frame(const unsigned char *data, size_t len, const gp_jpeg_info *info,
-                       const gp_profile *profile, const char *name, gp_fix_outcome *o)
+static bool plan_frame(const unsigned char *data, size_t len, const gpi_jpeg_info *info,
+                       const gp_profile *profile, const char *name, gpi_fix_outcome *o)
 {
-    gp_photo_measure m;
+    gpi_photo_measure m;
     memset(&m, 0, sizeof m);
     char error[256] = "";
     if (!measure_head(data, len, info, &m, o, error, sizeof error)) {
@@ -301,19 +305,19 @@ static bool plan_frame(const unsigned char *data, size_t len, const gp_jpeg_info
     }
     bool turned = info->orientation >= 5 && info->orientation <= 8;
     int w = turned ? info->height : info->width, h = turned ? info->width : info->height;
-    gp_fix_bands bands;
-    gp_fix_bands_for(profile, &bands);
-    gp_fix_frame(&m, &bands, w, h, profile->width, profile->height, GP_FIX_MAX_UPSCALE,
+    gpi_fix_bands bands;
+    gpi_fix_bands_for(profile, &bands);
+    gpi_fix_frame(&m, &bands, w, h, profile->width, profile->height, GPI_FIX_MAX_UPSCALE,
                  &o->plan);
     o->frame_ran = true;
     char before[160], want[200];
-    gp_fix_describe_geometry(&o->plan.before, before, sizeof before);
+    gpi_fix_describe_geometry(&o->plan.before, before, sizeof before);
     describe_bands(&bands, want, sizeof want);
     switch (o->plan.verdict) {
-    case GP_FRAME_KEEP:
-    case GP_FRAME_CROP:
+    case GPI_FRAME_KEEP:
+    case GPI_FRAME_CROP:
         return true;
-    case GP_FRAME_NO_FACE:
+    case GPI_FRAME_NO_FACE:
         fail(o, GP_FIX_CANNOT_FRAME);
         snprintf(o->actual, sizeof o->actual, "找到 %d 张人脸", m.faces);
         snprintf(o->expected, sizeof o->expected, "一张正面人脸");
@@ -326,7 +330,7 @@ static bool plan_frame(const unsigned char *data, size_t len, const gp_jpeg_info
                      "%s 中没有找到正面人脸，无法按规范构图，未写出；请提供本人正面免冠照片",
                      name);
         return false;
-    case GP_FRAME_NO_HEAD_TOP:
+    case GPI_FRAME_NO_HEAD_TOP:
         fail(o, GP_FIX_CANNOT_FRAME);
         snprintf(o->actual, sizeof o->actual, "未找到头顶");
         snprintf(o->expected, sizeof o->expected, "头顶上方有背景");
@@ -335,7 +339,7 @@ static bool plan_frame(const unsigned char *data, size_t len, const gp_jpeg_info
                  "未写出；请重新拍摄，头顶上方留出背景，或提供原图",
                  name);
         return false;
-    case GP_FRAME_PROPORTIONS:
+    case GPI_FRAME_PROPORTIONS:
         fail(o, GP_FIX_CANNOT_FRAME);
         snprintf(o->actual, sizeof o->actual, "%s", before);
         snprintf(o->expected, sizeof o->expected, "%s", want);
@@ -344,9 +348,9 @@ static bool plan_frame(const unsigned char *data, size_t len, const gp_jpeg_info
                  "未自动构图、未写出；请人工检查这张照片",
                  name);
         return false;
-    case GP_FRAME_MISSING: {
+    case GPI_FRAME_MISSING: {
         char missing[200];
-        gp_fix_describe_missing(&o->plan, missing, sizeof missing);
+        gpi_fix_describe_missing(&o->plan, missing, sizeof missing);
         fail(o, GP_FIX_CANNOT_FRAME);
         snprintf(o->actual, sizeof o->actual, "%s（%s）", before, missing);
         snprintf(o->expected, sizeof o->expected, "%s", want);
@@ -355,29 +359,29 @@ static bool plan_frame(const unsigned char *data, size_t len, const gp_jpeg_info
                  missing);
         return false;
     }
-    case GP_FRAME_TOO_SMALL:
+    case GPI_FRAME_TOO_SMALL:
         fail(o, GP_FIX_TOO_SMALL);
         snprintf(o->actual, sizeof o->actual, "脸宽 %.0f 像素（原图 %d×%d），需放大 %.2f 倍",
                  m.face_width, w, h, o->plan.needed_scale);
-        snprintf(o->expected, sizeof o->expected, "放大不超过 %.2f 倍：%s", GP_FIX_MAX_UPSCALE,
+        snprintf(o->expected, sizeof o->expected, "放大不超过 %.2f 倍：%s", GPI_FIX_MAX_UPSCALE,
                  want);
         snprintf(o->message, sizeof o->message,
                  "%s 的人像太小：要让脸宽达到规范需放大 %.2f 倍（最多允许 %.2f 倍），画面会发虚，"
                  "未写出；请提供原始高清照片，或重新拍摄（离镜头近一些）",
-                 name, o->plan.needed_scale, GP_FIX_MAX_UPSCALE);
+                 name, o->plan.needed_scale, GPI_FIX_MAX_UPSCALE);
         return false;
     }
     return false;
 }
 
-void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *info,
+void gpi_fix_photo(const unsigned char *data, size_t len, const gpi_jpeg_info *info,
                   const gp_report *judged, const gp_profile *profile, gp_crop crop,
-                  bool frame, const char *name, gp_fix_outcome *o)
+                  bool frame, const char *name, gpi_fix_outcome *o)
 {
     memset(o, 0, sizeof *o);
     o->code = GP_CODE_COUNT; /* no finding */
     char window[64];
-    gp_profile_size_window(profile, window, sizeof window);
+    gpi_profile_size_window(profile, window, sizeof window);
 
     if (!info->is_jpeg) {
         fail(o, GP_FIX_UNFIXABLE);
@@ -406,7 +410,7 @@ void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *inf
             describe_source(info, len, NULL, 0, o->from, sizeof o->from);
             return;
         }
-        reframe = o->plan.verdict == GP_FRAME_CROP;
+        reframe = o->plan.verdict == GPI_FRAME_CROP;
         /* KEEP on a photo that is not 3:4: its centred 3:4 crop meets every band */
         crop = GP_CROP_CENTER;
     }
@@ -417,7 +421,7 @@ void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *inf
                      name);
             return;
         }
-        o->action = GP_FIX_COPIED;
+        o->action = GPI_FIX_COPIED;
         describe_source(info, len, NULL, 0, o->from, sizeof o->from);
         snprintf(o->to, sizeof o->to, "%s", o->from);
         return;
@@ -426,20 +430,20 @@ void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *inf
         refuse_grayscale(info, len, name, o);
         return;
     }
-    if (!reframe && gp_fix_try_lossless(data, len, info, judged, profile, &o->out, &o->out_len)) {
+    if (!reframe && gpi_fix_try_lossless(data, len, info, judged, profile, &o->out, &o->out_len)) {
         describe_metadata_fix(info, judged, len, o, profile, name);
         return;
     }
     bool turned = info->orientation >= 5 && info->orientation <= 8;
     int upright_w = turned ? info->height : info->width;
     int upright_h = turned ? info->width : info->height;
-    gp_fix_box box = {0, 0, upright_w, upright_h};
+    gpi_fix_box box = {0, 0, upright_w, upright_h};
     if (reframe)
         box = o->plan.box;
-    else if (!gp_fix_aspect_ok(upright_w, upright_h, profile->width, profile->height)) {
+    else if (!gpi_fix_aspect_ok(upright_w, upright_h, profile->width, profile->height)) {
         if (crop != GP_CROP_CENTER) {
             char how[256];
-            gp_fix_describe_crop(upright_w, upright_h, profile->width, profile->height, how,
+            gpi_fix_describe_crop(upright_w, upright_h, profile->width, profile->height, how,
                                  sizeof how);
             fail(o, GP_FIX_ASPECT);
             snprintf(o->actual, sizeof o->actual, "%d×%d（宽高比 %.3f）", upright_w, upright_h,
@@ -453,13 +457,13 @@ void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *inf
             describe_source(info, len, NULL, 0, o->from, sizeof o->from);
             return;
         }
-        box = gp_fix_center_crop(upright_w, upright_h, profile->width, profile->height);
+        box = gpi_fix_center_crop(upright_w, upright_h, profile->width, profile->height);
     }
 
     char error[256] = "";
     char colour_from[160] = "";
     int quality_estimate = 0;
-    gp_fix_image image = {0};
+    gpi_fix_image image = {0};
     if (!render(data, len, info, &box, profile, &image, colour_from, sizeof colour_from, error,
                 sizeof error, &quality_estimate)) {
         fail(o, GP_FIX_UNFIXABLE);
@@ -470,13 +474,13 @@ void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *inf
     describe_source(info, len, colour_from, quality_estimate, o->from, sizeof o->from);
 
     encode_context ec = {.image = &image, .dpi = profile->dpi};
-    gp_fix_search search;
-    gp_fix_search_quality(encode_trial, &ec, profile->min_bytes, profile->max_bytes, &search);
-    gp_fix_image_free(&image);
+    gpi_fix_search search;
+    gpi_fix_search_quality(encode_trial, &ec, profile->min_bytes, profile->max_bytes, &search);
+    gpi_fix_image_free(&image);
     o->encodes = search.encodes;
     switch (search.fit) {
-    case GP_FIX_FIT_IN_WINDOW:
-        o->action = GP_FIX_FIXED;
+    case GPI_FIX_FIT_IN_WINDOW:
+        o->action = GPI_FIX_FIXED;
         o->code = GP_FIX_CHANGED;
         o->out = search.out;
         o->out_len = search.len;
@@ -491,7 +495,7 @@ void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *inf
                          box.width < profile->width || box.height < profile->height, profile,
                          o->message, sizeof o->message);
         return;
-    case GP_FIX_FIT_BELOW_MIN:
+    case GPI_FIX_FIT_BELOW_MIN:
         fail(o, GP_FIX_CANNOT_REACH_MIN);
         snprintf(o->actual, sizeof o->actual, "最高质量 %d（%s）也只有 %zu 字节（%.1f KB）",
                  search.best_quality, chroma_name(search.best_chroma), search.best_len,
@@ -502,8 +506,8 @@ void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *inf
                  "请索取原始高清照片",
                  name, search.best_len / 1024.0, profile->min_bytes / 1024.0);
         return;
-    case GP_FIX_FIT_ABOVE_MAX:
-    case GP_FIX_FIT_MISSED:
+    case GPI_FIX_FIT_ABOVE_MAX:
+    case GPI_FIX_FIT_MISSED:
         fail(o, GP_FIX_SIZE_WINDOW);
         snprintf(o->actual, sizeof o->actual, "质量 %d（%s）为 %zu 字节，试压 %d 次",
                  search.best_quality, chroma_name(search.best_chroma), search.best_len,
@@ -513,7 +517,7 @@ void gp_fix_photo(const unsigned char *data, size_t len, const gp_jpeg_info *inf
                  "%s 找不到落在 %s 字节之内的压缩质量（最接近的是 %.1f KB），未写出", name,
                  window, search.best_len / 1024.0);
         return;
-    case GP_FIX_FIT_FAILED:
+    case GPI_FIX_FIT_FAILED:
         fail(o, GP_FIX_UNFIXABLE);
         snprintf(o->message, sizeof o->message, "%s 编码失败（内存不足）", name);
         return;

@@ -34,21 +34,21 @@ static double quality_x(int q)
     return -log(scale < 1 ? 1 : scale);
 }
 
-static double chroma_offset(gp_fix_chroma chroma)
+static double chroma_offset(gpi_fix_chroma chroma)
 {
-    return chroma == GP_FIX_CHROMA_420 ? log(CHROMA_420_RATIO) : 0;
+    return chroma == GPI_FIX_CHROMA_420 ? log(CHROMA_420_RATIO) : 0;
 }
 
 typedef struct search_state {
-    gp_fix_encoder encode;
+    gpi_fix_encoder encode;
     void *context;
     uint64_t min, max;
     double target;
-    gp_fix_search *result;
+    gpi_fix_search *result;
     /* the closest misses: the largest encoding below, the smallest above */
     size_t below_len, above_len;
     int below_q, above_q;
-    gp_fix_chroma below_chroma, above_chroma;
+    gpi_fix_chroma below_chroma, above_chroma;
 } search_state;
 
 typedef enum axis_end { AXIS_FOUND, AXIS_BELOW, AXIS_ABOVE, AXIS_GAP, AXIS_BUDGET, AXIS_FAILED } axis_end;
@@ -56,24 +56,24 @@ typedef enum axis_end { AXIS_FOUND, AXIS_BELOW, AXIS_ABOVE, AXIS_GAP, AXIS_BUDGE
 typedef struct axis {
     int q_min, q_max;
     bool mixed;               /* chroma by quality (the main axis), else fixed */
-    gp_fix_chroma chroma;
+    gpi_fix_chroma chroma;
     /* the bracket found so far: highest quality below, lowest above */
     int lo_q, hi_q;           /* 0 / 101 when unknown */
     double lo_size, hi_size;
 } axis;
 
-static gp_fix_chroma axis_chroma(const axis *a, int q)
+static gpi_fix_chroma axis_chroma(const axis *a, int q)
 {
     if (!a->mixed)
         return a->chroma;
-    return q >= 90 ? GP_FIX_CHROMA_444 : GP_FIX_CHROMA_420;
+    return q >= 90 ? GPI_FIX_CHROMA_444 : GPI_FIX_CHROMA_420;
 }
 
 /* One trial encode.  Returns -1 failed, 0 inside the window (kept as the
  * result), 1 below, 2 above. */
-static int trial(search_state *s, int q, gp_fix_chroma chroma, size_t *len)
+static int trial(search_state *s, int q, gpi_fix_chroma chroma, size_t *len)
 {
-    gp_fix_search *r = s->result;
+    gpi_fix_search *r = s->result;
     unsigned char *out = NULL;
     r->encodes++;
     if (!s->encode(s->context, q, chroma, &out, len)) {
@@ -150,7 +150,7 @@ static axis_end search_axis(search_state *s, axis *a, int start)
     int prev_q = 0;
     double prev_size = 0;
     for (;;) {
-        if (s->result->encodes >= GP_FIX_MAX_ENCODES)
+        if (s->result->encodes >= GPI_FIX_MAX_ENCODES)
             return AXIS_BUDGET;
         size_t len = 0;
         int side = trial(s, q, axis_chroma(a, q), &len);
@@ -182,10 +182,10 @@ static axis_end search_axis(search_state *s, axis *a, int start)
     }
 }
 
-void gp_fix_search_quality(gp_fix_encoder encode, void *context, uint64_t min, uint64_t max,
-                           gp_fix_search *result)
+void gpi_fix_search_quality(gpi_fix_encoder encode, void *context, uint64_t min, uint64_t max,
+                           gpi_fix_search *result)
 {
-    *result = (gp_fix_search){0};
+    *result = (gpi_fix_search){0};
     search_state s = {.encode = encode, .context = context, .min = min, .max = max,
                       .target = ((double)min + (double)max) / 2, .result = result};
     axis main_axis = {.q_min = 1, .q_max = 100, .mixed = true};
@@ -195,11 +195,11 @@ void gp_fix_search_quality(gp_fix_encoder encode, void *context, uint64_t min, u
          * qualities where its sizes lie between theirs */
         axis other;
         int start;
-        if (axis_chroma(&main_axis, main_axis.hi_q) == GP_FIX_CHROMA_444) {
-            other = (axis){.q_min = main_axis.hi_q, .q_max = 100, .chroma = GP_FIX_CHROMA_420};
+        if (axis_chroma(&main_axis, main_axis.hi_q) == GPI_FIX_CHROMA_444) {
+            other = (axis){.q_min = main_axis.hi_q, .q_max = 100, .chroma = GPI_FIX_CHROMA_420};
             start = main_axis.hi_q + 2;
         } else {
-            other = (axis){.q_min = 1, .q_max = main_axis.lo_q, .chroma = GP_FIX_CHROMA_444};
+            other = (axis){.q_min = 1, .q_max = main_axis.lo_q, .chroma = GPI_FIX_CHROMA_444};
             start = main_axis.lo_q - 3;
         }
         end = search_axis(&s, &other, start);
@@ -221,10 +221,10 @@ void gp_fix_search_quality(gp_fix_encoder encode, void *context, uint64_t min, u
             result->best_chroma = s.above_chroma;
     }
     switch (end) {
-    case AXIS_FOUND: result->fit = GP_FIX_FIT_IN_WINDOW; break;
-    case AXIS_BELOW: result->fit = GP_FIX_FIT_BELOW_MIN; break;
-    case AXIS_ABOVE: result->fit = GP_FIX_FIT_ABOVE_MAX; break;
-    case AXIS_FAILED: result->fit = GP_FIX_FIT_FAILED; break;
-    default: result->fit = GP_FIX_FIT_MISSED; break;
+    case AXIS_FOUND: result->fit = GPI_FIX_FIT_IN_WINDOW; break;
+    case AXIS_BELOW: result->fit = GPI_FIX_FIT_BELOW_MIN; break;
+    case AXIS_ABOVE: result->fit = GPI_FIX_FIT_ABOVE_MAX; break;
+    case AXIS_FAILED: result->fit = GPI_FIX_FIT_FAILED; break;
+    default: result->fit = GPI_FIX_FIT_MISSED; break;
     }
 }

@@ -23,8 +23,8 @@
 #include <stb/stb_image_resize.h>
 #pragma GCC diagnostic pop
 
-bool gp_fix_resize(const gp_fix_image *in, const gp_fix_box *crop, int w, int h,
-                   gp_fix_image *out)
+bool gpi_fix_resize(const gpi_fix_image *in, const gpi_fix_box *crop, int w, int h,
+                   gpi_fix_image *out)
 {
     out->pixels = NULL;
     out->width = out->height = 0;

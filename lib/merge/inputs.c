@@ -3,6 +3,8 @@
  * hold, unrelated trees).  The list's order is the documented renumbering
  * order's first key, so it is sorted here, by file name. */
 #include "merge_internal.h"
+#include "core/base.h"
+#include "core/files.h"
 #include "core/messages.h"
 #include "core/os.h"
 
@@ -25,9 +27,9 @@ static bool is_zip_name(const char *name)
 
 static bool add_found(found *f, const char *path, gp_error *err)
 {
-    char *real = gp_os_realpath(path);
+    char *real = gpi_os_realpath(path);
     if (!real)
-        return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开 '%s'：%s", path, gp_errno_text(errno));
+        return gpi_error_set(err, GP_ERR_OPEN, errno, "无法打开 '%s'：%s", path, gpi_errno_text(errno));
     for (size_t i = 0; i < f->count; i++)
         if (!strcmp(f->real[i], real)) {
             free(real);
@@ -43,18 +45,18 @@ static bool add_found(found *f, const char *path, gp_error *err)
             f->real = reals;
         if (!items || !reals) {
             free(real);
-            return gp_error_nomem(err);
+            return gpi_error_nomem(err);
         }
         f->cap = cap;
     }
     merge_input *in = &f->items[f->count];
     in->path = strdup(path);
-    in->name = strdup(gp_path_base(path));
+    in->name = strdup(gpi_path_base(path));
     if (!in->path || !in->name) {
         free(in->path);
         free(in->name);
         free(real);
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     }
     f->real[f->count++] = real;
     return true;
@@ -62,7 +64,7 @@ static bool add_found(found *f, const char *path, gp_error *err)
 
 static bool same_dir(const char *a, const char *b)
 {
-    char *ra = gp_os_realpath(a), *rb = gp_os_realpath(b);
+    char *ra = gpi_os_realpath(a), *rb = gpi_os_realpath(b);
     bool same = ra && rb && !strcmp(ra, rb);
     free(ra);
     free(rb);
@@ -71,29 +73,29 @@ static bool same_dir(const char *a, const char *b)
 
 static bool scan_folder(found *f, const char *dir, gp_error *err)
 {
-    int fd = gp_os_dir_open(dir, true);
+    int fd = gpi_os_dir_open(dir, true);
     char **names = NULL;
     size_t count = 0;
-    if (fd < 0 || gp_os_dir_list(fd, 0, &names, &count, NULL) != 0) {
+    if (fd < 0 || gpi_os_dir_list(fd, 0, &names, &count, NULL) != 0) {
         int e = errno;
-        gp_os_close(fd);
-        return gp_error_set(err, GP_ERR_OPEN, e, "无法读取文件夹 '%s'：%s", dir, gp_errno_text(e));
+        gpi_os_close(fd);
+        return gpi_error_set(err, GP_ERR_OPEN, e, "无法读取文件夹 '%s'：%s", dir, gpi_errno_text(e));
     }
     bool ok = true;
     for (size_t i = 0; ok && i < count; i++) {
         if (!is_zip_name(names[i]))
             continue;
         /* a regular file, or a link to one (the office's own inbox) */
-        gp_os_stat st;
-        char *path = gp_path_join(dir, names[i]);
+        gpi_os_stat st;
+        char *path = gpi_path_join(dir, names[i]);
         if (!path)
-            ok = gp_error_nomem(err);
-        else if (gp_os_stat_at_ex(fd, names[i], true, &st) == 0 && st.type == GP_OS_REGULAR)
+            ok = gpi_error_nomem(err);
+        else if (gpi_os_stat_at_ex(fd, names[i], true, &st) == 0 && st.type == GPI_OS_REGULAR)
             ok = add_found(f, path, err);
         free(path);
     }
-    gp_os_names_free(names, count);
-    gp_os_close(fd);
+    gpi_os_names_free(names, count);
+    gpi_os_close(fd);
     return ok;
 }
 
@@ -110,21 +112,21 @@ bool merge_find_inputs(const char *const *args, size_t count, const char *output
     found f = {0};
     bool ok = true;
     for (size_t i = 0; ok && i < count; i++) {
-        gp_os_stat st;
-        if (gp_os_stat_path(args[i], true, &st) != 0)
-            ok = gp_error_set(err, GP_ERR_OPEN, errno, "无法打开输入 '%s'：%s", args[i],
-                              gp_errno_text(errno));
-        else if (st.type == GP_OS_DIRECTORY && output_dir && same_dir(args[i], output_dir))
-            ok = gp_error_set(err, GP_ERR_USAGE, 0,
+        gpi_os_stat st;
+        if (gpi_os_stat_path(args[i], true, &st) != 0)
+            ok = gpi_error_set(err, GP_ERR_OPEN, errno, "无法打开输入 '%s'：%s", args[i],
+                              gpi_errno_text(errno));
+        else if (st.type == GPI_OS_DIRECTORY && output_dir && same_dir(args[i], output_dir))
+            ok = gpi_error_set(err, GP_ERR_USAGE, 0,
                               "输入文件夹 '%s' 就是输出文件夹，会把上次合并的结果再合并一遍；"
                               "请用另一个输出文件夹",
                               args[i]);
-        else if (st.type == GP_OS_DIRECTORY)
+        else if (st.type == GPI_OS_DIRECTORY)
             ok = scan_folder(&f, args[i], err);
-        else if (st.type != GP_OS_REGULAR)
-            ok = gp_error_set(err, GP_ERR_OPEN, GP_OS_ENOTREG,
+        else if (st.type != GPI_OS_REGULAR)
+            ok = gpi_error_set(err, GP_ERR_OPEN, GPI_OS_ENOTREG,
                               "输入 '%s' 不是压缩包文件也不是文件夹（是%s），没有读取", args[i],
-                              gp_os_type_name(st.type));
+                              gpi_os_type_name(st.type));
         else
             ok = add_found(&f, args[i], err);
     }

@@ -3,6 +3,9 @@
  * goes into the bundle as mapping.csv and into the workbook as a second
  * sheet, so anyone can trace a photo back to the station that sent it. */
 #include "merge_internal.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "pack/bundle.h"
 
 #include <stdlib.h>
 
@@ -20,24 +23,24 @@ void merge_mapping_row(const merge_student *s, const char *cells[MERGE_MAPPING_C
     cells[0] = s->new_seq;
     cells[1] = s->source;
     cells[2] = s->row->seq;
-    cells[3] = s->row->value[GP_FIELD_STUDENT_NO];
-    cells[4] = s->row->value[GP_FIELD_ID_NUMBER];
+    cells[3] = s->row->value[GPI_FIELD_STUDENT_NO];
+    cells[4] = s->row->value[GPI_FIELD_ID_NUMBER];
 }
 
-static void put_line(gp_buf *buf, const char *const *cells)
+static void put_line(gpi_buf *buf, const char *const *cells)
 {
     for (size_t c = 0; c < MERGE_MAPPING_COLUMNS; c++) {
         if (c)
-            gp_buf_puts(buf, ",");
-        gp_csv_field(buf, cells[c]);
+            gpi_buf_puts(buf, ",");
+        gpi_csv_field(buf, cells[c]);
     }
-    gp_buf_puts(buf, "\r\n");
+    gpi_buf_puts(buf, "\r\n");
 }
 
 char *merge_mapping_csv(const merge_student *const *students, size_t count, size_t *len)
 {
-    gp_buf buf = {0};
-    gp_buf_puts(&buf, "\xEF\xBB\xBF");
+    gpi_buf buf = {0};
+    gpi_buf_puts(&buf, "\xEF\xBB\xBF");
     put_line(&buf, headers);
     for (size_t i = 0; i < count; i++) {
         const char *cells[MERGE_MAPPING_COLUMNS];
@@ -45,7 +48,7 @@ char *merge_mapping_csv(const merge_student *const *students, size_t count, size
         put_line(&buf, cells);
     }
     size_t n = buf.len;
-    char *text = gp_buf_take(&buf);
+    char *text = gpi_buf_take(&buf);
     if (text && len)
         *len = n;
     return text;

@@ -3,11 +3,20 @@
  * students (students.c), the map (mapping.c), writing (merge_write.c).
  *
  * Order of work: lock the output folder; find and hash the inputs; verify
- * each with verify's own single-bundle checks (gp_verify_bundle), holding
+ * each with verify's own single-bundle checks (gpi_verify_bundle), holding
  * back any with an error; decide duplicates; renumber; write every output
  * to a temporary file; only then put them in place (zips, then workbooks).
  * With --strict anything held back means nothing is written. */
 #include "merge_internal.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "core/pool.h"
+#include "core/profile.h"
+#include "pack/bundle.h"
+#include "roster/roster.h"
+#include "verify/reader.h"
 #include "core/atomic.h"
 #include "core/error.h"
 #include "core/progress.h"
@@ -24,7 +33,7 @@ typedef struct merge_run {
     gp_report *report;
     merge_inputs inputs;
     char (*input_sha256)[65];
-    gp_verified **verified;       /* per input; NULL when held back */
+    gpi_verified **verified;       /* per input; NULL when held back */
     size_t held_bundles;
     merge_student *students;
     size_t student_count;
@@ -35,7 +44,7 @@ typedef struct merge_run {
     char *name;
     merge_output *outputs;
     size_t output_count;
-    gp_bundle_source *sources;
+    gpi_bundle_source *sources;
     size_t source_count;
     char *password;               /* the output's, when encrypted (a copy) */
     bool encrypted;
@@ -49,7 +58,7 @@ static void run_free(merge_run *run)
         free(run->password);
     }
     for (size_t i = 0; run->verified && i < run->inputs.count; i++)
-        gp_verified_free(run->verified[i]);
+        gpi_verified_free(run->verified[i]);
     free(run->verified);
     free(run->input_sha256);
     for (size_t k = 0; run->outputs && k < run->output_count; k++)
@@ -74,8 +83,8 @@ static void hash_one(void *context, size_t i)
 {
     hash_job *job = context;
     unsigned char sha[32];
-    if (gp_sha256_file(job->run->inputs.items[i].path, sha, &job->errors[i]))
-        gp_hex(sha, 32, job->run->input_sha256[i]);
+    if (gpi_sha256_file(job->run->inputs.items[i].path, sha, &job->errors[i]))
+        gpi_hex(sha, 32, job->run->input_sha256[i]);
 }
 
 static bool hash_inputs(merge_run *run, gp_error *err)
@@ -85,13 +94,13 @@ static bool hash_inputs(merge_run *run, gp_error *err)
     run->input_sha256 = calloc(n, sizeof *run->input_sha256);
     if (!job.errors || !run->input_sha256) {
         free(job.errors);
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     }
-    gp_parallel_for(n, run->opt->verify.threads, hash_one, &job);
+    gpi_parallel_for(n, run->opt->verify.threads, hash_one, &job);
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++)
         if (job.errors[i].status != GP_OK)
-            ok = gp_error_propagate(err, &job.errors[i]);
+            ok = gpi_error_propagate(err, &job.errors[i]);
     free(job.errors);
     return ok;
 }
@@ -106,12 +115,12 @@ static bool hold_bundle(merge_run *run, size_t i, const gp_report *findings, con
         if (gp_report_get(findings, f)->severity == GP_ERROR)
             first = gp_report_get(findings, f);
     size_t errors = findings ? gp_report_count_severity(findings, GP_ERROR) : 0;
-    gp_where w = {.source = source};
+    gpi_where w = {.source = source};
     run->held_bundles++;
     if (why)
-        return gp_report_add(run->report, GP_MERGE_BUNDLE_HELD, &w, why, NULL,
+        return gpi_report_add(run->report, GP_MERGE_BUNDLE_HELD, &w, why, NULL,
                              "%s 暂不合并：%s", source, why);
-    return gp_report_add(run->report, GP_MERGE_BUNDLE_HELD, &w,
+    return gpi_report_add(run->report, GP_MERGE_BUNDLE_HELD, &w,
                          first ? gp_code_name(first->code) : NULL, "核验无错误",
                          "%s 未通过核验（%zu 个错误，第一个是“%s”），暂不合并", source, errors,
                          first ? gp_code_title(first->code) : "?");
@@ -119,13 +128,13 @@ static bool hold_bundle(merge_run *run, size_t i, const gp_report *findings, con
 
 /* The name of v's submission when v is one of several parts and some part
  * of that submission has a gap or an overlap; NULL otherwise. */
-static const char *incomplete_submission(gp_verified *const *all, gp_report *const *findings,
-                                         size_t n, const gp_verified *v)
+static const char *incomplete_submission(gpi_verified *const *all, gp_report *const *findings,
+                                         size_t n, const gpi_verified *v)
 {
     if (!v->meta.present || v->meta.parts <= 1 || !v->meta.name || !v->meta.name[0])
         return NULL;
     for (size_t j = 0; j < n; j++) {
-        const gp_verified *w = all[j];
+        const gpi_verified *w = all[j];
         if (w->meta.present && w->meta.parts > 1 && w->meta.name &&
             !strcmp(w->meta.name, v->meta.name) &&
             (gp_report_has(findings[j], GP_BUNDLE_PART_GAP) ||
@@ -143,36 +152,36 @@ static bool verify_inputs(merge_run *run, gp_error *err)
 {
     size_t n = run->inputs.count;
     run->verified = calloc(n, sizeof *run->verified);
-    gp_verified **all = calloc(n, sizeof *all);
+    gpi_verified **all = calloc(n, sizeof *all);
     gp_report **findings = calloc(n, sizeof *findings);
-    bool ok = (run->verified && all && findings) || gp_error_nomem(err);
+    bool ok = (run->verified && all && findings) || gpi_error_nomem(err);
     /* progress counts the photos of every bundle so far as one run */
-    gp_progress_offset offset = {.fn = run->opt->verify.progress,
+    gpi_progress_offset offset = {.fn = run->opt->verify.progress,
                                  .context = run->opt->verify.progress_context};
     gp_verify_options counted = run->verify;
     if (counted.progress) {
-        counted.progress = gp_progress_offset_report;
+        counted.progress = gpi_progress_offset_report;
         counted.progress_context = &offset;
     }
     for (size_t i = 0; ok && i < n; i++) {
         findings[i] = gp_report_new("verify");
-        ok = findings[i] || gp_error_nomem(err);
-        ok = ok && (all[i] = gp_verify_bundle(run->inputs.items[i].path, &counted, findings[i],
+        ok = findings[i] || gpi_error_nomem(err);
+        ok = ok && (all[i] = gpi_verify_bundle(run->inputs.items[i].path, &counted, findings[i],
                                               err)) != NULL;
         if (ok)
             offset.base += all[i]->photo_count;
     }
     /* a bundle whose findings were lost must never look clean */
     for (size_t i = 0; ok && i < n; i++)
-        ok = gp_report_complete(findings[i], err);
-    ok = ok && (gp_verify_parts(all, findings, n) || gp_error_nomem(err));
+        ok = gpi_report_complete(findings[i], err);
+    ok = ok && (gpi_verify_parts(all, findings, n) || gpi_error_nomem(err));
     /* decided before any findings move into the run's report */
     const char **incomplete = ok ? calloc(n, sizeof *incomplete) : NULL;
-    ok = ok && (incomplete || gp_error_nomem(err));
+    ok = ok && (incomplete || gpi_error_nomem(err));
     for (size_t i = 0; ok && i < n; i++)
         incomplete[i] = incomplete_submission(all, findings, n, all[i]);
     for (size_t i = 0; ok && i < n; i++) {
-        gp_verified *v = all[i];
+        gpi_verified *v = all[i];
         char why[512] = "";
         if (incomplete[i])
             snprintf(why, sizeof why, "它是提交 %s 的一个分卷，而这次提交的分卷不全或有重叠，"
@@ -185,9 +194,9 @@ static bool verify_inputs(merge_run *run, gp_error *err)
                      gp_profile_name(v->profile), gp_profile_name(run->profile));
         bool keep = good && !why[0];
         ok = keep || hold_bundle(run, i, findings[i], why[0] ? why : NULL);
-        ok = ok && gp_report_absorb(run->report, findings[i], run->inputs.items[i].name);
+        ok = ok && gpi_report_absorb(run->report, findings[i], run->inputs.items[i].name);
         if (!ok) {
-            gp_error_nomem(err);
+            gpi_error_nomem(err);
             break;
         }
         if (keep)
@@ -195,7 +204,7 @@ static bool verify_inputs(merge_run *run, gp_error *err)
     }
     for (size_t i = 0; all && i < n; i++) {
         if (!run->verified || run->verified[i] != all[i])
-            gp_verified_free(all[i]);
+            gpi_verified_free(all[i]);
         if (findings)
             gp_report_free(findings[i]);
     }
@@ -207,7 +216,7 @@ static bool verify_inputs(merge_run *run, gp_error *err)
 
 /* ---- students ------------------------------------------------------------------ */
 
-static const gp_verified_photo *photo_of(const gp_verified *v, const char *seq)
+static const gpi_verified_photo *photo_of(const gpi_verified *v, const char *seq)
 {
     size_t lo = 0, hi = v->photo_count;
     while (lo < hi) {
@@ -231,14 +240,14 @@ static bool collect_students(merge_run *run, gp_error *err)
             total += run->verified[i]->roster->count;
     run->students = calloc(total ? total : 1, sizeof *run->students);
     if (!run->students)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     for (size_t i = 0; i < run->inputs.count; i++) {
-        const gp_verified *v = run->verified[i];
+        const gpi_verified *v = run->verified[i];
         for (size_t r = 0; v && r < v->roster->count; r++) {
-            const gp_student *row = &v->roster->students[r];
-            const gp_verified_photo *photo = photo_of(v, row->seq);
+            const gpi_student *row = &v->roster->students[r];
+            const gpi_verified_photo *photo = photo_of(v, row->seq);
             if (!photo || !photo->result.read_ok)
-                return gp_error_set(err, GP_ERR_INTERNAL, 0,
+                return gpi_error_set(err, GP_ERR_INTERNAL, 0,
                                     "'%s' 核验通过，但拍摄序号 %s 没有照片", v->source, row->seq);
             merge_student *s = &run->students[run->student_count++];
             *s = (merge_student){.bundle = i, .source = run->inputs.items[i].name, .row = row,
@@ -246,7 +255,7 @@ static bool collect_students(merge_run *run, gp_error *err)
             memcpy(s->sha256, photo->result.sha256, 32);
         }
     }
-    return merge_decide(run->students, run->student_count, run->report) || gp_error_nomem(err);
+    return merge_decide(run->students, run->student_count, run->report) || gpi_error_nomem(err);
 }
 
 static size_t count_fate(const merge_run *run, merge_fate fate)
@@ -263,26 +272,26 @@ static bool choose_name(merge_run *run, const char *school_code, gp_error *err)
 {
     const char *given = run->opt->name;
     if (given) {
-        run->name = gp_safe_file_name(given);
+        run->name = gpi_safe_file_name(given);
         if (run->name && strcmp(run->name, given) != 0)
-            return gp_error_set(err, GP_ERR_USAGE, 0,
+            return gpi_error_set(err, GP_ERR_USAGE, 0,
                                 "--name '%s' 不能用作 Windows 文件名，可以改用 '%s'", given,
                                 run->name);
     } else {
         /* stable from night to night, so the consolidated files keep their names */
-        run->name = gp_default_bundle_name(school_code, "汇总", NULL, NULL);
+        run->name = gpi_default_bundle_name(school_code, "汇总", NULL, NULL);
     }
-    return run->name || gp_error_nomem(err);
+    return run->name || gpi_error_nomem(err);
 }
 
 static bool make_sources(merge_run *run, gp_error *err)
 {
     run->sources = calloc(run->inputs.count ? run->inputs.count : 1, sizeof *run->sources);
     if (!run->sources)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     for (size_t i = 0; i < run->inputs.count; i++)
         if (run->verified[i])
-            run->sources[run->source_count++] = (gp_bundle_source){
+            run->sources[run->source_count++] = (gpi_bundle_source){
                 .bundle = run->inputs.items[i].name, .sha256 = run->input_sha256[i],
                 .name = run->verified[i]->meta.name ? run->verified[i]->meta.name : ""};
     return true;
@@ -294,33 +303,33 @@ static bool choose_encryption(merge_run *run, gp_error *err)
 {
     bool any = false;
     for (size_t i = 0; i < run->inputs.count && !any; i++)
-        any = run->verified[i] && gp_zip_has_encrypted_entry(run->inputs.items[i].path);
+        any = run->verified[i] && gpi_zip_has_encrypted_entry(run->inputs.items[i].path);
     run->encrypted = run->opt->encrypt || (any && !run->opt->no_encrypt);
     if (any && run->opt->no_encrypt &&
-        !gp_report_add(run->report, GP_MERGE_PLAINTEXT_OUTPUT, NULL, "未加密", "加密",
+        !gpi_report_add(run->report, GP_MERGE_PLAINTEXT_OUTPUT, NULL, "未加密", "加密",
                        "收到的压缩包是加密的，但按 --no-encrypt 写出了未加密的汇总包（含身份证号）"))
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     if (!run->encrypted)
         return true;
     if (run->opt->output_password)
         run->password = strdup(run->opt->output_password);
     else if (run->opt->output_password_file) {
         /* read only now that it is needed: nothing to encrypt, nothing read */
-        run->password = gp_password_file_read(run->opt->output_password_file, run->report, err);
+        run->password = gpi_password_file_read(run->opt->output_password_file, run->report, err);
         if (!run->password)
             return false;
     }
     else {
-        run->password = gp_password_generate(GP_PASSWORD_LENGTH);
+        run->password = gpi_password_generate(GPI_PASSWORD_LENGTH);
         run->generated = true;
     }
     if (!run->password)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     if (any && !run->opt->encrypt &&
-        !gp_report_add(run->report, GP_MERGE_ENCRYPTED_OUTPUT, NULL, NULL, NULL,
+        !gpi_report_add(run->report, GP_MERGE_ENCRYPTED_OUTPUT, NULL, NULL, NULL,
                        "收到的压缩包是加密的，汇总包也已加密%s",
                        run->generated ? "（密码只在屏幕上显示一次）" : ""))
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     return true;
 }
 
@@ -329,26 +338,26 @@ static bool choose_encryption(merge_run *run, gp_error *err)
  * written. */
 static bool report_changed(merge_run *run, const merge_student *s)
 {
-    gp_where w = {.source = s->source, .seq = s->row->seq, .row = s->row->row};
-    return gp_report_add(run->report, GP_MERGE_PHOTO_CHANGED, &w, NULL, NULL,
+    gpi_where w = {.source = s->source, .seq = s->row->seq, .row = s->row->row};
+    return gpi_report_add(run->report, GP_MERGE_PHOTO_CHANGED, &w, NULL, NULL,
                          "'%s' 中的照片 %s 在核验之后被改动，没有写出任何文件", s->source,
                          s->row->seq);
 }
 
 static bool write_outputs(merge_run *run, size_t bundles, gp_error *err)
 {
-    gp_test_pause(GP_TEST_PAUSE_BEFORE_WRITE);
+    gpi_test_pause(GPI_TEST_PAUSE_BEFORE_WRITE);
     const gp_profile *p = run->profile;
-    const gp_student *first = NULL;
+    const gpi_student *first = NULL;
     for (size_t i = 0; i < run->student_count && !first; i++)
         if (run->students[i].fate == MERGE_KEEP)
             first = run->students[i].row;
     merge_plan plan = {
         .output_dir = run->opt->output_dir,
         .profile = gp_profile_name(p),
-        .school_type = p->school_type ? p->school_type : first->value[GP_FIELD_SCHOOL_TYPE],
-        .school_code = p->school_code ? p->school_code : first->value[GP_FIELD_SCHOOL_CODE],
-        .school_name = p->school_name ? p->school_name : first->value[GP_FIELD_SCHOOL_NAME],
+        .school_type = p->school_type ? p->school_type : first->value[GPI_FIELD_SCHOOL_TYPE],
+        .school_code = p->school_code ? p->school_code : first->value[GPI_FIELD_SCHOOL_CODE],
+        .school_name = p->school_name ? p->school_name : first->value[GPI_FIELD_SCHOOL_NAME],
         .verified = run->verified,
     };
     if (!choose_name(run, plan.school_code, err) || !make_sources(run, err) ||
@@ -361,14 +370,14 @@ static bool write_outputs(merge_run *run, size_t bundles, gp_error *err)
     const merge_student **mine = calloc(run->student_count, sizeof *mine);
     bool ok = run->outputs && mine;
     if (!ok)
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
     else
         run->output_count = bundles;
     for (size_t k = 0; ok && k < bundles; k++) {
         merge_output *o = &run->outputs[k];
-        o->stem = bundles == 1 ? strdup(run->name) : gp_asprintf("%s-%zu", run->name, k + 1);
+        o->stem = bundles == 1 ? strdup(run->name) : gpi_asprintf("%s-%zu", run->name, k + 1);
         if (!o->stem) {
-            ok = gp_error_nomem(err);
+            ok = gpi_error_nomem(err);
             break;
         }
         size_t n = 0;
@@ -379,10 +388,10 @@ static bool write_outputs(merge_run *run, size_t bundles, gp_error *err)
         ok = merge_write_output(&plan, o, mine, n, &write_err);
         if (!ok && o->changed) {
             free(mine);
-            return report_changed(run, o->changed) || gp_error_nomem(err);
+            return report_changed(run, o->changed) || gpi_error_nomem(err);
         }
         if (!ok)
-            gp_error_propagate(err, &write_err);
+            gpi_error_propagate(err, &write_err);
     }
     free(mine);
     return ok && merge_commit_outputs(run->opt->output_dir, run->outputs, run->output_count, err);
@@ -447,16 +456,16 @@ static bool run_merge(merge_run *run, gp_error *err)
     if (!hash_inputs(run, err) || !verify_inputs(run, err) || !collect_students(run, err))
         return false;
     if (run->profile)
-        gp_report_set_profile(run->report, gp_profile_name(run->profile));
+        gpi_report_set_profile(run->report, gp_profile_name(run->profile));
     bool held = run->held_bundles || count_fate(run, MERGE_HELD);
     if (run->opt->strict && held) {
-        gp_where w = {0};
-        return gp_report_add(run->report, GP_MERGE_BUNDLE_HELD, &w, "--strict", NULL,
+        gpi_where w = {0};
+        return gpi_report_add(run->report, GP_MERGE_BUNDLE_HELD, &w, "--strict", NULL,
                              "使用了 --strict，有压缩包或学生未能合并，因此没有写出任何文件") ||
-               gp_error_nomem(err);
+               gpi_error_nomem(err);
     }
     size_t bundles = merge_renumber(run->students, run->student_count, MERGE_MAX_PER_BUNDLE);
-    if (!gp_report_complete(run->report, err))
+    if (!gpi_report_complete(run->report, err))
         return false; /* nothing written on a report that lost findings */
     return bundles == 0 || write_outputs(run, bundles, err);
 }
@@ -467,26 +476,26 @@ gp_report *gp_merge(const char *const *inputs, size_t input_count, gp_merge_opti
     if (options)
         options->generated_password = NULL;
     if (!options || !options->output_dir || !*options->output_dir) {
-        gp_error_set(err, GP_ERR_USAGE, 0, "需要用 -o 指定输出文件夹");
+        gpi_error_set(err, GP_ERR_USAGE, 0, "需要用 -o 指定输出文件夹");
         return NULL;
     }
     if (input_count == 0) {
-        gp_error_set(err, GP_ERR_USAGE, 0, "没有指定要合并的压缩包或收件文件夹");
+        gpi_error_set(err, GP_ERR_USAGE, 0, "没有指定要合并的压缩包或收件文件夹");
         return NULL;
     }
     /* the folder's lock; a killed run's commit finished, its temps removed */
-    gp_lock *lock = gp_lock_output(options->output_dir, err);
+    gpi_lock *lock = gpi_lock_output(options->output_dir, err);
     if (!lock)
         return NULL;
     merge_run run = {.opt = options, .report = gp_report_new("merge")};
-    bool ok = run.report != NULL || gp_error_nomem(err);
+    bool ok = run.report != NULL || gpi_error_nomem(err);
     char *password = NULL;
     if (ok && options->verify.password_file && !options->verify.password) {
-        password = gp_password_file_read(options->verify.password_file, run.report, err);
+        password = gpi_password_file_read(options->verify.password_file, run.report, err);
         ok = password != NULL;
     }
     /* the night's rules are the office's: decided before any bundle is read */
-    ok = ok && (run.office_name = gp_office_profile(&options->verify, err)) != NULL;
+    ok = ok && (run.office_name = gpi_office_profile(&options->verify, err)) != NULL;
     ok = ok && (run.office = gp_profile_load(run.office_name, err)) != NULL;
     if (ok) {
         run.profile = run.office;
@@ -497,12 +506,12 @@ gp_report *gp_merge(const char *const *inputs, size_t input_count, gp_merge_opti
     }
     ok = ok && merge_find_inputs(inputs, input_count, options->output_dir, &run.inputs, err);
     if (ok && run.inputs.count == 0)
-        ok = gp_error_set(err, GP_ERR_USAGE, 0, "在给出的输入中没有找到任何压缩包（*.zip）");
+        ok = gpi_error_set(err, GP_ERR_USAGE, 0, "在给出的输入中没有找到任何压缩包（*.zip）");
     ok = ok && run_merge(&run, err);
-    ok = ok && (report_tables(&run) || gp_error_nomem(err));
+    ok = ok && (report_tables(&run) || gpi_error_nomem(err));
     if (ok && run.output_count)
-        ok = gp_report_set_bool(run.report, "encrypted", run.encrypted) || gp_error_nomem(err);
-    ok = ok && gp_report_complete(run.report, err);
+        ok = gp_report_set_bool(run.report, "encrypted", run.encrypted) || gpi_error_nomem(err);
+    ok = ok && gpi_report_complete(run.report, err);
     if (ok && run.generated && run.output_count) {
         options->generated_password = run.password; /* the caller shows it once */
         run.password = NULL;
@@ -515,7 +524,7 @@ gp_report *gp_merge(const char *const *inputs, size_t input_count, gp_merge_opti
         report = NULL;
     }
     run_free(&run);
-    gp_password_wipe(password);
-    gp_lock_release(lock);
+    gpi_password_wipe(password);
+    gpi_lock_release(lock);
     return report;
 }

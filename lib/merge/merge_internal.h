@@ -1,12 +1,21 @@
 /* What the files of lib/merge share: the inputs found, the students
  * considered, the decisions about them, and the renumbering map. */
-#ifndef GP_MERGE_INTERNAL_H
-#define GP_MERGE_INTERNAL_H
+#ifndef GPI_MERGE_INTERNAL_H
+#define GPI_MERGE_INTERNAL_H
 
-#include "gp_internal.h"
+#include "core/atomic.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "core/pool.h"
+#include "core/profile.h"
+#include "pack/bundle.h"
+#include "roster/roster.h"
+#include "verify/reader.h"
 
 /* A consolidated bundle holds at most this many students (0001–9999). */
-#define MERGE_MAX_PER_BUNDLE GP_MAX_ROWS
+#define MERGE_MAX_PER_BUNDLE GPI_MAX_ROWS
 
 /* ---- inputs (inputs.c) --------------------------------------------------- */
 
@@ -42,7 +51,7 @@ typedef enum merge_fate {
 typedef struct merge_student {
     size_t bundle;               /* position in the sorted input list */
     const char *source;          /* that bundle's file name */
-    const gp_student *row;
+    const gpi_student *row;
     unsigned char sha256[32];    /* the photo's, as verify hashed it */
     uint64_t photo_size;
     size_t photo_entry;          /* the photo's entry in its bundle */
@@ -88,7 +97,7 @@ char *merge_mapping_csv(const merge_student *const *students, size_t count, size
 typedef struct merge_output {
     char *stem;                   /* NAME, or NAME-2 when there are several */
     char *zip_file, *xlsx_file;   /* file names in the output folder */
-    gp_atomic *zip, *xlsx;        /* the temporaries until committed */
+    gpi_atomic *zip, *xlsx;        /* the temporaries until committed */
     uint64_t zip_bytes, xlsx_bytes;
     char zip_sha256[65], xlsx_sha256[65];
     size_t rows;
@@ -102,8 +111,8 @@ typedef struct merge_plan {
     const char *output_dir;
     const char *profile;
     const char *school_type, *school_code, *school_name;
-    gp_verified *const *verified;        /* per input position */
-    const gp_bundle_source *sources;     /* bundle.json "sources" */
+    gpi_verified *const *verified;        /* per input position */
+    const gpi_bundle_source *sources;     /* bundle.json "sources" */
     size_t source_count;
     const char *password;                /* encrypt the output (WinZip AES-256); NULL = plain */
 } merge_plan;

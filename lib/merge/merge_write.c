@@ -1,8 +1,8 @@
-/* Writing a consolidated bundle with pack's own pieces (gp_workbook_write,
- * gp_roster_csv, gp_bundle_json, gp_manifest, gp_bundle_write), so that it
+/* Writing a consolidated bundle with pack's own pieces (gpi_workbook_write,
+ * gpi_roster_csv, gpi_bundle_json, gpi_manifest, gpi_bundle_write), so that it
  * is exactly what pack writes and verify accepts.
  *
- * Photos are copied from zip to zip: gp_bundle_write asks for each photo
+ * Photos are copied from zip to zip: gpi_bundle_write asks for each photo
  * while libzip writes the archive, one at a time; it is read from its
  * received bundle (bounded, as verify reads) and must have the SHA-256
  * verify computed, so a bundle changed since verification cannot slip in.
@@ -11,8 +11,13 @@
  * Outputs are put in place only when all are complete; an output equal to
  * the file already there is dropped, so re-running on unchanged inputs
  * rewrites nothing.  Temporary files a killed run left behind are removed
- * by the next run when it takes the folder's lock (gp_lock_output). */
+ * by the next run when it takes the folder's lock (gpi_lock_output). */
 #include "merge_internal.h"
+#include "core/base.h"
+#include "core/files.h"
+#include "pack/bundle.h"
+#include "roster/roster.h"
+#include "verify/reader.h"
 #include "core/atomic.h"
 #include "core/error.h"
 #include "core/os.h"
@@ -24,8 +29,8 @@
 /* ---- photos fetched while the zip is written --------------------------- */
 
 typedef struct fetch_state {
-    gp_verified *const *verified;
-    gp_bundle_reader *reader;   /* on the bundle being copied from */
+    gpi_verified *const *verified;
+    gpi_bundle_reader *reader;   /* on the bundle being copied from */
     size_t reader_bundle;
     gp_error *err;
     const merge_student *changed; /* its photo no longer reads as verified */
@@ -41,26 +46,26 @@ static bool fetch_photo(void *context, unsigned char **data, size_t *size)
     photo_fetch *pf = context;
     fetch_state *st = pf->state;
     const merge_student *s = pf->student;
-    gp_bundle *bundle = st->verified[s->bundle]->bundle;
+    gpi_bundle *bundle = st->verified[s->bundle]->bundle;
     if (!st->reader || st->reader_bundle != s->bundle) {
-        gp_bundle_reader_free(st->reader);
-        st->reader = gp_bundle_reader_new(bundle, st->err);
+        gpi_bundle_reader_free(st->reader);
+        st->reader = gpi_bundle_reader_new(bundle, st->err);
         st->reader_bundle = s->bundle;
         if (!st->reader)
             return false;
     }
-    gp_entry_read r;
-    gp_bundle_read(st->reader, s->photo_entry, &r);
-    if (r.status == GP_READ_TOO_LARGE || r.status == GP_READ_CORRUPT ||
-        r.status == GP_READ_BAD_PASSWORD) {
+    gpi_entry_read r;
+    gpi_bundle_read(st->reader, s->photo_entry, &r);
+    if (r.status == GPI_READ_TOO_LARGE || r.status == GPI_READ_CORRUPT ||
+        r.status == GPI_READ_BAD_PASSWORD) {
         /* it read cleanly when verified: the bundle changed since */
         free(r.data);
         st->changed = s;
         return false;
     }
-    if (r.status != GP_READ_OK) {
+    if (r.status != GPI_READ_OK) {
         free(r.data);
-        return gp_error_set(st->err, GP_ERR_OPEN, 0, "无法从 '%s' 读出照片 %s（%s）", s->source,
+        return gpi_error_set(st->err, GP_ERR_OPEN, 0, "无法从 '%s' 读出照片 %s（%s）", s->source,
                             s->row->seq, r.detail);
     }
     *data = r.data;
@@ -70,45 +75,45 @@ static bool fetch_photo(void *context, unsigned char **data, size_t *size)
 
 /* ---- one output ------------------------------------------------------------ */
 
-static gp_atomic *begin(const char *dir, const char *file, gp_error *err)
+static gpi_atomic *begin(const char *dir, const char *file, gp_error *err)
 {
-    char *path = gp_path_join(dir, file);
+    char *path = gpi_path_join(dir, file);
     if (!path) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         return NULL;
     }
-    gp_atomic *a = gp_atomic_begin(path, true, err);
+    gpi_atomic *a = gpi_atomic_begin(path, true, err);
     free(path);
     return a;
 }
 
 /* The workbook: the roster renumbered, and the map as a second sheet. */
-static bool write_workbook(const merge_plan *plan, merge_output *out, const gp_student **rows,
+static bool write_workbook(const merge_plan *plan, merge_output *out, const gpi_student **rows,
                            const merge_student *const *students, size_t count, gp_error *err)
 {
     const char **cells = calloc(count * MERGE_MAPPING_COLUMNS + 1, sizeof *cells);
     if (!cells)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     for (size_t i = 0; i < count; i++)
         merge_mapping_row(students[i], cells + i * MERGE_MAPPING_COLUMNS);
-    gp_sheet sheet = {.name = "序号对照", .headers = merge_mapping_headers(),
+    gpi_sheet sheet = {.name = "序号对照", .headers = merge_mapping_headers(),
                       .columns = MERGE_MAPPING_COLUMNS, .cells = cells, .rows = count};
-    gp_workbook_info info = {.title = out->stem, .school = plan->school_name, .station = NULL};
-    bool ok = gp_workbook_write(gp_atomic_temp_path(out->xlsx), rows, count, &info, &sheet, err) &&
-              gp_file_digest(gp_atomic_temp_path(out->xlsx), &out->xlsx_bytes, out->xlsx_sha256, err);
+    gpi_workbook_info info = {.title = out->stem, .school = plan->school_name, .station = NULL};
+    bool ok = gpi_workbook_write(gpi_atomic_temp_path(out->xlsx), rows, count, &info, &sheet, err) &&
+              gpi_file_digest(gpi_atomic_temp_path(out->xlsx), &out->xlsx_bytes, out->xlsx_sha256, err);
     free(cells);
     return ok;
 }
 
 typedef struct bundle_parts {
-    gp_student *renumbered;     /* copies of the rows with the new numbers */
-    const gp_student **rows;
-    gp_zip_item *items;
+    gpi_student *renumbered;     /* copies of the rows with the new numbers */
+    const gpi_student **rows;
+    gpi_zip_item *items;
     photo_fetch *fetches;
     char (*photo_names)[24];
     unsigned char *xlsx;
     char *csv, *mapping, *json, *manifest_text, *bundle_id;
-    gp_manifest manifest;
+    gpi_manifest manifest;
 } bundle_parts;
 
 static void parts_free(bundle_parts *p)
@@ -124,35 +129,35 @@ static void parts_free(bundle_parts *p)
     free(p->json);
     free(p->manifest_text);
     free(p->bundle_id);
-    gp_manifest_clear(&p->manifest);
+    gpi_manifest_clear(&p->manifest);
 }
 
 static bool add_memory_item(bundle_parts *p, size_t at, const char *name, const void *data,
                             size_t len, bool store)
 {
-    gp_zip_item *it = &p->items[at];
-    *it = (gp_zip_item){.name = name, .data = data, .len = len, .store = store};
-    gp_sha256(data, len, it->sha256);
-    return gp_manifest_add(&p->manifest, name, it->sha256);
+    gpi_zip_item *it = &p->items[at];
+    *it = (gpi_zip_item){.name = name, .data = data, .len = len, .store = store};
+    gpi_sha256(data, len, it->sha256);
+    return gpi_manifest_add(&p->manifest, name, it->sha256);
 }
 
 static bool write_zip(const merge_plan *plan, merge_output *out, bundle_parts *p,
                       const merge_student *const *students, size_t count, gp_error *err)
 {
     size_t xlsx_len = 0, csv_len = 0, mapping_len = 0, manifest_len = 0;
-    if (!gp_read_file(gp_atomic_temp_path(out->xlsx), GP_MAX_ROSTER_BYTES, &p->xlsx, &xlsx_len,
+    if (!gpi_read_file(gpi_atomic_temp_path(out->xlsx), GPI_MAX_ROSTER_BYTES, &p->xlsx, &xlsx_len,
                       err))
         return false;
-    p->csv = gp_roster_csv(p->rows, count, &csv_len);
+    p->csv = gpi_roster_csv(p->rows, count, &csv_len);
     p->mapping = merge_mapping_csv(students, count, &mapping_len);
-    p->bundle_id = gp_bundle_id_from_name(out->stem);
+    p->bundle_id = gpi_bundle_id_from_name(out->stem);
     if (!p->csv || !p->mapping || !p->bundle_id)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     unsigned char digest[32];
     char submission[65];
-    gp_sha256(p->csv, csv_len, digest);
-    gp_hex(digest, sizeof digest, submission);
-    gp_bundle_info info = {
+    gpi_sha256(p->csv, csv_len, digest);
+    gpi_hex(digest, sizeof digest, submission);
+    gpi_bundle_info info = {
         .profile = plan->profile, .name = out->stem, .bundle_id = p->bundle_id,
         .school_type = plan->school_type, .school_code = plan->school_code,
         .school_name = plan->school_name, .station = NULL, .part = 1, .parts = 1,
@@ -161,37 +166,37 @@ static bool write_zip(const merge_plan *plan, merge_output *out, bundle_parts *p
         .seq_last = students[count - 1]->new_seq,
         .sources = plan->sources, .source_count = plan->source_count,
     };
-    if (!(p->json = gp_bundle_json(&info, err)))
+    if (!(p->json = gpi_bundle_json(&info, err)))
         return false;
     size_t n_items = count + 5;
     if (!add_memory_item(p, 0, "bundle.json", p->json, strlen(p->json), false) ||
         !add_memory_item(p, 1, "roster.csv", p->csv, csv_len, false) ||
         !add_memory_item(p, 2, "roster.xlsx", p->xlsx, xlsx_len, true) ||
         !add_memory_item(p, 3, "mapping.csv", p->mapping, mapping_len, false))
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
 
     fetch_state state = {.verified = plan->verified, .err = err};
     for (size_t i = 0; i < count; i++) {
         const merge_student *s = students[i];
         snprintf(p->photo_names[i], sizeof p->photo_names[i], "photos/%s.jpg", s->new_seq);
         p->fetches[i] = (photo_fetch){.state = &state, .student = s};
-        gp_zip_item *it = &p->items[4 + i];
-        *it = (gp_zip_item){.name = p->photo_names[i], .len = (size_t)s->photo_size,
+        gpi_zip_item *it = &p->items[4 + i];
+        *it = (gpi_zip_item){.name = p->photo_names[i], .len = (size_t)s->photo_size,
                             .check_sha256 = true, .store = true, .fetch = fetch_photo,
                             .fetch_context = &p->fetches[i]};
         memcpy(it->sha256, s->sha256, 32);
-        if (!gp_manifest_add(&p->manifest, it->name, it->sha256))
-            return gp_error_nomem(err);
+        if (!gpi_manifest_add(&p->manifest, it->name, it->sha256))
+            return gpi_error_nomem(err);
     }
-    if (!(p->manifest_text = gp_manifest_format(&p->manifest, &manifest_len)))
-        return gp_error_nomem(err);
-    p->items[n_items - 1] = (gp_zip_item){.name = "MANIFEST.sha256", .data = p->manifest_text,
+    if (!(p->manifest_text = gpi_manifest_format(&p->manifest, &manifest_len)))
+        return gpi_error_nomem(err);
+    p->items[n_items - 1] = (gpi_zip_item){.name = "MANIFEST.sha256", .data = p->manifest_text,
                                           .len = manifest_len};
 
     gp_error write_err = {0};
-    bool ok = gp_bundle_write(gp_atomic_temp_path(out->zip), p->bundle_id, p->items, n_items,
+    bool ok = gpi_bundle_write(gpi_atomic_temp_path(out->zip), p->bundle_id, p->items, n_items,
                               plan->password, &write_err);
-    gp_bundle_reader_free(state.reader);
+    gpi_bundle_reader_free(state.reader);
     if (!ok) {
         /* a photo not what verify read: a finding, as pack.photo_changed */
         if (state.changed) {
@@ -203,21 +208,21 @@ static bool write_zip(const merge_plan *plan, merge_output *out, bundle_parts *p
                 out->changed = students[i];
                 return false;
             }
-        return gp_error_propagate(err, &write_err);
+        return gpi_error_propagate(err, &write_err);
     }
-    return gp_file_digest(gp_atomic_temp_path(out->zip), &out->zip_bytes, out->zip_sha256, err);
+    return gpi_file_digest(gpi_atomic_temp_path(out->zip), &out->zip_bytes, out->zip_sha256, err);
 }
 
 bool merge_write_output(const merge_plan *plan, merge_output *out,
                         const merge_student *const *students, size_t count, gp_error *err)
 {
     if (count == 0)
-        return gp_error_set(err, GP_ERR_INTERNAL, 0, "合并包 %s 没有学生", out->stem);
+        return gpi_error_set(err, GP_ERR_INTERNAL, 0, "合并包 %s 没有学生", out->stem);
     out->rows = count;
     out->workbook_inside_only = plan->password != NULL;
-    if (!(out->zip_file = gp_asprintf("%s.zip", out->stem)) ||
-        !(out->xlsx_file = gp_asprintf("%s.xlsx", out->stem)))
-        return gp_error_nomem(err);
+    if (!(out->zip_file = gpi_asprintf("%s.zip", out->stem)) ||
+        !(out->xlsx_file = gpi_asprintf("%s.xlsx", out->stem)))
+        return gpi_error_nomem(err);
     if (!(out->zip = begin(plan->output_dir, out->zip_file, err)) ||
         !(out->xlsx = begin(plan->output_dir, out->xlsx_file, err)))
         return false;
@@ -229,7 +234,7 @@ bool merge_write_output(const merge_plan *plan, merge_output *out,
     p.photo_names = calloc(count, sizeof *p.photo_names);
     bool ok = p.renumbered && p.rows && p.items && p.fetches && p.photo_names;
     if (!ok)
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
     for (size_t i = 0; ok && i < count; i++) {
         p.renumbered[i] = *students[i]->row;
         memcpy(p.renumbered[i].seq, students[i]->new_seq, sizeof p.renumbered[i].seq);
@@ -246,16 +251,16 @@ bool merge_write_output(const merge_plan *plan, merge_output *out,
 /* Whether the file at dir/file already has these bytes (size and SHA-256). */
 static bool already_there(const char *dir, const char *file, uint64_t bytes, const char *sha256)
 {
-    char *path = gp_path_join(dir, file);
-    gp_os_stat st;
+    char *path = gpi_path_join(dir, file);
+    gpi_os_stat st;
     bool same = false;
-    if (path && gp_os_stat_path(path, false, &st) == 0 && st.type == GP_OS_REGULAR &&
+    if (path && gpi_os_stat_path(path, false, &st) == 0 && st.type == GPI_OS_REGULAR &&
         st.size == bytes) {
         unsigned char sha[32];
         char hex[65];
         gp_error ignored = {0};
-        if (gp_sha256_file(path, sha, &ignored)) {
-            gp_hex(sha, 32, hex);
+        if (gpi_sha256_file(path, sha, &ignored)) {
+            gpi_hex(sha, 32, hex);
             same = strcmp(hex, sha256) == 0;
         }
     }
@@ -265,23 +270,23 @@ static bool already_there(const char *dir, const char *file, uint64_t bytes, con
 
 /* An output identical to what is already there is dropped (the old file is
  * left untouched: idempotent re-runs rewrite nothing). */
-static void drop_if_unchanged(const char *dir, gp_atomic **file, const char *name,
+static void drop_if_unchanged(const char *dir, gpi_atomic **file, const char *name,
                               uint64_t bytes, const char *sha256, bool *replaced)
 {
     *replaced = !already_there(dir, name, bytes, sha256);
     if (!*replaced) {
-        gp_atomic_abort(*file);
+        gpi_atomic_abort(*file);
         *file = NULL;
     }
 }
 
-/* Every changed output is committed as one set (gp_atomic_commit_set): the
+/* Every changed output is committed as one set (gpi_atomic_commit_set): the
  * folder holds either all of the previous outputs or all of the new ones. */
 bool merge_commit_outputs(const char *dir, merge_output *outputs, size_t count, gp_error *err)
 {
-    gp_atomic **set = calloc(2 * count + 1, sizeof *set);
+    gpi_atomic **set = calloc(2 * count + 1, sizeof *set);
     if (!set)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     size_t n = 0;
     for (size_t k = 0; k < count; k++) {
         merge_output *o = &outputs[k];
@@ -290,7 +295,7 @@ bool merge_commit_outputs(const char *dir, merge_output *outputs, size_t count, 
         if (o->workbook_inside_only) {
             /* the workbook with every ID number goes only inside the
              * encrypted zip */
-            gp_atomic_abort(o->xlsx);
+            gpi_atomic_abort(o->xlsx);
             o->xlsx = NULL;
             o->xlsx_replaced = false;
         } else
@@ -300,15 +305,15 @@ bool merge_commit_outputs(const char *dir, merge_output *outputs, size_t count, 
         set[n++] = o->xlsx;
         o->zip = o->xlsx = NULL; /* the set takes them */
     }
-    bool ok = gp_atomic_commit_set(set, n, dir, err);
+    bool ok = gpi_atomic_commit_set(set, n, dir, err);
     free(set);
     return ok;
 }
 
 void merge_output_clear(merge_output *out)
 {
-    gp_atomic_abort(out->zip);
-    gp_atomic_abort(out->xlsx);
+    gpi_atomic_abort(out->zip);
+    gpi_atomic_abort(out->xlsx);
     free(out->stem);
     free(out->zip_file);
     free(out->xlsx_file);

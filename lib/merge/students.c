@@ -9,6 +9,10 @@
  * different students sharing a 学号 or a photo are held back too, so the
  * consolidated roster passes check's duplicate rules. */
 #include "merge_internal.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/findings.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +27,7 @@ int merge_compare_order(const void *a, const void *b)
 
 static const char *id_of(const merge_student *s)
 {
-    return s->row->value[GP_FIELD_ID_NUMBER];
+    return s->row->value[GPI_FIELD_ID_NUMBER];
 }
 
 /* Positions sorted by 身份证号, then by the renumbering order. */
@@ -39,8 +43,8 @@ static bool same_copy(const merge_student *a, const merge_student *b)
 {
     if (a->photo_size != b->photo_size || memcmp(a->sha256, b->sha256, 32) != 0)
         return false;
-    for (int f = 0; f < GP_FIELD_COUNT; f++)
-        if (f != GP_FIELD_SEQ && strcmp(a->row->value[f], b->row->value[f]) != 0)
+    for (int f = 0; f < GPI_FIELD_COUNT; f++)
+        if (f != GPI_FIELD_SEQ && strcmp(a->row->value[f], b->row->value[f]) != 0)
             return false;
     return true;
 }
@@ -49,14 +53,14 @@ static bool same_copy(const merge_student *a, const merge_student *b)
 static char *other_copies(const merge_student *students, const size_t *group, size_t n,
                           size_t except)
 {
-    gp_buf buf = {0};
+    gpi_buf buf = {0};
     for (size_t k = 0; k < n; k++) {
         if (group[k] == except)
             continue;
         const merge_student *s = &students[group[k]];
-        gp_buf_printf(&buf, "%s%s 的 %s", buf.len ? "、" : "", s->source, s->row->seq);
+        gpi_buf_printf(&buf, "%s%s 的 %s", buf.len ? "、" : "", s->source, s->row->seq);
     }
-    return gp_buf_take(&buf);
+    return gpi_buf_take(&buf);
 }
 
 static bool decide_group(merge_student *students, const size_t *group, size_t n,
@@ -73,21 +77,21 @@ static bool decide_group(merge_student *students, const size_t *group, size_t n,
         char *others = other_copies(students, group, n, group[k]);
         if (!others)
             return false;
-        gp_where w = {.source = s->source, .row = s->row->row, .seq = s->row->seq,
-                      .field = gp_field_label(GP_FIELD_ID_NUMBER), .file = "roster.csv"};
+        gpi_where w = {.source = s->source, .row = s->row->row, .seq = s->row->seq,
+                      .field = gpi_field_label(GPI_FIELD_ID_NUMBER), .file = "roster.csv"};
         bool added;
         if (identical) {
             s->fate = MERGE_ABSORBED;
-            added = gp_report_add(report, GP_MERGE_RESENT, &w, id_of(s), first->source,
+            added = gpi_report_add(report, GP_MERGE_RESENT, &w, id_of(s), first->source,
                                   "%s（%s）与 %s 的 %s 完全相同（重复发送），只合并 %s 中的一份",
-                                  s->row->value[GP_FIELD_NAME], id_of(s), first->source,
+                                  s->row->value[GPI_FIELD_NAME], id_of(s), first->source,
                                   first->row->seq, first->source);
         } else {
             s->fate = MERGE_HELD;
-            added = gp_report_add(report, GP_MERGE_DUPLICATE_STUDENT, &w, id_of(s), others,
+            added = gpi_report_add(report, GP_MERGE_DUPLICATE_STUDENT, &w, id_of(s), others,
                                   "%s（%s）同时出现在 %s 和 %s 中，且信息或照片不同，"
                                   "各份都暂不合并，请人工确认",
-                                  s->row->value[GP_FIELD_NAME], id_of(s), s->source, others);
+                                  s->row->value[GPI_FIELD_NAME], id_of(s), s->source, others);
         }
         free(others);
         if (!added)
@@ -109,7 +113,7 @@ static int compare_key(const merge_student *x, const merge_student *y, shared_ke
 {
     if (key == KEY_PHOTO)
         return memcmp(x->sha256, y->sha256, 32);
-    return strcmp(x->row->value[GP_FIELD_STUDENT_NO], y->row->value[GP_FIELD_STUDENT_NO]);
+    return strcmp(x->row->value[GPI_FIELD_STUDENT_NO], y->row->value[GPI_FIELD_STUDENT_NO]);
 }
 
 static int compare_by_key(const void *a, const void *b, void *context)
@@ -130,24 +134,24 @@ static bool hold_shared(merge_student *students, const size_t *group, size_t n, 
             return false;
         s->fate = MERGE_HELD;
         char hex[65];
-        gp_hex(s->sha256, 32, hex);
-        gp_where w = {.source = s->source, .row = s->row->row, .seq = s->row->seq};
+        gpi_hex(s->sha256, 32, hex);
+        gpi_where w = {.source = s->source, .row = s->row->row, .seq = s->row->seq};
         bool added;
         if (key == KEY_STUDENT_NO) {
-            w.field = gp_field_label(GP_FIELD_STUDENT_NO);
+            w.field = gpi_field_label(GPI_FIELD_STUDENT_NO);
             w.file = "roster.csv";
-            added = gp_report_add(report, GP_MERGE_DUPLICATE_STUDENT_NO, &w,
-                                  s->row->value[GP_FIELD_STUDENT_NO], others,
+            added = gpi_report_add(report, GP_MERGE_DUPLICATE_STUDENT_NO, &w,
+                                  s->row->value[GPI_FIELD_STUDENT_NO], others,
                                   "%s（%s）的学号 %s 与 %s 中另一名学生相同，各份都暂不合并",
-                                  s->row->value[GP_FIELD_NAME], id_of(s),
-                                  s->row->value[GP_FIELD_STUDENT_NO], others);
+                                  s->row->value[GPI_FIELD_NAME], id_of(s),
+                                  s->row->value[GPI_FIELD_STUDENT_NO], others);
         } else {
             char file[32];
             snprintf(file, sizeof file, "photos/%s.jpg", s->row->seq);
             w.file = file;
-            added = gp_report_add(report, GP_MERGE_DUPLICATE_PHOTO, &w, hex, others,
+            added = gpi_report_add(report, GP_MERGE_DUPLICATE_PHOTO, &w, hex, others,
                                   "%s（%s）的照片与 %s 中另一名学生的照片完全相同，各份都暂不合并",
-                                  s->row->value[GP_FIELD_NAME], id_of(s), others);
+                                  s->row->value[GPI_FIELD_NAME], id_of(s), others);
         }
         free(others);
         if (!added)
@@ -167,7 +171,7 @@ static bool hold_shared_keys(merge_student *students, size_t count, shared_key k
     size_t n = 0;
     for (size_t i = 0; i < count; i++)
         if (students[i].fate == MERGE_KEEP &&
-            (key == KEY_PHOTO || students[i].row->value[GP_FIELD_STUDENT_NO][0]))
+            (key == KEY_PHOTO || students[i].row->value[GPI_FIELD_STUDENT_NO][0]))
             kept[n++] = i;
     key_sort ks = {students, key};
     qsort_r(kept, n, sizeof *kept, compare_by_key, &ks);

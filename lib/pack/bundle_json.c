@@ -2,7 +2,8 @@
  * jansson keeps the keys in insertion order (JSON_PRESERVE_ORDER is the
  * default since 2.8), so the text is reproducible.  No timestamps and no
  * absolute paths: two runs give the same bytes. */
-#include "gp_internal.h"
+#include "core/base.h"
+#include "pack/bundle.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -13,25 +14,25 @@ static json_t *str_or_empty(const char *s)
     return json_string(s ? s : "");
 }
 
-static json_t *station_object(const gp_station *station)
+static json_t *station_object(const gpi_station *station)
 {
     if (!station || !station->present)
         return json_null();
     json_t *obj = json_object();
-    for (int f = 0; f < GP_STATION_FIELD_COUNT; f++)
-        json_object_set_new(obj, gp_station_key((gp_station_field)f),
+    for (int f = 0; f < GPI_STATION_FIELD_COUNT; f++)
+        json_object_set_new(obj, gpi_station_key((gpi_station_field)f),
                             str_or_empty(station->value[f]));
     return obj;
 }
 
-char *gp_bundle_json(const gp_bundle_info *info, gp_error *err)
+char *gpi_bundle_json(const gpi_bundle_info *info, gp_error *err)
 {
     json_t *root = json_object();
     json_t *school = json_object();
     if (!root || !school) {
         json_decref(root);
         json_decref(school);
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         return NULL;
     }
     char generator[64];
@@ -67,9 +68,9 @@ char *gp_bundle_json(const gp_bundle_info *info, gp_error *err)
     /* json_dumps leaves out the trailing newline; the format has one */
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
-    char *out = text ? gp_asprintf("%s\n", text) : NULL;
+    char *out = text ? gpi_asprintf("%s\n", text) : NULL;
     free(text);
     if (!out)
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
     return out;
 }

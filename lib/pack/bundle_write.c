@@ -12,7 +12,9 @@
  * pack takes each from its reading pipeline (the bytes it inspected and
  * hashed), merge copies each out of a received bundle and has the source
  * hash what it serves and fail when the bytes are not the ones verified. */
-#include "gp_internal.h"
+#include "core/atomic.h"
+#include "core/base.h"
+#include "pack/bundle.h"
 #include "core/messages.h"
 #include "core/os.h"
 
@@ -57,7 +59,7 @@ static zip_int64_t out_callback(void *user, void *data, zip_uint64_t len, zip_so
         out->offset = 0;
         return 0;
     case ZIP_SOURCE_READ: {
-        long got = gp_os_pread(out->fd, data, len, out->offset);
+        long got = gpi_os_pread(out->fd, data, len, out->offset);
         if (got < 0)
             return out_fail(out, ZIP_ER_READ, errno);
         out->offset += (zip_uint64_t)got;
@@ -78,12 +80,12 @@ static zip_int64_t out_callback(void *user, void *data, zip_uint64_t len, zip_so
     case ZIP_SOURCE_BEGIN_WRITE:
     case ZIP_SOURCE_ROLLBACK_WRITE:
     case ZIP_SOURCE_REMOVE:
-        if (gp_os_truncate_fd(out->fd, 0) != 0)
+        if (gpi_os_truncate_fd(out->fd, 0) != 0)
             return out_fail(out, ZIP_ER_WRITE, errno);
         out->offset = out->end = 0;
         return 0;
     case ZIP_SOURCE_WRITE: {
-        if (gp_os_pwrite_all(out->fd, data, (size_t)len, out->offset) != 0)
+        if (gpi_os_pwrite_all(out->fd, data, (size_t)len, out->offset) != 0)
             return out_fail(out, ZIP_ER_WRITE, errno);
         out->offset += len;
         if (out->offset > out->end)
@@ -91,7 +93,7 @@ static zip_int64_t out_callback(void *user, void *data, zip_uint64_t len, zip_so
         return (zip_int64_t)len;
     }
     case ZIP_SOURCE_COMMIT_WRITE:
-        if (gp_os_truncate_fd(out->fd, out->end) != 0)
+        if (gpi_os_truncate_fd(out->fd, out->end) != 0)
             return out_fail(out, ZIP_ER_WRITE, errno);
         return 0;
     case ZIP_SOURCE_ERROR:
@@ -106,7 +108,7 @@ static zip_int64_t out_callback(void *user, void *data, zip_uint64_t len, zip_so
 /* ---- a fetched item: bytes asked for at zip_close ---------------------- */
 
 typedef struct photo_reader {
-    gp_zip_item *entry;
+    gpi_zip_item *entry;
     unsigned char *fetched;  /* entry->fetch: the bytes, served from memory */
     size_t fetched_len, fetched_pos;
     EVP_MD_CTX *hash;
@@ -214,12 +216,12 @@ static void dos_time(int64_t t, zip_uint16_t *dtime, zip_uint16_t *ddate)
 
 static bool zip_failed(zip_t *za, const char *path, const char *what, gp_error *err)
 {
-    return gp_error_set(err, GP_ERR_WRITE, zip_error_code_system(zip_get_error(za)),
+    return gpi_error_set(err, GP_ERR_WRITE, zip_error_code_system(zip_get_error(za)),
                         "无法写出压缩包 '%s'（%s）：%s", path, what,
-                        gp_zip_error_text(zip_get_error(za)));
+                        gpi_zip_error_text(zip_get_error(za)));
 }
 
-static bool add_entry(zip_t *za, const char *bundle_id, gp_zip_item *e, photo_reader *reader,
+static bool add_entry(zip_t *za, const char *bundle_id, gpi_zip_item *e, photo_reader *reader,
                       const char *password, zip_uint16_t dtime, zip_uint16_t ddate,
                       const char *path, gp_error *err)
 {
@@ -227,10 +229,10 @@ static bool add_entry(zip_t *za, const char *bundle_id, gp_zip_item *e, photo_re
                                 : zip_source_buffer(za, e->data, e->len, 0);
     if (!src)
         return zip_failed(za, path, e->name, err);
-    char *name = gp_asprintf("%s/%s", bundle_id, e->name);
+    char *name = gpi_asprintf("%s/%s", bundle_id, e->name);
     if (!name) {
         zip_source_free(src);
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     }
     zip_int64_t idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8);
     free(name);
@@ -248,13 +250,13 @@ static bool add_entry(zip_t *za, const char *bundle_id, gp_zip_item *e, photo_re
     return true;
 }
 
-bool gp_bundle_write(const char *path, const char *bundle_id, gp_zip_item *entries,
+bool gpi_bundle_write(const char *path, const char *bundle_id, gpi_zip_item *entries,
                      size_t count, const char *password, gp_error *err)
 {
-    out_file out = {.fd = gp_os_open_rw(path)};
+    out_file out = {.fd = gpi_os_open_rw(path)};
     if (out.fd < 0)
-        return gp_error_set(err, GP_ERR_WRITE, errno, "无法写出压缩包 '%s'：%s", path,
-                            gp_errno_text(errno));
+        return gpi_error_set(err, GP_ERR_WRITE, errno, "无法写出压缩包 '%s'：%s", path,
+                            gpi_errno_text(errno));
     zip_error_init(&out.error);
     photo_reader *readers = calloc(count ? count : 1, sizeof *readers);
     zip_error_t zerr;
@@ -264,15 +266,15 @@ bool gp_bundle_write(const char *path, const char *bundle_id, gp_zip_item *entri
     bool ok = za != NULL;
     if (!ok) {
         if (!readers)
-            gp_error_nomem(err);
+            gpi_error_nomem(err);
         else
-            gp_error_set(err, GP_ERR_WRITE, zip_error_code_system(&zerr),
-                         "无法创建压缩包 '%s'：%s", path, gp_zip_error_text(&zerr));
+            gpi_error_set(err, GP_ERR_WRITE, zip_error_code_system(&zerr),
+                         "无法创建压缩包 '%s'：%s", path, gpi_zip_error_text(&zerr));
         zip_source_free(target);
     }
     zip_error_fini(&zerr);
 
-    int64_t when = gp_reproducible_time();
+    int64_t when = gpi_reproducible_time();
     zip_uint16_t dtime, ddate;
     dos_time(when, &dtime, &ddate);
     for (size_t i = 0; ok && i < count; i++) {
@@ -285,7 +287,7 @@ bool gp_bundle_write(const char *path, const char *bundle_id, gp_zip_item *entri
         ok = false;
         for (size_t i = 0; i < count; i++)
             if (entries[i].changed)
-                gp_error_set(err, GP_ERR_WRITE, 0, "'%s' 在检查之后被改动，已放弃写出 '%s'",
+                gpi_error_set(err, GP_ERR_WRITE, 0, "'%s' 在检查之后被改动，已放弃写出 '%s'",
                              entries[i].name, path);
         zip_failed(za, path, "zip_close", err);
     }
@@ -297,8 +299,8 @@ bool gp_bundle_write(const char *path, const char *bundle_id, gp_zip_item *entri
     }
     free(readers);
     zip_error_fini(&out.error);
-    if (gp_os_close_checked(out.fd) != 0 && ok)
-        ok = gp_error_set(err, GP_ERR_WRITE, errno, "无法写出压缩包 '%s'：%s", path,
-                          gp_errno_text(errno));
+    if (gpi_os_close_checked(out.fd) != 0 && ok)
+        ok = gpi_error_set(err, GP_ERR_WRITE, errno, "无法写出压缩包 '%s'：%s", path,
+                          gpi_errno_text(errno));
     return ok;
 }

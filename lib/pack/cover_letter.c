@@ -3,12 +3,13 @@
  * wording lives in templates/cover-letter.txt ({{key}} placeholders), not
  * in code.  CRLF and a BOM, so Windows Notepad shows it right. */
 #include "pack_internal.h"
+#include "core/base.h"
 #include "core/os.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const char *lookup(const gp_letter_value *values, size_t count, const char *key,
+static const char *lookup(const gpi_letter_value *values, size_t count, const char *key,
                           size_t key_len)
 {
     for (size_t i = 0; i < count; i++)
@@ -18,30 +19,30 @@ static const char *lookup(const gp_letter_value *values, size_t count, const cha
 }
 
 /* Append text with bare LF turned into CRLF. */
-static void put_crlf(gp_buf *buf, const char *text, size_t len)
+static void put_crlf(gpi_buf *buf, const char *text, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         bool after_cr = buf->len > 0 && !buf->failed && buf->data[buf->len - 1] == '\r';
         if (text[i] == '\n' && !after_cr)
-            gp_buf_append(buf, "\r", 1);
-        gp_buf_append(buf, text + i, 1);
+            gpi_buf_append(buf, "\r", 1);
+        gpi_buf_append(buf, text + i, 1);
     }
 }
 
-char *gp_letter_fill(const char *template_text, size_t template_len,
-                     const gp_letter_value *values, size_t value_count, size_t *len)
+char *gpi_letter_fill(const char *template_text, size_t template_len,
+                     const gpi_letter_value *values, size_t value_count, size_t *len)
 {
     static const char bom[] = "\xEF\xBB\xBF";
     if (template_len >= 3 && !memcmp(template_text, bom, 3)) {
         template_text += 3;
         template_len -= 3;
     }
-    gp_buf buf = {0};
-    gp_buf_puts(&buf, bom);
+    gpi_buf buf = {0};
+    gpi_buf_puts(&buf, bom);
     const char *p = template_text, *end = template_text + template_len;
     while (p < end) {
-        const char *open = gp_os_memmem(p, (size_t)(end - p), "{{", 2);
-        const char *close = open ? gp_os_memmem(open + 2, (size_t)(end - open - 2), "}}", 2) : NULL;
+        const char *open = gpi_os_memmem(p, (size_t)(end - p), "{{", 2);
+        const char *close = open ? gpi_os_memmem(open + 2, (size_t)(end - open - 2), "}}", 2) : NULL;
         if (!open || !close) {
             put_crlf(&buf, p, (size_t)(end - p));
             break;
@@ -55,7 +56,7 @@ char *gp_letter_fill(const char *template_text, size_t template_len,
         p = close + 2;
     }
     size_t n = buf.len;
-    char *out = gp_buf_take(&buf);
+    char *out = gpi_buf_take(&buf);
     if (out && len)
         *len = n;
     return out;

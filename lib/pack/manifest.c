@@ -1,16 +1,18 @@
 /* MANIFEST.sha256: the bundle's integrity list, in exactly the format of
  * coreutils' sha256sum so that `sha256sum -c MANIFEST.sha256` works in the
  * extracted folder.  pack writes it; verify and merge parse it. */
-#include "gp_internal.h"
+#include "core/base.h"
+#include "core/files.h"
+#include "pack/bundle.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-bool gp_manifest_add(gp_manifest *manifest, const char *path, const unsigned char sha256[32])
+bool gpi_manifest_add(gpi_manifest *manifest, const char *path, const unsigned char sha256[32])
 {
     if (manifest->count == manifest->cap) {
         size_t cap = manifest->cap ? manifest->cap * 2 : 64;
-        gp_manifest_entry *grown = realloc(manifest->entries, cap * sizeof *grown);
+        gpi_manifest_entry *grown = realloc(manifest->entries, cap * sizeof *grown);
         if (!grown)
             return false;
         manifest->entries = grown;
@@ -19,7 +21,7 @@ bool gp_manifest_add(gp_manifest *manifest, const char *path, const unsigned cha
     char *copy = strdup(path);
     if (!copy)
         return false;
-    gp_manifest_entry *e = &manifest->entries[manifest->count++];
+    gpi_manifest_entry *e = &manifest->entries[manifest->count++];
     e->path = copy;
     memcpy(e->sha256, sha256, 32);
     return true;
@@ -27,22 +29,22 @@ bool gp_manifest_add(gp_manifest *manifest, const char *path, const unsigned cha
 
 static int by_path(const void *a, const void *b)
 {
-    const gp_manifest_entry *x = a, *y = b;
+    const gpi_manifest_entry *x = a, *y = b;
     return strcmp(x->path, y->path); /* bytewise: strcmp compares as unsigned char */
 }
 
-char *gp_manifest_format(gp_manifest *manifest, size_t *len)
+char *gpi_manifest_format(gpi_manifest *manifest, size_t *len)
 {
     if (manifest->count > 1)
         qsort(manifest->entries, manifest->count, sizeof *manifest->entries, by_path);
-    gp_buf buf = {0};
+    gpi_buf buf = {0};
     for (size_t i = 0; i < manifest->count; i++) {
         char hex[65];
-        gp_hex(manifest->entries[i].sha256, 32, hex);
-        gp_buf_printf(&buf, "%s  %s\n", hex, manifest->entries[i].path);
+        gpi_hex(manifest->entries[i].sha256, 32, hex);
+        gpi_buf_printf(&buf, "%s  %s\n", hex, manifest->entries[i].path);
     }
     size_t n = buf.len;
-    char *text = gp_buf_take(&buf);
+    char *text = gpi_buf_take(&buf);
     if (text && len)
         *len = n;
     return text;
@@ -94,7 +96,7 @@ static int by_path_then_line(const void *a, const void *b)
 
 /* The first line (1-based) that repeats an earlier path, or 0.  Sorting
  * keeps this O(n log n): a manifest lists up to 10,000 photos. */
-static size_t first_duplicate(const gp_manifest *manifest, const size_t *lines, bool *nomem)
+static size_t first_duplicate(const gpi_manifest *manifest, const size_t *lines, bool *nomem)
 {
     *nomem = false;
     if (manifest->count < 2)
@@ -115,7 +117,7 @@ static size_t first_duplicate(const gp_manifest *manifest, const size_t *lines, 
     return first;
 }
 
-bool gp_manifest_parse(const char *text, size_t len, gp_manifest *out, size_t *bad_line,
+bool gpi_manifest_parse(const char *text, size_t len, gpi_manifest *out, size_t *bad_line,
                        gp_error *err)
 {
     *bad_line = 0;
@@ -136,12 +138,12 @@ bool gp_manifest_parse(const char *text, size_t len, gp_manifest *out, size_t *b
                 *bad_line = line_no;
                 return false;
             }
-            bool added = gp_manifest_add(out, path, sha);
+            bool added = gpi_manifest_add(out, path, sha);
             free(path);
             size_t *grown = added ? realloc(lines, out->count * sizeof *lines) : NULL;
             if (!grown) {
                 free(lines);
-                return gp_error_nomem(err);
+                return gpi_error_nomem(err);
             }
             lines = grown;
             lines[out->count - 1] = line_no;
@@ -152,11 +154,11 @@ bool gp_manifest_parse(const char *text, size_t len, gp_manifest *out, size_t *b
     *bad_line = first_duplicate(out, lines, &nomem);
     free(lines);
     if (nomem)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     return *bad_line == 0;
 }
 
-void gp_manifest_clear(gp_manifest *manifest)
+void gpi_manifest_clear(gpi_manifest *manifest)
 {
     if (!manifest)
         return;

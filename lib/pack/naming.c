@@ -3,7 +3,8 @@
  * since the files are mailed to and opened on Windows; BUNDLE_ID (the top
  * folder inside the zip) is plain ASCII, because Windows' built-in unzip
  * reads entry names in the OEM code page. */
-#include "gp_internal.h"
+#include "core/base.h"
+#include "pack/bundle.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ static bool is_reserved(const char *name)
 {
     static const char *const plain[] = {"CON", "PRN", "AUX", "NUL"};
     size_t stem = strcspn(name, ".");
-    for (size_t i = 0; i < GP_ARRAY_LEN(plain); i++)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(plain); i++)
         if (stem == 3 && !strncasecmp(name, plain[i], 3))
             return true;
     if (stem == 4 && (!strncasecmp(name, "COM", 3) || !strncasecmp(name, "LPT", 3)) &&
@@ -45,7 +46,7 @@ static size_t utf8_len(unsigned char c)
     return 1;
 }
 
-char *gp_safe_file_name(const char *text)
+char *gpi_safe_file_name(const char *text)
 {
     size_t n = text ? strlen(text) : 0;
     char *out = malloc(n + 2 + sizeof "gradpack");
@@ -84,34 +85,34 @@ char *gp_safe_file_name(const char *text)
     return out;
 }
 
-char *gp_default_bundle_name(const char *school_code, const char *station_name,
+char *gpi_default_bundle_name(const char *school_code, const char *station_name,
                              const char *seq_first, const char *seq_last)
 {
     const char *parts[3] = {school_code, station_name, NULL};
-    gp_buf buf = {0};
+    gpi_buf buf = {0};
     for (size_t i = 0; i < 2; i++) {
         if (!parts[i] || !*parts[i])
             continue;
         if (buf.len)
-            gp_buf_puts(&buf, "-");
-        gp_buf_puts(&buf, parts[i]);
+            gpi_buf_puts(&buf, "-");
+        gpi_buf_puts(&buf, parts[i]);
     }
     if (seq_first && *seq_first) {
         if (buf.len)
-            gp_buf_puts(&buf, "-");
-        gp_buf_puts(&buf, seq_first);
+            gpi_buf_puts(&buf, "-");
+        gpi_buf_puts(&buf, seq_first);
         if (seq_last && *seq_last && strcmp(seq_first, seq_last) != 0)
-            gp_buf_printf(&buf, "-%s", seq_last);
+            gpi_buf_printf(&buf, "-%s", seq_last);
     }
-    char *raw = gp_buf_take(&buf);
+    char *raw = gpi_buf_take(&buf);
     if (!raw)
         return NULL;
-    char *safe = gp_safe_file_name(raw);
+    char *safe = gpi_safe_file_name(raw);
     free(raw);
     return safe;
 }
 
-char *gp_bundle_id_from_name(const char *name)
+char *gpi_bundle_id_from_name(const char *name)
 {
     size_t n = strlen(name);
     char *out = malloc(n + sizeof "bundle");
@@ -143,9 +144,9 @@ char *gp_bundle_id_from_name(const char *name)
     return out;
 }
 
-char *gp_part_stem(const char *name, int part, int parts)
+char *gpi_part_stem(const char *name, int part, int parts)
 {
     if (parts <= 1)
         return strdup(name);
-    return gp_asprintf("%s-part%d-of-%d", name, part, parts);
+    return gpi_asprintf("%s-part%d-of-%d", name, part, parts);
 }

@@ -17,6 +17,15 @@
  * photos are read and judged as check does, and nothing is written.
  * Outputs are committed only when all are complete. */
 #include "pack_internal.h"
+#include "check/check.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "pack/bundle.h"
+#include "photo/photo.h"
+#include "roster/roster.h"
 #include "core/atomic.h"
 #include "core/error.h"
 #include "core/os.h"
@@ -32,7 +41,7 @@
 
 typedef struct part_output {
     char *file;       /* NAME.zip or NAME-part1-of-3.zip */
-    gp_atomic *zip;
+    gpi_atomic *zip;
     uint64_t bytes;
     char sha256[65];
 } part_output;
@@ -44,32 +53,32 @@ typedef struct pack_run pack_run;
 typedef struct photo_fetch {
     pack_run *run;
     size_t index;
-    gp_zip_item *item;
+    gpi_zip_item *item;
 } photo_fetch;
 
 /* The manifest item's fetch: the items before it, hashed by then. */
 typedef struct manifest_fetch {
-    const gp_zip_item *items;
+    const gpi_zip_item *items;
     size_t count;
     size_t len;                /* as declared to libzip beforehand */
 } manifest_fetch;
 
 struct pack_run {
     gp_pack_options *opt;
-    gp_check_state state;
+    gpi_check_state state;
     gp_report *check_report;   /* check's findings, judged as check does */
     gp_report *station_report; /* the station file's findings */
     gp_report *plan_report;    /* pack.photo_too_large */
     gp_report *report;         /* the pack report, built from the three above */
-    gp_station station;
+    gpi_station station;
     const char *password;
 
     /* rows in photo-number order, and their photos */
-    const gp_student **rows;
-    const gp_photo_file **photos;
+    const gpi_student **rows;
+    const gpi_photo_file **photos;
     size_t count;
 
-    gp_photo_pipeline *pipeline;
+    gpi_photo_pipeline *pipeline;
     photo_fetch *fetches;      /* one per photo */
     bool inspected;            /* every state.results[i] is filled */
     size_t packed;             /* photos taken into the zip so far (progress) */
@@ -82,12 +91,12 @@ struct pack_run {
     bool auto_split;           /* part_limit came from the profile */
     bool has_workbook;         /* NAME.xlsx beside the zips: not when encrypted */
     char submission[65];       /* SHA-256 of the whole roster.csv (bundle.json) */
-    gp_part_range *ranges;
+    gpi_part_range *ranges;
     size_t part_count;
     part_output *parts;
     char *workbook_file, *letter_file;
-    gp_atomic *workbook, *letter;
-    gp_lock *lock;             /* the output folder's, from prepare_targets to the end */
+    gpi_atomic *workbook, *letter;
+    gpi_lock *lock;             /* the output folder's, from prepare_targets to the end */
     char *password_read;       /* from --password-file; wiped when done */
     uint64_t workbook_bytes, letter_bytes;
     char workbook_sha256[65], letter_sha256[65];
@@ -95,19 +104,19 @@ struct pack_run {
 
 static void run_free(pack_run *run)
 {
-    gp_photo_pipeline_finish(run->pipeline);
+    gpi_photo_pipeline_finish(run->pipeline);
     free(run->fetches);
     free(run->changed);
     gp_report_free(run->check_report);
     gp_report_free(run->station_report);
     gp_report_free(run->plan_report);
     for (size_t i = 0; run->parts && i < run->part_count; i++) {
-        gp_atomic_abort(run->parts[i].zip);
+        gpi_atomic_abort(run->parts[i].zip);
         free(run->parts[i].file);
     }
     free(run->parts);
-    gp_atomic_abort(run->workbook);
-    gp_atomic_abort(run->letter);
+    gpi_atomic_abort(run->workbook);
+    gpi_atomic_abort(run->letter);
     free(run->workbook_file);
     free(run->letter_file);
     free(run->ranges);
@@ -115,10 +124,10 @@ static void run_free(pack_run *run)
     free(run->bundle_id);
     free(run->rows);
     free(run->photos);
-    gp_station_clear(&run->station);
-    gp_check_state_clear(&run->state);
-    gp_password_wipe(run->password_read);
-    gp_lock_release(run->lock); /* after every temporary file is gone */
+    gpi_station_clear(&run->station);
+    gpi_check_state_clear(&run->state);
+    gpi_password_wipe(run->password_read);
+    gpi_lock_release(run->lock); /* after every temporary file is gone */
 }
 
 /* The pack report: check's findings and summary under the command "pack". */
@@ -127,10 +136,10 @@ static gp_report *report_from_check(gp_report *checked)
     gp_report *report = gp_report_new("pack");
     if (!report)
         return NULL;
-    gp_report_set_profile(report, gp_report_profile(checked));
+    gpi_report_set_profile(report, gp_report_profile(checked));
     long long v;
     const char *s;
-    if (!gp_report_absorb(report, checked, NULL) ||
+    if (!gpi_report_absorb(report, checked, NULL) ||
         (gp_report_get_int(checked, "rows", &v) && !gp_report_set_int(report, "rows", v)) ||
         (gp_report_get_int(checked, "photos", &v) && !gp_report_set_int(report, "photos", v)) ||
         ((s = gp_report_get_str(checked, "encoding")) && !gp_report_set_str(report, "encoding", s))) {
@@ -142,7 +151,7 @@ static gp_report *report_from_check(gp_report *checked)
 
 static int by_seq(const void *a, const void *b)
 {
-    const gp_student *const *x = a, *const *y = b;
+    const gpi_student *const *x = a, *const *y = b;
     return strcmp((*x)->seq, (*y)->seq);
 }
 
@@ -151,8 +160,8 @@ static int by_seq(const void *a, const void *b)
  * one; false is returned only on OOM. */
 static bool pair_rows(pack_run *run, bool *paired, gp_error *err)
 {
-    const gp_roster *roster = run->state.roster;
-    const gp_photo_dir *dir = run->state.photos;
+    const gpi_roster *roster = run->state.roster;
+    const gpi_photo_dir *dir = run->state.photos;
     size_t n = roster->count;
     *paired = false;
     if (!roster->usable || n == 0 || dir->count != n)
@@ -162,7 +171,7 @@ static bool pair_rows(pack_run *run, bool *paired, gp_error *err)
     run->fetches = calloc(n, sizeof *run->fetches);
     run->changed = calloc(n, sizeof *run->changed);
     if (!run->rows || !run->photos || !run->fetches || !run->changed)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     for (size_t i = 0; i < n; i++)
         run->rows[i] = &roster->students[i];
     qsort(run->rows, n, sizeof *run->rows, by_seq);
@@ -173,10 +182,10 @@ static bool pair_rows(pack_run *run, bool *paired, gp_error *err)
     }
     run->count = n;
     const gp_profile *p = run->state.profile;
-    const gp_student *first = run->rows[0];
-    run->school_type = p->school_type ? p->school_type : first->value[GP_FIELD_SCHOOL_TYPE];
-    run->school_code = p->school_code ? p->school_code : first->value[GP_FIELD_SCHOOL_CODE];
-    run->school_name = p->school_name ? p->school_name : first->value[GP_FIELD_SCHOOL_NAME];
+    const gpi_student *first = run->rows[0];
+    run->school_type = p->school_type ? p->school_type : first->value[GPI_FIELD_SCHOOL_TYPE];
+    run->school_code = p->school_code ? p->school_code : first->value[GPI_FIELD_SCHOOL_CODE];
+    run->school_name = p->school_name ? p->school_name : first->value[GPI_FIELD_SCHOOL_NAME];
     *paired = true;
     return true;
 }
@@ -185,20 +194,20 @@ static bool choose_name(pack_run *run, gp_error *err)
 {
     const char *given = run->opt->name;
     if (given) {
-        run->name = gp_safe_file_name(given);
+        run->name = gpi_safe_file_name(given);
         if (run->name && strcmp(run->name, given) != 0)
-            return gp_error_set(err, GP_ERR_USAGE, 0,
+            return gpi_error_set(err, GP_ERR_USAGE, 0,
                                 "--name '%s' 不能用作 Windows 文件名（不能含 \\ / : * ? \" < > | "
                                 "和控制字符，不能以点或空格结尾，不能是 CON、PRN、AUX、NUL、COM1 等），"
                                 "可以改用 '%s'",
                                 given, run->name);
     } else {
-        const char *station = run->station.present ? run->station.value[GP_STATION_NAME] : NULL;
-        run->name = gp_default_bundle_name(run->school_code, station, run->rows[0]->seq,
+        const char *station = run->station.present ? run->station.value[GPI_STATION_NAME] : NULL;
+        run->name = gpi_default_bundle_name(run->school_code, station, run->rows[0]->seq,
                                            run->rows[run->count - 1]->seq);
     }
-    if (!run->name || !(run->bundle_id = gp_bundle_id_from_name(run->name)))
-        return gp_error_nomem(err);
+    if (!run->name || !(run->bundle_id = gpi_bundle_id_from_name(run->name)))
+        return gpi_error_nomem(err);
     return true;
 }
 
@@ -207,17 +216,17 @@ static size_t text_bytes(const pack_run *run)
     size_t n = strlen(run->name) + strlen(run->bundle_id) + strlen(run->state.profile->name) +
                sizeof run->submission;
     const char *school[] = {run->school_type, run->school_code, run->school_name};
-    for (size_t i = 0; i < GP_ARRAY_LEN(school); i++)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(school); i++)
         n += school[i] ? strlen(school[i]) : 0;
-    for (int f = 0; f < GP_STATION_FIELD_COUNT; f++)
+    for (int f = 0; f < GPI_STATION_FIELD_COUNT; f++)
         n += run->station.value[f] ? strlen(run->station.value[f]) : 0;
     return n;
 }
 
-static size_t row_value_bytes(const gp_student *row)
+static size_t row_value_bytes(const gpi_student *row)
 {
     size_t n = 0;
-    for (int f = 0; f < GP_FIELD_COUNT; f++)
+    for (int f = 0; f < GPI_FIELD_COUNT; f++)
         n += row->value[f] ? strlen(row->value[f]) : 0;
     return n + sizeof row->seq;
 }
@@ -231,12 +240,12 @@ static size_t row_value_bytes(const gp_student *row)
 static bool submission_id(pack_run *run, gp_error *err)
 {
     size_t len = 0;
-    char *csv = gp_roster_csv(run->rows, run->count, &len);
+    char *csv = gpi_roster_csv(run->rows, run->count, &len);
     if (!csv)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     unsigned char digest[32];
-    gp_sha256(csv, len, digest);
-    gp_hex(digest, sizeof digest, run->submission);
+    gpi_sha256(csv, len, digest);
+    gpi_hex(digest, sizeof digest, run->submission);
     free(csv);
     return true;
 }
@@ -250,17 +259,17 @@ static bool plan_parts(pack_run *run, gp_error *err)
     run->part_limit = run->opt->max_part_bytes ? run->opt->max_part_bytes : mail;
     uint64_t limit = run->part_limit;
     size_t id_len = strlen(run->bundle_id) + sizeof "-part9999-of-9999";
-    uint64_t fixed = gp_part_fixed_cost(id_len, text_bytes(run));
+    uint64_t fixed = gpi_part_fixed_cost(id_len, text_bytes(run));
     uint64_t *cost = malloc(run->count * sizeof *cost);
     if (!cost)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     for (size_t i = 0; i < run->count; i++)
-        cost[i] = gp_part_row_cost(id_len, run->photos[i]->size, row_value_bytes(run->rows[i]));
-    bool planned = gp_plan_parts(cost, run->count, fixed, limit, &run->ranges, &run->part_count);
+        cost[i] = gpi_part_row_cost(id_len, run->photos[i]->size, row_value_bytes(run->rows[i]));
+    bool planned = gpi_plan_parts(cost, run->count, fixed, limit, &run->ranges, &run->part_count);
     if (!planned && run->part_count == SIZE_MAX) {
         free(cost);
         run->part_count = 0;
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     }
     for (size_t i = 0; !planned && i < run->count; i++) {
         if (cost[i] <= limit && fixed <= limit - cost[i])
@@ -273,8 +282,8 @@ static bool plan_parts(pack_run *run, gp_error *err)
         else
             snprintf(expected, sizeof expected, "--max-part-size ≥ %llu",
                      (unsigned long long)(fixed + cost[i]));
-        gp_report_add(run->plan_report, GP_PACK_PHOTO_TOO_LARGE,
-                      &(gp_where){.seq = run->rows[i]->seq, .row = run->rows[i]->row,
+        gpi_report_add(run->plan_report, GP_PACK_PHOTO_TOO_LARGE,
+                      &(gpi_where){.seq = run->rows[i]->seq, .row = run->rows[i]->row,
                                   .file = run->photos[i]->name},
                       actual, expected,
                       "照片 %s 有 %llu 字节，连同花名册等文件放不进 %llu 字节的分卷", run->photos[i]->name,
@@ -287,11 +296,11 @@ static bool plan_parts(pack_run *run, gp_error *err)
         char actual[32], expected[32];
         snprintf(actual, sizeof actual, "%.1f MB", run->opt->max_part_bytes / 1048576.0);
         snprintf(expected, sizeof expected, "≤ %.1f MB", mail / 1048576.0);
-        gp_report_add(run->plan_report, GP_PACK_PART_OVER_MAIL_LIMIT, NULL, actual, expected,
+        gpi_report_add(run->plan_report, GP_PACK_PART_OVER_MAIL_LIMIT, NULL, actual, expected,
                       "分卷上限 %s 大于规格的邮件附件上限 %.1f MB", actual, mail / 1048576.0);
     }
     if (planned && run->auto_split && run->part_count > 1)
-        gp_report_add(run->plan_report, GP_PACK_AUTO_SPLIT, NULL, NULL, NULL,
+        gpi_report_add(run->plan_report, GP_PACK_AUTO_SPLIT, NULL, NULL, NULL,
                       "全部照片放进一个压缩包会超过邮件附件上限 %.1f MB，已自动分成 %zu 卷，"
                       "每卷用一封邮件发送",
                       mail / 1048576.0, run->part_count);
@@ -317,18 +326,18 @@ static const char *target_name(const pack_run *run, size_t i)
 static bool targets_are_free(const pack_run *run, gp_error *err)
 {
     for (size_t i = 0; i < target_count(run); i++) {
-        char *path = gp_path_join(run->opt->output_dir, target_name(run, i));
+        char *path = gpi_path_join(run->opt->output_dir, target_name(run, i));
         if (!path)
-            return gp_error_nomem(err);
-        gp_os_stat st;
-        bool exists = gp_os_stat_path(path, false, &st) == 0;
-        if (exists && st.type != GP_OS_REGULAR)
-            gp_error_set(err, GP_ERR_EXISTS, EEXIST,
+            return gpi_error_nomem(err);
+        gpi_os_stat st;
+        bool exists = gpi_os_stat_path(path, false, &st) == 0;
+        if (exists && st.type != GPI_OS_REGULAR)
+            gpi_error_set(err, GP_ERR_EXISTS, EEXIST,
                          "输出位置 '%s' 已被文件夹或其他非普通文件占用，没有写出任何文件", path);
         else if (exists && run->opt->force)
             exists = false;
         if (exists)
-            gp_error_set(err, GP_ERR_EXISTS, EEXIST,
+            gpi_error_set(err, GP_ERR_EXISTS, EEXIST,
                          "输出文件 '%s' 已存在，没有写出任何文件。若要覆盖，请加 --force。", path);
         free(path);
         if (exists)
@@ -342,31 +351,31 @@ static bool prepare_targets(pack_run *run, gp_error *err)
     const char *dir = run->opt->output_dir;
     run->parts = calloc(run->part_count, sizeof *run->parts);
     if (!run->parts)
-        return gp_error_nomem(err);
-    char *names[2] = {gp_asprintf("%s.xlsx", run->name),
-                      gp_asprintf("%s%s", run->name, LETTER_SUFFIX)};
+        return gpi_error_nomem(err);
+    char *names[2] = {gpi_asprintf("%s.xlsx", run->name),
+                      gpi_asprintf("%s%s", run->name, LETTER_SUFFIX)};
     run->workbook_file = names[0];
     run->letter_file = names[1];
     if (!names[0] || !names[1])
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     for (size_t k = 0; k < run->part_count; k++) {
-        char *stem = gp_part_stem(run->name, (int)k + 1, (int)run->part_count);
-        run->parts[k].file = stem ? gp_asprintf("%s.zip", stem) : NULL;
+        char *stem = gpi_part_stem(run->name, (int)k + 1, (int)run->part_count);
+        run->parts[k].file = stem ? gpi_asprintf("%s.zip", stem) : NULL;
         free(stem);
         if (!run->parts[k].file)
-            return gp_error_nomem(err);
+            return gpi_error_nomem(err);
     }
     /* the folder's lock first (as merge and fix take it), then a killed
      * run's commit finished and dead runs' temporary files removed, and only
      * then is it decided whether the outputs exist */
-    if (!(run->lock = gp_lock_output(dir, err)) || !targets_are_free(run, err))
+    if (!(run->lock = gpi_lock_output(dir, err)) || !targets_are_free(run, err))
         return false;
-    unsigned mode = run->opt->shared ? GP_MODE_SHARED : GP_MODE_PRIVATE;
+    unsigned mode = run->opt->shared ? GPI_MODE_SHARED : GPI_MODE_PRIVATE;
     for (size_t i = 0; i < target_count(run); i++) {
-        char *path = gp_path_join(dir, target_name(run, i));
+        char *path = gpi_path_join(dir, target_name(run, i));
         if (!path)
-            return gp_error_nomem(err);
-        gp_atomic *a = gp_atomic_begin_mode(path, run->opt->force, mode, err);
+            return gpi_error_nomem(err);
+        gpi_atomic *a = gpi_atomic_begin_mode(path, run->opt->force, mode, err);
         free(path);
         if (!a)
             return false;
@@ -380,33 +389,33 @@ static bool prepare_targets(pack_run *run, gp_error *err)
     return true;
 }
 
-static gp_workbook_info workbook_info(const pack_run *run)
+static gpi_workbook_info workbook_info(const pack_run *run)
 {
-    const char *station = run->station.present && run->station.value[GP_STATION_NAME][0]
-                              ? run->station.value[GP_STATION_NAME]
+    const char *station = run->station.present && run->station.value[GPI_STATION_NAME][0]
+                              ? run->station.value[GPI_STATION_NAME]
                               : NULL;
-    return (gp_workbook_info){.title = run->name, .school = run->school_name, .station = station};
+    return (gpi_workbook_info){.title = run->name, .school = run->school_name, .station = station};
 }
 
 /* A part's workbook, written through a temporary file and read back into
  * memory (it is small: 9,999 rows are well under 1 MB). */
-static bool part_workbook(pack_run *run, const gp_part_range *range, const char *stem,
+static bool part_workbook(pack_run *run, const gpi_part_range *range, const char *stem,
                           unsigned char **data, size_t *len, gp_error *err)
 {
-    char *file = gp_asprintf("%s-roster.xlsx", stem);
-    char *path = file ? gp_path_join(run->opt->output_dir, file) : NULL;
+    char *file = gpi_asprintf("%s-roster.xlsx", stem);
+    char *path = file ? gpi_path_join(run->opt->output_dir, file) : NULL;
     free(file);
     if (!path)
-        return gp_error_nomem(err);
-    gp_atomic *tmp = gp_atomic_begin(path, true, err);
+        return gpi_error_nomem(err);
+    gpi_atomic *tmp = gpi_atomic_begin(path, true, err);
     free(path);
     if (!tmp)
         return false;
-    gp_workbook_info info = workbook_info(run);
-    bool ok = gp_workbook_write(gp_atomic_temp_path(tmp), run->rows + range->first, range->count,
+    gpi_workbook_info info = workbook_info(run);
+    bool ok = gpi_workbook_write(gpi_atomic_temp_path(tmp), run->rows + range->first, range->count,
                                 &info, NULL, err) &&
-              gp_read_file(gp_atomic_temp_path(tmp), GP_MAX_ROSTER_BYTES, data, len, err);
-    gp_atomic_abort(tmp); /* never an output of its own */
+              gpi_read_file(gpi_atomic_temp_path(tmp), GPI_MAX_ROSTER_BYTES, data, len, err);
+    gpi_atomic_abort(tmp); /* never an output of its own */
     return ok;
 }
 
@@ -417,9 +426,9 @@ static bool photo_has_error(const pack_run *run, size_t i)
     gp_report *scratch = gp_report_new("pack");
     if (!scratch)
         return false; /* judged for real afterwards */
-    const gp_photo_result *res = &run->state.results[i];
-    gp_where w = {.row = run->rows[i]->row, .seq = run->rows[i]->seq, .file = run->photos[i]->name};
-    int errors = gp_photo_judge(&res->info, res->size, run->state.profile, &w, scratch);
+    const gpi_photo_result *res = &run->state.results[i];
+    gpi_where w = {.row = run->rows[i]->row, .seq = run->rows[i]->seq, .file = run->photos[i]->name};
+    int errors = gpi_photo_judge(&res->info, res->size, run->state.profile, &w, scratch);
     gp_report_free(scratch);
     return errors > 0;
 }
@@ -431,8 +440,8 @@ static bool fetch_photo(void *context, unsigned char **data, size_t *size)
     photo_fetch *f = context;
     pack_run *run = f->run;
     size_t i = f->index;
-    bool ok = gp_photo_pipeline_take(run->pipeline, i, data, size);
-    gp_progress_report(run->opt->check.progress, run->opt->check.progress_context, ++run->packed,
+    bool ok = gpi_photo_pipeline_take(run->pipeline, i, data, size);
+    gpi_progress_report(run->opt->check.progress, run->opt->check.progress_context, ++run->packed,
                        run->count);
     if (ok && *size != run->photos[i]->size) {
         run->changed[i] = true; /* the zip entry's size was set from the listing */
@@ -455,12 +464,12 @@ static bool fetch_photo(void *context, unsigned char **data, size_t *size)
 static bool fetch_manifest(void *context, unsigned char **data, size_t *size)
 {
     const manifest_fetch *m = context;
-    gp_manifest manifest = {0};
+    gpi_manifest manifest = {0};
     bool ok = true;
     for (size_t i = 0; ok && i < m->count; i++)
-        ok = gp_manifest_add(&manifest, m->items[i].name, m->items[i].sha256);
-    char *text = ok ? gp_manifest_format(&manifest, size) : NULL;
-    gp_manifest_clear(&manifest);
+        ok = gpi_manifest_add(&manifest, m->items[i].name, m->items[i].sha256);
+    char *text = ok ? gpi_manifest_format(&manifest, size) : NULL;
+    gpi_manifest_clear(&manifest);
     if (text && *size != m->len) {
         free(text);
         text = NULL;
@@ -470,7 +479,7 @@ static bool fetch_manifest(void *context, unsigned char **data, size_t *size)
 }
 
 /* Its length is known before the hashes: "<64 hex>  <path>\n" a line. */
-static size_t manifest_length(const gp_zip_item *items, size_t count)
+static size_t manifest_length(const gpi_zip_item *items, size_t count)
 {
     size_t n = 0;
     for (size_t i = 0; i < count; i++)
@@ -482,68 +491,68 @@ static size_t manifest_length(const gp_zip_item *items, size_t count)
  * stopped the writer (then err is untouched). */
 static bool write_part(pack_run *run, size_t k, gp_error *err)
 {
-    const gp_part_range *range = &run->ranges[k];
-    const gp_student **rows = run->rows + range->first;
+    const gpi_part_range *range = &run->ranges[k];
+    const gpi_student **rows = run->rows + range->first;
     int part = (int)k + 1, parts = (int)run->part_count;
-    char *part_id = gp_part_stem(run->bundle_id, part, parts);
-    char *stem = gp_part_stem(run->name, part, parts);
+    char *part_id = gpi_part_stem(run->bundle_id, part, parts);
+    char *stem = gpi_part_stem(run->name, part, parts);
     size_t n_items = range->count + 4;
-    gp_zip_item *items = calloc(n_items, sizeof *items);
+    gpi_zip_item *items = calloc(n_items, sizeof *items);
     char (*photo_names)[24] = calloc(range->count, sizeof *photo_names);
     unsigned char *xlsx = NULL;
     size_t xlsx_len = 0, csv_len = 0;
     char *csv = NULL, *json = NULL;
     bool ok = false;
     if (!part_id || !stem || !items || !photo_names) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         goto done;
     }
     if (!part_workbook(run, range, stem, &xlsx, &xlsx_len, err))
         goto done;
-    csv = gp_roster_csv(rows, range->count, &csv_len);
-    gp_bundle_info info = {
+    csv = gpi_roster_csv(rows, range->count, &csv_len);
+    gpi_bundle_info info = {
         .profile = run->state.profile->name, .name = run->name, .bundle_id = part_id,
         .school_type = run->school_type, .school_code = run->school_code,
         .school_name = run->school_name, .station = &run->station,
         .part = part, .parts = parts, .submission = run->submission, .rows = range->count,
         .seq_first = rows[0]->seq, .seq_last = rows[range->count - 1]->seq,
     };
-    json = gp_bundle_json(&info, err);
+    json = gpi_bundle_json(&info, err);
     if (!csv || !json) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         goto done;
     }
-    items[0] = (gp_zip_item){.name = "bundle.json", .data = json, .len = strlen(json)};
-    items[1] = (gp_zip_item){.name = "roster.csv", .data = csv, .len = csv_len};
-    items[2] = (gp_zip_item){.name = "roster.xlsx", .data = xlsx, .len = xlsx_len, .store = true};
+    items[0] = (gpi_zip_item){.name = "bundle.json", .data = json, .len = strlen(json)};
+    items[1] = (gpi_zip_item){.name = "roster.csv", .data = csv, .len = csv_len};
+    items[2] = (gpi_zip_item){.name = "roster.xlsx", .data = xlsx, .len = xlsx_len, .store = true};
     for (size_t i = 0; i < 3; i++)
-        gp_sha256(items[i].data, items[i].len, items[i].sha256);
+        gpi_sha256(items[i].data, items[i].len, items[i].sha256);
     for (size_t i = 0; i < range->count; i++) {
         size_t g = range->first + i;
         snprintf(photo_names[i], sizeof photo_names[i], "photos/%s.jpg", rows[i]->seq);
-        gp_zip_item *it = &items[3 + i];
+        gpi_zip_item *it = &items[3 + i];
         run->fetches[g] = (photo_fetch){.run = run, .index = g, .item = it};
-        *it = (gp_zip_item){.name = photo_names[i], .len = (size_t)run->photos[g]->size,
+        *it = (gpi_zip_item){.name = photo_names[i], .len = (size_t)run->photos[g]->size,
                             .store = true, .fetch = fetch_photo, .fetch_context = &run->fetches[g]};
     }
     manifest_fetch manifest = {.items = items, .count = n_items - 1,
                                .len = manifest_length(items, n_items - 1)};
-    items[n_items - 1] = (gp_zip_item){.name = "MANIFEST.sha256", .len = manifest.len,
+    items[n_items - 1] = (gpi_zip_item){.name = "MANIFEST.sha256", .len = manifest.len,
                                        .fetch = fetch_manifest, .fetch_context = &manifest};
 
     part_output *out = &run->parts[k];
-    const char *zip_path = gp_atomic_temp_path(out->zip);
+    const char *zip_path = gpi_atomic_temp_path(out->zip);
     gp_error write_err = {0};
-    if (!gp_bundle_write(zip_path, part_id, items, n_items, run->password, &write_err)) {
+    if (!gpi_bundle_write(zip_path, part_id, items, n_items, run->password, &write_err)) {
         if (!run->stopped)
-            gp_error_propagate(err, &write_err);
+            gpi_error_propagate(err, &write_err);
         goto done;
     }
-    if (!gp_file_digest(zip_path, &out->bytes, out->sha256, err))
+    if (!gpi_file_digest(zip_path, &out->bytes, out->sha256, err))
         goto done;
     uint64_t limit = run->part_limit;
     if (limit && out->bytes > limit) {
-        gp_error_set(err, GP_ERR_INTERNAL, 0,
+        gpi_error_set(err, GP_ERR_INTERNAL, 0,
                      "分卷 %s 实际大小 %llu 字节超过了上限 %llu 字节（分卷估算有误，请报告此问题）",
                      out->file, (unsigned long long)out->bytes, (unsigned long long)limit);
         goto done;
@@ -563,9 +572,9 @@ done:
 static char *format_size(uint64_t bytes)
 {
     if (bytes < 1024 * 1024)
-        return gp_asprintf("%.1f KB（%llu 字节）", (double)bytes / 1024.0,
+        return gpi_asprintf("%.1f KB（%llu 字节）", (double)bytes / 1024.0,
                            (unsigned long long)bytes);
-    return gp_asprintf("%.1f MB（%llu 字节）", (double)bytes / (1024.0 * 1024.0),
+    return gpi_asprintf("%.1f MB（%llu 字节）", (double)bytes / (1024.0 * 1024.0),
                        (unsigned long long)bytes);
 }
 
@@ -574,8 +583,8 @@ static char *format_size(uint64_t bytes)
 static char *email_subject(const pack_run *run, size_t k)
 {
     if (run->part_count <= 1)
-        return gp_asprintf("%s 毕业生图像信息", run->name);
-    return gp_asprintf("%s 毕业生图像信息（第 %zu 封，共 %zu 封）", run->name, k + 1,
+        return gpi_asprintf("%s 毕业生图像信息", run->name);
+    return gpi_asprintf("%s 毕业生图像信息（第 %zu 封，共 %zu 封）", run->name, k + 1,
                        run->part_count);
 }
 
@@ -584,27 +593,27 @@ static bool write_letter(pack_run *run, gp_error *err)
     char *template_path = strdup(run->state.profile->cover_letter);
     unsigned char *tpl = NULL;
     size_t tpl_len = 0;
-    bool ok = template_path && gp_read_file(template_path, MAX_TEMPLATE_BYTES, &tpl, &tpl_len, err);
+    bool ok = template_path && gpi_read_file(template_path, MAX_TEMPLATE_BYTES, &tpl, &tpl_len, err);
     free(template_path);
     if (!ok)
-        return template_path ? false : gp_error_nomem(err);
+        return template_path ? false : gpi_error_nomem(err);
 
     /* one entry per email: its subject and attachments, so that the
      * receiver can tell whether every email arrived */
-    gp_buf list = {0};
+    gpi_buf list = {0};
     bool several = run->part_count > 1;
     for (size_t k = 0; k < run->part_count; k++) {
-        const gp_part_range *r = &run->ranges[k];
+        const gpi_part_range *r = &run->ranges[k];
         char *size = format_size(run->parts[k].bytes);
         char *subject = email_subject(run, k);
         const char *indent = several ? "    " : "  ";
         if (several)
-            gp_buf_printf(&list, "  第 %zu 封邮件（共 %zu 封），主题“%s”：\n", k + 1,
+            gpi_buf_printf(&list, "  第 %zu 封邮件（共 %zu 封），主题“%s”：\n", k + 1,
                           run->part_count, subject ? subject : "");
-        gp_buf_printf(&list, "%s%s", indent, run->parts[k].file);
+        gpi_buf_printf(&list, "%s%s", indent, run->parts[k].file);
         if (several)
-            gp_buf_printf(&list, "（第 %zu 卷，共 %zu 卷）", k + 1, run->part_count);
-        gp_buf_printf(&list, "\n%s  %zu 人，拍摄序号 %s–%s，%s\n%s  SHA-256：%s\n", indent,
+            gpi_buf_printf(&list, "（第 %zu 卷，共 %zu 卷）", k + 1, run->part_count);
+        gpi_buf_printf(&list, "\n%s  %zu 人，拍摄序号 %s–%s，%s\n%s  SHA-256：%s\n", indent,
                       r->count, run->rows[r->first]->seq,
                       run->rows[r->first + r->count - 1]->seq, size ? size : "", indent,
                       run->parts[k].sha256);
@@ -612,37 +621,37 @@ static bool write_letter(pack_run *run, gp_error *err)
         free(subject);
         if (run->has_workbook && k == 0) {
             char *wb_size = format_size(run->workbook_bytes);
-            gp_buf_printf(&list, "%s%s\n%s  花名册工作簿，全部 %zu 人，%s\n", indent,
+            gpi_buf_printf(&list, "%s%s\n%s  花名册工作簿，全部 %zu 人，%s\n", indent,
                           run->workbook_file, indent, run->count, wb_size ? wb_size : "");
             if (several)
-                gp_buf_printf(&list, "%s  （各卷压缩包内的 roster.xlsx 只含该卷的学生）\n",
+                gpi_buf_printf(&list, "%s  （各卷压缩包内的 roster.xlsx 只含该卷的学生）\n",
                               indent);
             else
-                gp_buf_printf(&list, "%s  （与压缩包内的 roster.xlsx 内容相同）\n", indent);
+                gpi_buf_printf(&list, "%s  （与压缩包内的 roster.xlsx 内容相同）\n", indent);
             free(wb_size);
         }
     }
-    char *attachments = gp_buf_take(&list);
+    char *attachments = gpi_buf_take(&list);
     char rows[32], parts[32];
     const char *agency = run->state.profile->agency;
-    char *emails = several ? gp_asprintf("共 %zu 封邮件，每封一个压缩包；请收齐 %zu 封后再解压。",
+    char *emails = several ? gpi_asprintf("共 %zu 封邮件，每封一个压缩包；请收齐 %zu 封后再解压。",
                                          run->part_count, run->part_count)
                            : strdup("共 1 封邮件。");
     snprintf(rows, sizeof rows, "%zu", run->count);
     snprintf(parts, sizeof parts, "%zu", run->part_count);
-    const gp_station *st = &run->station;
-    gp_letter_value values[] = {
+    const gpi_station *st = &run->station;
+    gpi_letter_value values[] = {
         {"name", run->name},
         {"agency", agency},
         {"emails", emails ? emails : ""},
         {"school_type", run->school_type},
         {"school_code", run->school_code},
         {"school_name", run->school_name},
-        {"station_name", gp_station_value_or_placeholder(st, GP_STATION_NAME)},
-        {"contact", gp_station_value_or_placeholder(st, GP_STATION_CONTACT)},
-        {"phone", gp_station_value_or_placeholder(st, GP_STATION_PHONE)},
-        {"address", gp_station_value_or_placeholder(st, GP_STATION_ADDRESS)},
-        {"email", gp_station_value_or_placeholder(st, GP_STATION_EMAIL)},
+        {"station_name", gpi_station_value_or_placeholder(st, GPI_STATION_NAME)},
+        {"contact", gpi_station_value_or_placeholder(st, GPI_STATION_CONTACT)},
+        {"phone", gpi_station_value_or_placeholder(st, GPI_STATION_PHONE)},
+        {"address", gpi_station_value_or_placeholder(st, GPI_STATION_ADDRESS)},
+        {"email", gpi_station_value_or_placeholder(st, GPI_STATION_EMAIL)},
         {"rows", rows},
         {"seq_first", run->rows[0]->seq},
         {"seq_last", run->rows[run->count - 1]->seq},
@@ -654,23 +663,23 @@ static bool write_letter(pack_run *run, gp_error *err)
                        : "压缩包未加密。"},
     };
     size_t len = 0;
-    char *text = attachments ? gp_letter_fill((const char *)tpl, tpl_len, values,
-                                              GP_ARRAY_LEN(values), &len)
+    char *text = attachments ? gpi_letter_fill((const char *)tpl, tpl_len, values,
+                                              GPI_ARRAY_LEN(values), &len)
                              : NULL;
     free(attachments);
     free(emails);
     free(tpl);
     if (!text)
-        return gp_error_nomem(err);
-    FILE *f = gp_atomic_stream(run->letter, err);
+        return gpi_error_nomem(err);
+    FILE *f = gpi_atomic_stream(run->letter, err);
     ok = f && fwrite(text, 1, len, f) == len;
     unsigned char sha[32];
-    gp_sha256(text, len, sha);
-    gp_hex(sha, 32, run->letter_sha256);
+    gpi_sha256(text, len, sha);
+    gpi_hex(sha, 32, run->letter_sha256);
     run->letter_bytes = len;
     free(text);
     if (f && !ok)
-        gp_error_set(err, GP_ERR_WRITE, errno, "无法写出邮件正文 '%s'", run->letter_file);
+        gpi_error_set(err, GP_ERR_WRITE, errno, "无法写出邮件正文 '%s'", run->letter_file);
     return ok;
 }
 
@@ -682,7 +691,7 @@ static void add_output(gp_report *report, const char *file, uint64_t bytes, cons
     gp_report_cell_str(report, "outputs", "sha256", sha256);
 }
 
-/* Every output as one set (gp_atomic_commit_set): the folder then holds all
+/* Every output as one set (gpi_atomic_commit_set): the folder then holds all
  * of this run's outputs or, if the run is killed while renaming, the next
  * run finishes the renames; Ctrl-C cannot stop them half-way, so a cover
  * letter never names a zip that is not there.  The folder's lock
@@ -692,9 +701,9 @@ static bool commit_all(pack_run *run, gp_error *err)
 {
     const char *dir = run->opt->output_dir;
     size_t n = target_count(run);
-    gp_atomic **set = calloc(n, sizeof *set);
+    gpi_atomic **set = calloc(n, sizeof *set);
     if (!set)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     for (size_t k = 0; k < run->part_count; k++) {
         set[k] = run->parts[k].zip;
         run->parts[k].zip = NULL;
@@ -705,10 +714,10 @@ static bool commit_all(pack_run *run, gp_error *err)
     run->workbook = run->letter = NULL;
     /* under the lock taken in prepare_targets: nobody else can have
      * written meanwhile, but a file a person put there is still refused */
-    bool ok = targets_are_free(run, err) && gp_atomic_commit_set(set, n, dir, err);
+    bool ok = targets_are_free(run, err) && gpi_atomic_commit_set(set, n, dir, err);
     if (!ok)
         for (size_t i = 0; i < n; i++)
-            gp_atomic_abort(set[i]); /* those the set did not take */
+            gpi_atomic_abort(set[i]); /* those the set did not take */
     free(set);
     return ok;
 }
@@ -726,9 +735,9 @@ static bool write_outputs(pack_run *run, gp_error *err)
     gp_pack_options *options = run->opt;
     if (options->encrypt && !run->password_read) {
         if (!options->password) {
-            options->generated_password = gp_password_generate(GP_PASSWORD_LENGTH);
+            options->generated_password = gpi_password_generate(GPI_PASSWORD_LENGTH);
             if (!options->generated_password)
-                return gp_error_set(err, GP_ERR_INTERNAL, 0,
+                return gpi_error_set(err, GP_ERR_INTERNAL, 0,
                                     "无法生成随机密码（OpenSSL RAND_bytes 失败）");
         }
         run->password = options->password ? options->password : options->generated_password;
@@ -738,22 +747,22 @@ static bool write_outputs(pack_run *run, gp_error *err)
     run->has_workbook = run->password == NULL;
     if (!prepare_targets(run, err))
         return false;
-    run->pipeline = gp_photo_pipeline_start(run->state.photos->files, run->state.results,
+    run->pipeline = gpi_photo_pipeline_start(run->state.photos->files, run->state.results,
                                             run->count, options->check.threads,
                                             options->check.thumbnails, err);
     if (!run->pipeline)
         return false;
-    gp_workbook_info info = workbook_info(run);
+    gpi_workbook_info info = workbook_info(run);
     bool ok = true;
     if (run->has_workbook) {
-        const char *wb_path = gp_atomic_temp_path(run->workbook);
-        ok = gp_workbook_write(wb_path, run->rows, run->count, &info, NULL, err) &&
-             gp_file_digest(wb_path, &run->workbook_bytes, run->workbook_sha256, err);
+        const char *wb_path = gpi_atomic_temp_path(run->workbook);
+        ok = gpi_workbook_write(wb_path, run->rows, run->count, &info, NULL, err) &&
+             gpi_file_digest(wb_path, &run->workbook_bytes, run->workbook_sha256, err);
     }
     for (size_t k = 0; ok && k < run->part_count; k++)
         ok = write_part(run, k, err);
     /* the photos the writer did not take are still read and inspected */
-    gp_photo_pipeline_finish(run->pipeline);
+    gpi_photo_pipeline_finish(run->pipeline);
     run->pipeline = NULL;
     run->inspected = true;
     return ok;
@@ -769,8 +778,8 @@ static void report_changed(pack_run *run)
         char actual[32], expected[32];
         snprintf(actual, sizeof actual, "%llu", (unsigned long long)run->state.results[i].size);
         snprintf(expected, sizeof expected, "%llu", (unsigned long long)run->photos[i]->size);
-        gp_report_add(run->report, GP_PACK_PHOTO_CHANGED,
-                      &(gp_where){.seq = run->rows[i]->seq, .row = run->rows[i]->row,
+        gpi_report_add(run->report, GP_PACK_PHOTO_CHANGED,
+                      &(gpi_where){.seq = run->rows[i]->seq, .row = run->rows[i]->row,
                                   .file = run->photos[i]->name},
                       actual, expected, "照片 %s 在打包过程中被改动（大小变了），没有写出任何文件",
                       run->photos[i]->name);
@@ -781,11 +790,11 @@ static void report_changed(pack_run *run)
  * an earlier plain run holds every ID number in clear. */
 static void note_plaintext_left(pack_run *run)
 {
-    char *file = gp_asprintf("%s.xlsx", run->name);
-    char *path = file ? gp_path_join(run->opt->output_dir, file) : NULL;
-    gp_os_stat st;
-    if (path && gp_os_stat_path(path, false, &st) == 0)
-        gp_report_add(run->plan_report, GP_PACK_PLAINTEXT_LEFT, &(gp_where){.file = file}, file,
+    char *file = gpi_asprintf("%s.xlsx", run->name);
+    char *path = file ? gpi_path_join(run->opt->output_dir, file) : NULL;
+    gpi_os_stat st;
+    if (path && gpi_os_stat_path(path, false, &st) == 0)
+        gpi_report_add(run->plan_report, GP_PACK_PLAINTEXT_LEFT, &(gpi_where){.file = file}, file,
                       NULL, "输出文件夹中的 %s 是以前未加密打包留下的，含身份证号；这次没有改写它", file);
     free(path);
     free(file);
@@ -811,7 +820,7 @@ static void report_outputs(pack_run *run)
     for (size_t k = 0; k < run->part_count; k++) {
         char *subject = email_subject(run, k);
         char *files = run->has_workbook && k == 0
-                          ? gp_asprintf("%s、%s", run->parts[k].file, run->workbook_file)
+                          ? gpi_asprintf("%s、%s", run->parts[k].file, run->workbook_file)
                           : strdup(run->parts[k].file);
         gp_report_table_row(r, "emails");
         gp_report_cell_int(r, "emails", "email", (long long)k + 1);
@@ -827,24 +836,24 @@ gp_report *gp_pack(const char *roster_path, const char *photo_dir, gp_pack_optio
                    gp_error *err)
 {
     if (!options || !options->output_dir || !*options->output_dir) {
-        gp_error_set(err, GP_ERR_USAGE, 0, "需要用 -o 指定输出文件夹");
+        gpi_error_set(err, GP_ERR_USAGE, 0, "需要用 -o 指定输出文件夹");
         return NULL;
     }
     if (options->encrypt && options->password && !*options->password) {
-        gp_error_set(err, GP_ERR_USAGE, 0, "密码不能为空");
+        gpi_error_set(err, GP_ERR_USAGE, 0, "密码不能为空");
         return NULL;
     }
     options->generated_password = NULL;
     pack_run run = {.opt = options};
-    if (!gp_check_is_directory(photo_dir, err))
+    if (!gpi_check_is_directory(photo_dir, err))
         return NULL;
     if (options->encrypt && !options->password && options->password_file) {
         run.station_report = gp_report_new("pack");
         if (!run.station_report) {
-            gp_error_nomem(err);
+            gpi_error_nomem(err);
             goto fail;
         }
-        run.password_read = gp_password_file_read(options->password_file, run.station_report, err);
+        run.password_read = gpi_password_file_read(options->password_file, run.station_report, err);
         if (!run.password_read)
             goto fail;
         run.password = run.password_read;
@@ -854,13 +863,13 @@ gp_report *gp_pack(const char *roster_path, const char *photo_dir, gp_pack_optio
         run.station_report = gp_report_new("pack");
     run.plan_report = gp_report_new("pack");
     if (!run.check_report || !run.station_report || !run.plan_report) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         goto fail;
     }
     /* no photo is read before the pipeline (or check's own reading) */
-    if (!gp_check_prepare(roster_path, photo_dir, &options->check, &run.state, run.check_report,
+    if (!gpi_check_prepare(roster_path, photo_dir, &options->check, &run.state, run.check_report,
                           err) ||
-        !gp_station_load(options->station_path, &run.station, run.station_report, err))
+        !gpi_station_load(options->station_path, &run.station, run.station_report, err))
         goto fail;
     bool paired = false;
     if (gp_report_count_severity(run.check_report, GP_ERROR) == 0 &&
@@ -869,50 +878,50 @@ gp_report *gp_pack(const char *roster_path, const char *photo_dir, gp_pack_optio
     gp_error write_err = {0};
     bool written = paired && write_outputs(&run, &write_err);
     if (!run.inspected)
-        gp_check_inspect(&run.state, options->check.threads, options->check.progress,
+        gpi_check_inspect(&run.state, options->check.threads, options->check.progress,
                          options->check.progress_context);
 
     /* every photo judged as check judges it: the same findings, in the same
      * order, before anything else (as when check ran first) */
-    if (!gp_check_finish(&run.state, run.check_report, err))
+    if (!gpi_check_finish(&run.state, run.check_report, err))
         goto fail;
     run.report = report_from_check(run.check_report);
-    if (!run.report || !gp_report_absorb(run.report, run.station_report, NULL)) {
-        gp_error_nomem(err);
+    if (!run.report || !gpi_report_absorb(run.report, run.station_report, NULL)) {
+        gpi_error_nomem(err);
         goto fail;
     }
     if (gp_report_count_severity(run.report, GP_ERROR) > 0)
         goto findings;
     if (!paired) {
-        gp_error_set(err, GP_ERR_INTERNAL, 0, "检查通过但花名册与照片不能一一对应");
+        gpi_error_set(err, GP_ERR_INTERNAL, 0, "检查通过但花名册与照片不能一一对应");
         goto fail;
     }
     if (!written) {
         report_changed(&run);
-        if (!gp_report_absorb(run.report, run.plan_report, NULL)) {
-            gp_error_nomem(err);
+        if (!gpi_report_absorb(run.report, run.plan_report, NULL)) {
+            gpi_error_nomem(err);
             goto fail;
         }
         if (gp_report_count_severity(run.report, GP_ERROR) > 0)
             goto findings;
         if (write_err.status == GP_OK)
-            gp_error_set(&write_err, GP_ERR_INTERNAL, 0, "打包中止，但没有找到原因");
-        gp_error_propagate(err, &write_err);
+            gpi_error_set(&write_err, GP_ERR_INTERNAL, 0, "打包中止，但没有找到原因");
+        gpi_error_propagate(err, &write_err);
         goto fail;
     }
     /* nothing is committed on a report that lost a finding */
-    if (!gp_report_complete(run.report, err) || !write_letter(&run, err) ||
+    if (!gpi_report_complete(run.report, err) || !write_letter(&run, err) ||
         !commit_all(&run, err))
         goto fail;
     if (run.password)
         note_plaintext_left(&run);
-    if (!gp_report_absorb(run.report, run.plan_report, NULL)) {
-        gp_error_nomem(err);
+    if (!gpi_report_absorb(run.report, run.plan_report, NULL)) {
+        gpi_error_nomem(err);
         goto fail;
     }
     report_outputs(&run);
 findings:
-    if (!gp_report_complete(run.report, err))
+    if (!gpi_report_complete(run.report, err))
         goto fail;
     gp_report_sort(run.report);
     gp_report *report = run.report;

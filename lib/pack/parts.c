@@ -24,14 +24,14 @@
 #define ROW_XML 1024             /* one workbook row's tags */
 #define MANIFEST_LINE 128
 
-uint64_t gp_part_fixed_cost(size_t id_len, size_t text_bytes)
+uint64_t gpi_part_fixed_cost(size_t id_len, size_t text_bytes)
 {
     uint64_t entry = ENTRY_OVERHEAD + 2 * (id_len + 1 + LONGEST_ENTRY_NAME);
     return 4 * entry + WORKBOOK_SKELETON + JSON_SKELETON + TEXT_HEADERS + ARCHIVE_END +
            ESCAPE_FACTOR * (uint64_t)text_bytes * 2; /* once in bundle.json, once in the workbook */
 }
 
-uint64_t gp_part_row_cost(size_t id_len, uint64_t photo_bytes, size_t value_bytes)
+uint64_t gpi_part_row_cost(size_t id_len, uint64_t photo_bytes, size_t value_bytes)
 {
     uint64_t entry = ENTRY_OVERHEAD + 2 * (id_len + 1 + LONGEST_ENTRY_NAME);
     uint64_t csv = 3 * (uint64_t)value_bytes + 64;   /* quotes doubled, commas, CRLF; deflate grows < 1% */
@@ -39,20 +39,20 @@ uint64_t gp_part_row_cost(size_t id_len, uint64_t photo_bytes, size_t value_byte
     return photo_bytes + entry + MANIFEST_LINE + csv + xlsx;
 }
 
-bool gp_plan_parts(const uint64_t *row_cost, size_t count, uint64_t fixed, uint64_t limit,
-                   gp_part_range **parts, size_t *part_count)
+bool gpi_plan_parts(const uint64_t *row_cost, size_t count, uint64_t fixed, uint64_t limit,
+                   gpi_part_range **parts, size_t *part_count)
 {
     *parts = NULL;
     *part_count = 0;
     if (count == 0)
         return false;
-    gp_part_range *out = malloc(count * sizeof *out); /* at most one part per row */
+    gpi_part_range *out = malloc(count * sizeof *out); /* at most one part per row */
     if (!out) {
         *part_count = SIZE_MAX;
         return false;
     }
     if (limit == 0) {
-        out[0] = (gp_part_range){0, count};
+        out[0] = (gpi_part_range){0, count};
         *parts = out;
         *part_count = 1;
         return true;
@@ -65,7 +65,7 @@ bool gp_plan_parts(const uint64_t *row_cost, size_t count, uint64_t fixed, uint6
             return false;
         }
         if (n == 0 || used + row_cost[i] > limit) {
-            out[n++] = (gp_part_range){i, 0};
+            out[n++] = (gpi_part_range){i, 0};
             used = fixed;
         }
         out[n - 1].count++;

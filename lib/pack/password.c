@@ -1,15 +1,15 @@
 /* Generated passwords for --encrypt: read aloud over the phone or typed from
  * a text message, so the alphabet leaves out the look-alikes 0/O, 1/l/I.
  * Rejection sampling keeps every character equally likely. */
-#include "gp_internal.h"
+#include "pack/bundle.h"
 
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 
-char *gp_password_generate(size_t length)
+char *gpi_password_generate(size_t length)
 {
-    static const char alphabet[] = GP_PASSWORD_ALPHABET;
+    static const char alphabet[] = GPI_PASSWORD_ALPHABET;
     const unsigned n = sizeof alphabet - 1;
     const unsigned limit = 256 - 256 % n; /* bytes ≥ limit would bias */
     char *out = malloc(length + 1);

@@ -1,5 +1,5 @@
 /* Reading photos ahead of the zip writer.  pack reads each photo once:
- * workers read, hash and inspect it (gp_check_read_photo, exactly what
+ * workers read, hash and inspect it (gpi_check_read_photo, exactly what
  * check does) and keep the bytes until the writer takes them, in photo
  * order, to archive them.  Workers run at most a window of photos ahead of
  * the writer (a number of photos and a number of bytes), so memory stays
@@ -7,6 +7,10 @@
  * are still read and inspected (bytes dropped at once), so the report
  * names every problem of the photo set. */
 #include "pack_internal.h"
+#include "check/check.h"
+#include "core/base.h"
+#include "core/pool.h"
+#include "photo/photo.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -20,9 +24,9 @@ typedef struct slot {
     bool done;
 } slot;
 
-struct gp_photo_pipeline {
-    const gp_photo_file *files;
-    gp_photo_result *results;
+struct gpi_photo_pipeline {
+    const gpi_photo_file *files;
+    gpi_photo_result *results;
     size_t count;
     int threads;
     bool thumbnails;
@@ -40,7 +44,7 @@ struct gp_photo_pipeline {
 
 /* Photo i may be read now: it is within the window, or it is the one the
  * writer needs next (so the writer never waits on the window itself). */
-static bool admissible(const gp_photo_pipeline *p, size_t i)
+static bool admissible(const gpi_photo_pipeline *p, size_t i)
 {
     if (p->draining || i == p->taken)
         return true;
@@ -49,7 +53,7 @@ static bool admissible(const gp_photo_pipeline *p, size_t i)
 
 static void read_one(void *context, size_t i)
 {
-    gp_photo_pipeline *p = context;
+    gpi_photo_pipeline *p = context;
     pthread_mutex_lock(&p->lock);
     while (!admissible(p, i))
         pthread_cond_wait(&p->space, &p->lock);
@@ -60,7 +64,7 @@ static void read_one(void *context, size_t i)
 
     unsigned char *data = NULL;
     size_t len = 0;
-    gp_check_read_photo(&p->files[i], p->thumbnails, &p->results[i], keep ? &data : NULL, &len);
+    gpi_check_read_photo(&p->files[i], p->thumbnails, &p->results[i], keep ? &data : NULL, &len);
 
     pthread_mutex_lock(&p->lock);
     if (p->draining) {
@@ -74,26 +78,26 @@ static void read_one(void *context, size_t i)
 
 static void *drive(void *arg)
 {
-    gp_photo_pipeline *p = arg;
-    gp_parallel_for(p->count, p->threads, read_one, p);
+    gpi_photo_pipeline *p = arg;
+    gpi_parallel_for(p->count, p->threads, read_one, p);
     return NULL;
 }
 
-gp_photo_pipeline *gp_photo_pipeline_start(const gp_photo_file *files, gp_photo_result *results,
+gpi_photo_pipeline *gpi_photo_pipeline_start(const gpi_photo_file *files, gpi_photo_result *results,
                                            size_t count, int threads, bool thumbnails,
                                            gp_error *err)
 {
-    gp_photo_pipeline *p = calloc(1, sizeof *p);
+    gpi_photo_pipeline *p = calloc(1, sizeof *p);
     slot *slots = calloc(count ? count : 1, sizeof *slots);
     if (!p || !slots) {
         free(p);
         free(slots);
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         return NULL;
     }
     if (threads <= 0)
-        threads = gp_cpu_count();
-    *p = (gp_photo_pipeline){.files = files, .results = results, .count = count,
+        threads = gpi_cpu_count();
+    *p = (gpi_photo_pipeline){.files = files, .results = results, .count = count,
                              .threads = threads, .thumbnails = thumbnails, .window = (size_t)threads * WINDOW_PER_THREAD,
                              .slots = slots};
     pthread_mutex_init(&p->lock, NULL);
@@ -105,13 +109,13 @@ gp_photo_pipeline *gp_photo_pipeline_start(const gp_photo_file *files, gp_photo_
         pthread_mutex_destroy(&p->lock);
         free(slots);
         free(p);
-        gp_error_set(err, GP_ERR_INTERNAL, 0, "无法启动读取照片的线程");
+        gpi_error_set(err, GP_ERR_INTERNAL, 0, "无法启动读取照片的线程");
         return NULL;
     }
     return p;
 }
 
-bool gp_photo_pipeline_take(gp_photo_pipeline *p, size_t i, unsigned char **data, size_t *len)
+bool gpi_photo_pipeline_take(gpi_photo_pipeline *p, size_t i, unsigned char **data, size_t *len)
 {
     *data = NULL;
     *len = 0;
@@ -132,7 +136,7 @@ bool gp_photo_pipeline_take(gp_photo_pipeline *p, size_t i, unsigned char **data
     return *data != NULL;
 }
 
-void gp_photo_pipeline_finish(gp_photo_pipeline *p)
+void gpi_photo_pipeline_finish(gpi_photo_pipeline *p)
 {
     if (!p)
         return;

@@ -1,7 +1,10 @@
 /* The station file: who sends the submission.  The agency asks that the
  * email name a contact person, phone and mailing address, so a missing file
  * or field is a warning and leaves a visible placeholder in the letter. */
-#include "gp_internal.h"
+#include "core/base.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "pack/bundle.h"
 #include "core/files.h"
 #include "core/messages.h"
 
@@ -13,26 +16,26 @@
 
 static const struct {
     const char *key, *label, *placeholder;
-} fields[GP_STATION_FIELD_COUNT] = {
-    [GP_STATION_NAME] = {"name", "函授站名称", "【请填写函授站名称】"},
-    [GP_STATION_CONTACT] = {"contact", "联系人", "【请填写联系人】"},
-    [GP_STATION_PHONE] = {"phone", "联系电话", "【请填写联系电话】"},
-    [GP_STATION_ADDRESS] = {"address", "邮寄地址", "【请填写邮寄地址】"},
-    [GP_STATION_EMAIL] = {"email", "电子邮箱", "【请填写电子邮箱】"},
+} fields[GPI_STATION_FIELD_COUNT] = {
+    [GPI_STATION_NAME] = {"name", "函授站名称", "【请填写函授站名称】"},
+    [GPI_STATION_CONTACT] = {"contact", "联系人", "【请填写联系人】"},
+    [GPI_STATION_PHONE] = {"phone", "联系电话", "【请填写联系电话】"},
+    [GPI_STATION_ADDRESS] = {"address", "邮寄地址", "【请填写邮寄地址】"},
+    [GPI_STATION_EMAIL] = {"email", "电子邮箱", "【请填写电子邮箱】"},
 };
 
-const char *gp_station_key(gp_station_field field)
+const char *gpi_station_key(gpi_station_field field)
 {
-    return (unsigned)field < GP_STATION_FIELD_COUNT ? fields[field].key : "";
+    return (unsigned)field < GPI_STATION_FIELD_COUNT ? fields[field].key : "";
 }
 
 /* "【请填写联系人】": visible in the letter until the clerk fills it in */
-static const char *placeholder(gp_station_field field)
+static const char *placeholder(gpi_station_field field)
 {
-    return (unsigned)field < GP_STATION_FIELD_COUNT ? fields[field].placeholder : "";
+    return (unsigned)field < GPI_STATION_FIELD_COUNT ? fields[field].placeholder : "";
 }
 
-const char *gp_station_value_or_placeholder(const gp_station *station, gp_station_field field)
+const char *gpi_station_value_or_placeholder(const gpi_station *station, gpi_station_field field)
 {
     const char *v = station && station->present ? station->value[field] : NULL;
     return v && *v ? v : placeholder(field);
@@ -40,7 +43,7 @@ const char *gp_station_value_or_placeholder(const gp_station *station, gp_statio
 
 
 typedef struct parse_state {
-    gp_station *station;
+    gpi_station *station;
     gp_report *report;
     const char *label;
     bool not_utf8;
@@ -54,8 +57,8 @@ static int on_entry(void *user, const char *section, const char *key, const char
     if (strcmp(section, "station") != 0) {
         if (strcmp(st->last_section, section) != 0) {
             snprintf(st->last_section, sizeof st->last_section, "%s", section);
-            if (!gp_report_add(st->report, GP_PACK_STATION_UNKNOWN,
-                               &(gp_where){.file = st->label}, section, "[station]",
+            if (!gpi_report_add(st->report, GP_PACK_STATION_UNKNOWN,
+                               &(gpi_where){.file = st->label}, section, "[station]",
                                "%s 中的 [%s] 不认识，其中的设置没有使用（应写在 [station] 下）",
                                st->label, section))
                 st->nomem = true;
@@ -63,18 +66,18 @@ static int on_entry(void *user, const char *section, const char *key, const char
         return 1;
     }
     bool known = false;
-    for (int f = 0; f < GP_STATION_FIELD_COUNT; f++)
+    for (int f = 0; f < GPI_STATION_FIELD_COUNT; f++)
         known = known || strcmp(key, fields[f].key) == 0;
-    if (!known && !gp_report_add(st->report, GP_PACK_STATION_UNKNOWN,
-                                 &(gp_where){.file = st->label}, key,
+    if (!known && !gpi_report_add(st->report, GP_PACK_STATION_UNKNOWN,
+                                 &(gpi_where){.file = st->label}, key,
                                  "name、contact、phone、address、email",
                                  "%s 的 [station] 中“%s”不认识，没有使用（可能是拼写错误）",
                                  st->label, key))
         st->nomem = true;
-    for (int f = 0; f < GP_STATION_FIELD_COUNT; f++) {
+    for (int f = 0; f < GPI_STATION_FIELD_COUNT; f++) {
         if (strcmp(key, fields[f].key) != 0)
             continue;
-        if (!gp_utf8_valid(value, strlen(value))) {
+        if (!gpi_utf8_valid(value, strlen(value))) {
             st->not_utf8 = true;
             return 0;
         }
@@ -83,7 +86,7 @@ static int on_entry(void *user, const char *section, const char *key, const char
             st->nomem = true;
             return 0;
         }
-        gp_trim(copy);
+        gpi_trim(copy);
         free(st->station->value[f]);
         st->station->value[f] = copy;
     }
@@ -100,7 +103,7 @@ static char *as_utf8(const unsigned char *data, size_t len, bool *converted, boo
         data += 3;
         len -= 3;
     }
-    if (gp_utf8_valid((const char *)data, len)) {
+    if (gpi_utf8_valid((const char *)data, len)) {
         char *copy = strndup((const char *)data, len);
         *nomem = copy == NULL;
         return copy;
@@ -128,55 +131,55 @@ static char *as_utf8(const unsigned char *data, size_t len, bool *converted, boo
     return out;
 }
 
-#define GP_STATION_MAX_BYTES (1u << 20) /* a station file is a few hundred bytes */
+#define GPI_STATION_MAX_BYTES (1u << 20) /* a station file is a few hundred bytes */
 
-bool gp_station_load(const char *path, gp_station *station, gp_report *report, gp_error *err)
+bool gpi_station_load(const char *path, gpi_station *station, gp_report *report, gp_error *err)
 {
     memset(station, 0, sizeof *station);
     if (!path) {
-        gp_report_add(report, GP_PACK_STATION_MISSING, &(gp_where){0}, NULL, "station.ini",
+        gpi_report_add(report, GP_PACK_STATION_MISSING, &(gpi_where){0}, NULL, "station.ini",
                       "没有提供函授站信息文件（--station），邮件正文中的联系人、电话和地址将是占位符");
         return true;
     }
-    parse_state st = {.station = station, .report = report, .label = gp_path_base(path)};
+    parse_state st = {.station = station, .report = report, .label = gpi_path_base(path)};
     unsigned char *raw = NULL;
     size_t raw_len = 0;
     /* opened without blocking: a FIFO given as --station is refused */
-    if (!gp_read_input("函授站信息文件", path, GP_STATION_MAX_BYTES, &raw, &raw_len, err))
+    if (!gpi_read_input("函授站信息文件", path, GPI_STATION_MAX_BYTES, &raw, &raw_len, err))
         return false;
     bool converted = false, nomem = false;
     char *text = as_utf8(raw, raw_len, &converted, &nomem);
     free(raw);
     if (!text && nomem)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     int rc = text ? ini_parse_string(text, on_entry, &st) : 0;
     st.not_utf8 = text == NULL;
     free(text);
     if (st.nomem || rc == -2) {
-        gp_station_clear(station);
-        return gp_error_nomem(err);
+        gpi_station_clear(station);
+        return gpi_error_nomem(err);
     }
     if (rc != 0 || st.not_utf8) {
         if (st.not_utf8)
-            gp_error_set(err, GP_ERR_OPEN, 0,
+            gpi_error_set(err, GP_ERR_OPEN, 0,
                          "函授站信息文件 '%s' 既不是 UTF-8 也不是 GBK 编码：请用记事本打开，"
                          "“另存为”时编码选 UTF-8", path);
         else
-            gp_error_set(err, GP_ERR_OPEN, 0, "函授站信息文件 '%s' 第 %d 行格式不对（应为 键 = 值）",
+            gpi_error_set(err, GP_ERR_OPEN, 0, "函授站信息文件 '%s' 第 %d 行格式不对（应为 键 = 值）",
                          path, rc);
-        gp_station_clear(station);
+        gpi_station_clear(station);
         return false;
     }
     station->present = true;
-    const char *label = gp_path_base(path);
-    for (int f = 0; f < GP_STATION_FIELD_COUNT; f++) {
+    const char *label = gpi_path_base(path);
+    for (int f = 0; f < GPI_STATION_FIELD_COUNT; f++) {
         if (!station->value[f] && !(station->value[f] = strdup(""))) {
-            gp_station_clear(station);
-            return gp_error_nomem(err);
+            gpi_station_clear(station);
+            return gpi_error_nomem(err);
         }
         if (!station->value[f][0])
-            gp_report_add(report, GP_PACK_STATION_FIELD,
-                          &(gp_where){.file = label, .field = fields[f].label}, "",
+            gpi_report_add(report, GP_PACK_STATION_FIELD,
+                          &(gpi_where){.file = label, .field = fields[f].label}, "",
                           fields[f].key,
                           "%s 的 [station] 中“%s”（%s）为空，邮件正文中将显示“%s”", label,
                           fields[f].label, fields[f].key, fields[f].placeholder);
@@ -184,11 +187,11 @@ bool gp_station_load(const char *path, gp_station *station, gp_report *report, g
     return true;
 }
 
-void gp_station_clear(gp_station *station)
+void gpi_station_clear(gpi_station *station)
 {
     if (!station)
         return;
-    for (int f = 0; f < GP_STATION_FIELD_COUNT; f++)
+    for (int f = 0; f < GPI_STATION_FIELD_COUNT; f++)
         free(station->value[f]);
     memset(station, 0, sizeof *station);
 }

@@ -10,59 +10,63 @@
  * named through an ASCII defined name (the same version leaks ten bytes per
  * list validation: tests/lsan.supp).  `created` is fixed: the same profile
  * gives the same bytes. */
-#include "gp_internal.h"
+#include "core/atomic.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/profile.h"
+#include "roster/roster.h"
 #include "pack/workbook_print.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
 
-#define TEMPLATE_ROWS GP_MAX_ROWS /* data rows prepared as text */
+#define TEMPLATE_ROWS GPI_MAX_ROWS /* data rows prepared as text */
 
 static bool ok_or(lxw_error rc, const char *path, gp_error *err)
 {
     if (rc == LXW_NO_ERROR)
         return true;
-    return gp_error_set(err, GP_ERR_WRITE, 0, "无法写出模板 '%s'：%s", path, lxw_strerror(rc));
+    return gpi_error_set(err, GP_ERR_WRITE, 0, "无法写出模板 '%s'：%s", path, lxw_strerror(rc));
 }
 
 /* What each column means and the rules it follows (seed 004, GB/T rules). */
-static const char *column_help(gp_field f)
+static const char *column_help(gpi_field f)
 {
     switch (f) {
-    case GP_FIELD_SEQ:
+    case GPI_FIELD_SEQ:
         return "四位数字 0001–9999，与照片文件名一一对应（0001.jpg）。不要省略前面的 0。";
-    case GP_FIELD_LEVEL:
+    case GPI_FIELD_LEVEL:
         return "从下拉列表选择：成人专科 或 成人本科（高起专填成人专科；专升本、高起本填成人本科）。";
-    case GP_FIELD_STUDENT_NO:
+    case GPI_FIELD_STUDENT_NO:
         return "与学信网一致的学号，按原样输入（本列已是文本格式，开头的 0 不会丢失）。";
-    case GP_FIELD_NAME:
+    case GPI_FIELD_NAME:
         return "与学信网一致的姓名，不要有空格。";
-    case GP_FIELD_SEX:
+    case GPI_FIELD_SEX:
         return "从下拉列表选择：男 或 女；须与身份证号第 17 位一致（单数为男，双数为女）。";
-    case GP_FIELD_ID_NUMBER:
+    case GPI_FIELD_ID_NUMBER:
         return "18 位身份证号，最后一位可以是 X。本列已是文本格式：直接输入全部 18 位，不要改成数字格式，"
                "否则 Excel 只保留 15 位，后 3 位会变成 000。";
-    case GP_FIELD_SCHOOL_TYPE:
+    case GPI_FIELD_SCHOOL_TYPE:
         return "所在校别，如“普通高校”。";
-    case GP_FIELD_SCHOOL_CODE:
+    case GPI_FIELD_SCHOOL_CODE:
         return "5 位院校代码。";
-    case GP_FIELD_SCHOOL_NAME:
+    case GPI_FIELD_SCHOOL_NAME:
         return "学校全称。";
-    case GP_FIELD_COUNT:
+    case GPI_FIELD_COUNT:
         break;
     }
     return "";
 }
 
-static const char *pinned_value(const gp_profile *profile, gp_field f)
+static const char *pinned_value(const gp_profile *profile, gpi_field f)
 {
     switch (f) {
-    case GP_FIELD_SCHOOL_TYPE:
+    case GPI_FIELD_SCHOOL_TYPE:
         return profile->school_type;
-    case GP_FIELD_SCHOOL_CODE:
+    case GPI_FIELD_SCHOOL_CODE:
         return profile->school_code;
-    case GP_FIELD_SCHOOL_NAME:
+    case GPI_FIELD_SCHOOL_NAME:
         return profile->school_name;
     default:
         return NULL;
@@ -74,21 +78,21 @@ static bool write_lists(lxw_workbook *wb, lxw_worksheet *ws, const gp_profile *p
                         lxw_format *text, const char *path, gp_error *err)
 {
     static const struct {
-        gp_field field;
+        gpi_field field;
         const char *name;
-    } lists[] = {{GP_FIELD_LEVEL, "gp_levels"},
-                 {GP_FIELD_SEX, "gp_sexes"},
-                 {GP_FIELD_SCHOOL_TYPE, "gp_school_type"},
-                 {GP_FIELD_SCHOOL_CODE, "gp_school_code"},
-                 {GP_FIELD_SCHOOL_NAME, "gp_school_name"}};
-    for (size_t k = 0; k < GP_ARRAY_LEN(lists); k++) {
-        gp_field f = lists[k].field;
-        const gp_string_list *values =
-            f == GP_FIELD_LEVEL ? &profile->levels : f == GP_FIELD_SEX ? &profile->sexes : NULL;
+    } lists[] = {{GPI_FIELD_LEVEL, "gp_levels"},
+                 {GPI_FIELD_SEX, "gp_sexes"},
+                 {GPI_FIELD_SCHOOL_TYPE, "gp_school_type"},
+                 {GPI_FIELD_SCHOOL_CODE, "gp_school_code"},
+                 {GPI_FIELD_SCHOOL_NAME, "gp_school_name"}};
+    for (size_t k = 0; k < GPI_ARRAY_LEN(lists); k++) {
+        gpi_field f = lists[k].field;
+        const gpi_string_list *values =
+            f == GPI_FIELD_LEVEL ? &profile->levels : f == GPI_FIELD_SEX ? &profile->sexes : NULL;
         const char *pinned = pinned_value(profile, f);
         size_t n = values ? values->count : pinned ? 1 : 0;
         lxw_col_t col = (lxw_col_t)k;
-        if (!ok_or(worksheet_write_string(ws, 0, col, gp_field_label(f), text), path, err))
+        if (!ok_or(worksheet_write_string(ws, 0, col, gpi_field_label(f), text), path, err))
             return false;
         for (size_t i = 0; i < n; i++)
             if (!ok_or(worksheet_write_string(ws, (lxw_row_t)(i + 1), col,
@@ -107,7 +111,7 @@ static bool write_lists(lxw_workbook *wb, lxw_worksheet *ws, const gp_profile *p
     return true;
 }
 
-static bool add_list_validation(lxw_worksheet *ws, gp_field f, const char *name,
+static bool add_list_validation(lxw_worksheet *ws, gpi_field f, const char *name,
                                 const char *path, gp_error *err)
 {
     char formula[64];
@@ -120,7 +124,7 @@ static bool add_list_validation(lxw_worksheet *ws, gp_field f, const char *name,
                  path, err);
 }
 
-static bool add_length_validation(lxw_worksheet *ws, gp_field f, double length,
+static bool add_length_validation(lxw_worksheet *ws, gpi_field f, double length,
                                   const char *path, gp_error *err)
 {
     lxw_data_validation v = {.validate = LXW_VALIDATION_TYPE_LENGTH,
@@ -135,32 +139,32 @@ static bool add_length_validation(lxw_worksheet *ws, gp_field f, double length,
 static bool write_roster_sheet(lxw_worksheet *ws, const gp_profile *profile, lxw_format *text,
                                lxw_format *header, const char *path, gp_error *err)
 {
-    static const double widths[GP_FIELD_COUNT] = {10, 12, 16, 12, 8, 22, 12, 10, 18};
-    for (int f = 0; f < GP_FIELD_COUNT; f++) {
+    static const double widths[GPI_FIELD_COUNT] = {10, 12, 16, 12, 8, 22, 12, 10, 18};
+    for (int f = 0; f < GPI_FIELD_COUNT; f++) {
         if (!ok_or(worksheet_set_column(ws, (lxw_col_t)f, (lxw_col_t)f, widths[f], text), path,
                    err) ||
-            !ok_or(worksheet_write_string(ws, 0, (lxw_col_t)f, gp_field_label((gp_field)f),
+            !ok_or(worksheet_write_string(ws, 0, (lxw_col_t)f, gpi_field_label((gpi_field)f),
                                           header),
                    path, err))
             return false;
     }
     worksheet_freeze_panes(ws, 1, 0);
-    gp_workbook_print_setup(ws);
-    bool ok = add_list_validation(ws, GP_FIELD_LEVEL, "gp_levels", path, err) &&
-              add_list_validation(ws, GP_FIELD_SEX, "gp_sexes", path, err) &&
-              add_length_validation(ws, GP_FIELD_SEQ, 4, path, err) &&
-              add_length_validation(ws, GP_FIELD_ID_NUMBER, 18, path, err);
+    gpi_workbook_print_setup(ws);
+    bool ok = add_list_validation(ws, GPI_FIELD_LEVEL, "gp_levels", path, err) &&
+              add_list_validation(ws, GPI_FIELD_SEX, "gp_sexes", path, err) &&
+              add_length_validation(ws, GPI_FIELD_SEQ, 4, path, err) &&
+              add_length_validation(ws, GPI_FIELD_ID_NUMBER, 18, path, err);
     static const struct {
-        gp_field field;
+        gpi_field field;
         const char *name;
-    } school[] = {{GP_FIELD_SCHOOL_TYPE, "gp_school_type"},
-                  {GP_FIELD_SCHOOL_CODE, "gp_school_code"},
-                  {GP_FIELD_SCHOOL_NAME, "gp_school_name"}};
-    for (size_t k = 0; ok && k < GP_ARRAY_LEN(school); k++)
+    } school[] = {{GPI_FIELD_SCHOOL_TYPE, "gp_school_type"},
+                  {GPI_FIELD_SCHOOL_CODE, "gp_school_code"},
+                  {GPI_FIELD_SCHOOL_NAME, "gp_school_name"}};
+    for (size_t k = 0; ok && k < GPI_ARRAY_LEN(school); k++)
         if (pinned_value(profile, school[k].field))
             ok = add_list_validation(ws, school[k].field, school[k].name, path, err);
     char range[LXW_MAX_CELL_RANGE_LENGTH];
-    lxw_rowcol_to_range(range, 1, 0, TEMPLATE_ROWS, GP_FIELD_COUNT - 1);
+    lxw_rowcol_to_range(range, 1, 0, TEMPLATE_ROWS, GPI_FIELD_COUNT - 1);
     return ok &&
            ok_or(worksheet_ignore_errors(ws, LXW_IGNORE_NUMBER_STORED_AS_TEXT, range), path, err);
 }
@@ -168,37 +172,37 @@ static bool write_roster_sheet(lxw_worksheet *ws, const gp_profile *profile, lxw
 static bool write_help_sheet(lxw_worksheet *ws, const gp_profile *profile, lxw_format *wrap,
                              lxw_format *bold, const char *path, gp_error *err)
 {
-    gp_buf lines[64];
+    gpi_buf lines[64];
     size_t n = 0;
     memset(lines, 0, sizeof lines);
-    gp_buf_printf(&lines[n++], "毕业生图像信息采集花名册 填写说明（规格：%s）",
+    gpi_buf_printf(&lines[n++], "毕业生图像信息采集花名册 填写说明（规格：%s）",
                   profile->title ? profile->title : profile->name);
-    gp_buf_puts(&lines[n++], "在“花名册”工作表中每名学生填一行，第 1 行表头不要改动。9 项都是必填的，"
+    gpi_buf_puts(&lines[n++], "在“花名册”工作表中每名学生填一行，第 1 行表头不要改动。9 项都是必填的，"
                              "学号、姓名、性别、身份证号须与学信网一致。");
-    gp_buf_puts(&lines[n++], "所有列都已设为“文本”格式：请直接输入或粘贴为“值”，不要把列改成数字或日期格式。");
-    gp_buf_puts(&lines[n++], "填好后保存为 .xlsx，直接交给 gradpack：gradpack check 花名册.xlsx 照片文件夹/，"
+    gpi_buf_puts(&lines[n++], "所有列都已设为“文本”格式：请直接输入或粘贴为“值”，不要把列改成数字或日期格式。");
+    gpi_buf_puts(&lines[n++], "填好后保存为 .xlsx，直接交给 gradpack：gradpack check 花名册.xlsx 照片文件夹/，"
                              "不需要另存为 CSV。");
-    gp_buf_puts(&lines[n++], "");
-    for (int f = 0; f < GP_FIELD_COUNT; f++) {
-        const char *pinned = pinned_value(profile, (gp_field)f);
+    gpi_buf_puts(&lines[n++], "");
+    for (int f = 0; f < GPI_FIELD_COUNT; f++) {
+        const char *pinned = pinned_value(profile, (gpi_field)f);
         if (pinned)
-            gp_buf_printf(&lines[n++], "%s：%s本校固定填“%s”（可从下拉列表选择）。",
-                          gp_field_label((gp_field)f), column_help((gp_field)f), pinned);
+            gpi_buf_printf(&lines[n++], "%s：%s本校固定填“%s”（可从下拉列表选择）。",
+                          gpi_field_label((gpi_field)f), column_help((gpi_field)f), pinned);
         else
-            gp_buf_printf(&lines[n++], "%s：%s", gp_field_label((gp_field)f),
-                          column_help((gp_field)f));
+            gpi_buf_printf(&lines[n++], "%s：%s", gpi_field_label((gpi_field)f),
+                          column_help((gpi_field)f));
     }
-    gp_buf_puts(&lines[n++], "");
-    gp_buf_puts(&lines[n++], "照片：每名学生一张 JPEG，文件名为拍摄序号（如 0001.jpg），放在同一个文件夹里。");
+    gpi_buf_puts(&lines[n++], "");
+    gpi_buf_puts(&lines[n++], "照片：每名学生一张 JPEG，文件名为拍摄序号（如 0001.jpg），放在同一个文件夹里。");
     char window[64];
-    gp_profile_size_window(profile, window, sizeof window);
-    gp_buf_printf(&lines[n++], "照片规格：%d×%d 像素（宽×高），%d dpi，24 位 sRGB 彩色，文件大小 %s 字节。",
+    gpi_profile_size_window(profile, window, sizeof window);
+    gpi_buf_printf(&lines[n++], "照片规格：%d×%d 像素（宽×高），%d dpi，24 位 sRGB 彩色，文件大小 %s 字节。",
                   profile->width, profile->height, profile->dpi, window);
     bool ok = ok_or(worksheet_set_column(ws, 0, 0, 100, wrap), path, err);
     for (size_t i = 0; ok && i < n; i++) {
-        char *line = gp_buf_take(&lines[i]);
+        char *line = gpi_buf_take(&lines[i]);
         if (!line) {
-            ok = gp_error_nomem(err);
+            ok = gpi_error_nomem(err);
             break;
         }
         if (line[0])
@@ -207,17 +211,17 @@ static bool write_help_sheet(lxw_worksheet *ws, const gp_profile *profile, lxw_f
         free(line);
     }
     for (size_t i = 0; i < n; i++)
-        gp_buf_free(&lines[i]);
+        gpi_buf_free(&lines[i]);
     worksheet_set_portrait(ws);
     worksheet_fit_to_pages(ws, 1, 0);
     return ok;
 }
 
-bool gp_template_write(const char *path, const gp_profile *profile, gp_error *err)
+bool gpi_template_write(const char *path, const gp_profile *profile, gp_error *err)
 {
     lxw_workbook *wb = workbook_new(path);
     if (!wb)
-        return gp_error_set(err, GP_ERR_WRITE, 0, "无法创建模板 '%s'", path);
+        return gpi_error_set(err, GP_ERR_WRITE, 0, "无法创建模板 '%s'", path);
     lxw_format *text = workbook_add_format(wb);
     format_set_num_format(text, "@");
     lxw_format *header = workbook_add_format(wb);
@@ -234,7 +238,7 @@ bool gp_template_write(const char *path, const gp_profile *profile, gp_error *er
         .title = "毕业生图像信息采集花名册（模板）",
         .subject = "毕业生图像信息采集花名册",
         .company = (char *)(profile->school_name ? profile->school_name : ""),
-        .created = (time_t)gp_reproducible_time(),
+        .created = (time_t)gpi_reproducible_time(),
     };
     bool ok = ok_or(workbook_set_properties(wb, &props), path, err);
     lxw_worksheet *roster = ok ? workbook_add_worksheet(wb, "花名册") : NULL;
@@ -249,7 +253,7 @@ bool gp_template_write(const char *path, const gp_profile *profile, gp_error *er
     lxw_error rc = workbook_close(wb); /* frees wb whether or not writing succeeded */
     if (!ok) {
         if (err->status == GP_OK)
-            gp_error_set(err, GP_ERR_WRITE, 0, "无法写出模板 '%s'", path);
+            gpi_error_set(err, GP_ERR_WRITE, 0, "无法写出模板 '%s'", path);
         return false;
     }
     return ok_or(rc, path, err);
@@ -260,11 +264,11 @@ gp_status gp_template(const char *path, const char *profile_name, bool force, gp
     gp_profile *profile = gp_profile_load(profile_name, err);
     if (!profile)
         return err->status;
-    gp_atomic *out = gp_atomic_begin(path, force, err);
-    bool ok = out && gp_template_write(gp_atomic_temp_path(out), profile, err) &&
-              gp_atomic_commit(out, err);
+    gpi_atomic *out = gpi_atomic_begin(path, force, err);
+    bool ok = out && gpi_template_write(gpi_atomic_temp_path(out), profile, err) &&
+              gpi_atomic_commit(out, err);
     if (!ok && out)
-        gp_atomic_abort(out);
+        gpi_atomic_abort(out);
     gp_profile_free(profile);
     return ok ? GP_OK : err->status;
 }

@@ -3,7 +3,11 @@
  * 18-digit ID number, or 0001, must never be stored as one.  Widths are
  * computed from the content (the C library has no autofit), counting CJK
  * characters double.  `created` is fixed so the bytes are reproducible. */
-#include "gp_internal.h"
+#include "core/atomic.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "pack/bundle.h"
+#include "roster/roster.h"
 #include "core/escape.h"
 #include "pack/workbook_print.h"
 
@@ -53,7 +57,7 @@ static bool check(lxw_error rc, const char *path, gp_error *err)
 {
     if (rc == LXW_NO_ERROR)
         return true;
-    return gp_error_set(err, GP_ERR_WRITE, 0, "无法写出工作簿 '%s'（libxlsxwriter：%s）", path, lxw_strerror(rc));
+    return gpi_error_set(err, GP_ERR_WRITE, 0, "无法写出工作簿 '%s'（libxlsxwriter：%s）", path, lxw_strerror(rc));
 }
 
 /* A text cell that can never make the workbook unreadable: the roster
@@ -64,21 +68,21 @@ static bool check(lxw_error rc, const char *path, gp_error *err)
 static bool write_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *value,
                        lxw_format *format, const char *path, gp_error *err)
 {
-    if (!gp_needs_escape(value, strlen(value)))
+    if (!gpi_needs_escape(value, strlen(value)))
         return check(worksheet_write_string(ws, row, col, value, format), path, err);
-    gp_buf safe = {0};
-    gp_escape_terminal(&safe, value, strlen(value));
-    char *text = gp_buf_take(&safe);
+    gpi_buf safe = {0};
+    gpi_escape_terminal(&safe, value, strlen(value));
+    char *text = gpi_buf_take(&safe);
     if (!text)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     bool ok = check(worksheet_write_string(ws, row, col, text, format), path, err);
     free(text);
     return ok;
 }
 
 /* Print setup for a roster sheet: A4 landscape, every column on one page
- * wide, the header row repeated on each page (gp_workbook_print_setup). */
-void gp_workbook_print_setup(lxw_worksheet *ws)
+ * wide, the header row repeated on each page (gpi_workbook_print_setup). */
+void gpi_workbook_print_setup(lxw_worksheet *ws)
 {
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, 9); /* A4 */
@@ -114,7 +118,7 @@ static bool write_sheet(lxw_worksheet *ws, const char *path, const char *const *
     if (columns == 0)
         return true;
     worksheet_freeze_panes(ws, 1, 0);
-    gp_workbook_print_setup(ws);
+    gpi_workbook_print_setup(ws);
     if (!check(worksheet_autofilter(ws, 0, 0, (lxw_row_t)rows, (lxw_col_t)(columns - 1)), path,
                err))
         return false;
@@ -125,24 +129,24 @@ static bool write_sheet(lxw_worksheet *ws, const char *path, const char *const *
 
 static const char *roster_cell(const void *context, size_t r, size_t c)
 {
-    const gp_student *const *rows = context;
-    const char *v = c == GP_FIELD_SEQ ? rows[r]->seq : rows[r]->value[c];
+    const gpi_student *const *rows = context;
+    const char *v = c == GPI_FIELD_SEQ ? rows[r]->seq : rows[r]->value[c];
     return v ? v : "";
 }
 
 static const char *extra_cell(const void *context, size_t r, size_t c)
 {
-    const gp_sheet *sheet = context;
+    const gpi_sheet *sheet = context;
     const char *v = sheet->cells[r * sheet->columns + c];
     return v ? v : "";
 }
 
-bool gp_workbook_write(const char *path, const gp_student *const *rows, size_t count,
-                       const gp_workbook_info *info, const gp_sheet *extra, gp_error *err)
+bool gpi_workbook_write(const char *path, const gpi_student *const *rows, size_t count,
+                       const gpi_workbook_info *info, const gpi_sheet *extra, gp_error *err)
 {
     lxw_workbook *wb = workbook_new(path);
     if (!wb)
-        return gp_error_set(err, GP_ERR_WRITE, 0, "无法创建工作簿 '%s'", path);
+        return gpi_error_set(err, GP_ERR_WRITE, 0, "无法创建工作簿 '%s'", path);
     lxw_format *text = workbook_add_format(wb);
     lxw_format *header = workbook_add_format(wb);
     format_set_num_format(text, "@");
@@ -156,15 +160,15 @@ bool gp_workbook_write(const char *path, const gp_student *const *rows, size_t c
         .author = (char *)station,
         .manager = (char *)station,
         .company = (char *)(info && info->school ? info->school : ""),
-        .created = (time_t)gp_reproducible_time(),
+        .created = (time_t)gpi_reproducible_time(),
     };
     bool ok = check(workbook_set_properties(wb, &props), path, err);
 
-    const char *labels[GP_FIELD_COUNT];
-    for (int f = 0; f < GP_FIELD_COUNT; f++)
-        labels[f] = gp_field_label((gp_field)f);
+    const char *labels[GPI_FIELD_COUNT];
+    for (int f = 0; f < GPI_FIELD_COUNT; f++)
+        labels[f] = gpi_field_label((gpi_field)f);
     lxw_worksheet *ws = ok ? workbook_add_worksheet(wb, "花名册") : NULL;
-    ok = ok && ws && write_sheet(ws, path, labels, GP_FIELD_COUNT, roster_cell, rows, count,
+    ok = ok && ws && write_sheet(ws, path, labels, GPI_FIELD_COUNT, roster_cell, rows, count,
                                  text, header, err);
     if (ok && extra) {
         lxw_worksheet *ws2 = workbook_add_worksheet(wb, extra->name);
@@ -172,7 +176,7 @@ bool gp_workbook_write(const char *path, const gp_student *const *rows, size_t c
                                 extra->rows, text, header, err);
     }
     if (!ok)
-        gp_error_set(err, GP_ERR_WRITE, 0, "无法写出工作簿 '%s'", path);
+        gpi_error_set(err, GP_ERR_WRITE, 0, "无法写出工作簿 '%s'", path);
     /* workbook_close frees the workbook whether or not writing succeeds */
     lxw_error rc = workbook_close(wb);
     return check(rc, path, err) && ok;

@@ -5,6 +5,10 @@
  * (actual) and the band (expected), and a message that says what to do in
  * pixels of this photo. */
 #include "photo/content.h"
+#include "check/check.h"
+#include "core/base.h"
+#include "core/findings.h"
+#include "core/profile.h"
 #include "face/face.h"
 
 #include <math.h>
@@ -15,7 +19,7 @@
 #define FIRST_CONTENT_CODE GP_PHOTO_NO_FACE
 #define LAST_CONTENT_CODE GP_PHOTO_FACE_RULES_SKIPPED
 
-void gp_content_profile_defaults(gp_content_profile *c)
+void gpi_content_profile_defaults(gpi_content_profile *c)
 {
     memset(c, 0, sizeof *c);
     c->enabled = true;
@@ -35,11 +39,11 @@ void gp_content_profile_defaults(gp_content_profile *c)
         const char *name;
         double rgb[3];
     } refs[] = {{"浅蓝", {100, 197, 255}}, {"白色", {255, 255, 255}}, {"浅灰", {240, 240, 240}}};
-    for (size_t i = 0; i < GP_ARRAY_LEN(refs); i++) {
+    for (size_t i = 0; i < GPI_ARRAY_LEN(refs); i++) {
         memcpy(c->backdrops[i], refs[i].rgb, sizeof refs[i].rgb);
         snprintf(c->backdrop_names[i], sizeof c->backdrop_names[i], "%s", refs[i].name);
     }
-    c->backdrop_count = (int)GP_ARRAY_LEN(refs);
+    c->backdrop_count = (int)GPI_ARRAY_LEN(refs);
     /* gradpack's calibration (docs/performance.md, tests/e2e/test_content.py) */
     c->backdrop_tolerance = 12;
     c->backdrop_spread_max = 12;
@@ -52,11 +56,11 @@ void gp_content_profile_defaults(gp_content_profile *c)
     c->clothing_fraction_max = 0.5;
     c->eye_open_min = 0.15;
     c->mouth_open_max = 0.25;
-    for (size_t i = 0; i < GP_ARRAY_LEN(c->severity); i++)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(c->severity); i++)
         c->severity[i] = -1;
 }
 
-void gp_content_profile_free(gp_content_profile *c)
+void gpi_content_profile_free(gpi_content_profile *c)
 {
     if (!c)
         return;
@@ -89,7 +93,7 @@ static bool parse_number(const char *value, double *out)
 }
 
 /* "浅蓝: 100,197,255; 白色: 255,255,255" */
-static bool parse_backdrops(gp_content_profile *c, const char *value)
+static bool parse_backdrops(gpi_content_profile *c, const char *value)
 {
     char *copy = strdup(value);
     if (!copy)
@@ -98,11 +102,11 @@ static bool parse_backdrops(gp_content_profile *c, const char *value)
     bool ok = true;
     for (char *save = NULL, *item = strtok_r(copy, ";", &save); ok && item;
          item = strtok_r(NULL, ";", &save)) {
-        gp_trim(item);
+        gpi_trim(item);
         if (!*item)
             continue;
         char *colon = strchr(item, ':');
-        if (!colon || n >= GP_CONTENT_MAX_BACKDROPS) {
+        if (!colon || n >= GPI_CONTENT_MAX_BACKDROPS) {
             ok = false;
             break;
         }
@@ -114,7 +118,7 @@ static bool parse_backdrops(gp_content_profile *c, const char *value)
             ok = false;
             break;
         }
-        snprintf(c->backdrop_names[n], sizeof c->backdrop_names[n], "%s", gp_trim(item));
+        snprintf(c->backdrop_names[n], sizeof c->backdrop_names[n], "%s", gpi_trim(item));
         c->backdrops[n][0] = r;
         c->backdrops[n][1] = g;
         c->backdrops[n][2] = b;
@@ -126,7 +130,7 @@ static bool parse_backdrops(gp_content_profile *c, const char *value)
     return ok && n;
 }
 
-int gp_content_profile_set(gp_content_profile *c, const char *section, const char *name,
+int gpi_content_profile_set(gpi_content_profile *c, const char *section, const char *name,
                            const char *value, char *problem, size_t problem_size)
 {
     if (!strcmp(section, "severity")) {
@@ -149,7 +153,7 @@ int gp_content_profile_set(gp_content_profile *c, const char *section, const cha
         const char *key;
         size_t offset;
     } numbers[] = {
-#define N(k) {#k, offsetof(gp_content_profile, k)}
+#define N(k) {#k, offsetof(gpi_content_profile, k)}
         N(head_top_min), N(head_top_max), N(eye_line_min), N(eye_line_max),
         N(face_width_min), N(face_width_max), N(center_tolerance), N(tilt_max_deg),
         N(backdrop_tolerance), N(backdrop_spread_max), N(face_luminance_min),
@@ -157,7 +161,7 @@ int gp_content_profile_set(gp_content_profile *c, const char *section, const cha
         N(saturation_min), N(clothing_fraction_max), N(eye_open_min), N(mouth_open_max),
 #undef N
     };
-    for (size_t i = 0; i < GP_ARRAY_LEN(numbers); i++)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(numbers); i++)
         if (!strcmp(name, numbers[i].key)) {
             if (!parse_number(value, (double *)((char *)c + numbers[i].offset))) {
                 snprintf(problem, problem_size, "[content] %s = %s 不是数（可写 0.05 或 50/640）",
@@ -181,7 +185,7 @@ int gp_content_profile_set(gp_content_profile *c, const char *section, const cha
         if (!parse_backdrops(c, value)) {
             snprintf(problem, problem_size,
                      "[content] backdrops 应写成 名称: R,G,B; 名称: R,G,B（最多 %d 个）",
-                     GP_CONTENT_MAX_BACKDROPS);
+                     GPI_CONTENT_MAX_BACKDROPS);
             return 0;
         }
         return 1;
@@ -195,15 +199,15 @@ int gp_content_profile_set(gp_content_profile *c, const char *section, const cha
     return 0;
 }
 
-static gp_content_profile default_content;
+static gpi_content_profile default_content;
 static pthread_once_t default_content_once = PTHREAD_ONCE_INIT;
 
 static void default_content_init(void)
 {
-    gp_content_profile_defaults(&default_content);
+    gpi_content_profile_defaults(&default_content);
 }
 
-static const gp_content_profile *content_of(const gp_profile *profile)
+static const gpi_content_profile *content_of(const gp_profile *profile)
 {
     if (profile && profile->content)
         return profile->content;
@@ -211,10 +215,10 @@ static const gp_content_profile *content_of(const gp_profile *profile)
     return &default_content;
 }
 
-void gp_content_bands_for(const gp_profile *profile, int photo_width, int photo_height,
-                          gp_content_bands *b)
+void gpi_content_bands_for(const gp_profile *profile, int photo_width, int photo_height,
+                          gpi_content_bands *b)
 {
-    const gp_content_profile *c = content_of(profile);
+    const gpi_content_profile *c = content_of(profile);
     b->head_top_min = c->head_top_min * photo_height;
     b->head_top_max = c->head_top_max * photo_height;
     b->eye_line_min = c->eye_line_min * photo_height;
@@ -228,14 +232,14 @@ void gp_content_bands_for(const gp_profile *profile, int photo_width, int photo_
 /* ---- judging ------------------------------------------------------------- */
 
 typedef struct judge {
-    const gp_content_profile *c;
-    const gp_where *where;
+    const gpi_content_profile *c;
+    const gpi_where *where;
     gp_report *report;
     int errors;
 } judge;
 
 static void add(judge *j, gp_code code, const char *actual, const char *expected,
-                const char *fmt, ...) GP_PRINTF(5, 6);
+                const char *fmt, ...) GPI_PRINTF(5, 6);
 static void add(judge *j, gp_code code, const char *actual, const char *expected,
                 const char *fmt, ...)
 {
@@ -243,7 +247,7 @@ static void add(judge *j, gp_code code, const char *actual, const char *expected
     gp_severity severity = sev >= 0 ? (gp_severity)sev : gp_code_severity(code);
     va_list ap;
     va_start(ap, fmt);
-    gp_report_addv(j->report, severity, code, j->where, actual, expected, fmt, ap);
+    gpi_report_addv(j->report, severity, code, j->where, actual, expected, fmt, ap);
     va_end(ap);
     if (severity == GP_ERROR)
         j->errors++;
@@ -260,8 +264,8 @@ static void number(judge *j, const char *key, double value)
     gp_report_photo_number(j->report, j->where->source, j->where->seq, key, value);
 }
 
-static void record(judge *j, const gp_photo_measure *m, int width, int height,
-                   const gp_content_bands *b)
+static void record(judge *j, const gpi_photo_measure *m, int width, int height,
+                   const gpi_content_bands *b)
 {
     number(j, "image_width", width);
     number(j, "image_height", height);
@@ -306,8 +310,8 @@ static void record(judge *j, const gp_photo_measure *m, int width, int height,
     number(j, "face_width_max", b->face_width_max);
 }
 
-static void judge_geometry(judge *j, const gp_photo_measure *m, int width,
-                           const gp_content_bands *b)
+static void judge_geometry(judge *j, const gpi_photo_measure *m, int width,
+                           const gpi_content_bands *b)
 {
     char actual[96], expected[96];
     if (m->has_head_top) {
@@ -363,9 +367,9 @@ static void judge_geometry(judge *j, const gp_photo_measure *m, int width,
     }
 }
 
-static void judge_backdrop(judge *j, const gp_photo_measure *m)
+static void judge_backdrop(judge *j, const gpi_photo_measure *m)
 {
-    const gp_content_profile *c = j->c;
+    const gpi_content_profile *c = j->c;
     char actual[160], expected[200];
     if (!m->has_background)
         return;
@@ -373,8 +377,8 @@ static void judge_backdrop(judge *j, const gp_photo_measure *m)
     int nearest = 0;
     for (int i = 0; i < c->backdrop_count; i++) {
         double lab[3];
-        gp_content_srgb_to_lab(c->backdrops[i], lab);
-        double d = gp_content_delta_e(m->background_lab, lab);
+        gpi_content_srgb_to_lab(c->backdrops[i], lab);
+        double d = gpi_content_delta_e(m->background_lab, lab);
         if (d < best) {
             best = d;
             nearest = i;
@@ -410,9 +414,9 @@ static void judge_backdrop(judge *j, const gp_photo_measure *m)
     }
 }
 
-static void judge_face(judge *j, const gp_photo_measure *m)
+static void judge_face(judge *j, const gpi_photo_measure *m)
 {
-    const gp_content_profile *c = j->c;
+    const gpi_content_profile *c = j->c;
     char actual[128], expected[128];
     snprintf(expected, sizeof expected, "亮度 L* %.0f–%.0f，过亮发白不超过 %.0f%%",
              c->face_luminance_min, c->face_luminance_max, 100 * c->face_clipped_max);
@@ -452,15 +456,15 @@ static void judge_face(judge *j, const gp_photo_measure *m)
     }
 }
 
-int gp_content_judge(const gp_photo_measure *m, int photo_width, int photo_height,
-                     const gp_profile *profile, const gp_where *where, gp_report *report)
+int gpi_content_judge(const gpi_photo_measure *m, int photo_width, int photo_height,
+                     const gp_profile *profile, const gpi_where *where, gp_report *report)
 {
-    const gp_content_profile *c = content_of(profile);
+    const gpi_content_profile *c = content_of(profile);
     if (!m || !m->measured || !c->enabled || photo_width <= 0 || photo_height <= 0)
         return 0;
     judge j = {.c = c, .where = where, .report = report};
-    gp_content_bands b;
-    gp_content_bands_for(profile, photo_width, photo_height, &b);
+    gpi_content_bands b;
+    gpi_content_bands_for(profile, photo_width, photo_height, &b);
     record(&j, m, photo_width, photo_height, &b);
 
     char actual[96], expected[96];
@@ -474,10 +478,10 @@ int gp_content_judge(const gp_photo_measure *m, int photo_width, int photo_heigh
         /* said once per report, at the first photo it concerns */
         if (!gp_report_has(report, GP_PHOTO_FACE_RULES_SKIPPED)) {
             char why[512];
-            gp_face_status st = gp_face_load(why, sizeof why);
-            gp_where once = {.source = where ? where->source : NULL};
-            bool missing = m->face_status == GP_FACE_NO_MODEL || st == GP_FACE_NO_MODEL;
-            gp_report_add_severity(report, missing ? GP_ERROR : GP_INFO,
+            gpi_face_status st = gpi_face_load(why, sizeof why);
+            gpi_where once = {.source = where ? where->source : NULL};
+            bool missing = m->face_status == GPI_FACE_NO_MODEL || st == GPI_FACE_NO_MODEL;
+            gpi_report_add_severity(report, missing ? GP_ERROR : GP_INFO,
                                    GP_PHOTO_FACE_RULES_SKIPPED, &once, NULL, NULL,
                                    "照片的人脸规则（构图、五官、脸部光线和清晰度）没有检查：%s",
                                    why[0] ? why : "人脸检测不可用");
@@ -507,5 +511,5 @@ int gp_content_judge(const gp_photo_measure *m, int photo_width, int photo_heigh
 
 void gp_set_face_model(const char *path)
 {
-    gp_face_set_model(path, path && *path);
+    gpi_face_set_model(path, path && *path);
 }

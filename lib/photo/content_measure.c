@@ -24,6 +24,8 @@
  *                have the backdrop's colour
  */
 #include "photo/content.h"
+#include "check/check.h"
+#include "photo/photo.h"
 #include "face/face.h"
 
 #include <lcms2.h>
@@ -55,7 +57,7 @@ static void lab_init(void)
     }
 }
 
-void gp_content_srgb_to_lab(const double rgb[3], double lab[3])
+void gpi_content_srgb_to_lab(const double rgb[3], double lab[3])
 {
     pthread_once(&lab_once, lab_init);
     double in[3] = {rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0};
@@ -69,7 +71,7 @@ void gp_content_srgb_to_lab(const double rgb[3], double lab[3])
     lab[2] = out.b;
 }
 
-double gp_content_delta_e(const double a[3], const double b[3])
+double gpi_content_delta_e(const double a[3], const double b[3])
 {
     cmsCIELab x = {a[0], a[1], a[2]}, y = {b[0], b[1], b[2]};
     return cmsCIE2000DeltaE(&x, &y, 1, 1, 1);
@@ -210,7 +212,7 @@ static int find_head_top(const img *im, const face_geo *g, const row_ref *rr)
 #define MAX_PATCHES 96
 
 static void measure_backdrop(const img *im, const face_geo *g, int head_top,
-                             gp_photo_measure *out)
+                             gpi_photo_measure *out)
 {
     int cell = im->w / 8 > 4 ? im->w / 8 : 4;
     double hx0 = g->cx - 0.85 * g->fw, hx1 = g->cx + 0.85 * g->fw;
@@ -230,7 +232,7 @@ static void measure_backdrop(const img *im, const face_geo *g, int head_top,
             double m[3];
             long count;
             mean_rgb(im, x0, y0, x1, y1, m, &count);
-            gp_content_srgb_to_lab(m, labs[n++]);
+            gpi_content_srgb_to_lab(m, labs[n++]);
             for (int i = 0; i < 3; i++)
                 sum[i] += m[i] * (double)count;
             total += count;
@@ -238,11 +240,11 @@ static void measure_backdrop(const img *im, const face_geo *g, int head_top,
     if (!n)
         return;
     double mean[3] = {sum[0] / (double)total, sum[1] / (double)total, sum[2] / (double)total};
-    gp_content_srgb_to_lab(mean, out->background_lab);
+    gpi_content_srgb_to_lab(mean, out->background_lab);
     double spread = 0;
     for (int i = 0; i < n; i++)
         for (int j = i + 1; j < n; j++) {
-            double d = gp_content_delta_e(labs[i], labs[j]);
+            double d = gpi_content_delta_e(labs[i], labs[j]);
             if (d > spread)
                 spread = d;
         }
@@ -268,8 +270,8 @@ static void measure_backdrop(const img *im, const face_geo *g, int head_top,
 
 /* ---- light and detail on the face ------------------------------------------ */
 
-static void measure_face_light(const img *im, const face_geo *g, const gp_face *f,
-                               gp_photo_measure *out)
+static void measure_face_light(const img *im, const face_geo *g, const gpi_face *f,
+                               gpi_photo_measure *out)
 {
     /* the cheeks under the eyes: between the outer eye corners, from below
      * the eyes to the bottom of the nose, without the nose itself (its
@@ -405,12 +407,12 @@ static double measure_sharpness(const img *im, const face_geo *g)
 
 /* ---- eyes and mouth --------------------------------------------------------- */
 
-static double pdist(const gp_face *f, int a, int b)
+static double pdist(const gpi_face *f, int a, int b)
 {
     return hypot(f->x[a] - f->x[b], f->y[a] - f->y[b]);
 }
 
-static double eye_ratio(const gp_face *f, int first)
+static double eye_ratio(const gpi_face *f, int first)
 {
     /* points first..first+5 run round the eye from the outer corner */
     double across = pdist(f, first, first + 3);
@@ -421,16 +423,16 @@ static double eye_ratio(const gp_face *f, int first)
 
 /* ---- the whole measurement ------------------------------------------------- */
 
-bool gp_content_measure(const gp_preview *image, int photo_width, int photo_height,
-                        gp_photo_measure *out)
+bool gpi_content_measure(const gpi_preview *image, int photo_width, int photo_height,
+                        gpi_photo_measure *out)
 {
     memset(out, 0, sizeof *out);
-    /* A picture under GP_CONTENT_MIN_WIDTH pixels is not measured: no
+    /* A picture under GPI_CONTENT_MIN_WIDTH pixels is not measured: no
      * face there can be judged against the standard's bands, the photo
      * already fails photo.dimensions, and detection would cost as much as
      * on a real photo (docs/limits.md). */
-    if (!image || !image->rgb || image->width < GP_CONTENT_MIN_WIDTH ||
-        image->height < GP_CONTENT_MIN_WIDTH || photo_width < GP_CONTENT_MIN_WIDTH ||
+    if (!image || !image->rgb || image->width < GPI_CONTENT_MIN_WIDTH ||
+        image->height < GPI_CONTENT_MIN_WIDTH || photo_width < GPI_CONTENT_MIN_WIDTH ||
         photo_height <= 0)
         return false;
     pthread_once(&lab_once, lab_init);
@@ -451,9 +453,9 @@ bool gp_content_measure(const gp_preview *image, int photo_width, int photo_heig
     }
     out->saturation = 100.0 * chroma / (255.0 * (double)im.w * (double)im.h);
 
-    gp_face faces[4];
-    gp_face_status status;
-    int found = gp_face_detect(im.rgb, im.w, im.h, im.w * 3, faces, 4, &status);
+    gpi_face faces[4];
+    gpi_face_status status;
+    int found = gpi_face_detect(im.rgb, im.w, im.h, im.w * 3, faces, 4, &status);
     if (found < 0) {
         out->face_status = (int)status;
         return true;
@@ -463,7 +465,7 @@ bool gp_content_measure(const gp_preview *image, int photo_width, int photo_heig
     if (!found)
         return true;
 
-    const gp_face *f = &faces[0];
+    const gpi_face *f = &faces[0];
     face_geo g;
     g.left = g.right = f->x[0];
     for (int k = 0; k <= 16; k++) {

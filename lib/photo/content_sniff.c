@@ -4,6 +4,7 @@
  * Only magic bytes at the start are looked at.
  */
 #include "photo_parts.h"
+#include "core/base.h"
 
 #include <string.h>
 
@@ -19,7 +20,7 @@ static const char *iso_media_kind(const unsigned char *data, size_t len)
         return NULL;
     static const char *const heif_brands[] = {"heic", "heix", "hevc", "heim", "heis",
                                               "hevm", "hevs", "mif1", "msf1"};
-    for (size_t i = 0; i < GP_ARRAY_LEN(heif_brands); i++)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(heif_brands); i++)
         if (memcmp(data + 8, heif_brands[i], 4) == 0)
             return "HEIC";
     if (memcmp(data + 8, "avif", 4) == 0 || memcmp(data + 8, "avis", 4) == 0)
@@ -27,7 +28,7 @@ static const char *iso_media_kind(const unsigned char *data, size_t len)
     return "MP4/QuickTime";
 }
 
-const char *gp_sniff_format(const unsigned char *data, size_t len)
+const char *gpi_sniff_format(const unsigned char *data, size_t len)
 {
     if (len == 0)
         return "空文件";

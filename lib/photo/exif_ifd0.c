@@ -45,7 +45,7 @@ static int clamp16(unsigned v)
     return (int)(v > 65535 ? 65535 : v);
 }
 
-bool gp_exif_read_ifd0(const unsigned char *app1, size_t len, gp_exif_ifd0 *out)
+bool gpi_exif_read_ifd0(const unsigned char *app1, size_t len, gpi_exif_ifd0 *out)
 {
     memset(out, 0, sizeof *out);
     out->resolution_unit = 2;

@@ -7,6 +7,7 @@
  * profile without colorant tags (LUT-based) is judged by its description.
  */
 #include "photo_parts.h"
+#include "photo/photo.h"
 
 #include <ctype.h>
 #include <lcms2.h>
@@ -95,27 +96,27 @@ static bool mentions_srgb(const char *desc)
     return false;
 }
 
-gp_icc_kind gp_icc_classify(const unsigned char *icc, size_t len, char *desc, size_t desc_size)
+gpi_icc_kind gpi_icc_classify(const unsigned char *icc, size_t len, char *desc, size_t desc_size)
 {
     if (desc_size)
         desc[0] = '\0';
     if (len > UINT32_MAX)
-        return GP_ICC_BROKEN;
+        return GPI_ICC_BROKEN;
     pthread_once(&srgb_once, load_srgb_reference);
     cmsHPROFILE h = cmsOpenProfileFromMemTHR(NULL, icc, (cmsUInt32Number)len);
     if (!h)
-        return GP_ICC_BROKEN;
+        return GPI_ICC_BROKEN;
     if (desc_size) {
         cmsGetProfileInfoASCII(h, cmsInfoDescription, "en", "US", desc,
                                (cmsUInt32Number)desc_size);
         desc[desc_size - 1] = '\0';
         printable_ascii(desc);
     }
-    gp_icc_kind kind = GP_ICC_OTHER;
+    gpi_icc_kind kind = GPI_ICC_OTHER;
     if (cmsGetColorSpace(h) == cmsSigRgbData && srgb.ok) {
         int match = matches_srgb_colorimetry(h);
         if (match == 1 || (match < 0 && desc_size && mentions_srgb(desc)))
-            kind = GP_ICC_SRGB;
+            kind = GPI_ICC_SRGB;
     }
     cmsCloseProfile(h);
     return kind;

@@ -16,6 +16,7 @@
  * rest with grey and report success.
  */
 #include "photo_parts.h"
+#include "photo/photo.h"
 #include "core/messages.h"
 #include "jpeg_limits.h"
 
@@ -57,12 +58,12 @@ static void on_error_exit(j_common_ptr cinfo)
     inspector *in = (inspector *)cinfo->err;
     char english[JMSG_LENGTH_MAX];
     cinfo->err->format_message(cinfo, english);
-    gp_jpeg_message_text(cinfo->err->msg_code, english, in->message, sizeof in->message);
+    gpi_jpeg_message_text(cinfo->err->msg_code, english, in->message, sizeof in->message);
     stop(cinfo);
 }
 
 /* Warnings about metadata only; the picture itself is intact.  A bad ICC
- * marker is judged separately (GP_ICC_BROKEN). */
+ * marker is judged separately (GPI_ICC_BROKEN). */
 static bool harmless_warning(int code)
 {
     return code == JWRN_JFIF_MAJOR || code == JWRN_ADOBE_XFORM || code == JWRN_BOGUS_ICC;
@@ -88,23 +89,23 @@ static void on_progress(j_common_ptr cinfo)
     }
 }
 
-static gp_jpeg_color color_of(J_COLOR_SPACE space)
+static gpi_jpeg_color color_of(J_COLOR_SPACE space)
 {
     switch (space) {
-    case JCS_GRAYSCALE: return GP_JCOLOR_GRAY;
-    case JCS_YCbCr: return GP_JCOLOR_YCBCR;
-    case JCS_RGB: return GP_JCOLOR_RGB;
-    case JCS_CMYK: return GP_JCOLOR_CMYK;
-    case JCS_YCCK: return GP_JCOLOR_YCCK;
-    default: return GP_JCOLOR_UNKNOWN;
+    case JCS_GRAYSCALE: return GPI_JCOLOR_GRAY;
+    case JCS_YCbCr: return GPI_JCOLOR_YCBCR;
+    case JCS_RGB: return GPI_JCOLOR_RGB;
+    case JCS_CMYK: return GPI_JCOLOR_CMYK;
+    case JCS_YCCK: return GPI_JCOLOR_YCCK;
+    default: return GPI_JCOLOR_UNKNOWN;
     }
 }
 
-static void read_exif(j_decompress_ptr cinfo, gp_jpeg_info *info)
+static void read_exif(j_decompress_ptr cinfo, gpi_jpeg_info *info)
 {
     for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next) {
-        gp_exif_ifd0 exif;
-        if (m->marker != JPEG_APP0 + 1 || !gp_exif_read_ifd0(m->data, m->data_length, &exif))
+        gpi_exif_ifd0 exif;
+        if (m->marker != JPEG_APP0 + 1 || !gpi_exif_read_ifd0(m->data, m->data_length, &exif))
             continue;
         if (exif.orientation)
             info->orientation = exif.orientation;
@@ -128,22 +129,22 @@ static bool has_icc_marker(j_decompress_ptr cinfo)
     return false;
 }
 
-static void read_icc(j_decompress_ptr cinfo, gp_jpeg_info *info)
+static void read_icc(j_decompress_ptr cinfo, gpi_jpeg_info *info)
 {
     if (!has_icc_marker(cinfo))
         return;
     JOCTET *icc = NULL;
     unsigned int icc_len = 0;
     if (!jpeg_read_icc_profile(cinfo, &icc, &icc_len)) {
-        info->icc = GP_ICC_BROKEN; /* chunks missing or out of order */
+        info->icc = GPI_ICC_BROKEN; /* chunks missing or out of order */
         return;
     }
-    info->icc = gp_icc_classify(icc, icc_len, info->icc_description,
+    info->icc = gpi_icc_classify(icc, icc_len, info->icc_description,
                                 sizeof info->icc_description);
     free(icc);
 }
 
-static void read_header_facts(j_decompress_ptr cinfo, gp_jpeg_info *info)
+static void read_header_facts(j_decompress_ptr cinfo, gpi_jpeg_info *info)
 {
     info->width = (int)cinfo->image_width;
     info->height = (int)cinfo->image_height;
@@ -186,7 +187,7 @@ static void cmyk_to_rgb(const unsigned char *cmyk, unsigned char *rgb, size_t pi
 
 /* Decode every scanline; libjpeg reads all entropy data.  With a preview,
  * keep the rows as RGB. */
-static void decode_all(j_decompress_ptr cinfo, inspector *in, int min_width, gp_preview *preview)
+static void decode_all(j_decompress_ptr cinfo, inspector *in, int min_width, gpi_preview *preview)
 {
     bool keep = preview != NULL;
     cinfo->scale_num = keep ? scale_for(cinfo->image_width, min_width) : 1;
@@ -233,7 +234,7 @@ static void decode_all(j_decompress_ptr cinfo, inspector *in, int min_width, gp_
     }
 }
 
-void gp_preview_free(gp_preview *preview)
+void gpi_preview_free(gpi_preview *preview)
 {
     if (!preview)
         return;
@@ -241,28 +242,28 @@ void gp_preview_free(gp_preview *preview)
     memset(preview, 0, sizeof *preview);
 }
 
-static void inspect(const unsigned char *data, size_t len, gp_jpeg_info *info, int min_width,
-                    gp_preview *preview, const gp_jpeg_limits *limits);
+static void inspect(const unsigned char *data, size_t len, gpi_jpeg_info *info, int min_width,
+                    gpi_preview *preview, const gpi_jpeg_limits *limits);
 
-void gp_jpeg_inspect(const unsigned char *data, size_t len, gp_jpeg_info *info)
+void gpi_jpeg_inspect(const unsigned char *data, size_t len, gpi_jpeg_info *info)
 {
     inspect(data, len, info, 0, NULL, NULL);
 }
 
-void gp_jpeg_inspect_preview(const unsigned char *data, size_t len, gp_jpeg_info *info,
-                             int min_width, gp_preview *preview)
+void gpi_jpeg_inspect_preview(const unsigned char *data, size_t len, gpi_jpeg_info *info,
+                             int min_width, gpi_preview *preview)
 {
     inspect(data, len, info, min_width, preview, NULL);
 }
 
-void gp_jpeg_inspect_limited(const unsigned char *data, size_t len, gp_jpeg_info *info,
-                             const gp_jpeg_limits *limits, int min_width, gp_preview *preview)
+void gpi_jpeg_inspect_limited(const unsigned char *data, size_t len, gpi_jpeg_info *info,
+                             const gpi_jpeg_limits *limits, int min_width, gpi_preview *preview)
 {
     inspect(data, len, info, min_width, preview, limits);
 }
 
-static void inspect(const unsigned char *data, size_t len, gp_jpeg_info *info, int min_width,
-                    gp_preview *preview, const gp_jpeg_limits *limits)
+static void inspect(const unsigned char *data, size_t len, gpi_jpeg_info *info, int min_width,
+                    gpi_preview *preview, const gpi_jpeg_limits *limits)
 {
     uint64_t max_pixels = limits && limits->max_pixels ? limits->max_pixels : MAX_DECODE_PIXELS;
     int max_scans = limits && limits->max_scans ? limits->max_scans : MAX_PROGRESSIVE_SCANS;
@@ -272,7 +273,7 @@ static void inspect(const unsigned char *data, size_t len, gp_jpeg_info *info, i
         memset(preview, 0, sizeof *preview);
     info->orientation = 1;
     if (len < 3 || data[0] != 0xFF || data[1] != 0xD8 || data[2] != 0xFF) {
-        info->looks_like = gp_sniff_format(data, len);
+        info->looks_like = gpi_sniff_format(data, len);
         return;
     }
     info->is_jpeg = true;

@@ -8,13 +8,13 @@
  * rounded 118.11; both count.  A value in dots per inch counts when it
  * rounds to the profile's dpi.
  */
-#include "gp_internal.h"
+#include "photo/photo.h"
 
 #include <math.h>
 
 #define CM_PER_INCH 2.54
 
-double gp_jpeg_dpi(const gp_jpeg_info *info)
+double gpi_jpeg_dpi(const gpi_jpeg_info *info)
 {
     if (info->has_jfif && info->density_unit == 1)
         return info->x_density;
@@ -36,7 +36,7 @@ static bool dpi_counts(double value, int dpi)
     return fabs(value - dpi) < 0.5;
 }
 
-bool gp_jpeg_dpi_matches(const gp_jpeg_info *info, int dpi)
+bool gpi_jpeg_dpi_matches(const gpi_jpeg_info *info, int dpi)
 {
     if (info->has_jfif && info->density_unit == 1)
         return dpi_counts(info->x_density, dpi) && dpi_counts(info->y_density, dpi);

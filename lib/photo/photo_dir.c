@@ -13,7 +13,10 @@
  * Names are sorted byte-wise first so the outcome never depends on the order
  * the file system returns them in.
  */
-#include "gp_internal.h"
+#include "core/base.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "photo/photo.h"
 #include "core/messages.h"
 #include "core/atomic.h"
 #include "core/os.h"
@@ -30,7 +33,7 @@ static const char *const system_litter[] = {"Thumbs.db", "desktop.ini", ".DS_Sto
 
 static bool is_system_litter(const char *name)
 {
-    for (size_t i = 0; i < GP_ARRAY_LEN(system_litter); i++)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(system_litter); i++)
         if (strcasecmp(name, system_litter[i]) == 0)
             return true;
     return false;
@@ -71,24 +74,24 @@ static bool photo_seq(const char *name, char seq[5])
 static char *display_name(const char *name)
 {
     size_t len = strlen(name);
-    if (gp_utf8_valid(name, len))
+    if (gpi_utf8_valid(name, len))
         return strdup(name);
-    gp_buf buf = {0};
+    gpi_buf buf = {0};
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)name[i];
         if (c < 0x80)
-            gp_buf_append(&buf, &name[i], 1);
+            gpi_buf_append(&buf, &name[i], 1);
         else
-            gp_buf_printf(&buf, "\\x%02X", c);
+            gpi_buf_printf(&buf, "\\x%02X", c);
     }
-    return gp_buf_take(&buf);
+    return gpi_buf_take(&buf);
 }
 
 typedef struct scan {
     const char *dir;
     int fd;
     gp_report *report;
-    gp_photo_dir *photos;
+    gpi_photo_dir *photos;
     bool nomem;
 } scan;
 
@@ -151,14 +154,14 @@ static char *without_spaces(const char *name)
  * the first such name. */
 static size_t photos_in_subfolder(int dir_fd, const char *name, char first[256])
 {
-    int d = gp_os_dir_open_at(dir_fd, name);
+    int d = gpi_os_dir_open_at(dir_fd, name);
     char **names = NULL;
     size_t count = 0, n = 0;
     first[0] = '\0';
-    if (d >= 0 && gp_os_dir_list(d, 100000, &names, &count, NULL) != 0)
+    if (d >= 0 && gpi_os_dir_list(d, 100000, &names, &count, NULL) != 0)
         names = NULL, count = 0;
     if (d >= 0)
-        gp_os_close(d);
+        gpi_os_close(d);
     char seq[5];
     for (size_t i = 0; i < count && n < 9999; i++)
         if (photo_seq(names[i], seq)) {
@@ -166,14 +169,14 @@ static size_t photos_in_subfolder(int dir_fd, const char *name, char first[256])
                 snprintf(first, 256, "%s", names[i]);
             n++;
         }
-    gp_os_names_free(names, count);
+    gpi_os_names_free(names, count);
     return n;
 }
 
 /* Why a file is not taken as a photo, for the stray-file message. */
 static void report_stray(scan *s, const char *name, const char *shown, bool is_dir)
 {
-    gp_where w = {.file = shown};
+    gpi_where w = {.file = shown};
     size_t digits = photo_like_digits(name);
     size_t doubled = is_dir ? 0 : doubled_extension(name);
     char *unspaced = is_dir ? NULL : without_spaces(name);
@@ -181,41 +184,41 @@ static void report_stray(scan *s, const char *name, const char *shown, bool is_d
     char first[256];
     size_t inside = is_dir ? photos_in_subfolder(s->fd, name, first) : 0;
     if (is_dir && inside)
-        add(s, gp_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, NULL,
+        add(s, gpi_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, NULL,
                              "子文件夹“%s”里有 %zu 张照片（如 %s），子文件夹里的照片不会被检查或提交："
                              "请把它们移到照片文件夹本身",
                              shown, inside, first));
     else if (is_dir)
-        add(s, gp_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, NULL,
+        add(s, gpi_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, NULL,
                              "子文件夹“%s”里的文件不会被检查或提交",
                              shown));
     else if (doubled) {
         char fixed[16];
         snprintf(fixed, sizeof fixed, "%.*s", (int)doubled, name);
-        add(s, gp_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, fixed,
+        add(s, gpi_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, fixed,
                              "照片 %.4s 的文件名多了 %s：请把“%s”改名为 %.*s（Windows 默认隐藏扩展名，"
                              "改名时只需输入 %.4s）",
                              name, name + doubled, shown, (int)doubled, name, name));
     } else if (unspaced && photo_seq(unspaced, seq))
-        add(s, gp_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, unspaced,
+        add(s, gpi_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, unspaced,
                              "文件名“%s”中有空格，不会被当作照片 %s：请改名为 %s", shown, seq,
                              unspaced));
     else if (name[0] == '.')
-        add(s, gp_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, NULL,
+        add(s, gpi_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, NULL,
                              "隐藏文件“%s”通常是苹果电脑复制时留下的附属文件，可以删除",
                              shown));
     else if (digits == 4)
-        add(s, gp_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, "0001–9999",
+        add(s, gpi_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, "0001–9999",
                              "“%s”中的 0000 不是有效的拍摄序号（应为 0001–9999）", shown));
     else if (digits > 4)
-        add(s, gp_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, "NNNN.jpg",
+        add(s, gpi_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, "NNNN.jpg",
                              "“%s”的拍摄序号不是四位数字（应为 0001–9999）", shown));
     else if (digits > 0 && atoi(name) > 0)
-        add(s, gp_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, "NNNN.jpg",
+        add(s, gpi_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, "NNNN.jpg",
                              "“%s”的拍摄序号没有写满四位，应改名为 %04d%s",
                              shown, atoi(name), name + digits));
     else
-        add(s, gp_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, "NNNN.jpg",
+        add(s, gpi_report_add(s->report, GP_PHOTO_STRAY_FILE, &w, shown, "NNNN.jpg",
                              "“%s”不是按“四位拍摄序号.jpg”命名的照片，不会被检查或提交", shown));
     free(unspaced);
 }
@@ -224,32 +227,32 @@ static void report_stray(scan *s, const char *name, const char *shown, bool is_d
  * link): it cannot be checked, and it must not be opened. */
 static void report_unreadable(scan *s, const char *name, const char seq[5], int sys_errno)
 {
-    gp_where w = {.seq = seq, .file = name};
+    gpi_where w = {.seq = seq, .file = name};
     if (sys_errno)
-        add(s, gp_report_add(s->report, GP_PHOTO_UNREADABLE, &w, NULL, NULL,
-                             "无法读取照片 %s：%s", name, gp_errno_text(sys_errno)));
+        add(s, gpi_report_add(s->report, GP_PHOTO_UNREADABLE, &w, NULL, NULL,
+                             "无法读取照片 %s：%s", name, gpi_errno_text(sys_errno)));
     else
-        add(s, gp_report_add(s->report, GP_PHOTO_UNREADABLE, &w, NULL, NULL,
+        add(s, gpi_report_add(s->report, GP_PHOTO_UNREADABLE, &w, NULL, NULL,
                              "照片 %s 不是普通文件（可能是设备或管道），不会读取它", name));
 }
 
 static void add_photo(scan *s, const char *name, const char seq[5], uint64_t size)
 {
-    gp_photo_dir *p = s->photos;
+    gpi_photo_dir *p = s->photos;
     size_t n = p->count;
     if (n > 0 && strcmp(p->files[n - 1].seq, seq) == 0) {
         /* names are sorted, but 0001.jpeg sorts after 0001.jpg only within
          * the same number: the earlier name is the one kept */
-        gp_where w = {.seq = seq, .file = name};
-        add(s, gp_report_add(s->report, GP_PHOTO_AMBIGUOUS, &w, name, p->files[n - 1].name,
+        gpi_where w = {.seq = seq, .file = name};
+        add(s, gpi_report_add(s->report, GP_PHOTO_AMBIGUOUS, &w, name, p->files[n - 1].name,
                              "拍摄序号 %s 有两个照片文件：%s 和 %s；检查的是 %s，%s 被忽略",
                              seq, p->files[n - 1].name, name, p->files[n - 1].name, name));
         return;
     }
-    gp_photo_file *f = &p->files[n];
+    gpi_photo_file *f = &p->files[n];
     memcpy(f->seq, seq, 5);
     f->name = strdup(name);
-    f->path = gp_path_join(s->dir, name);
+    f->path = gpi_path_join(s->dir, name);
     f->size = size;
     f->folder = p;
     if (!f->name || !f->path) {
@@ -264,21 +267,21 @@ static void add_photo(scan *s, const char *name, const char seq[5], uint64_t siz
 static void classify(scan *s, const char *name)
 {
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || is_system_litter(name) ||
-        gp_atomic_is_own_file(name))
+        gpi_atomic_is_own_file(name))
         return;
-    char *path = gp_path_join(s->dir, name);
+    char *path = gpi_path_join(s->dir, name);
     char *shown = display_name(name);
     if (!path || !shown) {
         s->nomem = true;
         goto out;
     }
-    gp_os_stat st;
-    int stat_errno = gp_os_stat_at_ex(s->fd, name, true, &st) == 0 ? 0 : errno; /* follows links */
-    bool is_dir = stat_errno == 0 && st.type == GP_OS_DIRECTORY;
+    gpi_os_stat st;
+    int stat_errno = gpi_os_stat_at_ex(s->fd, name, true, &st) == 0 ? 0 : errno; /* follows links */
+    bool is_dir = stat_errno == 0 && st.type == GPI_OS_DIRECTORY;
     char seq[5];
     if (is_dir || name[0] == '.' || !photo_seq(name, seq))
         report_stray(s, name, shown, is_dir);
-    else if (stat_errno || st.type != GP_OS_REGULAR)
+    else if (stat_errno || st.type != GPI_OS_REGULAR)
         report_unreadable(s, name, seq, stat_errno);
     else
         add_photo(s, name, seq, st.size);
@@ -293,18 +296,18 @@ static bool list_names(const char *dir, int *fd, char ***names, size_t *count, g
 {
     *names = NULL;
     *count = 0;
-    *fd = gp_os_dir_open(dir, true);
+    *fd = gpi_os_dir_open(dir, true);
     if (*fd < 0)
-        return gp_error_set(err, GP_ERR_OPEN, errno, "无法打开照片文件夹 '%s'：%s", dir,
-                            gp_os_strerror(errno));
-    if (gp_os_dir_list(*fd, 0, names, count, NULL) != 0) {
+        return gpi_error_set(err, GP_ERR_OPEN, errno, "无法打开照片文件夹 '%s'：%s", dir,
+                            gpi_os_strerror(errno));
+    if (gpi_os_dir_list(*fd, 0, names, count, NULL) != 0) {
         int saved = errno;
-        gp_os_close(*fd);
+        gpi_os_close(*fd);
         *fd = -1;
         if (saved == ENOMEM)
-            return gp_error_nomem(err);
-        return gp_error_set(err, GP_ERR_OPEN, saved, "无法读取照片文件夹 '%s'：%s", dir,
-                            gp_errno_text(saved));
+            return gpi_error_nomem(err);
+        return gpi_error_set(err, GP_ERR_OPEN, saved, "无法读取照片文件夹 '%s'：%s", dir,
+                            gpi_errno_text(saved));
     }
     return true;
 }
@@ -318,24 +321,24 @@ static void free_names(char **names, size_t count)
 
 static int compare_files(const void *a, const void *b)
 {
-    return strcmp(((const gp_photo_file *)a)->seq, ((const gp_photo_file *)b)->seq);
+    return strcmp(((const gpi_photo_file *)a)->seq, ((const gpi_photo_file *)b)->seq);
 }
 
-gp_photo_dir *gp_photo_dir_scan(const char *dir, gp_report *report, gp_error *err)
+gpi_photo_dir *gpi_photo_dir_scan(const char *dir, gp_report *report, gp_error *err)
 {
     char **names;
     size_t count;
     int fd;
     if (!list_names(dir, &fd, &names, &count, err))
         return NULL;
-    gp_photo_dir *photos = calloc(1, sizeof *photos);
+    gpi_photo_dir *photos = calloc(1, sizeof *photos);
     if (photos)
         photos->files = calloc(count ? count : 1, sizeof *photos->files);
     if (!photos || !photos->files) {
         free(photos);
         free_names(names, count);
-        gp_os_close(fd);
-        gp_error_nomem(err);
+        gpi_os_close(fd);
+        gpi_error_nomem(err);
         return NULL;
     }
     photos->fd = fd;
@@ -344,18 +347,18 @@ gp_photo_dir *gp_photo_dir_scan(const char *dir, gp_report *report, gp_error *er
         classify(&s, names[i]);
     free_names(names, count);
     if (s.nomem) {
-        gp_photo_dir_free(photos);
-        gp_error_nomem(err);
+        gpi_photo_dir_free(photos);
+        gpi_error_nomem(err);
         return NULL;
     }
-    gp_test_pause(GP_TEST_PAUSE_AFTER_SCAN);
+    gpi_test_pause(GPI_TEST_PAUSE_AFTER_SCAN);
     /* byte order already puts equal numbers together; this only makes the
      * seq order explicit */
     qsort(photos->files, photos->count, sizeof *photos->files, compare_files);
     return photos;
 }
 
-void gp_photo_dir_free(gp_photo_dir *photos)
+void gpi_photo_dir_free(gpi_photo_dir *photos)
 {
     if (!photos)
         return;
@@ -364,6 +367,6 @@ void gp_photo_dir_free(gp_photo_dir *photos)
         free(photos->files[i].path);
     }
     free(photos->files);
-    gp_os_close(photos->fd);
+    gpi_os_close(photos->fd);
     free(photos);
 }

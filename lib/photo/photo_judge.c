@@ -4,15 +4,17 @@
  * clerk can fix all of them at once.  A file that is not a JPEG gets only
  * photo.not_jpeg (and photo.filesize): nothing else about it is known.
  */
-#include "gp_internal.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "photo/photo.h"
 
 #include <inttypes.h>
 #include <string.h>
 
 typedef struct judge {
-    const gp_jpeg_info *info;
+    const gpi_jpeg_info *info;
     const gp_profile *profile;
-    const gp_where *where;
+    const gpi_where *where;
     gp_report *report;
     const char *name; /* for messages: the file, else the number */
     int errors;
@@ -20,7 +22,7 @@ typedef struct judge {
 
 #define JUDGE_ADD(j, code, actual, expected, ...)                                           \
     do {                                                                                    \
-        gp_report_add((j)->report, (code), (j)->where, (actual), (expected), __VA_ARGS__);  \
+        gpi_report_add((j)->report, (code), (j)->where, (actual), (expected), __VA_ARGS__);  \
         if (gp_code_severity(code) == GP_ERROR)                                             \
             (j)->errors++;                                                                  \
     } while (0)
@@ -43,7 +45,7 @@ static void judge_not_jpeg(judge *j)
 
 static void judge_corrupt(judge *j)
 {
-    const gp_jpeg_info *info = j->info;
+    const gpi_jpeg_info *info = j->info;
     if (info->width == 0)
         JUDGE_ADD(j, GP_PHOTO_CORRUPT, info->decode_error, NULL,
                   "照片 %s 开头是 JPEG，但文件头已损坏，无法读出图像（%s）", j->name,
@@ -56,7 +58,7 @@ static void judge_corrupt(judge *j)
 
 static void judge_dimensions(judge *j)
 {
-    const gp_jpeg_info *info = j->info;
+    const gpi_jpeg_info *info = j->info;
     int w = j->profile->width, h = j->profile->height;
     if (info->width == w && info->height == h)
         return;
@@ -76,7 +78,7 @@ static void judge_filesize(judge *j, uint64_t size)
         return;
     char actual[32], expected[64];
     snprintf(actual, sizeof actual, "%" PRIu64, size);
-    gp_profile_size_window(p, expected, sizeof expected);
+    gpi_profile_size_window(p, expected, sizeof expected);
     bool small = size < p->min_bytes;
     uint64_t limit = small ? p->min_bytes : p->max_bytes;
     JUDGE_ADD(j, GP_PHOTO_FILESIZE, actual, expected,
@@ -85,23 +87,23 @@ static void judge_filesize(judge *j, uint64_t size)
               limit / 1024.0, limit);
 }
 
-static const char *color_name(gp_jpeg_color color)
+static const char *color_name(gpi_jpeg_color color)
 {
     switch (color) {
-    case GP_JCOLOR_GRAY: return "灰度（黑白）";
-    case GP_JCOLOR_YCBCR: return "RGB（YCbCr）";
-    case GP_JCOLOR_RGB: return "RGB";
-    case GP_JCOLOR_CMYK: return "CMYK（印刷用）";
-    case GP_JCOLOR_YCCK: return "YCCK（印刷用 CMYK）";
+    case GPI_JCOLOR_GRAY: return "灰度（黑白）";
+    case GPI_JCOLOR_YCBCR: return "RGB（YCbCr）";
+    case GPI_JCOLOR_RGB: return "RGB";
+    case GPI_JCOLOR_CMYK: return "CMYK（印刷用）";
+    case GPI_JCOLOR_YCCK: return "YCCK（印刷用 CMYK）";
     default: return "未知颜色模式";
     }
 }
 
 static void judge_colorspace(judge *j)
 {
-    const gp_jpeg_info *info = j->info;
+    const gpi_jpeg_info *info = j->info;
     const gp_profile *p = j->profile;
-    bool rgb = info->color == GP_JCOLOR_YCBCR || info->color == GP_JCOLOR_RGB;
+    bool rgb = info->color == GPI_JCOLOR_YCBCR || info->color == GPI_JCOLOR_RGB;
     if (rgb && info->components == p->components && info->bits == p->bits)
         return;
     char actual[96], expected[64];
@@ -115,14 +117,14 @@ static void judge_colorspace(judge *j)
 }
 
 /* The stated resolution in words, e.g. "72 dpi" or "28 像素/厘米（约 71 dpi）". */
-static void describe_resolution(const gp_jpeg_info *info, char *buf, size_t size)
+static void describe_resolution(const gpi_jpeg_info *info, char *buf, size_t size)
 {
     if (info->has_jfif && info->density_unit == 1)
         snprintf(buf, size, info->x_density == info->y_density ? "%d dpi" : "%d×%d dpi",
                  info->x_density, info->y_density);
     else if (info->has_jfif && info->density_unit == 2)
         snprintf(buf, size, "%d 像素/厘米（约 %.0f dpi）", info->x_density,
-                 gp_jpeg_dpi(info));
+                 gpi_jpeg_dpi(info));
     else if (info->has_exif_resolution && info->exif_x_dpi == info->exif_y_dpi)
         snprintf(buf, size, "%.0f dpi（Exif）", info->exif_x_dpi);
     else if (info->has_exif_resolution)
@@ -133,14 +135,14 @@ static void describe_resolution(const gp_jpeg_info *info, char *buf, size_t size
 
 static void judge_dpi(judge *j)
 {
-    const gp_jpeg_info *info = j->info;
+    const gpi_jpeg_info *info = j->info;
     int dpi = j->profile->dpi;
-    if (gp_jpeg_dpi_matches(info, dpi))
+    if (gpi_jpeg_dpi_matches(info, dpi))
         return;
     char actual[96], expected[32];
     describe_resolution(info, actual, sizeof actual);
     snprintf(expected, sizeof expected, "%d dpi", dpi);
-    if (gp_jpeg_dpi(info) == 0)
+    if (gpi_jpeg_dpi(info) == 0)
         JUDGE_ADD(j, GP_PHOTO_DPI, actual, expected,
                   "照片 %s 没有记录分辨率（dpi），按规定必须标明 %d dpi", j->name, dpi);
     else
@@ -150,14 +152,14 @@ static void judge_dpi(judge *j)
 
 static void judge_icc(judge *j)
 {
-    const gp_jpeg_info *info = j->info;
-    if (info->icc == GP_ICC_NONE || (info->icc == GP_ICC_SRGB && j->profile->allow_srgb_icc))
+    const gpi_jpeg_info *info = j->info;
+    if (info->icc == GPI_ICC_NONE || (info->icc == GPI_ICC_SRGB && j->profile->allow_srgb_icc))
         return;
     const char *desc = info->icc_description[0] ? info->icc_description : "无名称";
-    if (info->icc == GP_ICC_BROKEN)
+    if (info->icc == GPI_ICC_BROKEN)
         JUDGE_ADD(j, GP_PHOTO_ICC, "损坏的颜色配置文件", "sRGB 或不嵌入",
                   "照片 %s 嵌入的颜色配置文件已损坏、无法识别，应为 sRGB 或不嵌入", j->name);
-    else if (info->icc == GP_ICC_SRGB)
+    else if (info->icc == GPI_ICC_SRGB)
         JUDGE_ADD(j, GP_PHOTO_ICC, desc, "不嵌入",
                   "照片 %s 嵌入了颜色配置文件“%s”，所用规格不允许嵌入任何颜色配置文件", j->name,
                   desc);
@@ -195,10 +197,10 @@ static void judge_orientation(judge *j)
               j->name, j->info->orientation, meaning);
 }
 
-int gp_photo_judge(const gp_jpeg_info *info, uint64_t file_size, const gp_profile *profile,
-                   const gp_where *where, gp_report *report)
+int gpi_photo_judge(const gpi_jpeg_info *info, uint64_t file_size, const gp_profile *profile,
+                   const gpi_where *where, gp_report *report)
 {
-    gp_where none = {0};
+    gpi_where none = {0};
     if (!where)
         where = &none;
     judge j = {.info = info, .profile = profile, .where = where, .report = report,

@@ -4,6 +4,8 @@
  * with libjpeg-turbo at quality 70: about 10 KB each, so a 300-photo page
  * stays near 4 MB. */
 #include "thumbnail.h"
+#include "check/check.h"
+#include "photo/photo.h"
 
 #include "content.h"
 
@@ -20,7 +22,7 @@ static void span(int i, int n, int m, int *lo, int *hi)
         *hi = *lo + 1;
 }
 
-static unsigned char *shrink(const gp_preview *p, int w, int h)
+static unsigned char *shrink(const gpi_preview *p, int w, int h)
 {
     unsigned char *out = malloc((size_t)w * h * 3);
     if (!out)
@@ -46,7 +48,7 @@ static unsigned char *shrink(const gp_preview *p, int w, int h)
     return out;
 }
 
-bool gp_thumbnail_encode(const gp_preview *preview, unsigned char **jpeg, size_t *len)
+bool gpi_thumbnail_encode(const gpi_preview *preview, unsigned char **jpeg, size_t *len)
 {
     *jpeg = NULL;
     *len = 0;
@@ -54,13 +56,13 @@ bool gp_thumbnail_encode(const gp_preview *preview, unsigned char **jpeg, size_t
         return false;
     int w = preview->width, h = preview->height;
     /* fit the box: the smaller of the two ratios, rounded, at least 1 */
-    if (w > GP_THUMB_WIDTH || h > GP_THUMB_HEIGHT) {
-        if ((long long)w * GP_THUMB_HEIGHT >= (long long)h * GP_THUMB_WIDTH) {
-            h = (int)(((long long)h * GP_THUMB_WIDTH + w / 2) / w);
-            w = GP_THUMB_WIDTH;
+    if (w > GPI_THUMB_WIDTH || h > GPI_THUMB_HEIGHT) {
+        if ((long long)w * GPI_THUMB_HEIGHT >= (long long)h * GPI_THUMB_WIDTH) {
+            h = (int)(((long long)h * GPI_THUMB_WIDTH + w / 2) / w);
+            w = GPI_THUMB_WIDTH;
         } else {
-            w = (int)(((long long)w * GP_THUMB_HEIGHT + h / 2) / h);
-            h = GP_THUMB_HEIGHT;
+            w = (int)(((long long)w * GPI_THUMB_HEIGHT + h / 2) / h);
+            h = GPI_THUMB_HEIGHT;
         }
         w = w < 1 ? 1 : w;
         h = h < 1 ? 1 : h;
@@ -74,7 +76,7 @@ bool gp_thumbnail_encode(const gp_preview *preview, unsigned char **jpeg, size_t
     unsigned char *buffer = NULL;
     unsigned long size = 0;
     bool ok = tj && tjCompress2(tj, pixels, w, 0, h, TJPF_RGB, &buffer, &size, TJSAMP_420,
-                                GP_THUMB_QUALITY, TJFLAG_ACCURATEDCT) == 0;
+                                GPI_THUMB_QUALITY, TJFLAG_ACCURATEDCT) == 0;
     if (tj)
         tjDestroy(tj);
     if (pixels != preview->rgb)
@@ -92,23 +94,23 @@ bool gp_thumbnail_encode(const gp_preview *preview, unsigned char **jpeg, size_t
     return ok;
 }
 
-void gp_photo_inspect(const unsigned char *data, size_t len, const gp_inspect_wants *wants,
-                      gp_photo_result *out)
+void gpi_photo_inspect(const unsigned char *data, size_t len, const gpi_inspect_wants *wants,
+                      gpi_photo_result *out)
 {
-    static const gp_inspect_wants nothing = {0};
+    static const gpi_inspect_wants nothing = {0};
     if (!wants)
         wants = &nothing;
-    gp_preview preview = {0};
+    gpi_preview preview = {0};
     bool keep = wants->thumbnail || wants->content;
     /* one preview serves both: 240 wide is 1/4 of a 960-wide photo */
-    gp_jpeg_inspect_limited(data, len, &out->info, wants->limits,
-                            keep ? GP_PREVIEW_WIDTH : 0, keep ? &preview : NULL);
+    gpi_jpeg_inspect_limited(data, len, &out->info, wants->limits,
+                            keep ? GPI_PREVIEW_WIDTH : 0, keep ? &preview : NULL);
     if (wants->content)
-        gp_content_measure(&preview, out->info.width, out->info.height, &out->measure);
+        gpi_content_measure(&preview, out->info.width, out->info.height, &out->measure);
     free(out->thumb);
     out->thumb = NULL;
     out->thumb_len = 0;
     if (wants->thumbnail)
-        gp_thumbnail_encode(&preview, &out->thumb, &out->thumb_len);
-    gp_preview_free(&preview);
+        gpi_thumbnail_encode(&preview, &out->thumb, &out->thumb_len);
+    gpi_preview_free(&preview);
 }

@@ -1,36 +1,47 @@
 /* Thumbnails for the HTML report, made from the inspection's preview (the
  * photo decoded once at a small DCT scale), never from a second read. */
-#ifndef GP_PHOTO_THUMBNAIL_H
-#define GP_PHOTO_THUMBNAIL_H
+#ifndef GPI_PHOTO_THUMBNAIL_H
+#define GPI_PHOTO_THUMBNAIL_H
 
-#include "gp_internal.h"
+#include "check/check.h"
+#include "core/atomic.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "core/pool.h"
+#include "core/profile.h"
+#include "pack/bundle.h"
+#include "photo/photo.h"
+#include "roster/roster.h"
+#include "verify/reader.h"
 #include "jpeg_limits.h"
 
 /* The box a thumbnail fits in (3:4 like the photos), and the preview width
- * to ask gp_jpeg_inspect_preview for so that no thumbnail is enlarged. */
-#define GP_THUMB_WIDTH 240
+ * to ask gpi_jpeg_inspect_preview for so that no thumbnail is enlarged. */
+#define GPI_THUMB_WIDTH 240
 /* The preview the inspection keeps when a thumbnail or the content rules
  * want pixels: the smallest DCT scale at least this wide. */
-#define GP_PREVIEW_WIDTH 240
-#define GP_THUMB_HEIGHT 320
-#define GP_THUMB_QUALITY 70
+#define GPI_PREVIEW_WIDTH 240
+#define GPI_THUMB_HEIGHT 320
+#define GPI_THUMB_QUALITY 70
 
-/** Shrink preview (area average) to fit GP_THUMB_WIDTH × GP_THUMB_HEIGHT,
+/** Shrink preview (area average) to fit GPI_THUMB_WIDTH × GPI_THUMB_HEIGHT,
  *  keeping its shape (never enlarged), and encode it as a baseline JPEG at
- *  GP_THUMB_QUALITY with no metadata.  *jpeg is malloc'd.  false (and
+ *  GPI_THUMB_QUALITY with no metadata.  *jpeg is malloc'd.  false (and
  *  *jpeg NULL) when the preview has no pixels or on failure. */
-bool gp_thumbnail_encode(const gp_preview *preview, unsigned char **jpeg, size_t *len);
+bool gpi_thumbnail_encode(const gpi_preview *preview, unsigned char **jpeg, size_t *len);
 
 /* What one inspection of a photo is asked to produce besides the facts. */
-typedef struct gp_inspect_wants {
+typedef struct gpi_inspect_wants {
     bool thumbnail;               /* out->thumb for the HTML report */
     bool content;                 /* out->measure: the content rules' measurements */
-    const gp_jpeg_limits *limits; /* NULL = the built-in limits (a clerk's own photos) */
-} gp_inspect_wants;
+    const gpi_jpeg_limits *limits; /* NULL = the built-in limits (a clerk's own photos) */
+} gpi_inspect_wants;
 
 /** The one inspection of a photo held in memory: out->info, and from the
  *  same decode whatever `wants` asks for (wants may be NULL = facts only). */
-void gp_photo_inspect(const unsigned char *data, size_t len, const gp_inspect_wants *wants,
-                      gp_photo_result *out);
+void gpi_photo_inspect(const unsigned char *data, size_t len, const gpi_inspect_wants *wants,
+                      gpi_photo_result *out);
 
 #endif

@@ -10,6 +10,7 @@
  * Strict mode turns a stray quote into a parse error at once; an
  * unterminated quote is caught only by csv_fini with CSV_STRICT_FINI. */
 #include "roster_internal.h"
+#include "roster/roster.h"
 
 #include <csv.h>
 #include <stdlib.h>
@@ -48,11 +49,11 @@ static void on_field(void *field, size_t len, void *data)
     reader *r = data;
     if (r->stop)
         return;
-    if (r->count == GP_MAX_COLUMNS) {
+    if (r->count == GPI_MAX_COLUMNS) {
         halt(r, ROSTER_CSV_TOO_MANY_COLUMNS);
         return;
     }
-    if (len > GP_MAX_FIELD_BYTES) {
+    if (len > GPI_MAX_FIELD_BYTES) {
         halt(r, ROSTER_CSV_FIELD_TOO_LONG);
         r->outcome->column = r->count;
         r->outcome->length = len;
@@ -111,8 +112,8 @@ void roster_csv_read(const char *data, size_t len, roster_record_fn fn, void *co
 {
     memset(outcome, 0, sizeof *outcome);
     reader r = {.fn = fn, .context = context, .outcome = outcome};
-    r.cells = malloc(GP_MAX_COLUMNS * sizeof *r.cells);
-    r.lens = malloc(GP_MAX_COLUMNS * sizeof *r.lens);
+    r.cells = malloc(GPI_MAX_COLUMNS * sizeof *r.cells);
+    r.lens = malloc(GPI_MAX_COLUMNS * sizeof *r.lens);
     struct csv_parser parser;
     if (!r.cells || !r.lens ||
         csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL)) {

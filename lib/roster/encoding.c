@@ -10,6 +10,7 @@
  * which is reported where it is; GB18030 text almost never passes as UTF-8
  * for a whole line of Chinese.  Anything else is read as GB18030. */
 #include "roster_internal.h"
+#include "core/base.h"
 
 #ifdef _WIN32
 #include <windows.h>
@@ -38,7 +39,7 @@ static bool first_line_is_utf8_text(const char *data, size_t len)
     bool non_ascii = false;
     for (size_t i = 0; i < n && !non_ascii; i++)
         non_ascii = (unsigned char)data[i] >= 0x80;
-    return non_ascii && gp_utf8_valid(data, n);
+    return non_ascii && gpi_utf8_valid(data, n);
 }
 
 #ifdef _WIN32
@@ -56,7 +57,7 @@ static bool open_iconv(roster_decoder *dec, const char *from, gp_error *err)
 {
     iconv_t cd = iconv_open("UTF-8", from);
     if (cd == (iconv_t)-1)
-        return gp_error_set(err, errno == ENOMEM ? GP_ERR_NOMEM : GP_ERR_INTERNAL, errno,
+        return gpi_error_set(err, errno == ENOMEM ? GP_ERR_NOMEM : GP_ERR_INTERNAL, errno,
                             "系统的 iconv 不支持 %s 编码", from);
     dec->iconv = cd;
     return true;
@@ -76,11 +77,11 @@ bool roster_decoder_open(roster_decoder *dec, const char *forced, const char *da
                  !strcasecmp(forced, "GB2312"))
             gb = true;
         else
-            return gp_error_set(err, GP_ERR_USAGE, 0,
+            return gpi_error_set(err, GP_ERR_USAGE, 0,
                                 "不认识的花名册编码 '%s'：可用 UTF-8、GBK、GB18030、GB2312",
                                 forced);
     } else {
-        gb = !has_bom(data, len) && !gp_utf8_valid(data, len) &&
+        gb = !has_bom(data, len) && !gpi_utf8_valid(data, len) &&
              !first_line_is_utf8_text(data, len);
     }
     if (gb) {
@@ -93,7 +94,7 @@ bool roster_decoder_open(roster_decoder *dec, const char *forced, const char *da
     } else {
         dec->name = "UTF-8";
     }
-    dec->verified = gp_utf8_valid(data + dec->skip, len - dec->skip);
+    dec->verified = gpi_utf8_valid(data + dec->skip, len - dec->skip);
     return dec->verified || open_iconv(dec, "UTF-8", err);
 }
 
@@ -120,7 +121,7 @@ static size_t utf8_char(const unsigned char *p, size_t left)
              : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
     if (n == 0 || n > left)
         return 0;
-    return gp_utf8_valid((const char *)p, n) ? n : 0;
+    return gpi_utf8_valid((const char *)p, n) ? n : 0;
 }
 
 roster_decode_status roster_decode(roster_decoder *dec, const char *in, size_t len,

@@ -1,9 +1,9 @@
 /* Resident ID numbers (GB 11643-1999): 6-digit region, 8-digit birth date,
  * 3-digit sequence whose last digit is odd for men, and an ISO 7064
  * MOD 11-2 check character.  Shared with tests/tools/rostergen, which makes
- * valid fake numbers with gp_id_check_char.  Unlike common validators we
+ * valid fake numbers with gpi_id_check_char.  Unlike common validators we
  * reject birth dates in the future. */
-#include "gp_internal.h"
+#include "roster/roster.h"
 #include "excel_number.h"
 
 #include <string.h>
@@ -16,7 +16,7 @@ static bool all_digits(const char *s, size_t n)
     return true;
 }
 
-char gp_id_check_char(const char *first17)
+char gpi_id_check_char(const char *first17)
 {
     static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
     static const char check[] = "10X98765432";
@@ -26,7 +26,7 @@ char gp_id_check_char(const char *first17)
     return check[sum % 11];
 }
 
-bool gp_excel_scientific(const char *s)
+bool gpi_excel_scientific(const char *s)
 {
     const char *p = s;
     if (!(*p >= '0' && *p <= '9'))
@@ -71,25 +71,25 @@ static bool birth_date_ok(const char *digits8, int today)
     return day <= days && date <= today;
 }
 
-gp_id_verdict gp_id_validate(const char *id, int today, char *expected_check)
+gpi_id_verdict gpi_id_validate(const char *id, int today, char *expected_check)
 {
-    if (gp_excel_scientific(id))
-        return GP_ID_SCIENTIFIC;
+    if (gpi_excel_scientific(id))
+        return GPI_ID_SCIENTIFIC;
     if (strlen(id) != 18 || !all_digits(id, 17) ||
         !((id[17] >= '0' && id[17] <= '9') || id[17] == 'X'))
-        return GP_ID_FORMAT;
+        return GPI_ID_FORMAT;
     if (!birth_date_ok(id + 6, today))
-        return GP_ID_BIRTHDATE;
-    char check = gp_id_check_char(id);
+        return GPI_ID_BIRTHDATE;
+    char check = gpi_id_check_char(id);
     if (check != id[17]) {
         if (expected_check)
             *expected_check = check;
-        return GP_ID_CHECKSUM;
+        return GPI_ID_CHECKSUM;
     }
-    return GP_ID_OK;
+    return GPI_ID_OK;
 }
 
-int gp_id_sex(const char *id)
+int gpi_id_sex(const char *id)
 {
     if (strlen(id) < 17 || !all_digits(id, 17))
         return 0;

@@ -9,6 +9,11 @@
  * with no rows, so that rows are never judged on a misread file.  Field rules
  * are applied separately (rules.c). */
 #include "roster_internal.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "roster/roster.h"
 #include "core/files.h"
 #include "core/os.h"
 #include "workbook_reader.h"
@@ -24,18 +29,18 @@ typedef struct parser {
     gp_error *err;
     roster_decoder *dec;
     bool encoding_forced;
-    gp_roster *roster;
+    gpi_roster *roster;
     size_t cap;
     int header_row;          /* 0 until the header is read */
-    int *column_field;       /* per header column: gp_field or -1 */
+    int *column_field;       /* per header column: gpi_field or -1 */
     size_t header_count;
     bool refused;            /* a file-level error finding was added */
     bool failed;             /* out of memory: err is set */
     int header_target;       /* spreadsheet row of the header (0 = first record) */
     int title_rows, title_first;
     char *title_text;        /* the first title row's first cell */
-    int number_count[GP_FIELD_COUNT], number_row[GP_FIELD_COUNT];
-    char number_example[GP_FIELD_COUNT][64];
+    int number_count[GPI_FIELD_COUNT], number_row[GPI_FIELD_COUNT];
+    char number_example[GPI_FIELD_COUNT][64];
     int formula_count, formula_row;
     size_t formula_column;
 } parser;
@@ -43,8 +48,8 @@ typedef struct parser {
 static void refuse(parser *p, gp_code code, int row, const char *field, const char *actual,
                    const char *expected, const char *message)
 {
-    gp_where w = {.row = row, .field = field, .file = p->file};
-    gp_report_add(p->report, code, &w, actual, expected, "%s", message);
+    gpi_where w = {.row = row, .field = field, .file = p->file};
+    gpi_report_add(p->report, code, &w, actual, expected, "%s", message);
     p->refused = true;
 }
 
@@ -52,7 +57,7 @@ static const char *column_label(const parser *p, size_t column)
 {
     if (!p->header_row || column >= p->header_count || p->column_field[column] < 0)
         return NULL;
-    return gp_field_label((gp_field)p->column_field[column]);
+    return gpi_field_label((gpi_field)p->column_field[column]);
 }
 
 /* Decode and trim one raw cell; NULL when it cannot be decoded (reported)
@@ -63,9 +68,9 @@ static char *decode_cell(parser *p, int row, size_t column, const char *raw, siz
     size_t bad = 0;
     switch (roster_decode(p->dec, raw, len, &text, &bad)) {
     case ROSTER_DECODE_OK:
-        return gp_trim(text);
+        return gpi_trim(text);
     case ROSTER_DECODE_NOMEM:
-        gp_error_nomem(p->err);
+        gpi_error_nomem(p->err);
         p->failed = true;
         return NULL;
     case ROSTER_DECODE_INVALID:
@@ -79,11 +84,11 @@ static char *decode_cell(parser *p, int row, size_t column, const char *raw, siz
     /* a detected GB18030 file is one that was not UTF-8 either */
     bool gb = !strcmp(p->dec->name, "GB18030");
     const char *expected = !gb ? "UTF-8" : p->encoding_forced ? "GB18030" : "UTF-8 或 GB18030";
-    char *message = gp_asprintf("第 %d 行第 %zu 列%s%s%s从第 %zu 个字节起（%s）不是有效的 %s 文字",
+    char *message = gpi_asprintf("第 %d 行第 %zu 列%s%s%s从第 %zu 个字节起（%s）不是有效的 %s 文字",
                                 row, column + 1, label ? "（" : "", label ? label : "",
                                 label ? "）" : "", bad + 1, bytes, expected);
     if (!message) {
-        gp_error_nomem(p->err);
+        gpi_error_nomem(p->err);
         p->failed = true;
         return NULL;
     }
@@ -98,7 +103,7 @@ static bool read_header(parser *p, const roster_record *record)
     p->column_field = malloc(record->count * sizeof *p->column_field);
     if (!cells || !p->column_field) {
         free(cells);
-        gp_error_nomem(p->err);
+        gpi_error_nomem(p->err);
         p->failed = true;
         return false;
     }
@@ -120,58 +125,58 @@ static bool read_header(parser *p, const roster_record *record)
     return ok && !p->refused;
 }
 
-static void student_clear(gp_student *s)
+static void student_clear(gpi_student *s)
 {
-    for (int f = 0; f < GP_FIELD_COUNT; f++)
+    for (int f = 0; f < GPI_FIELD_COUNT; f++)
         free(s->value[f]);
 }
 
 /* Non-empty cells after the header's last column: roster.row.extra_cells. */
 static bool check_extra_cells(parser *p, const roster_record *record)
 {
-    gp_buf extra = {0};
+    gpi_buf extra = {0};
     for (size_t c = p->header_count; c < record->count; c++) {
         if (!record->lens[c])
             continue;
         char *text = decode_cell(p, record->row, c, record->cells[c], record->lens[c]);
         if (!text) {
-            gp_buf_free(&extra);
+            gpi_buf_free(&extra);
             return false;
         }
         if (*text)
-            gp_buf_printf(&extra, "%s%s", extra.len ? " | " : "", text);
+            gpi_buf_printf(&extra, "%s%s", extra.len ? " | " : "", text);
         free(text);
     }
     if (extra.len) {
-        char *actual = gp_buf_take(&extra);
+        char *actual = gpi_buf_take(&extra);
         if (!actual) {
-            gp_error_nomem(p->err);
+            gpi_error_nomem(p->err);
             p->failed = true;
             return false;
         }
-        gp_where w = {.row = record->row, .file = p->file};
+        gpi_where w = {.row = record->row, .file = p->file};
         char expected[64];
         snprintf(expected, sizeof expected, "最多 %zu 列", p->header_count);
-        gp_report_add(p->report, GP_ROSTER_ROW_EXTRA_CELLS, &w, actual, expected,
+        gpi_report_add(p->report, GP_ROSTER_ROW_EXTRA_CELLS, &w, actual, expected,
                       "第 %d 行有 %zu 个单元格，表头只有 %zu 列，多出的内容“%s”已忽略",
                       record->row, record->count, p->header_count, actual);
         free(actual);
     }
-    gp_buf_free(&extra);
+    gpi_buf_free(&extra);
     return true;
 }
 
 static bool digit_field(int f)
 {
-    return f == GP_FIELD_SEQ || f == GP_FIELD_STUDENT_NO || f == GP_FIELD_ID_NUMBER ||
-           f == GP_FIELD_SCHOOL_CODE;
+    return f == GPI_FIELD_SEQ || f == GPI_FIELD_STUDENT_NO || f == GPI_FIELD_ID_NUMBER ||
+           f == GPI_FIELD_SCHOOL_CODE;
 }
 
-static bool replace_value(parser *p, gp_student *s, int f, const char *text)
+static bool replace_value(parser *p, gpi_student *s, int f, const char *text)
 {
     char *copy = strdup(text);
     if (!copy) {
-        gp_error_nomem(p->err);
+        gpi_error_nomem(p->err);
         p->failed = true;
         return false;
     }
@@ -182,7 +187,7 @@ static bool replace_value(parser *p, gp_student *s, int f, const char *text)
 
 /* A workbook cell's stored type (workbook_reader.h) applied to its value:
  * numbers become digits, a number Excel cannot hold exactly is refused. */
-static bool stored_type(parser *p, gp_student *s, int f, size_t c, const roster_record *record)
+static bool stored_type(parser *p, gpi_student *s, int f, size_t c, const roster_record *record)
 {
     if (record->formula && record->formula[c] && !p->formula_count++) {
         p->formula_row = record->row;
@@ -225,12 +230,12 @@ static bool stored_type(parser *p, gp_student *s, int f, size_t c, const roster_
     digits[n] = '\0';
     char shown[32];
     snprintf(shown, sizeof shown, "%.5E", d);
-    gp_where w = {.row = record->row, .field = gp_field_label((gp_field)f), .file = p->file};
-    gp_report_add(p->report, GP_ROSTER_EXCEL_TRUNCATED, &w, digits, "文本格式的完整号码",
+    gpi_where w = {.row = record->row, .field = gpi_field_label((gpi_field)f), .file = p->file};
+    gpi_report_add(p->report, GP_ROSTER_EXCEL_TRUNCATED, &w, digits, "文本格式的完整号码",
                   "%s在工作簿里存成了数字（Excel 显示为 %s）：数字只保留 15 位有效数字，"
                   "读出为 %s，第 16 位起已变成 0，原来的号码已经丢失；请把“%s”列设为“文本”格式，"
                   "再对照原始资料重新输入",
-                  gp_field_label((gp_field)f), shown, digits, gp_field_label((gp_field)f));
+                  gpi_field_label((gpi_field)f), shown, digits, gpi_field_label((gpi_field)f));
     s->has_error = true;
     s->damaged |= 1u << f;
     return replace_value(p, s, f, digits);
@@ -238,7 +243,7 @@ static bool stored_type(parser *p, gp_student *s, int f, size_t c, const roster_
 
 static bool read_student(parser *p, const roster_record *record)
 {
-    gp_student s = {.row = record->row};
+    gpi_student s = {.row = record->row};
     bool ok = true, blank = true;
     for (size_t c = 0; ok && c < record->count && c < p->header_count; c++) {
         int f = p->column_field[c];
@@ -251,9 +256,9 @@ static bool read_student(parser *p, const roster_record *record)
         if (ok && s.value[f][0])
             blank = false;
     }
-    for (int f = 0; ok && f < GP_FIELD_COUNT; f++)
+    for (int f = 0; ok && f < GPI_FIELD_COUNT; f++)
         if (!s.value[f] && !(s.value[f] = strdup(""))) {
-            gp_error_nomem(p->err);
+            gpi_error_nomem(p->err);
             p->failed = true;
             ok = false;
         }
@@ -262,12 +267,12 @@ static bool read_student(parser *p, const roster_record *record)
         student_clear(&s);
         return ok;
     }
-    if (p->roster->count == GP_MAX_ROWS) {
+    if (p->roster->count == GPI_MAX_ROWS) {
         student_clear(&s);
         char actual[32];
-        snprintf(actual, sizeof actual, "> %d", GP_MAX_ROWS);
-        char *message = gp_asprintf("第 %d 行已是第 %d 名学生，超过了一份花名册最多 %d 名的上限",
-                                    record->row, GP_MAX_ROWS + 1, GP_MAX_ROWS);
+        snprintf(actual, sizeof actual, "> %d", GPI_MAX_ROWS);
+        char *message = gpi_asprintf("第 %d 行已是第 %d 名学生，超过了一份花名册最多 %d 名的上限",
+                                    record->row, GPI_MAX_ROWS + 1, GPI_MAX_ROWS);
         refuse(p, GP_ROSTER_TOO_MANY_ROWS, record->row, NULL, actual, "≤ 9999",
                message ? message : "花名册行数超过 9999");
         free(message);
@@ -275,10 +280,10 @@ static bool read_student(parser *p, const roster_record *record)
     }
     if (p->roster->count == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 64;
-        gp_student *grown = realloc(p->roster->students, cap * sizeof *grown);
+        gpi_student *grown = realloc(p->roster->students, cap * sizeof *grown);
         if (!grown) {
             student_clear(&s);
-            gp_error_nomem(p->err);
+            gpi_error_nomem(p->err);
             p->failed = true;
             return false;
         }
@@ -300,7 +305,7 @@ static bool note_title(parser *p, const roster_record *record)
             char *text = NULL;
             size_t bad = 0;
             if (roster_decode(p->dec, record->cells[c], record->lens[c], &text, &bad) ==
-                ROSTER_DECODE_OK && gp_trim(text)[0])
+                ROSTER_DECODE_OK && gpi_trim(text)[0])
                 p->title_text = text;
             else
                 free(text);
@@ -336,12 +341,12 @@ void roster_source_read(const roster_source *src, roster_record_fn fn, void *con
         outcome->blank_rows += r->row - previous - 1;
         previous = r->row;
         outcome->row = r->row;
-        if (r->count > GP_MAX_COLUMNS) {
+        if (r->count > GPI_MAX_COLUMNS) {
             outcome->status = ROSTER_CSV_TOO_MANY_COLUMNS;
             return;
         }
         for (size_t c = 0; c < r->count; c++)
-            if (r->lens[c] > GP_MAX_FIELD_BYTES) {
+            if (r->lens[c] > GPI_MAX_FIELD_BYTES) {
                 outcome->status = ROSTER_CSV_FIELD_TOO_LONG;
                 outcome->column = c;
                 outcome->length = r->lens[c];
@@ -364,7 +369,7 @@ typedef struct header_scan {
 static bool scan_record(void *context, const roster_record *record)
 {
     header_scan *h = context;
-    bool named[GP_FIELD_COUNT] = {false};
+    bool named[GPI_FIELD_COUNT] = {false};
     int found = 0;
     for (size_t c = 0; c < record->count; c++) {
         char *text = NULL;
@@ -375,7 +380,7 @@ static bool scan_record(void *context, const roster_record *record)
             free(text);
             continue;
         }
-        int f = roster_header_field(h->profile, gp_trim(text));
+        int f = roster_header_field(h->profile, gpi_trim(text));
         free(text);
         if (f >= 0 && !named[f]) {
             named[f] = true;
@@ -386,7 +391,7 @@ static bool scan_record(void *context, const roster_record *record)
         h->best_found = found;
         h->best_row = record->row;
     }
-    return found < GP_FIELD_COUNT && ++h->seen <= ROSTER_MAX_TITLE_ROWS;
+    return found < GPI_FIELD_COUNT && ++h->seen <= ROSTER_MAX_TITLE_ROWS;
 }
 
 int roster_find_header(const roster_source *src, roster_decoder *dec,
@@ -443,30 +448,30 @@ static void report_csv_outcome(parser *p, const roster_csv_outcome *o)
     case ROSTER_CSV_STOPPED:
         return;
     case ROSTER_CSV_NOMEM:
-        gp_error_nomem(p->err);
+        gpi_error_nomem(p->err);
         p->failed = true;
         return;
     case ROSTER_CSV_SYNTAX:
         message = o->unterminated
-                      ? gp_asprintf("第 %d 行有一个引号（\"）直到文件末尾都没有结束", o->row)
-                      : gp_asprintf("第 %d 行的引号（\"）位置不对：引号只能包住整个单元格，"
+                      ? gpi_asprintf("第 %d 行有一个引号（\"）直到文件末尾都没有结束", o->row)
+                      : gpi_asprintf("第 %d 行的引号（\"）位置不对：引号只能包住整个单元格，"
                                     "单元格里的引号要写成两个（\"\"）", o->row);
         refuse(p, GP_ROSTER_SYNTAX, o->row, NULL, o->unterminated ? "未结束的引号" : "多余的引号",
                NULL, message ? message : "CSV 格式有错");
         break;
     case ROSTER_CSV_FIELD_TOO_LONG:
         snprintf(actual, sizeof actual, "%zu 字节", o->length);
-        snprintf(expected, sizeof expected, "≤ %d 字节", GP_MAX_FIELD_BYTES);
-        message = gp_asprintf("第 %d 行第 %zu 列%s%s%s有 %zu 字节，超过上限 %d 字节", o->row,
+        snprintf(expected, sizeof expected, "≤ %d 字节", GPI_MAX_FIELD_BYTES);
+        message = gpi_asprintf("第 %d 行第 %zu 列%s%s%s有 %zu 字节，超过上限 %d 字节", o->row,
                               o->column + 1, label ? "（" : "", label ? label : "",
-                              label ? "）" : "", o->length, GP_MAX_FIELD_BYTES);
+                              label ? "）" : "", o->length, GPI_MAX_FIELD_BYTES);
         refuse(p, GP_ROSTER_FIELD_TOO_LONG, o->row, label, actual, expected,
                message ? message : "单元格内容过长");
         break;
     case ROSTER_CSV_TOO_MANY_COLUMNS:
-        snprintf(actual, sizeof actual, "> %d 列", GP_MAX_COLUMNS);
-        snprintf(expected, sizeof expected, "≤ %d 列", GP_MAX_COLUMNS);
-        message = gp_asprintf("第 %d 行的单元格超过 %d 个", o->row, GP_MAX_COLUMNS);
+        snprintf(actual, sizeof actual, "> %d 列", GPI_MAX_COLUMNS);
+        snprintf(expected, sizeof expected, "≤ %d 列", GPI_MAX_COLUMNS);
+        message = gpi_asprintf("第 %d 行的单元格超过 %d 个", o->row, GPI_MAX_COLUMNS);
         refuse(p, GP_ROSTER_TOO_MANY_COLUMNS, o->row, NULL, actual, expected,
                message ? message : "列数过多");
         break;
@@ -474,7 +479,7 @@ static void report_csv_outcome(parser *p, const roster_csv_outcome *o)
     free(message);
 }
 
-static void drop_students(gp_roster *roster)
+static void drop_students(gpi_roster *roster)
 {
     for (size_t i = 0; i < roster->count; i++)
         student_clear(&roster->students[i]);
@@ -486,32 +491,32 @@ static void drop_students(gp_roster *roster)
 static void report_after(parser *p)
 {
     if (p->title_rows && p->header_row) {
-        gp_where w = {.row = p->header_row, .file = p->file};
+        gpi_where w = {.row = p->header_row, .file = p->file};
         char rows[32];
         if (p->title_rows == 1)
             snprintf(rows, sizeof rows, "第 %d 行", p->title_first);
         else
             snprintf(rows, sizeof rows, "第 %d–%d 行", p->title_first, p->header_row - 1);
-        gp_report_add(p->report, GP_ROSTER_TITLE_ROWS, &w, p->title_text ? p->title_text : "",
+        gpi_report_add(p->report, GP_ROSTER_TITLE_ROWS, &w, p->title_text ? p->title_text : "",
                       "表头", "表头在第 %d 行；上面的%s（“%s”）不是学生数据，已跳过",
                       p->header_row, rows, p->title_text ? p->title_text : "");
     }
     if (p->refused)
         return;
-    for (int f = 0; f < GP_FIELD_COUNT; f++) {
+    for (int f = 0; f < GPI_FIELD_COUNT; f++) {
         if (!p->number_count[f])
             continue;
-        gp_where w = {.row = p->number_row[f], .field = gp_field_label((gp_field)f),
+        gpi_where w = {.row = p->number_row[f], .field = gpi_field_label((gpi_field)f),
                       .file = p->file};
-        gp_report_add(p->report, GP_ROSTER_CELL_NUMBER, &w, p->number_example[f], "文本格式",
+        gpi_report_add(p->report, GP_ROSTER_CELL_NUMBER, &w, p->number_example[f], "文本格式",
                       "“%s”列有 %d 个单元格存成了数字（从第 %d 行起，如 %s），已按整数读取；"
                       "请在 Excel 中把“%s”列设置为“文本”格式并核对这些号码",
-                      gp_field_label((gp_field)f), p->number_count[f], p->number_row[f],
-                      p->number_example[f], gp_field_label((gp_field)f));
+                      gpi_field_label((gpi_field)f), p->number_count[f], p->number_row[f],
+                      p->number_example[f], gpi_field_label((gpi_field)f));
     }
     if (p->formula_count) {
-        gp_where w = {.row = p->formula_row, .file = p->file};
-        gp_report_add(p->report, GP_ROSTER_WORKBOOK_FORMULA, &w, NULL, "数值",
+        gpi_where w = {.row = p->formula_row, .file = p->file};
+        gpi_report_add(p->report, GP_ROSTER_WORKBOOK_FORMULA, &w, NULL, "数值",
                       "有 %d 个单元格是公式（从第 %d 行第 %zu 列起），已使用其计算结果",
                       p->formula_count, p->formula_row, p->formula_column + 1);
     }
@@ -558,7 +563,7 @@ static long sheet_by_header(const workbook *wb, roster_decoder *dec, const gp_pr
         roster_source src = {.sheet = &wb->sheets[i]};
         int found = 0;
         roster_find_header(&src, dec, profile, &found);
-        if (found == GP_FIELD_COUNT)
+        if (found == GPI_FIELD_COUNT)
             return (long)i;
     }
     return first_used;
@@ -573,7 +578,7 @@ long roster_pick_sheet(const workbook *wb, const char *choice, roster_decoder *d
 static void refuse_workbook(parser *p, const workbook_failure *f, workbook_kind kind)
 {
     const char *what = kind == WORKBOOK_XLS ? ".xls 工作簿" : ".xlsx 工作簿";
-    char *message = gp_asprintf("%s无法使用：%s", what, f->detail);
+    char *message = gpi_asprintf("%s无法使用：%s", what, f->detail);
     refuse(p, f->status == WB_LIMIT ? GP_ROSTER_WORKBOOK_LIMIT : GP_ROSTER_WORKBOOK_UNREADABLE, 0,
            NULL, f->detail, NULL, message ? message : f->detail);
     free(message);
@@ -586,7 +591,7 @@ static void parse_workbook(parser *p, workbook_kind kind, const char *data, size
     workbook *wb = workbook_read(kind, data, len, &f);
     if (!wb) {
         if (f.status == WB_NOMEM) {
-            gp_error_nomem(p->err);
+            gpi_error_nomem(p->err);
             p->failed = true;
         } else {
             refuse_workbook(p, &f, kind);
@@ -595,11 +600,11 @@ static void parse_workbook(parser *p, workbook_kind kind, const char *data, size
     }
     long at = roster_pick_sheet(wb, choice, p->dec, p->profile);
     if (at < 0 && choice) {
-        gp_buf names = {0};
+        gpi_buf names = {0};
         for (size_t i = 0; i < wb->sheet_count; i++)
-            gp_buf_printf(&names, "%s%zu “%s”", i ? "、" : "", i + 1, wb->sheets[i].name);
-        char *list = gp_buf_take(&names);
-        char *message = gp_asprintf("工作簿里没有工作表“%s”（有：%s）", choice,
+            gpi_buf_printf(&names, "%s%zu “%s”", i ? "、" : "", i + 1, wb->sheets[i].name);
+        char *list = gpi_buf_take(&names);
+        char *message = gpi_asprintf("工作簿里没有工作表“%s”（有：%s）", choice,
                                     list ? list : "");
         refuse(p, GP_ROSTER_WORKBOOK_SHEET, 0, NULL, choice, list,
                message ? message : "找不到工作表");
@@ -608,7 +613,7 @@ static void parse_workbook(parser *p, workbook_kind kind, const char *data, size
     } else if (at < 0) {
         refuse(p, GP_ROSTER_EMPTY, 0, NULL, NULL, NULL, "工作簿的每个工作表都是空的");
     } else {
-        char *label = gp_asprintf("%s 工作表“%s”", kind == WORKBOOK_XLS ? "XLS" : "XLSX",
+        char *label = gpi_asprintf("%s 工作表“%s”", kind == WORKBOOK_XLS ? "XLS" : "XLSX",
                                   wb->sheets[at].name);
         if (label) {
             free(p->roster->encoding);
@@ -620,7 +625,7 @@ static void parse_workbook(parser *p, workbook_kind kind, const char *data, size
     workbook_free(wb);
 }
 
-static gp_roster *parse(const char *data, size_t len, const char *file_label,
+static gpi_roster *parse(const char *data, size_t len, const char *file_label,
                         const char *encoding, bool workbooks, const char *sheet,
                         const gp_profile *profile, gp_report *report, gp_error *err)
 {
@@ -634,11 +639,11 @@ static gp_roster *parse(const char *data, size_t len, const char *file_label,
     } else if (!roster_decoder_open(&dec, encoding, data, len, err)) {
         return NULL;
     }
-    gp_roster *roster = calloc(1, sizeof *roster);
+    gpi_roster *roster = calloc(1, sizeof *roster);
     if (!roster || !(roster->encoding = strdup(dec.name))) {
         free(roster);
         roster_decoder_close(&dec);
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         return NULL;
     }
     parser p = {.profile = profile, .file = file_label, .report = report, .err = err,
@@ -653,7 +658,7 @@ static gp_roster *parse(const char *data, size_t len, const char *file_label,
     free(p.title_text);
     roster_decoder_close(&dec);
     if (p.failed) {
-        gp_roster_free(roster);
+        gpi_roster_free(roster);
         return NULL;
     }
     roster->usable = !p.refused;
@@ -662,50 +667,50 @@ static gp_roster *parse(const char *data, size_t len, const char *file_label,
     return roster;
 }
 
-gp_roster *gp_roster_parse(const char *data, size_t len, const char *file_label,
+gpi_roster *gpi_roster_parse(const char *data, size_t len, const char *file_label,
                            const char *encoding, const gp_profile *profile,
                            gp_report *report, gp_error *err)
 {
     return parse(data, len, file_label, encoding, false, NULL, profile, report, err);
 }
 
-gp_roster *roster_parse_any(const char *data, size_t len, const char *file_label,
+gpi_roster *roster_parse_any(const char *data, size_t len, const char *file_label,
                             const char *encoding, const char *sheet,
                             const gp_profile *profile, gp_report *report, gp_error *err)
 {
     return parse(data, len, file_label, encoding, true, sheet, profile, report, err);
 }
 
-gp_roster *roster_read_sheet(const char *path, const char *encoding, const char *sheet,
+gpi_roster *roster_read_sheet(const char *path, const char *encoding, const char *sheet,
                              const gp_profile *profile, gp_report *report, gp_error *err)
 {
     /* refuse a huge file before reading it into memory */
-    gp_os_stat st;
-    if (gp_os_stat_path(path, true, &st) == 0 && st.type == GP_OS_REGULAR &&
-        st.size > GP_MAX_ROSTER_BYTES) {
-        gp_error_set(err, GP_ERR_OPEN, 0,
+    gpi_os_stat st;
+    if (gpi_os_stat_path(path, true, &st) == 0 && st.type == GPI_OS_REGULAR &&
+        st.size > GPI_MAX_ROSTER_BYTES) {
+        gpi_error_set(err, GP_ERR_OPEN, 0,
                      "花名册 '%s' 有 %llu 字节，超过上限 %u MB，不像是花名册（9999 行的花名册不到 5 MB）",
-                     path, (unsigned long long)st.size, GP_MAX_ROSTER_BYTES >> 20);
+                     path, (unsigned long long)st.size, GPI_MAX_ROSTER_BYTES >> 20);
         return NULL;
     }
     unsigned char *data = NULL;
     size_t len = 0;
     /* opened without blocking: a FIFO given as the roster is refused */
-    if (!gp_read_input("花名册", path, GP_MAX_ROSTER_BYTES, &data, &len, err))
+    if (!gpi_read_input("花名册", path, GPI_MAX_ROSTER_BYTES, &data, &len, err))
         return NULL;
-    gp_roster *roster = roster_parse_any((const char *)data, len, gp_path_base(path), encoding,
+    gpi_roster *roster = roster_parse_any((const char *)data, len, gpi_path_base(path), encoding,
                                          sheet, profile, report, err);
     free(data);
     return roster;
 }
 
-gp_roster *gp_roster_read(const char *path, const char *encoding, const gp_profile *profile,
+gpi_roster *gpi_roster_read(const char *path, const char *encoding, const gp_profile *profile,
                           gp_report *report, gp_error *err)
 {
     return roster_read_sheet(path, encoding, NULL, profile, report, err);
 }
 
-void gp_roster_free(gp_roster *roster)
+void gpi_roster_free(gpi_roster *roster)
 {
     if (!roster)
         return;
@@ -714,7 +719,7 @@ void gp_roster_free(gp_roster *roster)
     free(roster);
 }
 
-const gp_student *gp_roster_find_seq(const gp_roster *roster, const char *seq)
+const gpi_student *gpi_roster_find_seq(const gpi_roster *roster, const char *seq)
 {
     if (!roster || !seq || !seq[0])
         return NULL;

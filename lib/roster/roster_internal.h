@@ -10,10 +10,17 @@
  * first is safe, and an undecodable byte is then reported with its
  * spreadsheet row and column instead of a bare byte offset.
  */
-#ifndef GP_ROSTER_INTERNAL_H
-#define GP_ROSTER_INTERNAL_H
+#ifndef GPI_ROSTER_INTERNAL_H
+#define GPI_ROSTER_INTERNAL_H
 
-#include "gp_internal.h"
+#include "check/check.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "photo/photo.h"
+#include "roster/roster.h"
 
 /* ---- encoding.c --------------------------------------------------------- */
 
@@ -60,8 +67,8 @@ typedef enum roster_csv_status {
     ROSTER_CSV_OK,
     ROSTER_CSV_STOPPED,          /* the callback asked to stop */
     ROSTER_CSV_SYNTAX,           /* stray or unterminated quote */
-    ROSTER_CSV_FIELD_TOO_LONG,   /* a cell over GP_MAX_FIELD_BYTES */
-    ROSTER_CSV_TOO_MANY_COLUMNS, /* a row over GP_MAX_COLUMNS cells */
+    ROSTER_CSV_FIELD_TOO_LONG,   /* a cell over GPI_MAX_FIELD_BYTES */
+    ROSTER_CSV_TOO_MANY_COLUMNS, /* a row over GPI_MAX_COLUMNS cells */
     ROSTER_CSV_NOMEM
 } roster_csv_status;
 
@@ -83,7 +90,7 @@ void roster_csv_read(const char *data, size_t len, roster_record_fn fn, void *co
 /** The field a header cell names (after trim and ASCII case-fold), or -1. */
 int roster_header_field(const gp_profile *profile, const char *cell);
 
-/** Map the header's decoded cells to fields: column_field[i] is a gp_field or
+/** Map the header's decoded cells to fields: column_field[i] is a gpi_field or
  *  -1.  Adds roster.header.* findings (at `row`).  Returns true when every
  *  required field has exactly one column. */
 bool roster_header_map(const gp_profile *profile, char *const *cells, size_t count,
@@ -114,10 +121,10 @@ void roster_source_read(const roster_source *src, roster_record_fn fn, void *con
 int roster_find_header(const roster_source *src, roster_decoder *dec,
                        const gp_profile *profile, int *found);
 
-/** gp_roster_parse that also accepts workbooks (.xlsx/.xls, detected by
+/** gpi_roster_parse that also accepts workbooks (.xlsx/.xls, detected by
  *  content), reading `sheet` (name or 1-based number; NULL = the first sheet
  *  with the required header). */
-gp_roster *roster_parse_any(const char *data, size_t len, const char *file_label,
+gpi_roster *roster_parse_any(const char *data, size_t len, const char *file_label,
                             const char *encoding, const char *sheet,
                             const gp_profile *profile, gp_report *report, gp_error *err);
 
@@ -128,8 +135,8 @@ struct workbook;
 long roster_pick_sheet(const struct workbook *wb, const char *choice, roster_decoder *dec,
                        const gp_profile *profile);
 
-/** gp_roster_read with a sheet choice for workbooks (see roster_parse_any). */
-gp_roster *roster_read_sheet(const char *path, const char *encoding, const char *sheet,
+/** gpi_roster_read with a sheet choice for workbooks (see roster_parse_any). */
+gpi_roster *roster_read_sheet(const char *path, const char *encoding, const char *sheet,
                              const gp_profile *profile, gp_report *report, gp_error *err);
 
-#endif /* GP_ROSTER_INTERNAL_H */
+#endif /* GPI_ROSTER_INTERNAL_H */

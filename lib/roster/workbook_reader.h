@@ -6,8 +6,8 @@
  * the same record path as a CSV.  Both readers are bounded (docs/limits.md):
  * a limit reached is a refusal with the limit named, never a partial read.
  */
-#ifndef GP_WORKBOOK_READER_H
-#define GP_WORKBOOK_READER_H
+#ifndef GPI_WORKBOOK_READER_H
+#define GPI_WORKBOOK_READER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -96,4 +96,4 @@ bool workbook_put(workbook_sheet *sheet, size_t *cells_total, int row, size_t co
  *  out of range. */
 bool workbook_serial_date(double serial, bool date1904, char out[32]);
 
-#endif /* GP_WORKBOOK_READER_H */
+#endif /* GPI_WORKBOOK_READER_H */

@@ -1,6 +1,6 @@
 /* .xls (Excel 97–2003, BIFF) sheets as rows of cells, read by Debian's
  * libfreexl.  FreeXL opens files by path only, so the bytes (already
- * bounded by GP_MAX_ROSTER_BYTES) are handed over through an anonymous
+ * bounded by GPI_MAX_ROSTER_BYTES) are handed over through an anonymous
  * memory file; nothing is written to disk.  FreeXL allocates each sheet's
  * grid from the sheet's own DIMENSION record (at most 65536 rows × 256
  * columns in BIFF8); sheets over WB_MAX_ROWS rows are refused before their
@@ -14,6 +14,7 @@
  * rebuilds the sheets with workbook_put, so every limit is applied again on
  * its side of the pipe. */
 #include "workbook_reader.h"
+#include "roster/roster.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,48 +1,52 @@
 /* What the bundle reader's files share: the zip and folder back ends fill
  * the same entry list and read through the same bounded-buffer rules. */
-#ifndef GP_BUNDLE_INTERNAL_H
-#define GP_BUNDLE_INTERNAL_H
+#ifndef GPI_BUNDLE_INTERNAL_H
+#define GPI_BUNDLE_INTERNAL_H
 
-#include "gp_internal.h"
+#include "core/base.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "roster/roster.h"
+#include "verify/reader.h"
 
 #include <stdatomic.h>
 
-struct gp_bundle {
+struct gpi_bundle {
     char *path;
     char *password;          /* NULL = none */
     bool folder;
     int dir_fd;              /* a folder bundle, open from the walk to the close: its
                                 files are read beneath it, no link followed */
-    gp_bundle_entry *entries;
+    gpi_bundle_entry *entries;
     size_t count, cap;
-    size_t *by_name;         /* positions sorted by name (gp_bundle_find) */
-    gp_bundle_limits limits;
+    size_t *by_name;         /* positions sorted by name (gpi_bundle_find) */
+    gpi_bundle_limits limits;
     atomic_uint_fast64_t total_read; /* shared by every reader of this bundle */
 };
 
-struct gp_bundle_reader {
-    gp_bundle *bundle;
+struct gpi_bundle_reader {
+    gpi_bundle *bundle;
     void *zip; /* zip_t *, one per reader; NULL for a folder */
 };
 
 /** Append an accepted entry (name copied).  false on OOM. */
-bool bundle_add_entry(gp_bundle *bundle, const char *name, const gp_bundle_entry *fields);
+bool bundle_add_entry(gpi_bundle *bundle, const char *name, const gpi_bundle_entry *fields);
 /** The per-entry limit for a name (photos vs other files). */
-uint64_t bundle_entry_limit(const gp_bundle *bundle, const char *name);
+uint64_t bundle_entry_limit(const gpi_bundle *bundle, const char *name);
 
 /* A growing, bounded read of one entry.  The back end calls
  * bounded_take(...) for each chunk; it enforces the entry limit, the
  * compression ratio and the bundle's total budget. */
 typedef struct bounded_read {
-    gp_bundle *bundle;
-    const gp_bundle_entry *entry;
-    gp_entry_read *out;
+    gpi_bundle *bundle;
+    const gpi_bundle_entry *entry;
+    gpi_entry_read *out;
     size_t cap;
 } bounded_read;
 
 /** Start: checks the declared size and allocates.  false when refused. */
-bool bounded_begin(bounded_read *br, gp_bundle *bundle, const gp_bundle_entry *entry,
-                   gp_entry_read *out);
+bool bounded_begin(bounded_read *br, gpi_bundle *bundle, const gpi_bundle_entry *entry,
+                   gpi_entry_read *out);
 /** Where the next chunk goes and how many bytes it may hold (at least 1
  *  over the limit, so that going over is seen).  NULL on OOM (status set). */
 unsigned char *bounded_space(bounded_read *br, size_t *room);
@@ -52,22 +56,22 @@ bool bounded_commit(bounded_read *br, size_t n);
 /** Finish successfully: NUL-terminate. */
 void bounded_finish(bounded_read *br);
 /** Fail with status and detail (data freed). */
-void bounded_fail(bounded_read *br, gp_read_status status, const char *fmt, ...)
-    GP_PRINTF(3, 4);
+void bounded_fail(bounded_read *br, gpi_read_status status, const char *fmt, ...)
+    GPI_PRINTF(3, 4);
 
 /* zip back end (bundle_zip.c) */
-gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *report,
+gpi_bundle *bundle_zip_open(gpi_bundle *bundle, const char *source, gp_report *report,
                            gp_error *err);
-bool bundle_zip_reader_open(gp_bundle_reader *reader, gp_error *err);
-void bundle_zip_reader_close(gp_bundle_reader *reader);
-void bundle_zip_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
-                     gp_entry_read *out);
+bool bundle_zip_reader_open(gpi_bundle_reader *reader, gp_error *err);
+void bundle_zip_reader_close(gpi_bundle_reader *reader);
+void bundle_zip_read(gpi_bundle_reader *reader, const gpi_bundle_entry *entry,
+                     gpi_entry_read *out);
 
 /* folder back end (bundle_folder.c) */
-gp_bundle *bundle_folder_open(gp_bundle *bundle, const char *source, gp_report *report,
+gpi_bundle *bundle_folder_open(gpi_bundle *bundle, const char *source, gp_report *report,
                               gp_error *err);
-void bundle_folder_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
-                        gp_entry_read *out);
+void bundle_folder_read(gpi_bundle_reader *reader, const gpi_bundle_entry *entry,
+                        gpi_entry_read *out);
 
 /** A name as a clerk can see it: control characters and, in a name that is
  *  not UTF-8, every byte over 0x7F written as \xNN. */
@@ -78,6 +82,6 @@ void bundle_name_printable_n(const char *raw, size_t len, char *out, size_t size
 
 /** Report duplicate names (also differing only by ASCII case) and drop all
  *  but the first of each.  false on OOM. */
-bool bundle_drop_duplicates(gp_bundle *bundle, const char *source, gp_report *report);
+bool bundle_drop_duplicates(gpi_bundle *bundle, const char *source, gp_report *report);
 
 #endif

@@ -3,12 +3,16 @@
  * finding naming the key.  Cross-checks against the contents happen in
  * verify.c, once the roster has been read. */
 #include "verify_internal.h"
+#include "core/base.h"
+#include "core/findings.h"
+#include "roster/roster.h"
+#include "verify/reader.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-void gp_bundle_meta_clear(gp_bundle_meta *meta)
+void gpi_bundle_meta_clear(gpi_bundle_meta *meta)
 {
     if (!meta)
         return;
@@ -31,8 +35,8 @@ typedef struct meta_reader {
 
 static void bad(meta_reader *r, const char *key, const char *actual, const char *expected)
 {
-    gp_where w = {.source = r->source, .file = "bundle.json", .field = key};
-    gp_report_add(r->report, GP_BUNDLE_METADATA, &w, actual, expected,
+    gpi_where w = {.source = r->source, .file = "bundle.json", .field = key};
+    gpi_report_add(r->report, GP_BUNDLE_METADATA, &w, actual, expected,
                   "bundle.json 中的 \"%s\" 缺失或不对（应为 %s）", key, expected);
 }
 
@@ -94,17 +98,17 @@ static void seq_member(meta_reader *r, const char *key, char out[5])
         "0001–9999 的四位数字");
 }
 
-bool bundle_meta_parse(const char *data, size_t len, gp_bundle_meta *meta,
+bool bundle_meta_parse(const char *data, size_t len, gpi_bundle_meta *meta,
                        const char *source, gp_report *report, gp_error *err)
 {
-    gp_bundle_meta_clear(meta);
+    gpi_bundle_meta_clear(meta);
     json_error_t jerr;
     json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-    gp_where w = {.source = source, .file = "bundle.json"};
+    gpi_where w = {.source = source, .file = "bundle.json"};
     if (!json_is_object(root)) {
         char where[64];
         snprintf(where, sizeof where, "第 %d 行", jerr.line);
-        gp_report_add(report, GP_BUNDLE_METADATA, &w, root ? "不是 JSON 对象" : jerr.text,
+        gpi_report_add(report, GP_BUNDLE_METADATA, &w, root ? "不是 JSON 对象" : jerr.text,
                       "JSON 对象", "bundle.json 无法读取（%s：%s）", root ? "顶层" : where,
                       root ? "不是 JSON 对象" : jerr.text);
         json_decref(root);
@@ -162,7 +166,7 @@ bool bundle_meta_parse(const char *data, size_t len, gp_bundle_meta *meta,
     else if (submission || meta->parts > 1)
         bad(&r, "submission", sub ? sub : submission ? "类型不对" : "缺失",
             "64 位小写十六进制（花名册的 SHA-256）");
-    meta->rows = member_int(&r, "rows", 0, GP_MAX_ROWS);
+    meta->rows = member_int(&r, "rows", 0, GPI_MAX_ROWS);
     if (meta->rows > 0) {
         seq_member(&r, "seq_first", meta->seq_first);
         seq_member(&r, "seq_last", meta->seq_last);
@@ -170,6 +174,6 @@ bool bundle_meta_parse(const char *data, size_t len, gp_bundle_meta *meta,
     json_decref(root);
     if (!meta->profile || !meta->name || !meta->bundle_id || !meta->station_name ||
         !meta->school_code || !meta->school_type || !meta->school_name)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     return true;
 }

@@ -3,6 +3,11 @@
  * itself.  The back ends (bundle_zip.c, bundle_folder.c) list and read;
  * this file holds the rules they share. */
 #include "bundle_internal.h"
+#include "core/base.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "roster/roster.h"
+#include "verify/reader.h"
 #include "core/messages.h"
 #include "core/os.h"
 
@@ -19,19 +24,19 @@
 
 /* ---- limits ------------------------------------------------------------ */
 
-void gp_bundle_limits_for(const gp_profile *profile, gp_bundle_limits *limits)
+void gpi_bundle_limits_for(const gp_profile *profile, gpi_bundle_limits *limits)
 {
-    limits->max_entries = GP_BUNDLE_MAX_ENTRIES;
-    limits->max_file_bytes = GP_BUNDLE_MAX_FILE_BYTES;
+    limits->max_entries = GPI_BUNDLE_MAX_ENTRIES;
+    limits->max_file_bytes = GPI_BUNDLE_MAX_FILE_BYTES;
     limits->max_photo_bytes = profile && profile->max_bytes
-                                  ? profile->max_bytes * GP_BUNDLE_PHOTO_FACTOR
-                                  : GP_BUNDLE_MAX_FILE_BYTES;
+                                  ? profile->max_bytes * GPI_BUNDLE_PHOTO_FACTOR
+                                  : GPI_BUNDLE_MAX_FILE_BYTES;
     /* 10,000 photos at their limit plus the few other files at theirs */
-    limits->max_total_bytes = (uint64_t)(GP_MAX_ROWS + 1) * limits->max_photo_bytes +
-                              8 * (uint64_t)GP_BUNDLE_MAX_FILE_BYTES;
+    limits->max_total_bytes = (uint64_t)(GPI_MAX_ROWS + 1) * limits->max_photo_bytes +
+                              8 * (uint64_t)GPI_BUNDLE_MAX_FILE_BYTES;
 }
 
-void gp_bundle_set_limits(gp_bundle *bundle, const gp_bundle_limits *limits)
+void gpi_bundle_set_limits(gpi_bundle *bundle, const gpi_bundle_limits *limits)
 {
     bundle->limits = *limits;
 }
@@ -42,7 +47,7 @@ static bool ends_with_ci(const char *s, const char *suffix)
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-uint64_t bundle_entry_limit(const gp_bundle *bundle, const char *name)
+uint64_t bundle_entry_limit(const gpi_bundle *bundle, const char *name)
 {
     if (ends_with_ci(name, ".jpg") || ends_with_ci(name, ".jpeg"))
         return bundle->limits.max_photo_bytes;
@@ -51,17 +56,17 @@ uint64_t bundle_entry_limit(const gp_bundle *bundle, const char *name)
 
 /* ---- the entry list ------------------------------------------------------ */
 
-bool bundle_add_entry(gp_bundle *bundle, const char *name, const gp_bundle_entry *fields)
+bool bundle_add_entry(gpi_bundle *bundle, const char *name, const gpi_bundle_entry *fields)
 {
     if (bundle->count == bundle->cap) {
         size_t cap = bundle->cap ? bundle->cap * 2 : 64;
-        gp_bundle_entry *grown = realloc(bundle->entries, cap * sizeof *grown);
+        gpi_bundle_entry *grown = realloc(bundle->entries, cap * sizeof *grown);
         if (!grown)
             return false;
         bundle->entries = grown;
         bundle->cap = cap;
     }
-    gp_bundle_entry *e = &bundle->entries[bundle->count];
+    gpi_bundle_entry *e = &bundle->entries[bundle->count];
     *e = *fields;
     e->name = strdup(name);
     if (!e->name)
@@ -162,7 +167,7 @@ static int compare_keyed(const void *a, const void *b)
     return c ? c : (x->at > y->at) - (x->at < y->at);
 }
 
-bool bundle_drop_duplicates(gp_bundle *bundle, const char *source, gp_report *report)
+bool bundle_drop_duplicates(gpi_bundle *bundle, const char *source, gp_report *report)
 {
     if (bundle->count < 2)
         return true;
@@ -181,14 +186,14 @@ bool bundle_drop_duplicates(gp_bundle *bundle, const char *source, gp_report *re
             first = i;
             continue;
         }
-        const gp_bundle_entry *kept = &bundle->entries[keys[first].at];
-        gp_bundle_entry *e = &bundle->entries[keys[i].at];
+        const gpi_bundle_entry *kept = &bundle->entries[keys[first].at];
+        gpi_bundle_entry *e = &bundle->entries[keys[i].at];
         char shown[512], shown_kept[512];
         bundle_name_printable(e->name, shown, sizeof shown);
         bundle_name_printable(kept->name, shown_kept, sizeof shown_kept);
-        gp_where w = {.source = source, .file = shown};
+        gpi_where w = {.source = source, .file = shown};
         bool same = strcmp(kept->name, e->name) == 0;
-        ok = gp_report_add(report, GP_BUNDLE_DUPLICATE_ENTRY, &w, shown, shown_kept,
+        ok = gpi_report_add(report, GP_BUNDLE_DUPLICATE_ENTRY, &w, shown, shown_kept,
                            same ? "压缩包中 %s 出现了不止一次，后出现的已忽略"
                                 : "压缩包中 %s 与 %s 只有大小写或 Unicode 写法（NFC/NFD）不同，"
                                   "解压后会互相覆盖，后出现的已忽略",
@@ -212,12 +217,12 @@ bool bundle_drop_duplicates(gp_bundle *bundle, const char *source, gp_report *re
     return ok;
 }
 
-size_t gp_bundle_count(const gp_bundle *bundle)
+size_t gpi_bundle_count(const gpi_bundle *bundle)
 {
     return bundle ? bundle->count : 0;
 }
 
-const gp_bundle_entry *gp_bundle_entry_at(const gp_bundle *bundle, size_t i)
+const gpi_bundle_entry *gpi_bundle_entry_at(const gpi_bundle *bundle, size_t i)
 {
     return bundle && i < bundle->count ? &bundle->entries[i] : NULL;
 }
@@ -225,11 +230,11 @@ const gp_bundle_entry *gp_bundle_entry_at(const gp_bundle *bundle, size_t i)
 /* by_name: entry positions sorted by name, for lookups from the manifest */
 static int compare_by_name(const void *a, const void *b, void *context)
 {
-    const gp_bundle_entry *e = context;
+    const gpi_bundle_entry *e = context;
     return strcmp(e[*(const size_t *)a].name, e[*(const size_t *)b].name);
 }
 
-static bool index_names(gp_bundle *bundle)
+static bool index_names(gpi_bundle *bundle)
 {
     bundle->by_name = malloc((bundle->count ? bundle->count : 1) * sizeof *bundle->by_name);
     if (!bundle->by_name)
@@ -242,7 +247,7 @@ static bool index_names(gp_bundle *bundle)
     return true;
 }
 
-long gp_bundle_find(const gp_bundle *bundle, const char *name)
+long gpi_bundle_find(const gpi_bundle *bundle, const char *name)
 {
     size_t lo = 0, hi = bundle ? bundle->count : 0;
     while (lo < hi) {
@@ -259,58 +264,58 @@ long gp_bundle_find(const gp_bundle *bundle, const char *name)
     return -1;
 }
 
-bool gp_bundle_is_folder(const gp_bundle *bundle)
+bool gpi_bundle_is_folder(const gpi_bundle *bundle)
 {
     return bundle && bundle->folder;
 }
 
 /* ---- open and close ---------------------------------------------------------- */
 
-gp_bundle *gp_bundle_open(const char *path, const char *password, const char *source,
+gpi_bundle *gpi_bundle_open(const char *path, const char *password, const char *source,
                           gp_report *report, gp_error *err)
 {
-    gp_os_stat st;
-    if (gp_os_stat_path(path, true, &st) != 0) {
-        gp_error_set(err, GP_ERR_OPEN, errno, "无法打开 '%s'：%s", path, gp_errno_text(errno));
+    gpi_os_stat st;
+    if (gpi_os_stat_path(path, true, &st) != 0) {
+        gpi_error_set(err, GP_ERR_OPEN, errno, "无法打开 '%s'：%s", path, gpi_errno_text(errno));
         return NULL;
     }
-    gp_bundle *bundle = calloc(1, sizeof *bundle);
+    gpi_bundle *bundle = calloc(1, sizeof *bundle);
     if (!bundle) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         return NULL;
     }
     atomic_init(&bundle->total_read, 0);
-    gp_bundle_limits_for(NULL, &bundle->limits);
-    bundle->folder = st.type == GP_OS_DIRECTORY;
+    gpi_bundle_limits_for(NULL, &bundle->limits);
+    bundle->folder = st.type == GPI_OS_DIRECTORY;
     bundle->dir_fd = -1;
     bundle->path = strdup(path);
     bundle->password = password ? strdup(password) : NULL;
     if (!bundle->path || (password && !bundle->password)) {
-        gp_bundle_close(bundle);
-        gp_error_nomem(err);
+        gpi_bundle_close(bundle);
+        gpi_error_nomem(err);
         return NULL;
     }
-    if (!bundle->folder && st.type != GP_OS_REGULAR) {
-        gp_bundle_close(bundle);
-        gp_error_set(err, GP_ERR_OPEN, GP_OS_ENOTREG, "'%s' 既不是文件也不是文件夹（是%s），没有读取",
-                     path, gp_os_type_name(st.type));
+    if (!bundle->folder && st.type != GPI_OS_REGULAR) {
+        gpi_bundle_close(bundle);
+        gpi_error_set(err, GP_ERR_OPEN, GPI_OS_ENOTREG, "'%s' 既不是文件也不是文件夹（是%s），没有读取",
+                     path, gpi_os_type_name(st.type));
         return NULL;
     }
     bundle = bundle->folder ? bundle_folder_open(bundle, source, report, err)
                             : bundle_zip_open(bundle, source, report, err);
     if (bundle && !index_names(bundle)) {
-        gp_bundle_close(bundle);
-        gp_error_nomem(err);
+        gpi_bundle_close(bundle);
+        gpi_error_nomem(err);
         return NULL;
     }
     return bundle;
 }
 
-void gp_bundle_close(gp_bundle *bundle)
+void gpi_bundle_close(gpi_bundle *bundle)
 {
     if (!bundle)
         return;
-    gp_os_close(bundle->dir_fd);
+    gpi_os_close(bundle->dir_fd);
     for (size_t i = 0; i < bundle->count; i++)
         free(bundle->entries[i].name);
     free(bundle->entries);
@@ -325,11 +330,11 @@ void gp_bundle_close(gp_bundle *bundle)
 
 /* ---- readers ------------------------------------------------------------------ */
 
-gp_bundle_reader *gp_bundle_reader_new(gp_bundle *bundle, gp_error *err)
+gpi_bundle_reader *gpi_bundle_reader_new(gpi_bundle *bundle, gp_error *err)
 {
-    gp_bundle_reader *reader = calloc(1, sizeof *reader);
+    gpi_bundle_reader *reader = calloc(1, sizeof *reader);
     if (!reader) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         return NULL;
     }
     reader->bundle = bundle;
@@ -340,7 +345,7 @@ gp_bundle_reader *gp_bundle_reader_new(gp_bundle *bundle, gp_error *err)
     return reader;
 }
 
-void gp_bundle_reader_free(gp_bundle_reader *reader)
+void gpi_bundle_reader_free(gpi_bundle_reader *reader)
 {
     if (!reader)
         return;
@@ -349,12 +354,12 @@ void gp_bundle_reader_free(gp_bundle_reader *reader)
     free(reader);
 }
 
-void gp_bundle_read(gp_bundle_reader *reader, size_t i, gp_entry_read *out)
+void gpi_bundle_read(gpi_bundle_reader *reader, size_t i, gpi_entry_read *out)
 {
     memset(out, 0, sizeof *out);
-    const gp_bundle_entry *entry = gp_bundle_entry_at(reader->bundle, i);
+    const gpi_bundle_entry *entry = gpi_bundle_entry_at(reader->bundle, i);
     if (!entry) {
-        out->status = GP_READ_FAILED;
+        out->status = GPI_READ_FAILED;
         snprintf(out->detail, sizeof out->detail, "no entry %zu", i);
         return;
     }
@@ -366,7 +371,7 @@ void gp_bundle_read(gp_bundle_reader *reader, size_t i, gp_entry_read *out)
 
 /* ---- bounded reads ---------------------------------------------------------------- */
 
-void bounded_fail(bounded_read *br, gp_read_status status, const char *fmt, ...)
+void bounded_fail(bounded_read *br, gpi_read_status status, const char *fmt, ...)
 {
     free(br->out->data);
     br->out->data = NULL;
@@ -378,8 +383,8 @@ void bounded_fail(bounded_read *br, gp_read_status status, const char *fmt, ...)
     va_end(ap);
 }
 
-bool bounded_begin(bounded_read *br, gp_bundle *bundle, const gp_bundle_entry *entry,
-                   gp_entry_read *out)
+bool bounded_begin(bounded_read *br, gpi_bundle *bundle, const gpi_bundle_entry *entry,
+                   gpi_entry_read *out)
 {
     memset(br, 0, sizeof *br);
     br->bundle = bundle;
@@ -387,7 +392,7 @@ bool bounded_begin(bounded_read *br, gp_bundle *bundle, const gp_bundle_entry *e
     br->out = out;
     out->limit = bundle_entry_limit(bundle, entry->name);
     if (entry->declared_size > out->limit) {
-        bounded_fail(br, GP_READ_TOO_LARGE, "declared %llu bytes",
+        bounded_fail(br, GPI_READ_TOO_LARGE, "declared %llu bytes",
                      (unsigned long long)entry->declared_size);
         return false;
     }
@@ -397,7 +402,7 @@ bool bounded_begin(bounded_read *br, gp_bundle *bundle, const gp_bundle_entry *e
         br->cap = 4096;
     out->data = malloc(br->cap + 1);
     if (!out->data) {
-        bounded_fail(br, GP_READ_NOMEM, "out of memory");
+        bounded_fail(br, GPI_READ_NOMEM, "out of memory");
         return false;
     }
     return true;
@@ -405,7 +410,7 @@ bool bounded_begin(bounded_read *br, gp_bundle *bundle, const gp_bundle_entry *e
 
 unsigned char *bounded_space(bounded_read *br, size_t *room)
 {
-    gp_entry_read *out = br->out;
+    gpi_entry_read *out = br->out;
     if (out->len == br->cap) {
         size_t cap = br->cap * 2;
         if (cap > out->limit + 1)
@@ -414,7 +419,7 @@ unsigned char *bounded_space(bounded_read *br, size_t *room)
             cap = br->cap + 1;
         unsigned char *grown = realloc(out->data, cap + 1);
         if (!grown) {
-            bounded_fail(br, GP_READ_NOMEM, "out of memory");
+            bounded_fail(br, GPI_READ_NOMEM, "out of memory");
             return NULL;
         }
         out->data = grown;
@@ -429,20 +434,20 @@ unsigned char *bounded_space(bounded_read *br, size_t *room)
 
 bool bounded_commit(bounded_read *br, size_t n)
 {
-    gp_entry_read *out = br->out;
-    gp_bundle *bundle = br->bundle;
+    gpi_entry_read *out = br->out;
+    gpi_bundle *bundle = br->bundle;
     out->len += n;
     out->stopped_at = out->len;
     uint64_t total = atomic_fetch_add(&bundle->total_read, n) + n;
     if (out->len > br->entry->declared_size) {
         /* more than the header declared: the header lies, stop at once */
         out->limit = br->entry->declared_size;
-        bounded_fail(br, GP_READ_TOO_LARGE, "inflates beyond the declared %llu bytes",
+        bounded_fail(br, GPI_READ_TOO_LARGE, "inflates beyond the declared %llu bytes",
                      (unsigned long long)br->entry->declared_size);
         return false;
     }
     if (out->len > out->limit) {
-        bounded_fail(br, GP_READ_TOO_LARGE, "entry over %llu bytes",
+        bounded_fail(br, GPI_READ_TOO_LARGE, "entry over %llu bytes",
                      (unsigned long long)out->limit);
         return false;
     }
@@ -450,15 +455,15 @@ bool bounded_commit(bounded_read *br, size_t n)
      * a flat bomb, also under 1 MiB (the issue's 0.8 MB photos deflated
      * to 2.7 KB) */
     bool photo = ends_with_ci(br->entry->name, ".jpg") || ends_with_ci(br->entry->name, ".jpeg");
-    uint64_t floor = photo ? GP_BUNDLE_PHOTO_RATIO_FLOOR : GP_BUNDLE_RATIO_FLOOR;
-    unsigned ratio = photo ? GP_BUNDLE_PHOTO_RATIO_LIMIT : GP_BUNDLE_RATIO_LIMIT;
+    uint64_t floor = photo ? GPI_BUNDLE_PHOTO_RATIO_FLOOR : GPI_BUNDLE_RATIO_FLOOR;
+    unsigned ratio = photo ? GPI_BUNDLE_PHOTO_RATIO_LIMIT : GPI_BUNDLE_RATIO_LIMIT;
     if (br->entry->compressed && out->len > floor && out->len / ratio > br->entry->compressed_size) {
-        bounded_fail(br, GP_READ_TOO_LARGE, "ratio over %u:1 (%llu compressed bytes)", ratio,
+        bounded_fail(br, GPI_READ_TOO_LARGE, "ratio over %u:1 (%llu compressed bytes)", ratio,
                      (unsigned long long)br->entry->compressed_size);
         return false;
     }
     if (total > bundle->limits.max_total_bytes) {
-        bounded_fail(br, GP_READ_TOO_LARGE, "bundle total over %llu bytes",
+        bounded_fail(br, GPI_READ_TOO_LARGE, "bundle total over %llu bytes",
                      (unsigned long long)bundle->limits.max_total_bytes);
         return false;
     }
@@ -468,23 +473,23 @@ bool bounded_commit(bounded_read *br, size_t n)
 void bounded_finish(bounded_read *br)
 {
     br->out->data[br->out->len] = '\0';
-    br->out->status = GP_READ_OK;
+    br->out->status = GPI_READ_OK;
 }
 
 /* ---- findings for failed reads ----------------------------------------------------- */
 
-void gp_bundle_report_read(const gp_bundle *bundle, size_t i, const gp_entry_read *result,
+void gpi_bundle_report_read(const gpi_bundle *bundle, size_t i, const gpi_entry_read *result,
                            const char *source, gp_report *report)
 {
-    const gp_bundle_entry *entry = gp_bundle_entry_at(bundle, i);
+    const gpi_bundle_entry *entry = gpi_bundle_entry_at(bundle, i);
     const char *name = entry ? entry->name : "?";
-    gp_where w = {.source = source, .file = name};
+    gpi_where w = {.source = source, .file = name};
     char limit[32];
     snprintf(limit, sizeof limit, "%llu", (unsigned long long)result->limit);
     switch (result->status) {
-    case GP_READ_OK:
+    case GPI_READ_OK:
         return;
-    case GP_READ_TOO_LARGE: {
+    case GPI_READ_TOO_LARGE: {
         char seen[64];
         if (strncmp(result->detail, "declared", 8) == 0)
             snprintf(seen, sizeof seen, "声明 %llu 字节",
@@ -492,22 +497,22 @@ void gp_bundle_report_read(const gp_bundle *bundle, size_t i, const gp_entry_rea
         else
             snprintf(seen, sizeof seen, "解压超过 %llu 字节",
                      (unsigned long long)result->stopped_at);
-        gp_report_add(report, GP_BUNDLE_TOO_LARGE, &w, seen, limit,
+        gpi_report_add(report, GP_BUNDLE_TOO_LARGE, &w, seen, limit,
                       "%s 超出安全上限（%s），已停止读取，未解压其余部分", name,
                       result->detail);
         return;
     }
-    case GP_READ_CORRUPT:
-        gp_report_add(report, GP_BUNDLE_NOT_ZIP, &w, result->detail, NULL,
+    case GPI_READ_CORRUPT:
+        gpi_report_add(report, GP_BUNDLE_NOT_ZIP, &w, result->detail, NULL,
                       "压缩包中的 %s 已损坏，无法读出（%s）", name, result->detail);
         return;
-    case GP_READ_BAD_PASSWORD:
-        gp_report_add(report, GP_BUNDLE_BAD_PASSWORD, &w, NULL, NULL,
+    case GPI_READ_BAD_PASSWORD:
+        gpi_report_add(report, GP_BUNDLE_BAD_PASSWORD, &w, NULL, NULL,
                       "用提供的密码无法解开 %s", name);
         return;
-    case GP_READ_FAILED:
-    case GP_READ_NOMEM:
-        gp_report_add(report, GP_PHOTO_UNREADABLE, &w, result->detail, NULL,
+    case GPI_READ_FAILED:
+    case GPI_READ_NOMEM:
+        gpi_report_add(report, GP_PHOTO_UNREADABLE, &w, result->detail, NULL,
                       "无法读取 %s（%s）", name, result->detail);
         return;
     }

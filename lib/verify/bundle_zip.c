@@ -2,6 +2,9 @@
  * walked once at open to judge every name and type; each reader then opens
  * the archive for itself, because a zip_t must not be shared by threads. */
 #include "bundle_internal.h"
+#include "core/base.h"
+#include "core/findings.h"
+#include "verify/reader.h"
 #include "core/messages.h"
 #include "core/os.h"
 #include "zip_layout.h"
@@ -12,18 +15,18 @@
 #include <sys/stat.h> /* S_ISLNK: mode bits of a zip entry, not a platform call */
 #include <zip.h>
 
-static gp_bundle *refuse(gp_bundle *bundle, zip_t *za)
+static gpi_bundle *refuse(gpi_bundle *bundle, zip_t *za)
 {
     if (za)
         zip_discard(za);
-    gp_bundle_close(bundle);
+    gpi_bundle_close(bundle);
     return NULL;
 }
 
 static void report_not_zip(const char *source, gp_report *report, const char *why)
 {
-    gp_where w = {.source = source};
-    gp_report_add(report, GP_BUNDLE_NOT_ZIP, &w, why, NULL,
+    gpi_where w = {.source = source};
+    gpi_report_add(report, GP_BUNDLE_NOT_ZIP, &w, why, NULL,
                   "%s 不是完整的 zip 压缩包（%s）", source, why);
 }
 
@@ -45,20 +48,20 @@ static gp_code type_verdict(uint32_t attributes, bool folder)
  * raw/raw_len are the directory's own bytes for the name (libzip's copy
  * stops at a NUL).  Returns false only when the archive itself cannot be
  * read further. */
-static bool take_entry(gp_bundle *bundle, zip_t *za, zip_uint64_t i, const char *raw,
+static bool take_entry(gpi_bundle *bundle, zip_t *za, zip_uint64_t i, const char *raw,
                        size_t raw_len, const char *source, gp_report *report, bool *oom)
 {
     char shown[512];
     bundle_name_printable_n(raw, raw_len, shown, sizeof shown);
-    gp_where w = {.source = source, .file = shown};
-    gp_name_verdict verdict = gp_bundle_name_check(raw, raw_len);
-    if (verdict == GP_NAME_BAD) {
-        gp_report_add(report, GP_BUNDLE_BAD_NAME, &w, shown, NULL,
+    gpi_where w = {.source = source, .file = shown};
+    gpi_name_verdict verdict = gpi_bundle_name_check(raw, raw_len);
+    if (verdict == GPI_NAME_BAD) {
+        gpi_report_add(report, GP_BUNDLE_BAD_NAME, &w, shown, NULL,
                       "压缩包中的文件名 “%s” 不是 UTF-8 或含有控制字符，已拒绝读取", shown);
         return true;
     }
-    if (verdict == GP_NAME_UNSAFE_PATH) {
-        gp_report_add(report, GP_BUNDLE_UNSAFE_PATH, &w, shown, NULL,
+    if (verdict == GPI_NAME_UNSAFE_PATH) {
+        gpi_report_add(report, GP_BUNDLE_UNSAFE_PATH, &w, shown, NULL,
                       "压缩包中的 “%s” 含有绝对路径、“..”、反斜杠或盘符，已拒绝读取", shown);
         return true;
     }
@@ -68,7 +71,7 @@ static bool take_entry(gp_bundle *bundle, zip_t *za, zip_uint64_t i, const char 
     if (zip_file_get_external_attributes(za, i, 0, &opsys, &attributes) == 0) {
         gp_code type = type_verdict(attributes, folder);
         if (type == GP_BUNDLE_SYMLINK) {
-            gp_report_add(report, GP_BUNDLE_SYMLINK, &w, shown, NULL,
+            gpi_report_add(report, GP_BUNDLE_SYMLINK, &w, shown, NULL,
                           "压缩包中的 “%s” 是符号链接（制作系统代码 %u），已拒绝读取", shown,
                           (unsigned)opsys);
             return true;
@@ -76,7 +79,7 @@ static bool take_entry(gp_bundle *bundle, zip_t *za, zip_uint64_t i, const char 
         if (type == GP_BUNDLE_SPECIAL_FILE) {
             char mode[32];
             snprintf(mode, sizeof mode, "%06o", (unsigned)(attributes >> 16));
-            gp_report_add(report, GP_BUNDLE_SPECIAL_FILE, &w, mode, NULL,
+            gpi_report_add(report, GP_BUNDLE_SPECIAL_FILE, &w, mode, NULL,
                           "压缩包中的 “%s” 不是普通文件（类型 %s），已拒绝读取", shown, mode);
             return true;
         }
@@ -87,7 +90,7 @@ static bool take_entry(gp_bundle *bundle, zip_t *za, zip_uint64_t i, const char 
     zip_stat_init(&st);
     if (zip_stat_index(za, i, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
         return false;
-    gp_bundle_entry fields = {
+    gpi_bundle_entry fields = {
         .index = i,
         .declared_size = st.size,
         .compressed_size = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0,
@@ -108,12 +111,12 @@ static bool report_bad_names(const zip_layout *layout, const char *source, gp_re
     bool any = false;
     for (size_t i = 0; layout->parsed && i < layout->count; i++) {
         const zip_layout_entry *e = &layout->entries[i];
-        if (gp_bundle_name_check(e->raw_name, e->name_len) != GP_NAME_BAD)
+        if (gpi_bundle_name_check(e->raw_name, e->name_len) != GPI_NAME_BAD)
             continue;
         char shown[512];
         bundle_name_printable_n(e->raw_name, e->name_len, shown, sizeof shown);
-        gp_where w = {.source = source, .file = shown};
-        gp_report_add(report, GP_BUNDLE_BAD_NAME, &w, shown, NULL,
+        gpi_where w = {.source = source, .file = shown};
+        gpi_report_add(report, GP_BUNDLE_BAD_NAME, &w, shown, NULL,
                       "压缩包中的文件名 “%s” 不是 UTF-8 或含有控制字符，已拒绝读取", shown);
         any = true;
     }
@@ -122,7 +125,7 @@ static bool report_bad_names(const zip_layout *layout, const char *source, gp_re
 
 /* Encrypted entries: refused as a whole without a password; with one, the
  * first encrypted entry is opened to test it. */
-static bool check_password(gp_bundle *bundle, zip_t *za, const char *source,
+static bool check_password(gpi_bundle *bundle, zip_t *za, const char *source,
                            gp_report *report)
 {
     size_t encrypted = 0, first = 0;
@@ -131,19 +134,19 @@ static bool check_password(gp_bundle *bundle, zip_t *za, const char *source,
             first = i;
     if (!encrypted)
         return true;
-    gp_where w = {.source = source};
+    gpi_where w = {.source = source};
     if (!bundle->password) {
         char count[32];
         snprintf(count, sizeof count, "%zu", encrypted);
-        gp_report_add(report, GP_BUNDLE_ENCRYPTED, &w, count, NULL,
+        gpi_report_add(report, GP_BUNDLE_ENCRYPTED, &w, count, NULL,
                       "%s 中有 %zu 个加密的文件，没有提供密码，无法核验", source, encrypted);
         return false;
     }
     zip_set_default_password(za, bundle->password);
     zip_file_t *zf = zip_fopen_index(za, bundle->entries[first].index, 0);
     if (!zf) {
-        gp_report_add(report, GP_BUNDLE_BAD_PASSWORD, &w, NULL, NULL,
-                      "用提供的密码无法解开 %s（%s）", source, gp_zip_error_text(zip_get_error(za)));
+        gpi_report_add(report, GP_BUNDLE_BAD_PASSWORD, &w, NULL, NULL,
+                      "用提供的密码无法解开 %s（%s）", source, gpi_zip_error_text(zip_get_error(za)));
         return false;
     }
     zip_fclose(zf);
@@ -156,37 +159,37 @@ static bool check_password(gp_bundle *bundle, zip_t *za, const char *source,
  * ZIP_CHECKCONS; it closes the fd on success, not on failure. */
 static zip_t *open_archive(const char *path, int flags, int *code)
 {
-    gp_os_stat st;
-    int fd = gp_os_open_read(path, true, &st);
+    gpi_os_stat st;
+    int fd = gpi_os_open_read(path, true, &st);
     if (fd < 0) {
         *code = ZIP_ER_OPEN;
         return NULL;
     }
     zip_t *za = zip_fdopen(fd, flags & ZIP_CHECKCONS, code);
     if (!za)
-        gp_os_close(fd);
+        gpi_os_close(fd);
     return za;
 }
 
 /* The byte layout (zip_layout.c) read from the file libzip will open. */
-static bool read_layout(gp_bundle *bundle, const char *source, gp_report *report,
+static bool read_layout(gpi_bundle *bundle, const char *source, gp_report *report,
                         zip_layout *layout, gp_error *err)
 {
     memset(layout, 0, sizeof *layout);
-    gp_os_stat st;
-    int fd = gp_os_open_read(bundle->path, true, &st);
+    gpi_os_stat st;
+    int fd = gpi_os_open_read(bundle->path, true, &st);
     if (fd < 0)
         return true; /* zip_open says why */
     bool ok = zip_layout_read(fd, st.size, source, report, layout, err);
-    gp_os_close(fd);
+    gpi_os_close(fd);
     return ok;
 }
 
-gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *report,
+gpi_bundle *bundle_zip_open(gpi_bundle *bundle, const char *source, gp_report *report,
                            gp_error *err)
 {
-    gp_os_stat st;
-    if (gp_os_stat_path(bundle->path, true, &st) == 0 && st.type == GP_OS_REGULAR &&
+    gpi_os_stat st;
+    if (gpi_os_stat_path(bundle->path, true, &st) == 0 && st.type == GPI_OS_REGULAR &&
         st.size == 0) {
         report_not_zip(source, report, "空文件");
         return refuse(bundle, NULL);
@@ -202,11 +205,11 @@ gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *rep
         zip_error_t ze;
         zip_error_init_with_code(&ze, code);
         if (code == ZIP_ER_OPEN || code == ZIP_ER_MEMORY) {
-            gp_error_set(err, code == ZIP_ER_MEMORY ? GP_ERR_NOMEM : GP_ERR_OPEN,
+            gpi_error_set(err, code == ZIP_ER_MEMORY ? GP_ERR_NOMEM : GP_ERR_OPEN,
                          zip_error_code_system(&ze), "无法打开压缩包 '%s'：%s", bundle->path,
-                         gp_zip_error_text(&ze));
+                         gpi_zip_error_text(&ze));
         } else if (!report_bad_names(&layout, source, report)) {
-            report_not_zip(source, report, gp_zip_error_text(&ze));
+            report_not_zip(source, report, gpi_zip_error_text(&ze));
         }
         zip_error_fini(&ze);
         zip_layout_clear(&layout);
@@ -214,11 +217,11 @@ gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *rep
     }
     zip_int64_t n = zip_get_num_entries(za, 0);
     if (n < 0 || (zip_uint64_t)n > bundle->limits.max_entries) {
-        gp_where w = {.source = source};
+        gpi_where w = {.source = source};
         char seen[32], limit[32];
         snprintf(seen, sizeof seen, "%lld", (long long)n);
         snprintf(limit, sizeof limit, "%zu", bundle->limits.max_entries);
-        gp_report_add(report, GP_BUNDLE_TOO_LARGE, &w, seen, limit,
+        gpi_report_add(report, GP_BUNDLE_TOO_LARGE, &w, seen, limit,
                       "%s 中有 %lld 个文件，超过上限 %zu 个，未读取", source, (long long)n,
                       bundle->limits.max_entries);
         zip_layout_clear(&layout);
@@ -232,14 +235,14 @@ gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *rep
                                     : zip_get_name(za, i, ZIP_FL_ENC_RAW);
         size_t raw_len = own_names ? layout.entries[i].name_len : raw ? strlen(raw) : 0;
         if (!raw || !take_entry(bundle, za, i, raw, raw_len, source, report, &oom)) {
-            report_not_zip(source, report, gp_zip_error_text(zip_get_error(za)));
+            report_not_zip(source, report, gpi_zip_error_text(zip_get_error(za)));
             zip_layout_clear(&layout);
             return refuse(bundle, za);
         }
     }
     zip_layout_clear(&layout);
     if (oom || !bundle_drop_duplicates(bundle, source, report)) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         return refuse(bundle, za);
     }
     if (!check_password(bundle, za, source, report))
@@ -248,15 +251,15 @@ gp_bundle *bundle_zip_open(gp_bundle *bundle, const char *source, gp_report *rep
     return bundle;
 }
 
-bool bundle_zip_reader_open(gp_bundle_reader *reader, gp_error *err)
+bool bundle_zip_reader_open(gpi_bundle_reader *reader, gp_error *err)
 {
     int code = 0;
     zip_t *za = open_archive(reader->bundle->path, ZIP_RDONLY, &code);
     if (!za) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, code);
-        gp_error_set(err, GP_ERR_OPEN, zip_error_code_system(&ze), "无法打开压缩包 '%s'：%s",
-                     reader->bundle->path, gp_zip_error_text(&ze));
+        gpi_error_set(err, GP_ERR_OPEN, zip_error_code_system(&ze), "无法打开压缩包 '%s'：%s",
+                     reader->bundle->path, gpi_zip_error_text(&ze));
         zip_error_fini(&ze);
         return false;
     }
@@ -266,27 +269,27 @@ bool bundle_zip_reader_open(gp_bundle_reader *reader, gp_error *err)
     return true;
 }
 
-void bundle_zip_reader_close(gp_bundle_reader *reader)
+void bundle_zip_reader_close(gpi_bundle_reader *reader)
 {
     zip_discard(reader->zip);
     reader->zip = NULL;
 }
 
-static gp_read_status status_of(int zip_code)
+static gpi_read_status status_of(int zip_code)
 {
     switch (zip_code) {
     case ZIP_ER_WRONGPASSWD:
     case ZIP_ER_NOPASSWD:
-        return GP_READ_BAD_PASSWORD;
+        return GPI_READ_BAD_PASSWORD;
     case ZIP_ER_MEMORY:
-        return GP_READ_NOMEM;
+        return GPI_READ_NOMEM;
     default:
-        return GP_READ_CORRUPT;
+        return GPI_READ_CORRUPT;
     }
 }
 
-void bundle_zip_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
-                     gp_entry_read *out)
+void bundle_zip_read(gpi_bundle_reader *reader, const gpi_bundle_entry *entry,
+                     gpi_entry_read *out)
 {
     bounded_read br;
     if (!bounded_begin(&br, reader->bundle, entry, out))
@@ -295,13 +298,13 @@ void bundle_zip_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
     /* the file was opened again by name: make sure it is still the same */
     const char *now = zip_get_name(za, entry->index, ZIP_FL_ENC_RAW);
     if (!now || strcmp(now, entry->name) != 0) {
-        bounded_fail(&br, GP_READ_FAILED, "the archive changed while being read");
+        bounded_fail(&br, GPI_READ_FAILED, "the archive changed while being read");
         return;
     }
     zip_file_t *zf = zip_fopen_index(za, entry->index, 0);
     if (!zf) {
         bounded_fail(&br, status_of(zip_error_code_zip(zip_get_error(za))), "%s",
-                     gp_zip_error_text(zip_get_error(za)));
+                     gpi_zip_error_text(zip_get_error(za)));
         return;
     }
     for (;;) {
@@ -312,7 +315,7 @@ void bundle_zip_read(gp_bundle_reader *reader, const gp_bundle_entry *entry,
         zip_int64_t got = zip_fread(zf, at, room);
         if (got < 0) {
             zip_error_t *ze = zip_file_get_error(zf);
-            bounded_fail(&br, status_of(zip_error_code_zip(ze)), "%s", gp_zip_error_text(ze));
+            bounded_fail(&br, status_of(zip_error_code_zip(ze)), "%s", gpi_zip_error_text(ze));
             break;
         }
         if (got == 0) {

@@ -5,6 +5,11 @@
  * master list is the operator's own input: a file that cannot be used is an
  * operational failure (exit 2), not a finding. */
 #include "verify_internal.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "roster/roster.h"
 #include "core/files.h"
 #include "roster/roster_internal.h"
 #include "roster/workbook_reader.h"
@@ -14,12 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const gp_field compared_fields[] = {GP_FIELD_STUDENT_NO, GP_FIELD_NAME, GP_FIELD_SEX,
-                                           GP_FIELD_ID_NUMBER, GP_FIELD_LEVEL};
+static const gpi_field compared_fields[] = {GPI_FIELD_STUDENT_NO, GPI_FIELD_NAME, GPI_FIELD_SEX,
+                                           GPI_FIELD_ID_NUMBER, GPI_FIELD_LEVEL};
 
 typedef struct master_row {
     int row;
-    char *value[GP_FIELD_COUNT]; /* only compared_fields are set */
+    char *value[GPI_FIELD_COUNT]; /* only compared_fields are set */
 } master_row;
 
 struct master_list {
@@ -34,7 +39,7 @@ typedef struct master_reader {
     roster_decoder *dec;
     const char *path;
     gp_error *err;
-    int column_field[GP_MAX_COLUMNS];
+    int column_field[GPI_MAX_COLUMNS];
     size_t columns;
     bool header_seen;
     int header_target;  /* rows above it are titles */
@@ -46,14 +51,14 @@ static char *decode(master_reader *r, const roster_record *record, size_t c)
     size_t bad = 0;
     switch (roster_decode(r->dec, record->cells[c], record->lens[c], &text, &bad)) {
     case ROSTER_DECODE_OK:
-        return gp_trim(text);
+        return gpi_trim(text);
     case ROSTER_DECODE_NOMEM:
-        gp_error_nomem(r->err);
+        gpi_error_nomem(r->err);
         return NULL;
     case ROSTER_DECODE_INVALID:
         break;
     }
-    gp_error_set(r->err, GP_ERR_OPEN, 0,
+    gpi_error_set(r->err, GP_ERR_OPEN, 0,
                  "学籍名单 '%s' 第 %d 行第 %zu 列的文字编码无法识别（应为 UTF-8 或 GB18030；可用 --encoding 指定）",
                  r->path, record->row, c + 1);
     return NULL;
@@ -63,13 +68,13 @@ static char *decode(master_reader *r, const roster_record *record, size_t c)
  * upper-case X, the profile's level names. */
 static void normalise(const gp_profile *profile, master_row *row)
 {
-    gp_fullwidth_to_ascii(row->value[GP_FIELD_STUDENT_NO]);
-    char *id = row->value[GP_FIELD_ID_NUMBER];
-    gp_fullwidth_to_ascii(id);
+    gpi_fullwidth_to_ascii(row->value[GPI_FIELD_STUDENT_NO]);
+    char *id = row->value[GPI_FIELD_ID_NUMBER];
+    gpi_fullwidth_to_ascii(id);
     for (char *p = id; *p; p++)
         if (*p == 'x')
             *p = 'X';
-    char **level = &row->value[GP_FIELD_LEVEL];
+    char **level = &row->value[GPI_FIELD_LEVEL];
     for (size_t i = 0; i < profile->level_map_count; i++)
         if (strcmp(profile->level_map[i].from, *level) == 0) {
             char *mapped = strdup(profile->level_map[i].to);
@@ -83,8 +88,8 @@ static void normalise(const gp_profile *profile, master_row *row)
 
 static bool read_header(master_reader *r, const roster_record *record)
 {
-    bool seen[GP_FIELD_COUNT] = {false};
-    r->columns = record->count < GP_MAX_COLUMNS ? record->count : GP_MAX_COLUMNS;
+    bool seen[GPI_FIELD_COUNT] = {false};
+    r->columns = record->count < GPI_MAX_COLUMNS ? record->count : GPI_MAX_COLUMNS;
     for (size_t c = 0; c < r->columns; c++) {
         char *cell = decode(r, record, c);
         if (!cell)
@@ -95,11 +100,11 @@ static bool read_header(master_reader *r, const roster_record *record)
         if (f >= 0)
             seen[f] = true;
     }
-    for (size_t i = 0; i < GP_ARRAY_LEN(compared_fields); i++)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(compared_fields); i++)
         if (!seen[compared_fields[i]])
-            return gp_error_set(r->err, GP_ERR_USAGE, 0,
+            return gpi_error_set(r->err, GP_ERR_USAGE, 0,
                                 "学籍名单 '%s' 的表头（第 %d 行）缺少“%s”列；至少需要 学号、姓名、性别、身份证号、学历层次",
-                                r->path, record->row, gp_field_label(compared_fields[i]));
+                                r->path, record->row, gpi_field_label(compared_fields[i]));
     r->header_seen = true;
     return true;
 }
@@ -116,7 +121,7 @@ static bool on_record(void *context, const roster_record *record)
         size_t cap = list->cap ? list->cap * 2 : 256;
         master_row *grown = realloc(list->rows, cap * sizeof *grown);
         if (!grown)
-            return gp_error_nomem(r->err);
+            return gpi_error_nomem(r->err);
         list->rows = grown;
         list->cap = cap;
     }
@@ -139,16 +144,16 @@ static bool on_record(void *context, const roster_record *record)
                 snprintf(digits, sizeof digits, "%.0f", d);
                 char *copy = strdup(digits);
                 if (!copy)
-                    return gp_error_nomem(r->err);
+                    return gpi_error_nomem(r->err);
                 free(row->value[f]);
                 row->value[f] = copy;
             }
         }
     }
-    for (size_t i = 0; i < GP_ARRAY_LEN(compared_fields); i++) {
+    for (size_t i = 0; i < GPI_ARRAY_LEN(compared_fields); i++) {
         char **v = &row->value[compared_fields[i]];
         if (!*v && !(*v = strdup("")))
-            return gp_error_nomem(r->err);
+            return gpi_error_nomem(r->err);
     }
     normalise(r->profile, row);
     return true;
@@ -157,13 +162,13 @@ static bool on_record(void *context, const roster_record *record)
 static int compare_id(const void *a, const void *b)
 {
     const master_row *x = *(master_row *const *)a, *y = *(master_row *const *)b;
-    return strcmp(x->value[GP_FIELD_ID_NUMBER], y->value[GP_FIELD_ID_NUMBER]);
+    return strcmp(x->value[GPI_FIELD_ID_NUMBER], y->value[GPI_FIELD_ID_NUMBER]);
 }
 
 static int compare_student_no(const void *a, const void *b)
 {
     const master_row *x = *(master_row *const *)a, *y = *(master_row *const *)b;
-    return strcmp(x->value[GP_FIELD_STUDENT_NO], y->value[GP_FIELD_STUDENT_NO]);
+    return strcmp(x->value[GPI_FIELD_STUDENT_NO], y->value[GPI_FIELD_STUDENT_NO]);
 }
 
 void master_free(master_list *master)
@@ -171,7 +176,7 @@ void master_free(master_list *master)
     if (!master)
         return;
     for (size_t i = 0; i < master->count; i++)
-        for (int f = 0; f < GP_FIELD_COUNT; f++)
+        for (int f = 0; f < GPI_FIELD_COUNT; f++)
             free(master->rows[i].value[f]);
     free(master->rows);
     free(master->by_id);
@@ -199,7 +204,7 @@ master_list *master_load(const char *path, const char *encoding, const char *she
     (void)report; /* every problem with the operator's own file is operational */
     unsigned char *data = NULL;
     size_t len = 0;
-    if (!gp_read_input("学籍名单（--master）", path, GP_MAX_ROSTER_BYTES, &data, &len, err))
+    if (!gpi_read_input("学籍名单（--master）", path, GPI_MAX_ROSTER_BYTES, &data, &len, err))
         return NULL;
     master_list *list = calloc(1, sizeof *list);
     roster_decoder dec;
@@ -207,7 +212,7 @@ master_list *master_load(const char *path, const char *encoding, const char *she
     workbook *wb = NULL;
     roster_source src = {0};
     if (!list) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         goto fail;
     }
     workbook_kind kind = workbook_detect(data, len);
@@ -215,9 +220,9 @@ master_list *master_load(const char *path, const char *encoding, const char *she
         workbook_failure f;
         if (!(wb = workbook_read(kind, data, len, &f))) {
             if (f.status == WB_NOMEM)
-                gp_error_nomem(err);
+                gpi_error_nomem(err);
             else
-                gp_error_set(err, GP_ERR_OPEN, 0, "学籍名单 '%s' 无法读取：%s", path, f.detail);
+                gpi_error_set(err, GP_ERR_OPEN, 0, "学籍名单 '%s' 无法读取：%s", path, f.detail);
             goto fail;
         }
         memset(&dec, 0, sizeof dec);
@@ -225,7 +230,7 @@ master_list *master_load(const char *path, const char *encoding, const char *she
         dec.verified = true;
         long at = roster_pick_sheet(wb, sheet, &dec, profile);
         if (at < 0) {
-            gp_error_set(err, GP_ERR_USAGE, 0, sheet ? "学籍名单 '%s' 里没有工作表“%s”"
+            gpi_error_set(err, GP_ERR_USAGE, 0, sheet ? "学籍名单 '%s' 里没有工作表“%s”"
                                                      : "学籍名单 '%s' 是空的%s",
                          path, sheet ? sheet : "");
             goto fail;
@@ -245,17 +250,17 @@ master_list *master_load(const char *path, const char *encoding, const char *she
     if (err && err->status != GP_OK)
         goto fail;
     if (outcome.status != ROSTER_CSV_OK) {
-        gp_error_set(err, outcome.status == ROSTER_CSV_NOMEM ? GP_ERR_NOMEM : GP_ERR_OPEN, 0,
+        gpi_error_set(err, outcome.status == ROSTER_CSV_NOMEM ? GP_ERR_NOMEM : GP_ERR_OPEN, 0,
                      "学籍名单 '%s' 的%s有错（第 %d 行附近）", path,
                      wb ? "工作表" : " CSV 格式", outcome.row);
         goto fail;
     }
     if (!r.header_seen) {
-        gp_error_set(err, GP_ERR_USAGE, 0, "学籍名单 '%s' 是空的", path);
+        gpi_error_set(err, GP_ERR_USAGE, 0, "学籍名单 '%s' 是空的", path);
         goto fail;
     }
     if (!index_rows(list)) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         goto fail;
     }
     if (decoder)
@@ -272,7 +277,7 @@ fail:
     return NULL;
 }
 
-static const master_row *find(master_row *const *sorted, size_t count, gp_field field,
+static const master_row *find(master_row *const *sorted, size_t count, gpi_field field,
                               const char *value)
 {
     if (!value[0])
@@ -291,37 +296,37 @@ static const master_row *find(master_row *const *sorted, size_t count, gp_field 
     return NULL;
 }
 
-void master_compare(const master_list *master, const gp_roster *roster, const char *source,
+void master_compare(const master_list *master, const gpi_roster *roster, const char *source,
                     gp_report *report)
 {
     for (size_t i = 0; i < roster->count; i++) {
-        const gp_student *s = &roster->students[i];
-        const char *id = s->value[GP_FIELD_ID_NUMBER];
-        const char *no = s->value[GP_FIELD_STUDENT_NO];
-        const char *name = s->value[GP_FIELD_NAME];
+        const gpi_student *s = &roster->students[i];
+        const char *id = s->value[GPI_FIELD_ID_NUMBER];
+        const char *no = s->value[GPI_FIELD_STUDENT_NO];
+        const char *name = s->value[GPI_FIELD_NAME];
         if (!id[0] && !no[0])
             continue; /* roster.field.empty already says so */
-        const master_row *m = find(master->by_id, master->count, GP_FIELD_ID_NUMBER, id);
+        const master_row *m = find(master->by_id, master->count, GPI_FIELD_ID_NUMBER, id);
         if (!m)
-            m = find(master->by_student_no, master->count, GP_FIELD_STUDENT_NO, no);
-        gp_where w = {.source = source, .row = s->row, .seq = s->seq, .file = "roster.csv"};
+            m = find(master->by_student_no, master->count, GPI_FIELD_STUDENT_NO, no);
+        gpi_where w = {.source = source, .row = s->row, .seq = s->seq, .file = "roster.csv"};
         if (!m) {
             char actual[160];
             snprintf(actual, sizeof actual, "学号 %s，身份证号 %s", no, id);
-            gp_report_add(report, GP_MASTER_UNKNOWN_STUDENT, &w, actual, NULL,
+            gpi_report_add(report, GP_MASTER_UNKNOWN_STUDENT, &w, actual, NULL,
                           "第 %d 行 %s（学号 %s，身份证号 %s）不在学籍名单中", s->row, name, no,
                           id);
             continue;
         }
-        for (size_t f = 0; f < GP_ARRAY_LEN(compared_fields); f++) {
-            gp_field field = compared_fields[f];
+        for (size_t f = 0; f < GPI_ARRAY_LEN(compared_fields); f++) {
+            gpi_field field = compared_fields[f];
             const char *mine = s->value[field], *theirs = m->value[field];
             if (strcmp(mine, theirs) == 0)
                 continue;
-            w.field = gp_field_label(field);
-            gp_report_add(report, GP_MASTER_MISMATCH, &w, mine, theirs,
+            w.field = gpi_field_label(field);
+            gpi_report_add(report, GP_MASTER_MISMATCH, &w, mine, theirs,
                           "第 %d 行 %s 的%s是“%s”，学籍名单（第 %d 行）中是“%s”", s->row, name,
-                          gp_field_label(field), mine, m->row, theirs);
+                          gpi_field_label(field), mine, m->row, theirs);
         }
     }
 }

@@ -6,6 +6,7 @@
  * Only the office's own files choose the rules; bundle.json's "profile" is
  * compared with the choice (bundle.profile_mismatch), never obeyed. */
 #include "office.h"
+#include "core/base.h"
 #include "core/messages.h"
 
 #include <errno.h>
@@ -47,43 +48,43 @@ static bool read_config(const char *path, bool optional, office_config *c, gp_er
     if (fd < 0) {
         if (optional && errno == ENOENT)
             return true;
-        return gp_error_set(err, GP_ERR_OPEN, errno, "无法读取单位配置文件 '%s'：%s", path,
-                            gp_errno_text(errno));
+        return gpi_error_set(err, GP_ERR_OPEN, errno, "无法读取单位配置文件 '%s'：%s", path,
+                            gpi_errno_text(errno));
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20)) {
         close(fd);
-        return gp_error_set(err, GP_ERR_OPEN, 0, "单位配置文件 '%s' 不是普通的小文件", path);
+        return gpi_error_set(err, GP_ERR_OPEN, 0, "单位配置文件 '%s' 不是普通的小文件", path);
     }
     FILE *f = fdopen(fd, "r");
     if (!f) {
         close(fd);
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     }
     int line = ini_parse_file(f, on_entry, c);
     fclose(f);
     if (c->oom)
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     if (c->unknown)
-        return gp_error_set(err, GP_ERR_USAGE, 0,
+        return gpi_error_set(err, GP_ERR_USAGE, 0,
                             "单位配置文件 '%s' 中有不认识的设置 %s（只认 [office] profile）",
                             path, c->unknown_key);
     if (line != 0)
-        return gp_error_set(err, GP_ERR_USAGE, 0, "单位配置文件 '%s' 第 %d 行格式不对", path,
+        return gpi_error_set(err, GP_ERR_USAGE, 0, "单位配置文件 '%s' 第 %d 行格式不对", path,
                             line);
     return true;
 }
 
-char *gp_office_profile(const gp_verify_options *options, gp_error *err)
+char *gpi_office_profile(const gp_verify_options *options, gp_error *err)
 {
     if (options && options->profile && options->profile[0]) {
         char *name = strdup(options->profile);
         if (!name)
-            gp_error_nomem(err);
+            gpi_error_nomem(err);
         return name;
     }
     office_config c = {0};
     bool given = options && options->config && options->config[0];
-    if (!read_config(given ? options->config : GP_OFFICE_CONFIG, !given, &c, err)) {
+    if (!read_config(given ? options->config : GPI_OFFICE_CONFIG, !given, &c, err)) {
         free(c.profile);
         return NULL;
     }
@@ -92,6 +93,6 @@ char *gp_office_profile(const gp_verify_options *options, gp_error *err)
     free(c.profile);
     char *name = strdup(GP_DEFAULT_PROFILE);
     if (!name)
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
     return name;
 }

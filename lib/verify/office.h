@@ -1,18 +1,27 @@
 /* The office's rules: which profile received bundles are judged by.  The
  * office decides (--profile, or its config file); a bundle only claims. */
-#ifndef GP_OFFICE_H
-#define GP_OFFICE_H
+#ifndef GPI_OFFICE_H
+#define GPI_OFFICE_H
 
-#include "gp_internal.h"
+#include "core/atomic.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "core/pool.h"
+#include "core/profile.h"
+#include "pack/bundle.h"
+#include "roster/roster.h"
+#include "verify/reader.h"
 
 /* Read when --config is not given; absent is fine (built-in default). */
-#define GP_OFFICE_CONFIG "/etc/gradpack/office.ini"
+#define GPI_OFFICE_CONFIG "/etc/gradpack/office.ini"
 
 /** The profile (name or path) verify and merge use: options->profile, else
  *  `profile` in the [office] section of options->config (else of
- *  GP_OFFICE_CONFIG when that file exists), else GP_DEFAULT_PROFILE.
+ *  GPI_OFFICE_CONFIG when that file exists), else GP_DEFAULT_PROFILE.
  *  Returns a malloc'd string, or NULL with err set when a config file is
  *  given but cannot be read or is malformed, or on OOM. */
-char *gp_office_profile(const gp_verify_options *options, gp_error *err);
+char *gpi_office_profile(const gp_verify_options *options, gp_error *err);
 
 #endif

@@ -2,6 +2,7 @@
  * differs, so verify and merge take a list (gp_verify_options.passwords)
  * and pick the one for each bundle, by name or by trying them. */
 #include "passwords.h"
+#include "core/files.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,7 @@ static int opens(zip_t *za, const char *password)
     return -1;
 }
 
-bool gp_zip_has_encrypted_entry(const char *path)
+bool gpi_zip_has_encrypted_entry(const char *path)
 {
     int error = 0;
     zip_t *za = zip_open(path, ZIP_RDONLY, &error);
@@ -69,13 +70,13 @@ bool gp_zip_has_encrypted_entry(const char *path)
     return r != -1;
 }
 
-const char *gp_verify_choose_password(const gp_verify_options *options, const char *path)
+const char *gpi_verify_choose_password(const gp_verify_options *options, const char *path)
 {
     if (!options)
         return NULL;
     if (!options->password_count)
         return options->password;
-    const char *base = gp_path_base(path);
+    const char *base = gpi_path_base(path);
     for (size_t i = 0; i < options->password_count; i++)
         if (options->passwords[i].name && names_bundle(options->passwords[i].name, base))
             return options->passwords[i].password;

@@ -1,15 +1,26 @@
 /* Which password opens a received bundle (gp_verify_options.passwords). */
-#ifndef GP_VERIFY_PASSWORDS_H
-#define GP_VERIFY_PASSWORDS_H
+#ifndef GPI_VERIFY_PASSWORDS_H
+#define GPI_VERIFY_PASSWORDS_H
 
-#include "gp_internal.h"
+#include "check/check.h"
+#include "core/atomic.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "core/pool.h"
+#include "core/profile.h"
+#include "pack/bundle.h"
+#include "photo/photo.h"
+#include "roster/roster.h"
+#include "verify/reader.h"
 
 /** The password to open `path` with: the entry named for the bundle (file
  *  name with or without .zip, or its name before -partK-of-N); else the
  *  first of the entries, then options->password, that opens the bundle's
  *  first encrypted entry; else options->password.  Owned by options. */
-const char *gp_verify_choose_password(const gp_verify_options *options, const char *path);
+const char *gpi_verify_choose_password(const gp_verify_options *options, const char *path);
 /** Whether `path` is a zip with at least one encrypted entry. */
-bool gp_zip_has_encrypted_entry(const char *path);
+bool gpi_zip_has_encrypted_entry(const char *path);
 
 #endif

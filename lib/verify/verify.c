@@ -4,6 +4,12 @@
  * and the registry export (--master).  One "bundles" table row per bundle
  * with its verdict ("pass" / "fail": machine words, as the table keys). */
 #include "verify_internal.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "roster/roster.h"
+#include "verify/reader.h"
 #include "core/progress.h"
 #include "core/error.h"
 #include "core/secret.h"
@@ -13,7 +19,7 @@
 #include <string.h>
 
 typedef struct judged {
-    gp_verified *v;
+    gpi_verified *v;
     gp_report *report; /* this bundle's findings, merged into the result at the end */
 } judged;
 
@@ -22,7 +28,7 @@ typedef struct judged {
 typedef struct student_ref {
     const char *key;   /* 身份证号, else 学号 */
     size_t bundle;
-    const gp_student *student;
+    const gpi_student *student;
 } student_ref;
 
 static int compare_ref(const void *a, const void *b)
@@ -47,11 +53,11 @@ static bool check_duplicates(judged *bundles, size_t count)
         return false;
     size_t n = 0;
     for (size_t b = 0; b < count; b++) {
-        const gp_roster *roster = bundles[b].v->roster;
+        const gpi_roster *roster = bundles[b].v->roster;
         for (size_t i = 0; roster && i < roster->count; i++) {
-            const gp_student *s = &roster->students[i];
-            const char *key = s->value[GP_FIELD_ID_NUMBER][0] ? s->value[GP_FIELD_ID_NUMBER]
-                                                               : s->value[GP_FIELD_STUDENT_NO];
+            const gpi_student *s = &roster->students[i];
+            const char *key = s->value[GPI_FIELD_ID_NUMBER][0] ? s->value[GPI_FIELD_ID_NUMBER]
+                                                               : s->value[GPI_FIELD_STUDENT_NO];
             if (key[0])
                 refs[n++] = (student_ref){key, b, s};
         }
@@ -65,16 +71,16 @@ static bool check_duplicates(judged *bundles, size_t count)
             continue; /* within one bundle: roster.id.duplicate says so */
         if (refs[i - 1].bundle == refs[i].bundle)
             continue; /* reported once per bundle */
-        const gp_verified *earlier = bundles[refs[first].bundle].v;
-        const gp_student *s = refs[i].student;
-        gp_where w = {.source = bundles[refs[i].bundle].v->source, .row = s->row,
-                      .seq = s->seq, .field = gp_field_label(GP_FIELD_ID_NUMBER),
+        const gpi_verified *earlier = bundles[refs[first].bundle].v;
+        const gpi_student *s = refs[i].student;
+        gpi_where w = {.source = bundles[refs[i].bundle].v->source, .row = s->row,
+                      .seq = s->seq, .field = gpi_field_label(GPI_FIELD_ID_NUMBER),
                       .file = "roster.csv"};
         char where[300];
         snprintf(where, sizeof where, "%s 第 %d 行", earlier->source, refs[first].student->row);
-        gp_report_add(bundles[refs[i].bundle].report, GP_MASTER_DUPLICATE_STUDENT, &w,
+        gpi_report_add(bundles[refs[i].bundle].report, GP_MASTER_DUPLICATE_STUDENT, &w,
                       refs[i].key, NULL, "第 %d 行 %s（%s）已在 %s 中提交过", s->row,
-                      s->value[GP_FIELD_NAME], refs[i].key, where);
+                      s->value[GPI_FIELD_NAME], refs[i].key, where);
     }
     free(refs);
     return true;
@@ -82,7 +88,7 @@ static bool check_duplicates(judged *bundles, size_t count)
 
 /* ---- parts of one submission ----------------------------------------------- */
 
-static bool same_submission(const gp_verified *a, const gp_verified *b)
+static bool same_submission(const gpi_verified *a, const gpi_verified *b)
 {
     return a->meta.present && b->meta.present && a->meta.name[0] &&
            !strcmp(a->meta.name, b->meta.name) && a->meta.parts > 1 && b->meta.parts > 1;
@@ -90,37 +96,37 @@ static bool same_submission(const gp_verified *a, const gp_verified *b)
 
 static void check_part_numbers(judged *bundles, size_t count, size_t lead, bool *done)
 {
-    const gp_verified *first = bundles[lead].v;
+    const gpi_verified *first = bundles[lead].v;
     int parts = first->meta.parts;
     bool seen[1000] = {false};
     for (size_t b = lead; b < count; b++) {
-        const gp_verified *v = bundles[b].v;
+        const gpi_verified *v = bundles[b].v;
         if (b != lead && !same_submission(first, v))
             continue;
         done[b] = true;
         int k = v->meta.part;
         if (k >= 1 && k <= 999 && seen[k]) {
-            gp_where w = {.source = v->source, .field = "part", .file = "bundle.json"};
+            gpi_where w = {.source = v->source, .field = "part", .file = "bundle.json"};
             char part[32];
             snprintf(part, sizeof part, "%d/%d", k, parts);
-            gp_report_add(bundles[b].report, GP_BUNDLE_PART_OVERLAP, &w, part, NULL,
+            gpi_report_add(bundles[b].report, GP_BUNDLE_PART_OVERLAP, &w, part, NULL,
                           "提交 %s 的第 %d 卷出现了两次（%s）", first->meta.name, k, v->source);
         }
         if (k >= 1 && k <= 999)
             seen[k] = true;
     }
-    gp_buf missing = {0};
+    gpi_buf missing = {0};
     for (int k = 1; k <= parts && k <= 999; k++)
         if (!seen[k])
-            gp_buf_printf(&missing, "%s%d", missing.len ? "、" : "", k);
+            gpi_buf_printf(&missing, "%s%d", missing.len ? "、" : "", k);
     if (missing.len && !missing.failed) {
-        gp_where w = {.source = first->source, .field = "part", .file = "bundle.json"};
+        gpi_where w = {.source = first->source, .field = "part", .file = "bundle.json"};
         char expected[32];
         snprintf(expected, sizeof expected, "1–%d", parts);
-        gp_report_add(bundles[lead].report, GP_BUNDLE_PART_GAP, &w, missing.data, expected,
+        gpi_report_add(bundles[lead].report, GP_BUNDLE_PART_GAP, &w, missing.data, expected,
                       "提交 %s 共 %d 卷，缺少第 %s 卷", first->meta.name, parts, missing.data);
     }
-    gp_buf_free(&missing);
+    gpi_buf_free(&missing);
 }
 
 typedef struct seq_ref {
@@ -146,7 +152,7 @@ static bool check_part_overlap(judged *bundles, size_t count, size_t lead)
         return false;
     size_t n = 0;
     for (size_t b = lead; b < count; b++) {
-        const gp_verified *v = bundles[b].v;
+        const gpi_verified *v = bundles[b].v;
         if (b != lead && !same_submission(bundles[lead].v, v))
             continue;
         for (size_t p = 0; p < v->photo_count; p++)
@@ -156,9 +162,9 @@ static bool check_part_overlap(judged *bundles, size_t count, size_t lead)
     for (size_t i = 1; i < n; i++) {
         if (strcmp(refs[i - 1].seq, refs[i].seq) != 0 || refs[i - 1].bundle == refs[i].bundle)
             continue;
-        const gp_verified *v = bundles[refs[i].bundle].v;
-        gp_where w = {.source = v->source, .seq = refs[i].seq};
-        gp_report_add(bundles[refs[i].bundle].report, GP_BUNDLE_PART_OVERLAP, &w, refs[i].seq,
+        const gpi_verified *v = bundles[refs[i].bundle].v;
+        gpi_where w = {.source = v->source, .seq = refs[i].seq};
+        gpi_report_add(bundles[refs[i].bundle].report, GP_BUNDLE_PART_OVERLAP, &w, refs[i].seq,
                       NULL, "拍摄序号 %s 同时出现在 %s 和 %s 中", refs[i].seq,
                       bundles[refs[i - 1].bundle].v->source, v->source);
     }
@@ -175,14 +181,14 @@ static bool check_part_overlap(judged *bundles, size_t count, size_t lead)
  * bundle.part_mismatch: none of them can be trusted to be the real one. */
 static int compare_part_of(const void *a, const void *b)
 {
-    const gp_verified *x = *(const gp_verified *const *)a, *y = *(const gp_verified *const *)b;
+    const gpi_verified *x = *(const gpi_verified *const *)a, *y = *(const gpi_verified *const *)b;
     return x->meta.part - y->meta.part;
 }
 
 static bool check_part_binding(judged *bundles, size_t count, size_t lead)
 {
-    const gp_verified *first = bundles[lead].v;
-    const gp_verified **group = malloc(count * sizeof *group);
+    const gpi_verified *first = bundles[lead].v;
+    const gpi_verified **group = malloc(count * sizeof *group);
     if (!group)
         return false;
     size_t n = 0;
@@ -191,7 +197,7 @@ static bool check_part_binding(judged *bundles, size_t count, size_t lead)
             group[n++] = bundles[b].v;
     char why[256] = "";
     for (size_t i = 0; i < n && !why[0]; i++) {
-        const gp_verified *v = group[i];
+        const gpi_verified *v = group[i];
         if (!v->meta.submission[0])
             snprintf(why, sizeof why, "%s 没有提交编号", v->source);
         else if (strcmp(v->meta.submission, first->meta.submission) != 0)
@@ -202,7 +208,7 @@ static bool check_part_binding(judged *bundles, size_t count, size_t lead)
     }
     qsort(group, n, sizeof *group, compare_part_of);
     for (size_t i = 1; i < n && !why[0]; i++) {
-        const gp_verified *a = group[i - 1], *b = group[i];
+        const gpi_verified *a = group[i - 1], *b = group[i];
         if (a->meta.part == b->meta.part || !a->meta.seq_last[0] || !b->meta.seq_first[0])
             continue; /* a repeated part is part_overlap; missing ranges are metadata */
         if (strcmp(a->meta.seq_last, b->meta.seq_first) >= 0)
@@ -213,11 +219,11 @@ static bool check_part_binding(judged *bundles, size_t count, size_t lead)
     if (!why[0])
         return true;
     for (size_t b = lead; b < count; b++) {
-        const gp_verified *v = bundles[b].v;
+        const gpi_verified *v = bundles[b].v;
         if (b != lead && !same_submission(first, v))
             continue;
-        gp_where w = {.source = v->source, .field = "submission", .file = "bundle.json"};
-        gp_report_add(bundles[b].report, GP_BUNDLE_PART_MISMATCH, &w, why, NULL,
+        gpi_where w = {.source = v->source, .field = "submission", .file = "bundle.json"};
+        gpi_report_add(bundles[b].report, GP_BUNDLE_PART_MISMATCH, &w, why, NULL,
                       "提交 %s 的分卷对不上（%s），可能混入了别的提交的分卷", first->meta.name,
                       why);
     }
@@ -231,7 +237,7 @@ static bool check_parts(judged *bundles, size_t count)
         return false;
     bool ok = true;
     for (size_t b = 0; ok && b < count; b++) {
-        const gp_verified *v = bundles[b].v;
+        const gpi_verified *v = bundles[b].v;
         if (done[b] || !v->meta.present || v->meta.parts <= 1)
             continue;
         check_part_numbers(bundles, count, b, done);
@@ -241,7 +247,7 @@ static bool check_parts(judged *bundles, size_t count)
     return ok;
 }
 
-bool gp_verify_parts(gp_verified *const *verified, gp_report *const *reports, size_t count)
+bool gpi_verify_parts(gpi_verified *const *verified, gp_report *const *reports, size_t count)
 {
     judged *bundles = calloc(count ? count : 1, sizeof *bundles);
     if (!bundles)
@@ -257,7 +263,7 @@ bool gp_verify_parts(gp_verified *const *verified, gp_report *const *reports, si
 
 static bool add_table_row(gp_report *result, const judged *j)
 {
-    const gp_verified *v = j->v;
+    const gpi_verified *v = j->v;
     size_t errors = gp_report_count_severity(j->report, GP_ERROR);
     size_t warnings = gp_report_count_severity(j->report, GP_WARNING);
     char part[32] = "";
@@ -279,7 +285,7 @@ static bool add_table_row(gp_report *result, const judged *j)
 static void free_judged(judged *bundles, size_t count)
 {
     for (size_t b = 0; bundles && b < count; b++) {
-        gp_verified_free(bundles[b].v);
+        gpi_verified_free(bundles[b].v);
         gp_report_free(bundles[b].report);
     }
     free(bundles);
@@ -292,10 +298,10 @@ gp_report *gp_verify(const char *const *paths, size_t path_count,
     if (!options)
         options = &defaults;
     if (path_count == 0) {
-        gp_error_set(err, GP_ERR_USAGE, 0, "没有指定要核验的压缩包");
+        gpi_error_set(err, GP_ERR_USAGE, 0, "没有指定要核验的压缩包");
         return NULL;
     }
-    char *office = gp_office_profile(options, err);
+    char *office = gpi_office_profile(options, err);
     if (!office)
         return NULL;
     gp_verify_options decided = *options;
@@ -309,11 +315,11 @@ gp_report *gp_verify(const char *const *paths, size_t path_count,
     gp_verify_options with_password;
     char *password = NULL;
     if (!result || !bundles) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         goto fail;
     }
     if (options->password_file && !options->password) {
-        if (!(password = gp_password_file_read(options->password_file, result, err)))
+        if (!(password = gpi_password_file_read(options->password_file, result, err)))
             goto fail;
         with_password = *options;
         with_password.password = password;
@@ -329,26 +335,26 @@ gp_report *gp_verify(const char *const *paths, size_t path_count,
             goto fail;
     }
     /* progress counts the photos of every bundle so far as one run */
-    gp_progress_offset offset = {.fn = options->progress, .context = options->progress_context};
+    gpi_progress_offset offset = {.fn = options->progress, .context = options->progress_context};
     gp_verify_options counted = *options;
     if (options->progress) {
-        counted.progress = gp_progress_offset_report;
+        counted.progress = gpi_progress_offset_report;
         counted.progress_context = &offset;
     }
     for (; done < path_count; done++) {
         judged *j = &bundles[done];
         if (!(j->report = gp_report_new("verify"))) {
-            gp_error_nomem(err);
+            gpi_error_nomem(err);
             goto fail;
         }
-        if (!(j->v = gp_verify_bundle(paths[done], &counted, j->report, err)))
+        if (!(j->v = gpi_verify_bundle(paths[done], &counted, j->report, err)))
             goto fail;
         offset.base += j->v->photo_count;
         if (master && j->v->roster && j->v->roster->usable)
             master_compare(master, j->v->roster, j->v->source, j->report);
     }
     if (!check_duplicates(bundles, path_count) || !check_parts(bundles, path_count)) {
-        gp_error_nomem(err);
+        gpi_error_nomem(err);
         goto fail;
     }
     long long passed = 0;
@@ -356,27 +362,27 @@ gp_report *gp_verify(const char *const *paths, size_t path_count,
         judged *j = &bundles[b];
         if (!gp_report_profile(result) || !*gp_report_profile(result))
             if (j->v->profile)
-                gp_report_set_profile(result, gp_profile_name(j->v->profile));
+                gpi_report_set_profile(result, gp_profile_name(j->v->profile));
         passed += gp_report_count_severity(j->report, GP_ERROR) == 0;
-        if (!add_table_row(result, j) || !gp_report_absorb(result, j->report, j->v->source)) {
-            gp_error_nomem(err);
+        if (!add_table_row(result, j) || !gpi_report_absorb(result, j->report, j->v->source)) {
+            gpi_error_nomem(err);
             goto fail;
         }
     }
     gp_report_set_int(result, "bundles", (long long)path_count);
     gp_report_set_int(result, "passed", passed);
     gp_report_set_int(result, "failed", (long long)path_count - passed);
-    if (!gp_report_complete(result, err))
+    if (!gpi_report_complete(result, err))
         goto fail;
     gp_report_sort(result);
     free_judged(bundles, path_count);
     master_free(master);
     gp_profile_free(master_profile);
-    gp_password_wipe(password);
+    gpi_password_wipe(password);
     free(office);
     return result;
 fail:
-    gp_password_wipe(password);
+    gpi_password_wipe(password);
     free_judged(bundles, path_count);
     master_free(master);
     gp_profile_free(master_profile);

@@ -4,6 +4,17 @@
  * is read once: hashed and, for photos, inspected from the same buffer, in
  * parallel across entries with one archive handle per worker. */
 #include "verify_internal.h"
+#include "check/check.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "core/pool.h"
+#include "core/profile.h"
+#include "pack/bundle.h"
+#include "photo/photo.h"
+#include "roster/roster.h"
+#include "verify/reader.h"
 #include "passwords.h"
 #include "photo/jpeg_limits.h"
 #include "photo/thumbnail.h"
@@ -36,13 +47,13 @@ typedef struct entry_state {
 } entry_state;
 
 typedef struct bundle_job {
-    gp_verified *v;
+    gpi_verified *v;
     const gp_verify_options *options;
     gp_report *report;
     gp_error *err;
     entry_state *entries;
     size_t count;
-    gp_bundle_reader *reader;  /* the calling thread's */
+    gpi_bundle_reader *reader;  /* the calling thread's */
     unsigned char *roster_csv; /* kept to compare roster.xlsx with */
     size_t roster_csv_len;
 } bundle_job;
@@ -88,13 +99,13 @@ static size_t top_length(const char *name)
  * bundle.layout, and the folder holding roster.csv (if any) is used. */
 static bool find_base(bundle_job *job)
 {
-    gp_verified *v = job->v;
-    const gp_bundle *b = v->bundle;
-    size_t n = gp_bundle_count(b), root_files = 0, tops = 0;
+    gpi_verified *v = job->v;
+    const gpi_bundle *b = v->bundle;
+    size_t n = gpi_bundle_count(b), root_files = 0, tops = 0;
     const char *first_top = NULL;
     size_t first_len = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *name = gp_bundle_entry_at(b, i)->name;
+        const char *name = gpi_bundle_entry_at(b, i)->name;
         size_t t = top_length(name);
         if (!t) {
             root_files++;
@@ -106,23 +117,23 @@ static bool find_base(bundle_job *job)
             tops++;
         }
     }
-    gp_where w = {.source = v->source};
-    if (gp_bundle_is_folder(b) && root_files) {
+    gpi_where w = {.source = v->source};
+    if (gpi_bundle_is_folder(b) && root_files) {
         v->base = strdup("");
     } else if (!root_files && tops == 1) {
         v->base = strndup(first_top, first_len + 1);
     } else {
         if (n == 0)
-            gp_report_add(job->report, GP_BUNDLE_LAYOUT, &w, "0", NULL,
+            gpi_report_add(job->report, GP_BUNDLE_LAYOUT, &w, "0", NULL,
                           "%s 里没有任何文件", v->source);
         else
-            gp_report_add(job->report, GP_BUNDLE_LAYOUT, &w, NULL, "一个文件夹",
+            gpi_report_add(job->report, GP_BUNDLE_LAYOUT, &w, NULL, "一个文件夹",
                           "%s 里的文件应全部放在同一个文件夹中，实际有 %zu 个文件在最外层、"
                           "%zu 个不同的文件夹",
                           v->source, root_files, tops);
         v->base = NULL;
         for (size_t i = 0; i < n && !v->base; i++) {
-            const char *name = gp_bundle_entry_at(b, i)->name;
+            const char *name = gpi_bundle_entry_at(b, i)->name;
             size_t t = top_length(name);
             if (t && !strcmp(name + t + 1, "roster.csv"))
                 v->base = strndup(name, t + 1);
@@ -130,7 +141,7 @@ static bool find_base(bundle_job *job)
         if (!v->base)
             v->base = strdup("");
     }
-    return v->base || gp_error_nomem(job->err);
+    return v->base || gpi_error_nomem(job->err);
 }
 
 /* ---- reading single files on the calling thread ------------------------- */
@@ -138,13 +149,13 @@ static bool find_base(bundle_job *job)
 /* Read entry i whole; NULL when it could not be read (reported). */
 static unsigned char *read_entry(bundle_job *job, size_t i, size_t *len)
 {
-    gp_entry_read r;
-    gp_bundle_read(job->reader, i, &r);
-    if (r.status != GP_READ_OK) {
-        gp_bundle_report_read(job->v->bundle, i, &r, job->v->source, job->report);
+    gpi_entry_read r;
+    gpi_bundle_read(job->reader, i, &r);
+    if (r.status != GPI_READ_OK) {
+        gpi_bundle_report_read(job->v->bundle, i, &r, job->v->source, job->report);
         return NULL;
     }
-    gp_sha256(r.data, r.len, job->entries[i].sha256);
+    gpi_sha256(r.data, r.len, job->entries[i].sha256);
     job->entries[i].hashed = true;
     *len = r.len;
     return r.data;
@@ -161,11 +172,11 @@ static long find_kind(const bundle_job *job, entry_kind kind)
 /* bundle.json, then the profile it names (a plain name only). */
 static bool read_meta_and_profile(bundle_job *job)
 {
-    gp_verified *v = job->v;
-    gp_where w = {.source = v->source, .file = "bundle.json"};
+    gpi_verified *v = job->v;
+    gpi_where w = {.source = v->source, .file = "bundle.json"};
     long at = find_kind(job, KIND_META);
     if (at < 0) {
-        gp_report_add_severity(job->report, GP_WARNING, GP_BUNDLE_METADATA, &w, NULL,
+        gpi_report_add_severity(job->report, GP_WARNING, GP_BUNDLE_METADATA, &w, NULL,
                                "bundle.json", "%s 里没有 bundle.json，按本单位规定的规格检查内容",
                                v->source);
     } else {
@@ -187,28 +198,28 @@ static bool read_meta_and_profile(bundle_job *job)
     const char *claimed = v->meta.profile;
     if (claimed && claimed[0] && strcmp(claimed, gp_profile_name(v->profile)) != 0) {
         w.field = "profile";
-        gp_report_add(job->report, GP_BUNDLE_PROFILE_MISMATCH, &w, claimed,
+        gpi_report_add(job->report, GP_BUNDLE_PROFILE_MISMATCH, &w, claimed,
                       gp_profile_name(v->profile),
                       "bundle.json 声明按规格 %s 打包，本单位规定的规格是 %s，已按 %s 核验",
                       claimed, gp_profile_name(v->profile), gp_profile_name(v->profile));
     }
-    gp_bundle_limits limits;
-    gp_bundle_limits_for(v->profile, &limits);
-    gp_bundle_set_limits(v->bundle, &limits);
+    gpi_bundle_limits limits;
+    gpi_bundle_limits_for(v->profile, &limits);
+    gpi_bundle_set_limits(v->bundle, &limits);
     return true;
 }
 
 /* MANIFEST.sha256 → manifest (empty when absent or malformed: reported). */
-static bool read_manifest(bundle_job *job, gp_manifest *manifest, bool *have)
+static bool read_manifest(bundle_job *job, gpi_manifest *manifest, bool *have)
 {
-    gp_verified *v = job->v;
+    gpi_verified *v = job->v;
     *have = false;
     long at = find_kind(job, KIND_MANIFEST);
-    gp_where w = {.source = v->source, .file = "MANIFEST.sha256"};
+    gpi_where w = {.source = v->source, .file = "MANIFEST.sha256"};
     if (at < 0) {
         /* pack always writes one: a bundle.json without it did not come
          * from pack as sent, so a swapped file could not be seen */
-        gp_report_add_severity(job->report, v->meta.present ? GP_ERROR : GP_WARNING,
+        gpi_report_add_severity(job->report, v->meta.present ? GP_ERROR : GP_WARNING,
                                GP_BUNDLE_MANIFEST_MISSING, &w, NULL, "MANIFEST.sha256",
                                "%s 里没有校验清单 MANIFEST.sha256，无法确认文件未被改动%s",
                                v->source,
@@ -222,19 +233,19 @@ static bool read_manifest(bundle_job *job, gp_manifest *manifest, bool *have)
         return true;
     size_t bad_line = 0;
     gp_error perr = {0};
-    bool ok = gp_manifest_parse((const char *)data, len, manifest, &bad_line, &perr);
+    bool ok = gpi_manifest_parse((const char *)data, len, manifest, &bad_line, &perr);
     free(data);
     if (!ok && !bad_line) {
-        gp_error_nomem(job->err);
+        gpi_error_nomem(job->err);
         return false;
     }
     if (!ok) {
         char line[32];
         snprintf(line, sizeof line, "第 %zu 行", bad_line);
-        gp_report_add(job->report, GP_BUNDLE_MANIFEST_SYNTAX, &w, line,
+        gpi_report_add(job->report, GP_BUNDLE_MANIFEST_SYNTAX, &w, line,
                       "<64 位十六进制>  <路径>",
                       "MANIFEST.sha256 第 %zu 行格式不对或重复，无法用它核对文件", bad_line);
-        gp_manifest_clear(manifest);
+        gpi_manifest_clear(manifest);
         return true;
     }
     *have = true;
@@ -243,11 +254,11 @@ static bool read_manifest(bundle_job *job, gp_manifest *manifest, bool *have)
 
 static bool read_roster(bundle_job *job)
 {
-    gp_verified *v = job->v;
+    gpi_verified *v = job->v;
     long at = find_kind(job, KIND_ROSTER);
-    gp_where w = {.source = v->source, .file = "roster.csv"};
+    gpi_where w = {.source = v->source, .file = "roster.csv"};
     if (at < 0) {
-        gp_report_add(job->report, GP_BUNDLE_ROSTER_MISSING, &w, NULL, "roster.csv",
+        gpi_report_add(job->report, GP_BUNDLE_ROSTER_MISSING, &w, NULL, "roster.csv",
                       "%s 里没有 roster.csv，无法核对学生信息", v->source);
         return true;
     }
@@ -255,14 +266,14 @@ static bool read_roster(bundle_job *job)
     unsigned char *data = read_entry(job, (size_t)at, &len);
     if (!data)
         return true;
-    v->roster = gp_roster_parse((const char *)data, len, "roster.csv", job->options->encoding,
+    v->roster = gpi_roster_parse((const char *)data, len, "roster.csv", job->options->encoding,
                                 v->profile, job->report, job->err);
     job->roster_csv = data;
     job->roster_csv_len = len;
     if (!v->roster)
         return false;
     if (v->roster->usable)
-        gp_roster_apply_rules(v->roster, v->profile, "roster.csv", job->report);
+        gpi_roster_apply_rules(v->roster, v->profile, "roster.csv", job->report);
     return true;
 }
 
@@ -278,12 +289,12 @@ static long find_other(const bundle_job *job, const char *rel)
  * missing is an error when bundle.json says pack made the bundle. */
 static bool read_workbook_and_others(bundle_job *job, bool have_manifest)
 {
-    gp_verified *v = job->v;
+    gpi_verified *v = job->v;
     long at = find_kind(job, KIND_WORKBOOK);
     bool ok = true;
     if (at < 0) {
-        gp_where w = {.source = v->source, .file = "roster.xlsx"};
-        gp_report_add_severity(job->report, v->meta.present ? GP_ERROR : GP_WARNING,
+        gpi_where w = {.source = v->source, .file = "roster.xlsx"};
+        gpi_report_add_severity(job->report, v->meta.present ? GP_ERROR : GP_WARNING,
                                GP_BUNDLE_WORKBOOK_MISSING, &w, NULL, "roster.xlsx",
                                "%s 里没有花名册工作簿 roster.xlsx", v->source);
     } else {
@@ -313,9 +324,9 @@ static bool read_workbook_and_others(bundle_job *job, bool have_manifest)
 /* ---- photos, in parallel ------------------------------------------------ */
 
 typedef struct photo_job {
-    gp_verified *v;
-    gp_bundle_reader **readers; /* one per worker */
-    gp_entry_read *reads;       /* per photo: status when not read */
+    gpi_verified *v;
+    gpi_bundle_reader **readers; /* one per worker */
+    gpi_entry_read *reads;       /* per photo: status when not read */
     entry_state *entries;
     bool thumbnails;
     atomic_size_t next;
@@ -325,7 +336,7 @@ typedef struct photo_job {
     atomic_size_t done;
     pthread_mutex_t lock;
     size_t reported;
-    gp_jpeg_limits limits;
+    gpi_jpeg_limits limits;
     uint64_t budget_ns;          /* CPU time for decoding this bundle's photos */
     atomic_uint_fast64_t spent_ns;
     atomic_size_t skipped;       /* photos left undecoded once over budget */
@@ -354,9 +365,9 @@ static uint64_t thread_cpu_ns(void)
 
 /* Decode within the photo limits and the bundle's CPU budget. */
 static void inspect_bounded(photo_job *job, const unsigned char *data, size_t len,
-                            gp_photo_result *result)
+                            gpi_photo_result *result)
 {
-    gp_jpeg_info *info = &result->info;
+    gpi_jpeg_info *info = &result->info;
     if (atomic_load(&job->spent_ns) > job->budget_ns) {
         memset(info, 0, sizeof *info);
         info->orientation = 1;
@@ -368,32 +379,32 @@ static void inspect_bounded(photo_job *job, const unsigned char *data, size_t le
         return;
     }
     uint64_t start = thread_cpu_ns();
-    gp_inspect_wants wants = {.thumbnail = job->thumbnails, .limits = &job->limits};
-    gp_photo_inspect(data, len, &wants, result);
+    gpi_inspect_wants wants = {.thumbnail = job->thumbnails, .limits = &job->limits};
+    gpi_photo_inspect(data, len, &wants, result);
     atomic_fetch_add(&job->spent_ns, thread_cpu_ns() - start);
 }
 
 static void photo_worker(void *context, size_t worker)
 {
     photo_job *job = context;
-    gp_verified *v = job->v;
+    gpi_verified *v = job->v;
     for (;;) {
         size_t p = atomic_fetch_add(&job->next, 1);
         if (p >= v->photo_count)
             break;
-        gp_verified_photo *photo = &v->photos[p];
-        gp_entry_read *r = &job->reads[p];
-        gp_bundle_read(job->readers[worker], photo->entry, r);
-        if (r->status != GP_READ_OK) {
+        gpi_verified_photo *photo = &v->photos[p];
+        gpi_entry_read *r = &job->reads[p];
+        gpi_bundle_read(job->readers[worker], photo->entry, r);
+        if (r->status != GPI_READ_OK) {
             photo->result.read_ok = false;
-            photo->result.read_errno = r->status == GP_READ_TOO_LARGE ? EFBIG : EIO;
+            photo->result.read_errno = r->status == GPI_READ_TOO_LARGE ? EFBIG : EIO;
             photo->result.size = r->stopped_at;
             photo_done(job);
             continue;
         }
         photo->result.read_ok = true;
         photo->result.size = r->len;
-        gp_sha256(r->data, r->len, photo->result.sha256);
+        gpi_sha256(r->data, r->len, photo->result.sha256);
         inspect_bounded(job, r->data, r->len, &photo->result);
         free(r->data);
         r->data = NULL;
@@ -406,7 +417,7 @@ static void photo_worker(void *context, size_t worker)
 
 static int compare_photo(const void *a, const void *b)
 {
-    const gp_verified_photo *x = a, *y = b;
+    const gpi_verified_photo *x = a, *y = b;
     int c = strcmp(x->seq, y->seq);
     return c ? c : (x->entry > y->entry) - (x->entry < y->entry);
 }
@@ -414,13 +425,13 @@ static int compare_photo(const void *a, const void *b)
 /* Photos by number; a second file for one number is photo.ambiguous. */
 static bool collect_photos(bundle_job *job)
 {
-    gp_verified *v = job->v;
+    gpi_verified *v = job->v;
     v->photos = calloc(job->count ? job->count : 1, sizeof *v->photos);
     if (!v->photos)
-        return gp_error_nomem(job->err);
+        return gpi_error_nomem(job->err);
     for (size_t i = 0; i < job->count; i++)
         if (job->entries[i].kind == KIND_PHOTO) {
-            gp_verified_photo *p = &v->photos[v->photo_count++];
+            gpi_verified_photo *p = &v->photos[v->photo_count++];
             photo_name(job->entries[i].rel, p->seq);
             p->entry = i;
         }
@@ -430,8 +441,8 @@ static bool collect_photos(bundle_job *job)
         if (kept && !strcmp(v->photos[kept - 1].seq, v->photos[i].seq)) {
             const char *first = job->entries[v->photos[kept - 1].entry].rel;
             const char *other = job->entries[v->photos[i].entry].rel;
-            gp_where w = {.source = v->source, .seq = v->photos[i].seq, .file = other};
-            gp_report_add(job->report, GP_PHOTO_AMBIGUOUS, &w, other, first,
+            gpi_where w = {.source = v->source, .seq = v->photos[i].seq, .file = other};
+            gpi_report_add(job->report, GP_PHOTO_AMBIGUOUS, &w, other, first,
                           "拍摄序号 %s 有两个照片文件 %s 和 %s，只核验了 %s", v->photos[i].seq,
                           first, other, first);
             continue;
@@ -446,9 +457,9 @@ static bool collect_photos(bundle_job *job)
  * once when the budget ran out. */
 static void report_costs(bundle_job *job, photo_job *pj)
 {
-    gp_verified *v = job->v;
+    gpi_verified *v = job->v;
     for (size_t p = 0; p < v->photo_count; p++) {
-        const gp_jpeg_info *info = &v->photos[p].result.info;
+        const gpi_jpeg_info *info = &v->photos[p].result.info;
         if (!info->skipped || info->width == 0)
             continue;
         char actual[48], limit[64];
@@ -456,10 +467,10 @@ static void report_costs(bundle_job *job, photo_job *pj)
         snprintf(limit, sizeof limit, "不超过 %llu 像素",
                  (unsigned long long)pj->limits.max_pixels);
         const char *name = job->entries[v->photos[p].entry].rel;
-        gp_where w = {.source = v->source, .seq = v->photos[p].seq, .file = name};
-        gp_report_add(job->report, GP_PHOTO_OVERSIZED, &w, actual, limit,
+        gpi_where w = {.source = v->source, .seq = v->photos[p].seq, .file = name};
+        gpi_report_add(job->report, GP_PHOTO_OVERSIZED, &w, actual, limit,
                       "照片 %s 是 %d×%d 像素，超过规格像素数的 %d 倍，未解码", name,
-                      info->width, info->height, GP_VERIFY_PIXEL_FACTOR);
+                      info->width, info->height, GPI_VERIFY_PIXEL_FACTOR);
     }
     size_t skipped = atomic_load(&pj->skipped);
     if (!skipped)
@@ -467,17 +478,17 @@ static void report_costs(bundle_job *job, photo_job *pj)
     char spent[48], budget[48];
     snprintf(spent, sizeof spent, "%.1f 秒", (double)atomic_load(&pj->spent_ns) / 1e9);
     snprintf(budget, sizeof budget, "%.1f 秒", (double)pj->budget_ns / 1e9);
-    gp_where w = {.source = v->source};
-    gp_report_add(job->report, GP_BUNDLE_TOO_COSTLY, &w, spent, budget,
+    gpi_where w = {.source = v->source};
+    gpi_report_add(job->report, GP_BUNDLE_TOO_COSTLY, &w, spent, budget,
                   "%s 的照片解码已用去 %s 处理器时间（上限 %s），其余 %zu 张照片未解码",
                   v->source, spent, budget, skipped);
 }
 
 static bool inspect_photos(bundle_job *job)
 {
-    gp_verified *v = job->v;
+    gpi_verified *v = job->v;
     size_t n = v->photo_count;
-    int threads = job->options->threads > 0 ? job->options->threads : gp_cpu_count();
+    int threads = job->options->threads > 0 ? job->options->threads : gpi_cpu_count();
     size_t workers = (size_t)threads < n ? (size_t)threads : n;
     if (!workers)
         return true;
@@ -492,15 +503,15 @@ static bool inspect_photos(bundle_job *job)
     if (pj.progress)
         pj.progress(pj.progress_context, 0, n);
     const gp_profile *p = v->profile;
-    pj.limits.max_scans = GP_VERIFY_MAX_SCANS;
+    pj.limits.max_scans = GPI_VERIFY_MAX_SCANS;
     if (p->width > 0 && p->height > 0) {
-        pj.limits.max_pixels = (uint64_t)GP_VERIFY_PIXEL_FACTOR * (uint64_t)p->width *
+        pj.limits.max_pixels = (uint64_t)GPI_VERIFY_PIXEL_FACTOR * (uint64_t)p->width *
                                (uint64_t)p->height;
         /* a progressive file's coefficients (2 bytes x 3 components x
          * pixels, subsampling aside) plus working room */
         pj.limits.max_memory = (long)(pj.limits.max_pixels * 8 + (32u << 20));
     }
-    pj.budget_ns = ((uint64_t)GP_VERIFY_CPU_BASE_MS + (uint64_t)GP_VERIFY_CPU_PER_PHOTO_MS * n) *
+    pj.budget_ns = ((uint64_t)GPI_VERIFY_CPU_BASE_MS + (uint64_t)GPI_VERIFY_CPU_PER_PHOTO_MS * n) *
                    1000000u;
     if (job->options->cpu_budget_ms > 0) /* tests */
         pj.budget_ns = (uint64_t)job->options->cpu_budget_ms * 1000000u;
@@ -508,22 +519,22 @@ static bool inspect_photos(bundle_job *job)
     pj.reads = calloc(n, sizeof *pj.reads);
     bool ok = pj.readers && pj.reads;
     if (!ok)
-        gp_error_nomem(job->err);
+        gpi_error_nomem(job->err);
     for (size_t t = 0; ok && t < workers; t++)
-        ok = (pj.readers[t] = gp_bundle_reader_new(v->bundle, job->err)) != NULL;
+        ok = (pj.readers[t] = gpi_bundle_reader_new(v->bundle, job->err)) != NULL;
     if (ok) {
-        gp_parallel_for(workers, (int)workers, photo_worker, &pj);
+        gpi_parallel_for(workers, (int)workers, photo_worker, &pj);
         report_costs(job, &pj);
         for (size_t p = 0; p < n; p++) {
-            gp_read_status s = pj.reads[p].status;
+            gpi_read_status s = pj.reads[p].status;
             /* unreadable files are reported by the matching below */
-            if (s != GP_READ_OK && s != GP_READ_FAILED && s != GP_READ_NOMEM)
-                gp_bundle_report_read(v->bundle, v->photos[p].entry, &pj.reads[p], v->source,
+            if (s != GPI_READ_OK && s != GPI_READ_FAILED && s != GPI_READ_NOMEM)
+                gpi_bundle_report_read(v->bundle, v->photos[p].entry, &pj.reads[p], v->source,
                                       job->report);
         }
     }
     for (size_t t = 0; pj.readers && t < workers; t++)
-        gp_bundle_reader_free(pj.readers[t]);
+        gpi_bundle_reader_free(pj.readers[t]);
     free(pj.readers);
     free(pj.reads);
     pthread_mutex_destroy(&pj.lock);
@@ -532,20 +543,20 @@ static bool inspect_photos(bundle_job *job)
 
 static void match_photos(bundle_job *job)
 {
-    gp_verified *v = job->v;
+    gpi_verified *v = job->v;
     size_t n = v->photo_count;
     const char **seqs = calloc(n ? n : 1, sizeof *seqs);
     const char **names = calloc(n ? n : 1, sizeof *names);
-    gp_photo_result *results = calloc(n ? n : 1, sizeof *results);
+    gpi_photo_result *results = calloc(n ? n : 1, sizeof *results);
     if (!seqs || !names || !results) {
-        gp_error_nomem(job->err);
+        gpi_error_nomem(job->err);
     } else {
         for (size_t i = 0; i < n; i++) {
             seqs[i] = v->photos[i].seq;
             names[i] = job->entries[v->photos[i].entry].rel;
             results[i] = v->photos[i].result;
         }
-        gp_check_match_photos(v->roster && v->roster->usable ? v->roster : NULL, v->profile,
+        gpi_check_match_photos(v->roster && v->roster->usable ? v->roster : NULL, v->profile,
                               seqs, names, results, n, v->source, job->report);
         /* the report holds its own copy of each thumbnail now; merge keeps
          * the verified bundles open, so do not hold every thumbnail twice */
@@ -564,22 +575,22 @@ static void match_photos(bundle_job *job)
 
 /* Where each manifest line's file is in the bundle (-1 = absent), found
  * through the bundle's sorted index; the entries it names are marked. */
-static long *locate_listed(bundle_job *job, const gp_manifest *manifest)
+static long *locate_listed(bundle_job *job, const gpi_manifest *manifest)
 {
-    gp_verified *v = job->v;
+    gpi_verified *v = job->v;
     long *at = malloc((manifest->count ? manifest->count : 1) * sizeof *at);
     if (!at) {
-        gp_error_nomem(job->err);
+        gpi_error_nomem(job->err);
         return NULL;
     }
     for (size_t m = 0; m < manifest->count; m++) {
-        char *full = gp_asprintf("%s%s", v->base, manifest->entries[m].path);
+        char *full = gpi_asprintf("%s%s", v->base, manifest->entries[m].path);
         if (!full) {
             free(at);
-            gp_error_nomem(job->err);
+            gpi_error_nomem(job->err);
             return NULL;
         }
-        at[m] = gp_bundle_find(v->bundle, full);
+        at[m] = gpi_bundle_find(v->bundle, full);
         free(full);
         if (at[m] >= 0 && job->entries[at[m]].kind != KIND_OUTSIDE)
             job->entries[at[m]].listed = true;
@@ -589,14 +600,14 @@ static long *locate_listed(bundle_job *job, const gp_manifest *manifest)
     return at;
 }
 
-static void compare_manifest(bundle_job *job, const gp_manifest *manifest, const long *at)
+static void compare_manifest(bundle_job *job, const gpi_manifest *manifest, const long *at)
 {
-    gp_verified *v = job->v;
+    gpi_verified *v = job->v;
     for (size_t m = 0; m < manifest->count; m++) {
-        const gp_manifest_entry *me = &manifest->entries[m];
-        gp_where w = {.source = v->source, .file = me->path};
+        const gpi_manifest_entry *me = &manifest->entries[m];
+        gpi_where w = {.source = v->source, .file = me->path};
         if (at[m] < 0) {
-            gp_report_add(job->report, GP_BUNDLE_MISSING_FILE, &w, NULL, me->path,
+            gpi_report_add(job->report, GP_BUNDLE_MISSING_FILE, &w, NULL, me->path,
                           "校验清单列出的 %s 不在 %s 中", me->path, v->source);
             continue;
         }
@@ -605,9 +616,9 @@ static void compare_manifest(bundle_job *job, const gp_manifest *manifest, const
             continue; /* it could not be read: already reported */
         if (memcmp(e->sha256, me->sha256, 32) != 0) {
             char seen[65], listed[65];
-            gp_hex(e->sha256, 32, seen);
-            gp_hex(me->sha256, 32, listed);
-            gp_report_add(job->report, GP_BUNDLE_HASH_MISMATCH, &w, seen, listed,
+            gpi_hex(e->sha256, 32, seen);
+            gpi_hex(me->sha256, 32, listed);
+            gpi_report_add(job->report, GP_BUNDLE_HASH_MISMATCH, &w, seen, listed,
                           "%s 的内容与校验清单不符（文件被改动或损坏）", me->path);
         }
     }
@@ -615,25 +626,25 @@ static void compare_manifest(bundle_job *job, const gp_manifest *manifest, const
 
 static void report_strays(bundle_job *job, bool have_manifest)
 {
-    gp_verified *v = job->v;
+    gpi_verified *v = job->v;
     for (size_t i = 0; i < job->count; i++) {
         const entry_state *e = &job->entries[i];
-        const char *name = gp_bundle_entry_at(v->bundle, i)->name;
-        gp_where w = {.source = v->source, .file = name};
+        const char *name = gpi_bundle_entry_at(v->bundle, i)->name;
+        gpi_where w = {.source = v->source, .file = name};
         bool mapping = e->kind == KIND_OTHER && !strcmp(e->rel, "mapping.csv");
         if (mapping && !v->meta.merged)
-            gp_report_add(job->report, GP_BUNDLE_MAPPING_UNEXPECTED, &w, e->rel, NULL,
+            gpi_report_add(job->report, GP_BUNDLE_MAPPING_UNEXPECTED, &w, e->rel, NULL,
                           "%s 不是合并包（bundle.json 里没有 sources），却含有 mapping.csv",
                           v->source);
         if (e->kind == KIND_OUTSIDE) {
-            gp_report_add(job->report, GP_BUNDLE_LAYOUT, &w, name, v->base,
+            gpi_report_add(job->report, GP_BUNDLE_LAYOUT, &w, name, v->base,
                           "%s 不在压缩包的文件夹 %s 里", name, v->base);
         } else if (have_manifest && e->kind != KIND_MANIFEST && !e->listed) {
-            gp_report_add(job->report, GP_BUNDLE_UNLISTED, &w, e->rel, NULL,
+            gpi_report_add(job->report, GP_BUNDLE_UNLISTED, &w, e->rel, NULL,
                           "%s 不在校验清单里，来历不明", e->rel);
         } else if (e->kind == KIND_OTHER && !mapping) {
             /* mapping.csv: a merged bundle's renumbering map (docs/bundle-format.md) */
-            gp_report_add(job->report, GP_BUNDLE_LAYOUT, &w, e->rel, NULL,
+            gpi_report_add(job->report, GP_BUNDLE_LAYOUT, &w, e->rel, NULL,
                           "%s 不是提交包应有的文件（应只有 bundle.json、roster.csv、"
                           "roster.xlsx、photos/NNNN.jpg、MANIFEST.sha256）",
                           e->rel);
@@ -646,13 +657,13 @@ static void report_strays(bundle_job *job, bool have_manifest)
 /* bundle.json's school block against the office's profile (where it pins
  * the school) and against the roster: one finding per field. */
 static void compare_school_field(bundle_job *job, const char *key, const char *said,
-                                 const char *pinned, gp_field field)
+                                 const char *pinned, gpi_field field)
 {
-    gp_verified *v = job->v;
+    gpi_verified *v = job->v;
     said = said ? said : "";
-    gp_where w = {.source = v->source, .file = "bundle.json", .field = key};
+    gpi_where w = {.source = v->source, .file = "bundle.json", .field = key};
     if (pinned && pinned[0] && strcmp(said, pinned) != 0) {
-        gp_report_add(job->report, GP_BUNDLE_SCHOOL_MISMATCH, &w, said, pinned,
+        gpi_report_add(job->report, GP_BUNDLE_SCHOOL_MISMATCH, &w, said, pinned,
                       "bundle.json 的 %s 是 “%s”，本单位规格规定的是 “%s”", key, said, pinned);
         return;
     }
@@ -661,13 +672,13 @@ static void compare_school_field(bundle_job *job, const char *key, const char *s
     /* pack writes the first row's values (rows that differ from it are
      * roster.school.inconsistent already) */
     for (size_t i = 0; i < v->roster->count; i++) {
-        const gp_student *s = &v->roster->students[i];
+        const gpi_student *s = &v->roster->students[i];
         const char *value = s->value[field];
         if (!value[0])
             continue;
         if (strcmp(value, said) != 0) {
             w.row = s->row;
-            gp_report_add(job->report, GP_BUNDLE_SCHOOL_MISMATCH, &w, said, value,
+            gpi_report_add(job->report, GP_BUNDLE_SCHOOL_MISMATCH, &w, said, value,
                           "bundle.json 的 %s 是 “%s”，roster.csv 第 %d 行是 “%s”", key, said,
                           s->row, value);
         }
@@ -677,42 +688,42 @@ static void compare_school_field(bundle_job *job, const char *key, const char *s
 
 static void compare_school(bundle_job *job)
 {
-    const gp_bundle_meta *meta = &job->v->meta;
+    const gpi_bundle_meta *meta = &job->v->meta;
     const gp_profile *p = job->v->profile;
     compare_school_field(job, "school_type", meta->school_type, p ? p->school_type : NULL,
-                         GP_FIELD_SCHOOL_TYPE);
+                         GPI_FIELD_SCHOOL_TYPE);
     compare_school_field(job, "school_code", meta->school_code, p ? p->school_code : NULL,
-                         GP_FIELD_SCHOOL_CODE);
+                         GPI_FIELD_SCHOOL_CODE);
     compare_school_field(job, "school_name", meta->school_name, p ? p->school_name : NULL,
-                         GP_FIELD_SCHOOL_NAME);
+                         GPI_FIELD_SCHOOL_NAME);
 }
 
 static void compare_meta(bundle_job *job)
 {
-    gp_verified *v = job->v;
-    const gp_bundle_meta *meta = &v->meta;
+    gpi_verified *v = job->v;
+    const gpi_bundle_meta *meta = &v->meta;
     if (!meta->present)
         return;
-    gp_where w = {.source = v->source, .file = "bundle.json"};
+    gpi_where w = {.source = v->source, .file = "bundle.json"};
     size_t base_len = strlen(v->base);
-    if (base_len && !gp_bundle_is_folder(v->bundle) &&
+    if (base_len && !gpi_bundle_is_folder(v->bundle) &&
         (strlen(meta->bundle_id) != base_len - 1 ||
          strncmp(meta->bundle_id, v->base, base_len - 1) != 0)) {
         w.field = "bundle_id";
-        gp_report_add(job->report, GP_BUNDLE_METADATA, &w, v->base, meta->bundle_id,
+        gpi_report_add(job->report, GP_BUNDLE_METADATA, &w, v->base, meta->bundle_id,
                       "bundle.json 的 bundle_id 是 %s，但压缩包里的文件夹是 %s", meta->bundle_id,
                       v->base);
     }
     compare_school(job);
     if (!v->roster || !v->roster->usable)
         return;
-    const gp_roster *roster = v->roster;
+    const gpi_roster *roster = v->roster;
     if (meta->rows >= 0 && (size_t)meta->rows != roster->count) {
         char seen[32], said[32];
         snprintf(seen, sizeof seen, "%zu", roster->count);
         snprintf(said, sizeof said, "%lld", meta->rows);
         w.field = "rows";
-        gp_report_add(job->report, GP_BUNDLE_METADATA, &w, seen, said,
+        gpi_report_add(job->report, GP_BUNDLE_METADATA, &w, seen, said,
                       "bundle.json 说有 %lld 名学生，roster.csv 实际有 %zu 行", meta->rows,
                       roster->count);
     }
@@ -732,23 +743,23 @@ static void compare_meta(bundle_job *job)
         snprintf(seen, sizeof seen, "%s–%s", first, last);
         snprintf(said, sizeof said, "%s–%s", meta->seq_first, meta->seq_last);
         w.field = "seq_first";
-        gp_report_add(job->report, GP_BUNDLE_METADATA, &w, seen, said,
+        gpi_report_add(job->report, GP_BUNDLE_METADATA, &w, seen, said,
                       "bundle.json 的拍摄序号范围是 %s，roster.csv 实际是 %s", said, seen);
     }
 }
 
 /* ---- one bundle ------------------------------------------------------------ */
 
-void gp_verified_free(gp_verified *v)
+void gpi_verified_free(gpi_verified *v)
 {
     if (!v)
         return;
-    gp_bundle_close(v->bundle);
-    gp_bundle_meta_clear(&v->meta);
+    gpi_bundle_close(v->bundle);
+    gpi_bundle_meta_clear(&v->meta);
     gp_profile_free(v->profile);
-    gp_roster_free(v->roster);
+    gpi_roster_free(v->roster);
     for (size_t i = 0; v->photos && i < v->photo_count; i++)
-        gp_photo_result_clear(&v->photos[i].result);
+        gpi_photo_result_clear(&v->photos[i].result);
     free(v->photos);
     free(v->base);
     free(v->source);
@@ -769,14 +780,14 @@ static char *source_name(const char *path)
 
 static bool classify(bundle_job *job)
 {
-    gp_verified *v = job->v;
-    job->count = gp_bundle_count(v->bundle);
+    gpi_verified *v = job->v;
+    job->count = gpi_bundle_count(v->bundle);
     job->entries = calloc(job->count ? job->count : 1, sizeof *job->entries);
     if (!job->entries)
-        return gp_error_nomem(job->err);
+        return gpi_error_nomem(job->err);
     size_t base_len = strlen(v->base);
     for (size_t i = 0; i < job->count; i++) {
-        const char *name = gp_bundle_entry_at(v->bundle, i)->name;
+        const char *name = gpi_bundle_entry_at(v->bundle, i)->name;
         entry_state *e = &job->entries[i];
         if (strncmp(name, v->base, base_len) != 0) {
             e->kind = KIND_OUTSIDE;
@@ -791,11 +802,11 @@ static bool classify(bundle_job *job)
 
 static bool run_checks(bundle_job *job)
 {
-    gp_manifest manifest = {0};
+    gpi_manifest manifest = {0};
     bool have_manifest = false;
     long *listed_at = NULL;
     bool ok = find_base(job) && classify(job) &&
-              (job->reader = gp_bundle_reader_new(job->v->bundle, job->err)) &&
+              (job->reader = gpi_bundle_reader_new(job->v->bundle, job->err)) &&
               read_meta_and_profile(job) && read_manifest(job, &manifest, &have_manifest);
     if (ok && have_manifest)
         ok = (listed_at = locate_listed(job, &manifest)) != NULL;
@@ -810,11 +821,11 @@ static bool run_checks(bundle_job *job)
         match_photos(job);
     }
     free(listed_at);
-    gp_manifest_clear(&manifest);
+    gpi_manifest_clear(&manifest);
     return ok && job->err->status == GP_OK;
 }
 
-gp_verified *gp_verify_bundle(const char *path, const gp_verify_options *options,
+gpi_verified *gpi_verify_bundle(const char *path, const gp_verify_options *options,
                               gp_report *report, gp_error *err)
 {
     gp_verify_options defaults = {0};
@@ -823,29 +834,29 @@ gp_verified *gp_verify_bundle(const char *path, const gp_verify_options *options
         options = &defaults;
     if (!err)
         err = &local;
-    gp_verified *v = calloc(1, sizeof *v);
+    gpi_verified *v = calloc(1, sizeof *v);
     if (!v || !(v->path = strdup(path)) || !(v->source = source_name(path))) {
-        gp_verified_free(v);
-        gp_error_nomem(err);
+        gpi_verified_free(v);
+        gpi_error_nomem(err);
         return NULL;
     }
     v->meta.rows = -1;
-    v->bundle = gp_bundle_open(path, gp_verify_choose_password(options, path), v->source, report,
+    v->bundle = gpi_bundle_open(path, gpi_verify_choose_password(options, path), v->source, report,
                                err);
     if (!v->bundle) {
         if (err->status != GP_OK) {
-            gp_verified_free(v);
+            gpi_verified_free(v);
             return NULL;
         }
         return v; /* refused as a whole: the finding says why */
     }
     bundle_job job = {.v = v, .options = options, .report = report, .err = err};
     bool ok = run_checks(&job);
-    gp_bundle_reader_free(job.reader);
+    gpi_bundle_reader_free(job.reader);
     free(job.entries);
     free(job.roster_csv);
     if (!ok) {
-        gp_verified_free(v);
+        gpi_verified_free(v);
         return NULL;
     }
     return v;

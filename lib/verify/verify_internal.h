@@ -1,8 +1,18 @@
 /* What verify's files share: bundle.json's reading and the master list. */
-#ifndef GP_VERIFY_INTERNAL_H
-#define GP_VERIFY_INTERNAL_H
+#ifndef GPI_VERIFY_INTERNAL_H
+#define GPI_VERIFY_INTERNAL_H
 
-#include "gp_internal.h"
+#include "check/check.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "core/pool.h"
+#include "core/profile.h"
+#include "pack/bundle.h"
+#include "photo/photo.h"
+#include "roster/roster.h"
+#include "verify/reader.h"
 
 /* Bounded cost per photo and per bundle (docs/limits.md has the measured
  * worst case).  A received photo over PIXEL_FACTOR x the profile's pixel
@@ -10,15 +20,15 @@
  * capped; the CPU time spent decoding one bundle's photos, summed over the
  * workers, is capped at CPU_BASE + CPU_PER_PHOTO x photos, after which the
  * remaining photos are not decoded (bundle.too_costly). */
-#define GP_VERIFY_PIXEL_FACTOR 4
-#define GP_VERIFY_MAX_SCANS 64
-#define GP_VERIFY_CPU_BASE_MS 30000
-#define GP_VERIFY_CPU_PER_PHOTO_MS 20
+#define GPI_VERIFY_PIXEL_FACTOR 4
+#define GPI_VERIFY_MAX_SCANS 64
+#define GPI_VERIFY_CPU_BASE_MS 30000
+#define GPI_VERIFY_CPU_PER_PHOTO_MS 20
 
 /** Parse bundle.json bytes into meta (docs/bundle-format.md), adding
  *  bundle.metadata findings for what is missing or malformed.  Fields that
  *  are unusable stay empty/0.  false only on OOM (err set). */
-bool bundle_meta_parse(const char *data, size_t len, gp_bundle_meta *meta,
+bool bundle_meta_parse(const char *data, size_t len, gpi_bundle_meta *meta,
                        const char *source, gp_report *report, gp_error *err);
 
 /* The university's registry export (--master). */
@@ -30,7 +40,7 @@ typedef struct master_list master_list;
 master_list *master_load(const char *path, const char *encoding, const char *sheet,
                          const gp_profile *profile, gp_report *report, gp_error *err);
 /** master.unknown_student and master.mismatch for every student of roster. */
-void master_compare(const master_list *master, const gp_roster *roster, const char *source,
+void master_compare(const master_list *master, const gpi_roster *roster, const char *source,
                     gp_report *report);
 void master_free(master_list *master);
 

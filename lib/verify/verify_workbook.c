@@ -5,6 +5,8 @@
  * leaks the row it sits on when someone clicks it).  A merged bundle's
  * second sheet is compared with its mapping.csv the same way. */
 #include "verify_internal.h"
+#include "core/base.h"
+#include "core/findings.h"
 #include "roster/roster_internal.h"
 #include "roster/workbook_reader.h"
 
@@ -118,9 +120,9 @@ static void mismatch(comparison *cmp, const char *sheet, const char *csv_name, i
 {
     if (++cmp->mismatches > MAX_MISMATCHES_REPORTED)
         return;
-    gp_where w = {.source = cmp->source, .row = row, .file = "roster.xlsx"};
+    gpi_where w = {.source = cmp->source, .row = row, .file = "roster.xlsx"};
     char name[8];
-    gp_report_add(cmp->report, GP_BUNDLE_WORKBOOK_MISMATCH, &w, seen, expected,
+    gpi_report_add(cmp->report, GP_BUNDLE_WORKBOOK_MISMATCH, &w, seen, expected,
                   "roster.xlsx 工作表“%s”的 %s%d 与 %s 第 %d 行不同：%s", sheet,
                   column_name(column, name), row, csv_name, row, why);
 }
@@ -138,7 +140,7 @@ static bool compare_sheet(comparison *cmp, const workbook_sheet *sheet, const ch
     roster_decoder_close(&dec);
     if (rows.failed || outcome.status == ROSTER_CSV_NOMEM) {
         csv_rows_free(&rows);
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     }
     size_t i = 0, k = 0;
     while (i < sheet->count || k < rows.n) {
@@ -179,9 +181,9 @@ bool verify_workbook(const char *source, const void *xlsx, size_t xlsx_len, cons
                      size_t csv_len, const char *mapping, size_t mapping_len, gp_report *report,
                      gp_error *err)
 {
-    gp_where w = {.source = source, .file = "roster.xlsx"};
+    gpi_where w = {.source = source, .file = "roster.xlsx"};
     if (workbook_detect(xlsx, xlsx_len) != WORKBOOK_XLSX) {
-        gp_report_add(report, GP_BUNDLE_WORKBOOK_UNREADABLE, &w, NULL, ".xlsx 工作簿",
+        gpi_report_add(report, GP_BUNDLE_WORKBOOK_UNREADABLE, &w, NULL, ".xlsx 工作簿",
                       "%s 里的 roster.xlsx 不是 .xlsx 工作簿", source);
         return true;
     }
@@ -189,8 +191,8 @@ bool verify_workbook(const char *source, const void *xlsx, size_t xlsx_len, cons
     workbook *wb = workbook_read(WORKBOOK_XLSX, xlsx, xlsx_len, &f);
     if (!wb) {
         if (f.status == WB_NOMEM)
-            return gp_error_nomem(err);
-        gp_report_add(report, GP_BUNDLE_WORKBOOK_UNREADABLE, &w, f.detail, NULL,
+            return gpi_error_nomem(err);
+        gpi_report_add(report, GP_BUNDLE_WORKBOOK_UNREADABLE, &w, f.detail, NULL,
                       "%s 里的 roster.xlsx 无法使用：%s", source, f.detail);
         return true;
     }
@@ -200,9 +202,9 @@ bool verify_workbook(const char *source, const void *xlsx, size_t xlsx_len, cons
             const workbook_row *r = &wb->sheets[s].rows[i];
             for (size_t c = 0; c < r->count; c++)
                 if (r->formula[c] && ++formulas <= MAX_MISMATCHES_REPORTED) {
-                    gp_where fw = {.source = source, .row = r->row, .file = "roster.xlsx"};
+                    gpi_where fw = {.source = source, .row = r->row, .file = "roster.xlsx"};
                     char name[8];
-                    gp_report_add(report, GP_BUNDLE_WORKBOOK_FORMULA, &fw, r->cells[c],
+                    gpi_report_add(report, GP_BUNDLE_WORKBOOK_FORMULA, &fw, r->cells[c],
                                   "文本单元格",
                                   "roster.xlsx 工作表“%s”的 %s%d 是公式（显示为“%s”）",
                                   wb->sheets[s].name, column_name(c, name), r->row, r->cells[c]);
@@ -216,13 +218,13 @@ bool verify_workbook(const char *source, const void *xlsx, size_t xlsx_len, cons
         if (wb->sheet_count >= 2)
             ok = compare_sheet(&cmp, &wb->sheets[1], "mapping.csv", mapping, mapping_len, err);
         else
-            gp_report_add(report, GP_BUNDLE_WORKBOOK_MISMATCH, &w, NULL, "序号对照工作表",
+            gpi_report_add(report, GP_BUNDLE_WORKBOOK_MISMATCH, &w, NULL, "序号对照工作表",
                           "合并包的 roster.xlsx 缺少与 mapping.csv 对应的第二个工作表");
     }
     if (cmp.mismatches > MAX_MISMATCHES_REPORTED) {
         char count[32];
         snprintf(count, sizeof count, "%zu", cmp.mismatches);
-        gp_report_add(report, GP_BUNDLE_WORKBOOK_MISMATCH, &w, count, "0",
+        gpi_report_add(report, GP_BUNDLE_WORKBOOK_MISMATCH, &w, count, "0",
                       "roster.xlsx 与 CSV 共有 %zu 处不同（只列出了前 %d 处）", cmp.mismatches,
                       MAX_MISMATCHES_REPORTED);
     }

@@ -6,6 +6,9 @@
  * data and an archive comment are all findings.  Zip64 end records and
  * extra fields are understood; data descriptors too. */
 #include "zip_layout.h"
+#include "core/base.h"
+#include "core/findings.h"
+#include "verify/reader.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -82,8 +85,8 @@ static void stray(layout_job *job, uint64_t from, uint64_t to, const char *what)
     char actual[96];
     snprintf(actual, sizeof actual, "第 %llu–%llu 字节（%llu 字节）", (unsigned long long)from,
              (unsigned long long)to, (unsigned long long)(to - from));
-    gp_where w = {.source = job->source};
-    gp_report_add(job->report, GP_BUNDLE_STRAY_BYTES, &w, actual, NULL,
+    gpi_where w = {.source = job->source};
+    gpi_report_add(job->report, GP_BUNDLE_STRAY_BYTES, &w, actual, NULL,
                   "%s 的%s有 %llu 字节不属于任何文件（%s）", job->source, what,
                   (unsigned long long)(to - from), actual);
 }
@@ -105,8 +108,8 @@ static void gap(layout_job *job, uint64_t from, uint64_t to, const char *what)
         bundle_name_printable_n(raw, n, shown, sizeof shown);
         char at[64];
         snprintf(at, sizeof at, "第 %llu 字节", (unsigned long long)from);
-        gp_where w = {.source = job->source, .file = shown};
-        gp_report_add(job->report, GP_BUNDLE_HIDDEN_ENTRY, &w, at, NULL,
+        gpi_where w = {.source = job->source, .file = shown};
+        gpi_report_add(job->report, GP_BUNDLE_HIDDEN_ENTRY, &w, at, NULL,
                       "%s 在%s藏有目录未列出的文件 “%s”（%s）", job->source, what, shown, at);
         return;
     }
@@ -329,7 +332,7 @@ bool zip_layout_read(int fd, uint64_t file_size, const char *source, gp_report *
     uint64_t cd_offset = 0, cd_size = 0, count = 0, cd_end = 0;
     if (!find_end(&job, &cd_offset, &cd_size, &count, &cd_end))
         return true;
-    if (cd_size > MAX_CD_BYTES || count > GP_BUNDLE_MAX_ENTRIES ||
+    if (cd_size > MAX_CD_BYTES || count > GPI_BUNDLE_MAX_ENTRIES ||
         count * CDH_SIZE > cd_size)
         return true; /* libzip refuses it or the entry count is reported */
     uint64_t cd_start = cd_end - cd_size;
@@ -339,12 +342,12 @@ bool zip_layout_read(int fd, uint64_t file_size, const char *source, gp_report *
     bool oom = false;
     if (!read_directory(&job, layout, cd_start, cd_size, count, &oom)) {
         zip_layout_clear(layout);
-        return oom ? gp_error_nomem(err) : true;
+        return oom ? gpi_error_nomem(err) : true;
     }
     span *spans = malloc((layout->count ? layout->count : 1) * sizeof *spans);
     if (!spans) {
         zip_layout_clear(layout);
-        return gp_error_nomem(err);
+        return gpi_error_nomem(err);
     }
     size_t n = 0;
     for (size_t i = 0; i < layout->count; i++) {
@@ -356,8 +359,8 @@ bool zip_layout_read(int fd, uint64_t file_size, const char *source, gp_report *
             char shown[512], at[64];
             bundle_name_printable_n(e->raw_name, e->name_len, shown, sizeof shown);
             snprintf(at, sizeof at, "第 %llu 字节", (unsigned long long)start);
-            gp_where w = {.source = source, .file = shown};
-            gp_report_add(report, GP_BUNDLE_HIDDEN_ENTRY, &w, at, shown,
+            gpi_where w = {.source = source, .file = shown};
+            gpi_report_add(report, GP_BUNDLE_HIDDEN_ENTRY, &w, at, shown,
                           "%s 中 “%s” 的本地文件头与目录不符（位置、名称或长度不同），"
                           "不同的解压工具会解出不同的内容",
                           source, shown);

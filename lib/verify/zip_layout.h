@@ -3,8 +3,8 @@
  * extractor reads local headers in file order).  Every byte of a bundle
  * must belong to an entry the central directory lists, in the order pack
  * writes them; anything else is a finding. */
-#ifndef GP_ZIP_LAYOUT_H
-#define GP_ZIP_LAYOUT_H
+#ifndef GPI_ZIP_LAYOUT_H
+#define GPI_ZIP_LAYOUT_H
 
 #include "bundle_internal.h"
 

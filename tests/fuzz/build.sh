@@ -12,8 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build-fuzz-manual
 cflags=(-g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -std=c11 -Ilib
-        -DGP_VERSION='"fuzz"' -DGP_SOURCE_DATADIR="\"$PWD/templates\""
-        -DGP_INSTALLED_DATADIR='"/nonexistent"' -I/usr/include/xlsxwriter -I/usr/include/libxml2)
+        -DGP_VERSION='"fuzz"' -DGPI_SOURCE_DATADIR="\"$PWD/templates\""
+        -DGPI_INSTALLED_DATADIR='"/nonexistent"' -I/usr/include/xlsxwriter -I/usr/include/libxml2)
 libs=(-ljpeg -lturbojpeg -llcms2 -lexif -lcrypto -ljansson -linih -lcsv -lzip -lxlsxwriter -licuuc -lxml2 -lfreexl -lm -lpthread)
 # the library minus nothing: every harness links all of lib/ (static linking
 # drops what it does not use)

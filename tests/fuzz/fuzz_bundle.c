@@ -5,7 +5,7 @@
  * a crash, hang, leak or an unbounded read.  Build with tests/fuzz/build.sh;
  * run: ./build-fuzz/fuzz_bundle -max_len=1048576 corpus-bundle
  */
-#include "gp_internal.h"
+#include "verify/reader.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -27,22 +27,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     gp_report *report = gp_report_new("fuzz");
     gp_error err = {0};
-    gp_bundle *bundle = gp_bundle_open(path, NULL, "fuzz.zip", report, &err);
+    gpi_bundle *bundle = gpi_bundle_open(path, NULL, "fuzz.zip", report, &err);
     if (bundle) {
-        gp_bundle_limits limits;
-        gp_bundle_limits_for(NULL, &limits);
+        gpi_bundle_limits limits;
+        gpi_bundle_limits_for(NULL, &limits);
         limits.max_file_bytes = 1u << 20;
         limits.max_photo_bytes = 1u << 20;
         limits.max_total_bytes = 8u << 20;
-        gp_bundle_set_limits(bundle, &limits);
-        gp_bundle_reader *reader = gp_bundle_reader_new(bundle, &err);
-        for (size_t i = 0; reader && i < gp_bundle_count(bundle); i++) {
-            gp_entry_read r = {0};
-            gp_bundle_read(reader, i, &r);
+        gpi_bundle_set_limits(bundle, &limits);
+        gpi_bundle_reader *reader = gpi_bundle_reader_new(bundle, &err);
+        for (size_t i = 0; reader && i < gpi_bundle_count(bundle); i++) {
+            gpi_entry_read r = {0};
+            gpi_bundle_read(reader, i, &r);
             free(r.data);
         }
-        gp_bundle_reader_free(reader);
-        gp_bundle_close(bundle);
+        gpi_bundle_reader_free(reader);
+        gpi_bundle_close(bundle);
     }
     gp_report_free(report);
     unlink(path);

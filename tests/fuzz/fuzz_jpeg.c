@@ -7,7 +7,9 @@
  *   mkdir -p corpus && build/tests/tools/photogen corpus/seed.jpg --quality 20
  *   ./build-fuzz/fuzz_jpeg -max_len=65536 -timeout=5 corpus
  */
-#include "gp_internal.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "photo/photo.h"
 #include "photo/jpeg_limits.h"
 
 #include <stddef.h>
@@ -21,17 +23,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .width = 960, .height = 1280, .min_bytes = 563200, .max_bytes = 665600,
         .dpi = 300, .components = 3, .bits = 8, .allow_srgb_icc = true,
     };
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     /* verify's bounded decode (pixels, scans, memory) first, then check's */
-    gp_jpeg_limits limits = {.max_pixels = 4ull * 960 * 1280, .max_scans = 64,
+    gpi_jpeg_limits limits = {.max_pixels = 4ull * 960 * 1280, .max_scans = 64,
                              .max_memory = 64l << 20};
-    gp_jpeg_inspect_limited(data, size, &info, &limits, 0, NULL);
-    gp_jpeg_inspect(data, size, &info);
-    (void)gp_jpeg_dpi(&info);
+    gpi_jpeg_inspect_limited(data, size, &info, &limits, 0, NULL);
+    gpi_jpeg_inspect(data, size, &info);
+    (void)gpi_jpeg_dpi(&info);
     gp_report *report = gp_report_new("fuzz");
     if (report) {
-        gp_where where = {.seq = "0001", .file = "0001.jpg"};
-        gp_photo_judge(&info, size, &profile, &where, report);
+        gpi_where where = {.seq = "0001", .file = "0001.jpg"};
+        gpi_photo_judge(&info, size, &profile, &where, report);
         gp_report_free(report);
     }
     return 0;

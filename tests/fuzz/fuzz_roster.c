@@ -4,7 +4,8 @@
  * back as findings, never a crash, hang or leak.  Build with
  * tests/fuzz/build.sh; run: ./build-fuzz/fuzz_roster -max_len=65536 corpus-roster
  */
-#include "gp_internal.h"
+#include "core/profile.h"
+#include "roster/roster.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -23,11 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     gp_report *report = gp_report_new("fuzz");
     gp_error err = {0};
-    gp_roster *roster = gp_roster_parse((const char *)data, size, "fuzz.csv", NULL, profile,
+    gpi_roster *roster = gpi_roster_parse((const char *)data, size, "fuzz.csv", NULL, profile,
                                         report, &err);
     if (roster && roster->usable)
-        gp_roster_apply_rules(roster, profile, "fuzz.csv", report);
-    gp_roster_free(roster);
+        gpi_roster_apply_rules(roster, profile, "fuzz.csv", report);
+    gpi_roster_free(roster);
     gp_report_free(report);
     return 0;
 }

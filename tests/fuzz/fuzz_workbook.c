@@ -12,7 +12,8 @@
  * of libFuzzer writes a crash-* file and the run goes on.  Only a run that
  * stops is a crash of gradpack itself.
  */
-#include "gp_internal.h"
+#include "core/profile.h"
+#include "roster/roster.h"
 #include "roster/roster_internal.h"
 #include "roster/workbook_reader.h"
 #include "verify/verify_internal.h"
@@ -48,11 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                   "院校代码,学校名称\r\n";
         verify_workbook("fuzz.zip", file, len, csv, sizeof csv - 1, NULL, 0, report, &err);
     } else {
-        gp_roster *roster = roster_parse_any(file, len, "fuzz.xlsx", NULL,
+        gpi_roster *roster = roster_parse_any(file, len, "fuzz.xlsx", NULL,
                                              data[0] & 4 ? "2" : NULL, profile, report, &err);
         if (roster && roster->usable)
-            gp_roster_apply_rules(roster, profile, "fuzz.xlsx", report);
-        gp_roster_free(roster);
+            gpi_roster_apply_rules(roster, profile, "fuzz.xlsx", report);
+        gpi_roster_free(roster);
     }
     gp_report_free(report);
     return 0;

@@ -5,10 +5,13 @@
  *
  * Prints the model load, then per photo (median over photos of the mean
  * over rounds): the inspection as check did it before the content rules
- * (gp_jpeg_inspect, 1/8 scale), the inspection with the 1/4-scale preview,
- * and gp_content_measure on that preview.  Prints figures, asserts nothing
+ * (gpi_jpeg_inspect, 1/8 scale), the inspection with the 1/4-scale preview,
+ * and gpi_content_measure on that preview.  Prints figures, asserts nothing
  * (bench/bench.sh runs it). */
 #include "face/face.h"
+#include "check/check.h"
+#include "core/files.h"
+#include "photo/photo.h"
 #include "photo/content.h"
 
 #include <stdio.h>
@@ -47,33 +50,33 @@ int main(int argc, char **argv)
     double *meas = calloc((size_t)n, sizeof *meas), *det = calloc((size_t)n, sizeof *det);
     double t0 = cpu_ms();
     char why[512];
-    gp_face_status st = gp_face_load(why, sizeof why);
-    printf("model load: %.0f ms CPU (%s)\n", cpu_ms() - t0, st == GP_FACE_OK ? "ok" : why);
+    gpi_face_status st = gpi_face_load(why, sizeof why);
+    printf("model load: %.0f ms CPU (%s)\n", cpu_ms() - t0, st == GPI_FACE_OK ? "ok" : why);
     int faces = 0;
     for (int i = 0; i < n; i++) {
         unsigned char *data;
         size_t len;
         gp_error err = {0};
-        if (!gp_read_file(argv[i + 1], 64u << 20, &data, &len, &err)) {
+        if (!gpi_read_file(argv[i + 1], 64u << 20, &data, &len, &err)) {
             fprintf(stderr, "%s: %s\n", argv[i + 1], err.message);
             return 1;
         }
         for (int r = 0; r < rounds; r++) {
-            gp_jpeg_info info;
+            gpi_jpeg_info info;
             double a = cpu_ms();
-            gp_jpeg_inspect(data, len, &info);
+            gpi_jpeg_inspect(data, len, &info);
             double b = cpu_ms();
-            gp_preview preview = {0};
-            gp_jpeg_inspect_preview(data, len, &info, 240, &preview);
+            gpi_preview preview = {0};
+            gpi_jpeg_inspect_preview(data, len, &info, 240, &preview);
             double c = cpu_ms();
-            gp_photo_measure m;
-            gp_content_measure(&preview, info.width, info.height, &m);
+            gpi_photo_measure m;
+            gpi_content_measure(&preview, info.width, info.height, &m);
             double d = cpu_ms();
-            gp_face found[4];
-            gp_face_detect(preview.rgb, preview.width, preview.height, preview.width * 3, found,
+            gpi_face found[4];
+            gpi_face_detect(preview.rgb, preview.width, preview.height, preview.width * 3, found,
                            4, NULL);
             det[i] += (cpu_ms() - d) / rounds;
-            gp_preview_free(&preview);
+            gpi_preview_free(&preview);
             old[i] += (b - a) / rounds;
             pre[i] += (c - b) / rounds;
             meas[i] += (d - c) / rounds;

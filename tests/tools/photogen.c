@@ -9,7 +9,9 @@
  */
 #include "photogen.h"
 
-#include "gp_internal.h"
+#include "core/base.h"
+#include "core/files.h"
+#include "core/pool.h"
 
 #include <errno.h>
 #include <jpeglib.h>
@@ -91,8 +93,8 @@ static figure figure_for(const photogen_options *o)
     f.neck_half = w * uniform(&st, 0.065, 0.08);
     f.shoulder_top = h * uniform(&st, 0.64, 0.68);
     f.skin = (rgb){uniform(&st, 205, 235), uniform(&st, 160, 190), uniform(&st, 130, 160)};
-    f.hair = hairs[splitmix64(&st) % GP_ARRAY_LEN(hairs)];
-    f.shirt = shirts[splitmix64(&st) % GP_ARRAY_LEN(shirts)];
+    f.hair = hairs[splitmix64(&st) % GPI_ARRAY_LEN(hairs)];
+    f.shirt = shirts[splitmix64(&st) % GPI_ARRAY_LEN(shirts)];
     f.collar = (rgb){240, 240, 236};
     f.background = (rgb){100, 197, 255};
     return f;
@@ -417,21 +419,21 @@ static bool search_window(const encode_input *in, photogen_result *out, char *wh
 
 static void append_png_bytes(void *context, void *data, int size)
 {
-    gp_buf_append(context, data, (size_t)size);
+    gpi_buf_append(context, data, (size_t)size);
 }
 
 static bool make_png(const unsigned char *rgb, const photogen_options *o, photogen_result *out,
                      char *why, size_t why_size)
 {
-    gp_buf png = {0};
+    gpi_buf png = {0};
     if (!stbi_write_png_to_func(append_png_bytes, &png, o->width, o->height, 3, rgb,
                                 o->width * 3) || png.failed) {
-        gp_buf_free(&png);
+        gpi_buf_free(&png);
         snprintf(why, why_size, "stb_image_write could not make the PNG");
         return false;
     }
     out->len = png.len;
-    out->data = (unsigned char *)gp_buf_take(&png);
+    out->data = (unsigned char *)gpi_buf_take(&png);
     out->in_window = out->len >= o->min_bytes && out->len <= o->max_bytes;
     return out->data != NULL;
 }
@@ -527,7 +529,7 @@ static void batch_one(void *context, size_t i)
     char why[200] = "";
     char name[16];
     snprintf(name, sizeof name, "%04d.jpg", b->start + (int)i);
-    char *path = gp_path_join(b->dir, name);
+    char *path = gpi_path_join(b->dir, name);
     bool ok = path && photogen_make(&o, &r, why, sizeof why);
     if (ok && !(ok = photogen_write(path, r.data, r.len)))
         snprintf(why, sizeof why, "%s: %s", path, strerror(errno));
@@ -553,13 +555,13 @@ size_t photogen_batch(const char *dir, int start, int count, char *why, size_t w
         return 0;
     }
     gp_error err = {0};
-    if (!gp_mkdirs(dir, &err)) {
+    if (!gpi_mkdirs(dir, &err)) {
         snprintf(why, why_size, "%s", err.message);
         return 0;
     }
     batch b = {.dir = dir, .start = start};
     pthread_mutex_init(&b.lock, NULL);
-    gp_parallel_for((size_t)count, 0, batch_one, &b);
+    gpi_parallel_for((size_t)count, 0, batch_one, &b);
     pthread_mutex_destroy(&b.lock);
     if (b.why[0])
         snprintf(why, why_size, "%s", b.why);

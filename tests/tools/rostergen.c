@@ -5,12 +5,14 @@
  *
  * Fake but plausible: names from a fixed list of common characters, ID
  * numbers with real Shandong region codes, birth dates 1970-2003, the 17th
- * digit matching the sex and the right check character (gp_id_check_char,
+ * digit matching the sex and the right check character (gpi_id_check_char,
  * the library's own), unique ID and student numbers.  The same arguments
  * always give the same bytes.  UTF-8 with a BOM and CRLF, as Excel's "CSV
  * UTF-8" writes it; --encoding GB18030 gives what Chinese Excel's plain
  * "CSV" writes (no BOM). */
-#include "gp_internal.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "roster/roster.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -90,21 +92,21 @@ static void make_id(uint64_t *rng, int sex, id_set *set, char out[19])
         int day = 1 + (int)pick(rng, (unsigned)days_in_month(year, month));
         int order = (int)pick(rng, 50) * 10 + (int)pick(rng, 5) * 2 + (sex == 1);
         snprintf(digits, sizeof digits, "%s%04d%02d%02d%03d",
-                 regions[pick(rng, GP_ARRAY_LEN(regions))], year, month, day, order);
+                 regions[pick(rng, GPI_ARRAY_LEN(regions))], year, month, day, order);
         if (id_set_add(set, strtoull(digits, NULL, 10)))
             break;
     }
     memcpy(out, digits, 17);
-    out[17] = gp_id_check_char(out);
+    out[17] = gpi_id_check_char(out);
     out[18] = '\0';
 }
 
 static void make_name(uint64_t *rng, char *out, size_t size)
 {
-    const char *surname = surnames[pick(rng, GP_ARRAY_LEN(surnames))];
-    const char *first = given[pick(rng, GP_ARRAY_LEN(given))];
+    const char *surname = surnames[pick(rng, GPI_ARRAY_LEN(surnames))];
+    const char *first = given[pick(rng, GPI_ARRAY_LEN(given))];
     if (pick(rng, 3))
-        snprintf(out, size, "%s%s%s", surname, first, given[pick(rng, GP_ARRAY_LEN(given))]);
+        snprintf(out, size, "%s%s%s", surname, first, given[pick(rng, GPI_ARRAY_LEN(given))]);
     else
         snprintf(out, size, "%s%s", surname, first);
 }
@@ -123,12 +125,12 @@ static char *roster_csv(const options *o)
     if (!set.slots)
         return NULL;
     uint64_t rng = o->seed;
-    gp_buf csv = {0};
+    gpi_buf csv = {0};
     if (!o->gb18030)
-        gp_buf_puts(&csv, "\xEF\xBB\xBF");
-    for (int f = 0; f < GP_FIELD_COUNT; f++)
-        gp_buf_printf(&csv, "%s%s", f ? "," : "", gp_field_label((gp_field)f));
-    gp_buf_puts(&csv, "\r\n");
+        gpi_buf_puts(&csv, "\xEF\xBB\xBF");
+    for (int f = 0; f < GPI_FIELD_COUNT; f++)
+        gpi_buf_printf(&csv, "%s%s", f ? "," : "", gpi_field_label((gpi_field)f));
+    gpi_buf_puts(&csv, "\r\n");
     for (long i = 0; i < o->count; i++) {
         long seq = o->start + i;
         int sex = 1 + (int)pick(&rng, 2);
@@ -139,13 +141,13 @@ static char *roster_csv(const options *o)
         make_name(&rng, name, sizeof name);
         const char *code = o->school_code;
         size_t code_len = strlen(code);
-        gp_buf_printf(&csv, "%04ld,%s,%d%s%02u%04ld,%s,%s,%s,普通高校,%s,山东理工大学\r\n", seq,
+        gpi_buf_printf(&csv, "%04ld,%s,%d%s%02u%04ld,%s,%s,%s,普通高校,%s,山东理工大学\r\n", seq,
                       bachelor ? "成人本科" : "成人专科", enrolled,
                       code_len >= 3 ? code + code_len - 3 : code, 1 + pick(&rng, 20), seq, name,
                       sex == 1 ? "男" : "女", id, code);
     }
     free(set.slots);
-    return gp_buf_take(&csv);
+    return gpi_buf_take(&csv);
 }
 
 static int write_gb18030(const char *utf8)
@@ -201,7 +203,7 @@ int main(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
         switch (opt) {
         case 's':
-            if (!parse_long(optarg, 1, GP_MAX_ROWS, &o.start))
+            if (!parse_long(optarg, 1, GPI_MAX_ROWS, &o.start))
                 return usage();
             break;
         case 'c': o.school_code = optarg; break;
@@ -219,10 +221,10 @@ int main(int argc, char **argv)
         default: return usage();
         }
     }
-    if (argc - optind != 1 || !parse_long(argv[optind], 0, GP_MAX_ROWS, &o.count))
+    if (argc - optind != 1 || !parse_long(argv[optind], 0, GPI_MAX_ROWS, &o.count))
         return usage();
-    if (o.start + o.count - 1 > GP_MAX_ROWS) {
-        fprintf(stderr, "rostergen: photo numbers would pass %d\n", GP_MAX_ROWS);
+    if (o.start + o.count - 1 > GPI_MAX_ROWS) {
+        fprintf(stderr, "rostergen: photo numbers would pass %d\n", GPI_MAX_ROWS);
         return 2;
     }
     char *csv = roster_csv(&o);

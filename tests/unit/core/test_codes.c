@@ -1,5 +1,5 @@
 /* Unit tests: the finding-code table is complete, unique and well formed. */
-#include "gp_internal.h"
+#include "core/base.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -62,7 +62,7 @@ static void codes_named_in_issue(void **state)
         "master.duplicate_student", "merge.duplicate_student", "fix.aspect", "fix.grayscale",
         "fix.cannot_reach_min",
     };
-    for (size_t i = 0; i < GP_ARRAY_LEN(required); i++)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(required); i++)
         assert_int_not_equal(gp_code_from_name(required[i]), GP_CODE_COUNT);
 }
 

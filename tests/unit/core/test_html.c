@@ -2,7 +2,9 @@
  * HTML parser, as a browser would: values escaped, ID numbers masked, one
  * card per photo with the right verdict class, the marks drawn from the
  * per-photo numbers, the thumbnail budget, reproducible bytes. */
-#include "gp_internal.h"
+#include "core/base.h"
+#include "core/findings.h"
+#include "photo/photo.h"
 #include "photo/thumbnail.h"
 
 #include <setjmp.h>
@@ -50,7 +52,7 @@ static void collect(xmlNodePtr node, const char *name, const char *cls, found *o
 {
     for (; node; node = node->next) {
         if (node->type == XML_ELEMENT_NODE && !strcmp((const char *)node->name, name) &&
-            has_class(node, cls) && out->count < GP_ARRAY_LEN(out->nodes))
+            has_class(node, cls) && out->count < GPI_ARRAY_LEN(out->nodes))
             out->nodes[out->count++] = node;
         collect(node->children, name, cls, out);
     }
@@ -106,10 +108,10 @@ static void escapes_every_value(void **state)
     student(r, "0001", evil, "370102197705172260");
     gp_report_photo_text(r, NULL, "0001", "student_no", "<b>1</b>\"'&");
     gp_report_photo_text(r, NULL, "0001", "file", "x\"><img src=y onerror=alert(2)>.jpg");
-    gp_report_add(r, GP_ROSTER_FIELD_FULLWIDTH,
-                  &(gp_where){.row = 2, .seq = "0001", .field = "姓名"}, evil, NULL,
+    gpi_report_add(r, GP_ROSTER_FIELD_FULLWIDTH,
+                  &(gpi_where){.row = 2, .seq = "0001", .field = "姓名"}, evil, NULL,
                   "姓名 %s 含有不允许的字符", evil);
-    gp_report_add(r, GP_PHOTO_ORPHAN, &(gp_where){.seq = "0002", .file = "<i>0002</i>.jpg"},
+    gpi_report_add(r, GP_PHOTO_ORPHAN, &(gpi_where){.seq = "0002", .file = "<i>0002</i>.jpg"},
                   "<img src=z>", NULL, NULL);
     gp_report_set_str(r, "encoding", "<style>body{display:none}</style>");
     char *html = gp_report_to_html(r, 0);
@@ -141,8 +143,8 @@ static void masks_id_numbers(void **state)
     student(r, "0002", "徐刚", "37140219970611439X");
     student(r, "0003", "短号", "12345");
     /* a finding about 0002's ID shows it whole: the clerk must see the digits */
-    gp_report_add(r, GP_ROSTER_ID_CHECKSUM,
-                  &(gp_where){.row = 3, .seq = "0002", .field = "身份证号"},
+    gpi_report_add(r, GP_ROSTER_ID_CHECKSUM,
+                  &(gpi_where){.row = 3, .seq = "0002", .field = "身份证号"},
                   "37140219970611439X", "1", "身份证号 %s 的校验位不对", "37140219970611439X");
     char *html = gp_report_to_html(r, 0);
     assert_non_null(html);
@@ -167,19 +169,19 @@ static void one_card_per_photo_with_verdicts(void **state)
         snprintf(seq, sizeof seq, "%04d", i);
         student(r, seq, "某某", "370102197705172260");
     }
-    gp_report_add(r, GP_PHOTO_DPI, &(gp_where){.row = 3, .seq = "0002", .file = "0002.jpg"},
+    gpi_report_add(r, GP_PHOTO_DPI, &(gpi_where){.row = 3, .seq = "0002", .file = "0002.jpg"},
                   "72", "300", NULL);
-    gp_report_add_severity(r, GP_WARNING, GP_PHOTO_DPI,
-                           &(gp_where){.row = 4, .seq = "0003", .file = "0003.jpg"}, NULL, NULL,
+    gpi_report_add_severity(r, GP_WARNING, GP_PHOTO_DPI,
+                           &(gpi_where){.row = 4, .seq = "0003", .file = "0003.jpg"}, NULL, NULL,
                            NULL);
-    gp_report_add_severity(r, GP_INFO, GP_PHOTO_DPI,
-                           &(gp_where){.row = 5, .seq = "0004", .file = "0004.jpg"}, NULL, NULL,
+    gpi_report_add_severity(r, GP_INFO, GP_PHOTO_DPI,
+                           &(gpi_where){.row = 5, .seq = "0004", .file = "0004.jpg"}, NULL, NULL,
                            NULL);
     /* a photo number only a finding knows gets its card too */
-    gp_report_add(r, GP_PHOTO_ORPHAN, &(gp_where){.seq = "0009", .file = "0009.jpg"}, NULL,
+    gpi_report_add(r, GP_PHOTO_ORPHAN, &(gpi_where){.seq = "0009", .file = "0009.jpg"}, NULL,
                   NULL, NULL);
-    gp_report_add(r, GP_ROSTER_HEADER_EXTRA, NULL, "备注", NULL, NULL);
-    gp_report_add(r, GP_PACK_STATION_MISSING, NULL, NULL, NULL, NULL);
+    gpi_report_add(r, GP_ROSTER_HEADER_EXTRA, NULL, "备注", NULL, NULL);
+    gpi_report_add(r, GP_PACK_STATION_MISSING, NULL, NULL, NULL, NULL);
     char *html = gp_report_to_html(r, 0);
     htmlDocPtr doc = parse(html);
     assert_int_equal(count_elements(doc, "article", "card"), 6);
@@ -213,14 +215,14 @@ static void one_card_per_photo_with_verdicts(void **state)
     gp_report_free(r);
 }
 
-/* A real small JPEG (a flat preview through gp_thumbnail_encode). */
+/* A real small JPEG (a flat preview through gpi_thumbnail_encode). */
 static unsigned char *tiny_jpeg(size_t *len, int w, int h)
 {
-    gp_preview p = {.width = w, .height = h, .scale_num = 8};
+    gpi_preview p = {.width = w, .height = h, .scale_num = 8};
     p.rgb = malloc((size_t)w * h * 3);
     memset(p.rgb, 180, (size_t)w * h * 3);
     unsigned char *jpeg = NULL;
-    assert_true(gp_thumbnail_encode(&p, &jpeg, len));
+    assert_true(gpi_thumbnail_encode(&p, &jpeg, len));
     free(p.rgb);
     return jpeg;
 }
@@ -243,7 +245,7 @@ static void marks_drawn_from_numbers(void **state)
         {"eye_line_min", 480},   {"eye_line_max", 560},   {"face_width_min", 380},
         {"face_width_max", 480},
     };
-    for (size_t i = 0; i < GP_ARRAY_LEN(numbers); i++)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(numbers); i++)
         assert_true(gp_report_photo_number(r, NULL, "0001", numbers[i].key, numbers[i].v));
     char *html = gp_report_to_html(r, 0);
     htmlDocPtr doc = parse(html);
@@ -350,7 +352,7 @@ static void thumbnail_budget_keeps_problems_first(void **state)
         snprintf(seq, sizeof seq, "%04d", i);
         gp_report_photo_thumbnail(r, "a.zip", seq, fake, len);
         if (i % 100 == 0) /* ten photos with errors, spread to the end */
-            gp_report_add(r, GP_PHOTO_DPI, &(gp_where){.source = "a.zip", .seq = seq}, NULL,
+            gpi_report_add(r, GP_PHOTO_DPI, &(gpi_where){.source = "a.zip", .seq = seq}, NULL,
                           NULL, NULL);
     }
     char *html = gp_report_to_html(r, 0);
@@ -455,7 +457,7 @@ static void absorb_moves_photo_records(void **state)
     gp_report *into = gp_report_new("verify"), *from = gp_report_new("verify");
     gp_report_photo_text(from, NULL, "0001", "name", "甲");
     gp_report_photo_number(from, "b.zip", "0002", "eye_line", 500);
-    assert_true(gp_report_absorb(into, from, "a.zip"));
+    assert_true(gpi_report_absorb(into, from, "a.zip"));
     assert_int_equal(gp_report_photo_count(from), 0);
     assert_int_equal(gp_report_photo_count(into), 2);
     gp_report_sort(into);

@@ -7,7 +7,8 @@
  * (NULL with err set) or return a report that still fails and is not
  * marked incomplete.  Allocations inside other libraries (libjpeg, libzip)
  * are not counted: they are not wrapped. */
-#include "gp_internal.h"
+#include "core/findings.h"
+#include "roster/roster.h"
 
 #include "photogen.h"
 
@@ -98,7 +99,7 @@ static const char roster_text[] =
 static void id_with_check(const char *first17, char out[19])
 {
     memcpy(out, first17, 17);
-    out[17] = gp_id_check_char(first17);
+    out[17] = gpi_id_check_char(first17);
     out[18] = '\0';
 }
 
@@ -282,13 +283,13 @@ static void report_failure_is_sticky(void **state)
     atomic_store(&calls, 0);
     fail_at = 1;
     atomic_store(&armed, true);
-    bool added = gp_report_add(r, GP_PHOTO_MISSING, NULL, NULL, NULL, "lost");
+    bool added = gpi_report_add(r, GP_PHOTO_MISSING, NULL, NULL, NULL, "lost");
     atomic_store(&armed, false);
     assert_false(added);
     assert_true(gp_report_failed(r));
-    assert_true(gp_report_add(r, GP_PHOTO_MISSING, NULL, NULL, NULL, "kept"));
+    assert_true(gpi_report_add(r, GP_PHOTO_MISSING, NULL, NULL, NULL, "kept"));
     assert_true(gp_report_failed(r)); /* sticky */
-    assert_true(gp_report_absorb(into, r, NULL));
+    assert_true(gpi_report_absorb(into, r, NULL));
     assert_true(gp_report_failed(into));
     gp_report_free(r);
     gp_report_free(into);

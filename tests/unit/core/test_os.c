@@ -1,7 +1,9 @@
 /* Unit tests: the platform layer (lib/core/os.h) on POSIX, the temporary
  * file registry past 64 entries, the output-folder lock, stale temporary
  * files, password files and error propagation. */
-#include "gp_internal.h"
+#include "core/atomic.h"
+#include "core/base.h"
+#include "core/files.h"
 
 #include "core/atomic.h"
 #include "core/error.h"
@@ -31,7 +33,7 @@ static char *temp_dir(void)
 
 static char *at(const char *dir, const char *name)
 {
-    char *p = gp_path_join(dir, name);
+    char *p = gpi_path_join(dir, name);
     assert_non_null(p);
     return p;
 }
@@ -94,34 +96,34 @@ static void open_read_refuses_fifos_links_and_folders(void **state)
     assert_int_equal(symlink("file.txt", link), 0);
     assert_int_equal(mkdir(sub, 0700), 0);
 
-    gp_os_stat st;
-    int fd = gp_os_open_read(file, false, &st);
+    gpi_os_stat st;
+    int fd = gpi_os_open_read(file, false, &st);
     assert_true(fd >= 0);
-    assert_int_equal(st.type, GP_OS_REGULAR);
+    assert_int_equal(st.type, GPI_OS_REGULAR);
     assert_int_equal(st.size, 5);
     char buf[16];
-    assert_int_equal(gp_os_read(fd, buf, sizeof buf), 5); /* blocking reads again */
-    gp_os_close(fd);
+    assert_int_equal(gpi_os_read(fd, buf, sizeof buf), 5); /* blocking reads again */
+    gpi_os_close(fd);
 
     /* a FIFO with no writer: refused at once, never read (would block) */
-    assert_int_equal(gp_os_open_read(fifo, true, &st), -1);
-    assert_int_equal(errno, GP_OS_ENOTREG);
-    assert_int_equal(st.type, GP_OS_FIFO);
-    assert_non_null(strstr(gp_os_type_name(st.type), "FIFO"));
+    assert_int_equal(gpi_os_open_read(fifo, true, &st), -1);
+    assert_int_equal(errno, GPI_OS_ENOTREG);
+    assert_int_equal(st.type, GPI_OS_FIFO);
+    assert_non_null(strstr(gpi_os_type_name(st.type), "FIFO"));
 
-    assert_int_equal(gp_os_open_read(link, false, &st), -1);
+    assert_int_equal(gpi_os_open_read(link, false, &st), -1);
     assert_int_equal(errno, ELOOP);
-    assert_int_equal(st.type, GP_OS_SYMLINK);
-    fd = gp_os_open_read(link, true, &st); /* the user's own argument may be a link */
+    assert_int_equal(st.type, GPI_OS_SYMLINK);
+    fd = gpi_os_open_read(link, true, &st); /* the user's own argument may be a link */
     assert_true(fd >= 0);
-    gp_os_close(fd);
+    gpi_os_close(fd);
 
-    assert_int_equal(gp_os_open_read(sub, true, &st), -1);
-    assert_int_equal(errno, GP_OS_ENOTREG);
-    assert_int_equal(st.type, GP_OS_DIRECTORY);
+    assert_int_equal(gpi_os_open_read(sub, true, &st), -1);
+    assert_int_equal(errno, GPI_OS_ENOTREG);
+    assert_int_equal(st.type, GPI_OS_DIRECTORY);
 
     gp_error err = {0};
-    assert_false(gp_error_open_input(&err, "花名册", fifo, GP_OS_ENOTREG, &(gp_os_stat){.type = GP_OS_FIFO}));
+    assert_false(gpi_error_open_input(&err, "花名册", fifo, GPI_OS_ENOTREG, &(gpi_os_stat){.type = GPI_OS_FIFO}));
     assert_int_equal(err.status, GP_ERR_OPEN);
     assert_non_null(strstr(err.message, "花名册"));
     assert_non_null(strstr(err.message, "命名管道"));
@@ -130,7 +132,7 @@ static void open_read_refuses_fifos_links_and_folders(void **state)
     unsigned char *data = NULL;
     size_t len = 0;
     gp_error_clear(&err);
-    assert_false(gp_read_file(fifo, 100, &data, &len, &err));
+    assert_false(gpi_read_file(fifo, 100, &data, &len, &err));
     assert_int_equal(err.status, GP_ERR_OPEN);
     assert_non_null(strstr(err.message, "命名管道"));
 
@@ -149,37 +151,37 @@ static void open_beneath_never_follows_a_link(void **state)
     write_file(outside, "x.jpg", "outside");
     char *swapped = at(dir, "b");
     assert_int_equal(symlink(outside, swapped), 0);
-    int root = gp_os_dir_open(dir, false);
+    int root = gpi_os_dir_open(dir, false);
     assert_true(root >= 0);
 
-    gp_os_stat st;
-    int fd = gp_os_open_read_beneath(root, "a/x.jpg", &st);
+    gpi_os_stat st;
+    int fd = gpi_os_open_read_beneath(root, "a/x.jpg", &st);
     assert_true(fd >= 0);
-    gp_os_close(fd);
-    assert_int_equal(gp_os_open_read_beneath(root, "b/x.jpg", &st), -1); /* a link midway */
+    gpi_os_close(fd);
+    assert_int_equal(gpi_os_open_read_beneath(root, "b/x.jpg", &st), -1); /* a link midway */
     assert_int_equal(errno, ELOOP);
-    assert_int_equal(gp_os_open_read_beneath(root, "a/../a/x.jpg", &st), -1);
+    assert_int_equal(gpi_os_open_read_beneath(root, "a/../a/x.jpg", &st), -1);
     assert_int_equal(errno, EINVAL);
-    assert_int_equal(gp_os_open_read_beneath(root, "/etc/passwd", &st), -1);
-    assert_int_equal(gp_os_open_read_beneath(root, "a//x.jpg", &st), -1);
+    assert_int_equal(gpi_os_open_read_beneath(root, "/etc/passwd", &st), -1);
+    assert_int_equal(gpi_os_open_read_beneath(root, "a//x.jpg", &st), -1);
 
     /* listing by fd: sorted, bounded */
     char **names;
     size_t count;
     bool truncated;
     write_file(dir, "c", "");
-    assert_int_equal(gp_os_dir_list(root, 0, &names, &count, &truncated), 0);
+    assert_int_equal(gpi_os_dir_list(root, 0, &names, &count, &truncated), 0);
     assert_int_equal(count, 3);
     assert_string_equal(names[0], "a");
     assert_string_equal(names[2], "c");
     assert_false(truncated);
-    gp_os_names_free(names, count);
-    assert_int_equal(gp_os_dir_list(root, 2, &names, &count, &truncated), 0);
+    gpi_os_names_free(names, count);
+    assert_int_equal(gpi_os_dir_list(root, 2, &names, &count, &truncated), 0);
     assert_int_equal(count, 2);
     assert_true(truncated);
-    gp_os_names_free(names, count);
+    gpi_os_names_free(names, count);
 
-    gp_os_close(root);
+    gpi_os_close(root);
     free(a), free(swapped);
     remove_tree(dir);
     remove_tree(outside);
@@ -199,14 +201,14 @@ static void temp_files_honour_the_umask(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         mode_t old = umask(cases[i].umask);
         char *path = at(dir, ".x.tmp-XXXXXX");
-        int fd = gp_os_create_temp(path, cases[i].asked);
+        int fd = gpi_os_create_temp(path, cases[i].asked);
         umask(old);
         assert_true(fd >= 0);
         assert_null(strstr(path, "XXXXXX"));
         struct stat st;
         assert_int_equal(fstat(fd, &st), 0);
         assert_int_equal(st.st_mode & 07777, cases[i].expected);
-        gp_os_close(fd);
+        gpi_os_close(fd);
         unlink(path);
         free(path);
     }
@@ -214,9 +216,9 @@ static void temp_files_honour_the_umask(void **state)
     mode_t old = umask(022);
     char *out = at(dir, "out.txt");
     gp_error err = {0};
-    gp_atomic *a = gp_atomic_begin(out, false, &err);
+    gpi_atomic *a = gpi_atomic_begin(out, false, &err);
     assert_non_null(a);
-    assert_true(gp_atomic_commit(a, &err));
+    assert_true(gpi_atomic_commit(a, &err));
     struct stat st;
     assert_int_equal(stat(out, &st), 0);
     assert_int_equal(st.st_mode & 07777, 0600);
@@ -240,9 +242,9 @@ static void interrupt_removes_every_temp_past_64(void **state)
         for (int i = 0; i < 200; i++) {
             char name[32];
             snprintf(name, sizeof name, "out%03d.zip", i);
-            char *path = gp_path_join(dir, name);
+            char *path = gpi_path_join(dir, name);
             gp_error err = {0};
-            if (!path || !gp_atomic_begin(path, true, &err))
+            if (!path || !gpi_atomic_begin(path, true, &err))
                 _exit(4);
             free(path);
         }
@@ -265,13 +267,13 @@ static void lock_is_exclusive_and_removed_when_done(void **state)
     (void)state;
     char *dir = temp_dir();
     gp_error err = {0};
-    gp_lock *first = gp_lock_output(dir, &err);
+    gpi_lock *first = gpi_lock_output(dir, &err);
     assert_non_null(first);
-    gp_lock *second = gp_lock_acquire(dir, &err);
+    gpi_lock *second = gpi_lock_acquire(dir, &err);
     assert_null(second);
     assert_int_equal(err.status, GP_ERR_LOCKED);
     assert_non_null(strstr(err.message, "正被另一个 gradpack 进程"));
-    gp_lock_release(first);
+    gpi_lock_release(first);
     assert_int_equal(count_entries(dir), 0); /* the lock file goes with its holder */
 
     /* a symlinked lock file is refused, never written through */
@@ -279,11 +281,11 @@ static void lock_is_exclusive_and_removed_when_done(void **state)
     write_file(dir, "victim", "keep");
     assert_int_equal(symlink("victim", lock), 0);
     gp_error_clear(&err);
-    assert_null(gp_lock_acquire(dir, &err));
+    assert_null(gpi_lock_acquire(dir, &err));
     assert_non_null(strstr(err.message, "符号链接"));
     unsigned char *data;
     size_t len;
-    assert_true(gp_read_file(victim, 100, &data, &len, &err));
+    assert_true(gpi_read_file(victim, 100, &data, &len, &err));
     assert_string_equal((char *)data, "keep");
     free(data);
     free(victim), free(lock);
@@ -302,13 +304,13 @@ static void stale_temps_are_ours_only(void **state)
         write_file(dir, ours[i], "");
     for (size_t i = 0; i < 6; i++)
         write_file(dir, theirs[i], "");
-    assert_int_equal(gp_atomic_remove_stale(dir), 3);
+    assert_int_equal(gpi_atomic_remove_stale(dir), 3);
     assert_int_equal(count_entries(dir), 6);
-    assert_true(gp_atomic_is_own_file(".gradpack.lock"));
-    assert_true(gp_atomic_is_own_file(".gradpack-commit"));
-    assert_true(gp_atomic_is_own_file(".0001.jpg.tmp-a1B2c3"));
-    assert_false(gp_atomic_is_own_file("0001.jpg"));
-    assert_false(gp_atomic_is_own_file(".DS_Store"));
+    assert_true(gpi_atomic_is_own_file(".gradpack.lock"));
+    assert_true(gpi_atomic_is_own_file(".gradpack-commit"));
+    assert_true(gpi_atomic_is_own_file(".0001.jpg.tmp-a1B2c3"));
+    assert_false(gpi_atomic_is_own_file("0001.jpg"));
+    assert_false(gpi_atomic_is_own_file(".DS_Store"));
     remove_tree(dir);
     free(dir);
 }
@@ -321,7 +323,7 @@ static char *read_password(const char *dir, const char *bytes, mode_t mode, gp_r
     write_file(dir, "pw", bytes);
     char *path = at(dir, "pw");
     chmod(path, mode);
-    char *pw = gp_password_file_read(path, report, err);
+    char *pw = gpi_password_file_read(path, report, err);
     unlink(path);
     free(path);
     return pw;
@@ -337,19 +339,19 @@ static void password_files(void **state)
     char *pw = read_password(dir, "secret\n", 0600, report, &err);
     assert_string_equal(pw, "secret");
     assert_int_equal(gp_report_count(report), 0); /* a plain LF is no news */
-    gp_password_wipe(pw);
+    gpi_password_wipe(pw);
 
     pw = read_password(dir, "\xEF\xBB\xBFsecret \t\r\nsecond line\n", 0600, report, &err);
     assert_string_equal(pw, "secret");
     assert_int_equal(gp_report_count(report), 1);
     assert_int_equal(gp_report_get(report, 0)->code, GP_INPUT_PASSWORD_TRIMMED);
     assert_int_equal(gp_report_get(report, 0)->severity, GP_INFO);
-    gp_password_wipe(pw);
+    gpi_password_wipe(pw);
 
     pw = read_password(dir, "in the middle stays", 0640, report, &err);
     assert_string_equal(pw, "in the middle stays");
     assert_true(gp_report_has(report, GP_INPUT_PASSWORD_READABLE));
-    gp_password_wipe(pw);
+    gpi_password_wipe(pw);
 
     assert_null(read_password(dir, "\xEF\xBB\xBF  \n", 0600, report, &err));
     assert_int_equal(err.status, GP_ERR_USAGE);
@@ -357,7 +359,7 @@ static void password_files(void **state)
     char *fifo = at(dir, "fifo");
     assert_int_equal(mkfifo(fifo, 0600), 0);
     gp_error_clear(&err);
-    assert_null(gp_password_file_read(fifo, report, &err));
+    assert_null(gpi_password_file_read(fifo, report, &err));
     assert_int_equal(err.status, GP_ERR_OPEN);
     assert_non_null(strstr(err.message, "密码文件"));
     free(fifo);
@@ -370,18 +372,18 @@ static void error_propagation(void **state)
 {
     (void)state;
     gp_error inner = {0}, outer = {0};
-    gp_error_set(&inner, GP_ERR_WRITE, 5, "first");
-    assert_false(gp_error_propagate(&outer, &inner));
+    gpi_error_set(&inner, GP_ERR_WRITE, 5, "first");
+    assert_false(gpi_error_propagate(&outer, &inner));
     assert_int_equal(outer.status, GP_ERR_WRITE);
     assert_string_equal(outer.message, "first");
     gp_error later = {0};
-    gp_error_set(&later, GP_ERR_OPEN, 0, "later");
-    gp_error_propagate(&outer, &later); /* the first failure wins */
+    gpi_error_set(&later, GP_ERR_OPEN, 0, "later");
+    gpi_error_propagate(&outer, &later); /* the first failure wins */
     assert_string_equal(outer.message, "first");
-    gp_error_propagate(NULL, &inner);   /* err may be NULL everywhere */
-    gp_error_propagate(&outer, NULL);
+    gpi_error_propagate(NULL, &inner);   /* err may be NULL everywhere */
+    gpi_error_propagate(&outer, NULL);
     gp_error ok = {0}, empty = {0};
-    gp_error_propagate(&empty, &ok);    /* nothing to pass on */
+    gpi_error_propagate(&empty, &ok);    /* nothing to pass on */
     assert_int_equal(empty.status, GP_OK);
     /* and the library's entry points accept a NULL err */
     assert_null(gp_check("/nonexistent/roster.csv", "/nonexistent/photos", NULL, NULL));

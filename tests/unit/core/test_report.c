@@ -1,5 +1,6 @@
 /* Unit tests: findings, summary values, tables, sorting and rendering. */
-#include "gp_internal.h"
+#include "core/base.h"
+#include "core/findings.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,12 +16,12 @@ static void add_and_count(void **state)
     (void)state;
     gp_report *r = gp_report_new("check");
     assert_non_null(r);
-    gp_where w = {.row = 4, .seq = "0003", .file = "0003.jpg"};
-    assert_true(gp_report_add(r, GP_PHOTO_FILESIZE, &w, "552960", "563200–665600",
+    gpi_where w = {.row = 4, .seq = "0003", .file = "0003.jpg"};
+    assert_true(gpi_report_add(r, GP_PHOTO_FILESIZE, &w, "552960", "563200–665600",
                               "文件大小为 %d 字节", 552960));
-    assert_true(gp_report_add(r, GP_ROSTER_SEQ_PADDED, &(gp_where){.row = 2, .seq = "0007"},
+    assert_true(gpi_report_add(r, GP_ROSTER_SEQ_PADDED, &(gpi_where){.row = 2, .seq = "0007"},
                               "7", "0007", NULL));
-    assert_true(gp_report_add(r, GP_ROSTER_HEADER_EXTRA, NULL, "备注", NULL, NULL));
+    assert_true(gpi_report_add(r, GP_ROSTER_HEADER_EXTRA, NULL, "备注", NULL, NULL));
     assert_int_equal(gp_report_count(r), 3);
     assert_int_equal(gp_report_count_severity(r, GP_ERROR), 1);
     assert_int_equal(gp_report_count_severity(r, GP_WARNING), 1);
@@ -43,16 +44,16 @@ static void sort_groups_rows(void **state)
 {
     (void)state;
     gp_report *r = gp_report_new("check");
-    gp_report_add(r, GP_PHOTO_ORPHAN, &(gp_where){.seq = "0009"}, NULL, NULL, NULL);
-    gp_report_add(r, GP_PHOTO_DPI, &(gp_where){.row = 5, .seq = "0004"}, NULL, NULL, NULL);
-    gp_report_add(r, GP_ROSTER_HEADER_EXTRA, NULL, NULL, NULL, NULL);
-    gp_report_add(r, GP_ROSTER_SEX_INVALID, &(gp_where){.row = 2}, NULL, NULL, NULL);
-    gp_report_add(r, GP_PHOTO_ICC, &(gp_where){.row = 5, .seq = "0004"}, NULL, NULL, NULL);
-    gp_report_add(r, GP_PHOTO_ORPHAN, &(gp_where){.seq = "0008"}, NULL, NULL, NULL);
+    gpi_report_add(r, GP_PHOTO_ORPHAN, &(gpi_where){.seq = "0009"}, NULL, NULL, NULL);
+    gpi_report_add(r, GP_PHOTO_DPI, &(gpi_where){.row = 5, .seq = "0004"}, NULL, NULL, NULL);
+    gpi_report_add(r, GP_ROSTER_HEADER_EXTRA, NULL, NULL, NULL, NULL);
+    gpi_report_add(r, GP_ROSTER_SEX_INVALID, &(gpi_where){.row = 2}, NULL, NULL, NULL);
+    gpi_report_add(r, GP_PHOTO_ICC, &(gpi_where){.row = 5, .seq = "0004"}, NULL, NULL, NULL);
+    gpi_report_add(r, GP_PHOTO_ORPHAN, &(gpi_where){.seq = "0008"}, NULL, NULL, NULL);
     gp_report_sort(r);
     gp_code expected[] = {GP_ROSTER_HEADER_EXTRA, GP_ROSTER_SEX_INVALID, GP_PHOTO_DPI,
                           GP_PHOTO_ICC, GP_PHOTO_ORPHAN, GP_PHOTO_ORPHAN};
-    for (size_t i = 0; i < GP_ARRAY_LEN(expected); i++)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(expected); i++)
         assert_int_equal(gp_report_get(r, i)->code, expected[i]);
     assert_string_equal(gp_report_get(r, 4)->seq, "0008");
     gp_report_free(r);
@@ -99,8 +100,8 @@ static void json_finding_shape(void **state)
 {
     (void)state;
     gp_report *r = gp_report_new("check");
-    gp_report_set_profile(r, "xinhua-shandong");
-    gp_report_add(r, GP_PHOTO_FILESIZE, &(gp_where){.row = 4, .seq = "0003", .file = "0003.jpg"},
+    gpi_report_set_profile(r, "xinhua-shandong");
+    gpi_report_add(r, GP_PHOTO_FILESIZE, &(gpi_where){.row = 4, .seq = "0003", .file = "0003.jpg"},
                   "552960", "563200–665600", "太小了 \"引号\"");
     char *json = gp_report_to_json(r, 0);
     json_t *root = json_loads(json, 0, NULL);
@@ -123,9 +124,9 @@ static void text_rendering(void **state)
 {
     (void)state;
     gp_report *r = gp_report_new("check");
-    gp_report_add(r, GP_PHOTO_DPI, &(gp_where){.row = 3, .seq = "0002", .file = "0002.jpg"},
+    gpi_report_add(r, GP_PHOTO_DPI, &(gpi_where){.row = 3, .seq = "0002", .file = "0002.jpg"},
                   "72 dpi", "300 dpi", "分辨率为 72 dpi");
-    gp_report_add(r, GP_ROSTER_SEQ_PADDED, &(gp_where){.row = 2}, "7", "0007", NULL);
+    gpi_report_add(r, GP_ROSTER_SEQ_PADDED, &(gpi_where){.row = 2}, "7", "0007", NULL);
     char *text = gp_report_to_text(r, 0);
     assert_non_null(text);
     assert_non_null(strstr(text, "第 3 行"));
@@ -159,8 +160,8 @@ static void text_escapes_grouped_and_tables(void **state)
     gp_report *r = gp_report_new("verify");
     const char *seqs[] = {"0001", "0002", "0003"};
     for (int i = 0; i < 3; i++)
-        gp_report_add(r, GP_PHOTO_DPI,
-                      &(gp_where){.source = "evil\x1b[2J.zip", .seq = seqs[i], .field = "f\x1b]0;x\a"},
+        gpi_report_add(r, GP_PHOTO_DPI,
+                      &(gpi_where){.source = "evil\x1b[2J.zip", .seq = seqs[i], .field = "f\x1b]0;x\a"},
                       "72\x1b[31m", "300 dpi", NULL);
     gp_report_table_row(r, "bundles");
     gp_report_cell_str(r, "bundles", "station", "站\x1b[2J");
@@ -205,9 +206,9 @@ static void absorb_sets_source(void **state)
     (void)state;
     gp_report *a = gp_report_new("verify");
     gp_report *b = gp_report_new("check");
-    gp_report_add(b, GP_PHOTO_DPI, &(gp_where){.seq = "0001"}, NULL, NULL, NULL);
-    gp_report_add(b, GP_PHOTO_ICC, &(gp_where){.source = "own.zip"}, NULL, NULL, NULL);
-    assert_true(gp_report_absorb(a, b, "x.zip"));
+    gpi_report_add(b, GP_PHOTO_DPI, &(gpi_where){.seq = "0001"}, NULL, NULL, NULL);
+    gpi_report_add(b, GP_PHOTO_ICC, &(gpi_where){.source = "own.zip"}, NULL, NULL, NULL);
+    assert_true(gpi_report_absorb(a, b, "x.zip"));
     assert_int_equal(gp_report_count(b), 0);
     assert_int_equal(gp_report_count(a), 2);
     assert_string_equal(gp_report_get(a, 0)->source, "x.zip");

@@ -1,6 +1,8 @@
 /* Unit tests: display width, number ranges, the grouped text report, yes/no
  * values in JSON, progress from the worker pool, error texts in Chinese. */
-#include "gp_internal.h"
+#include "core/base.h"
+#include "core/findings.h"
+#include "core/pool.h"
 #include "core/messages.h"
 #include "core/progress.h"
 #include "core/text_width.h"
@@ -18,17 +20,17 @@
 static void display_width(void **state)
 {
     (void)state;
-    assert_int_equal(gp_text_width(""), 0);
-    assert_int_equal(gp_text_width("abc"), 3);
-    assert_int_equal(gp_text_width("照片"), 4);
-    assert_int_equal(gp_text_width("0001.jpg 照片，（）"), 9 + 4 + 6);
-    assert_int_equal(gp_text_width("e\xCC\x81"), 1); /* combining accent */
-    assert_int_equal(gp_text_width("\xE4\xB8"), 2);  /* truncated: a column per byte */
-    assert_int_equal(gp_text_width(NULL), 0);
-    gp_buf b = {0};
-    gp_buf_put_padded(&b, "结论", 6);
-    gp_buf_puts(&b, "|");
-    char *s = gp_buf_take(&b);
+    assert_int_equal(gpi_text_width(""), 0);
+    assert_int_equal(gpi_text_width("abc"), 3);
+    assert_int_equal(gpi_text_width("照片"), 4);
+    assert_int_equal(gpi_text_width("0001.jpg 照片，（）"), 9 + 4 + 6);
+    assert_int_equal(gpi_text_width("e\xCC\x81"), 1); /* combining accent */
+    assert_int_equal(gpi_text_width("\xE4\xB8"), 2);  /* truncated: a column per byte */
+    assert_int_equal(gpi_text_width(NULL), 0);
+    gpi_buf b = {0};
+    gpi_buf_put_padded(&b, "结论", 6);
+    gpi_buf_puts(&b, "|");
+    char *s = gpi_buf_take(&b);
     assert_string_equal(s, "结论  |");
     free(s);
 }
@@ -37,14 +39,14 @@ static void ranges(void **state)
 {
     (void)state;
     long n[] = {5, 1, 2, 3, 9, 6, 3, 12};
-    gp_buf b = {0};
-    gp_buf_put_ranges(&b, n, 8, 4, 10);
-    char *s = gp_buf_take(&b);
+    gpi_buf b = {0};
+    gpi_buf_put_ranges(&b, n, 8, 4, 10);
+    char *s = gpi_buf_take(&b);
     assert_string_equal(s, "0001–0003、0005–0006、0009、0012");
     free(s);
     long m[] = {1, 3, 5, 7};
-    gp_buf_put_ranges(&b, m, 4, 0, 2);
-    s = gp_buf_take(&b);
+    gpi_buf_put_ranges(&b, m, 4, 0, 2);
+    s = gpi_buf_take(&b);
     assert_string_equal(s, "1、3等");
     free(s);
 }
@@ -65,11 +67,11 @@ static void grouped_report(void **state)
     for (int i = 1; i <= 300; i++) {
         snprintf(seq, sizeof seq, "%04d", i);
         snprintf(file, sizeof file, "%s.jpg", seq);
-        gp_where w = {.row = i + 1, .seq = seq, .file = file};
-        assert_true(gp_report_add(r, GP_PHOTO_DPI, &w, "72 dpi", "300 dpi", "照片 %s 的分辨率是 72 dpi", file));
+        gpi_where w = {.row = i + 1, .seq = seq, .file = file};
+        assert_true(gpi_report_add(r, GP_PHOTO_DPI, &w, "72 dpi", "300 dpi", "照片 %s 的分辨率是 72 dpi", file));
     }
     /* a lone finding keeps its own block and message */
-    assert_true(gp_report_add(r, GP_ROSTER_SEQ_PADDED, &(gp_where){.row = 2, .seq = "0001"}, "1", "0001",
+    assert_true(gpi_report_add(r, GP_ROSTER_SEQ_PADDED, &(gpi_where){.row = 2, .seq = "0001"}, "1", "0001",
                               "拍摄序号“1”已补足为“0001”"));
     char *text = gp_report_to_text(r, 0);
     assert_non_null(text);
@@ -105,8 +107,8 @@ static void two_alike_are_not_grouped(void **state)
 {
     (void)state;
     gp_report *r = gp_report_new("check");
-    assert_true(gp_report_add(r, GP_PHOTO_DPI, &(gp_where){.seq = "0001"}, "72 dpi", "300 dpi", "一"));
-    assert_true(gp_report_add(r, GP_PHOTO_DPI, &(gp_where){.seq = "0002"}, "96 dpi", "300 dpi", "二"));
+    assert_true(gpi_report_add(r, GP_PHOTO_DPI, &(gpi_where){.seq = "0001"}, "72 dpi", "300 dpi", "一"));
+    assert_true(gpi_report_add(r, GP_PHOTO_DPI, &(gpi_where){.seq = "0002"}, "96 dpi", "300 dpi", "二"));
     char *text = gp_report_to_text(r, 0);
     assert_null(strstr(text, "张照片"));
     assert_non_null(strstr(text, "照片分辨率（dpi）不对：一"));
@@ -153,7 +155,7 @@ static void booleans_and_aligned_tables(void **state)
             digits = strstr(line[i], "字节");
         assert_non_null(digits);
         *digits = '\0';
-        col[i] = gp_text_width(line[i]);
+        col[i] = gpi_text_width(line[i]);
     }
     assert_int_equal(col[0], col[1]);
     assert_int_equal(col[1], col[2]);
@@ -189,15 +191,15 @@ static void progress_from_the_pool(void **state)
     (void)state;
     seen s = {0};
     atomic_init(&s.calls, 0);
-    assert_true(gp_parallel_for_progress(1000, 4, nothing, NULL, on_progress, &s));
+    assert_true(gpi_parallel_for_progress(1000, 4, nothing, NULL, on_progress, &s));
     assert_false(s.backwards);
     assert_int_equal(s.last, 1000);
     assert_int_equal(s.total, 1000);
     assert_true(atomic_load(&s.calls) >= 2);
-    /* no callback: plain gp_parallel_for */
-    assert_true(gp_parallel_for_progress(10, 2, nothing, NULL, NULL, NULL));
-    gp_progress_offset o = {.fn = on_progress, .context = &s, .base = 1000};
-    gp_progress_offset_report(&o, 5, 10);
+    /* no callback: plain gpi_parallel_for */
+    assert_true(gpi_parallel_for_progress(10, 2, nothing, NULL, NULL, NULL));
+    gpi_progress_offset o = {.fn = on_progress, .context = &s, .base = 1000};
+    gpi_progress_offset_report(&o, 5, 10);
     assert_int_equal(s.last, 1005);
     assert_int_equal(s.total, 1010);
 }
@@ -205,12 +207,12 @@ static void progress_from_the_pool(void **state)
 static void error_texts(void **state)
 {
     (void)state;
-    assert_non_null(strstr(gp_errno_text(ENOENT), "没有这个文件或文件夹（"));
+    assert_non_null(strstr(gpi_errno_text(ENOENT), "没有这个文件或文件夹（"));
     assert_non_null(strstr(gp_strerror(ENOSPC), "磁盘已满"));
-    assert_non_null(strstr(gp_errno_text(12345), "系统错误 12345"));
+    assert_non_null(strstr(gpi_errno_text(12345), "系统错误 12345"));
     char out[64];
-    gp_jpeg_message_text(0, "some libjpeg message that is rather long indeed", out, sizeof out);
-    assert_true(gp_utf8_valid(out, strlen(out))); /* cut on a character boundary */
+    gpi_jpeg_message_text(0, "some libjpeg message that is rather long indeed", out, sizeof out);
+    assert_true(gpi_utf8_valid(out, strlen(out))); /* cut on a character boundary */
 }
 
 int main(void)

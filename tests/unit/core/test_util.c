@@ -1,5 +1,10 @@
 /* Unit tests: text helpers, atomic outputs, the thread pool, profiles. */
-#include "gp_internal.h"
+#include "core/atomic.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/pool.h"
+#include "core/profile.h"
 #include "core/escape.h"
 
 #include <setjmp.h>
@@ -17,45 +22,45 @@
 static void utf8_validation(void **state)
 {
     (void)state;
-    assert_true(gp_utf8_valid("拍摄序号abc", strlen("拍摄序号abc")));
-    assert_false(gp_utf8_valid("\xc4\xe3", 2));         /* GBK 你 */
-    assert_false(gp_utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
-    assert_false(gp_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
-    assert_false(gp_utf8_valid("\xe6\x8b", 2));         /* truncated */
-    assert_true(gp_utf8_valid("\xf0\x9f\x98\x80", 4));  /* emoji */
+    assert_true(gpi_utf8_valid("拍摄序号abc", strlen("拍摄序号abc")));
+    assert_false(gpi_utf8_valid("\xc4\xe3", 2));         /* GBK 你 */
+    assert_false(gpi_utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
+    assert_false(gpi_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    assert_false(gpi_utf8_valid("\xe6\x8b", 2));         /* truncated */
+    assert_true(gpi_utf8_valid("\xf0\x9f\x98\x80", 4));  /* emoji */
 }
 
 static void trim_and_fullwidth(void **state)
 {
     (void)state;
     char a[] = "  \t王小明\xe3\x80\x80 ";
-    assert_string_equal(gp_trim(a), "王小明");
+    assert_string_equal(gpi_trim(a), "王小明");
     char b[] = "\xe3\x80\x80";
-    assert_string_equal(gp_trim(b), "");
+    assert_string_equal(gpi_trim(b), "");
     char c[] = "０００１";
-    assert_true(gp_fullwidth_to_ascii(c));
+    assert_true(gpi_fullwidth_to_ascii(c));
     assert_string_equal(c, "0001");
     char d[] = "37030319900101123Ｘ";
-    assert_true(gp_fullwidth_to_ascii(d));
+    assert_true(gpi_fullwidth_to_ascii(d));
     assert_string_equal(d, "37030319900101123X");
     char e[] = "成人本科";
-    assert_false(gp_fullwidth_to_ascii(e));
+    assert_false(gpi_fullwidth_to_ascii(e));
     assert_string_equal(e, "成人本科");
 }
 
 static void buffer_grows(void **state)
 {
     (void)state;
-    gp_buf buf = {0};
+    gpi_buf buf = {0};
     for (int i = 0; i < 1000; i++)
-        gp_buf_printf(&buf, "%d,", i);
-    char *s = gp_buf_take(&buf);
+        gpi_buf_printf(&buf, "%d,", i);
+    char *s = gpi_buf_take(&buf);
     assert_non_null(s);
     assert_int_equal(strncmp(s, "0,1,2,", 6), 0);
     assert_non_null(strstr(s, "999,"));
     free(s);
-    gp_buf empty = {0};
-    s = gp_buf_take(&empty);
+    gpi_buf empty = {0};
+    s = gpi_buf_take(&empty);
     assert_string_equal(s, "");
     free(s);
 }
@@ -75,46 +80,46 @@ static void atomic_outputs(void **state)
     (void)state;
     char dir[] = "/tmp/gp-atomic-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    char *target = gp_path_join(dir, "out.txt");
+    char *target = gpi_path_join(dir, "out.txt");
     gp_error err = {0};
 
-    gp_atomic *f = gp_atomic_begin(target, false, &err);
+    gpi_atomic *f = gpi_atomic_begin(target, false, &err);
     assert_non_null(f);
-    FILE *s = gp_atomic_stream(f, &err);
+    FILE *s = gpi_atomic_stream(f, &err);
     fputs("one", s);
     assert_int_equal(access(target, F_OK), -1); /* nothing visible before commit */
-    assert_true(gp_atomic_commit(f, &err));
+    assert_true(gpi_atomic_commit(f, &err));
     assert_int_equal(count_entries(dir), 1);
 
     /* an existing output is not overwritten without permission */
-    assert_null(gp_atomic_begin(target, false, &err));
+    assert_null(gpi_atomic_begin(target, false, &err));
     assert_int_equal(err.status, GP_ERR_EXISTS);
     gp_error_clear(&err);
 
     /* abort leaves the old content and no temp file */
-    f = gp_atomic_begin(target, true, &err);
-    fputs("two", gp_atomic_stream(f, &err));
-    gp_atomic_abort(f);
+    f = gpi_atomic_begin(target, true, &err);
+    fputs("two", gpi_atomic_stream(f, &err));
+    gpi_atomic_abort(f);
     assert_int_equal(count_entries(dir), 1);
     unsigned char *data;
     size_t len;
-    assert_true(gp_read_file(target, 100, &data, &len, &err));
+    assert_true(gpi_read_file(target, 100, &data, &len, &err));
     assert_string_equal((char *)data, "one");
     free(data);
 
     /* interrupt cleanup removes open temp files */
-    f = gp_atomic_begin(target, true, &err);
-    fputs("three", gp_atomic_stream(f, &err));
+    f = gpi_atomic_begin(target, true, &err);
+    fputs("three", gpi_atomic_stream(f, &err));
     assert_int_equal(count_entries(dir), 2);
     gp_interrupt_cleanup();
     assert_int_equal(count_entries(dir), 1);
-    gp_atomic_abort(f);
+    gpi_atomic_abort(f);
 
     /* overwrite with permission */
-    f = gp_atomic_begin(target, true, &err);
-    fputs("four", gp_atomic_stream(f, &err));
-    assert_true(gp_atomic_commit(f, &err));
-    assert_true(gp_read_file(target, 100, &data, &len, &err));
+    f = gpi_atomic_begin(target, true, &err);
+    fputs("four", gpi_atomic_stream(f, &err));
+    assert_true(gpi_atomic_commit(f, &err));
+    assert_true(gpi_read_file(target, 100, &data, &len, &err));
     assert_string_equal((char *)data, "four");
     free(data);
 
@@ -133,13 +138,13 @@ static void read_file_limit(void **state)
     gp_error err = {0};
     unsigned char *data;
     size_t len;
-    assert_false(gp_read_file(path, 9, &data, &len, &err));
+    assert_false(gpi_read_file(path, 9, &data, &len, &err));
     assert_int_equal(err.status, GP_ERR_OPEN);
     gp_error_clear(&err);
-    assert_true(gp_read_file(path, 10, &data, &len, &err));
+    assert_true(gpi_read_file(path, 10, &data, &len, &err));
     assert_int_equal(len, 10);
     free(data);
-    assert_false(gp_read_file("/nonexistent/x", 10, &data, &len, &err));
+    assert_false(gpi_read_file("/nonexistent/x", 10, &data, &len, &err));
     unlink(path);
 }
 
@@ -147,11 +152,11 @@ static void error_first_wins(void **state)
 {
     (void)state;
     gp_error err = {0};
-    gp_error_set(&err, GP_ERR_OPEN, 2, "first %d", 1);
-    gp_error_set(&err, GP_ERR_NOMEM, 0, "second");
+    gpi_error_set(&err, GP_ERR_OPEN, 2, "first %d", 1);
+    gpi_error_set(&err, GP_ERR_NOMEM, 0, "second");
     assert_int_equal(err.status, GP_ERR_OPEN);
     assert_string_equal(err.message, "first 1");
-    gp_error_set(NULL, GP_ERR_OPEN, 0, "ignored");
+    gpi_error_set(NULL, GP_ERR_OPEN, 0, "ignored");
 }
 
 typedef struct pool_ctx {
@@ -168,12 +173,12 @@ static void pool_runs_each_index_once(void **state)
 {
     (void)state;
     pool_ctx *ctx = calloc(1, sizeof *ctx);
-    assert_true(gp_parallel_for(1000, 4, hit, ctx));
+    assert_true(gpi_parallel_for(1000, 4, hit, ctx));
     for (int i = 0; i < 1000; i++)
         assert_int_equal(atomic_load(&ctx->hits[i]), 1);
-    assert_true(gp_parallel_for(0, 0, hit, ctx)); /* nothing to do is fine */
+    assert_true(gpi_parallel_for(0, 0, hit, ctx)); /* nothing to do is fine */
     free(ctx);
-    assert_true(gp_cpu_count() >= 1);
+    assert_true(gpi_cpu_count() >= 1);
 }
 
 static void profile_loads(void **state)
@@ -189,7 +194,7 @@ static void profile_loads(void **state)
     assert_int_equal(p->max_bytes, 665600);
     assert_int_equal(p->dpi, 300);
     assert_string_equal(p->school_code, "10433");
-    assert_string_equal(p->header_aliases[GP_FIELD_SEQ].items[0], "拍摄序号");
+    assert_string_equal(p->header_aliases[GPI_FIELD_SEQ].items[0], "拍摄序号");
     assert_int_equal(p->levels.count, 2);
     assert_int_equal(p->level_map_count, 3);
     assert_string_equal(p->level_map[1].from, "专升本");
@@ -211,7 +216,7 @@ static void profile_rejects_bad_values(void **state)
     (void)state;
     char dir[] = "/tmp/gp-profile-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    char *path = gp_path_join(dir, "bad.ini");
+    char *path = gpi_path_join(dir, "bad.ini");
     FILE *f = fopen(path, "w");
     fputs("[photo]\nwidth = wide\n", f);
     fclose(f);
@@ -230,27 +235,27 @@ static void lock_excludes_and_recovers(void **state)
     char dir[] = "/tmp/gp-lock-XXXXXX";
     assert_non_null(mkdtemp(dir));
     gp_error err = {0};
-    gp_lock *first = gp_lock_acquire(dir, &err);
+    gpi_lock *first = gpi_lock_acquire(dir, &err);
     assert_non_null(first);
     /* a second holder (another open file description) is refused */
-    assert_null(gp_lock_acquire(dir, &err));
+    assert_null(gpi_lock_acquire(dir, &err));
     assert_int_equal(err.status, GP_ERR_LOCKED);
     assert_non_null(strstr(err.message, "pid"));
     gp_error_clear(&err);
-    gp_lock_release(first);
+    gpi_lock_release(first);
     /* a lock left by a process that died is free again */
     pid_t child = fork();
     if (child == 0) {
         gp_error cerr = {0};
-        _exit(gp_lock_acquire(dir, &cerr) ? 0 : 1); /* dies holding it */
+        _exit(gpi_lock_acquire(dir, &cerr) ? 0 : 1); /* dies holding it */
     }
     int status;
     waitpid(child, &status, 0);
     assert_int_equal(WEXITSTATUS(status), 0);
-    gp_lock *again = gp_lock_acquire(dir, &err);
+    gpi_lock *again = gpi_lock_acquire(dir, &err);
     assert_non_null(again);
-    gp_lock_release(again);
-    char *lockfile = gp_path_join(dir, ".gradpack.lock");
+    gpi_lock_release(again);
+    char *lockfile = gpi_path_join(dir, ".gradpack.lock");
     unlink(lockfile);
     free(lockfile);
     rmdir(dir);
@@ -258,7 +263,7 @@ static void lock_excludes_and_recovers(void **state)
 
 static void write_text(const char *dir, const char *name, const char *text)
 {
-    char *path = gp_path_join(dir, name);
+    char *path = gpi_path_join(dir, name);
     FILE *f = fopen(path, "w");
     fputs(text, f);
     fclose(f);
@@ -267,11 +272,11 @@ static void write_text(const char *dir, const char *name, const char *text)
 
 static char *slurp(const char *dir, const char *name)
 {
-    char *path = gp_path_join(dir, name);
+    char *path = gpi_path_join(dir, name);
     unsigned char *data = NULL;
     size_t len;
     gp_error err = {0};
-    if (!gp_read_file(path, 1000, &data, &len, &err))
+    if (!gpi_read_file(path, 1000, &data, &len, &err))
         data = NULL;
     free(path);
     return (char *)data;
@@ -285,16 +290,16 @@ static void commit_set_all_or_nothing(void **state)
     write_text(dir, "a.zip", "old a");
     write_text(dir, "b.xlsx", "old b");
     gp_error err = {0};
-    gp_atomic *set[3];
+    gpi_atomic *set[3];
     const char *names[] = {"a.zip", "b.xlsx"};
     for (int i = 0; i < 2; i++) {
-        char *path = gp_path_join(dir, names[i]);
-        set[i] = gp_atomic_begin(path, true, &err);
-        fprintf(gp_atomic_stream(set[i], &err), "new %c", 'a' + i);
+        char *path = gpi_path_join(dir, names[i]);
+        set[i] = gpi_atomic_begin(path, true, &err);
+        fprintf(gpi_atomic_stream(set[i], &err), "new %c", 'a' + i);
         free(path);
     }
     set[2] = NULL; /* skipped */
-    assert_true(gp_atomic_commit_set(set, 3, dir, &err));
+    assert_true(gpi_atomic_commit_set(set, 3, dir, &err));
     assert_null(set[0]);
     char *a = slurp(dir, "a.zip"), *b = slurp(dir, "b.xlsx");
     assert_string_equal(a, "new a");
@@ -310,7 +315,7 @@ static void commit_set_all_or_nothing(void **state)
                ".a.zip.tmp-AAAAAA\ta.zip\n.b.xlsx.tmp-BBBBBB\tb.xlsx\n"
                ".evil.tmp-CCCCCC\t../escape\nno-tab-line\n");
     bool recovered = false;
-    assert_true(gp_atomic_recover(dir, &recovered, &err));
+    assert_true(gpi_atomic_recover(dir, &recovered, &err));
     assert_true(recovered);
     a = slurp(dir, "a.zip");
     b = slurp(dir, "b.xlsx");
@@ -320,14 +325,14 @@ static void commit_set_all_or_nothing(void **state)
     free(b);
     assert_int_equal(count_entries(dir), 2);
     /* nothing to do the second time */
-    assert_true(gp_atomic_recover(dir, &recovered, &err));
+    assert_true(gpi_atomic_recover(dir, &recovered, &err));
     assert_false(recovered);
 
     /* killed half-way through the renames: the first already moved */
     write_text(dir, "a.zip", "final a");
     write_text(dir, ".b.xlsx.tmp-DDDDDD", "final b");
     write_text(dir, ".gradpack-commit", ".a.zip.tmp-EEEEEE\ta.zip\n.b.xlsx.tmp-DDDDDD\tb.xlsx\n");
-    assert_true(gp_atomic_recover(dir, &recovered, &err));
+    assert_true(gpi_atomic_recover(dir, &recovered, &err));
     b = slurp(dir, "b.xlsx");
     a = slurp(dir, "a.zip");
     assert_string_equal(a, "final a");
@@ -336,7 +341,7 @@ static void commit_set_all_or_nothing(void **state)
     free(b);
     assert_int_equal(count_entries(dir), 2);
 
-    char *pa = gp_path_join(dir, "a.zip"), *pb = gp_path_join(dir, "b.xlsx");
+    char *pa = gpi_path_join(dir, "a.zip"), *pb = gpi_path_join(dir, "b.xlsx");
     unlink(pa);
     unlink(pb);
     free(pa);
@@ -346,9 +351,9 @@ static void commit_set_all_or_nothing(void **state)
 
 static char *escaped(const char *s, size_t len)
 {
-    gp_buf buf = {0};
-    gp_escape_terminal(&buf, s, len);
-    char *out = gp_buf_take(&buf);
+    gpi_buf buf = {0};
+    gpi_escape_terminal(&buf, s, len);
+    char *out = gpi_buf_take(&buf);
     return out ? out : strdup("");
 }
 
@@ -373,18 +378,18 @@ static void terminal_escaping(void **state)
         {"a\0" "b", 3, "a\\x00b"},
         {"\xe2\x81\xa6x\xe2\x81\xa9", 0, "\\u2066x\\u2069"},
     };
-    for (size_t i = 0; i < GP_ARRAY_LEN(cases); i++) {
+    for (size_t i = 0; i < GPI_ARRAY_LEN(cases); i++) {
         size_t len = cases[i].len ? cases[i].len : strlen(cases[i].in);
         char *out = escaped(cases[i].in, len);
         if (strcmp(out, cases[i].out) != 0)
             fail_msg("case %zu: got \"%s\", expected \"%s\"", i, out, cases[i].out);
-        assert_int_equal(gp_needs_escape(cases[i].in, len), strcmp(cases[i].in, out) != 0);
+        assert_int_equal(gpi_needs_escape(cases[i].in, len), strcmp(cases[i].in, out) != 0);
         free(out);
     }
-    assert_true(gp_codepoint_unsafe(0x1FFFE));
-    assert_true(gp_codepoint_unsafe(0xFDD0));
-    assert_false(gp_codepoint_unsafe(0x4E2D)); /* 中 */
-    assert_false(gp_codepoint_unsafe(0xFFFD));
+    assert_true(gpi_codepoint_unsafe(0x1FFFE));
+    assert_true(gpi_codepoint_unsafe(0xFDD0));
+    assert_false(gpi_codepoint_unsafe(0x4E2D)); /* 中 */
+    assert_false(gpi_codepoint_unsafe(0xFFFD));
 }
 
 int main(void)

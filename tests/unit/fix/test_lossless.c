@@ -16,6 +16,9 @@
 #include <string.h>
 
 #include "fix/fix_internal.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "photo/photo.h"
 #include "photogen.h"
 
 static gp_profile *profile;
@@ -99,15 +102,15 @@ static void assert_same_pixels(const unsigned char *a, size_t a_len, const unsig
     free(pb);
 }
 
-static void fix_bytes(const unsigned char *data, size_t len, gp_fix_outcome *o)
+static void fix_bytes(const unsigned char *data, size_t len, gpi_fix_outcome *o)
 {
-    gp_jpeg_info info;
-    gp_jpeg_inspect(data, len, &info);
+    gpi_jpeg_info info;
+    gpi_jpeg_inspect(data, len, &info);
     gp_report *judged = gp_report_new("fix");
     assert_non_null(judged);
-    gp_where where = {.seq = "0001", .file = "0001.jpg"};
-    gp_photo_judge(&info, len, profile, &where, judged);
-    gp_fix_photo(data, len, &info, judged, profile, GP_CROP_NONE, false, "0001.jpg", o);
+    gpi_where where = {.seq = "0001", .file = "0001.jpg"};
+    gpi_photo_judge(&info, len, profile, &where, judged);
+    gpi_fix_photo(data, len, &info, judged, profile, GP_CROP_NONE, false, "0001.jpg", o);
     gp_report_free(judged);
 }
 
@@ -123,18 +126,18 @@ static photogen_result make(const photogen_options *o)
 /* The output is 300 dpi JFIF, without Exif or profile, and judges clean. */
 static void assert_clean_metadata(const unsigned char *data, size_t len)
 {
-    gp_jpeg_info info;
-    gp_jpeg_inspect(data, len, &info);
+    gpi_jpeg_info info;
+    gpi_jpeg_inspect(data, len, &info);
     assert_true(info.decoded);
     assert_true(info.has_jfif);
     assert_int_equal(info.density_unit, 1);
     assert_int_equal(info.x_density, 300);
     assert_int_equal(info.y_density, 300);
     assert_false(info.has_exif_resolution);
-    assert_int_equal(info.icc, GP_ICC_NONE);
+    assert_int_equal(info.icc, GPI_ICC_NONE);
     gp_report *judged = gp_report_new("check");
     assert_non_null(judged);
-    assert_int_equal(gp_photo_judge(&info, len, profile, NULL, judged), 0);
+    assert_int_equal(gpi_photo_judge(&info, len, profile, NULL, judged), 0);
     assert_int_equal(gp_report_count(judged), 0);
     gp_report_free(judged);
     assert_null(memmem(data, len, "Exif", 4));
@@ -155,9 +158,9 @@ static void low_dpi_photo_keeps_its_pixels(void **state)
     variants[2].progressive = true;
     for (int i = 0; i < 3; i++) {
         photogen_result in = make(&variants[i]);
-        gp_fix_outcome o;
+        gpi_fix_outcome o;
         fix_bytes(in.data, in.len, &o);
-        assert_int_equal(o.action, GP_FIX_METADATA);
+        assert_int_equal(o.action, GPI_FIX_METADATA);
         assert_int_equal(o.code, GP_FIX_CHANGED);
         assert_int_equal(o.encodes, 0);
         assert_non_null(strstr(o.message, "仅修改分辨率信息"));
@@ -165,7 +168,7 @@ static void low_dpi_photo_keeps_its_pixels(void **state)
         assert_true(o.out_len >= profile->min_bytes && o.out_len <= profile->max_bytes);
         assert_clean_metadata(o.out, o.out_len);
         assert_same_pixels(in.data, in.len, o.out, o.out_len);
-        gp_fix_outcome_clear(&o);
+        gpi_fix_outcome_clear(&o);
         photogen_result_free(&in);
     }
 }
@@ -180,11 +183,11 @@ static void out_of_window_falls_back_to_reencode(void **state)
     photogen_result r;
     char why[200];
     assert_true(photogen_make(&o, &r, why, sizeof why));
-    gp_fix_outcome out;
+    gpi_fix_outcome out;
     fix_bytes(r.data, r.len, &out);
-    assert_int_equal(out.action, GP_FIX_FIXED);
+    assert_int_equal(out.action, GPI_FIX_FIXED);
     assert_true(out.encodes >= 1);
-    gp_fix_outcome_clear(&out);
+    gpi_fix_outcome_clear(&out);
 
     /* orientation 6 needs the pixels turned: never the lossless path */
     photogen_defaults(&o);
@@ -194,13 +197,13 @@ static void out_of_window_falls_back_to_reencode(void **state)
     o.orientation = 6;
     photogen_result turned;
     assert_true(photogen_make(&o, &turned, why, sizeof why));
-    gp_jpeg_info info;
-    gp_jpeg_inspect(turned.data, turned.len, &info);
+    gpi_jpeg_info info;
+    gpi_jpeg_inspect(turned.data, turned.len, &info);
     gp_report *judged = gp_report_new("fix");
-    gp_photo_judge(&info, turned.len, profile, NULL, judged);
+    gpi_photo_judge(&info, turned.len, profile, NULL, judged);
     unsigned char *rewritten = (unsigned char *)"x";
     size_t rewritten_len = 1;
-    assert_false(gp_fix_try_lossless(turned.data, turned.len, &info, judged, profile, &rewritten,
+    assert_false(gpi_fix_try_lossless(turned.data, turned.len, &info, judged, profile, &rewritten,
                                      &rewritten_len));
     assert_null(rewritten);
     gp_report_free(judged);
@@ -254,7 +257,7 @@ static void restarts_comments_and_trailers(void **state)
     memcpy(trailed + len, "JUNK!", 5);
     unsigned char *out;
     size_t out_len;
-    assert_true(gp_fix_rewrite_metadata(trailed, len + 5, 300, &out, &out_len));
+    assert_true(gpi_fix_rewrite_metadata(trailed, len + 5, 300, &out, &out_len));
     assert_null(memmem(out, out_len, "made by a test", 14));
     assert_null(memmem(out, out_len, "Photoshop", 9));
     assert_null(memmem(out, out_len, "JUNK!", 5));
@@ -279,7 +282,7 @@ static void hostile_marker_structures_are_refused(void **state)
     for (size_t cut = 0; cut < len - 1; cut++) {
         unsigned char *copy = malloc(cut ? cut : 1);
         memcpy(copy, jpeg, cut);
-        assert_false(gp_fix_rewrite_metadata(copy, cut, 300, &out, &out_len));
+        assert_false(gpi_fix_rewrite_metadata(copy, cut, 300, &out, &out_len));
         assert_null(out);
         free(copy);
     }
@@ -287,19 +290,19 @@ static void hostile_marker_structures_are_refused(void **state)
     unsigned char *bad = malloc(len);
     memcpy(bad, jpeg, len);
     bad[4] = 0xFF, bad[5] = 0xFF;
-    assert_false(gp_fix_rewrite_metadata(bad, len, 300, &out, &out_len));
+    assert_false(gpi_fix_rewrite_metadata(bad, len, 300, &out, &out_len));
     /* a length below 2 */
     bad[4] = 0x00, bad[5] = 0x01;
-    assert_false(gp_fix_rewrite_metadata(bad, len, 300, &out, &out_len));
+    assert_false(gpi_fix_rewrite_metadata(bad, len, 300, &out, &out_len));
     /* no marker where one must be */
     memcpy(bad, jpeg, len);
     bad[2] = 0x12;
-    assert_false(gp_fix_rewrite_metadata(bad, len, 300, &out, &out_len));
+    assert_false(gpi_fix_rewrite_metadata(bad, len, 300, &out, &out_len));
     /* not a JPEG at all */
-    assert_false(gp_fix_rewrite_metadata((const unsigned char *)"GIF89a", 6, 300, &out,
+    assert_false(gpi_fix_rewrite_metadata((const unsigned char *)"GIF89a", 6, 300, &out,
                                          &out_len));
     /* SOI, then EOI: no frame, no scan */
-    assert_false(gp_fix_rewrite_metadata((const unsigned char *)"\xFF\xD8\xFF\xD9", 4, 300,
+    assert_false(gpi_fix_rewrite_metadata((const unsigned char *)"\xFF\xD8\xFF\xD9", 4, 300,
                                          &out, &out_len));
     assert_null(out);
     free(bad);

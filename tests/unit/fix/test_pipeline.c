@@ -18,6 +18,10 @@
 #include <unistd.h>
 
 #include "fix/fix_internal.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "photo/photo.h"
 #include "photogen.h"
 
 static gp_profile *profile;
@@ -54,25 +58,25 @@ static photogen_options defaults(void)
 }
 
 /* Inspect, judge and fix bytes as gp_fix does for each photo. */
-static void fix_bytes(const unsigned char *data, size_t len, gp_crop crop, gp_fix_outcome *o)
+static void fix_bytes(const unsigned char *data, size_t len, gp_crop crop, gpi_fix_outcome *o)
 {
-    gp_jpeg_info info;
-    gp_jpeg_inspect(data, len, &info);
+    gpi_jpeg_info info;
+    gpi_jpeg_inspect(data, len, &info);
     gp_report *judged = gp_report_new("fix");
     assert_non_null(judged);
-    gp_where where = {.seq = "0001", .file = "0001.jpg"};
-    gp_photo_judge(&info, len, profile, &where, judged);
-    gp_fix_photo(data, len, &info, judged, profile, crop, false, "0001.jpg", o);
+    gpi_where where = {.seq = "0001", .file = "0001.jpg"};
+    gpi_photo_judge(&info, len, profile, &where, judged);
+    gpi_fix_photo(data, len, &info, judged, profile, crop, false, "0001.jpg", o);
     gp_report_free(judged);
 }
 
 /* The output passes every photo rule of the profile. */
 static void assert_conforms(const unsigned char *data, size_t len)
 {
-    gp_jpeg_info info;
-    gp_jpeg_inspect(data, len, &info);
+    gpi_jpeg_info info;
+    gpi_jpeg_inspect(data, len, &info);
     gp_report *judged = gp_report_new("check");
-    assert_int_equal(gp_photo_judge(&info, len, profile, NULL, judged), 0);
+    assert_int_equal(gpi_photo_judge(&info, len, profile, NULL, judged), 0);
     assert_int_equal(gp_report_count_severity(judged, GP_ERROR), 0);
     gp_report_free(judged);
 }
@@ -81,9 +85,9 @@ static void assert_conforms(const unsigned char *data, size_t len)
  * RGB rendering of the same size. */
 static double mean_difference(const unsigned char *jpeg, size_t len, const unsigned char *rgb)
 {
-    gp_fix_raster raster;
+    gpi_fix_raster raster;
     char error[200];
-    assert_true(gp_fix_decode(jpeg, len, 8, &raster, error, sizeof error));
+    assert_true(gpi_fix_decode(jpeg, len, 8, &raster, error, sizeof error));
     assert_int_equal(raster.image.width, 960);
     assert_int_equal(raster.image.height, 1280);
     assert_int_equal(raster.image.channels, 3);
@@ -91,7 +95,7 @@ static double mean_difference(const unsigned char *jpeg, size_t len, const unsig
     double total = 0;
     for (size_t i = 0; i < n; i++)
         total += abs((int)raster.image.pixels[i] - (int)rgb[i]);
-    gp_fix_raster_free(&raster);
+    gpi_fix_raster_free(&raster);
     return total / (double)n;
 }
 
@@ -109,13 +113,13 @@ static void corner_mean(const unsigned char *rgb, int width, double mean[3])
 static void assert_background_matches(const unsigned char *jpeg, size_t len,
                                       const unsigned char *rendered)
 {
-    gp_fix_raster raster;
+    gpi_fix_raster raster;
     char error[200];
-    assert_true(gp_fix_decode(jpeg, len, 8, &raster, error, sizeof error));
+    assert_true(gpi_fix_decode(jpeg, len, 8, &raster, error, sizeof error));
     double seen[3], expected[3];
     corner_mean(raster.image.pixels, raster.image.width, seen);
     corner_mean(rendered, 960, expected);
-    gp_fix_raster_free(&raster);
+    gpi_fix_raster_free(&raster);
     assert_true(fabs(expected[0] - 100) < 10 && fabs(expected[1] - 197) < 10);
     for (int c = 0; c < 3; c++)
         assert_true(fabs(seen[c] - expected[c]) < 6.0); /* near-255 blue clips a little per generation */
@@ -129,15 +133,15 @@ static void orientation_6_is_turned_upright(void **state)
     photogen_options o = defaults();
     unsigned char *upright = photogen_render(&o);
     assert_non_null(upright);
-    gp_fix_image stored = {.width = 960, .height = 1280, .channels = 3};
+    gpi_fix_image stored = {.width = 960, .height = 1280, .channels = 3};
     stored.pixels = malloc((size_t)960 * 1280 * 3);
     memcpy(stored.pixels, upright, (size_t)960 * 1280 * 3);
-    assert_true(gp_fix_orient(&stored, 8)); /* 8 undoes 6 */
+    assert_true(gpi_fix_orient(&stored, 8)); /* 8 undoes 6 */
     unsigned char *jpeg;
     size_t len;
     char error[200];
-    assert_true(gp_fix_encode(&stored, 95, GP_FIX_CHROMA_444, 300, &jpeg, &len, error, sizeof error));
-    gp_fix_image_free(&stored);
+    assert_true(gpi_fix_encode(&stored, 95, GPI_FIX_CHROMA_444, 300, &jpeg, &len, error, sizeof error));
+    gpi_fix_image_free(&stored);
     /* insert an Exif APP1 with Orientation = 6 after SOI */
     static const unsigned char exif[] = {
         0xFF, 0xE1, 0x00, 0x22, 'E', 'x', 'i', 'f', 0, 0,
@@ -152,20 +156,20 @@ static void orientation_6_is_turned_upright(void **state)
     size_t tagged_len = len + sizeof exif;
     free(jpeg);
 
-    gp_jpeg_info info;
-    gp_jpeg_inspect(tagged, tagged_len, &info);
+    gpi_jpeg_info info;
+    gpi_jpeg_inspect(tagged, tagged_len, &info);
     assert_int_equal(info.orientation, 6);
 
-    gp_fix_outcome out;
+    gpi_fix_outcome out;
     fix_bytes(tagged, tagged_len, GP_CROP_NONE, &out);
-    assert_int_equal(out.action, GP_FIX_FIXED);
+    assert_int_equal(out.action, GPI_FIX_FIXED);
     assert_int_equal(out.code, GP_FIX_CHANGED);
     assert_conforms(out.out, out.out_len);
     assert_true(mean_difference(out.out, out.out_len, upright) < 4.0);
     assert_background_matches(out.out, out.out_len, upright);
     assert_non_null(strstr(out.message, "方向 6"));
-    assert_in_range(out.encodes, 1, GP_FIX_MAX_ENCODES);
-    gp_fix_outcome_clear(&out);
+    assert_in_range(out.encodes, 1, GPI_FIX_MAX_ENCODES);
+    gpi_fix_outcome_clear(&out);
     free(tagged);
     free(upright);
 }
@@ -177,15 +181,15 @@ static void cmyk_becomes_srgb(void **state)
     o.color = PHOTOGEN_CMYK;
     photogen_result r = make(&o);
     unsigned char *rgb = photogen_render(&o);
-    gp_fix_outcome out;
+    gpi_fix_outcome out;
     fix_bytes(r.data, r.len, GP_CROP_NONE, &out);
-    assert_int_equal(out.action, GP_FIX_FIXED);
+    assert_int_equal(out.action, GPI_FIX_FIXED);
     assert_conforms(out.out, out.out_len);
     /* two JPEG generations and photogen's integer CMYK: a few levels */
     assert_true(mean_difference(out.out, out.out_len, rgb) < 6.0);
     assert_background_matches(out.out, out.out_len, rgb);
     assert_non_null(strstr(out.from, "CMYK"));
-    gp_fix_outcome_clear(&out);
+    gpi_fix_outcome_clear(&out);
     photogen_result_free(&r);
     free(rgb);
 }
@@ -196,12 +200,12 @@ static void grayscale_is_refused(void **state)
     photogen_options o = defaults();
     o.color = PHOTOGEN_GRAY;
     photogen_result r = make(&o);
-    gp_fix_outcome out;
+    gpi_fix_outcome out;
     fix_bytes(r.data, r.len, GP_CROP_NONE, &out);
-    assert_int_equal(out.action, GP_FIX_FAILED);
+    assert_int_equal(out.action, GPI_FIX_FAILED);
     assert_int_equal(out.code, GP_FIX_GRAYSCALE);
     assert_null(out.out);
-    gp_fix_outcome_clear(&out);
+    gpi_fix_outcome_clear(&out);
     photogen_result_free(&r);
 }
 
@@ -212,19 +216,19 @@ static void four_by_three_is_refused_or_cropped(void **state)
     o.width = 1280;
     o.height = 960;
     photogen_result r = make(&o);
-    gp_fix_outcome out;
+    gpi_fix_outcome out;
     fix_bytes(r.data, r.len, GP_CROP_NONE, &out);
-    assert_int_equal(out.action, GP_FIX_FAILED);
+    assert_int_equal(out.action, GPI_FIX_FAILED);
     assert_int_equal(out.code, GP_FIX_ASPECT);
     assert_null(out.out);
     assert_non_null(strstr(out.message, "左右各裁掉 280 像素"));
     assert_non_null(strstr(out.expected, "3:4"));
-    gp_fix_outcome_clear(&out);
+    gpi_fix_outcome_clear(&out);
 
     fix_bytes(r.data, r.len, GP_CROP_CENTER, &out);
-    assert_int_equal(out.action, GP_FIX_FIXED);
+    assert_int_equal(out.action, GPI_FIX_FIXED);
     assert_conforms(out.out, out.out_len);
-    gp_fix_outcome_clear(&out);
+    gpi_fix_outcome_clear(&out);
     photogen_result_free(&r);
 }
 
@@ -235,12 +239,12 @@ static void conforming_photo_is_copied(void **state)
     photogen_defaults(&o); /* searched into the window */
     photogen_result r = make(&o);
     assert_true(r.in_window);
-    gp_fix_outcome out;
+    gpi_fix_outcome out;
     fix_bytes(r.data, r.len, GP_CROP_NONE, &out);
-    assert_int_equal(out.action, GP_FIX_COPIED);
+    assert_int_equal(out.action, GPI_FIX_COPIED);
     assert_int_equal(out.code, GP_CODE_COUNT);
     assert_int_equal(out.encodes, 0);
-    gp_fix_outcome_clear(&out);
+    gpi_fix_outcome_clear(&out);
     photogen_result_free(&r);
 }
 
@@ -248,27 +252,27 @@ static void not_a_jpeg_is_unfixable(void **state)
 {
     (void)state;
     static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0};
-    gp_fix_outcome out;
+    gpi_fix_outcome out;
     fix_bytes(png, sizeof png, GP_CROP_NONE, &out);
-    assert_int_equal(out.action, GP_FIX_FAILED);
+    assert_int_equal(out.action, GPI_FIX_FAILED);
     assert_int_equal(out.code, GP_FIX_UNFIXABLE);
-    gp_fix_outcome_clear(&out);
+    gpi_fix_outcome_clear(&out);
 }
 
 /* ---- the folder --------------------------------------------------------- */
 
 static void write_file(const char *dir, const char *name, const unsigned char *data, size_t len)
 {
-    char *path = gp_path_join(dir, name);
+    char *path = gpi_path_join(dir, name);
     assert_true(photogen_write(path, data, len));
     free(path);
 }
 
 static void hash_file(const char *dir, const char *name, unsigned char out[32])
 {
-    char *path = gp_path_join(dir, name);
+    char *path = gpi_path_join(dir, name);
     gp_error err = {0};
-    assert_true(gp_sha256_file(path, out, &err));
+    assert_true(gpi_sha256_file(path, out, &err));
     free(path);
 }
 
@@ -281,7 +285,7 @@ static void remove_tree(const char *dir)
     while ((e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        char *path = gp_path_join(dir, e->d_name);
+        char *path = gpi_path_join(dir, e->d_name);
         struct stat st;
         if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
             remove_tree(path);
@@ -298,8 +302,8 @@ static void folder_is_fixed_without_touching_originals(void **state)
     (void)state;
     char root[] = "/tmp/gp-fix-test-XXXXXX";
     assert_non_null(mkdtemp(root));
-    char *photos = gp_path_join(root, "photos");
-    char *fixed = gp_path_join(root, "fixed");
+    char *photos = gpi_path_join(root, "photos");
+    char *fixed = gpi_path_join(root, "fixed");
     assert_int_equal(mkdir(photos, 0755), 0);
 
     photogen_options good;
@@ -339,10 +343,10 @@ static void folder_is_fixed_without_touching_originals(void **state)
     unsigned char copy[32];
     hash_file(fixed, "0001.jpg", copy);
     assert_memory_equal(copy, before[0], 32);
-    char *fixed_path = gp_path_join(fixed, "0002.JPG");
+    char *fixed_path = gpi_path_join(fixed, "0002.JPG");
     unsigned char *data;
     size_t len;
-    assert_true(gp_read_file(fixed_path, 64u << 20, &data, &len, &err));
+    assert_true(gpi_read_file(fixed_path, 64u << 20, &data, &len, &err));
     assert_conforms(data, len);
     free(data);
     free(fixed_path);

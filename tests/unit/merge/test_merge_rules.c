@@ -7,6 +7,10 @@
 #include <cmocka.h>
 
 #include "merge/merge_internal.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "roster/roster.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -17,8 +21,8 @@
 /* ---- fixtures -------------------------------------------------------------- */
 
 typedef struct fake_row {
-    gp_student row;
-    char *values[GP_FIELD_COUNT];
+    gpi_student row;
+    char *values[GPI_FIELD_COUNT];
 } fake_row;
 
 static void fake(fake_row *f, const char *seq, const char *id, const char *student_no,
@@ -26,12 +30,12 @@ static void fake(fake_row *f, const char *seq, const char *id, const char *stude
 {
     memset(f, 0, sizeof *f);
     snprintf(f->row.seq, sizeof f->row.seq, "%s", seq);
-    for (int i = 0; i < GP_FIELD_COUNT; i++)
+    for (int i = 0; i < GPI_FIELD_COUNT; i++)
         f->row.value[i] = (char *)"";
-    f->row.value[GP_FIELD_SEQ] = f->row.seq;
-    f->row.value[GP_FIELD_ID_NUMBER] = (char *)id;
-    f->row.value[GP_FIELD_STUDENT_NO] = (char *)student_no;
-    f->row.value[GP_FIELD_NAME] = (char *)name;
+    f->row.value[GPI_FIELD_SEQ] = f->row.seq;
+    f->row.value[GPI_FIELD_ID_NUMBER] = (char *)id;
+    f->row.value[GPI_FIELD_STUDENT_NO] = (char *)student_no;
+    f->row.value[GPI_FIELD_NAME] = (char *)name;
     f->row.row = atoi(seq) + 1;
 }
 
@@ -47,7 +51,7 @@ static const merge_student *find_by_id(const merge_student *s, size_t n, size_t 
                                        const char *id)
 {
     for (size_t i = 0; i < n; i++)
-        if (s[i].bundle == bundle && !strcmp(s[i].row->value[GP_FIELD_ID_NUMBER], id))
+        if (s[i].bundle == bundle && !strcmp(s[i].row->value[GPI_FIELD_ID_NUMBER], id))
             return &s[i];
     return NULL;
 }
@@ -109,7 +113,7 @@ static void test_renumber_starts_again_per_bundle_and_skips_dropped(void **state
     assert_string_equal(s[4].new_seq, "0002");
     assert_int_equal(s[4].output, 1);
     for (int i = 0; i < 5; i++)
-        free(r[i].row.value[GP_FIELD_ID_NUMBER]);
+        free(r[i].row.value[GPI_FIELD_ID_NUMBER]);
     assert_int_equal(merge_renumber(s, 0, 2), 0);
 }
 
@@ -237,7 +241,7 @@ static void test_mapping_rows_and_csv(void **state)
 
 static void touch(const char *dir, const char *name)
 {
-    char *path = gp_path_join(dir, name);
+    char *path = gpi_path_join(dir, name);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     assert_true(fd >= 0);
     close(fd);
@@ -249,9 +253,9 @@ static void test_inputs_found_by_extension_sorted_deduplicated(void **state)
     (void)state;
     char root[] = "/tmp/gp-merge-unit-XXXXXX";
     assert_non_null(mkdtemp(root));
-    char *inbox = gp_path_join(root, "inbox");
-    char *nested = gp_path_join(inbox, "old");
-    char *out = gp_path_join(root, "out");
+    char *inbox = gpi_path_join(root, "inbox");
+    char *nested = gpi_path_join(inbox, "old");
+    char *out = gpi_path_join(root, "out");
     assert_int_equal(mkdir(inbox, 0755), 0);
     assert_int_equal(mkdir(nested, 0755), 0);
     assert_int_equal(mkdir(out, 0755), 0);
@@ -261,8 +265,8 @@ static void test_inputs_found_by_extension_sorted_deduplicated(void **state)
     touch(inbox, ".hidden.zip");
     touch(nested, "deep.zip"); /* no recursion */
     touch(root, "single.zip");
-    char *single = gp_path_join(root, "single.zip");
-    char *again = gp_path_join(inbox, "乙站.zip");
+    char *single = gpi_path_join(root, "single.zip");
+    char *again = gpi_path_join(inbox, "乙站.zip");
     const char *args[] = {inbox, single, again};
     merge_inputs in = {0};
     gp_error err = {0};
@@ -278,13 +282,13 @@ static void test_inputs_found_by_extension_sorted_deduplicated(void **state)
     assert_false(merge_find_inputs(self, 1, out, &in, &err));
     assert_int_equal(err.status, GP_ERR_USAGE);
     gp_error_clear(&err);
-    char *missing = gp_path_join(root, "nope");
+    char *missing = gpi_path_join(root, "nope");
     const char *gone[] = {missing};
     assert_false(merge_find_inputs(gone, 1, out, &in, &err));
     assert_int_equal(err.status, GP_ERR_OPEN);
     assert_int_equal(in.count, 0);
 
-    char *cmd = gp_asprintf("rm -rf '%s'", root);
+    char *cmd = gpi_asprintf("rm -rf '%s'", root);
     assert_int_equal(system(cmd), 0);
     free(cmd);
     free(missing);

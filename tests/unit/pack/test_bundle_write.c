@@ -6,7 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "gp_internal.h"
+#include "core/files.h"
+#include "pack/bundle.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@ static int setup(void **state)
     (void)state;
     if (!mkdtemp(dir))
         return -1;
-    zip_path = gp_path_join(dir, "out.zip");
+    zip_path = gpi_path_join(dir, "out.zip");
     return 0;
 }
 
@@ -59,23 +60,23 @@ static bool fetch_fails(void *context, unsigned char **data, size_t *size)
 
 static int fetch_calls;
 
-static void make_items(gp_zip_item items[3])
+static void make_items(gpi_zip_item items[3])
 {
     static const char json[] = "{\"format\": \"gradpack-bundle\"}\n";
     static const char manifest[] = "abc  bundle.json\n";
-    items[0] = (gp_zip_item){.name = "bundle.json", .data = json, .len = sizeof json - 1};
-    items[1] = (gp_zip_item){.name = "photos/0001.jpg", .fetch = fetch_photo,
+    items[0] = (gpi_zip_item){.name = "bundle.json", .data = json, .len = sizeof json - 1};
+    items[1] = (gpi_zip_item){.name = "photos/0001.jpg", .fetch = fetch_photo,
                              .fetch_context = &fetch_calls, .len = sizeof photo_bytes - 1,
                              .check_sha256 = true, .store = true};
-    gp_sha256(photo_bytes, sizeof photo_bytes - 1, items[1].sha256);
-    items[2] = (gp_zip_item){.name = "MANIFEST.sha256", .data = manifest, .len = sizeof manifest - 1};
+    gpi_sha256(photo_bytes, sizeof photo_bytes - 1, items[1].sha256);
+    items[2] = (gpi_zip_item){.name = "MANIFEST.sha256", .data = manifest, .len = sizeof manifest - 1};
 }
 
 static unsigned char *slurp(const char *path, size_t *len)
 {
     unsigned char *data;
     gp_error err = {0};
-    assert_true(gp_read_file(path, 1 << 20, &data, len, &err));
+    assert_true(gpi_read_file(path, 1 << 20, &data, len, &err));
     return data;
 }
 
@@ -85,11 +86,11 @@ static void test_layout_and_fixed_metadata(void **state)
     setenv("SOURCE_DATE_EPOCH", "1609459200", 1); /* 2021-01-01 00:00:00 UTC */
     FILE *f = fopen(zip_path, "wb"); /* the caller's temp file exists already */
     fclose(f);
-    gp_zip_item items[3];
+    gpi_zip_item items[3];
     make_items(items);
     gp_error err = {0};
     fetch_calls = 0;
-    assert_true(gp_bundle_write(zip_path, "B-1", items, 3, NULL, &err));
+    assert_true(gpi_bundle_write(zip_path, "B-1", items, 3, NULL, &err));
     assert_false(items[1].changed);
     assert_int_equal(fetch_calls, 1); /* fetched once, when archived */
 
@@ -132,14 +133,14 @@ static void test_layout_and_fixed_metadata(void **state)
 static void test_reproducible_bytes(void **state)
 {
     (void)state;
-    gp_zip_item items[3];
+    gpi_zip_item items[3];
     gp_error err = {0};
     size_t len1, len2;
     make_items(items);
-    assert_true(gp_bundle_write(zip_path, "B", items, 3, NULL, &err));
+    assert_true(gpi_bundle_write(zip_path, "B", items, 3, NULL, &err));
     unsigned char *first = slurp(zip_path, &len1);
     make_items(items);
-    assert_true(gp_bundle_write(zip_path, "B", items, 3, NULL, &err));
+    assert_true(gpi_bundle_write(zip_path, "B", items, 3, NULL, &err));
     unsigned char *second = slurp(zip_path, &len2);
     assert_int_equal(len1, len2);
     assert_memory_equal(first, second, len1);
@@ -150,11 +151,11 @@ static void test_reproducible_bytes(void **state)
 static void test_changed_photo_fails(void **state)
 {
     (void)state;
-    gp_zip_item items[3];
+    gpi_zip_item items[3];
     make_items(items);
     items[1].sha256[0] ^= 1; /* check saw different bytes */
     gp_error err = {0};
-    assert_false(gp_bundle_write(zip_path, "B", items, 3, NULL, &err));
+    assert_false(gpi_bundle_write(zip_path, "B", items, 3, NULL, &err));
     assert_true(items[1].changed);
     assert_false(items[0].changed);
     assert_int_equal(err.status, GP_ERR_WRITE);
@@ -162,18 +163,18 @@ static void test_changed_photo_fails(void **state)
     make_items(items);
     items[1].len -= 1; /* more bytes than expected */
     gp_error_clear(&err);
-    assert_false(gp_bundle_write(zip_path, "B", items, 3, NULL, &err));
+    assert_false(gpi_bundle_write(zip_path, "B", items, 3, NULL, &err));
     assert_true(items[1].changed);
 }
 
 static void test_missing_photo_fails_without_changed(void **state)
 {
     (void)state;
-    gp_zip_item items[3];
+    gpi_zip_item items[3];
     make_items(items);
     items[1].fetch = fetch_fails; /* e.g. the photo could not be read */
     gp_error err = {0};
-    assert_false(gp_bundle_write(zip_path, "B", items, 3, NULL, &err));
+    assert_false(gpi_bundle_write(zip_path, "B", items, 3, NULL, &err));
     assert_false(items[1].changed);
     assert_int_equal(err.status, GP_ERR_WRITE);
 }
@@ -181,10 +182,10 @@ static void test_missing_photo_fails_without_changed(void **state)
 static void test_aes_entries(void **state)
 {
     (void)state;
-    gp_zip_item items[3];
+    gpi_zip_item items[3];
     make_items(items);
     gp_error err = {0};
-    assert_true(gp_bundle_write(zip_path, "B", items, 3, "Secret-Pass-2345", &err));
+    assert_true(gpi_bundle_write(zip_path, "B", items, 3, "Secret-Pass-2345", &err));
     int zerr;
     zip_t *za = zip_open(zip_path, ZIP_RDONLY, &zerr);
     assert_non_null(za);

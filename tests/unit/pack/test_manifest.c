@@ -5,7 +5,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "gp_internal.h"
+#include "core/base.h"
+#include "core/files.h"
+#include "pack/bundle.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,16 +15,16 @@
 static void test_format_sorted_sha256sum_lines(void **state)
 {
     (void)state;
-    gp_manifest m = {0};
+    gpi_manifest m = {0};
     unsigned char a[32], b[32], c[32];
-    gp_sha256("abc", 3, a);
-    gp_sha256("", 0, b);
-    gp_sha256("x", 1, c);
-    assert_true(gp_manifest_add(&m, "roster.csv", a));
-    assert_true(gp_manifest_add(&m, "photos/0002.jpg", b));
-    assert_true(gp_manifest_add(&m, "bundle.json", c));
+    gpi_sha256("abc", 3, a);
+    gpi_sha256("", 0, b);
+    gpi_sha256("x", 1, c);
+    assert_true(gpi_manifest_add(&m, "roster.csv", a));
+    assert_true(gpi_manifest_add(&m, "photos/0002.jpg", b));
+    assert_true(gpi_manifest_add(&m, "bundle.json", c));
     size_t len = 0;
-    char *text = gp_manifest_format(&m, &len);
+    char *text = gpi_manifest_format(&m, &len);
     assert_non_null(text);
     assert_int_equal(len, strlen(text));
     assert_int_equal(len, 3 * (64 + 2 + 1) + strlen("bundle.json") + strlen("photos/0002.jpg") +
@@ -33,7 +35,7 @@ static void test_format_sorted_sha256sum_lines(void **state)
     const char *first = strstr(text, "bundle.json"), *mid = strstr(text, "photos/"),
                *last = strstr(text, "roster.csv");
     assert_true(first < mid && mid < last);
-    gp_manifest_clear(&m);
+    gpi_manifest_clear(&m);
     free(text);
 }
 
@@ -44,20 +46,20 @@ static void test_parse_round_trip_crlf_and_binary_marker(void **state)
         "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD  roster.csv\r\n"
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 *photos/0001.jpg\n"
         "\n";
-    gp_manifest m = {0};
+    gpi_manifest m = {0};
     size_t bad = 99;
     gp_error err = {0};
-    assert_true(gp_manifest_parse(text, strlen(text), &m, &bad, &err));
+    assert_true(gpi_manifest_parse(text, strlen(text), &m, &bad, &err));
     assert_int_equal(bad, 0);
     assert_int_equal(m.count, 2);
     /* entries stay in file order */
-    const gp_manifest_entry *e = &m.entries[0];
+    const gpi_manifest_entry *e = &m.entries[0];
     assert_string_equal(e->path, "roster.csv");
     unsigned char abc[32];
-    gp_sha256("abc", 3, abc);
+    gpi_sha256("abc", 3, abc);
     assert_memory_equal(e->sha256, abc, 32);
     assert_string_equal(m.entries[1].path, "photos/0001.jpg");
-    gp_manifest_clear(&m);
+    gpi_manifest_clear(&m);
 }
 
 static void test_parse_rejects_bad_lines(void **state)
@@ -70,14 +72,14 @@ static void test_parse_rejects_bad_lines(void **state)
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  \n",
         "just text\n",
     };
-    for (size_t i = 0; i < GP_ARRAY_LEN(cases); i++) {
-        gp_manifest m = {0};
+    for (size_t i = 0; i < GPI_ARRAY_LEN(cases); i++) {
+        gpi_manifest m = {0};
         size_t bad = 0;
         gp_error err = {0};
-        assert_false(gp_manifest_parse(cases[i], strlen(cases[i]), &m, &bad, &err));
+        assert_false(gpi_manifest_parse(cases[i], strlen(cases[i]), &m, &bad, &err));
         assert_int_equal(bad, 1);
         assert_int_equal(err.status, GP_OK);
-        gp_manifest_clear(&m);
+        gpi_manifest_clear(&m);
     }
 }
 
@@ -88,12 +90,12 @@ static void test_parse_rejects_duplicate_path(void **state)
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a.jpg\n"
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  b.jpg\n"
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a.jpg\n";
-    gp_manifest m = {0};
+    gpi_manifest m = {0};
     size_t bad = 0;
     gp_error err = {0};
-    assert_false(gp_manifest_parse(text, strlen(text), &m, &bad, &err));
+    assert_false(gpi_manifest_parse(text, strlen(text), &m, &bad, &err));
     assert_int_equal(bad, 3);
-    gp_manifest_clear(&m);
+    gpi_manifest_clear(&m);
 }
 
 /* Duplicates are found by sorting: the reported line is the first repeat
@@ -106,24 +108,24 @@ static void test_parse_reports_first_repeat_in_file_order(void **state)
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a.jpg\n"
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  z.jpg\n"
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a.jpg\n";
-    gp_manifest m = {0};
+    gpi_manifest m = {0};
     size_t bad = 0;
     gp_error err = {0};
-    assert_false(gp_manifest_parse(text, strlen(text), &m, &bad, &err));
+    assert_false(gpi_manifest_parse(text, strlen(text), &m, &bad, &err));
     assert_int_equal(bad, 3);
-    gp_manifest_clear(&m);
+    gpi_manifest_clear(&m);
 }
 
 static void test_parse_embedded_nul(void **state)
 {
     (void)state;
     char text[] = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a\0b\n";
-    gp_manifest m = {0};
+    gpi_manifest m = {0};
     size_t bad = 0;
     gp_error err = {0};
-    assert_false(gp_manifest_parse(text, sizeof text - 1, &m, &bad, &err));
+    assert_false(gpi_manifest_parse(text, sizeof text - 1, &m, &bad, &err));
     assert_int_equal(bad, 1);
-    gp_manifest_clear(&m);
+    gpi_manifest_clear(&m);
 }
 
 int main(void)

@@ -5,14 +5,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "gp_internal.h"
+#include "core/base.h"
+#include "pack/bundle.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static void expect_safe(const char *in, const char *want)
 {
-    char *got = gp_safe_file_name(in);
+    char *got = gpi_safe_file_name(in);
     assert_non_null(got);
     assert_string_equal(got, want);
     free(got);
@@ -52,25 +53,25 @@ static void test_length_bounded_on_character_boundary(void **state)
     char in[3 * 100 + 1] = "";
     for (int i = 0; i < 100; i++)
         strcat(in, "站");
-    char *got = gp_safe_file_name(in);
+    char *got = gpi_safe_file_name(in);
     assert_non_null(got);
     size_t n = strlen(got);
     assert_true(n <= 160);
     assert_int_equal(n % 3, 0);
-    assert_true(gp_utf8_valid(got, n));
+    assert_true(gpi_utf8_valid(got, n));
     free(got);
 }
 
 static void test_default_name(void **state)
 {
     (void)state;
-    char *name = gp_default_bundle_name("10433", "济南函授站", "0001", "0120");
+    char *name = gpi_default_bundle_name("10433", "济南函授站", "0001", "0120");
     assert_string_equal(name, "10433-济南函授站-0001-0120");
     free(name);
-    name = gp_default_bundle_name("10433", NULL, "0007", "0007");
+    name = gpi_default_bundle_name("10433", NULL, "0007", "0007");
     assert_string_equal(name, "10433-0007");
     free(name);
-    name = gp_default_bundle_name("10433", "淄博/张店:站", "0001", "0002");
+    name = gpi_default_bundle_name("10433", "淄博/张店:站", "0001", "0002");
     assert_string_equal(name, "10433-淄博张店站-0001-0002");
     free(name);
 }
@@ -78,16 +79,16 @@ static void test_default_name(void **state)
 static void test_bundle_id_is_ascii(void **state)
 {
     (void)state;
-    char *id = gp_bundle_id_from_name("10433-济南函授站-0001-0120");
+    char *id = gpi_bundle_id_from_name("10433-济南函授站-0001-0120");
     assert_string_equal(id, "10433-0001-0120");
     free(id);
-    id = gp_bundle_id_from_name("济南站");
+    id = gpi_bundle_id_from_name("济南站");
     assert_string_equal(id, "bundle");
     free(id);
-    id = gp_bundle_id_from_name("..hidden..name--x..");
+    id = gpi_bundle_id_from_name("..hidden..name--x..");
     assert_string_equal(id, "hidden..name-x");
     free(id);
-    id = gp_bundle_id_from_name("Station A_2021.v2");
+    id = gpi_bundle_id_from_name("Station A_2021.v2");
     assert_string_equal(id, "Station-A_2021.v2");
     free(id);
 }
@@ -95,10 +96,10 @@ static void test_bundle_id_is_ascii(void **state)
 static void test_part_stem(void **state)
 {
     (void)state;
-    char *s = gp_part_stem("NAME", 2, 3);
+    char *s = gpi_part_stem("NAME", 2, 3);
     assert_string_equal(s, "NAME-part2-of-3");
     free(s);
-    s = gp_part_stem("NAME", 1, 1);
+    s = gpi_part_stem("NAME", 1, 1);
     assert_string_equal(s, "NAME");
     free(s);
 }

@@ -45,9 +45,9 @@ static void test_plan_greedy(void **state)
 {
     (void)state;
     uint64_t cost[] = {40, 40, 40, 40, 40};
-    gp_part_range *parts;
+    gpi_part_range *parts;
     size_t n;
-    assert_true(gp_plan_parts(cost, 5, 20, 100, &parts, &n));
+    assert_true(gpi_plan_parts(cost, 5, 20, 100, &parts, &n));
     /* 20 + 40 + 40 = 100 fits; a third would not */
     assert_int_equal(n, 3);
     assert_int_equal(parts[0].first, 0);
@@ -63,9 +63,9 @@ static void test_plan_unlimited_is_one_part(void **state)
 {
     (void)state;
     uint64_t cost[] = {1000000, 2000000};
-    gp_part_range *parts;
+    gpi_part_range *parts;
     size_t n;
-    assert_true(gp_plan_parts(cost, 2, 100, 0, &parts, &n));
+    assert_true(gpi_plan_parts(cost, 2, 100, 0, &parts, &n));
     assert_int_equal(n, 1);
     assert_int_equal(parts[0].count, 2);
     free(parts);
@@ -75,24 +75,24 @@ static void test_plan_refuses_row_too_large(void **state)
 {
     (void)state;
     uint64_t cost[] = {10, 90, 10};
-    gp_part_range *parts = (gp_part_range *)1;
+    gpi_part_range *parts = (gpi_part_range *)1;
     size_t n = 5;
-    assert_false(gp_plan_parts(cost, 3, 20, 100, &parts, &n));
+    assert_false(gpi_plan_parts(cost, 3, 20, 100, &parts, &n));
     assert_null(parts);
     assert_int_equal(n, 0);
-    assert_false(gp_plan_parts(cost, 0, 20, 100, &parts, &n));
+    assert_false(gpi_plan_parts(cost, 0, 20, 100, &parts, &n));
 }
 
 static void test_costs_are_upper_bounds(void **state)
 {
     (void)state;
     /* a row costs more than its photo, and more text costs more */
-    uint64_t a = gp_part_row_cost(20, 600000, 100);
-    uint64_t b = gp_part_row_cost(20, 600000, 200);
+    uint64_t a = gpi_part_row_cost(20, 600000, 100);
+    uint64_t b = gpi_part_row_cost(20, 600000, 200);
     assert_true(a > 600000 + 512);
     assert_true(b > a);
-    assert_true(gp_part_fixed_cost(20, 0) > 32768);
-    assert_true(gp_part_fixed_cost(40, 100) > gp_part_fixed_cost(20, 0));
+    assert_true(gpi_part_fixed_cost(20, 0) > 32768);
+    assert_true(gpi_part_fixed_cost(40, 100) > gpi_part_fixed_cost(20, 0));
 }
 
 int main(void)

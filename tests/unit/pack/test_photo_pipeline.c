@@ -8,6 +8,10 @@
 #include <cmocka.h>
 
 #include "pack/pack_internal.h"
+#include "check/check.h"
+#include "core/base.h"
+#include "core/files.h"
+#include "photo/photo.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +20,7 @@
 #define COUNT 40
 
 static char dir[] = "/tmp/gp-pipeline-XXXXXX";
-static gp_photo_file files[COUNT];
+static gpi_photo_file files[COUNT];
 
 static void contents(size_t i, unsigned char *buf, size_t *len)
 {
@@ -35,8 +39,8 @@ static int setup(void **state)
         size_t len;
         contents(i, buf, &len);
         snprintf(files[i].seq, sizeof files[i].seq, "%04zu", i + 1);
-        files[i].name = gp_asprintf("%s.jpg", files[i].seq);
-        files[i].path = gp_path_join(dir, files[i].name);
+        files[i].name = gpi_asprintf("%s.jpg", files[i].seq);
+        files[i].path = gpi_path_join(dir, files[i].name);
         files[i].size = len;
         FILE *f = fopen(files[i].path, "wb");
         if (!f || fwrite(buf, 1, len, f) != len || fclose(f) != 0)
@@ -59,78 +63,78 @@ static int teardown(void **state)
 static void test_taken_in_order_with_their_hashes(void **state)
 {
     (void)state;
-    gp_photo_result *results = calloc(COUNT, sizeof *results);
+    gpi_photo_result *results = calloc(COUNT, sizeof *results);
     gp_error err = {0};
-    gp_photo_pipeline *p = gp_photo_pipeline_start(files, results, COUNT, 3, false, &err);
+    gpi_photo_pipeline *p = gpi_photo_pipeline_start(files, results, COUNT, 3, false, &err);
     assert_non_null(p);
     for (size_t i = 0; i < COUNT; i++) {
         unsigned char *data, want[4096], sha[32];
         size_t len, want_len;
-        assert_true(gp_photo_pipeline_take(p, i, &data, &len));
+        assert_true(gpi_photo_pipeline_take(p, i, &data, &len));
         contents(i, want, &want_len);
         assert_int_equal(len, want_len);
         assert_memory_equal(data, want, len);
-        gp_sha256(want, want_len, sha);
+        gpi_sha256(want, want_len, sha);
         assert_true(results[i].read_ok);
         assert_int_equal(results[i].size, want_len);
         assert_memory_equal(results[i].sha256, sha, 32);
         assert_false(results[i].info.is_jpeg);
         free(data);
     }
-    gp_photo_pipeline_finish(p);
+    gpi_photo_pipeline_finish(p);
     free(results);
 }
 
 static void test_out_of_order_take_refused(void **state)
 {
     (void)state;
-    gp_photo_result *results = calloc(COUNT, sizeof *results);
+    gpi_photo_result *results = calloc(COUNT, sizeof *results);
     gp_error err = {0};
-    gp_photo_pipeline *p = gp_photo_pipeline_start(files, results, COUNT, 2, false, &err);
+    gpi_photo_pipeline *p = gpi_photo_pipeline_start(files, results, COUNT, 2, false, &err);
     unsigned char *data;
     size_t len;
-    assert_false(gp_photo_pipeline_take(p, 5, &data, &len));
+    assert_false(gpi_photo_pipeline_take(p, 5, &data, &len));
     assert_null(data);
-    assert_true(gp_photo_pipeline_take(p, 0, &data, &len));
+    assert_true(gpi_photo_pipeline_take(p, 0, &data, &len));
     free(data);
-    gp_photo_pipeline_finish(p);
+    gpi_photo_pipeline_finish(p);
     free(results);
 }
 
 static void test_unreadable_photo_does_not_block(void **state)
 {
     (void)state;
-    gp_photo_file copy[COUNT];
+    gpi_photo_file copy[COUNT];
     memcpy(copy, files, sizeof copy);
     copy[3].path = "/nonexistent/gp-pipeline/0004.jpg";
-    gp_photo_result *results = calloc(COUNT, sizeof *results);
+    gpi_photo_result *results = calloc(COUNT, sizeof *results);
     gp_error err = {0};
-    gp_photo_pipeline *p = gp_photo_pipeline_start(copy, results, COUNT, 2, false, &err);
+    gpi_photo_pipeline *p = gpi_photo_pipeline_start(copy, results, COUNT, 2, false, &err);
     for (size_t i = 0; i < COUNT; i++) {
         unsigned char *data;
         size_t len;
-        bool ok = gp_photo_pipeline_take(p, i, &data, &len);
+        bool ok = gpi_photo_pipeline_take(p, i, &data, &len);
         assert_int_equal(ok, i != 3);
         assert_int_equal(results[i].read_ok, i != 3);
         free(data);
     }
-    gp_photo_pipeline_finish(p);
+    gpi_photo_pipeline_finish(p);
     free(results);
 }
 
 static void test_stopping_early_still_inspects_all(void **state)
 {
     (void)state;
-    gp_photo_result *results = calloc(COUNT, sizeof *results);
+    gpi_photo_result *results = calloc(COUNT, sizeof *results);
     gp_error err = {0};
-    gp_photo_pipeline *p = gp_photo_pipeline_start(files, results, COUNT, 2, false, &err);
+    gpi_photo_pipeline *p = gpi_photo_pipeline_start(files, results, COUNT, 2, false, &err);
     for (size_t i = 0; i < 5; i++) {
         unsigned char *data;
         size_t len;
-        assert_true(gp_photo_pipeline_take(p, i, &data, &len));
+        assert_true(gpi_photo_pipeline_take(p, i, &data, &len));
         free(data);
     }
-    gp_photo_pipeline_finish(p); /* the writer gave up after five */
+    gpi_photo_pipeline_finish(p); /* the writer gave up after five */
     for (size_t i = 0; i < COUNT; i++) {
         assert_true(results[i].read_ok);
         assert_int_equal(results[i].size, files[i].size);

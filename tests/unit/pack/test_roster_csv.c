@@ -5,14 +5,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "gp_internal.h"
+#include "core/fields.h"
+#include "pack/bundle.h"
+#include "roster/roster.h"
 
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct parsed {
-    char *cells[8][GP_FIELD_COUNT];
+    char *cells[8][GPI_FIELD_COUNT];
     size_t rows, col;
     bool overflow;
 } parsed;
@@ -20,7 +22,7 @@ typedef struct parsed {
 static void on_field(void *s, size_t len, void *data)
 {
     parsed *p = data;
-    if (p->rows >= 8 || p->col >= GP_FIELD_COUNT) {
+    if (p->rows >= 8 || p->col >= GPI_FIELD_COUNT) {
         p->overflow = true;
         return;
     }
@@ -31,7 +33,7 @@ static void on_row(int c, void *data)
 {
     (void)c;
     parsed *p = data;
-    if (p->col != GP_FIELD_COUNT)
+    if (p->col != GPI_FIELD_COUNT)
         p->overflow = true;
     p->rows++;
     p->col = 0;
@@ -40,15 +42,15 @@ static void on_row(int c, void *data)
 static void test_round_trip_awkward_values(void **state)
 {
     (void)state;
-    gp_student a = {.row = 2, .seq = "0001",
+    gpi_student a = {.row = 2, .seq = "0001",
                     .value = {"0001", "成人本科", "2019,001", "王\"小\"明", "男",
                               "370303199001011234", "普通高校", "10433", "山东理工大学"}};
-    gp_student b = {.row = 3, .seq = "0002",
+    gpi_student b = {.row = 3, .seq = "0002",
                     .value = {"0002", "成人专科", " 7 ", "李\r\n娜", "女",
                               "37030319900101124X", "普通高校", "10433", "山东理工大学"}};
-    const gp_student *rows[] = {&a, &b};
+    const gpi_student *rows[] = {&a, &b};
     size_t len = 0;
-    char *csv = gp_roster_csv(rows, 2, &len);
+    char *csv = gpi_roster_csv(rows, 2, &len);
     assert_non_null(csv);
     assert_memory_equal(csv, "\xEF\xBB\xBF拍摄序号,学历层次,学号,姓名,性别,身份证号,所在校别,院校代码,学校名称\r\n",
                         strlen("\xEF\xBB\xBF拍摄序号,学历层次,学号,姓名,性别,身份证号,所在校别,院校代码,学校名称\r\n"));
@@ -67,16 +69,16 @@ static void test_round_trip_awkward_values(void **state)
     csv_free(&parser);
     assert_false(p.overflow);
     assert_int_equal(p.rows, 3);
-    for (int f = 0; f < GP_FIELD_COUNT; f++) {
-        assert_string_equal(p.cells[0][f], gp_field_label((gp_field)f));
+    for (int f = 0; f < GPI_FIELD_COUNT; f++) {
+        assert_string_equal(p.cells[0][f], gpi_field_label((gpi_field)f));
         assert_string_equal(p.cells[1][f], a.value[f]);
     }
     /* libcsv trims unquoted spaces, keeps quoted ones */
-    assert_string_equal(p.cells[2][GP_FIELD_STUDENT_NO], " 7 ");
-    assert_string_equal(p.cells[2][GP_FIELD_NAME], "李\r\n娜");
-    assert_string_equal(p.cells[2][GP_FIELD_ID_NUMBER], "37030319900101124X");
+    assert_string_equal(p.cells[2][GPI_FIELD_STUDENT_NO], " 7 ");
+    assert_string_equal(p.cells[2][GPI_FIELD_NAME], "李\r\n娜");
+    assert_string_equal(p.cells[2][GPI_FIELD_ID_NUMBER], "37030319900101124X");
     for (size_t r = 0; r < p.rows; r++)
-        for (int f = 0; f < GP_FIELD_COUNT; f++)
+        for (int f = 0; f < GPI_FIELD_COUNT; f++)
             free(p.cells[r][f]);
     free(csv);
 }
@@ -84,10 +86,10 @@ static void test_round_trip_awkward_values(void **state)
 static void test_seq_column_is_normalised_seq(void **state)
 {
     (void)state;
-    gp_student a = {.row = 2, .seq = "0007",
+    gpi_student a = {.row = 2, .seq = "0007",
                     .value = {"7", "成人本科", "1", "张三", "男", "x", "普通高校", "10433", "山东理工大学"}};
-    const gp_student *rows[] = {&a};
-    char *csv = gp_roster_csv(rows, 1, NULL);
+    const gpi_student *rows[] = {&a};
+    char *csv = gpi_roster_csv(rows, 1, NULL);
     assert_non_null(strstr(csv, "\r\n0007,"));
     free(csv);
 }
@@ -96,7 +98,7 @@ static void test_empty_roster_is_header_only(void **state)
 {
     (void)state;
     size_t len = 0;
-    char *csv = gp_roster_csv(NULL, 0, &len);
+    char *csv = gpi_roster_csv(NULL, 0, &len);
     assert_non_null(csv);
     assert_int_equal(len, strlen(csv));
     assert_non_null(strstr(csv, "学校名称\r\n"));

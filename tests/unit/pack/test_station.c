@@ -5,7 +5,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "gp_internal.h"
+#include "core/base.h"
+#include "core/files.h"
+#include "pack/bundle.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +17,7 @@ static char dir[] = "/tmp/gp-station-XXXXXX";
 
 static char *write_ini(const char *name, const char *text)
 {
-    char *path = gp_path_join(dir, name);
+    char *path = gpi_path_join(dir, name);
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
     fputs(text, f);
@@ -33,8 +35,8 @@ static int teardown(void **state)
 {
     (void)state;
     const char *names[] = {"full.ini", "partial.ini", "bad.ini", "gbk.ini"};
-    for (size_t i = 0; i < GP_ARRAY_LEN(names); i++) {
-        char *p = gp_path_join(dir, names[i]);
+    for (size_t i = 0; i < GPI_ARRAY_LEN(names); i++) {
+        char *p = gpi_path_join(dir, names[i]);
         unlink(p);
         free(p);
     }
@@ -49,19 +51,19 @@ static void test_full_file(void **state)
                                        "address = 济南市历下区某路 1 号\nemail = jn@example.com\n"
                                        "extra = ignored\n");
     gp_report *report = gp_report_new("pack");
-    gp_station st;
+    gpi_station st;
     gp_error err = {0};
-    assert_true(gp_station_load(path, &st, report, &err));
+    assert_true(gpi_station_load(path, &st, report, &err));
     assert_true(st.present);
-    assert_string_equal(st.value[GP_STATION_NAME], "济南函授站");
-    assert_string_equal(st.value[GP_STATION_PHONE], "0531-12345678");
-    assert_string_equal(st.value[GP_STATION_ADDRESS], "济南市历下区某路 1 号");
-    assert_string_equal(gp_station_value_or_placeholder(&st, GP_STATION_CONTACT), "王老师");
+    assert_string_equal(st.value[GPI_STATION_NAME], "济南函授站");
+    assert_string_equal(st.value[GPI_STATION_PHONE], "0531-12345678");
+    assert_string_equal(st.value[GPI_STATION_ADDRESS], "济南市历下区某路 1 号");
+    assert_string_equal(gpi_station_value_or_placeholder(&st, GPI_STATION_CONTACT), "王老师");
     /* an unknown key is named, not silently ignored */
     assert_int_equal(gp_report_count(report), 1);
     assert_int_equal(gp_report_get(report, 0)->code, GP_PACK_STATION_UNKNOWN);
     assert_string_equal(gp_report_get(report, 0)->actual, "extra");
-    gp_station_clear(&st);
+    gpi_station_clear(&st);
     gp_report_free(report);
     free(path);
 }
@@ -71,9 +73,9 @@ static void test_missing_fields_warn_and_leave_placeholders(void **state)
     (void)state;
     char *path = write_ini("partial.ini", "[station]\nname = 淄博站\ncontact =\n");
     gp_report *report = gp_report_new("pack");
-    gp_station st;
+    gpi_station st;
     gp_error err = {0};
-    assert_true(gp_station_load(path, &st, report, &err));
+    assert_true(gpi_station_load(path, &st, report, &err));
     assert_int_equal(gp_report_count(report), 4);
     assert_int_equal(gp_report_count_severity(report, GP_WARNING), 4);
     for (size_t i = 0; i < gp_report_count(report); i++) {
@@ -83,9 +85,9 @@ static void test_missing_fields_warn_and_leave_placeholders(void **state)
         assert_non_null(f->field);
     }
     assert_string_equal(gp_report_get(report, 0)->field, "联系人");
-    assert_string_equal(gp_station_value_or_placeholder(&st, GP_STATION_CONTACT), "【请填写联系人】");
-    assert_string_equal(gp_station_value_or_placeholder(&st, GP_STATION_NAME), "淄博站");
-    gp_station_clear(&st);
+    assert_string_equal(gpi_station_value_or_placeholder(&st, GPI_STATION_CONTACT), "【请填写联系人】");
+    assert_string_equal(gpi_station_value_or_placeholder(&st, GPI_STATION_NAME), "淄博站");
+    gpi_station_clear(&st);
     gp_report_free(report);
     free(path);
 }
@@ -94,13 +96,13 @@ static void test_no_file_is_a_warning(void **state)
 {
     (void)state;
     gp_report *report = gp_report_new("pack");
-    gp_station st;
+    gpi_station st;
     gp_error err = {0};
-    assert_true(gp_station_load(NULL, &st, report, &err));
+    assert_true(gpi_station_load(NULL, &st, report, &err));
     assert_false(st.present);
     assert_true(gp_report_has(report, GP_PACK_STATION_MISSING));
-    assert_string_equal(gp_station_value_or_placeholder(&st, GP_STATION_PHONE), "【请填写联系电话】");
-    gp_station_clear(&st);
+    assert_string_equal(gpi_station_value_or_placeholder(&st, GPI_STATION_PHONE), "【请填写联系电话】");
+    gpi_station_clear(&st);
     gp_report_free(report);
 }
 
@@ -108,16 +110,16 @@ static void test_unreadable_or_broken_file_is_an_error(void **state)
 {
     (void)state;
     gp_report *report = gp_report_new("pack");
-    gp_station st;
+    gpi_station st;
     gp_error err = {0};
-    char *missing = gp_path_join(dir, "nope.ini");
-    assert_false(gp_station_load(missing, &st, report, &err));
+    char *missing = gpi_path_join(dir, "nope.ini");
+    assert_false(gpi_station_load(missing, &st, report, &err));
     assert_int_equal(err.status, GP_ERR_OPEN);
     free(missing);
 
     char *bad = write_ini("bad.ini", "[station]\nthis line has no equals sign\n");
     gp_error_clear(&err);
-    assert_false(gp_station_load(bad, &st, report, &err));
+    assert_false(gpi_station_load(bad, &st, report, &err));
     assert_int_equal(err.status, GP_ERR_OPEN);
     assert_non_null(strstr(err.message, "第 2 行"));
     free(bad);
@@ -125,14 +127,14 @@ static void test_unreadable_or_broken_file_is_an_error(void **state)
     /* Notepad's "ANSI" on a Chinese Windows is GBK: read as GB18030 */
     char *gbk = write_ini("gbk.ini", "[station]\nname = \xbc\xc3\xc4\xcf\n");
     gp_error_clear(&err);
-    assert_true(gp_station_load(gbk, &st, report, &err));
-    assert_string_equal(st.value[GP_STATION_NAME], "济南");
-    gp_station_clear(&st);
+    assert_true(gpi_station_load(gbk, &st, report, &err));
+    assert_string_equal(st.value[GPI_STATION_NAME], "济南");
+    gpi_station_clear(&st);
     free(gbk);
     /* neither UTF-8 nor GB18030 */
     char *junk = write_ini("gbk.ini", "[station]\nname = \x80\xff\n");
     gp_error_clear(&err);
-    assert_false(gp_station_load(junk, &st, report, &err));
+    assert_false(gpi_station_load(junk, &st, report, &err));
     assert_int_equal(err.status, GP_ERR_OPEN);
     assert_non_null(strstr(err.message, "UTF-8"));
     free(junk);

@@ -1,5 +1,9 @@
 /* See helpers.h. */
 #include "helpers.h"
+#include "core/base.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "photo/photo.h"
 
 #include <ftw.h>
 #include <setjmp.h>
@@ -27,22 +31,22 @@ void make_photo(const photogen_options *options, photogen_result *out)
 }
 
 gp_report *judge_bytes(const unsigned char *data, size_t len, const gp_profile *profile,
-                       gp_jpeg_info *info)
+                       gpi_jpeg_info *info)
 {
-    gp_jpeg_info local;
+    gpi_jpeg_info local;
     if (!info)
         info = &local;
-    gp_jpeg_inspect(data, len, info);
+    gpi_jpeg_inspect(data, len, info);
     gp_report *report = gp_report_new("check");
     assert_non_null(report);
-    gp_where where = {.seq = "0001", .file = "0001.jpg"};
-    int errors = gp_photo_judge(info, len, profile, &where, report);
+    gpi_where where = {.seq = "0001", .file = "0001.jpg"};
+    int errors = gpi_photo_judge(info, len, profile, &where, report);
     assert_int_equal((size_t)errors, gp_report_count_severity(report, GP_ERROR));
     return report;
 }
 
 gp_report *judge_options(const photogen_options *options, const gp_profile *profile,
-                         gp_jpeg_info *info)
+                         gpi_jpeg_info *info)
 {
     photogen_result r;
     make_photo(options, &r);
@@ -98,7 +102,7 @@ void assert_codes(const gp_report *report, ...)
 char *temp_dir(void)
 {
     const char *tmp = getenv("TMPDIR");
-    char *dir = gp_asprintf("%s/gp-photo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    char *dir = gpi_asprintf("%s/gp-photo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     assert_non_null(dir);
     assert_non_null(mkdtemp(dir));
     return dir;

@@ -3,7 +3,13 @@
 #ifndef PHOTO_TEST_HELPERS_H
 #define PHOTO_TEST_HELPERS_H
 
-#include "gp_internal.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "photo/photo.h"
+#include "roster/roster.h"
 #include "photogen.h"
 
 /** The default profile from templates/; fails the test when it cannot load. */
@@ -14,11 +20,11 @@ void make_photo(const photogen_options *options, photogen_result *out);
 
 /** Inspect bytes and judge them as "0001.jpg" with the real file size. */
 gp_report *judge_bytes(const unsigned char *data, size_t len, const gp_profile *profile,
-                       gp_jpeg_info *info);
+                       gpi_jpeg_info *info);
 
 /** Make, inspect and judge a photo. */
 gp_report *judge_options(const photogen_options *options, const gp_profile *profile,
-                         gp_jpeg_info *info);
+                         gpi_jpeg_info *info);
 
 /** First finding with this code, or NULL. */
 const gp_finding *find_code(const gp_report *report, gp_code code);

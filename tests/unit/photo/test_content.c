@@ -4,6 +4,10 @@
  * [severity] keys, the measurements recorded in the report, the once-only
  * notice when face rules did not run, and lcms2's colour maths. */
 #include "photo/content.h"
+#include "check/check.h"
+#include "core/base.h"
+#include "core/findings.h"
+#include "core/profile.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -15,9 +19,9 @@
 #include <cmocka.h>
 
 /* A face that meets every rule of a 960×1280 photo. */
-static gp_photo_measure good_measure(void)
+static gpi_photo_measure good_measure(void)
 {
-    gp_photo_measure m = {0};
+    gpi_photo_measure m = {0};
     m.measured = m.face_ran = m.has_face = m.has_head_top = m.has_background = true;
     m.has_landmarks = m.has_clothing = true;
     m.faces = 1;
@@ -26,7 +30,7 @@ static gp_photo_measure good_measure(void)
     m.eye_line = 500, m.face_width = 440, m.face_center_x = 480, m.tilt_deg = 1;
     m.head_top = 150;
     double blue[3] = {100, 197, 255};
-    gp_content_srgb_to_lab(blue, m.background_lab);
+    gpi_content_srgb_to_lab(blue, m.background_lab);
     m.background_spread = 3;
     m.face_luminance = 65, m.face_clipped = 0, m.face_lr_ratio = 0.9;
     m.sharpness = 30, m.saturation = 30;
@@ -34,12 +38,12 @@ static gp_photo_measure good_measure(void)
     return m;
 }
 
-static gp_report *judge(const gp_photo_measure *m, const gp_profile *profile)
+static gp_report *judge(const gpi_photo_measure *m, const gp_profile *profile)
 {
     gp_report *report = gp_report_new("check");
     assert_non_null(report);
-    gp_where w = {.seq = "0001", .file = "0001.jpg"};
-    gp_content_judge(m, 960, 1280, profile, &w, report);
+    gpi_where w = {.seq = "0001", .file = "0001.jpg"};
+    gpi_content_judge(m, 960, 1280, profile, &w, report);
     return report;
 }
 
@@ -54,12 +58,12 @@ static const gp_finding *first(const gp_report *report, gp_code code)
 static void bands_scale_with_the_photo(void **state)
 {
     (void)state;
-    gp_content_bands b;
-    gp_content_bands_for(NULL, 480, 640, &b);
+    gpi_content_bands b;
+    gpi_content_bands_for(NULL, 480, 640, &b);
     assert_true(fabs(b.head_top_min - 50) < 1e-9 && fabs(b.head_top_max - 110) < 1e-9);
     assert_true(fabs(b.eye_line_min - 200) < 1e-9 && fabs(b.eye_line_max - 300) < 1e-9);
     assert_true(fabs(b.face_width_min - 180) < 1e-9 && fabs(b.face_width_max - 300) < 1e-9);
-    gp_content_bands_for(NULL, 960, 1280, &b);
+    gpi_content_bands_for(NULL, 960, 1280, &b);
     assert_true(fabs(b.head_top_min - 100) < 1e-9 && fabs(b.head_top_max - 220) < 1e-9);
     assert_true(fabs(b.eye_line_min - 400) < 1e-9 && fabs(b.eye_line_max - 600) < 1e-9);
     assert_true(fabs(b.face_width_min - 360) < 1e-9 && fabs(b.face_width_max - 600) < 1e-9);
@@ -69,7 +73,7 @@ static void bands_scale_with_the_photo(void **state)
 static void good_face_gets_nothing_and_is_recorded(void **state)
 {
     (void)state;
-    gp_photo_measure m = good_measure();
+    gpi_photo_measure m = good_measure();
     gp_report *report = judge(&m, NULL);
     assert_int_equal(gp_report_count(report), 0);
     assert_int_equal(gp_report_photo_count(report), 1);
@@ -87,7 +91,7 @@ static void good_face_gets_nothing_and_is_recorded(void **state)
 static void each_code_fires_on_its_side(void **state)
 {
     (void)state;
-    gp_photo_measure m;
+    gpi_photo_measure m;
     gp_report *r;
     const gp_finding *f;
 
@@ -148,14 +152,14 @@ static void each_code_fires_on_its_side(void **state)
     gp_report_free(r);
 
     double orange[3] = {205, 120, 60};
-    m = good_measure(), gp_content_srgb_to_lab(orange, m.background_lab);
+    m = good_measure(), gpi_content_srgb_to_lab(orange, m.background_lab);
     r = judge(&m, NULL);
     f = first(r, GP_PHOTO_BACKGROUND_COLOR);
     assert_non_null(f);
     assert_non_null(strstr(f->expected, "浅蓝(100,197,255)"));
     gp_report_free(r);
     double white[3] = {250, 250, 250};
-    m = good_measure(), gp_content_srgb_to_lab(white, m.background_lab);
+    m = good_measure(), gpi_content_srgb_to_lab(white, m.background_lab);
     r = judge(&m, NULL);
     assert_null(first(r, GP_PHOTO_BACKGROUND_COLOR)); /* white is allowed */
     gp_report_free(r);
@@ -203,7 +207,7 @@ static void each_code_fires_on_its_side(void **state)
 static void faces_counted(void **state)
 {
     (void)state;
-    gp_photo_measure m = good_measure();
+    gpi_photo_measure m = good_measure();
     m.faces = 0, m.has_face = false;
     gp_report *r = judge(&m, NULL);
     assert_int_equal(gp_report_count(r), 1);
@@ -219,17 +223,17 @@ static void faces_counted(void **state)
 static void skipped_said_once(void **state)
 {
     (void)state;
-    gp_photo_measure m = {0};
+    gpi_photo_measure m = {0};
     m.measured = true, m.face_ran = false, m.face_status = 1, m.saturation = 30;
     gp_report *report = gp_report_new("check");
-    gp_where w1 = {.seq = "0001"}, w2 = {.seq = "0002"};
-    gp_content_judge(&m, 960, 1280, NULL, &w1, report);
-    gp_content_judge(&m, 960, 1280, NULL, &w2, report);
+    gpi_where w1 = {.seq = "0001"}, w2 = {.seq = "0002"};
+    gpi_content_judge(&m, 960, 1280, NULL, &w1, report);
+    gpi_content_judge(&m, 960, 1280, NULL, &w2, report);
     assert_int_equal(gp_report_count(report), 1);
     assert_int_equal(gp_report_get(report, 0)->code, GP_PHOTO_FACE_RULES_SKIPPED);
     /* not measured at all (e.g. a photo that did not decode): nothing */
-    gp_photo_measure none = {0};
-    gp_content_judge(&none, 960, 1280, NULL, &w1, report);
+    gpi_photo_measure none = {0};
+    gpi_content_judge(&none, 960, 1280, NULL, &w1, report);
     assert_int_equal(gp_report_count(report), 1);
     gp_report_free(report);
 }
@@ -238,7 +242,7 @@ static char *write_profile(const char *extra)
 {
     char *dir = strdup("/tmp/gp-content-XXXXXX");
     assert_non_null(mkdtemp(dir));
-    char *path = gp_asprintf("%s/strict.ini", dir);
+    char *path = gpi_asprintf("%s/strict.ini", dir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fprintf(f, "[photo]\nwidth = 960\nheight = 1280\nmin_bytes = 1\nmax_bytes = 2\ndpi = 300\n"
@@ -258,10 +262,10 @@ static void profile_keys(void **state)
     gp_profile *p = gp_profile_load(path, &err);
     if (!p)
         fail_msg("%s", err.message);
-    gp_content_bands b;
-    gp_content_bands_for(p, 960, 1280, &b);
+    gpi_content_bands b;
+    gpi_content_bands_for(p, 960, 1280, &b);
     assert_true(fabs(b.head_top_min - 120) < 1e-9);
-    gp_photo_measure m = good_measure();
+    gpi_photo_measure m = good_measure();
     m.head_top = 110;
     gp_report *r = judge(&m, p);
     assert_int_equal(first(r, GP_PHOTO_HEAD_TOP)->severity, GP_ERROR);
@@ -289,13 +293,13 @@ static void colour_maths(void **state)
 {
     (void)state;
     double white[3] = {255, 255, 255}, lab[3];
-    gp_content_srgb_to_lab(white, lab);
+    gpi_content_srgb_to_lab(white, lab);
     assert_true(fabs(lab[0] - 100) < 0.5 && fabs(lab[1]) < 0.5 && fabs(lab[2]) < 0.5);
     double grey[3] = {240, 240, 240}, lab2[3];
-    gp_content_srgb_to_lab(grey, lab2);
-    double d = gp_content_delta_e(lab, lab2);
+    gpi_content_srgb_to_lab(grey, lab2);
+    double d = gpi_content_delta_e(lab, lab2);
     assert_true(d > 3 && d < 6); /* L* 100 vs about 94.4 */
-    assert_true(gp_content_delta_e(lab, lab) < 1e-9);
+    assert_true(gpi_content_delta_e(lab, lab) < 1e-9);
 }
 
 int main(void)

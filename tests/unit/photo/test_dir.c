@@ -1,6 +1,9 @@
 /* Scanning the photo folder: which names are photos, ambiguity, strays,
  * the litter that is ignored, and files that must never be opened. */
 #include "helpers.h"
+#include "core/base.h"
+#include "core/files.h"
+#include "photo/photo.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +17,7 @@
 
 static void touch(const char *dir, const char *name, const char *content)
 {
-    char *path = gp_path_join(dir, name);
+    char *path = gpi_path_join(dir, name);
     assert_non_null(path);
     assert_true(photogen_write(path, (const unsigned char *)content, strlen(content)));
     free(path);
@@ -31,12 +34,12 @@ static const gp_finding *find_file(const gp_report *report, gp_code code, const 
     return NULL;
 }
 
-static gp_photo_dir *scan(const char *dir, gp_report **report)
+static gpi_photo_dir *scan(const char *dir, gp_report **report)
 {
     *report = gp_report_new("check");
     assert_non_null(*report);
     gp_error err = {0};
-    gp_photo_dir *photos = gp_photo_dir_scan(dir, *report, &err);
+    gpi_photo_dir *photos = gpi_photo_dir_scan(dir, *report, &err);
     if (!photos)
         fail_msg("scan: %s", err.message);
     return photos;
@@ -51,7 +54,7 @@ static void names_numbers_and_order(void **state)
     touch(dir, "0002.jpeg", "bb");
     touch(dir, "9999.Jpg", "e");
     gp_report *report;
-    gp_photo_dir *photos = scan(dir, &report);
+    gpi_photo_dir *photos = scan(dir, &report);
     assert_int_equal(photos->count, 4);
     assert_string_equal(photos->files[0].seq, "0002");
     assert_string_equal(photos->files[0].name, "0002.jpeg");
@@ -60,11 +63,11 @@ static void names_numbers_and_order(void **state)
     assert_string_equal(photos->files[2].seq, "0010");
     assert_int_equal(photos->files[2].size, 4);
     assert_string_equal(photos->files[3].seq, "9999");
-    char *expected_path = gp_path_join(dir, "0003.JPEG");
+    char *expected_path = gpi_path_join(dir, "0003.JPEG");
     assert_string_equal(photos->files[1].path, expected_path);
     free(expected_path);
     assert_int_equal(gp_report_count(report), 0);
-    gp_photo_dir_free(photos);
+    gpi_photo_dir_free(photos);
     gp_report_free(report);
     remove_dir(dir);
 }
@@ -77,7 +80,7 @@ static void two_files_for_one_number_are_ambiguous(void **state)
     touch(dir, "0001.JPG", "upper");
     touch(dir, "0001.jpeg", "long");
     gp_report *report;
-    gp_photo_dir *photos = scan(dir, &report);
+    gpi_photo_dir *photos = scan(dir, &report);
     assert_int_equal(photos->count, 1);
     /* byte order: "0001.JPG" < "0001.jpeg" < "0001.jpg"; the first is kept */
     assert_string_equal(photos->files[0].name, "0001.JPG");
@@ -89,7 +92,7 @@ static void two_files_for_one_number_are_ambiguous(void **state)
     assert_non_null(strstr(f->message, "0001.JPG"));
     assert_non_null(strstr(f->message, "0001.jpg"));
     assert_non_null(find_file(report, GP_PHOTO_AMBIGUOUS, "0001.jpeg"));
-    gp_photo_dir_free(photos);
+    gpi_photo_dir_free(photos);
     gp_report_free(report);
     remove_dir(dir);
 }
@@ -110,13 +113,13 @@ static void litter_is_silent_and_strays_are_info(void **state)
     touch(dir, "0002.png", "x");
     touch(dir, "0003.jpg.bak", "x");
     touch(dir, "\xd5\xd5\xc6\xac.jpg", "x"); /* "照片" in GBK: not UTF-8 */
-    char *sub = gp_path_join(dir, "old");
+    char *sub = gpi_path_join(dir, "old");
     assert_int_equal(mkdir(sub, 0700), 0);
     touch(sub, "0004.jpg", "x");
     free(sub);
 
     gp_report *report;
-    gp_photo_dir *photos = scan(dir, &report);
+    gpi_photo_dir *photos = scan(dir, &report);
     assert_int_equal(photos->count, 1);
     assert_string_equal(photos->files[0].seq, "0001");
     const char *strays[] = {"._0001.jpg", "notes.txt", "0000.jpg", "10000.jpg", "7.jpg",
@@ -126,13 +129,13 @@ static void litter_is_silent_and_strays_are_info(void **state)
         if (!f)
             fail_msg("no stray finding for %s", strays[i]);
         assert_int_equal(f->severity, GP_INFO);
-        assert_true(gp_utf8_valid(f->message, strlen(f->message)));
+        assert_true(gpi_utf8_valid(f->message, strlen(f->message)));
     }
     assert_int_equal(gp_report_count(report), sizeof strays / sizeof strays[0]);
     assert_non_null(strstr(find_file(report, GP_PHOTO_STRAY_FILE, "7.jpg")->message, "0007.jpg"));
     assert_non_null(strstr(find_file(report, GP_PHOTO_STRAY_FILE, "0000.jpg")->message, "0000"));
     assert_non_null(strstr(find_file(report, GP_PHOTO_STRAY_FILE, "old")->message, "子文件夹"));
-    gp_photo_dir_free(photos);
+    gpi_photo_dir_free(photos);
     gp_report_free(report);
     remove_dir(dir);
 }
@@ -142,18 +145,18 @@ static void special_files_are_never_listed(void **state)
     (void)state;
     char *dir = temp_dir();
     touch(dir, "0002.jpeg", "target");
-    char *fifo = gp_path_join(dir, "0005.jpg");
+    char *fifo = gpi_path_join(dir, "0005.jpg");
     assert_int_equal(mkfifo(fifo, 0600), 0);
     free(fifo);
-    char *link = gp_path_join(dir, "0006.jpg");
+    char *link = gpi_path_join(dir, "0006.jpg");
     assert_int_equal(symlink("0002.jpeg", link), 0);
     free(link);
-    char *dangling = gp_path_join(dir, "0007.jpg");
+    char *dangling = gpi_path_join(dir, "0007.jpg");
     assert_int_equal(symlink("nowhere.jpg", dangling), 0);
     free(dangling);
 
     gp_report *report;
-    gp_photo_dir *photos = scan(dir, &report);
+    gpi_photo_dir *photos = scan(dir, &report);
     assert_int_equal(photos->count, 2);
     assert_string_equal(photos->files[0].seq, "0002");
     assert_string_equal(photos->files[1].seq, "0006"); /* a link to a regular file is fine */
@@ -163,7 +166,7 @@ static void special_files_are_never_listed(void **state)
     assert_string_equal(f->seq, "0005");
     assert_non_null(find_file(report, GP_PHOTO_UNREADABLE, "0007.jpg"));
     assert_int_equal(gp_report_count(report), 2);
-    gp_photo_dir_free(photos);
+    gpi_photo_dir_free(photos);
     gp_report_free(report);
     remove_dir(dir);
 }
@@ -173,19 +176,19 @@ static void empty_and_missing_folders(void **state)
     (void)state;
     char *dir = temp_dir();
     gp_report *report;
-    gp_photo_dir *photos = scan(dir, &report);
+    gpi_photo_dir *photos = scan(dir, &report);
     assert_int_equal(photos->count, 0);
-    gp_photo_dir_free(photos);
+    gpi_photo_dir_free(photos);
 
-    char *missing = gp_path_join(dir, "no-such-folder");
+    char *missing = gpi_path_join(dir, "no-such-folder");
     gp_error err = {0};
-    assert_null(gp_photo_dir_scan(missing, report, &err));
+    assert_null(gpi_photo_dir_scan(missing, report, &err));
     assert_int_equal(err.status, GP_ERR_OPEN);
     assert_non_null(strstr(err.message, "no-such-folder"));
     assert_int_equal(gp_report_count(report), 0);
     free(missing);
     gp_report_free(report);
-    gp_photo_dir_free(NULL);
+    gpi_photo_dir_free(NULL);
     remove_dir(dir);
 }
 

@@ -68,8 +68,8 @@ static void both_byte_orders(void **state)
         entry(&k, 1, 0x011A, 5, rational(&k, 600, 2));
         entry(&k, 2, 0x011B, 5, rational(&k, 300, 1));
         entry(&k, 3, 0x0128, 3, 2);
-        gp_exif_ifd0 e;
-        assert_true(gp_exif_read_ifd0(k.b, k.len, &e));
+        gpi_exif_ifd0 e;
+        assert_true(gpi_exif_read_ifd0(k.b, k.len, &e));
         assert_int_equal(e.orientation, 6);
         assert_true(e.has_resolution);
         assert_int_equal(e.resolution_unit, 2);
@@ -85,8 +85,8 @@ static void centimetres(void **state)
     entry(&k, 0, 0x011A, 5, rational(&k, 11811, 100));
     entry(&k, 1, 0x011B, 5, rational(&k, 11811, 100));
     entry(&k, 2, 0x0128, 3, 3);
-    gp_exif_ifd0 e;
-    assert_true(gp_exif_read_ifd0(k.b, k.len, &e));
+    gpi_exif_ifd0 e;
+    assert_true(gpi_exif_read_ifd0(k.b, k.len, &e));
     assert_int_equal(e.resolution_unit, 3);
     assert_true(e.x_resolution > 118.10 && e.x_resolution < 118.12);
 }
@@ -99,8 +99,8 @@ static void lies_are_skipped(void **state)
     entry(&k, 0, 0x011A, 5, 0xFFFFFFF0u); /* offset far past the end */
     entry(&k, 1, 0x011B, 5, rational(&k, 300, 0)); /* zero denominator */
     entry(&k, 2, 0x0112, 7, 6); /* wrong type */
-    gp_exif_ifd0 e;
-    assert_true(gp_exif_read_ifd0(k.b, k.len, &e));
+    gpi_exif_ifd0 e;
+    assert_true(gpi_exif_read_ifd0(k.b, k.len, &e));
     assert_false(e.has_resolution);
     assert_int_equal(e.orientation, 0);
 
@@ -108,19 +108,19 @@ static void lies_are_skipped(void **state)
     start(&k, false, 1);
     entry(&k, 0, 0x0112, 3, 3);
     put(&k, 6 + 8, 1000, 2);
-    assert_true(gp_exif_read_ifd0(k.b, k.len, &e));
+    assert_true(gpi_exif_read_ifd0(k.b, k.len, &e));
     assert_int_equal(e.orientation, 3);
 
     /* IFD0 offset beyond the block, bad byte order, not Exif at all */
     start(&k, false, 0);
     put(&k, 6 + 4, 5000, 4);
-    assert_false(gp_exif_read_ifd0(k.b, k.len, &e));
+    assert_false(gpi_exif_read_ifd0(k.b, k.len, &e));
     start(&k, false, 0);
     k.b[6] = 'X';
-    assert_false(gp_exif_read_ifd0(k.b, k.len, &e));
-    assert_false(gp_exif_read_ifd0((const unsigned char *)"http://ns.adobe.com/xap/1.0/", 29,
+    assert_false(gpi_exif_read_ifd0(k.b, k.len, &e));
+    assert_false(gpi_exif_read_ifd0((const unsigned char *)"http://ns.adobe.com/xap/1.0/", 29,
                                    &e));
-    assert_false(gp_exif_read_ifd0(k.b, 7, &e));
+    assert_false(gpi_exif_read_ifd0(k.b, 7, &e));
 }
 
 static void every_prefix_is_safe(void **state)
@@ -136,8 +136,8 @@ static void every_prefix_is_safe(void **state)
         unsigned char *copy = malloc(len ? len : 1); /* exact size: ASan sees overreads */
         assert_non_null(copy);
         memcpy(copy, k.b, len);
-        gp_exif_ifd0 e;
-        if (gp_exif_read_ifd0(copy, len, &e) && e.has_resolution)
+        gpi_exif_ifd0 e;
+        if (gpi_exif_read_ifd0(copy, len, &e) && e.has_resolution)
             complete++;
         free(copy);
     }

@@ -1,6 +1,8 @@
 /* JPEG inspection and judging: every defect of issue 2's "Photo inspection"
  * on JPEGs made by photogen, each judged against the real profile. */
 #include "helpers.h"
+#include "core/profile.h"
+#include "photo/photo.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -46,7 +48,7 @@ static void clean_photo_passes(void **state)
 {
     (void)state;
     photogen_options o = defaults();
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_options(&o, profile, &info);
     assert_int_equal(gp_report_count(report), 0);
     gp_report_free(report);
@@ -56,13 +58,13 @@ static void clean_photo_passes(void **state)
     assert_int_equal(info.height, 1280);
     assert_int_equal(info.components, 3);
     assert_int_equal(info.bits, 8);
-    assert_int_equal(info.color, GP_JCOLOR_YCBCR);
+    assert_int_equal(info.color, GPI_JCOLOR_YCBCR);
     assert_true(info.has_jfif);
     assert_int_equal(info.density_unit, 1);
     assert_int_equal(info.x_density, 300);
     assert_int_equal(info.orientation, 1);
-    assert_int_equal(info.icc, GP_ICC_NONE);
-    assert_true(gp_jpeg_dpi(&info) == 300.0);
+    assert_int_equal(info.icc, GPI_ICC_NONE);
+    assert_true(gpi_jpeg_dpi(&info) == 300.0);
 }
 
 static void progressive_passes(void **state)
@@ -70,7 +72,7 @@ static void progressive_passes(void **state)
     (void)state;
     photogen_options o = defaults();
     o.progressive = true;
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_options(&o, profile, &info);
     assert_int_equal(gp_report_count(report), 0);
     assert_true(info.progressive);
@@ -83,9 +85,9 @@ static void cmyk_is_colorspace(void **state)
     (void)state;
     photogen_options o = defaults();
     o.color = PHOTOGEN_CMYK;
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_options(&o, profile, &info);
-    assert_int_equal(info.color, GP_JCOLOR_CMYK);
+    assert_int_equal(info.color, GPI_JCOLOR_CMYK);
     assert_int_equal(info.components, 4);
     assert_codes(report, GP_PHOTO_COLORSPACE, END); /* 300 dpi stated in Exif */
     const gp_finding *f = find_code(report, GP_PHOTO_COLORSPACE);
@@ -100,9 +102,9 @@ static void ycck_is_colorspace(void **state)
     (void)state;
     photogen_options o = defaults();
     o.color = PHOTOGEN_YCCK;
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_options(&o, profile, &info);
-    assert_int_equal(info.color, GP_JCOLOR_YCCK);
+    assert_int_equal(info.color, GPI_JCOLOR_YCCK);
     assert_codes(report, GP_PHOTO_COLORSPACE, END);
     const gp_finding *f = find_code(report, GP_PHOTO_COLORSPACE);
     assert_non_null(f);
@@ -116,9 +118,9 @@ static void grayscale_is_colorspace(void **state)
     photogen_options o = defaults();
     o.color = PHOTOGEN_GRAY;
     o.quality = 90;
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_options(&o, profile, &info);
-    assert_int_equal(info.color, GP_JCOLOR_GRAY);
+    assert_int_equal(info.color, GPI_JCOLOR_GRAY);
     assert_int_equal(info.components, 1);
     const gp_finding *f = find_code(report, GP_PHOTO_COLORSPACE);
     assert_non_null(f);
@@ -144,7 +146,7 @@ static void dots_per_cm_118_and_119_pass(void **state)
     (void)state;
     photogen_options o = defaults();
     o.density_unit = 2; /* 300 / 2.54 rounds to 118 */
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_options(&o, profile, &info);
     assert_int_equal(info.density_unit, 2);
     assert_int_equal(info.x_density, 118);
@@ -169,7 +171,7 @@ static void dots_per_cm_28_fails(void **state)
     photogen_options o = defaults();
     o.density_unit = 2;
     o.dpi = 72; /* 28 dots/cm */
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_options(&o, profile, &info);
     assert_int_equal(info.x_density, 28);
     assert_codes(report, GP_PHOTO_DPI, END);
@@ -182,11 +184,11 @@ static void exif_only_resolution(void **state)
     (void)state;
     photogen_options o = defaults();
     o.exif_dpi_only = true;
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_options(&o, profile, &info);
     assert_false(info.has_jfif);
     assert_true(info.has_exif_resolution);
-    assert_true(gp_jpeg_dpi(&info) == 300.0);
+    assert_true(gpi_jpeg_dpi(&info) == 300.0);
     assert_int_equal(gp_report_count(report), 0);
     gp_report_free(report);
 
@@ -202,9 +204,9 @@ static void no_resolution_is_wrong(void **state)
     (void)state;
     photogen_options o = defaults();
     o.density_unit = 0;
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_options(&o, profile, &info);
-    assert_true(gp_jpeg_dpi(&info) == 0.0);
+    assert_true(gpi_jpeg_dpi(&info) == 0.0);
     assert_codes(report, GP_PHOTO_DPI, END);
     assert_non_null(strstr(find_code(report, GP_PHOTO_DPI)->message, "没有记录分辨率"));
     gp_report_free(report);
@@ -215,9 +217,9 @@ static void adobe_rgb_icc_is_wrong(void **state)
     (void)state;
     photogen_options o = defaults();
     o.icc = PHOTOGEN_ICC_ADOBE;
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_options(&o, profile, &info);
-    assert_int_equal(info.icc, GP_ICC_OTHER);
+    assert_int_equal(info.icc, GPI_ICC_OTHER);
     assert_string_equal(info.icc_description, "Adobe RGB (1998)");
     assert_codes(report, GP_PHOTO_ICC, END);
     assert_non_null(strstr(find_code(report, GP_PHOTO_ICC)->message, "Adobe RGB (1998)"));
@@ -229,9 +231,9 @@ static void srgb_icc_passes_unless_forbidden(void **state)
     (void)state;
     photogen_options o = defaults();
     o.icc = PHOTOGEN_ICC_SRGB;
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_options(&o, profile, &info);
-    assert_int_equal(info.icc, GP_ICC_SRGB);
+    assert_int_equal(info.icc, GPI_ICC_SRGB);
     assert_string_equal(info.icc_description, "sRGB IEC61966-2.1");
     assert_int_equal(gp_report_count(report), 0);
     gp_report_free(report);
@@ -255,9 +257,9 @@ static void broken_icc_is_wrong(void **state)
     unsigned char *acsp = memmem(r.data, r.len, "acsp", 4);
     assert_non_null(acsp);
     memcpy(acsp, "xxxx", 4);
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_bytes(r.data, r.len, profile, &info);
-    assert_int_equal(info.icc, GP_ICC_BROKEN);
+    assert_int_equal(info.icc, GPI_ICC_BROKEN);
     assert_true(info.decoded);
     assert_non_null(find_code(report, GP_PHOTO_ICC));
     assert_null(find_code(report, GP_PHOTO_CORRUPT));
@@ -270,7 +272,7 @@ static void orientation_6_is_wrong(void **state)
     (void)state;
     photogen_options o = defaults();
     o.orientation = 6;
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_options(&o, profile, &info);
     assert_int_equal(info.orientation, 6);
     assert_codes(report, GP_PHOTO_ORIENTATION, END);
@@ -290,7 +292,7 @@ static void truncated_is_corrupt(void **state)
     (void)state;
     photogen_options o = defaults();
     o.truncate = 5000;
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_options(&o, profile, &info);
     assert_true(info.is_jpeg);
     assert_false(info.decoded);
@@ -313,7 +315,7 @@ static void cut_inside_header_is_corrupt(void **state)
     o.quality = 90;
     photogen_result r;
     make_photo(&o, &r);
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_bytes(r.data, 100, profile, &info);
     assert_true(info.is_jpeg);
     assert_false(info.decoded);
@@ -333,7 +335,7 @@ static void bit_flips_are_corrupt(void **state)
     size_t at = r.len / 2;
     for (size_t i = 0; i < 64; i += 4)
         r.data[at + i] ^= 0x5A;
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_bytes(r.data, r.len, profile, &info);
     assert_false(info.decoded);
     assert_true(info.decode_error[0] != '\0');
@@ -347,7 +349,7 @@ static void png_renamed_is_not_jpeg(void **state)
     (void)state;
     photogen_options o = defaults();
     o.png = true;
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_options(&o, profile, &info);
     assert_false(info.is_jpeg);
     assert_string_equal(info.looks_like, "PNG");
@@ -360,7 +362,7 @@ static void png_renamed_is_not_jpeg(void **state)
 static void empty_file_is_not_jpeg(void **state)
 {
     (void)state;
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_bytes((const unsigned char *)"", 0, profile, &info);
     assert_false(info.is_jpeg);
     assert_codes(report, GP_PHOTO_NOT_JPEG, GP_PHOTO_FILESIZE, END);
@@ -379,7 +381,7 @@ static void random_bytes_never_pass(void **state)
         x ^= x << 13, x ^= x >> 17, x ^= x << 5;
         junk[i] = (unsigned char)x;
     }
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_bytes(junk, len, profile, &info);
     assert_codes(report, GP_PHOTO_NOT_JPEG, END);
     gp_report_free(report);
@@ -411,7 +413,7 @@ static void other_formats_are_named(void **state)
         {"hello, world", 12, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        gp_jpeg_info info;
+        gpi_jpeg_info info;
         gp_report *report = judge_bytes((const unsigned char *)cases[i].bytes, cases[i].len,
                                         profile, &info);
         assert_false(info.is_jpeg);
@@ -457,13 +459,13 @@ static void window_edges_are_inclusive(void **state)
     photogen_options o = defaults();
     photogen_result r;
     make_photo(&o, &r);
-    gp_jpeg_info info;
-    gp_jpeg_inspect(r.data, r.len, &info);
+    gpi_jpeg_info info;
+    gpi_jpeg_inspect(r.data, r.len, &info);
     const uint64_t sizes[] = {563199, 563200, 665600, 665601};
     const bool wrong[] = {true, false, false, true};
     for (size_t i = 0; i < 4; i++) {
         gp_report *report = gp_report_new("check");
-        gp_photo_judge(&info, sizes[i], profile, NULL, report);
+        gpi_photo_judge(&info, sizes[i], profile, NULL, report);
         assert_int_equal(gp_report_has(report, GP_PHOTO_FILESIZE), wrong[i]);
         gp_report_free(report);
     }
@@ -501,7 +503,7 @@ static void every_finding_is_reported(void **state)
     o.icc = PHOTOGEN_ICC_ADOBE;
     o.width = 480, o.height = 640;
     o.quality = 75;
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_options(&o, profile, &info);
     assert_codes(report, GP_PHOTO_COLORSPACE, GP_PHOTO_DPI, GP_PHOTO_ORIENTATION, GP_PHOTO_ICC,
                  GP_PHOTO_DIMENSIONS, GP_PHOTO_FILESIZE, END);
@@ -512,29 +514,29 @@ static void every_finding_is_reported(void **state)
 static void dpi_rounding_rule(void **state)
 {
     (void)state;
-    gp_jpeg_info info = {.has_jfif = true, .density_unit = 1, .x_density = 300,
+    gpi_jpeg_info info = {.has_jfif = true, .density_unit = 1, .x_density = 300,
                          .y_density = 300};
-    assert_true(gp_jpeg_dpi_matches(&info, 300));
+    assert_true(gpi_jpeg_dpi_matches(&info, 300));
     info.y_density = 72; /* both axes must match */
-    assert_false(gp_jpeg_dpi_matches(&info, 300));
-    info = (gp_jpeg_info){.has_jfif = true, .density_unit = 2, .x_density = 118,
+    assert_false(gpi_jpeg_dpi_matches(&info, 300));
+    info = (gpi_jpeg_info){.has_jfif = true, .density_unit = 2, .x_density = 118,
                           .y_density = 118};
-    assert_true(gp_jpeg_dpi(&info) > 299.7 && gp_jpeg_dpi(&info) < 299.75);
-    assert_true(gp_jpeg_dpi_matches(&info, 300));
+    assert_true(gpi_jpeg_dpi(&info) > 299.7 && gpi_jpeg_dpi(&info) < 299.75);
+    assert_true(gpi_jpeg_dpi_matches(&info, 300));
     info.x_density = info.y_density = 120;
-    assert_false(gp_jpeg_dpi_matches(&info, 300));
+    assert_false(gpi_jpeg_dpi_matches(&info, 300));
     /* JFIF without a unit defers to Exif */
-    info = (gp_jpeg_info){.has_jfif = true, .density_unit = 0, .x_density = 1, .y_density = 1,
+    info = (gpi_jpeg_info){.has_jfif = true, .density_unit = 0, .x_density = 1, .y_density = 1,
                           .has_exif_resolution = true, .exif_resolution_unit = 2,
                           .exif_x_dpi = 300, .exif_y_dpi = 300};
-    assert_true(gp_jpeg_dpi(&info) == 300.0);
-    assert_true(gp_jpeg_dpi_matches(&info, 300));
+    assert_true(gpi_jpeg_dpi(&info) == 300.0);
+    assert_true(gpi_jpeg_dpi_matches(&info, 300));
     info.exif_x_dpi = info.exif_y_dpi = 299.4;
-    assert_false(gp_jpeg_dpi_matches(&info, 300));
+    assert_false(gpi_jpeg_dpi_matches(&info, 300));
     /* Exif in centimetres: 118.11 dots/cm */
     info.exif_resolution_unit = 3;
     info.exif_x_dpi = info.exif_y_dpi = 118.11 * 2.54;
-    assert_true(gp_jpeg_dpi_matches(&info, 300));
+    assert_true(gpi_jpeg_dpi_matches(&info, 300));
 }
 
 /* Point the frame header (SOF0) at other dimensions. */
@@ -558,7 +560,7 @@ static void hostile_dimensions_end_quickly(void **state)
     make_photo(&o, &r);
     /* 65000×65000 announced in a tiny file: refused before decoding */
     set_dimensions(r.data, r.len, 65000, 65000);
-    gp_jpeg_info info;
+    gpi_jpeg_info info;
     gp_report *report = judge_bytes(r.data, r.len, profile, &info);
     assert_false(info.decoded);
     assert_int_equal(info.width, 65000);

@@ -1,7 +1,8 @@
-/* The inspection's preview (gp_jpeg_inspect_preview: the DCT scale chosen,
+/* The inspection's preview (gpi_jpeg_inspect_preview: the DCT scale chosen,
  * RGB pixels, CMYK converted) and the HTML report's thumbnail made from it
- * (gp_thumbnail_encode). */
+ * (gpi_thumbnail_encode). */
 #include "helpers.h"
+#include "photo/photo.h"
 #include "photo/thumbnail.h"
 
 #include <math.h>
@@ -22,7 +23,7 @@ static photogen_options photo_options(void)
 
 /* Mean absolute difference between the preview and the rendered picture
  * averaged over the same boxes (the preview is the picture at scale/8). */
-static double mean_difference(const gp_preview *p, const unsigned char *rendered, int w, int h)
+static double mean_difference(const gpi_preview *p, const unsigned char *rendered, int w, int h)
 {
     double total = 0;
     for (int y = 0; y < p->height; y++)
@@ -53,21 +54,21 @@ static void smallest_scale_at_least_min_width(void **state)
         {961, 8, 960, 1280}, /* narrower photo: the whole of it */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        gp_jpeg_info info;
-        gp_preview p;
-        gp_jpeg_inspect_preview(photo.data, photo.len, &info, cases[i].min_width, &p);
+        gpi_jpeg_info info;
+        gpi_preview p;
+        gpi_jpeg_inspect_preview(photo.data, photo.len, &info, cases[i].min_width, &p);
         assert_true(info.decoded);
         assert_int_equal(info.width, 960); /* the photo's size, not the preview's */
         assert_non_null(p.rgb);
         assert_int_equal(p.scale_num, cases[i].scale);
         assert_int_equal(p.width, cases[i].width);
         assert_int_equal(p.height, cases[i].height);
-        gp_preview_free(&p);
+        gpi_preview_free(&p);
         assert_null(p.rgb);
     }
     /* no preview asked for: inspection alone, same facts */
-    gp_jpeg_info info;
-    gp_jpeg_inspect_preview(photo.data, photo.len, &info, 240, NULL);
+    gpi_jpeg_info info;
+    gpi_jpeg_inspect_preview(photo.data, photo.len, &info, 240, NULL);
     assert_true(info.decoded);
     photogen_result_free(&photo);
 }
@@ -82,13 +83,13 @@ static void preview_is_the_picture_in_rgb(void **state)
     assert_non_null(rendered);
     int mins[] = {960, 240};
     for (size_t i = 0; i < 2; i++) {
-        gp_jpeg_info info;
-        gp_preview p;
-        gp_jpeg_inspect_preview(photo.data, photo.len, &info, mins[i], &p);
+        gpi_jpeg_info info;
+        gpi_preview p;
+        gpi_jpeg_inspect_preview(photo.data, photo.len, &info, mins[i], &p);
         double diff = mean_difference(&p, rendered, o.width, o.height);
         print_message("scale %d/8: mean |preview - picture| = %.2f\n", p.scale_num, diff);
         assert_true(diff < 4.0);
-        gp_preview_free(&p);
+        gpi_preview_free(&p);
     }
     free(rendered);
     photogen_result_free(&photo);
@@ -101,9 +102,9 @@ static void cmyk_comes_back_as_rgb(void **state)
     o.color = PHOTOGEN_CMYK;
     photogen_result photo;
     make_photo(&o, &photo);
-    gp_jpeg_info info;
-    gp_preview p;
-    gp_jpeg_inspect_preview(photo.data, photo.len, &info, 240, &p);
+    gpi_jpeg_info info;
+    gpi_preview p;
+    gpi_jpeg_inspect_preview(photo.data, photo.len, &info, 240, &p);
     assert_int_equal(info.components, 4);
     assert_non_null(p.rgb);
     assert_int_equal(p.width, 240);
@@ -115,7 +116,7 @@ static void cmyk_comes_back_as_rgb(void **state)
     /* the backdrop (top left) is the light blue RGB(100,197,255) */
     assert_true(abs(p.rgb[0] - 100) < 16 && abs(p.rgb[1] - 197) < 16 && abs(p.rgb[2] - 255) < 16);
     free(rendered);
-    gp_preview_free(&p);
+    gpi_preview_free(&p);
     photogen_result_free(&photo);
 }
 
@@ -126,12 +127,12 @@ static void damaged_photo_has_no_preview(void **state)
     o.truncate = 20000;
     photogen_result photo;
     make_photo(&o, &photo);
-    gp_jpeg_info info;
-    gp_preview p;
-    gp_jpeg_inspect_preview(photo.data, photo.len, &info, 240, &p);
+    gpi_jpeg_info info;
+    gpi_preview p;
+    gpi_jpeg_inspect_preview(photo.data, photo.len, &info, 240, &p);
     assert_false(info.decoded);
     assert_null(p.rgb);
-    gp_preview_free(&p);
+    gpi_preview_free(&p);
     photogen_result_free(&photo);
 }
 
@@ -147,17 +148,17 @@ static void thumbnail_fits_the_box(void **state)
         {0, 120, 160},   /* never enlarged */
     };
     for (size_t i = 0; i < 3; i++) {
-        gp_jpeg_info info;
-        gp_preview p;
-        gp_jpeg_inspect_preview(photo.data, photo.len, &info, cases[i].min_width, &p);
+        gpi_jpeg_info info;
+        gpi_preview p;
+        gpi_jpeg_inspect_preview(photo.data, photo.len, &info, cases[i].min_width, &p);
         unsigned char *jpeg = NULL, *again = NULL;
         size_t len = 0, again_len = 0;
-        assert_true(gp_thumbnail_encode(&p, &jpeg, &len));
-        assert_true(gp_thumbnail_encode(&p, &again, &again_len));
+        assert_true(gpi_thumbnail_encode(&p, &jpeg, &len));
+        assert_true(gpi_thumbnail_encode(&p, &again, &again_len));
         assert_int_equal(len, again_len); /* reproducible */
         assert_memory_equal(jpeg, again, len);
-        gp_jpeg_info thumb;
-        gp_jpeg_inspect(jpeg, len, &thumb);
+        gpi_jpeg_info thumb;
+        gpi_jpeg_inspect(jpeg, len, &thumb);
         assert_true(thumb.decoded);
         assert_int_equal(thumb.width, cases[i].width);
         assert_int_equal(thumb.height, cases[i].height);
@@ -165,23 +166,23 @@ static void thumbnail_fits_the_box(void **state)
         assert_true(len < 20 * 1024);
         free(jpeg);
         free(again);
-        gp_preview_free(&p);
+        gpi_preview_free(&p);
     }
     /* a landscape picture fits the width */
-    gp_preview wide = {.width = 640, .height = 480, .scale_num = 8};
+    gpi_preview wide = {.width = 640, .height = 480, .scale_num = 8};
     wide.rgb = calloc((size_t)640 * 480, 3);
     unsigned char *jpeg = NULL;
     size_t len = 0;
-    assert_true(gp_thumbnail_encode(&wide, &jpeg, &len));
-    gp_jpeg_info thumb;
-    gp_jpeg_inspect(jpeg, len, &thumb);
+    assert_true(gpi_thumbnail_encode(&wide, &jpeg, &len));
+    gpi_jpeg_info thumb;
+    gpi_jpeg_inspect(jpeg, len, &thumb);
     assert_int_equal(thumb.width, 240);
     assert_int_equal(thumb.height, 180);
     free(jpeg);
     free(wide.rgb);
     /* nothing to encode */
-    gp_preview empty = {0};
-    assert_false(gp_thumbnail_encode(&empty, &jpeg, &len));
+    gpi_preview empty = {0};
+    assert_false(gpi_thumbnail_encode(&empty, &jpeg, &len));
     assert_null(jpeg);
     photogen_result_free(&photo);
 }

@@ -1,5 +1,9 @@
 /* Shared helpers for the roster unit tests (see helpers.h). */
 #include "helpers.h"
+#include "core/base.h"
+#include "core/files.h"
+#include "core/profile.h"
+#include "roster/roster.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,18 +26,18 @@ gp_profile *load_profile(const char *name)
 void make_id(char out[19], const char *region, const char *date, int sequence)
 {
     snprintf(out, 19, "%.6s%.8s%03d", region, date, sequence % 1000);
-    out[17] = gp_id_check_char(out);
+    out[17] = gpi_id_check_char(out);
     out[18] = '\0';
 }
 
-void append_cells(gp_buf *csv, const char *const cells[9], const char *eol)
+void append_cells(gpi_buf *csv, const char *const cells[9], const char *eol)
 {
     for (int i = 0; i < 9; i++)
-        gp_buf_printf(csv, "%s%s", i ? "," : "", cells[i]);
-    gp_buf_puts(csv, eol);
+        gpi_buf_printf(csv, "%s%s", i ? "," : "", cells[i]);
+    gpi_buf_puts(csv, eol);
 }
 
-void append_row(gp_buf *csv, int n, const char *seq, const char *eol)
+void append_row(gpi_buf *csv, int n, const char *seq, const char *eol)
 {
     char id[19], student_no[32], date[16];
     snprintf(date, sizeof date, "19%02d%02d%02d", 70 + n % 30, 1 + n % 12, 1 + n % 28);
@@ -44,23 +48,23 @@ void append_row(gp_buf *csv, int n, const char *seq, const char *eol)
     append_cells(csv, cells, eol);
 }
 
-gp_roster *parse_text(const char *text, size_t len, const char *encoding,
+gpi_roster *parse_text(const char *text, size_t len, const char *encoding,
                       const gp_profile *profile, gp_report **report)
 {
     *report = gp_report_new("check");
     assert_non_null(*report);
     gp_error err = {0};
-    gp_roster *roster = gp_roster_parse(text, len, "roster.csv", encoding, profile, *report, &err);
+    gpi_roster *roster = gpi_roster_parse(text, len, "roster.csv", encoding, profile, *report, &err);
     if (!roster)
-        fail_msg("gp_roster_parse failed: %s", err.message);
+        fail_msg("gpi_roster_parse failed: %s", err.message);
     return roster;
 }
 
-gp_roster *parse_and_judge(const char *text, const gp_profile *profile, gp_report **report)
+gpi_roster *parse_and_judge(const char *text, const gp_profile *profile, gp_report **report)
 {
-    gp_roster *roster = parse_text(text, strlen(text), NULL, profile, report);
+    gpi_roster *roster = parse_text(text, strlen(text), NULL, profile, report);
     assert_true(roster->usable);
-    gp_roster_apply_rules(roster, profile, "roster.csv", *report);
+    gpi_roster_apply_rules(roster, profile, "roster.csv", *report);
     return roster;
 }
 
@@ -85,7 +89,7 @@ size_t count_code(const gp_report *report, gp_code code)
 char *temp_dir(void)
 {
     const char *base = getenv("TMPDIR");
-    char *dir = gp_asprintf("%s/gp-roster-XXXXXX", base && *base ? base : "/tmp");
+    char *dir = gpi_asprintf("%s/gp-roster-XXXXXX", base && *base ? base : "/tmp");
     assert_non_null(dir);
     assert_non_null(mkdtemp(dir));
     return dir;
@@ -99,7 +103,7 @@ void remove_dir(char *dir)
         while ((e = readdir(d))) {
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
                 continue;
-            char *path = gp_path_join(dir, e->d_name);
+            char *path = gpi_path_join(dir, e->d_name);
             if (path)
                 unlink(path);
             free(path);

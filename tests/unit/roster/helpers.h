@@ -4,7 +4,13 @@
 #ifndef ROSTER_TEST_HELPERS_H
 #define ROSTER_TEST_HELPERS_H
 
-#include "gp_internal.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/findings.h"
+#include "core/profile.h"
+#include "photo/photo.h"
+#include "roster/roster.h"
 
 #define HEADER "拍摄序号,学历层次,学号,姓名,性别,身份证号,所在校别,院校代码,学校名称"
 
@@ -18,16 +24,16 @@ void make_id(char out[19], const char *region, const char *date, int sequence);
 
 /** One valid row for photo `seq` ("0001"), male, with a distinct ID number
  *  and student number derived from n.  Appended with `eol`. */
-void append_row(gp_buf *csv, int n, const char *seq, const char *eol);
+void append_row(gpi_buf *csv, int n, const char *seq, const char *eol);
 
 /** Append a row of nine given cells. */
-void append_cells(gp_buf *csv, const char *const cells[9], const char *eol);
+void append_cells(gpi_buf *csv, const char *const cells[9], const char *eol);
 
 /** Parse text with the given profile into a new report (*report). */
-gp_roster *parse_text(const char *text, size_t len, const char *encoding,
+gpi_roster *parse_text(const char *text, size_t len, const char *encoding,
                       const gp_profile *profile, gp_report **report);
 /** Parse and apply the rules. */
-gp_roster *parse_and_judge(const char *text, const gp_profile *profile, gp_report **report);
+gpi_roster *parse_and_judge(const char *text, const gp_profile *profile, gp_report **report);
 
 /** First finding with this code (and row, when row > 0), or NULL. */
 const gp_finding *find_code(const gp_report *report, gp_code code, int row);

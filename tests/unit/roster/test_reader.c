@@ -1,6 +1,11 @@
 /* Unit tests: reading the roster file — encodings, CSV forms, the header,
  * and hostile input refused with a finding. */
 #include "helpers.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/files.h"
+#include "core/profile.h"
+#include "roster/roster.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,16 +32,16 @@ static int teardown(void **state)
 /* A header and `rows` valid rows, photo numbers from 0001. */
 static char *roster_text(int rows, const char *eol, bool bom)
 {
-    gp_buf csv = {0};
+    gpi_buf csv = {0};
     if (bom)
-        gp_buf_puts(&csv, "\xEF\xBB\xBF");
-    gp_buf_printf(&csv, "%s%s", HEADER, eol);
+        gpi_buf_puts(&csv, "\xEF\xBB\xBF");
+    gpi_buf_printf(&csv, "%s%s", HEADER, eol);
     for (int i = 1; i <= rows; i++) {
         char seq[8];
         snprintf(seq, sizeof seq, "%04d", i);
         append_row(&csv, i, seq, eol);
     }
-    char *text = gp_buf_take(&csv);
+    char *text = gpi_buf_take(&csv);
     assert_non_null(text);
     return text;
 }
@@ -66,18 +71,18 @@ static void plain_utf8_with_lf(void **state)
 {
     gp_report *report;
     char *text = roster_text(3, "\n", false);
-    gp_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
+    gpi_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
     assert_true(roster->usable);
     assert_string_equal(roster->encoding, "UTF-8");
     assert_int_equal(roster->count, 3);
     assert_int_equal(roster->students[0].row, 2);
     assert_int_equal(roster->students[2].row, 4);
-    assert_string_equal(roster->students[1].value[GP_FIELD_SEQ], "0002");
-    assert_string_equal(roster->students[1].value[GP_FIELD_SCHOOL_NAME], "山东理工大学");
-    gp_roster_apply_rules(roster, *state, "roster.csv", report);
+    assert_string_equal(roster->students[1].value[GPI_FIELD_SEQ], "0002");
+    assert_string_equal(roster->students[1].value[GPI_FIELD_SCHOOL_NAME], "山东理工大学");
+    gpi_roster_apply_rules(roster, *state, "roster.csv", report);
     assert_clean(report);
     free(text);
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
 }
 
@@ -85,18 +90,18 @@ static void utf8_bom_with_crlf(void **state)
 {
     gp_report *report;
     char *text = roster_text(2, "\r\n", true);
-    gp_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
+    gpi_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
     assert_true(roster->usable);
     assert_string_equal(roster->encoding, "UTF-8-BOM");
     assert_int_equal(roster->count, 2);
     assert_int_equal(roster->students[1].row, 3);
     /* the BOM is not part of the first header cell, CR not part of the last */
-    assert_string_equal(roster->students[0].value[GP_FIELD_SEQ], "0001");
-    assert_string_equal(roster->students[1].value[GP_FIELD_SCHOOL_NAME], "山东理工大学");
-    gp_roster_apply_rules(roster, *state, "roster.csv", report);
+    assert_string_equal(roster->students[0].value[GPI_FIELD_SEQ], "0001");
+    assert_string_equal(roster->students[1].value[GPI_FIELD_SCHOOL_NAME], "山东理工大学");
+    gpi_roster_apply_rules(roster, *state, "roster.csv", report);
     assert_clean(report);
     free(text);
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
 }
 
@@ -105,20 +110,20 @@ static void gb18030_detected_and_forced(void **state)
     char *text = roster_text(2, "\r\n", false);
     size_t len;
     char *gb = to_gb18030(text, &len);
-    assert_false(gp_utf8_valid(gb, len));
+    assert_false(gpi_utf8_valid(gb, len));
     const char *names[] = {NULL, "GB18030", "gbk", "GB2312"};
-    for (size_t i = 0; i < GP_ARRAY_LEN(names); i++) {
+    for (size_t i = 0; i < GPI_ARRAY_LEN(names); i++) {
         gp_report *report;
-        gp_roster *roster = parse_text(gb, len, names[i], *state, &report);
+        gpi_roster *roster = parse_text(gb, len, names[i], *state, &report);
         assert_true(roster->usable);
         assert_string_equal(roster->encoding, "GB18030");
         assert_int_equal(roster->count, 2);
-        assert_string_equal(roster->students[0].value[GP_FIELD_NAME], "张三");
-        assert_string_equal(roster->students[0].value[GP_FIELD_LEVEL], "成人专科");
-        assert_string_equal(roster->students[1].value[GP_FIELD_LEVEL], "成人本科");
-        gp_roster_apply_rules(roster, *state, "roster.csv", report);
+        assert_string_equal(roster->students[0].value[GPI_FIELD_NAME], "张三");
+        assert_string_equal(roster->students[0].value[GPI_FIELD_LEVEL], "成人专科");
+        assert_string_equal(roster->students[1].value[GPI_FIELD_LEVEL], "成人本科");
+        gpi_roster_apply_rules(roster, *state, "roster.csv", report);
         assert_clean(report);
-        gp_roster_free(roster);
+        gpi_roster_free(roster);
         gp_report_free(report);
     }
     free(gb);
@@ -127,17 +132,17 @@ static void gb18030_detected_and_forced(void **state)
 
 static void forced_utf8_on_gb_text_names_the_row(void **state)
 {
-    gp_buf csv = {0};
-    gp_buf_printf(&csv, "%s\n", HEADER);
+    gpi_buf csv = {0};
+    gpi_buf_printf(&csv, "%s\n", HEADER);
     append_row(&csv, 1, "0001", "\n");
     const char *cells[9] = {"0002", "成人专科", "2019000002", "李四", "男",
                             "11010519491231002X", "普通高校", "10433", "山东理工大学"};
     append_cells(&csv, cells, "\n");
-    char *text = gp_buf_take(&csv);
+    char *text = gpi_buf_take(&csv);
     size_t len;
     char *gb = to_gb18030(text, &len);
     gp_report *report;
-    gp_roster *roster = parse_text(gb, len, "utf-8", *state, &report);
+    gpi_roster *roster = parse_text(gb, len, "utf-8", *state, &report);
     assert_false(roster->usable);
     assert_int_equal(roster->count, 0);
     const gp_finding *f = find_code(report, GP_ROSTER_ENCODING, 0);
@@ -146,7 +151,7 @@ static void forced_utf8_on_gb_text_names_the_row(void **state)
     assert_non_null(f->actual);
     assert_string_equal(f->expected, "UTF-8");
     assert_string_equal(f->file, "roster.csv");
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
     free(gb);
     free(text);
@@ -159,7 +164,7 @@ static void damaged_utf8_names_row_and_column(void **state)
     char *name = strstr(strstr(text, "0002,"), "张三");
     name[0] = '\xFF';
     gp_report *report;
-    gp_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
+    gpi_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
     assert_false(roster->usable);
     assert_string_equal(roster->encoding, "UTF-8"); /* the Chinese header decides */
     const gp_finding *f = find_code(report, GP_ROSTER_ENCODING, 3);
@@ -168,7 +173,7 @@ static void damaged_utf8_names_row_and_column(void **state)
     assert_string_equal(f->actual, "0xFF 0xBC 0xA0 0xE4");
     assert_string_equal(f->expected, "UTF-8");
     assert_non_null(strstr(f->message, "第 4 列"));
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
     free(text);
 }
@@ -179,13 +184,13 @@ static void undecodable_in_any_encoding(void **state)
     const char text[] = "seq,level,student_no,name,sex,id_number,school_type,school_code,"
                         "school_name\n0001,x,1,\xFF\xFF,x,x,x,x,x\n";
     gp_report *report;
-    gp_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
+    gpi_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
     assert_false(roster->usable);
     const gp_finding *f = find_code(report, GP_ROSTER_ENCODING, 2);
     assert_non_null(f);
     assert_string_equal(f->field, "姓名");
     assert_string_equal(f->expected, "UTF-8 或 GB18030");
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
 }
 
@@ -193,7 +198,7 @@ static void unknown_encoding_is_a_usage_error(void **state)
 {
     gp_report *report = gp_report_new("check");
     gp_error err = {0};
-    gp_roster *roster = gp_roster_parse("a\n", 2, "roster.csv", "latin1", *state, report, &err);
+    gpi_roster *roster = gpi_roster_parse("a\n", 2, "roster.csv", "latin1", *state, report, &err);
     assert_null(roster);
     assert_int_equal(err.status, GP_ERR_USAGE);
     assert_non_null(strstr(err.message, "latin1"));
@@ -204,53 +209,53 @@ static void quoted_cells_and_row_numbers(void **state)
 {
     /* an extra 备注 column holds a comma, doubled quotes and two newlines;
      * the spreadsheet rows after it must still be right */
-    gp_buf csv = {0};
-    gp_buf_printf(&csv, "%s,备注\r\n", HEADER);
+    gpi_buf csv = {0};
+    gpi_buf_printf(&csv, "%s,备注\r\n", HEADER);
     const char *first[9] = {"0001", "成人专科", "2019000001", "\"王,小明\"", "男",
                             "11010519491231002X", "普通高校", "10433", "\"山东理工大学\""};
-    gp_buf_printf(&csv, "%s,%s,%s,%s,%s,%s,%s,%s,%s,\"说\"\"明\"\"\r\n第二行\n第三行\"\r\n",
+    gpi_buf_printf(&csv, "%s,%s,%s,%s,%s,%s,%s,%s,%s,\"说\"\"明\"\"\r\n第二行\n第三行\"\r\n",
                   first[0], first[1], first[2], first[3], "女", first[5], first[6], first[7],
                   first[8]);
     append_row(&csv, 2, "0002", "\r\n");
-    char *text = gp_buf_take(&csv);
+    char *text = gpi_buf_take(&csv);
     gp_report *report;
-    gp_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
+    gpi_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
     assert_true(roster->usable);
     assert_int_equal(roster->count, 2);
-    assert_string_equal(roster->students[0].value[GP_FIELD_NAME], "王,小明");
-    assert_string_equal(roster->students[0].value[GP_FIELD_SCHOOL_NAME], "山东理工大学");
+    assert_string_equal(roster->students[0].value[GPI_FIELD_NAME], "王,小明");
+    assert_string_equal(roster->students[0].value[GPI_FIELD_SCHOOL_NAME], "山东理工大学");
     assert_int_equal(roster->students[0].row, 2);
     assert_int_equal(roster->students[1].row, 3);
     assert_non_null(find_code(report, GP_ROSTER_HEADER_EXTRA, 1));
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
     free(text);
 }
 
 static void blank_lines_and_spaces(void **state)
 {
-    gp_buf csv = {0};
-    gp_buf_printf(&csv, "\n%s\n\n", HEADER); /* header on row 2, blank row 3 */
-    gp_buf_puts(&csv, "  0001 , 成人专科 ,\t2019000001, 张三\xE3\x80\x80, 男 ,"
+    gpi_buf csv = {0};
+    gpi_buf_printf(&csv, "\n%s\n\n", HEADER); /* header on row 2, blank row 3 */
+    gpi_buf_puts(&csv, "  0001 , 成人专科 ,\t2019000001, 张三\xE3\x80\x80, 男 ,"
                       "11010519491231002X ,普通高校,10433,山东理工大学  \n");
-    gp_buf_puts(&csv, ",,,,,,,,\n   \n"); /* rows 5 and 6: blank */
+    gpi_buf_puts(&csv, ",,,,,,,,\n   \n"); /* rows 5 and 6: blank */
     append_row(&csv, 2, "0002", "\n");    /* row 7 */
-    gp_buf_puts(&csv, "\n\n");
-    char *text = gp_buf_take(&csv);
+    gpi_buf_puts(&csv, "\n\n");
+    char *text = gpi_buf_take(&csv);
     gp_report *report;
-    gp_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
+    gpi_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
     assert_true(roster->usable);
     assert_int_equal(roster->count, 2);
-    const gp_student *s = &roster->students[0];
+    const gpi_student *s = &roster->students[0];
     assert_int_equal(s->row, 4);
-    assert_string_equal(s->value[GP_FIELD_SEQ], "0001");
-    assert_string_equal(s->value[GP_FIELD_LEVEL], "成人专科");
-    assert_string_equal(s->value[GP_FIELD_STUDENT_NO], "2019000001");
-    assert_string_equal(s->value[GP_FIELD_NAME], "张三");
-    assert_string_equal(s->value[GP_FIELD_ID_NUMBER], "11010519491231002X");
-    assert_string_equal(s->value[GP_FIELD_SCHOOL_NAME], "山东理工大学");
+    assert_string_equal(s->value[GPI_FIELD_SEQ], "0001");
+    assert_string_equal(s->value[GPI_FIELD_LEVEL], "成人专科");
+    assert_string_equal(s->value[GPI_FIELD_STUDENT_NO], "2019000001");
+    assert_string_equal(s->value[GPI_FIELD_NAME], "张三");
+    assert_string_equal(s->value[GPI_FIELD_ID_NUMBER], "11010519491231002X");
+    assert_string_equal(s->value[GPI_FIELD_SCHOOL_NAME], "山东理工大学");
     assert_int_equal(roster->students[1].row, 7);
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
     free(text);
 }
@@ -261,39 +266,39 @@ static void aliases_in_any_order(void **state)
         "院校名称, SCHOOL_CODE ,School_Type,身份证号码,Sex,NAME,student_no,Level,照片编号\r\n"
         "山东理工大学,10433,普通高校,11010519491231002X,女,李四,2019000001,成人本科,12\r\n";
     gp_report *report;
-    gp_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
+    gpi_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
     assert_true(roster->usable);
     assert_int_equal(roster->count, 1);
-    const gp_student *s = &roster->students[0];
-    assert_string_equal(s->value[GP_FIELD_SEQ], "12");
-    assert_string_equal(s->value[GP_FIELD_NAME], "李四");
-    assert_string_equal(s->value[GP_FIELD_ID_NUMBER], "11010519491231002X");
-    assert_string_equal(s->value[GP_FIELD_SCHOOL_NAME], "山东理工大学");
-    assert_string_equal(s->value[GP_FIELD_SCHOOL_CODE], "10433");
+    const gpi_student *s = &roster->students[0];
+    assert_string_equal(s->value[GPI_FIELD_SEQ], "12");
+    assert_string_equal(s->value[GPI_FIELD_NAME], "李四");
+    assert_string_equal(s->value[GPI_FIELD_ID_NUMBER], "11010519491231002X");
+    assert_string_equal(s->value[GPI_FIELD_SCHOOL_NAME], "山东理工大学");
+    assert_string_equal(s->value[GPI_FIELD_SCHOOL_CODE], "10433");
     assert_int_equal(gp_report_count(report), 0);
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
 }
 
 static void extra_column_is_info(void **state)
 {
-    gp_buf csv = {0};
-    gp_buf_printf(&csv, "序号,%s,备注\n", HEADER);
-    gp_buf_puts(&csv, "1,");
+    gpi_buf csv = {0};
+    gpi_buf_printf(&csv, "序号,%s,备注\n", HEADER);
+    gpi_buf_puts(&csv, "1,");
     append_row(&csv, 1, "0001", "");
-    gp_buf_puts(&csv, ",补拍\n");
-    char *text = gp_buf_take(&csv);
+    gpi_buf_puts(&csv, ",补拍\n");
+    char *text = gpi_buf_take(&csv);
     gp_report *report;
-    gp_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
+    gpi_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
     assert_true(roster->usable);
     assert_int_equal(roster->count, 1);
-    assert_string_equal(roster->students[0].value[GP_FIELD_SEQ], "0001");
+    assert_string_equal(roster->students[0].value[GPI_FIELD_SEQ], "0001");
     assert_int_equal(count_code(report, GP_ROSTER_HEADER_EXTRA), 2);
     const gp_finding *f = find_code(report, GP_ROSTER_HEADER_EXTRA, 1);
     assert_int_equal(f->severity, GP_INFO);
     assert_string_equal(f->actual, "序号");
     assert_int_equal(gp_report_count_severity(report, GP_ERROR), 0);
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
     free(text);
 }
@@ -303,7 +308,7 @@ static void missing_and_duplicate_columns(void **state)
     const char *missing = "学历层次,学号,姓名,性别,身份证号,所在校别,院校代码,学校名称\n"
                           "成人专科,1,张三,男,11010519491231002X,普通高校,10433,山东理工大学\n";
     gp_report *report;
-    gp_roster *roster = parse_text(missing, strlen(missing), NULL, *state, &report);
+    gpi_roster *roster = parse_text(missing, strlen(missing), NULL, *state, &report);
     assert_false(roster->usable);
     assert_int_equal(roster->count, 0);
     const gp_finding *f = find_code(report, GP_ROSTER_HEADER_MISSING, 1);
@@ -312,7 +317,7 @@ static void missing_and_duplicate_columns(void **state)
     assert_int_equal(f->severity, GP_ERROR);
     assert_non_null(strstr(f->message, "照片编号")); /* the aliases are named */
     assert_int_equal(count_code(report, GP_ROSTER_HEADER_MISSING), 1);
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
 
     const char *twice = HEADER ",照片编号\n0001,成人专科,1,张三,男,x,普通高校,10433,山东理工大学,2\n";
@@ -321,22 +326,22 @@ static void missing_and_duplicate_columns(void **state)
     f = find_code(report, GP_ROSTER_HEADER_DUPLICATE, 1);
     assert_non_null(f);
     assert_string_equal(f->field, "拍摄序号");
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
 }
 
 static void extra_and_missing_cells_in_a_row(void **state)
 {
-    gp_buf csv = {0};
-    gp_buf_printf(&csv, "%s\n", HEADER);
+    gpi_buf csv = {0};
+    gpi_buf_printf(&csv, "%s\n", HEADER);
     append_row(&csv, 1, "0001", "");
-    gp_buf_puts(&csv, ",,多出来的, \n");
-    gp_buf_puts(&csv, "0002,成人专科,2019000002\n");
+    gpi_buf_puts(&csv, ",,多出来的, \n");
+    gpi_buf_puts(&csv, "0002,成人专科,2019000002\n");
     append_row(&csv, 3, "0003", "");
-    gp_buf_puts(&csv, ",,\n"); /* empty extra cells are not worth a warning */
-    char *text = gp_buf_take(&csv);
+    gpi_buf_puts(&csv, ",,\n"); /* empty extra cells are not worth a warning */
+    char *text = gpi_buf_take(&csv);
     gp_report *report;
-    gp_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
+    gpi_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
     assert_true(roster->usable);
     assert_int_equal(roster->count, 3);
     assert_int_equal(count_code(report, GP_ROSTER_ROW_EXTRA_CELLS), 1);
@@ -344,14 +349,14 @@ static void extra_and_missing_cells_in_a_row(void **state)
     assert_non_null(f);
     assert_int_equal(f->severity, GP_WARNING);
     assert_string_equal(f->actual, "多出来的");
-    assert_string_equal(roster->students[1].value[GP_FIELD_NAME], "");
-    gp_roster_apply_rules(roster, *state, "roster.csv", report);
+    assert_string_equal(roster->students[1].value[GPI_FIELD_NAME], "");
+    gpi_roster_apply_rules(roster, *state, "roster.csv", report);
     assert_int_equal(count_code(report, GP_ROSTER_FIELD_EMPTY), 6);
     f = find_code(report, GP_ROSTER_FIELD_EMPTY, 3);
     assert_string_equal(f->field, "姓名");
     assert_true(roster->students[1].has_error);
     assert_false(roster->students[0].has_error);
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
     free(text);
 }
@@ -361,7 +366,7 @@ static void assert_refused(const gp_profile *profile, const char *text, size_t l
                            gp_code code, int row)
 {
     gp_report *report;
-    gp_roster *roster = parse_text(text, len, NULL, profile, &report);
+    gpi_roster *roster = parse_text(text, len, NULL, profile, &report);
     assert_false(roster->usable);
     assert_int_equal(roster->count, 0);
     const gp_finding *f = find_code(report, code, 0);
@@ -371,9 +376,9 @@ static void assert_refused(const gp_profile *profile, const char *text, size_t l
     assert_string_equal(f->file, "roster.csv");
     if (row > 0)
         assert_int_equal(f->row, row);
-    gp_roster_apply_rules(roster, profile, "roster.csv", report); /* judges nothing */
+    gpi_roster_apply_rules(roster, profile, "roster.csv", report); /* judges nothing */
     assert_int_equal(gp_report_count_severity(report, GP_ERROR), 1);
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
 }
 
@@ -399,20 +404,20 @@ static void binary_inputs(void **state)
 
 static void broken_quotes(void **state)
 {
-    gp_buf csv = {0};
-    gp_buf_printf(&csv, "%s\n", HEADER);
+    gpi_buf csv = {0};
+    gpi_buf_printf(&csv, "%s\n", HEADER);
     append_row(&csv, 1, "0001", "\n");
-    gp_buf_puts(&csv, "0002,成人专科,2019000002,\"张三,男,x,普通高校,10433,山东理工大学\n");
+    gpi_buf_puts(&csv, "0002,成人专科,2019000002,\"张三,男,x,普通高校,10433,山东理工大学\n");
     append_row(&csv, 3, "0003", "\n");
-    char *text = gp_buf_take(&csv);
+    char *text = gpi_buf_take(&csv);
     assert_refused(*state, text, strlen(text), GP_ROSTER_SYNTAX, 3); /* where the quote opened */
     free(text);
 
-    gp_buf stray = {0};
-    gp_buf_printf(&stray, "%s\r\n\r\n", HEADER);
+    gpi_buf stray = {0};
+    gpi_buf_printf(&stray, "%s\r\n\r\n", HEADER);
     append_row(&stray, 1, "0001", "\r\n");
-    gp_buf_puts(&stray, "0002,成人专科,2019000002,张\"三,男,x,普通高校,10433,山东理工大学\r\n");
-    text = gp_buf_take(&stray);
+    gpi_buf_puts(&stray, "0002,成人专科,2019000002,张\"三,男,x,普通高校,10433,山东理工大学\r\n");
+    text = gpi_buf_take(&stray);
     assert_refused(*state, text, strlen(text), GP_ROSTER_SYNTAX, 4);
     free(text);
 
@@ -422,66 +427,66 @@ static void broken_quotes(void **state)
 
 static void field_too_long(void **state)
 {
-    gp_buf csv = {0};
-    gp_buf_printf(&csv, "%s\n", HEADER);
+    gpi_buf csv = {0};
+    gpi_buf_printf(&csv, "%s\n", HEADER);
     append_row(&csv, 1, "0001", "\n");
-    gp_buf_puts(&csv, "0002,成人专科,1,");
-    for (int i = 0; i <= GP_MAX_FIELD_BYTES; i++)
-        gp_buf_puts(&csv, "a");
-    gp_buf_puts(&csv, ",男,x,普通高校,10433,山东理工大学\n");
-    char *text = gp_buf_take(&csv);
+    gpi_buf_puts(&csv, "0002,成人专科,1,");
+    for (int i = 0; i <= GPI_MAX_FIELD_BYTES; i++)
+        gpi_buf_puts(&csv, "a");
+    gpi_buf_puts(&csv, ",男,x,普通高校,10433,山东理工大学\n");
+    char *text = gpi_buf_take(&csv);
     assert_refused(*state, text, strlen(text), GP_ROSTER_FIELD_TOO_LONG, 3);
     gp_report *report;
-    gp_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
+    gpi_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
     assert_string_equal(find_code(report, GP_ROSTER_FIELD_TOO_LONG, 3)->field, "姓名");
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
     free(text);
 
     /* exactly the limit is accepted */
-    gp_buf fits = {0};
-    gp_buf_printf(&fits, "%s\n0001,成人专科,1,", HEADER);
-    for (int i = 0; i < GP_MAX_FIELD_BYTES; i++)
-        gp_buf_puts(&fits, "a");
-    gp_buf_puts(&fits, ",男,x,普通高校,10433,山东理工大学\n");
-    text = gp_buf_take(&fits);
+    gpi_buf fits = {0};
+    gpi_buf_printf(&fits, "%s\n0001,成人专科,1,", HEADER);
+    for (int i = 0; i < GPI_MAX_FIELD_BYTES; i++)
+        gpi_buf_puts(&fits, "a");
+    gpi_buf_puts(&fits, ",男,x,普通高校,10433,山东理工大学\n");
+    text = gpi_buf_take(&fits);
     roster = parse_text(text, strlen(text), NULL, *state, &report);
     assert_true(roster->usable);
-    assert_int_equal(strlen(roster->students[0].value[GP_FIELD_NAME]), GP_MAX_FIELD_BYTES);
-    gp_roster_free(roster);
+    assert_int_equal(strlen(roster->students[0].value[GPI_FIELD_NAME]), GPI_MAX_FIELD_BYTES);
+    gpi_roster_free(roster);
     gp_report_free(report);
     free(text);
 }
 
 static void row_limit(void **state)
 {
-    char *text = roster_text(GP_MAX_ROWS, "\r\n", true);
+    char *text = roster_text(GPI_MAX_ROWS, "\r\n", true);
     gp_report *report;
-    gp_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
+    gpi_roster *roster = parse_text(text, strlen(text), NULL, *state, &report);
     assert_true(roster->usable);
-    assert_int_equal(roster->count, GP_MAX_ROWS);
+    assert_int_equal(roster->count, GPI_MAX_ROWS);
     assert_int_equal(gp_report_count(report), 0);
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
 
-    gp_buf more = {0};
-    gp_buf_puts(&more, text);
+    gpi_buf more = {0};
+    gpi_buf_puts(&more, text);
     append_row(&more, 1, "0001", "\r\n");
     free(text);
-    text = gp_buf_take(&more);
-    assert_refused(*state, text, strlen(text), GP_ROSTER_TOO_MANY_ROWS, GP_MAX_ROWS + 2);
+    text = gpi_buf_take(&more);
+    assert_refused(*state, text, strlen(text), GP_ROSTER_TOO_MANY_ROWS, GPI_MAX_ROWS + 2);
     free(text);
 }
 
 static void column_limit(void **state)
 {
-    gp_buf csv = {0};
-    gp_buf_printf(&csv, "%s\n", HEADER);
+    gpi_buf csv = {0};
+    gpi_buf_printf(&csv, "%s\n", HEADER);
     append_row(&csv, 1, "0001", "");
-    for (int i = 9; i <= GP_MAX_COLUMNS; i++)
-        gp_buf_puts(&csv, ",z");
-    gp_buf_puts(&csv, "\n");
-    char *text = gp_buf_take(&csv);
+    for (int i = 9; i <= GPI_MAX_COLUMNS; i++)
+        gpi_buf_puts(&csv, ",z");
+    gpi_buf_puts(&csv, "\n");
+    char *text = gpi_buf_take(&csv);
     assert_refused(*state, text, strlen(text), GP_ROSTER_TOO_MANY_COLUMNS, 2);
     free(text);
 }
@@ -489,7 +494,7 @@ static void column_limit(void **state)
 static void reading_files(void **state)
 {
     char *dir = temp_dir();
-    char *path = gp_path_join(dir, "名单.csv");
+    char *path = gpi_path_join(dir, "名单.csv");
     char *text = roster_text(2, "\r\n", true);
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
@@ -497,30 +502,30 @@ static void reading_files(void **state)
     fclose(f);
     gp_report *report = gp_report_new("check");
     gp_error err = {0};
-    gp_roster *roster = gp_roster_read(path, NULL, *state, report, &err);
+    gpi_roster *roster = gpi_roster_read(path, NULL, *state, report, &err);
     assert_non_null(roster);
     assert_int_equal(roster->count, 2);
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
 
     /* a file's findings name the file */
     f = fopen(path, "wb");
     fclose(f);
-    roster = gp_roster_read(path, NULL, *state, report, &err);
+    roster = gpi_roster_read(path, NULL, *state, report, &err);
     assert_non_null(roster);
     assert_string_equal(find_code(report, GP_ROSTER_EMPTY, 0)->file, "名单.csv");
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
 
     /* too big to be a roster: refused before it is read */
     int fd = open(path, O_WRONLY | O_TRUNC);
     assert_true(fd >= 0);
-    assert_int_equal(ftruncate(fd, (off_t)GP_MAX_ROSTER_BYTES + 1), 0);
+    assert_int_equal(ftruncate(fd, (off_t)GPI_MAX_ROSTER_BYTES + 1), 0);
     close(fd);
-    assert_null(gp_roster_read(path, NULL, *state, report, &err));
+    assert_null(gpi_roster_read(path, NULL, *state, report, &err));
     assert_int_equal(err.status, GP_ERR_OPEN);
     unlink(path);
 
     gp_error_clear(&err);
-    assert_null(gp_roster_read(path, NULL, *state, report, &err));
+    assert_null(gpi_roster_read(path, NULL, *state, report, &err));
     assert_int_equal(err.status, GP_ERR_OPEN);
 
     gp_report_free(report);
@@ -552,18 +557,18 @@ static void mutations_never_crash(void **state)
                 copy[at] = bytes[(rng >> 20) % sizeof bytes];
         }
         gp_report *report;
-        gp_roster *roster = parse_text(copy, n, NULL, *state, &report);
+        gpi_roster *roster = parse_text(copy, n, NULL, *state, &report);
         if (roster->usable) {
             assert_in_range(roster->count, 1, 6 + 4); /* a new line splits a row */
-            gp_roster_apply_rules(roster, *state, "roster.csv", report);
+            gpi_roster_apply_rules(roster, *state, "roster.csv", report);
             for (size_t i = 0; i < roster->count; i++)
-                for (int f = 0; f < GP_FIELD_COUNT; f++)
+                for (int f = 0; f < GPI_FIELD_COUNT; f++)
                     assert_non_null(roster->students[i].value[f]);
         } else {
             assert_int_equal(roster->count, 0);
             assert_true(gp_report_count_severity(report, GP_ERROR) >= 1);
         }
-        gp_roster_free(roster);
+        gpi_roster_free(roster);
         gp_report_free(report);
         free(copy);
     }

@@ -1,6 +1,10 @@
 /* Unit tests: the field rules (issue 2, "Field rules"), each code with its
  * row, photo number, field, file, actual and expected values. */
 #include "helpers.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "core/profile.h"
+#include "roster/roster.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,17 +43,17 @@ static int teardown(void **state)
 /* A roster of the given rows (nine cells each) under the canonical header. */
 static char *rows_text(const char *const (*rows)[9], size_t count)
 {
-    gp_buf csv = {0};
-    gp_buf_printf(&csv, "%s\r\n", HEADER);
+    gpi_buf csv = {0};
+    gpi_buf_printf(&csv, "%s\r\n", HEADER);
     for (size_t i = 0; i < count; i++)
         append_cells(&csv, rows[i], "\r\n");
-    char *text = gp_buf_take(&csv);
+    char *text = gpi_buf_take(&csv);
     assert_non_null(text);
     return text;
 }
 
 typedef struct judged {
-    gp_roster *roster;
+    gpi_roster *roster;
     gp_report *report;
 } judged;
 
@@ -64,7 +68,7 @@ static judged judge(const gp_profile *profile, const char *const (*rows)[9], siz
 
 static void judged_free(judged *j)
 {
-    gp_roster_free(j->roster);
+    gpi_roster_free(j->roster);
     gp_report_free(j->report);
 }
 
@@ -104,9 +108,9 @@ static void clean_roster_has_no_findings(void **state)
     for (size_t i = 0; i < 3; i++)
         assert_false(j.roster->students[i].has_error);
     assert_string_equal(j.roster->students[2].seq, "9999");
-    assert_ptr_equal(gp_roster_find_seq(j.roster, "0002"), &j.roster->students[1]);
-    assert_null(gp_roster_find_seq(j.roster, "0003"));
-    assert_null(gp_roster_find_seq(j.roster, ""));
+    assert_ptr_equal(gpi_roster_find_seq(j.roster, "0002"), &j.roster->students[1]);
+    assert_null(gpi_roster_find_seq(j.roster, "0003"));
+    assert_null(gpi_roster_find_seq(j.roster, ""));
     judged_free(&j);
 }
 
@@ -131,7 +135,7 @@ static void photo_numbers(void **state)
     assert_string_equal(f->expected, "0007");
     assert_string_equal(f->seq, "0007");
     assert_string_equal(j.roster->students[0].seq, "0007");
-    assert_string_equal(j.roster->students[0].value[GP_FIELD_SEQ], "0007");
+    assert_string_equal(j.roster->students[0].value[GPI_FIELD_SEQ], "0007");
     assert_false(j.roster->students[0].has_error);
     assert_null(find_code(j.report, GP_ROSTER_SEQ_PADDED, 3));
     assert_null(find_code(j.report, GP_ROSTER_SEQ_FORMAT, 3));
@@ -181,7 +185,7 @@ static void repeated_values_blame_the_later_row(void **state)
     for (size_t i = 2; i < 5; i++)
         assert_true(j.roster->students[i].has_error);
     /* the first row with a repeated number is the one photos match */
-    assert_ptr_equal(gp_roster_find_seq(j.roster, "0001"), &j.roster->students[0]);
+    assert_ptr_equal(gpi_roster_find_seq(j.roster, "0001"), &j.roster->students[0]);
     judged_free(&j);
 }
 
@@ -192,21 +196,21 @@ static void every_empty_field_is_named(void **state)
         ROW("", "", "", "", "", "", "", "", ""),
         ROW("0002", "成人专科", "S2", "", "女", fx->id_female, "普通高校", "10433", "山东理工大学"),
     };
-    gp_buf csv = {0};
-    gp_buf_printf(&csv, "%s\n", HEADER);
-    gp_buf_puts(&csv, "0001,,,,,,,,,备注\n"); /* only the photo number */
+    gpi_buf csv = {0};
+    gpi_buf_printf(&csv, "%s\n", HEADER);
+    gpi_buf_puts(&csv, "0001,,,,,,,,,备注\n"); /* only the photo number */
     append_cells(&csv, rows[1], "\n");
-    char *text = gp_buf_take(&csv);
+    char *text = gpi_buf_take(&csv);
     judged j;
     j.roster = parse_and_judge(text, fx->xinhua, &j.report);
     free(text);
     assert_int_equal(count_code(j.report, GP_ROSTER_FIELD_EMPTY), 9);
-    for (int f = GP_FIELD_LEVEL; f < GP_FIELD_COUNT; f++) {
+    for (int f = GPI_FIELD_LEVEL; f < GPI_FIELD_COUNT; f++) {
         bool found = false;
         for (size_t i = 0; i < gp_report_count(j.report); i++) {
             const gp_finding *x = gp_report_get(j.report, i);
             found |= x->code == GP_ROSTER_FIELD_EMPTY && x->row == 2 &&
-                     !strcmp(x->field, gp_field_label((gp_field)f)) && !strcmp(x->seq, "0001");
+                     !strcmp(x->field, gpi_field_label((gpi_field)f)) && !strcmp(x->seq, "0001");
         }
         assert_true(found);
     }
@@ -233,9 +237,9 @@ static void levels_and_sexes(void **state)
     const gp_finding *f = expect(&j, GP_ROSTER_LEVEL_MAPPED, 2, "学历层次");
     assert_string_equal(f->actual, "高起专");
     assert_string_equal(f->expected, "成人专科");
-    assert_string_equal(j.roster->students[0].value[GP_FIELD_LEVEL], "成人专科");
-    assert_string_equal(j.roster->students[1].value[GP_FIELD_LEVEL], "成人本科");
-    assert_string_equal(j.roster->students[2].value[GP_FIELD_LEVEL], "成人本科");
+    assert_string_equal(j.roster->students[0].value[GPI_FIELD_LEVEL], "成人专科");
+    assert_string_equal(j.roster->students[1].value[GPI_FIELD_LEVEL], "成人本科");
+    assert_string_equal(j.roster->students[2].value[GPI_FIELD_LEVEL], "成人本科");
     assert_int_equal(count_code(j.report, GP_ROSTER_LEVEL_MAPPED), 3);
     assert_false(j.roster->students[0].has_error);
     f = expect(&j, GP_ROSTER_LEVEL_INVALID, 5, "学历层次");
@@ -260,12 +264,12 @@ static void full_width_and_lower_case(void **state)
             "普通高校", "10433", "山东理工大学"),
     };
     judged j = judge(fx->xinhua, rows, 2);
-    const gp_student *s = &j.roster->students[0];
+    const gpi_student *s = &j.roster->students[0];
     assert_string_equal(s->seq, "0003");
-    assert_string_equal(s->value[GP_FIELD_SEQ], "0003");
-    assert_string_equal(s->value[GP_FIELD_STUDENT_NO], "2019001");
-    assert_string_equal(s->value[GP_FIELD_ID_NUMBER], "11010519491231002X");
-    assert_string_equal(s->value[GP_FIELD_SCHOOL_CODE], "10433");
+    assert_string_equal(s->value[GPI_FIELD_SEQ], "0003");
+    assert_string_equal(s->value[GPI_FIELD_STUDENT_NO], "2019001");
+    assert_string_equal(s->value[GPI_FIELD_ID_NUMBER], "11010519491231002X");
+    assert_string_equal(s->value[GPI_FIELD_SCHOOL_CODE], "10433");
     assert_false(s->has_error);
     const gp_finding *f = expect(&j, GP_ROSTER_FIELD_FULLWIDTH, 2, "拍摄序号");
     assert_string_equal(f->actual, "０００３");
@@ -273,7 +277,7 @@ static void full_width_and_lower_case(void **state)
     assert_string_equal(f->seq, "0003");
     assert_int_equal(count_code(j.report, GP_ROSTER_FIELD_FULLWIDTH), 5);
     /* the second row: full-width digits and then a lower-case x */
-    assert_string_equal(j.roster->students[1].value[GP_FIELD_ID_NUMBER], "11010519491231002X");
+    assert_string_equal(j.roster->students[1].value[GPI_FIELD_ID_NUMBER], "11010519491231002X");
     f = expect(&j, GP_ROSTER_ID_LOWERCASE, 3, "身份证号");
     assert_string_equal(f->actual, "11010519491231002x");
     assert_string_equal(f->expected, "11010519491231002X");
@@ -390,14 +394,14 @@ static void rules_skip_an_unusable_roster(void **state)
 {
     fixture *fx = *state;
     gp_report *report;
-    gp_roster *roster = parse_text("", 0, NULL, fx->xinhua, &report);
+    gpi_roster *roster = parse_text("", 0, NULL, fx->xinhua, &report);
     assert_false(roster->usable);
-    gp_roster_apply_rules(roster, fx->xinhua, "roster.csv", report);
+    gpi_roster_apply_rules(roster, fx->xinhua, "roster.csv", report);
     assert_int_equal(gp_report_count(report), 1);
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
-    gp_roster_apply_rules(NULL, fx->xinhua, "roster.csv", NULL);
-    gp_roster_free(NULL);
+    gpi_roster_apply_rules(NULL, fx->xinhua, "roster.csv", NULL);
+    gpi_roster_free(NULL);
 }
 
 /* The finding with this code at this row, whatever its severity. */

@@ -2,6 +2,9 @@
  * here with libzip — cell types, shared/inline/rich strings, merged ranges,
  * date serials, the limits — and the roster path behind them. */
 #include "helpers.h"
+#include "core/base.h"
+#include "core/fields.h"
+#include "roster/roster.h"
 #include "roster/roster_internal.h"
 #include "roster/workbook_reader.h"
 
@@ -163,14 +166,14 @@ static void refusals(void **state)
         free(data);
     }
     /* nesting beyond the limit */
-    gp_buf deep = {0};
-    gp_buf_puts(&deep, "<worksheet>");
+    gpi_buf deep = {0};
+    gpi_buf_puts(&deep, "<worksheet>");
     for (int i = 0; i < WB_MAX_XML_DEPTH + 2; i++)
-        gp_buf_puts(&deep, "<a>");
+        gpi_buf_puts(&deep, "<a>");
     for (int i = 0; i < WB_MAX_XML_DEPTH + 2; i++)
-        gp_buf_puts(&deep, "</a>");
-    gp_buf_puts(&deep, "</worksheet>");
-    char *xml = gp_buf_take(&deep);
+        gpi_buf_puts(&deep, "</a>");
+    gpi_buf_puts(&deep, "</worksheet>");
+    char *xml = gpi_buf_take(&deep);
     size_t len;
     void *data = package(xml, NULL, &len);
     workbook_failure f;
@@ -228,24 +231,24 @@ static void roster_from_workbook(void **state)
         NULL, &len);
     gp_report *report = gp_report_new("test");
     gp_error err = {0};
-    gp_roster *roster = roster_parse_any(data, len, "r.xlsx", NULL, NULL, *state, report, &err);
+    gpi_roster *roster = roster_parse_any(data, len, "r.xlsx", NULL, NULL, *state, report, &err);
     assert_non_null(roster);
     assert_true(roster->usable);
     assert_int_equal(roster->count, 1);
-    const gp_student *s = &roster->students[0];
+    const gpi_student *s = &roster->students[0];
     assert_int_equal(s->row, 4);
-    assert_string_equal(s->value[GP_FIELD_STUDENT_NO], "2019430101");
-    assert_string_equal(s->value[GP_FIELD_NAME], "王小明");
-    assert_string_equal(s->value[GP_FIELD_ID_NUMBER], "370102197206262000");
-    assert_true(s->damaged & (1u << GP_FIELD_ID_NUMBER));
-    gp_roster_apply_rules(roster, *state, "r.xlsx", report);
+    assert_string_equal(s->value[GPI_FIELD_STUDENT_NO], "2019430101");
+    assert_string_equal(s->value[GPI_FIELD_NAME], "王小明");
+    assert_string_equal(s->value[GPI_FIELD_ID_NUMBER], "370102197206262000");
+    assert_true(s->damaged & (1u << GPI_FIELD_ID_NUMBER));
+    gpi_roster_apply_rules(roster, *state, "r.xlsx", report);
     assert_true(gp_report_has(report, GP_ROSTER_TITLE_ROWS));
     assert_true(gp_report_has(report, GP_ROSTER_CELL_NUMBER));
     assert_true(gp_report_has(report, GP_ROSTER_EXCEL_TRUNCATED));
     assert_true(gp_report_has(report, GP_ROSTER_SEQ_PADDED));
     assert_false(gp_report_has(report, GP_ROSTER_ID_CHECKSUM));
     assert_false(gp_report_has(report, GP_ROSTER_ID_SEX_MISMATCH));
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
     /* a sheet that is not there */
     report = gp_report_new("test");
@@ -253,7 +256,7 @@ static void roster_from_workbook(void **state)
     assert_non_null(roster);
     assert_false(roster->usable);
     assert_true(gp_report_has(report, GP_ROSTER_WORKBOOK_SHEET));
-    gp_roster_free(roster);
+    gpi_roster_free(roster);
     gp_report_free(report);
     free(data);
 }

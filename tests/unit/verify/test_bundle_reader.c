@@ -1,7 +1,10 @@
 /* The bundle reader against hostile archives built here with libzip: unsafe
  * names, symlinks, duplicate names, zip bombs, truncated and non-zip files,
  * encryption, and the same rules on an extracted folder. */
-#include "gp_internal.h"
+#include "core/base.h"
+#include "core/files.h"
+#include "core/profile.h"
+#include "verify/reader.h"
 
 #include <fcntl.h>
 #include <ftw.h>
@@ -49,7 +52,7 @@ static int teardown(void **state)
 
 static char *path_in(fixture *f, const char *name)
 {
-    return gp_path_join(f->dir, name);
+    return gpi_path_join(f->dir, name);
 }
 
 /* One entry of a test archive. */
@@ -91,7 +94,7 @@ static unsigned char *slurp(const char *path, size_t *len)
 {
     unsigned char *data = NULL;
     gp_error err = {0};
-    assert_true(gp_read_file(path, 1u << 30, &data, len, &err));
+    assert_true(gpi_read_file(path, 1u << 30, &data, len, &err));
     return data;
 }
 
@@ -156,23 +159,23 @@ static void test_good_zip_reads_entries(void **state)
     };
     write_zip(path, entries, 2);
     gp_error err = {0};
-    gp_bundle *b = gp_bundle_open(path, NULL, "good.zip", f->report, &err);
+    gpi_bundle *b = gpi_bundle_open(path, NULL, "good.zip", f->report, &err);
     assert_non_null(b);
     assert_int_equal(gp_report_count(f->report), 0);
-    assert_int_equal(gp_bundle_count(b), 2);
-    long at = gp_bundle_find(b, "B/photos/0001.jpg");
+    assert_int_equal(gpi_bundle_count(b), 2);
+    long at = gpi_bundle_find(b, "B/photos/0001.jpg");
     assert_int_equal(at, 1);
-    assert_int_equal(gp_bundle_find(b, "B/missing"), -1);
-    gp_bundle_reader *r = gp_bundle_reader_new(b, &err);
+    assert_int_equal(gpi_bundle_find(b, "B/missing"), -1);
+    gpi_bundle_reader *r = gpi_bundle_reader_new(b, &err);
     assert_non_null(r);
-    gp_entry_read got;
-    gp_bundle_read(r, 0, &got);
-    assert_int_equal(got.status, GP_READ_OK);
+    gpi_entry_read got;
+    gpi_bundle_read(r, 0, &got);
+    assert_int_equal(got.status, GPI_READ_OK);
     assert_int_equal(got.len, 5);
     assert_memory_equal(got.data, "a,b\r\n", 5);
     free(got.data);
-    gp_bundle_reader_free(r);
-    gp_bundle_close(b);
+    gpi_bundle_reader_free(r);
+    gpi_bundle_close(b);
     free(path);
 }
 
@@ -187,14 +190,14 @@ static void test_unsafe_names_refused(void **state)
         {.name = "C:/evil", .data = "x", .len = 1},
         {.name = "B/ok.txt", .data = "x", .len = 1},
     };
-    write_zip(path, entries, GP_ARRAY_LEN(entries));
+    write_zip(path, entries, GPI_ARRAY_LEN(entries));
     gp_error err = {0};
-    gp_bundle *b = gp_bundle_open(path, NULL, "unsafe.zip", f->report, &err);
+    gpi_bundle *b = gpi_bundle_open(path, NULL, "unsafe.zip", f->report, &err);
     assert_non_null(b);
     assert_int_equal(count_code(f->report, GP_BUNDLE_UNSAFE_PATH), 4);
-    assert_int_equal(gp_bundle_count(b), 1);
-    assert_string_equal(gp_bundle_entry_at(b, 0)->name, "B/ok.txt");
-    gp_bundle_close(b);
+    assert_int_equal(gpi_bundle_count(b), 1);
+    assert_string_equal(gpi_bundle_entry_at(b, 0)->name, "B/ok.txt");
+    gpi_bundle_close(b);
     free(path);
 }
 
@@ -208,12 +211,12 @@ static void test_symlink_refused(void **state)
     };
     write_zip(path, entries, 2);
     gp_error err = {0};
-    gp_bundle *b = gp_bundle_open(path, NULL, "link.zip", f->report, &err);
+    gpi_bundle *b = gpi_bundle_open(path, NULL, "link.zip", f->report, &err);
     assert_non_null(b);
     assert_int_equal(count_code(f->report, GP_BUNDLE_SYMLINK), 1);
-    assert_int_equal(gp_bundle_count(b), 1);
-    assert_int_equal(gp_bundle_find(b, "B/passwd"), -1);
-    gp_bundle_close(b);
+    assert_int_equal(gpi_bundle_count(b), 1);
+    assert_int_equal(gpi_bundle_find(b, "B/passwd"), -1);
+    gpi_bundle_close(b);
     free(path);
 }
 
@@ -227,12 +230,12 @@ static void test_duplicate_names_by_case(void **state)
     };
     write_zip(path, entries, 2);
     gp_error err = {0};
-    gp_bundle *b = gp_bundle_open(path, NULL, "case.zip", f->report, &err);
+    gpi_bundle *b = gpi_bundle_open(path, NULL, "case.zip", f->report, &err);
     assert_non_null(b);
     assert_int_equal(count_code(f->report, GP_BUNDLE_DUPLICATE_ENTRY), 1);
-    assert_int_equal(gp_bundle_count(b), 1);
-    assert_string_equal(gp_bundle_entry_at(b, 0)->name, "B/photos/0001.jpg");
-    gp_bundle_close(b);
+    assert_int_equal(gpi_bundle_count(b), 1);
+    assert_string_equal(gpi_bundle_entry_at(b, 0)->name, "B/photos/0001.jpg");
+    gpi_bundle_close(b);
     free(path);
 }
 
@@ -258,11 +261,11 @@ static void test_exact_duplicate_names(void **state)
     spit(path, d, len);
     free(d);
     gp_error err = {0};
-    gp_bundle *b = gp_bundle_open(path, NULL, "dup.zip", f->report, &err);
+    gpi_bundle *b = gpi_bundle_open(path, NULL, "dup.zip", f->report, &err);
     assert_non_null(b);
     assert_int_equal(count_code(f->report, GP_BUNDLE_DUPLICATE_ENTRY), 1);
-    assert_int_equal(gp_bundle_count(b), 1);
-    gp_bundle_close(b);
+    assert_int_equal(gpi_bundle_count(b), 1);
+    gpi_bundle_close(b);
     free(path);
 }
 
@@ -284,24 +287,24 @@ static void test_bomb_stops_at_limit(void **state)
 
     gp_error err = {0};
     double start = now_seconds();
-    gp_bundle *b = gp_bundle_open(path, NULL, "bomb.zip", f->report, &err);
+    gpi_bundle *b = gpi_bundle_open(path, NULL, "bomb.zip", f->report, &err);
     assert_non_null(b);
-    gp_bundle_reader *r = gp_bundle_reader_new(b, &err);
+    gpi_bundle_reader *r = gpi_bundle_reader_new(b, &err);
     assert_non_null(r);
-    gp_entry_read got;
-    gp_bundle_read(r, 0, &got);
+    gpi_entry_read got;
+    gpi_bundle_read(r, 0, &got);
     double elapsed = now_seconds() - start;
-    assert_int_equal(got.status, GP_READ_TOO_LARGE);
+    assert_int_equal(got.status, GPI_READ_TOO_LARGE);
     assert_null(got.data);
     /* stopped as soon as it inflated past what it declared */
     assert_true(got.stopped_at > 1000);
     assert_true(got.stopped_at <= 64 * 1024);
     assert_int_equal(got.limit, 1000);
     assert_true(elapsed < 0.5);
-    gp_bundle_report_read(b, 0, &got, "bomb.zip", f->report);
+    gpi_bundle_report_read(b, 0, &got, "bomb.zip", f->report);
     assert_int_equal(count_code(f->report, GP_BUNDLE_TOO_LARGE), 1);
-    gp_bundle_reader_free(r);
-    gp_bundle_close(b);
+    gpi_bundle_reader_free(r);
+    gpi_bundle_close(b);
     free(path);
 }
 
@@ -316,18 +319,18 @@ static void test_ratio_limit(void **state)
     write_zip(path, entries, 1);
     free(zeros);
     gp_error err = {0};
-    gp_bundle *b = gp_bundle_open(path, NULL, "ratio.zip", f->report, &err);
+    gpi_bundle *b = gpi_bundle_open(path, NULL, "ratio.zip", f->report, &err);
     assert_non_null(b);
-    assert_int_equal(gp_bundle_entry_at(b, 0)->declared_size, size);
-    gp_bundle_reader *r = gp_bundle_reader_new(b, &err);
-    gp_entry_read got;
-    gp_bundle_read(r, 0, &got);
-    assert_int_equal(got.status, GP_READ_TOO_LARGE);
+    assert_int_equal(gpi_bundle_entry_at(b, 0)->declared_size, size);
+    gpi_bundle_reader *r = gpi_bundle_reader_new(b, &err);
+    gpi_entry_read got;
+    gpi_bundle_read(r, 0, &got);
+    assert_int_equal(got.status, GPI_READ_TOO_LARGE);
     assert_non_null(strstr(got.detail, "ratio"));
-    assert_true(got.stopped_at > GP_BUNDLE_RATIO_FLOOR);
+    assert_true(got.stopped_at > GPI_BUNDLE_RATIO_FLOOR);
     assert_true(got.stopped_at < size);
-    gp_bundle_reader_free(r);
-    gp_bundle_close(b);
+    gpi_bundle_reader_free(r);
+    gpi_bundle_close(b);
     free(path);
 }
 
@@ -340,15 +343,15 @@ static void test_declared_huge_refused_unread(void **state)
     write_zip(path, entries, 1);
     patch_declared_size(path, 0xFFFFFFF0u);
     gp_error err = {0};
-    gp_bundle *b = gp_bundle_open(path, NULL, "claims.zip", f->report, &err);
+    gpi_bundle *b = gpi_bundle_open(path, NULL, "claims.zip", f->report, &err);
     assert_non_null(b);
-    gp_bundle_reader *r = gp_bundle_reader_new(b, &err);
-    gp_entry_read got;
-    gp_bundle_read(r, 0, &got);
-    assert_int_equal(got.status, GP_READ_TOO_LARGE);
+    gpi_bundle_reader *r = gpi_bundle_reader_new(b, &err);
+    gpi_entry_read got;
+    gpi_bundle_read(r, 0, &got);
+    assert_int_equal(got.status, GPI_READ_TOO_LARGE);
     assert_int_equal(got.stopped_at, 0);
-    gp_bundle_reader_free(r);
-    gp_bundle_close(b);
+    gpi_bundle_reader_free(r);
+    gpi_bundle_close(b);
     free(path);
 }
 
@@ -366,21 +369,21 @@ static void test_photo_limit_from_profile(void **state)
     free(data);
     patch_declared_size(path, 1000); /* lie, so the read itself must stop */
     gp_error err = {0};
-    gp_bundle *b = gp_bundle_open(path, NULL, "bigphoto.zip", f->report, &err);
+    gpi_bundle *b = gpi_bundle_open(path, NULL, "bigphoto.zip", f->report, &err);
     assert_non_null(b);
     gp_profile profile = {.max_bytes = 665600};
-    gp_bundle_limits limits;
-    gp_bundle_limits_for(&profile, &limits);
+    gpi_bundle_limits limits;
+    gpi_bundle_limits_for(&profile, &limits);
     assert_int_equal(limits.max_photo_bytes, 2 * 665600);
-    gp_bundle_set_limits(b, &limits);
-    gp_bundle_reader *r = gp_bundle_reader_new(b, &err);
-    gp_entry_read got;
-    gp_bundle_read(r, 0, &got);
-    assert_int_not_equal(got.status, GP_READ_OK);
+    gpi_bundle_set_limits(b, &limits);
+    gpi_bundle_reader *r = gpi_bundle_reader_new(b, &err);
+    gpi_entry_read got;
+    gpi_bundle_read(r, 0, &got);
+    assert_int_not_equal(got.status, GPI_READ_OK);
     assert_true(got.stopped_at <= limits.max_photo_bytes + 1);
     free(got.data);
-    gp_bundle_reader_free(r);
-    gp_bundle_close(b);
+    gpi_bundle_reader_free(r);
+    gpi_bundle_close(b);
     free(path);
 }
 
@@ -398,7 +401,7 @@ static void test_truncated_zip(void **state)
     spit(path, d, len / 2);
     free(d);
     gp_error err = {0};
-    gp_bundle *b = gp_bundle_open(path, NULL, "cut.zip", f->report, &err);
+    gpi_bundle *b = gpi_bundle_open(path, NULL, "cut.zip", f->report, &err);
     assert_null(b);
     assert_int_equal(err.status, GP_OK);
     assert_int_equal(count_code(f->report, GP_BUNDLE_NOT_ZIP), 1);
@@ -412,12 +415,12 @@ static void test_not_a_zip(void **state)
     spit(text, "这不是压缩包\n", strlen("这不是压缩包\n"));
     spit(empty, "", 0);
     gp_error err = {0};
-    assert_null(gp_bundle_open(text, NULL, "letter.zip", f->report, &err));
-    assert_null(gp_bundle_open(empty, NULL, "empty.zip", f->report, &err));
+    assert_null(gpi_bundle_open(text, NULL, "letter.zip", f->report, &err));
+    assert_null(gpi_bundle_open(empty, NULL, "empty.zip", f->report, &err));
     assert_int_equal(err.status, GP_OK);
     assert_int_equal(count_code(f->report, GP_BUNDLE_NOT_ZIP), 2);
     char *missing = path_in(f, "nowhere.zip");
-    assert_null(gp_bundle_open(missing, NULL, "nowhere.zip", f->report, &err));
+    assert_null(gpi_bundle_open(missing, NULL, "nowhere.zip", f->report, &err));
     assert_int_equal(err.status, GP_ERR_OPEN);
     free(text);
     free(empty);
@@ -432,21 +435,21 @@ static void test_encrypted(void **state)
                        .aes_password = "Correct-Horse-7"}};
     write_zip(path, entries, 1);
     gp_error err = {0};
-    assert_null(gp_bundle_open(path, NULL, "secret.zip", f->report, &err));
+    assert_null(gpi_bundle_open(path, NULL, "secret.zip", f->report, &err));
     assert_int_equal(count_code(f->report, GP_BUNDLE_ENCRYPTED), 1);
-    assert_null(gp_bundle_open(path, "wrong", "secret.zip", f->report, &err));
+    assert_null(gpi_bundle_open(path, "wrong", "secret.zip", f->report, &err));
     assert_int_equal(count_code(f->report, GP_BUNDLE_BAD_PASSWORD), 1);
     assert_int_equal(err.status, GP_OK);
-    gp_bundle *b = gp_bundle_open(path, "Correct-Horse-7", "secret.zip", f->report, &err);
+    gpi_bundle *b = gpi_bundle_open(path, "Correct-Horse-7", "secret.zip", f->report, &err);
     assert_non_null(b);
-    gp_bundle_reader *r = gp_bundle_reader_new(b, &err);
-    gp_entry_read got;
-    gp_bundle_read(r, 0, &got);
-    assert_int_equal(got.status, GP_READ_OK);
+    gpi_bundle_reader *r = gpi_bundle_reader_new(b, &err);
+    gpi_entry_read got;
+    gpi_bundle_read(r, 0, &got);
+    assert_int_equal(got.status, GPI_READ_OK);
     assert_memory_equal(got.data, "secret,data\r\n", 13);
     free(got.data);
-    gp_bundle_reader_free(r);
-    gp_bundle_close(b);
+    gpi_bundle_reader_free(r);
+    gpi_bundle_close(b);
     free(path);
 }
 
@@ -457,7 +460,7 @@ static void test_too_many_entries(void **state)
     int code = 0;
     zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &code);
     assert_non_null(za);
-    for (int i = 0; i <= GP_BUNDLE_MAX_ENTRIES; i++) {
+    for (int i = 0; i <= GPI_BUNDLE_MAX_ENTRIES; i++) {
         char name[32];
         snprintf(name, sizeof name, "B/%05d", i);
         zip_source_t *src = zip_source_buffer(za, NULL, 0, 0);
@@ -467,7 +470,7 @@ static void test_too_many_entries(void **state)
     }
     assert_int_equal(zip_close(za), 0);
     gp_error err = {0};
-    assert_null(gp_bundle_open(path, NULL, "many.zip", f->report, &err));
+    assert_null(gpi_bundle_open(path, NULL, "many.zip", f->report, &err));
     assert_int_equal(err.status, GP_OK);
     assert_int_equal(count_code(f->report, GP_BUNDLE_TOO_LARGE), 1);
     free(path);
@@ -477,35 +480,35 @@ static void test_folder_bundle(void **state)
 {
     fixture *f = *state;
     char *root = path_in(f, "folder");
-    char *sub = gp_path_join(root, "B");
-    char *file = gp_path_join(sub, "roster.csv");
-    char *link = gp_path_join(sub, "passwd");
+    char *sub = gpi_path_join(root, "B");
+    char *file = gpi_path_join(sub, "roster.csv");
+    char *link = gpi_path_join(sub, "passwd");
     assert_int_equal(mkdir(root, 0755), 0);
     assert_int_equal(mkdir(sub, 0755), 0);
     spit(file, "0123456789abcdef", 16);
     assert_int_equal(symlink("/etc/passwd", link), 0);
     gp_error err = {0};
-    gp_bundle *b = gp_bundle_open(root, NULL, "folder", f->report, &err);
+    gpi_bundle *b = gpi_bundle_open(root, NULL, "folder", f->report, &err);
     assert_non_null(b);
-    assert_true(gp_bundle_is_folder(b));
+    assert_true(gpi_bundle_is_folder(b));
     assert_int_equal(count_code(f->report, GP_BUNDLE_SYMLINK), 1);
-    assert_int_equal(gp_bundle_count(b), 1);
-    assert_string_equal(gp_bundle_entry_at(b, 0)->name, "B/roster.csv");
-    gp_bundle_reader *r = gp_bundle_reader_new(b, &err);
-    gp_entry_read got;
-    gp_bundle_read(r, 0, &got);
-    assert_int_equal(got.status, GP_READ_OK);
+    assert_int_equal(gpi_bundle_count(b), 1);
+    assert_string_equal(gpi_bundle_entry_at(b, 0)->name, "B/roster.csv");
+    gpi_bundle_reader *r = gpi_bundle_reader_new(b, &err);
+    gpi_entry_read got;
+    gpi_bundle_read(r, 0, &got);
+    assert_int_equal(got.status, GPI_READ_OK);
     assert_int_equal(got.len, 16);
     free(got.data);
     /* bounded: a file over the limit stops at the limit */
-    gp_bundle_limits small;
-    gp_bundle_limits_for(NULL, &small);
+    gpi_bundle_limits small;
+    gpi_bundle_limits_for(NULL, &small);
     small.max_file_bytes = 10;
-    gp_bundle_set_limits(b, &small);
-    gp_bundle_read(r, 0, &got);
-    assert_int_equal(got.status, GP_READ_TOO_LARGE);
-    gp_bundle_reader_free(r);
-    gp_bundle_close(b);
+    gpi_bundle_set_limits(b, &small);
+    gpi_bundle_read(r, 0, &got);
+    assert_int_equal(got.status, GPI_READ_TOO_LARGE);
+    gpi_bundle_reader_free(r);
+    gpi_bundle_close(b);
     free(root);
     free(sub);
     free(file);

@@ -1,5 +1,5 @@
 /* Unit tests: which password of a passwords table opens which bundle. */
-#include "gp_internal.h"
+#include "core/base.h"
 #include "verify/passwords.h"
 
 #include <setjmp.h>
@@ -16,7 +16,7 @@ static const gp_password_entry table[] = {
 static const char *choose(const char *path)
 {
     gp_verify_options o = {.password = "single", .passwords = table, .password_count = 2};
-    return gp_verify_choose_password(&o, path);
+    return gpi_verify_choose_password(&o, path);
 }
 
 static void by_name(void **state)
@@ -37,9 +37,9 @@ static void no_name_falls_back(void **state)
     assert_string_equal(choose("/nonexistent/济南站2.zip"), "single");
     assert_string_equal(choose("/nonexistent/10433-淄博站-0001-0120-part2.zip"), "single");
     gp_verify_options plain = {.password = "p"};
-    assert_string_equal(gp_verify_choose_password(&plain, "/x/a.zip"), "p");
-    assert_null(gp_verify_choose_password(NULL, "/x/a.zip"));
-    assert_false(gp_zip_has_encrypted_entry("/nonexistent/a.zip"));
+    assert_string_equal(gpi_verify_choose_password(&plain, "/x/a.zip"), "p");
+    assert_null(gpi_verify_choose_password(NULL, "/x/a.zip"));
+    assert_false(gpi_zip_has_encrypted_entry("/nonexistent/a.zip"));
 }
 
 int main(void)

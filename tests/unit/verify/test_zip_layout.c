@@ -2,6 +2,7 @@
  * here byte by byte (stored entries), so each case says exactly which bytes
  * are where. */
 #include "verify/zip_layout.h"
+#include "core/base.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -144,7 +145,7 @@ static void damage_is_reported(void **state)
         {{"", "", "x" "PK\5\6", "", 0, ""}, GP_BUNDLE_STRAY_BYTES},
         {{"", "", "", "", 0, "c.txt"}, GP_BUNDLE_HIDDEN_ENTRY},
     };
-    for (size_t i = 0; i < GP_ARRAY_LEN(cases); i++) {
+    for (size_t i = 0; i < GPI_ARRAY_LEN(cases); i++) {
         zip_layout layout;
         gp_report *report = layout_of(&cases[i].c, &layout);
         if (!gp_report_has(report, cases[i].code))
