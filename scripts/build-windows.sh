@@ -299,15 +299,19 @@ build_package() { # source-package recipe
     work=$cache/src/$pkg
     rm -rf "$work"
     mkdir -p "$work"
+    # only "not served" (HTTP 404 for a listed file) leads to trixie; any
+    # other failure (network, hash mismatch, bad signature) stops the build
+    local not_served=1
     for v in $versions; do
       rm -rf "${work:?}"/*
       if (cd "$work" && apt-get source --only-source "$pkg=$v" >"$work/fetch.log" 2>&1); then
         version=$v
         break
       fi
+      grep -q '404  *Not Found' "$work/fetch.log" || not_served=0
       log "$pkg $v: not served by the archive, trying an older version"
     done
-    if [[ -z $version ]]; then
+    if [[ -z $version && $not_served -eq 1 ]]; then
       log "$pkg: bookworm serves no version; trying $next_suite"
       next_suite_update || exit 1
       next_versions=$(src_versions "$pkg" "${next_opts[@]}")
@@ -322,7 +326,7 @@ build_package() { # source-package recipe
     fi
     if [[ -z $version ]]; then
       cat "$work/fetch.log" >&2
-      log "$pkg: apt-get source failed in bookworm and in $next_suite"
+      log "$pkg: apt-get source failed"
       exit 1
     fi
     dir=$cache/$pkg-${version//:/_}
