@@ -308,8 +308,12 @@ build_package() { # source-package recipe
         version=$v
         break
       fi
-      grep -q '404  *Not Found' "$work/fetch.log" || not_served=0
-      log "$pkg $v: not served by the archive, trying an older version"
+      if grep -q '404  *Not Found' "$work/fetch.log"; then
+        log "$pkg $v: not served by the archive (404), trying an older version"
+      else
+        not_served=0
+        log "$pkg $v: apt-get source failed, trying an older version"
+      fi
     done
     if [[ -z $version && $not_served -eq 1 ]]; then
       log "$pkg: bookworm serves no version; trying $next_suite"
