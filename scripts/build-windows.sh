@@ -353,6 +353,20 @@ build_package() { # source-package recipe
   rm -f "$deps_prefix/.built"
 }
 
+# Earlier versions of this script built a package the mirror did not serve
+# from an unverified upstream tree placed by hand in $cache/fallback-src/
+# <pkg>-<upstream version>/.  Such builds are dropped (and the trees with
+# them), so that only verified sources are ever linked.
+if [[ -d $cache/fallback-src ]]; then
+  for fb in "$cache"/fallback-src/*/; do
+    [[ -d $fb ]] || continue
+    fb=$(basename "$fb")
+    log "dropping $cache/$fb-* (built from the unverified tree fallback-src/$fb)"
+    rm -rf "$cache/$fb"-*
+  done
+  rm -rf "$cache/fallback-src"
+fi
+
 t_start=$SECONDS
 rm -rf "$deps_prefix"
 mkdir -p "$deps_prefix"
