@@ -2,12 +2,22 @@
 # Cross-build gradpack for 64-bit Windows on Debian 12 with mingw-w64 and make
 # dist/gradpack-<version>-windows-x64.zip.
 #
-# Every dependency is built from Debian's own source package (apt-get source,
-# the .dsc signature checked by apt as for any download) with its upstream
-# build system, as a static library, into a cache outside the checkout:
+# Every dependency is built from Debian's own source package (apt-get source:
+# apt checks the archive's InRelease signature against the Debian archive
+# keyring and the .dsc, .orig and .debian files against the hashes of the
+# signed Sources index, as for any download) with its upstream build system,
+# as a static library, into a cache outside the checkout:
 #   ${GRADPACK_WIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gradpack-win}/<pkg>-<version>/
 # A package is rebuilt only when its Debian version changes, so a second run
 # builds gradpack alone.
+#
+# Which suite each package comes from: bookworm (the system's own sources:
+# bookworm, bookworm-updates, bookworm-security), except a package whose
+# bookworm source the mirror lists but does not serve, which comes from the
+# next release, trixie, fetched with apt in an isolated configuration (see
+# "the next suite" below).  Today that is libinih alone: deb.debian.org lists
+# libinih 55-1 for bookworm but answers 404 for libinih_55.orig.tar.gz, so
+# libinih is 59-1 from trixie.  The log says "(trixie)" for such a package.
 #
 # Usage: scripts/build-windows.sh [--no-install] [--deps-only]
 #   --no-install  do not apt-get install the build tools (they are present)
@@ -224,77 +234,138 @@ stb_headers() {
   cp "$1"/*.h "$2/include/stb/"
 }
 
+# --- the next suite ---------------------------------------------------------
+# A package whose bookworm source cannot be fetched is taken from trixie (the
+# release after bookworm) by apt itself, with a configuration of its own: its
+# sources list, index lists and package cache live under $cache/apt-trixie/,
+# Dir::Etc::SourceParts points at an empty folder, and the one deb-src line is
+# Signed-By the Debian archive keyring (debian-archive-keyring of Debian 12
+# holds the trixie signing keys).  So the system's apt sources and lists are
+# neither read for nor changed by this, and apt verifies the InRelease
+# signature and every file's hash exactly as for the system's own sources.
+# The archive is the one the system's bookworm deb-src entry uses.
+next_suite=trixie
+next_dir=$cache/apt-$next_suite
+next_keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+next_opts=(-o "Dir::Etc::SourceList=$next_dir/sources.list" -o "Dir::Etc::SourceParts=$next_dir/sources.list.d"
+  -o "Dir::State::Lists=$next_dir/lists" -o "Dir::Cache=$next_dir/cache")
+next_updated=0
+next_suite_update() {
+  [[ $next_updated -eq 1 ]] && return 0
+  local mirror
+  # shellcheck disable=SC2016 # apt's own $(FIELD) placeholders
+  mirror=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 'Identifier: Sources' 2>/dev/null |
+    awk '$1 == "bookworm" { print $2; exit }')
+  mirror=${mirror:-http://deb.debian.org/debian/}
+  mkdir -p "$next_dir/sources.list.d" "$next_dir/lists/partial" "$next_dir/cache/archives/partial"
+  echo "deb-src [signed-by=$next_keyring] $mirror $next_suite main" >"$next_dir/sources.list"
+  log "reading the $next_suite source index from $mirror (apt configuration: $next_dir)"
+  if ! apt-get "${next_opts[@]}" update >"$next_dir/update.log" 2>&1 ||
+    grep -qE '^(E:|W: GPG error|W: Failed to fetch)' "$next_dir/update.log"; then
+    cat "$next_dir/update.log" >&2
+    log "apt-get update of $next_suite failed"
+    return 1
+  fi
+  next_updated=1
+}
+
+# The versions of a source package one apt configuration lists, newest first.
+src_versions() { # pkg apt-options...
+  local pkg=$1
+  shift
+  apt-cache "$@" showsrc --only-source "$pkg" 2>/dev/null | awk '/^Version:/ { print $2 }' | sort -Vru
+}
+
 # --- fetch, build, cache ----------------------------------------------------
 build_package() { # source-package recipe
-  local pkg=$1 recipe=$2 version stamp dir
+  local pkg=$1 recipe=$2 version="" suite="" dir v
   # The newest version the archives list; an archive that lists a version but
-  # no longer serves it (a superseded security update) falls back to the next.
-  local versions
-  versions=$(apt-cache showsrc --only-source "$pkg" 2>/dev/null | awk '/^Version:/ { print $2 }' | sort -Vru)
+  # no longer serves it (a superseded security update) falls back to the next,
+  # and when bookworm serves none, to trixie's.
+  local versions next_versions=""
+  versions=$(src_versions "$pkg")
   [[ -n $versions ]] || { log "no source package $pkg (deb-src entries missing?)"; exit 1; }
-  version=""
-  for v in $versions; do
+  [[ -d $next_dir/lists ]] && next_versions=$(src_versions "$pkg" "${next_opts[@]}")
+  for v in $versions $next_versions; do
     if [[ -f $cache/$pkg-${v//:/_}/.built ]]; then version=$v; break; fi
   done
-  [[ -n $version ]] || version=$(head -1 <<<"$versions")
-  dir=$cache/$pkg-${version//:/_}
-  stamp=$dir/.built
-  if [[ -f $stamp ]]; then
-    log "$pkg $version: cached"
+  if [[ -n $version ]]; then
+    dir=$cache/$pkg-${version//:/_}
+    suite=$(cat "$dir/.built")
+    log "$pkg $version${suite:+ ($suite)}: cached"
   else
     local t0=$SECONDS work
-    log "$pkg $version: fetching and building"
-    rm -rf "$dir"
+    log "$pkg: fetching and building"
     work=$cache/src/$pkg
     rm -rf "$work"
     mkdir -p "$work"
-    local fetched=0
+    # only "not served" (HTTP 404 for a listed file) leads to trixie; any
+    # other failure (network, hash mismatch, bad signature) stops the build
+    local not_served=1
     for v in $versions; do
-      version=$v
       rm -rf "${work:?}"/*
       if (cd "$work" && apt-get source --only-source "$pkg=$v" >"$work/fetch.log" 2>&1); then
-        fetched=1
+        version=$v
         break
       fi
-      log "$pkg $v: not served by the archive, trying an older version"
-    done
-    if [[ $fetched -eq 0 ]]; then
-      # A mirror that lists a package but cannot serve its files (seen with
-      # a partial mirror): an upstream tree of the same version may be put
-      # in $GRADPACK_WIN_FALLBACK_SRC/<pkg>-<upstream version>/ by hand.  It
-      # is not signature-checked, so it is used only when present and said.
-      local upstream=${versions%%$'\n'*}
-      upstream=${upstream#*:}
-      upstream=${upstream%-*}
-      local fb=${GRADPACK_WIN_FALLBACK_SRC:-$cache/fallback-src}/$pkg-$upstream
-      if [[ -d $fb ]]; then
-        version=$(head -1 <<<"$versions")
-        log "$pkg: the archive does not serve $version; using the unverified upstream tree $fb"
-        cp -a "$fb" "$work/$pkg-$upstream"
+      if grep -q '404  *Not Found' "$work/fetch.log"; then
+        log "$pkg $v: not served by the archive (404), trying an older version"
       else
-        cat "$work/fetch.log" >&2
-        log "$pkg: apt-get source failed"
-        exit 1
+        not_served=0
+        log "$pkg $v: apt-get source failed, trying an older version"
       fi
+    done
+    if [[ -z $version && $not_served -eq 1 ]]; then
+      log "$pkg: bookworm serves no version; trying $next_suite"
+      next_suite_update || exit 1
+      next_versions=$(src_versions "$pkg" "${next_opts[@]}")
+      for v in $next_versions; do
+        rm -rf "${work:?}"/*
+        if (cd "$work" && apt-get "${next_opts[@]}" source --only-source "$pkg=$v" >"$work/fetch.log" 2>&1); then
+          version=$v suite=$next_suite
+          break
+        fi
+        log "$pkg $v ($next_suite): not served by the archive, trying an older version"
+      done
+    fi
+    if [[ -z $version ]]; then
+      cat "$work/fetch.log" >&2
+      log "$pkg: apt-get source failed"
+      exit 1
     fi
     dir=$cache/$pkg-${version//:/_}
-    stamp=$dir/.built
-    if [[ -f $stamp ]]; then rm -rf "$work"; log "$pkg $version: cached"; cp -a "$dir/." "$deps_prefix/"; rm -f "$deps_prefix/.built"; return; fi
+    rm -rf "$dir"
     local srcdir
     srcdir=$(find "$work" -mindepth 1 -maxdepth 1 -type d | head -1)
+    log "$pkg $version${suite:+ ($suite)}: building"
     if ! (cd "$srcdir" && "$recipe" "$srcdir" "$dir"); then
       tail -40 "$srcdir/_build.log" >&2 || true
       log "$pkg: build failed (log: $srcdir/_build.log)"
       exit 1
     fi
-    touch "$stamp"
+    # the stamp names the suite when it is not bookworm
+    printf '%s' "$suite" >"$dir/.built"
     rm -rf "$work"
-    log "$pkg $version: built in $((SECONDS - t0)) s"
+    log "$pkg $version${suite:+ ($suite)}: built in $((SECONDS - t0)) s"
   fi
   # Merge into the shared prefix the later packages and gradpack build against.
   cp -a "$dir/." "$deps_prefix/"
   rm -f "$deps_prefix/.built"
 }
+
+# Earlier versions of this script built a package the mirror did not serve
+# from an unverified upstream tree placed by hand in $cache/fallback-src/
+# <pkg>-<upstream version>/.  Such builds are dropped (and the trees with
+# them), so that only verified sources are ever linked.
+if [[ -d $cache/fallback-src ]]; then
+  for fb in "$cache"/fallback-src/*/; do
+    [[ -d $fb ]] || continue
+    fb=$(basename "$fb")
+    log "dropping $cache/$fb-* (built from the unverified tree fallback-src/$fb)"
+    rm -rf "$cache/$fb"-*
+  done
+  rm -rf "$cache/fallback-src"
+fi
 
 t_start=$SECONDS
 rm -rf "$deps_prefix"

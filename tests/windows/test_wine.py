@@ -321,6 +321,47 @@ class WineTest(unittest.TestCase):
         self.assertEqual(win.returncode, 2)
         self.assertIn("没有花名册", win.stderr)
 
+    def test_xls_roster_refused_with_the_way_out(self):
+        """The Windows build does not read .xls (freexl runs only in a forked,
+        limited child: lib/roster/xls_reader_win32.c); the clerk gets one
+        finding saying to save the roster as .xlsx, and nothing is packed."""
+        try:
+            import xlwt
+        except ImportError:
+            self.skipTest("python3-xlwt is not installed (scripts/install-deps.sh installs it)")
+        folder = self.path("旧版Excel站")
+        shutil.copytree(os.path.join(SAMPLES, "photos"), os.path.join(folder, "照片"))
+        with open(os.path.join(SAMPLES, "roster.csv"), encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.reader(f))
+        book = xlwt.Workbook(encoding="utf-8")
+        sheet = book.add_sheet("花名册")
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                sheet.write(r, c, v)
+        xls = os.path.join(folder, "花名册.xls")
+        book.save(xls)
+        photos = os.path.join(folder, "照片")
+        # a sound workbook: the Linux build reads it clean
+        lin = linux("check", xls, photos, "--format", "json")
+        self.assertEqual(lin.returncode, 0, lin.stdout + lin.stderr)
+        win = exe("check", winpath(xls), winpath(photos), "--format", "json")
+        self.assertEqual(win.returncode, 1, win.stdout + win.stderr)
+        found = [f for f in as_json(win)["findings"] if f["code"] == "roster.workbook.unreadable"]
+        self.assertEqual(len(found), 1, win.stdout[:2000])
+        text = json.dumps(found[0], ensure_ascii=False)
+        for words in ("Windows 版 gradpack 不读取", ".xls", "另存为", ".xlsx"):
+            self.assertIn(words, text)
+        # the clerk's path: the folder dropped on gradpack.exe
+        win = exe("drop", winpath(folder), "--no-open")
+        self.assertEqual(win.returncode, 1, win.stdout + win.stderr)
+        self.assertIn("没有打包", win.stdout)
+        with open(os.path.join(folder, "检查结果.html"), encoding="utf-8") as f:
+            report = f.read()
+        self.assertIn("另存为", report)
+        self.assertIn("roster.workbook.unreadable", report)
+        outbox = self.path("outbox")
+        self.assertFalse(os.path.isdir(outbox) and any(n.endswith(".zip") for n in os.listdir(outbox)))
+
     def test_dragged_folder_without_subcommand(self):
         """argv = [exe, folder]: the drag-and-drop form; waits for a key at the end."""
         folder = self.path("拖放", "济南函授站")
