@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the libFuzzer harnesses (one per parser of untrusted input: JPEG,
-# roster CSV, bundle zip, workbooks) with clang, ASan and UBSan into build-fuzz/.  Not
+# roster CSV, bundle zip, workbooks) with clang, ASan and UBSan into build-fuzz-manual/.  Not
 # part of the default build or of CI.  Needs clang (Debian: clang,
 # libclang-rt-14-dev).  The meson build does the same with -Dfuzz=true and
 # runs each harness briefly as a test (scripts/test.sh, build-fuzz/).  Run
