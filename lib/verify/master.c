@@ -309,7 +309,7 @@ void master_compare(const master_list *master, const gpi_roster *roster, const c
         const master_row *m = find(master->by_id, master->count, GPI_FIELD_ID_NUMBER, id);
         if (!m)
             m = find(master->by_student_no, master->count, GPI_FIELD_STUDENT_NO, no);
-        gpi_where w = {.source = source, .row = s->row, .seq = s->seq, .file = "roster.csv"};
+        gpi_where w = {.source = source, .row = s->row, .seq = s->seq, .file = GPI_ENTRY_ROSTER};
         if (!m) {
             char actual[160];
             snprintf(actual, sizeof actual, "学号 %s，身份证号 %s", no, id);

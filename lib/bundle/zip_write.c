@@ -14,7 +14,7 @@
  * hash what it serves and fail when the bytes are not the ones verified. */
 #include "core/atomic.h"
 #include "core/base.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 #include "core/messages.h"
 #include "core/os.h"
 
