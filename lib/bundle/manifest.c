@@ -11,14 +11,11 @@
 
 bool gpi_manifest_add(gpi_manifest *manifest, const char *path, const unsigned char sha256[32])
 {
-    if (manifest->count == manifest->cap) {
-        size_t cap = manifest->cap ? manifest->cap * 2 : 64;
-        gpi_manifest_entry *grown = realloc(manifest->entries, cap * sizeof *grown);
-        if (!grown)
-            return false;
-        manifest->entries = grown;
-        manifest->cap = cap;
-    }
+    gpi_manifest_entry *grown =
+        gpi_grow(manifest->entries, manifest->count, &manifest->cap, sizeof *grown, 64);
+    if (!grown)
+        return false;
+    manifest->entries = grown;
     char *copy = strdup(path);
     if (!copy)
         return false;

@@ -58,14 +58,11 @@ uint64_t bundle_entry_limit(const gpi_bundle *bundle, const char *name)
 
 bool bundle_add_entry(gpi_bundle *bundle, const char *name, const gpi_bundle_entry *fields)
 {
-    if (bundle->count == bundle->cap) {
-        size_t cap = bundle->cap ? bundle->cap * 2 : 64;
-        gpi_bundle_entry *grown = realloc(bundle->entries, cap * sizeof *grown);
-        if (!grown)
-            return false;
-        bundle->entries = grown;
-        bundle->cap = cap;
-    }
+    gpi_bundle_entry *grown =
+        gpi_grow(bundle->entries, bundle->count, &bundle->cap, sizeof *grown, 64);
+    if (!grown)
+        return false;
+    bundle->entries = grown;
     gpi_bundle_entry *e = &bundle->entries[bundle->count];
     *e = *fields;
     e->name = strdup(name);

@@ -117,14 +117,10 @@ static bool on_record(void *context, const roster_record *record)
     if (!r->header_seen)
         return read_header(r, record);
     master_list *list = r->list;
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 256;
-        master_row *grown = realloc(list->rows, cap * sizeof *grown);
-        if (!grown)
-            return gpi_error_nomem(r->err);
-        list->rows = grown;
-        list->cap = cap;
-    }
+    master_row *grown = gpi_grow(list->rows, list->count, &list->cap, sizeof *grown, 256);
+    if (!grown)
+        return gpi_error_nomem(r->err);
+    list->rows = grown;
     master_row *row = &list->rows[list->count];
     memset(row, 0, sizeof *row);
     row->row = record->row;
