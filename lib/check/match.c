@@ -13,21 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Index of the photo numbered seq in the sorted seqs, or -1. */
-static long find_seq(const char *const *seqs, size_t count, const char *seq)
+static int compare_seqs(const void *a, const void *b)
 {
-    size_t lo = 0, hi = count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(seqs[mid], seq);
-        if (c == 0)
-            return (long)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether a photo is numbered seq (seqs is sorted). */
+static bool has_seq(const char *const *seqs, size_t count, const char *seq)
+{
+    return count && bsearch(&seq, seqs, count, sizeof *seqs, compare_seqs) != NULL;
 }
 
 /* The facts the HTML report's card shows for a student: texts "name",
@@ -70,7 +64,7 @@ void gpi_check_match_photos(const gpi_roster *roster, const gp_profile *profile,
                 continue; /* an invalid number was reported by the roster rules */
             if (gpi_roster_find_seq(roster, s->seq) != s)
                 continue; /* a duplicate number: reported once, on the first row */
-            if (find_seq(seqs, count, s->seq) < 0) {
+            if (!has_seq(seqs, count, s->seq)) {
                 gpi_where w = {.source = source, .row = s->row, .seq = s->seq};
                 char expected[32];
                 snprintf(expected, sizeof expected, "%s.jpg", s->seq);

@@ -34,6 +34,12 @@ char *gpi_strdup(const char *s, gp_error *err);
 /** printf into a malloc'd string; NULL on OOM. */
 char *gpi_asprintf(const char *fmt, ...) GPI_PRINTF(1, 2);
 
+/** Room for items[count] in a growable array of `size`-byte elements: when
+ *  count has reached *cap, realloc to twice *cap (first_cap at first) and
+ *  update *cap.  Returns the array to store back (items when there was
+ *  room), or NULL on OOM with items and *cap left as they were. */
+void *gpi_grow(void *items, size_t count, size_t *cap, size_t size, size_t first_cap);
+
 /* Growable byte buffer. */
 typedef struct gpi_buf {
     char *data;

@@ -12,7 +12,6 @@
 #include "core/findings.h"
 #include "core/pool.h"
 #include "core/profile.h"
-#include "pack/bundle.h"
 #include "roster/roster.h"
 #include "verify/reader.h"
 

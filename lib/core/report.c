@@ -166,14 +166,10 @@ static bool add_entry(gp_report *report, gp_severity severity, gp_code code,
                       const gpi_where *where, const char *actual, const char *expected,
                       const char *fmt, va_list ap)
 {
-    if (report->count == report->cap) {
-        size_t cap = report->cap ? report->cap * 2 : 32;
-        gpi_entry *grown = realloc(report->findings, cap * sizeof *grown);
-        if (!grown)
-            return false;
-        report->findings = grown;
-        report->cap = cap;
-    }
+    gpi_entry *grown = gpi_grow(report->findings, report->count, &report->cap, sizeof *grown, 32);
+    if (!grown)
+        return false;
+    report->findings = grown;
     gpi_entry *e = &report->findings[report->count];
     memset(e, 0, sizeof *e);
     gp_finding *f = &e->finding;
@@ -295,14 +291,10 @@ static bool absorb(gp_report *into, gp_report *from, const char *source)
             if (!e->finding.source)
                 return false;
         }
-        if (into->count == into->cap) {
-            size_t cap = into->cap ? into->cap * 2 : 32;
-            gpi_entry *grown = realloc(into->findings, cap * sizeof *grown);
-            if (!grown)
-                return false;
-            into->findings = grown;
-            into->cap = cap;
-        }
+        gpi_entry *grown = gpi_grow(into->findings, into->count, &into->cap, sizeof *grown, 32);
+        if (!grown)
+            return false;
+        into->findings = grown;
         e->order = into->next_order++;
         into->findings[into->count++] = *e;
         /* ownership moved: blank the source entry */
@@ -317,14 +309,11 @@ static bool absorb(gp_report *into, gp_report *from, const char *source)
         gpi_photo_record *rec = &from->photos[i];
         if (!rec->source && source && !(rec->source = strdup(source)))
             return false;
-        if (into->photo_count == into->photo_cap) {
-            size_t cap = into->photo_cap ? into->photo_cap * 2 : 64;
-            gpi_photo_record *grown = realloc(into->photos, cap * sizeof *grown);
-            if (!grown)
-                return false;
-            into->photos = grown;
-            into->photo_cap = cap;
-        }
+        gpi_photo_record *grown =
+            gpi_grow(into->photos, into->photo_count, &into->photo_cap, sizeof *grown, 64);
+        if (!grown)
+            return false;
+        into->photos = grown;
         into->photos[into->photo_count++] = *rec;
         memset(rec, 0, sizeof *rec);
     }
@@ -495,14 +484,11 @@ static gpi_photo_record *photo_record(gp_report *report, const char *source, con
         if (strcmp(rec->seq, seq) == 0 && cmp_str(rec->source, source) == 0)
             return rec;
     }
-    if (report->photo_count == report->photo_cap) {
-        size_t cap = report->photo_cap ? report->photo_cap * 2 : 64;
-        gpi_photo_record *grown = realloc(report->photos, cap * sizeof *grown);
-        if (!grown)
-            return NULL;
-        report->photos = grown;
-        report->photo_cap = cap;
-    }
+    gpi_photo_record *grown =
+        gpi_grow(report->photos, report->photo_count, &report->photo_cap, sizeof *grown, 64);
+    if (!grown)
+        return NULL;
+    report->photos = grown;
     gpi_photo_record *rec = &report->photos[report->photo_count];
     memset(rec, 0, sizeof *rec);
     if (source && !(rec->source = strdup(source)))

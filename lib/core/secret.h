@@ -11,7 +11,6 @@
 #include "core/findings.h"
 #include "core/pool.h"
 #include "core/profile.h"
-#include "pack/bundle.h"
 #include "photo/photo.h"
 #include "roster/roster.h"
 #include "verify/reader.h"

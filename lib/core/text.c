@@ -2,6 +2,7 @@
  * a growable buffer.  Encoding conversion itself is iconv's job (roster/). */
 #include "core/base.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +126,19 @@ static bool buf_reserve(gpi_buf *buf, size_t extra)
     buf->data = data;
     buf->cap = cap;
     return true;
+}
+
+void *gpi_grow(void *items, size_t count, size_t *cap, size_t size, size_t first_cap)
+{
+    if (count < *cap)
+        return items;
+    size_t grown_cap = *cap ? *cap * 2 : first_cap;
+    if (grown_cap < *cap || grown_cap > SIZE_MAX / size)
+        return NULL;
+    void *grown = realloc(items, grown_cap * size);
+    if (grown)
+        *cap = grown_cap;
+    return grown;
 }
 
 void gpi_buf_append(gpi_buf *buf, const void *data, size_t len)

@@ -5,7 +5,7 @@
 #include "merge_internal.h"
 #include "core/base.h"
 #include "core/fields.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 
 #include <stdlib.h>
 

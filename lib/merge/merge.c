@@ -14,7 +14,7 @@
 #include "core/findings.h"
 #include "core/pool.h"
 #include "core/profile.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 #include "roster/roster.h"
 #include "verify/reader.h"
 #include "core/atomic.h"
@@ -268,20 +268,12 @@ static size_t count_fate(const merge_run *run, merge_fate fate)
 
 /* ---- outputs ------------------------------------------------------------------------ */
 
+/* Without --name: stable from night to night, so the consolidated files
+ * keep their names. */
 static bool choose_name(merge_run *run, const char *school_code, gp_error *err)
 {
-    const char *given = run->opt->name;
-    if (given) {
-        run->name = gpi_safe_file_name(given);
-        if (run->name && strcmp(run->name, given) != 0)
-            return gpi_error_set(err, GP_ERR_USAGE, 0,
-                                "--name '%s' 不能用作 Windows 文件名，可以改用 '%s'", given,
-                                run->name);
-    } else {
-        /* stable from night to night, so the consolidated files keep their names */
-        run->name = gpi_default_bundle_name(school_code, "汇总", NULL, NULL);
-    }
-    return run->name || gpi_error_nomem(err);
+    run->name = gpi_choose_name(run->opt->name, school_code, "汇总", NULL, NULL, err);
+    return run->name != NULL;
 }
 
 static bool make_sources(merge_run *run, gp_error *err)
@@ -355,12 +347,10 @@ static bool write_outputs(merge_run *run, size_t bundles, gp_error *err)
     merge_plan plan = {
         .output_dir = run->opt->output_dir,
         .profile = gp_profile_name(p),
-        .school_type = p->school_type ? p->school_type : first->value[GPI_FIELD_SCHOOL_TYPE],
-        .school_code = p->school_code ? p->school_code : first->value[GPI_FIELD_SCHOOL_CODE],
-        .school_name = p->school_name ? p->school_name : first->value[GPI_FIELD_SCHOOL_NAME],
+        .school = gpi_school_of(p, first),
         .verified = run->verified,
     };
-    if (!choose_name(run, plan.school_code, err) || !make_sources(run, err) ||
+    if (!choose_name(run, plan.school.code, err) || !make_sources(run, err) ||
         !choose_encryption(run, err))
         return false;
     plan.password = run->password;

@@ -10,7 +10,7 @@
 #include "core/findings.h"
 #include "core/pool.h"
 #include "core/profile.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 #include "roster/roster.h"
 #include "verify/reader.h"
 
@@ -110,7 +110,7 @@ typedef struct merge_output {
 typedef struct merge_plan {
     const char *output_dir;
     const char *profile;
-    const char *school_type, *school_code, *school_name;
+    gpi_school school;                   /* bundle.json's school block */
     gpi_verified *const *verified;        /* per input position */
     const gpi_bundle_source *sources;     /* bundle.json "sources" */
     size_t source_count;

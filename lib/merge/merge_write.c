@@ -1,6 +1,7 @@
-/* Writing a consolidated bundle with pack's own pieces (gpi_workbook_write,
- * gpi_roster_csv, gpi_bundle_json, gpi_manifest, gpi_bundle_write), so that it
- * is exactly what pack writes and verify accepts.
+/* Writing a consolidated bundle with the format's own pieces
+ * (bundle/bundle.h: gpi_workbook_write, gpi_roster_csv, gpi_bundle_json,
+ * the entries and the manifest item, gpi_bundle_write), the same as pack's,
+ * so that it is exactly what pack writes and verify accepts.
  *
  * Photos are copied from zip to zip: gpi_bundle_write asks for each photo
  * while libzip writes the archive, one at a time; it is read from its
@@ -15,7 +16,7 @@
 #include "merge_internal.h"
 #include "core/base.h"
 #include "core/files.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 #include "roster/roster.h"
 #include "verify/reader.h"
 #include "core/atomic.h"
@@ -98,7 +99,7 @@ static bool write_workbook(const merge_plan *plan, merge_output *out, const gpi_
         merge_mapping_row(students[i], cells + i * MERGE_MAPPING_COLUMNS);
     gpi_sheet sheet = {.name = "序号对照", .headers = merge_mapping_headers(),
                       .columns = MERGE_MAPPING_COLUMNS, .cells = cells, .rows = count};
-    gpi_workbook_info info = {.title = out->stem, .school = plan->school_name, .station = NULL};
+    gpi_workbook_info info = {.title = out->stem, .school = plan->school.name, .station = NULL};
     bool ok = gpi_workbook_write(gpi_atomic_temp_path(out->xlsx), rows, count, &info, &sheet, err) &&
               gpi_file_digest(gpi_atomic_temp_path(out->xlsx), &out->xlsx_bytes, out->xlsx_sha256, err);
     free(cells);
@@ -110,10 +111,10 @@ typedef struct bundle_parts {
     const gpi_student **rows;
     gpi_zip_item *items;
     photo_fetch *fetches;
-    char (*photo_names)[24];
+    char (*photo_names)[GPI_PHOTO_ENTRY_SIZE];
     unsigned char *xlsx;
-    char *csv, *mapping, *json, *manifest_text, *bundle_id;
-    gpi_manifest manifest;
+    char *csv, *mapping, *json, *bundle_id;
+    gpi_manifest_item manifest;
 } bundle_parts;
 
 static void parts_free(bundle_parts *p)
@@ -127,24 +128,13 @@ static void parts_free(bundle_parts *p)
     free(p->csv);
     free(p->mapping);
     free(p->json);
-    free(p->manifest_text);
     free(p->bundle_id);
-    gpi_manifest_clear(&p->manifest);
-}
-
-static bool add_memory_item(bundle_parts *p, size_t at, const char *name, const void *data,
-                            size_t len, bool store)
-{
-    gpi_zip_item *it = &p->items[at];
-    *it = (gpi_zip_item){.name = name, .data = data, .len = len, .store = store};
-    gpi_sha256(data, len, it->sha256);
-    return gpi_manifest_add(&p->manifest, name, it->sha256);
 }
 
 static bool write_zip(const merge_plan *plan, merge_output *out, bundle_parts *p,
                       const merge_student *const *students, size_t count, gp_error *err)
 {
-    size_t xlsx_len = 0, csv_len = 0, mapping_len = 0, manifest_len = 0;
+    size_t xlsx_len = 0, csv_len = 0, mapping_len = 0;
     if (!gpi_read_file(gpi_atomic_temp_path(out->xlsx), GPI_MAX_ROSTER_BYTES, &p->xlsx, &xlsx_len,
                       err))
         return false;
@@ -159,8 +149,7 @@ static bool write_zip(const merge_plan *plan, merge_output *out, bundle_parts *p
     gpi_hex(digest, sizeof digest, submission);
     gpi_bundle_info info = {
         .profile = plan->profile, .name = out->stem, .bundle_id = p->bundle_id,
-        .school_type = plan->school_type, .school_code = plan->school_code,
-        .school_name = plan->school_name, .station = NULL, .part = 1, .parts = 1,
+        .school = plan->school, .station = NULL, .part = 1, .parts = 1,
         .submission = submission,
         .rows = count, .seq_first = students[0]->new_seq,
         .seq_last = students[count - 1]->new_seq,
@@ -169,29 +158,23 @@ static bool write_zip(const merge_plan *plan, merge_output *out, bundle_parts *p
     if (!(p->json = gpi_bundle_json(&info, err)))
         return false;
     size_t n_items = count + 5;
-    if (!add_memory_item(p, 0, "bundle.json", p->json, strlen(p->json), false) ||
-        !add_memory_item(p, 1, "roster.csv", p->csv, csv_len, false) ||
-        !add_memory_item(p, 2, "roster.xlsx", p->xlsx, xlsx_len, true) ||
-        !add_memory_item(p, 3, "mapping.csv", p->mapping, mapping_len, false))
-        return gpi_error_nomem(err);
+    gpi_bundle_file_item(&p->items[0], GPI_ENTRY_META, p->json, strlen(p->json));
+    gpi_bundle_file_item(&p->items[1], GPI_ENTRY_ROSTER, p->csv, csv_len);
+    gpi_bundle_file_item(&p->items[2], GPI_ENTRY_WORKBOOK, p->xlsx, xlsx_len);
+    gpi_bundle_file_item(&p->items[3], GPI_ENTRY_MAPPING, p->mapping, mapping_len);
 
     fetch_state state = {.verified = plan->verified, .err = err};
     for (size_t i = 0; i < count; i++) {
         const merge_student *s = students[i];
-        snprintf(p->photo_names[i], sizeof p->photo_names[i], "photos/%s.jpg", s->new_seq);
         p->fetches[i] = (photo_fetch){.state = &state, .student = s};
         gpi_zip_item *it = &p->items[4 + i];
-        *it = (gpi_zip_item){.name = p->photo_names[i], .len = (size_t)s->photo_size,
-                            .check_sha256 = true, .store = true, .fetch = fetch_photo,
-                            .fetch_context = &p->fetches[i]};
+        gpi_bundle_photo_item(it, p->photo_names[i], s->new_seq, (size_t)s->photo_size,
+                              fetch_photo, &p->fetches[i]);
+        /* copied from a received bundle: must be the bytes verify read */
+        it->check_sha256 = true;
         memcpy(it->sha256, s->sha256, 32);
-        if (!gpi_manifest_add(&p->manifest, it->name, it->sha256))
-            return gpi_error_nomem(err);
     }
-    if (!(p->manifest_text = gpi_manifest_format(&p->manifest, &manifest_len)))
-        return gpi_error_nomem(err);
-    p->items[n_items - 1] = (gpi_zip_item){.name = "MANIFEST.sha256", .data = p->manifest_text,
-                                          .len = manifest_len};
+    gpi_manifest_item_init(&p->manifest, p->items, n_items - 1);
 
     gp_error write_err = {0};
     bool ok = gpi_bundle_write(gpi_atomic_temp_path(out->zip), p->bundle_id, p->items, n_items,

@@ -78,7 +78,7 @@ static bool decide_group(merge_student *students, const size_t *group, size_t n,
         if (!others)
             return false;
         gpi_where w = {.source = s->source, .row = s->row->row, .seq = s->row->seq,
-                      .field = gpi_field_label(GPI_FIELD_ID_NUMBER), .file = "roster.csv"};
+                      .field = gpi_field_label(GPI_FIELD_ID_NUMBER), .file = GPI_ENTRY_ROSTER};
         bool added;
         if (identical) {
             s->fate = MERGE_ABSORBED;
@@ -139,15 +139,15 @@ static bool hold_shared(merge_student *students, const size_t *group, size_t n, 
         bool added;
         if (key == KEY_STUDENT_NO) {
             w.field = gpi_field_label(GPI_FIELD_STUDENT_NO);
-            w.file = "roster.csv";
+            w.file = GPI_ENTRY_ROSTER;
             added = gpi_report_add(report, GP_MERGE_DUPLICATE_STUDENT_NO, &w,
                                   s->row->value[GPI_FIELD_STUDENT_NO], others,
                                   "%s（%s）的学号 %s 与 %s 中另一名学生相同，各份都暂不合并",
                                   s->row->value[GPI_FIELD_NAME], id_of(s),
                                   s->row->value[GPI_FIELD_STUDENT_NO], others);
         } else {
-            char file[32];
-            snprintf(file, sizeof file, "photos/%s.jpg", s->row->seq);
+            char file[GPI_PHOTO_ENTRY_SIZE];
+            gpi_photo_entry_name(s->row->seq, file);
             w.file = file;
             added = gpi_report_add(report, GP_MERGE_DUPLICATE_PHOTO, &w, hex, others,
                                   "%s（%s）的照片与 %s 中另一名学生的照片完全相同，各份都暂不合并",
@@ -226,7 +226,7 @@ size_t merge_renumber(merge_student *students, size_t count, size_t per_bundle)
             continue;
         s->output = kept / per_bundle;
         unsigned number = (unsigned)(kept % per_bundle + 1) % 10000u; /* per_bundle <= 9999 */
-        snprintf(s->new_seq, sizeof s->new_seq, "%04u", number);
+        gpi_seq_format(number, s->new_seq);
         kept++;
     }
     return kept ? (kept - 1) / per_bundle + 1 : 0;

@@ -23,7 +23,7 @@
 #include "core/files.h"
 #include "core/findings.h"
 #include "core/profile.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 #include "photo/photo.h"
 #include "roster/roster.h"
 #include "core/atomic.h"
@@ -56,13 +56,6 @@ typedef struct photo_fetch {
     gpi_zip_item *item;
 } photo_fetch;
 
-/* The manifest item's fetch: the items before it, hashed by then. */
-typedef struct manifest_fetch {
-    const gpi_zip_item *items;
-    size_t count;
-    size_t len;                /* as declared to libzip beforehand */
-} manifest_fetch;
-
 struct pack_run {
     gp_pack_options *opt;
     gpi_check_state state;
@@ -84,7 +77,7 @@ struct pack_run {
     size_t packed;             /* photos taken into the zip so far (progress) */
     bool stopped;              /* a photo stopped the writer */
     bool *changed;             /* the photo's size is not the listed one */
-    const char *school_type, *school_code, *school_name;
+    gpi_school school;         /* bundle.json's school block */
 
     char *name, *bundle_id;
     uint64_t part_limit;       /* --max-part-size, else the profile's mail attachment limit */
@@ -181,41 +174,26 @@ static bool pair_rows(pack_run *run, bool *paired, gp_error *err)
         run->photos[i] = &dir->files[i];
     }
     run->count = n;
-    const gp_profile *p = run->state.profile;
-    const gpi_student *first = run->rows[0];
-    run->school_type = p->school_type ? p->school_type : first->value[GPI_FIELD_SCHOOL_TYPE];
-    run->school_code = p->school_code ? p->school_code : first->value[GPI_FIELD_SCHOOL_CODE];
-    run->school_name = p->school_name ? p->school_name : first->value[GPI_FIELD_SCHOOL_NAME];
+    run->school = gpi_school_of(run->state.profile, run->rows[0]);
     *paired = true;
     return true;
 }
 
 static bool choose_name(pack_run *run, gp_error *err)
 {
-    const char *given = run->opt->name;
-    if (given) {
-        run->name = gpi_safe_file_name(given);
-        if (run->name && strcmp(run->name, given) != 0)
-            return gpi_error_set(err, GP_ERR_USAGE, 0,
-                                "--name '%s' 不能用作 Windows 文件名（不能含 \\ / : * ? \" < > | "
-                                "和控制字符，不能以点或空格结尾，不能是 CON、PRN、AUX、NUL、COM1 等），"
-                                "可以改用 '%s'",
-                                given, run->name);
-    } else {
-        const char *station = run->station.present ? run->station.value[GPI_STATION_NAME] : NULL;
-        run->name = gpi_default_bundle_name(run->school_code, station, run->rows[0]->seq,
-                                           run->rows[run->count - 1]->seq);
-    }
-    if (!run->name || !(run->bundle_id = gpi_bundle_id_from_name(run->name)))
-        return gpi_error_nomem(err);
-    return true;
+    const char *station = run->station.present ? run->station.value[GPI_STATION_NAME] : NULL;
+    run->name = gpi_choose_name(run->opt->name, run->school.code, station, run->rows[0]->seq,
+                                run->rows[run->count - 1]->seq, err);
+    if (!run->name)
+        return false;
+    return (run->bundle_id = gpi_bundle_id_from_name(run->name)) || gpi_error_nomem(err);
 }
 
 static size_t text_bytes(const pack_run *run)
 {
     size_t n = strlen(run->name) + strlen(run->bundle_id) + strlen(run->state.profile->name) +
                sizeof run->submission;
-    const char *school[] = {run->school_type, run->school_code, run->school_name};
+    const char *school[] = {run->school.type, run->school.code, run->school.name};
     for (size_t i = 0; i < GPI_ARRAY_LEN(school); i++)
         n += school[i] ? strlen(school[i]) : 0;
     for (int f = 0; f < GPI_STATION_FIELD_COUNT; f++)
@@ -394,7 +372,7 @@ static gpi_workbook_info workbook_info(const pack_run *run)
     const char *station = run->station.present && run->station.value[GPI_STATION_NAME][0]
                               ? run->station.value[GPI_STATION_NAME]
                               : NULL;
-    return (gpi_workbook_info){.title = run->name, .school = run->school_name, .station = station};
+    return (gpi_workbook_info){.title = run->name, .school = run->school.name, .station = station};
 }
 
 /* A part's workbook, written through a temporary file and read back into
@@ -459,34 +437,6 @@ static bool fetch_photo(void *context, unsigned char **data, size_t *size)
     return true;
 }
 
-/* MANIFEST.sha256 is the last entry: by the time libzip asks for it, every
- * other item of the part has its hash. */
-static bool fetch_manifest(void *context, unsigned char **data, size_t *size)
-{
-    const manifest_fetch *m = context;
-    gpi_manifest manifest = {0};
-    bool ok = true;
-    for (size_t i = 0; ok && i < m->count; i++)
-        ok = gpi_manifest_add(&manifest, m->items[i].name, m->items[i].sha256);
-    char *text = ok ? gpi_manifest_format(&manifest, size) : NULL;
-    gpi_manifest_clear(&manifest);
-    if (text && *size != m->len) {
-        free(text);
-        text = NULL;
-    }
-    *data = (unsigned char *)text;
-    return text != NULL;
-}
-
-/* Its length is known before the hashes: "<64 hex>  <path>\n" a line. */
-static size_t manifest_length(const gpi_zip_item *items, size_t count)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < count; i++)
-        n += 64 + 2 + strlen(items[i].name) + 1;
-    return n;
-}
-
 /* Returns false with err set, or with run->stopped set when a photo
  * stopped the writer (then err is untouched). */
 static bool write_part(pack_run *run, size_t k, gp_error *err)
@@ -498,7 +448,7 @@ static bool write_part(pack_run *run, size_t k, gp_error *err)
     char *stem = gpi_part_stem(run->name, part, parts);
     size_t n_items = range->count + 4;
     gpi_zip_item *items = calloc(n_items, sizeof *items);
-    char (*photo_names)[24] = calloc(range->count, sizeof *photo_names);
+    char (*photo_names)[GPI_PHOTO_ENTRY_SIZE] = calloc(range->count, sizeof *photo_names);
     unsigned char *xlsx = NULL;
     size_t xlsx_len = 0, csv_len = 0;
     char *csv = NULL, *json = NULL;
@@ -512,8 +462,7 @@ static bool write_part(pack_run *run, size_t k, gp_error *err)
     csv = gpi_roster_csv(rows, range->count, &csv_len);
     gpi_bundle_info info = {
         .profile = run->state.profile->name, .name = run->name, .bundle_id = part_id,
-        .school_type = run->school_type, .school_code = run->school_code,
-        .school_name = run->school_name, .station = &run->station,
+        .school = run->school, .station = &run->station,
         .part = part, .parts = parts, .submission = run->submission, .rows = range->count,
         .seq_first = rows[0]->seq, .seq_last = rows[range->count - 1]->seq,
     };
@@ -522,23 +471,18 @@ static bool write_part(pack_run *run, size_t k, gp_error *err)
         gpi_error_nomem(err);
         goto done;
     }
-    items[0] = (gpi_zip_item){.name = "bundle.json", .data = json, .len = strlen(json)};
-    items[1] = (gpi_zip_item){.name = "roster.csv", .data = csv, .len = csv_len};
-    items[2] = (gpi_zip_item){.name = "roster.xlsx", .data = xlsx, .len = xlsx_len, .store = true};
-    for (size_t i = 0; i < 3; i++)
-        gpi_sha256(items[i].data, items[i].len, items[i].sha256);
+    gpi_bundle_file_item(&items[0], GPI_ENTRY_META, json, strlen(json));
+    gpi_bundle_file_item(&items[1], GPI_ENTRY_ROSTER, csv, csv_len);
+    gpi_bundle_file_item(&items[2], GPI_ENTRY_WORKBOOK, xlsx, xlsx_len);
     for (size_t i = 0; i < range->count; i++) {
         size_t g = range->first + i;
-        snprintf(photo_names[i], sizeof photo_names[i], "photos/%s.jpg", rows[i]->seq);
         gpi_zip_item *it = &items[3 + i];
         run->fetches[g] = (photo_fetch){.run = run, .index = g, .item = it};
-        *it = (gpi_zip_item){.name = photo_names[i], .len = (size_t)run->photos[g]->size,
-                            .store = true, .fetch = fetch_photo, .fetch_context = &run->fetches[g]};
+        gpi_bundle_photo_item(it, photo_names[i], rows[i]->seq, (size_t)run->photos[g]->size,
+                              fetch_photo, &run->fetches[g]);
     }
-    manifest_fetch manifest = {.items = items, .count = n_items - 1,
-                               .len = manifest_length(items, n_items - 1)};
-    items[n_items - 1] = (gpi_zip_item){.name = "MANIFEST.sha256", .len = manifest.len,
-                                       .fetch = fetch_manifest, .fetch_context = &manifest};
+    gpi_manifest_item manifest;
+    gpi_manifest_item_init(&manifest, items, n_items - 1);
 
     part_output *out = &run->parts[k];
     const char *zip_path = gpi_atomic_temp_path(out->zip);
@@ -644,9 +588,9 @@ static bool write_letter(pack_run *run, gp_error *err)
         {"name", run->name},
         {"agency", agency},
         {"emails", emails ? emails : ""},
-        {"school_type", run->school_type},
-        {"school_code", run->school_code},
-        {"school_name", run->school_name},
+        {"school_type", run->school.type},
+        {"school_code", run->school.code},
+        {"school_name", run->school.name},
         {"station_name", gpi_station_value_or_placeholder(st, GPI_STATION_NAME)},
         {"contact", gpi_station_value_or_placeholder(st, GPI_STATION_CONTACT)},
         {"phone", gpi_station_value_or_placeholder(st, GPI_STATION_PHONE)},

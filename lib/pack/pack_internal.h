@@ -1,6 +1,6 @@
-/* What the files of lib/pack share and nothing else needs: part planning
- * and the cover letter.  (The bundle pieces merge and verify reuse are in
- * pack/bundle.h.) */
+/* What the files of lib/pack share and nothing else needs: the station
+ * file, part planning and the cover letter.  (The bundle format pack writes
+ * is bundle/bundle.h.) */
 #ifndef GPI_PACK_INTERNAL_H
 #define GPI_PACK_INTERNAL_H
 
@@ -12,9 +12,19 @@
 #include "core/findings.h"
 #include "core/pool.h"
 #include "core/profile.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 #include "photo/photo.h"
 #include "roster/roster.h"
+
+/* ---- the station file (station.c) ------------------------------------ */
+
+/** Read station.ini.  path NULL → pack.station.missing; an empty key →
+ *  pack.station.field (both warnings in report).  false with err set when
+ *  the named file cannot be read or is not UTF-8 ini text. */
+bool gpi_station_load(const char *path, gpi_station *station, gp_report *report, gp_error *err);
+void gpi_station_clear(gpi_station *station);
+/** The value, or the placeholder when it is missing. */
+const char *gpi_station_value_or_placeholder(const gpi_station *station, gpi_station_field field);
 
 /* ---- parts (parts.c) --------------------------------------------------- */
 

@@ -4,7 +4,8 @@
 #include "core/base.h"
 #include "core/files.h"
 #include "core/findings.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
+#include "pack_internal.h"
 #include "core/files.h"
 #include "core/messages.h"
 
@@ -14,20 +15,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The keys are bundle.json's (gpi_station_key); these are for people. */
 static const struct {
-    const char *key, *label, *placeholder;
+    const char *label, *placeholder;
 } fields[GPI_STATION_FIELD_COUNT] = {
-    [GPI_STATION_NAME] = {"name", "函授站名称", "【请填写函授站名称】"},
-    [GPI_STATION_CONTACT] = {"contact", "联系人", "【请填写联系人】"},
-    [GPI_STATION_PHONE] = {"phone", "联系电话", "【请填写联系电话】"},
-    [GPI_STATION_ADDRESS] = {"address", "邮寄地址", "【请填写邮寄地址】"},
-    [GPI_STATION_EMAIL] = {"email", "电子邮箱", "【请填写电子邮箱】"},
+    [GPI_STATION_NAME] = {"函授站名称", "【请填写函授站名称】"},
+    [GPI_STATION_CONTACT] = {"联系人", "【请填写联系人】"},
+    [GPI_STATION_PHONE] = {"联系电话", "【请填写联系电话】"},
+    [GPI_STATION_ADDRESS] = {"邮寄地址", "【请填写邮寄地址】"},
+    [GPI_STATION_EMAIL] = {"电子邮箱", "【请填写电子邮箱】"},
 };
-
-const char *gpi_station_key(gpi_station_field field)
-{
-    return (unsigned)field < GPI_STATION_FIELD_COUNT ? fields[field].key : "";
-}
 
 /* "【请填写联系人】": visible in the letter until the clerk fills it in */
 static const char *placeholder(gpi_station_field field)
@@ -67,7 +64,7 @@ static int on_entry(void *user, const char *section, const char *key, const char
     }
     bool known = false;
     for (int f = 0; f < GPI_STATION_FIELD_COUNT; f++)
-        known = known || strcmp(key, fields[f].key) == 0;
+        known = known || strcmp(key, gpi_station_key((gpi_station_field)f)) == 0;
     if (!known && !gpi_report_add(st->report, GP_PACK_STATION_UNKNOWN,
                                  &(gpi_where){.file = st->label}, key,
                                  "name、contact、phone、address、email",
@@ -75,7 +72,7 @@ static int on_entry(void *user, const char *section, const char *key, const char
                                  st->label, key))
         st->nomem = true;
     for (int f = 0; f < GPI_STATION_FIELD_COUNT; f++) {
-        if (strcmp(key, fields[f].key) != 0)
+        if (strcmp(key, gpi_station_key((gpi_station_field)f)) != 0)
             continue;
         if (!gpi_utf8_valid(value, strlen(value))) {
             st->not_utf8 = true;
@@ -180,9 +177,10 @@ bool gpi_station_load(const char *path, gpi_station *station, gp_report *report,
         if (!station->value[f][0])
             gpi_report_add(report, GP_PACK_STATION_FIELD,
                           &(gpi_where){.file = label, .field = fields[f].label}, "",
-                          fields[f].key,
+                          gpi_station_key((gpi_station_field)f),
                           "%s 的 [station] 中“%s”（%s）为空，邮件正文中将显示“%s”", label,
-                          fields[f].label, fields[f].key, fields[f].placeholder);
+                          fields[f].label, gpi_station_key((gpi_station_field)f),
+                          fields[f].placeholder);
     }
     return true;
 }

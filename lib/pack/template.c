@@ -15,7 +15,7 @@
 #include "core/fields.h"
 #include "core/profile.h"
 #include "roster/roster.h"
-#include "pack/workbook_print.h"
+#include "bundle/workbook_print.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -217,7 +217,8 @@ static bool write_help_sheet(lxw_worksheet *ws, const gp_profile *profile, lxw_f
     return ok;
 }
 
-bool gpi_template_write(const char *path, const gp_profile *profile, gp_error *err)
+/* The clerk's template written to path (a temp path). */
+static bool template_write(const char *path, const gp_profile *profile, gp_error *err)
 {
     lxw_workbook *wb = workbook_new(path);
     if (!wb)
@@ -265,7 +266,7 @@ gp_status gp_template(const char *path, const char *profile_name, bool force, gp
     if (!profile)
         return err->status;
     gpi_atomic *out = gpi_atomic_begin(path, force, err);
-    bool ok = out && gpi_template_write(gpi_atomic_temp_path(out), profile, err) &&
+    bool ok = out && template_write(gpi_atomic_temp_path(out), profile, err) &&
               gpi_atomic_commit(out, err);
     if (!ok && out)
         gpi_atomic_abort(out);

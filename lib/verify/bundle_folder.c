@@ -144,6 +144,14 @@ gpi_bundle *bundle_folder_open(gpi_bundle *bundle, const char *source, gp_report
     return bundle;
 }
 
+static long long read_chunk(void *context, bounded_read *br, unsigned char *at, size_t room)
+{
+    long got = gpi_os_read(*(const int *)context, at, room);
+    if (got < 0)
+        bounded_fail(br, GPI_READ_FAILED, "%s", gpi_errno_text(errno));
+    return got;
+}
+
 void bundle_folder_read(gpi_bundle_reader *reader, const gpi_bundle_entry *entry,
                         gpi_entry_read *out)
 {
@@ -161,22 +169,6 @@ void bundle_folder_read(gpi_bundle_reader *reader, const gpi_bundle_entry *entry
                                                    : gpi_os_strerror(errno));
         return;
     }
-    for (;;) {
-        size_t room;
-        unsigned char *at = bounded_space(&br, &room);
-        if (!at)
-            break;
-        long got = gpi_os_read(fd, at, room);
-        if (got < 0) {
-            bounded_fail(&br, GPI_READ_FAILED, "%s", gpi_errno_text(errno));
-            break;
-        }
-        if (got == 0) {
-            bounded_finish(&br);
-            break;
-        }
-        if (!bounded_commit(&br, (size_t)got))
-            break;
-    }
+    bounded_fill(&br, read_chunk, &fd);
     gpi_os_close(fd);
 }

@@ -19,7 +19,7 @@ struct gpi_bundle {
                                 files are read beneath it, no link followed */
     gpi_bundle_entry *entries;
     size_t count, cap;
-    size_t *by_name;         /* positions sorted by name (gpi_bundle_find) */
+    const gpi_bundle_entry **by_name; /* the entries sorted by name (gpi_bundle_find) */
     gpi_bundle_limits limits;
     atomic_uint_fast64_t total_read; /* shared by every reader of this bundle */
 };
@@ -55,6 +55,13 @@ unsigned char *bounded_space(bounded_read *br, size_t *room);
 bool bounded_commit(bounded_read *br, size_t n);
 /** Finish successfully: NUL-terminate. */
 void bounded_finish(bounded_read *br);
+/** One chunk of the entry into at (at most room bytes): how many bytes were
+ *  read, 0 at its end, or -1 after calling bounded_fail. */
+typedef long long (*bounded_source)(void *context, bounded_read *br, unsigned char *at,
+                                    size_t room);
+/** The read loop both back ends share: chunks from source until its end
+ *  (then bounded_finish), a failure or a limit. */
+void bounded_fill(bounded_read *br, bounded_source source, void *context);
 /** Fail with status and detail (data freed). */
 void bounded_fail(bounded_read *br, gpi_read_status status, const char *fmt, ...)
     GPI_PRINTF(3, 4);

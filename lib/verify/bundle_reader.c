@@ -47,9 +47,16 @@ static bool ends_with_ci(const char *s, const char *suffix)
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
+/* Any name a photo could have gets the photo limits, wherever it lies:
+ * the bundle is judged only after it has been read. */
+static bool looks_like_photo(const char *name)
+{
+    return ends_with_ci(name, ".jpg") || ends_with_ci(name, ".jpeg");
+}
+
 uint64_t bundle_entry_limit(const gpi_bundle *bundle, const char *name)
 {
-    if (ends_with_ci(name, ".jpg") || ends_with_ci(name, ".jpeg"))
+    if (looks_like_photo(name))
         return bundle->limits.max_photo_bytes;
     return bundle->limits.max_file_bytes;
 }
@@ -58,14 +65,11 @@ uint64_t bundle_entry_limit(const gpi_bundle *bundle, const char *name)
 
 bool bundle_add_entry(gpi_bundle *bundle, const char *name, const gpi_bundle_entry *fields)
 {
-    if (bundle->count == bundle->cap) {
-        size_t cap = bundle->cap ? bundle->cap * 2 : 64;
-        gpi_bundle_entry *grown = realloc(bundle->entries, cap * sizeof *grown);
-        if (!grown)
-            return false;
-        bundle->entries = grown;
-        bundle->cap = cap;
-    }
+    gpi_bundle_entry *grown =
+        gpi_grow(bundle->entries, bundle->count, &bundle->cap, sizeof *grown, 64);
+    if (!grown)
+        return false;
+    bundle->entries = grown;
     gpi_bundle_entry *e = &bundle->entries[bundle->count];
     *e = *fields;
     e->name = strdup(name);
@@ -227,11 +231,12 @@ const gpi_bundle_entry *gpi_bundle_entry_at(const gpi_bundle *bundle, size_t i)
     return bundle && i < bundle->count ? &bundle->entries[i] : NULL;
 }
 
-/* by_name: entry positions sorted by name, for lookups from the manifest */
-static int compare_by_name(const void *a, const void *b, void *context)
+/* by_name: the entries sorted by name, for lookups from the manifest (the
+ * list is complete by then: the pointers stay valid until close) */
+static int compare_names(const void *a, const void *b)
 {
-    const gpi_bundle_entry *e = context;
-    return strcmp(e[*(const size_t *)a].name, e[*(const size_t *)b].name);
+    const gpi_bundle_entry *const *x = a, *const *y = b;
+    return strcmp((*x)->name, (*y)->name);
 }
 
 static bool index_names(gpi_bundle *bundle)
@@ -240,28 +245,20 @@ static bool index_names(gpi_bundle *bundle)
     if (!bundle->by_name)
         return false;
     for (size_t i = 0; i < bundle->count; i++)
-        bundle->by_name[i] = i;
+        bundle->by_name[i] = &bundle->entries[i];
     /* names are unique after bundle_drop_duplicates, so the order is total */
-    qsort_r(bundle->by_name, bundle->count, sizeof *bundle->by_name, compare_by_name,
-            bundle->entries);
+    qsort(bundle->by_name, bundle->count, sizeof *bundle->by_name, compare_names);
     return true;
 }
 
 long gpi_bundle_find(const gpi_bundle *bundle, const char *name)
 {
-    size_t lo = 0, hi = bundle ? bundle->count : 0;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        size_t at = bundle->by_name[mid];
-        int c = strcmp(bundle->entries[at].name, name);
-        if (c == 0)
-            return (long)at;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    if (!bundle || !bundle->count)
+        return -1;
+    const gpi_bundle_entry key = {.name = (char *)name}, *wanted = &key;
+    const gpi_bundle_entry **found =
+        bsearch(&wanted, bundle->by_name, bundle->count, sizeof *bundle->by_name, compare_names);
+    return found ? (long)(*found - bundle->entries) : -1;
 }
 
 bool gpi_bundle_is_folder(const gpi_bundle *bundle)
@@ -454,7 +451,7 @@ bool bounded_commit(bounded_read *br, size_t n)
     /* JPEG data is already compressed: a photo entry that deflates 10:1 is
      * a flat bomb, also under 1 MiB (the issue's 0.8 MB photos deflated
      * to 2.7 KB) */
-    bool photo = ends_with_ci(br->entry->name, ".jpg") || ends_with_ci(br->entry->name, ".jpeg");
+    bool photo = looks_like_photo(br->entry->name);
     uint64_t floor = photo ? GPI_BUNDLE_PHOTO_RATIO_FLOOR : GPI_BUNDLE_RATIO_FLOOR;
     unsigned ratio = photo ? GPI_BUNDLE_PHOTO_RATIO_LIMIT : GPI_BUNDLE_RATIO_LIMIT;
     if (br->entry->compressed && out->len > floor && out->len / ratio > br->entry->compressed_size) {
@@ -474,6 +471,25 @@ void bounded_finish(bounded_read *br)
 {
     br->out->data[br->out->len] = '\0';
     br->out->status = GPI_READ_OK;
+}
+
+void bounded_fill(bounded_read *br, bounded_source source, void *context)
+{
+    for (;;) {
+        size_t room;
+        unsigned char *at = bounded_space(br, &room);
+        if (!at)
+            return;
+        long long got = source(context, br, at, room);
+        if (got < 0)
+            return;
+        if (got == 0) {
+            bounded_finish(br);
+            return;
+        }
+        if (!bounded_commit(br, (size_t)got))
+            return;
+    }
 }
 
 /* ---- findings for failed reads ----------------------------------------------------- */

@@ -288,6 +288,17 @@ static gpi_read_status status_of(int zip_code)
     }
 }
 
+static long long read_chunk(void *context, bounded_read *br, unsigned char *at, size_t room)
+{
+    zip_file_t *zf = context;
+    zip_int64_t got = zip_fread(zf, at, room);
+    if (got < 0) {
+        zip_error_t *ze = zip_file_get_error(zf);
+        bounded_fail(br, status_of(zip_error_code_zip(ze)), "%s", gpi_zip_error_text(ze));
+    }
+    return got;
+}
+
 void bundle_zip_read(gpi_bundle_reader *reader, const gpi_bundle_entry *entry,
                      gpi_entry_read *out)
 {
@@ -307,23 +318,6 @@ void bundle_zip_read(gpi_bundle_reader *reader, const gpi_bundle_entry *entry,
                      gpi_zip_error_text(zip_get_error(za)));
         return;
     }
-    for (;;) {
-        size_t room;
-        unsigned char *at = bounded_space(&br, &room);
-        if (!at)
-            break;
-        zip_int64_t got = zip_fread(zf, at, room);
-        if (got < 0) {
-            zip_error_t *ze = zip_file_get_error(zf);
-            bounded_fail(&br, status_of(zip_error_code_zip(ze)), "%s", gpi_zip_error_text(ze));
-            break;
-        }
-        if (got == 0) {
-            bounded_finish(&br);
-            break;
-        }
-        if (!bounded_commit(&br, (size_t)got))
-            break;
-    }
+    bounded_fill(&br, read_chunk, zf);
     zip_fclose(zf);
 }

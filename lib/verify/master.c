@@ -117,14 +117,10 @@ static bool on_record(void *context, const roster_record *record)
     if (!r->header_seen)
         return read_header(r, record);
     master_list *list = r->list;
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 256;
-        master_row *grown = realloc(list->rows, cap * sizeof *grown);
-        if (!grown)
-            return gpi_error_nomem(r->err);
-        list->rows = grown;
-        list->cap = cap;
-    }
+    master_row *grown = gpi_grow(list->rows, list->count, &list->cap, sizeof *grown, 256);
+    if (!grown)
+        return gpi_error_nomem(r->err);
+    list->rows = grown;
     master_row *row = &list->rows[list->count];
     memset(row, 0, sizeof *row);
     row->row = record->row;
@@ -309,7 +305,7 @@ void master_compare(const master_list *master, const gpi_roster *roster, const c
         const master_row *m = find(master->by_id, master->count, GPI_FIELD_ID_NUMBER, id);
         if (!m)
             m = find(master->by_student_no, master->count, GPI_FIELD_STUDENT_NO, no);
-        gpi_where w = {.source = source, .row = s->row, .seq = s->seq, .file = "roster.csv"};
+        gpi_where w = {.source = source, .row = s->row, .seq = s->seq, .file = GPI_ENTRY_ROSTER};
         if (!m) {
             char actual[160];
             snprintf(actual, sizeof actual, "学号 %s，身份证号 %s", no, id);

@@ -10,7 +10,7 @@
 #include "core/findings.h"
 #include "core/pool.h"
 #include "core/profile.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 #include "roster/roster.h"
 #include "verify/reader.h"
 

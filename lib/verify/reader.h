@@ -4,6 +4,7 @@
 #ifndef GPI_READER_H
 #define GPI_READER_H
 
+#include "bundle/bundle.h"
 #include "check/check.h"
 #include "core/profile.h"
 #include "roster/roster.h"
@@ -109,18 +110,6 @@ void gpi_bundle_read(gpi_bundle_reader *reader, size_t i, gpi_entry_read *out);
 void gpi_bundle_report_read(const gpi_bundle *bundle, size_t i, const gpi_entry_read *result,
                            const char *source, gp_report *report);
 
-/* bundle.json as read back (strings "" and numbers 0 when absent or bad). */
-typedef struct gpi_bundle_meta {
-    bool present;              /* bundle.json was found and is a JSON object */
-    char *profile, *name, *bundle_id, *station_name, *school_code;
-    char *school_type, *school_name; /* the rest of the "school" block */
-    int part, parts;           /* 1-based; 0 when unknown */
-    char submission[65];       /* hex SHA-256 binding the parts; "" when absent */
-    long long rows;            /* -1 when unknown */
-    char seq_first[5], seq_last[5];
-    bool merged;               /* a "sources" array: written by merge */
-} gpi_bundle_meta;
-void gpi_bundle_meta_clear(gpi_bundle_meta *meta);
 
 /* One bundle after every single-bundle check of verify.  merge reuses it:
  * the bundle stays open so photos can be copied out without re-checking. */

@@ -75,7 +75,7 @@ static bool check_duplicates(judged *bundles, size_t count)
         const gpi_student *s = refs[i].student;
         gpi_where w = {.source = bundles[refs[i].bundle].v->source, .row = s->row,
                       .seq = s->seq, .field = gpi_field_label(GPI_FIELD_ID_NUMBER),
-                      .file = "roster.csv"};
+                      .file = GPI_ENTRY_ROSTER};
         char where[300];
         snprintf(where, sizeof where, "%s 第 %d 行", earlier->source, refs[first].student->row);
         gpi_report_add(bundles[refs[i].bundle].report, GP_MASTER_DUPLICATE_STUDENT, &w,
@@ -106,7 +106,7 @@ static void check_part_numbers(judged *bundles, size_t count, size_t lead, bool 
         done[b] = true;
         int k = v->meta.part;
         if (k >= 1 && k <= 999 && seen[k]) {
-            gpi_where w = {.source = v->source, .field = "part", .file = "bundle.json"};
+            gpi_where w = {.source = v->source, .field = "part", .file = GPI_ENTRY_META};
             char part[32];
             snprintf(part, sizeof part, "%d/%d", k, parts);
             gpi_report_add(bundles[b].report, GP_BUNDLE_PART_OVERLAP, &w, part, NULL,
@@ -120,7 +120,7 @@ static void check_part_numbers(judged *bundles, size_t count, size_t lead, bool 
         if (!seen[k])
             gpi_buf_printf(&missing, "%s%d", missing.len ? "、" : "", k);
     if (missing.len && !missing.failed) {
-        gpi_where w = {.source = first->source, .field = "part", .file = "bundle.json"};
+        gpi_where w = {.source = first->source, .field = "part", .file = GPI_ENTRY_META};
         char expected[32];
         snprintf(expected, sizeof expected, "1–%d", parts);
         gpi_report_add(bundles[lead].report, GP_BUNDLE_PART_GAP, &w, missing.data, expected,
@@ -222,7 +222,7 @@ static bool check_part_binding(judged *bundles, size_t count, size_t lead)
         const gpi_verified *v = bundles[b].v;
         if (b != lead && !same_submission(first, v))
             continue;
-        gpi_where w = {.source = v->source, .field = "submission", .file = "bundle.json"};
+        gpi_where w = {.source = v->source, .field = "submission", .file = GPI_ENTRY_META};
         gpi_report_add(bundles[b].report, GP_BUNDLE_PART_MISMATCH, &w, why, NULL,
                       "提交 %s 的分卷对不上（%s），可能混入了别的提交的分卷", first->meta.name,
                       why);

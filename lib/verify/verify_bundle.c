@@ -11,7 +11,7 @@
 #include "core/findings.h"
 #include "core/pool.h"
 #include "core/profile.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 #include "photo/photo.h"
 #include "roster/roster.h"
 #include "verify/reader.h"
@@ -58,32 +58,18 @@ typedef struct bundle_job {
     size_t roster_csv_len;
 } bundle_job;
 
-static bool photo_name(const char *rel, char seq[5])
-{
-    if (strncmp(rel, "photos/", 7) != 0)
-        return false;
-    const char *name = rel + 7;
-    if (strspn(name, "0123456789") != 4)
-        return false;
-    if (strcasecmp(name + 4, ".jpg") != 0 && strcasecmp(name + 4, ".jpeg") != 0)
-        return false;
-    memcpy(seq, name, 4);
-    seq[4] = '\0';
-    return strcmp(seq, "0000") != 0;
-}
-
 static entry_kind kind_of(const char *rel)
 {
     char seq[5];
-    if (!strcmp(rel, "bundle.json"))
+    if (!strcmp(rel, GPI_ENTRY_META))
         return KIND_META;
-    if (!strcmp(rel, "roster.csv"))
+    if (!strcmp(rel, GPI_ENTRY_ROSTER))
         return KIND_ROSTER;
-    if (!strcmp(rel, "roster.xlsx"))
+    if (!strcmp(rel, GPI_ENTRY_WORKBOOK))
         return KIND_WORKBOOK;
-    if (!strcmp(rel, "MANIFEST.sha256"))
+    if (!strcmp(rel, GPI_ENTRY_MANIFEST))
         return KIND_MANIFEST;
-    return photo_name(rel, seq) ? KIND_PHOTO : KIND_OTHER;
+    return gpi_photo_entry_seq(rel, seq) ? KIND_PHOTO : KIND_OTHER;
 }
 
 /* ---- layout: one top folder ------------------------------------------- */
@@ -135,7 +121,7 @@ static bool find_base(bundle_job *job)
         for (size_t i = 0; i < n && !v->base; i++) {
             const char *name = gpi_bundle_entry_at(b, i)->name;
             size_t t = top_length(name);
-            if (t && !strcmp(name + t + 1, "roster.csv"))
+            if (t && !strcmp(name + t + 1, GPI_ENTRY_ROSTER))
                 v->base = strndup(name, t + 1);
         }
         if (!v->base)
@@ -173,7 +159,7 @@ static long find_kind(const bundle_job *job, entry_kind kind)
 static bool read_meta_and_profile(bundle_job *job)
 {
     gpi_verified *v = job->v;
-    gpi_where w = {.source = v->source, .file = "bundle.json"};
+    gpi_where w = {.source = v->source, .file = GPI_ENTRY_META};
     long at = find_kind(job, KIND_META);
     if (at < 0) {
         gpi_report_add_severity(job->report, GP_WARNING, GP_BUNDLE_METADATA, &w, NULL,
@@ -182,8 +168,8 @@ static bool read_meta_and_profile(bundle_job *job)
     } else {
         size_t len = 0;
         unsigned char *data = read_entry(job, (size_t)at, &len);
-        bool ok = !data || bundle_meta_parse((const char *)data, len, &v->meta, v->source,
-                                             job->report, job->err);
+        bool ok = !data || gpi_bundle_meta_parse((const char *)data, len, &v->meta, v->source,
+                                                 job->report, job->err);
         free(data);
         if (!ok)
             return false;
@@ -215,7 +201,7 @@ static bool read_manifest(bundle_job *job, gpi_manifest *manifest, bool *have)
     gpi_verified *v = job->v;
     *have = false;
     long at = find_kind(job, KIND_MANIFEST);
-    gpi_where w = {.source = v->source, .file = "MANIFEST.sha256"};
+    gpi_where w = {.source = v->source, .file = GPI_ENTRY_MANIFEST};
     if (at < 0) {
         /* pack always writes one: a bundle.json without it did not come
          * from pack as sent, so a swapped file could not be seen */
@@ -256,7 +242,7 @@ static bool read_roster(bundle_job *job)
 {
     gpi_verified *v = job->v;
     long at = find_kind(job, KIND_ROSTER);
-    gpi_where w = {.source = v->source, .file = "roster.csv"};
+    gpi_where w = {.source = v->source, .file = GPI_ENTRY_ROSTER};
     if (at < 0) {
         gpi_report_add(job->report, GP_BUNDLE_ROSTER_MISSING, &w, NULL, "roster.csv",
                       "%s 里没有 roster.csv，无法核对学生信息", v->source);
@@ -293,14 +279,14 @@ static bool read_workbook_and_others(bundle_job *job, bool have_manifest)
     long at = find_kind(job, KIND_WORKBOOK);
     bool ok = true;
     if (at < 0) {
-        gpi_where w = {.source = v->source, .file = "roster.xlsx"};
+        gpi_where w = {.source = v->source, .file = GPI_ENTRY_WORKBOOK};
         gpi_report_add_severity(job->report, v->meta.present ? GP_ERROR : GP_WARNING,
                                GP_BUNDLE_WORKBOOK_MISSING, &w, NULL, "roster.xlsx",
                                "%s 里没有花名册工作簿 roster.xlsx", v->source);
     } else {
         size_t len = 0, mapping_len = 0;
         unsigned char *data = read_entry(job, (size_t)at, &len), *mapping = NULL;
-        long m = v->meta.merged ? find_other(job, "mapping.csv") : -1;
+        long m = v->meta.merged ? find_other(job, GPI_ENTRY_MAPPING) : -1;
         if (m >= 0)
             mapping = read_entry(job, (size_t)m, &mapping_len);
         if (data)
@@ -432,7 +418,7 @@ static bool collect_photos(bundle_job *job)
     for (size_t i = 0; i < job->count; i++)
         if (job->entries[i].kind == KIND_PHOTO) {
             gpi_verified_photo *p = &v->photos[v->photo_count++];
-            photo_name(job->entries[i].rel, p->seq);
+            gpi_photo_entry_seq(job->entries[i].rel, p->seq);
             p->entry = i;
         }
     qsort(v->photos, v->photo_count, sizeof *v->photos, compare_photo);
@@ -631,7 +617,7 @@ static void report_strays(bundle_job *job, bool have_manifest)
         const entry_state *e = &job->entries[i];
         const char *name = gpi_bundle_entry_at(v->bundle, i)->name;
         gpi_where w = {.source = v->source, .file = name};
-        bool mapping = e->kind == KIND_OTHER && !strcmp(e->rel, "mapping.csv");
+        bool mapping = e->kind == KIND_OTHER && !strcmp(e->rel, GPI_ENTRY_MAPPING);
         if (mapping && !v->meta.merged)
             gpi_report_add(job->report, GP_BUNDLE_MAPPING_UNEXPECTED, &w, e->rel, NULL,
                           "%s 不是合并包（bundle.json 里没有 sources），却含有 mapping.csv",
@@ -661,7 +647,7 @@ static void compare_school_field(bundle_job *job, const char *key, const char *s
 {
     gpi_verified *v = job->v;
     said = said ? said : "";
-    gpi_where w = {.source = v->source, .file = "bundle.json", .field = key};
+    gpi_where w = {.source = v->source, .file = GPI_ENTRY_META, .field = key};
     if (pinned && pinned[0] && strcmp(said, pinned) != 0) {
         gpi_report_add(job->report, GP_BUNDLE_SCHOOL_MISMATCH, &w, said, pinned,
                       "bundle.json 的 %s 是 “%s”，本单位规格规定的是 “%s”", key, said, pinned);
@@ -704,7 +690,7 @@ static void compare_meta(bundle_job *job)
     const gpi_bundle_meta *meta = &v->meta;
     if (!meta->present)
         return;
-    gpi_where w = {.source = v->source, .file = "bundle.json"};
+    gpi_where w = {.source = v->source, .file = GPI_ENTRY_META};
     size_t base_len = strlen(v->base);
     if (base_len && !gpi_bundle_is_folder(v->bundle) &&
         (strlen(meta->bundle_id) != base_len - 1 ||

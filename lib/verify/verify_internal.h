@@ -1,4 +1,5 @@
-/* What verify's files share: bundle.json's reading and the master list. */
+/* What verify's files share: the cost limits, the master list and the
+ * workbook comparison. */
 #ifndef GPI_VERIFY_INTERNAL_H
 #define GPI_VERIFY_INTERNAL_H
 
@@ -9,7 +10,7 @@
 #include "core/findings.h"
 #include "core/pool.h"
 #include "core/profile.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 #include "photo/photo.h"
 #include "roster/roster.h"
 #include "verify/reader.h"
@@ -24,12 +25,6 @@
 #define GPI_VERIFY_MAX_SCANS 64
 #define GPI_VERIFY_CPU_BASE_MS 30000
 #define GPI_VERIFY_CPU_PER_PHOTO_MS 20
-
-/** Parse bundle.json bytes into meta (docs/bundle-format.md), adding
- *  bundle.metadata findings for what is missing or malformed.  Fields that
- *  are unusable stay empty/0.  false only on OOM (err set). */
-bool bundle_meta_parse(const char *data, size_t len, gpi_bundle_meta *meta,
-                       const char *source, gp_report *report, gp_error *err);
 
 /* The university's registry export (--master). */
 typedef struct master_list master_list;

@@ -120,7 +120,7 @@ static void mismatch(comparison *cmp, const char *sheet, const char *csv_name, i
 {
     if (++cmp->mismatches > MAX_MISMATCHES_REPORTED)
         return;
-    gpi_where w = {.source = cmp->source, .row = row, .file = "roster.xlsx"};
+    gpi_where w = {.source = cmp->source, .row = row, .file = GPI_ENTRY_WORKBOOK};
     char name[8];
     gpi_report_add(cmp->report, GP_BUNDLE_WORKBOOK_MISMATCH, &w, seen, expected,
                   "roster.xlsx 工作表“%s”的 %s%d 与 %s 第 %d 行不同：%s", sheet,
@@ -181,7 +181,7 @@ bool verify_workbook(const char *source, const void *xlsx, size_t xlsx_len, cons
                      size_t csv_len, const char *mapping, size_t mapping_len, gp_report *report,
                      gp_error *err)
 {
-    gpi_where w = {.source = source, .file = "roster.xlsx"};
+    gpi_where w = {.source = source, .file = GPI_ENTRY_WORKBOOK};
     if (workbook_detect(xlsx, xlsx_len) != WORKBOOK_XLSX) {
         gpi_report_add(report, GP_BUNDLE_WORKBOOK_UNREADABLE, &w, NULL, ".xlsx 工作簿",
                       "%s 里的 roster.xlsx 不是 .xlsx 工作簿", source);
@@ -202,7 +202,7 @@ bool verify_workbook(const char *source, const void *xlsx, size_t xlsx_len, cons
             const workbook_row *r = &wb->sheets[s].rows[i];
             for (size_t c = 0; c < r->count; c++)
                 if (r->formula[c] && ++formulas <= MAX_MISMATCHES_REPORTED) {
-                    gpi_where fw = {.source = source, .row = r->row, .file = "roster.xlsx"};
+                    gpi_where fw = {.source = source, .row = r->row, .file = GPI_ENTRY_WORKBOOK};
                     char name[8];
                     gpi_report_add(report, GP_BUNDLE_WORKBOOK_FORMULA, &fw, r->cells[c],
                                   "文本单元格",
@@ -213,10 +213,10 @@ bool verify_workbook(const char *source, const void *xlsx, size_t xlsx_len, cons
     comparison cmp = {.source = source, .report = report};
     bool ok = true;
     if (csv && wb->sheet_count >= 1)
-        ok = compare_sheet(&cmp, &wb->sheets[0], "roster.csv", csv, csv_len, err);
+        ok = compare_sheet(&cmp, &wb->sheets[0], GPI_ENTRY_ROSTER, csv, csv_len, err);
     if (ok && mapping) {
         if (wb->sheet_count >= 2)
-            ok = compare_sheet(&cmp, &wb->sheets[1], "mapping.csv", mapping, mapping_len, err);
+            ok = compare_sheet(&cmp, &wb->sheets[1], GPI_ENTRY_MAPPING, mapping, mapping_len, err);
         else
             gpi_report_add(report, GP_BUNDLE_WORKBOOK_MISMATCH, &w, NULL, "序号对照工作表",
                           "合并包的 roster.xlsx 缺少与 mapping.csv 对应的第二个工作表");

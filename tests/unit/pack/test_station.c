@@ -7,7 +7,7 @@
 
 #include "core/base.h"
 #include "core/files.h"
-#include "pack/bundle.h"
+#include "pack/pack_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

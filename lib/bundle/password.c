@@ -1,7 +1,7 @@
 /* Generated passwords for --encrypt: read aloud over the phone or typed from
  * a text message, so the alphabet leaves out the look-alikes 0/O, 1/l/I.
  * Rejection sampling keeps every character equally likely. */
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 
 #include <openssl/rand.h>
 #include <stdlib.h>

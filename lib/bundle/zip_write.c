@@ -7,14 +7,14 @@
  * clean-up, so the archive is written through a small write-capable source
  * straight into the caller's (already registered) temporary file.
  *
- * Photos (and pack's manifest) are fetched at zip_close, one item at a
+ * Photos and the manifest are fetched at zip_close, one item at a
  * time in entry order, through a source that serves the fetched buffer:
  * pack takes each from its reading pipeline (the bytes it inspected and
  * hashed), merge copies each out of a received bundle and has the source
  * hash what it serves and fail when the bytes are not the ones verified. */
 #include "core/atomic.h"
 #include "core/base.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 #include "core/messages.h"
 #include "core/os.h"
 

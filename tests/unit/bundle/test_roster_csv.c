@@ -6,7 +6,7 @@
 #include <cmocka.h>
 
 #include "core/fields.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 #include "roster/roster.h"
 
 #include <csv.h>

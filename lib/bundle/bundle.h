@@ -1,13 +1,41 @@
 /*
- * bundle.h — the pieces of a bundle (docs/bundle-format.md) that pack
- * writes and verify and merge read or write again.
+ * bundle.h — the bundle format (docs/bundle-format.md) in one place: entry
+ * names and the photo-name rule, NAME and BUNDLE_ID, the school block,
+ * bundle.json written and read back, MANIFEST.sha256, roster.csv,
+ * roster.xlsx, the zip writer and generated passwords.  pack and merge write
+ * bundles with it; verify (and so merge) reads them with it.
  */
 #ifndef GPI_BUNDLE_H
 #define GPI_BUNDLE_H
 
 #include "core/base.h"
-#include "core/atomic.h"
+#include "core/findings.h"
+#include "core/profile.h"
 #include "roster/roster.h"
+
+/* ---- entries: names under BUNDLE_ID/, in the order they are written ---- */
+
+#define GPI_ENTRY_META "bundle.json"
+#define GPI_ENTRY_ROSTER "roster.csv"
+#define GPI_ENTRY_WORKBOOK "roster.xlsx"
+#define GPI_ENTRY_MAPPING "mapping.csv"   /* bundles written by merge only */
+#define GPI_ENTRY_PHOTOS "photos/"        /* then one photo per student */
+#define GPI_ENTRY_MANIFEST "MANIFEST.sha256"  /* always last */
+
+/* The photo-name rule: photo number NNNN (0001-9999, four digits) is the
+ * entry photos/NNNN.jpg. */
+#define GPI_PHOTO_ENTRY_SIZE 24
+/** "0007" for 7 (1..9999). */
+void gpi_seq_format(unsigned number, char seq[5]);
+/** Whether s is a photo number: four digits, not "0000". */
+bool gpi_seq_valid(const char *s);
+/** "photos/0007.jpg" for seq "0007". */
+void gpi_photo_entry_name(const char *seq, char name[GPI_PHOTO_ENTRY_SIZE]);
+/** Whether rel (a path under BUNDLE_ID/) is a photo entry: photos/NNNN.jpg,
+ *  also .jpeg and any case, as other tools may write; its number to seq. */
+bool gpi_photo_entry_seq(const char *rel, char seq[5]);
+
+/* ---- MANIFEST.sha256 ---------------------------------------------------- */
 
 /* MANIFEST.sha256 in sha256sum format: "<64 hex>  <path>\n", sorted by path
  * (bytewise), paths relative to the bundle's top folder. */
@@ -33,7 +61,21 @@ bool gpi_manifest_parse(const char *text, size_t len, gpi_manifest *out, size_t 
                        gp_error *err);
 void gpi_manifest_clear(gpi_manifest *manifest);
 
-/* The station file (templates/station.ini, section [station]). */
+/* The manifest as a bundle's last entry: its length is known before the
+ * hashes ("<64 hex>  <path>\n" a line), and its text is made when the zip
+ * writer reaches it, once every other entry has its sha256 (pack's photos
+ * are hashed while the zip is written). */
+struct gpi_zip_item;
+typedef struct gpi_manifest_item {
+    const struct gpi_zip_item *items; /* every entry before the manifest */
+    size_t count;
+} gpi_manifest_item;
+/** Make items[count] the manifest of items[0..count-1]; m must live until
+ *  the zip is written. */
+void gpi_manifest_item_init(gpi_manifest_item *m, struct gpi_zip_item *items, size_t count);
+
+/* bundle.json's "station" block; pack reads it from the station file
+ * (templates/station.ini, section [station]) under the same keys. */
 typedef enum gpi_station_field {
     GPI_STATION_NAME,     /* name */
     GPI_STATION_CONTACT,  /* contact */
@@ -48,17 +90,19 @@ typedef struct gpi_station {
     char *value[GPI_STATION_FIELD_COUNT];   /* trimmed; "" when missing */
 } gpi_station;
 
-/** Read station.ini.  path NULL → pack.station.missing; an empty key →
- *  pack.station.field (both warnings in report).  false with err set when
- *  the named file cannot be read or is not UTF-8 ini text. */
-bool gpi_station_load(const char *path, gpi_station *station, gp_report *report, gp_error *err);
-void gpi_station_clear(gpi_station *station);
-/** ini key ("contact"). */
+/** The key in bundle.json and station.ini ("contact"). */
 const char *gpi_station_key(gpi_station_field field);
-/** The value, or the placeholder when it is missing. */
-const char *gpi_station_value_or_placeholder(const gpi_station *station, gpi_station_field field);
 
-/* Names.  A NAME is the outputs' file name stem; a BUNDLE_ID the ASCII
+/* bundle.json's "school" block: the profile's pinned values, else those of
+ * the first row (pack and merge alike). */
+typedef struct gpi_school {
+    const char *type, *code, *name;
+} gpi_school;
+gpi_school gpi_school_of(const gp_profile *profile, const gpi_student *first);
+
+/* ---- names ------------------------------------------------------------ */
+
+/* A NAME is the outputs' file name stem; a BUNDLE_ID the ASCII
  * top folder inside the zip. */
 /** Make text safe as a Windows file name: drop \ / : * ? " < > | and control
  *  characters, trim spaces and trailing dots, avoid CON/PRN/AUX/NUL/COMn/
@@ -74,6 +118,12 @@ char *gpi_default_bundle_name(const char *school_code, const char *station_name,
 char *gpi_bundle_id_from_name(const char *name);
 /** "NAME-part2-of-3" (parts > 1) or a copy of NAME.  malloc'd. */
 char *gpi_part_stem(const char *name, int part, int parts);
+/** The submission's NAME: `given` (--name) when it is already a safe file
+ *  name, else GP_ERR_USAGE suggesting the safe spelling; without one,
+ *  gpi_default_bundle_name(school_code, station_name, seq_first, seq_last).
+ *  malloc'd; NULL with err set. */
+char *gpi_choose_name(const char *given, const char *school_code, const char *station_name,
+                      const char *seq_first, const char *seq_last, gp_error *err);
 
 /** A generated password: `length` characters from an alphabet without the
  *  look-alikes 0 O 1 l I, by OpenSSL RAND_bytes with rejection sampling.
@@ -113,14 +163,18 @@ typedef struct gpi_sheet {
 bool gpi_workbook_write(const char *path, const gpi_student *const *rows, size_t count,
                        const gpi_workbook_info *info, const gpi_sheet *extra, gp_error *err);
 
-/* bundle.json */
+/* ---- bundle.json (bundle_json.c writes it, bundle_meta.c reads it) ---- */
+
+#define GPI_BUNDLE_FORMAT "gradpack-bundle"
+#define GPI_BUNDLE_FORMAT_VERSION 1
+
 typedef struct gpi_bundle_source {
     const char *bundle, *sha256, *name;
 } gpi_bundle_source;
 
 typedef struct gpi_bundle_info {
     const char *profile, *name, *bundle_id;
-    const char *school_type, *school_code, *school_name;
+    gpi_school school;
     const gpi_station *station;  /* NULL or !present → null */
     int part, parts;
     const char *submission;     /* hex SHA-256 of the whole roster.csv before
@@ -134,6 +188,25 @@ typedef struct gpi_bundle_info {
 /** bundle.json text (keys in the documented order, 2-space indent, trailing
  *  newline).  malloc'd, NULL with err set. */
 char *gpi_bundle_json(const gpi_bundle_info *info, gp_error *err);
+
+/* bundle.json as read back (strings "" and numbers 0 when absent or bad). */
+typedef struct gpi_bundle_meta {
+    bool present;              /* bundle.json was found and is a JSON object */
+    char *profile, *name, *bundle_id, *station_name, *school_code;
+    char *school_type, *school_name; /* the rest of the "school" block */
+    int part, parts;           /* 1-based; 0 when unknown */
+    char submission[65];       /* hex SHA-256 binding the parts; "" when absent */
+    long long rows;            /* -1 when unknown */
+    char seq_first[5], seq_last[5];
+    bool merged;               /* a "sources" array: written by merge */
+} gpi_bundle_meta;
+
+/** Parse bundle.json bytes from anyone into meta, adding bundle.metadata
+ *  findings (at source) for what is missing or malformed.  Fields that are
+ *  unusable stay empty/0.  false only on OOM (err set). */
+bool gpi_bundle_meta_parse(const char *data, size_t len, gpi_bundle_meta *meta,
+                           const char *source, gp_report *report, gp_error *err);
+void gpi_bundle_meta_clear(gpi_bundle_meta *meta);
 
 /* One entry of a bundle zip, archived in array order under BUNDLE_ID/. */
 typedef struct gpi_zip_item {
@@ -152,6 +225,15 @@ typedef struct gpi_zip_item {
     bool store;                /* ZIP_CM_STORE (photos, xlsx); else deflate */
     bool changed;              /* out: the fetched bytes were not these */
 } gpi_zip_item;
+
+/** items[at]: the in-memory file `name` (bundle.json, roster.csv, ...),
+ *  hashed, stored when the format says so (roster.xlsx), else deflated. */
+void gpi_bundle_file_item(gpi_zip_item *item, const char *name, const void *data, size_t len);
+/** A photo entry fetched while the zip is written: named by seq into
+ *  `name` (which must live until then), stored, `size` bytes. */
+void gpi_bundle_photo_item(gpi_zip_item *item, char name[GPI_PHOTO_ENTRY_SIZE], const char *seq,
+                           size_t size, bool (*fetch)(void *, unsigned char **, size_t *),
+                           void *context);
 
 /** Write a zip at path (an existing file, e.g. a gpi_atomic temp, is
  *  truncated and written in place: no other temporary file).  Fixed DOS

@@ -4,7 +4,7 @@
  * folder inside the zip) is plain ASCII, because Windows' built-in unzip
  * reads entry names in the OEM code page. */
 #include "core/base.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -149,4 +149,27 @@ char *gpi_part_stem(const char *name, int part, int parts)
     if (parts <= 1)
         return strdup(name);
     return gpi_asprintf("%s-part%d-of-%d", name, part, parts);
+}
+
+char *gpi_choose_name(const char *given, const char *school_code, const char *station_name,
+                      const char *seq_first, const char *seq_last, gp_error *err)
+{
+    char *name = given ? gpi_safe_file_name(given)
+                       : gpi_default_bundle_name(school_code, station_name, seq_first, seq_last);
+    if (!name) {
+        gpi_error_nomem(err);
+        return NULL;
+    }
+    /* a --name is used as given or not at all: the clerk typed it and
+     * will look for exactly that file */
+    if (given && strcmp(name, given) != 0) {
+        gpi_error_set(err, GP_ERR_USAGE, 0,
+                      "--name '%s' 不能用作 Windows 文件名（不能含 \\ / : * ? \" < > | "
+                      "和控制字符，不能以点或空格结尾，不能是 CON、PRN、AUX、NUL、COM1 等），"
+                      "可以改用 '%s'",
+                      given, name);
+        free(name);
+        return NULL;
+    }
+    return name;
 }

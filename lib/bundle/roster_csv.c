@@ -3,7 +3,7 @@
  * Fields are quoted by libcsv, and only when RFC 4180 needs it. */
 #include "core/base.h"
 #include "core/fields.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 #include "roster/roster.h"
 
 #include <csv.h>

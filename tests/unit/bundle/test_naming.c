@@ -6,7 +6,7 @@
 #include <cmocka.h>
 
 #include "core/base.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +104,28 @@ static void test_part_stem(void **state)
     free(s);
 }
 
+/* pack and merge choose NAME alike: --name as given when safe, refused
+ * with the safe spelling when not, else the default. */
+static void test_choose_name(void **state)
+{
+    (void)state;
+    gp_error err = {0};
+    char *name = gpi_choose_name("春季-济南", "10433", "站", "0001", "0002", &err);
+    assert_string_equal(name, "春季-济南");
+    free(name);
+    name = gpi_choose_name(NULL, "10433", "汇总", NULL, NULL, &err);
+    assert_string_equal(name, "10433-汇总");
+    free(name);
+    name = gpi_choose_name(NULL, "10433", NULL, "0001", "0120", &err);
+    assert_string_equal(name, "10433-0001-0120");
+    free(name);
+    assert_int_equal(err.status, GP_OK);
+    name = gpi_choose_name("a/b", "10433", NULL, "0001", "0002", &err);
+    assert_null(name);
+    assert_int_equal(err.status, GP_ERR_USAGE);
+    assert_non_null(strstr(err.message, "'ab'"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -114,6 +136,7 @@ int main(void)
         cmocka_unit_test(test_default_name),
         cmocka_unit_test(test_bundle_id_is_ascii),
         cmocka_unit_test(test_part_stem),
+        cmocka_unit_test(test_choose_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

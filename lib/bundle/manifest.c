@@ -1,23 +1,21 @@
 /* MANIFEST.sha256: the bundle's integrity list, in exactly the format of
  * coreutils' sha256sum so that `sha256sum -c MANIFEST.sha256` works in the
- * extracted folder.  pack writes it; verify and merge parse it. */
+ * extracted folder.  pack and merge write it as a bundle's last entry;
+ * verify parses it. */
 #include "core/base.h"
 #include "core/files.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 bool gpi_manifest_add(gpi_manifest *manifest, const char *path, const unsigned char sha256[32])
 {
-    if (manifest->count == manifest->cap) {
-        size_t cap = manifest->cap ? manifest->cap * 2 : 64;
-        gpi_manifest_entry *grown = realloc(manifest->entries, cap * sizeof *grown);
-        if (!grown)
-            return false;
-        manifest->entries = grown;
-        manifest->cap = cap;
-    }
+    gpi_manifest_entry *grown =
+        gpi_grow(manifest->entries, manifest->count, &manifest->cap, sizeof *grown, 64);
+    if (!grown)
+        return false;
+    manifest->entries = grown;
     char *copy = strdup(path);
     if (!copy)
         return false;
@@ -166,4 +164,40 @@ void gpi_manifest_clear(gpi_manifest *manifest)
         free(manifest->entries[i].path);
     free(manifest->entries);
     memset(manifest, 0, sizeof *manifest);
+}
+
+/* Its length is known before the hashes: "<64 hex>  <path>\n" a line. */
+static size_t manifest_length(const gpi_zip_item *items, size_t count)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++)
+        n += 64 + 2 + strlen(items[i].name) + 1;
+    return n;
+}
+
+/* Made when the zip writer reaches the last entry: by then every other
+ * item of the bundle has its hash. */
+static bool fetch_manifest(void *context, unsigned char **data, size_t *size)
+{
+    const gpi_manifest_item *m = context;
+    gpi_manifest manifest = {0};
+    bool ok = true;
+    for (size_t i = 0; ok && i < m->count; i++)
+        ok = gpi_manifest_add(&manifest, m->items[i].name, m->items[i].sha256);
+    char *text = ok ? gpi_manifest_format(&manifest, size) : NULL;
+    gpi_manifest_clear(&manifest);
+    if (text && *size != manifest_length(m->items, m->count)) {
+        free(text);
+        text = NULL;
+    }
+    *data = (unsigned char *)text;
+    return text != NULL;
+}
+
+void gpi_manifest_item_init(gpi_manifest_item *m, gpi_zip_item *items, size_t count)
+{
+    *m = (gpi_manifest_item){.items = items, .count = count};
+    items[count] = (gpi_zip_item){.name = GPI_ENTRY_MANIFEST,
+                                  .len = manifest_length(items, count),
+                                  .fetch = fetch_manifest, .fetch_context = m};
 }

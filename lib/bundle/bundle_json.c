@@ -1,13 +1,37 @@
-/* bundle.json: what a bundle holds, for verify, merge and any other reader.
+/* bundle.json written: what a bundle holds, for verify, merge and any other
+ * reader (bundle_meta.c reads it back).
  * jansson keeps the keys in insertion order (JSON_PRESERVE_ORDER is the
  * default since 2.8), so the text is reproducible.  No timestamps and no
  * absolute paths: two runs give the same bytes. */
 #include "core/base.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
+#include "core/fields.h"
+#include "core/profile.h"
+#include "roster/roster.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+
+static const char *const station_keys[GPI_STATION_FIELD_COUNT] = {
+    [GPI_STATION_NAME] = "name",       [GPI_STATION_CONTACT] = "contact",
+    [GPI_STATION_PHONE] = "phone",     [GPI_STATION_ADDRESS] = "address",
+    [GPI_STATION_EMAIL] = "email",
+};
+
+const char *gpi_station_key(gpi_station_field field)
+{
+    return (unsigned)field < GPI_STATION_FIELD_COUNT ? station_keys[field] : "";
+}
+
+gpi_school gpi_school_of(const gp_profile *profile, const gpi_student *first)
+{
+    return (gpi_school){
+        .type = profile->school_type ? profile->school_type : first->value[GPI_FIELD_SCHOOL_TYPE],
+        .code = profile->school_code ? profile->school_code : first->value[GPI_FIELD_SCHOOL_CODE],
+        .name = profile->school_name ? profile->school_name : first->value[GPI_FIELD_SCHOOL_NAME],
+    };
+}
 
 static json_t *str_or_empty(const char *s)
 {
@@ -37,15 +61,15 @@ char *gpi_bundle_json(const gpi_bundle_info *info, gp_error *err)
     }
     char generator[64];
     snprintf(generator, sizeof generator, "gradpack %s", gp_version());
-    json_object_set_new(root, "format", json_string("gradpack-bundle"));
-    json_object_set_new(root, "format_version", json_integer(1));
+    json_object_set_new(root, "format", json_string(GPI_BUNDLE_FORMAT));
+    json_object_set_new(root, "format_version", json_integer(GPI_BUNDLE_FORMAT_VERSION));
     json_object_set_new(root, "generator", json_string(generator));
     json_object_set_new(root, "profile", str_or_empty(info->profile));
     json_object_set_new(root, "name", str_or_empty(info->name));
     json_object_set_new(root, "bundle_id", str_or_empty(info->bundle_id));
-    json_object_set_new(school, "school_type", str_or_empty(info->school_type));
-    json_object_set_new(school, "school_code", str_or_empty(info->school_code));
-    json_object_set_new(school, "school_name", str_or_empty(info->school_name));
+    json_object_set_new(school, "school_type", str_or_empty(info->school.type));
+    json_object_set_new(school, "school_code", str_or_empty(info->school.code));
+    json_object_set_new(school, "school_name", str_or_empty(info->school.name));
     json_object_set_new(root, "school", school);
     json_object_set_new(root, "station", station_object(info->station));
     json_object_set_new(root, "part", json_integer(info->part));

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 
 #include <stdlib.h>
 #include <string.h>

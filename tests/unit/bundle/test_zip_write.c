@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "core/files.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 
 #include <stdlib.h>
 #include <string.h>

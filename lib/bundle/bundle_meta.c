@@ -1,12 +1,11 @@
 /* Reading bundle.json back (jansson).  The file comes from anyone, so every
  * member is type-checked; what is missing or malformed is a bundle.metadata
  * finding naming the key.  Cross-checks against the contents happen in
- * verify.c, once the roster has been read. */
-#include "verify_internal.h"
+ * lib/verify, once the roster has been read. */
+#include "bundle/bundle.h"
 #include "core/base.h"
 #include "core/findings.h"
 #include "roster/roster.h"
-#include "verify/reader.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -35,7 +34,7 @@ typedef struct meta_reader {
 
 static void bad(meta_reader *r, const char *key, const char *actual, const char *expected)
 {
-    gpi_where w = {.source = r->source, .file = "bundle.json", .field = key};
+    gpi_where w = {.source = r->source, .file = GPI_ENTRY_META, .field = key};
     gpi_report_add(r->report, GP_BUNDLE_METADATA, &w, actual, expected,
                   "bundle.json 中的 \"%s\" 缺失或不对（应为 %s）", key, expected);
 }
@@ -82,15 +81,10 @@ static bool plain_name(const char *s)
     return true;
 }
 
-static bool four_digits(const char *s)
-{
-    return strlen(s) == 4 && strspn(s, "0123456789") == 4 && strcmp(s, "0000") != 0;
-}
-
 static void seq_member(meta_reader *r, const char *key, char out[5])
 {
     json_t *v = json_object_get(r->root, key);
-    if (json_is_string(v) && four_digits(json_string_value(v))) {
+    if (json_is_string(v) && gpi_seq_valid(json_string_value(v))) {
         memcpy(out, json_string_value(v), 5);
         return;
     }
@@ -98,13 +92,13 @@ static void seq_member(meta_reader *r, const char *key, char out[5])
         "0001–9999 的四位数字");
 }
 
-bool bundle_meta_parse(const char *data, size_t len, gpi_bundle_meta *meta,
+bool gpi_bundle_meta_parse(const char *data, size_t len, gpi_bundle_meta *meta,
                        const char *source, gp_report *report, gp_error *err)
 {
     gpi_bundle_meta_clear(meta);
     json_error_t jerr;
     json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-    gpi_where w = {.source = source, .file = "bundle.json"};
+    gpi_where w = {.source = source, .file = GPI_ENTRY_META};
     if (!json_is_object(root)) {
         char where[64];
         snprintf(where, sizeof where, "第 %d 行", jerr.line);
@@ -117,11 +111,11 @@ bool bundle_meta_parse(const char *data, size_t len, gpi_bundle_meta *meta,
     meta->present = true;
     meta_reader r = {.root = root, .source = source, .report = report};
     json_t *format = json_object_get(root, "format");
-    if (!json_is_string(format) || strcmp(json_string_value(format), "gradpack-bundle") != 0)
+    if (!json_is_string(format) || strcmp(json_string_value(format), GPI_BUNDLE_FORMAT) != 0)
         bad(&r, "format", json_is_string(format) ? json_string_value(format) : "缺失",
-            "gradpack-bundle");
+            GPI_BUNDLE_FORMAT);
     json_t *version = json_object_get(root, "format_version");
-    if (!json_is_integer(version) || json_integer_value(version) != 1)
+    if (!json_is_integer(version) || json_integer_value(version) != GPI_BUNDLE_FORMAT_VERSION)
         bad(&r, "format_version", json_is_integer(version) ? "其他版本" : "缺失", "1");
     meta->profile = member_string(&r, root, "profile", "规格名称");
     if (meta->profile && meta->profile[0] && !plain_name(meta->profile)) {

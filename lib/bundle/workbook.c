@@ -6,10 +6,10 @@
 #include "core/atomic.h"
 #include "core/base.h"
 #include "core/fields.h"
-#include "pack/bundle.h"
+#include "bundle/bundle.h"
 #include "roster/roster.h"
 #include "core/escape.h"
-#include "pack/workbook_print.h"
+#include "bundle/workbook_print.h"
 
 #include <stdlib.h>
 #include <string.h>
