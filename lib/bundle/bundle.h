@@ -8,9 +8,6 @@
 #ifndef GPI_BUNDLE_H
 #define GPI_BUNDLE_H
 
-#include "core/base.h"
-#include "core/findings.h"
-#include "core/profile.h"
 #include "roster/roster.h"
 
 /* ---- entries: names under BUNDLE_ID/, in the order they are written ---- */

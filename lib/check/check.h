@@ -6,7 +6,7 @@
 #define GPI_CHECK_H
 
 #include "roster/roster.h"
-#include "core/profile.h"
+
 #include "photo/photo.h"
 
 /* What the content rules measured on one photo (lib/photo content rules;

@@ -35,7 +35,6 @@ bool gpi_atomic_commit_set(gpi_atomic **files, size_t count, const char *dir, gp
  *  whether there was one.  false with err set. */
 bool gpi_atomic_recover(const char *dir, bool *recovered, gp_error *err);
 
-
 typedef struct gpi_lock gpi_lock;
 
 /** Lock `dir` (which must exist) against other gradpack runs.  A lock held
@@ -43,7 +42,6 @@ typedef struct gpi_lock gpi_lock;
  *  another live run holds it. */
 gpi_lock *gpi_lock_acquire(const char *dir, gp_error *err);
 void gpi_lock_release(gpi_lock *lock);
-
 
 /** SOURCE_DATE_EPOCH when set and valid, else the fixed epoch
  *  2000-01-01T00:00:00Z (outputs never carry the current time). */

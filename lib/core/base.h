@@ -13,14 +13,12 @@
 #define GPI_PRINTF(fmt_index, first_arg) __attribute__((format(printf, fmt_index, first_arg)))
 #define GPI_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-
 /** Set err unless it is NULL or already set (the first failure is the real
  *  one).  Always returns false so callers can `return gpi_error_set(...)`. */
 bool gpi_error_set(gp_error *err, gp_status status, int sys_errno, const char *fmt, ...)
     GPI_PRINTF(4, 5);
 /** gpi_error_set with GP_ERR_NOMEM and a standard message. */
 bool gpi_error_nomem(gp_error *err);
-
 
 /** Whether s (len bytes) is valid UTF-8. */
 bool gpi_utf8_valid(const char *s, size_t len);

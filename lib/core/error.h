@@ -2,16 +2,6 @@
 #ifndef GPI_CORE_ERROR_H
 #define GPI_CORE_ERROR_H
 
-#include "check/check.h"
-#include "core/atomic.h"
-#include "core/base.h"
-#include "core/fields.h"
-#include "core/files.h"
-#include "core/findings.h"
-#include "core/pool.h"
-#include "core/profile.h"
-#include "photo/photo.h"
-#include "roster/roster.h"
 #include "verify/reader.h"
 
 /** Copy `from` into `into` when `into` is not NULL and still GP_OK and

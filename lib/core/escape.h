@@ -5,14 +5,6 @@
 #ifndef GPI_ESCAPE_H
 #define GPI_ESCAPE_H
 
-#include "core/atomic.h"
-#include "core/base.h"
-#include "core/fields.h"
-#include "core/files.h"
-#include "core/findings.h"
-#include "core/pool.h"
-#include "core/profile.h"
-#include "roster/roster.h"
 #include "verify/reader.h"
 
 /** Whether code point cp must never reach a terminal or a cell as it is:

@@ -3,17 +3,7 @@
 #ifndef GPI_CORE_PROGRESS_H
 #define GPI_CORE_PROGRESS_H
 
-#include "check/check.h"
-#include "core/atomic.h"
-#include "core/base.h"
-#include "core/fields.h"
-#include "core/files.h"
-#include "core/findings.h"
 #include "core/pool.h"
-#include "core/profile.h"
-#include "photo/photo.h"
-#include "roster/roster.h"
-#include "verify/reader.h"
 
 /** gpi_parallel_for that calls progress(progress_context, done, count) once
  *  before the work (done 0) and after each item, serialised; done never

@@ -2,8 +2,6 @@
 #ifndef GPI_REPORT_INTERNAL_H
 #define GPI_REPORT_INTERNAL_H
 
-#include "core/atomic.h"
-#include "core/base.h"
 #include "core/findings.h"
 
 typedef struct gpi_entry {

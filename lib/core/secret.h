@@ -3,16 +3,6 @@
 #ifndef GPI_CORE_SECRET_H
 #define GPI_CORE_SECRET_H
 
-#include "check/check.h"
-#include "core/atomic.h"
-#include "core/base.h"
-#include "core/fields.h"
-#include "core/files.h"
-#include "core/findings.h"
-#include "core/pool.h"
-#include "core/profile.h"
-#include "photo/photo.h"
-#include "roster/roster.h"
 #include "verify/reader.h"
 
 #define GPI_PASSWORD_FILE_MAX 4096 /* bytes read from a password file */

@@ -17,12 +17,6 @@
 #define GPI_FIX_INTERNAL_H
 
 #include "check/check.h"
-#include "core/atomic.h"
-#include "core/base.h"
-#include "core/files.h"
-#include "core/findings.h"
-#include "core/profile.h"
-#include "photo/photo.h"
 
 /* An 8-bit raster, rows packed (stride = width * channels). */
 typedef struct gpi_fix_image {

@@ -4,14 +4,7 @@
 #define GPI_MERGE_INTERNAL_H
 
 #include "core/atomic.h"
-#include "core/base.h"
-#include "core/fields.h"
-#include "core/files.h"
-#include "core/findings.h"
-#include "core/pool.h"
-#include "core/profile.h"
-#include "bundle/bundle.h"
-#include "roster/roster.h"
+
 #include "verify/reader.h"
 
 /* A consolidated bundle holds at most this many students (0001–9999). */

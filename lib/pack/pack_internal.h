@@ -5,16 +5,8 @@
 #define GPI_PACK_INTERNAL_H
 
 #include "check/check.h"
-#include "core/atomic.h"
-#include "core/base.h"
-#include "core/fields.h"
-#include "core/files.h"
-#include "core/findings.h"
-#include "core/pool.h"
-#include "core/profile.h"
+
 #include "bundle/bundle.h"
-#include "photo/photo.h"
-#include "roster/roster.h"
 
 /* ---- the station file (station.c) ------------------------------------ */
 

@@ -15,14 +15,6 @@
 #define GPI_PHOTO_CONTENT_H
 
 #include "check/check.h"
-#include "core/atomic.h"
-#include "core/base.h"
-#include "core/fields.h"
-#include "core/files.h"
-#include "core/findings.h"
-#include "core/profile.h"
-#include "photo/photo.h"
-#include "roster/roster.h"
 
 /* The profile's content settings ([content] and [severity] of a profile
  * file).  Bands are fractions of the photo's height (vertical) or width

@@ -5,15 +5,6 @@
 #ifndef GPI_JPEG_LIMITS_H
 #define GPI_JPEG_LIMITS_H
 
-#include "check/check.h"
-#include "core/base.h"
-#include "core/fields.h"
-#include "core/files.h"
-#include "core/findings.h"
-#include "core/pool.h"
-#include "core/profile.h"
-#include "photo/photo.h"
-#include "roster/roster.h"
 #include "verify/reader.h"
 
 typedef struct gpi_jpeg_limits {

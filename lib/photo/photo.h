@@ -5,7 +5,6 @@
 #ifndef GPI_PHOTO_H
 #define GPI_PHOTO_H
 
-#include "core/profile.h"
 #include "core/findings.h"
 
 #define GPI_MAX_PHOTO_READ_BYTES (64u << 20)   /* a photo file read into memory */
@@ -38,7 +37,6 @@ typedef struct gpi_photo_dir {
  *  set when the folder cannot be opened. */
 gpi_photo_dir *gpi_photo_dir_scan(const char *dir, gp_report *report, gp_error *err);
 void gpi_photo_dir_free(gpi_photo_dir *photos);
-
 
 typedef enum gpi_jpeg_color {
     GPI_JCOLOR_UNKNOWN, GPI_JCOLOR_GRAY, GPI_JCOLOR_YCBCR, GPI_JCOLOR_RGB,

@@ -6,7 +6,6 @@
 #ifndef GPI_PHOTO_PARTS_H
 #define GPI_PHOTO_PARTS_H
 
-#include "core/base.h"
 #include "photo/photo.h"
 
 /* What IFD0 of an Exif block says about display and resolution. */

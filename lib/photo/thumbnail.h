@@ -3,17 +3,6 @@
 #ifndef GPI_PHOTO_THUMBNAIL_H
 #define GPI_PHOTO_THUMBNAIL_H
 
-#include "check/check.h"
-#include "core/atomic.h"
-#include "core/base.h"
-#include "core/fields.h"
-#include "core/files.h"
-#include "core/findings.h"
-#include "core/pool.h"
-#include "core/profile.h"
-#include "photo/photo.h"
-#include "roster/roster.h"
-#include "verify/reader.h"
 #include "jpeg_limits.h"
 
 /* The box a thumbnail fits in (3:4 like the photos), and the preview width

@@ -5,16 +5,13 @@
 #ifndef GPI_ROSTER_H
 #define GPI_ROSTER_H
 
-#include "core/profile.h"
 #include "core/fields.h"
-#include "core/findings.h"
 
 /* Limits (docs/limits.md). */
 #define GPI_MAX_ROWS 9999                      /* photo numbers 0001-9999 */
 #define GPI_MAX_ROSTER_BYTES (64u << 20)       /* a 9999-row roster is < 5 MB */
 #define GPI_MAX_FIELD_BYTES 1024               /* longest cell accepted */
 #define GPI_MAX_COLUMNS 256
-
 
 typedef struct gpi_student {
     int row;                       /* spreadsheet row (header = 1) */
@@ -49,7 +46,6 @@ void gpi_roster_apply_rules(gpi_roster *roster, const gp_profile *profile,
 void gpi_roster_free(gpi_roster *roster);
 /** The student with photo number seq, or NULL (first one when duplicated). */
 const gpi_student *gpi_roster_find_seq(const gpi_roster *roster, const char *seq);
-
 
 typedef enum gpi_id_verdict {
     GPI_ID_OK,

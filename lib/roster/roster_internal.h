@@ -13,13 +13,6 @@
 #ifndef GPI_ROSTER_INTERNAL_H
 #define GPI_ROSTER_INTERNAL_H
 
-#include "check/check.h"
-#include "core/base.h"
-#include "core/fields.h"
-#include "core/files.h"
-#include "core/findings.h"
-#include "core/profile.h"
-#include "photo/photo.h"
 #include "roster/roster.h"
 
 /* ---- encoding.c --------------------------------------------------------- */

@@ -3,10 +3,6 @@
 #ifndef GPI_BUNDLE_INTERNAL_H
 #define GPI_BUNDLE_INTERNAL_H
 
-#include "core/base.h"
-#include "core/findings.h"
-#include "core/profile.h"
-#include "roster/roster.h"
 #include "verify/reader.h"
 
 #include <stdatomic.h>

@@ -3,15 +3,6 @@
 #ifndef GPI_OFFICE_H
 #define GPI_OFFICE_H
 
-#include "core/atomic.h"
-#include "core/base.h"
-#include "core/fields.h"
-#include "core/files.h"
-#include "core/findings.h"
-#include "core/pool.h"
-#include "core/profile.h"
-#include "bundle/bundle.h"
-#include "roster/roster.h"
 #include "verify/reader.h"
 
 /* Read when --config is not given; absent is fine (built-in default). */

@@ -2,17 +2,6 @@
 #ifndef GPI_VERIFY_PASSWORDS_H
 #define GPI_VERIFY_PASSWORDS_H
 
-#include "check/check.h"
-#include "core/atomic.h"
-#include "core/base.h"
-#include "core/fields.h"
-#include "core/files.h"
-#include "core/findings.h"
-#include "core/pool.h"
-#include "core/profile.h"
-#include "bundle/bundle.h"
-#include "photo/photo.h"
-#include "roster/roster.h"
 #include "verify/reader.h"
 
 /** The password to open `path` with: the entry named for the bundle (file

@@ -6,8 +6,6 @@
 
 #include "bundle/bundle.h"
 #include "check/check.h"
-#include "core/profile.h"
-#include "roster/roster.h"
 
 /*
  * A bundle is a zip file or an already-extracted folder, from anyone: the
@@ -109,7 +107,6 @@ void gpi_bundle_read(gpi_bundle_reader *reader, size_t i, gpi_entry_read *out);
  *  bundle.not_zip, bundle.bad_password, photo.unreadable). */
 void gpi_bundle_report_read(const gpi_bundle *bundle, size_t i, const gpi_entry_read *result,
                            const char *source, gp_report *report);
-
 
 /* One bundle after every single-bundle check of verify.  merge reuses it:
  * the bundle stays open so photos can be copied out without re-checking. */

@@ -3,16 +3,6 @@
 #ifndef GPI_VERIFY_INTERNAL_H
 #define GPI_VERIFY_INTERNAL_H
 
-#include "check/check.h"
-#include "core/base.h"
-#include "core/fields.h"
-#include "core/files.h"
-#include "core/findings.h"
-#include "core/pool.h"
-#include "core/profile.h"
-#include "bundle/bundle.h"
-#include "photo/photo.h"
-#include "roster/roster.h"
 #include "verify/reader.h"
 
 /* Bounded cost per photo and per bundle (docs/limits.md has the measured
