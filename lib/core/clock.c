@@ -1,7 +1,6 @@
 /* Time, kept out of outputs: archives and workbooks carry a fixed time
  * (SOURCE_DATE_EPOCH when set) so the same inputs give the same bytes. */
 #include "core/atomic.h"
-#include "roster/roster.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
 #ifndef GPI_CORE_ERROR_H
 #define GPI_CORE_ERROR_H
 
-#include "verify/reader.h"
+#include "gradpack.h"
 
 /** Copy `from` into `into` when `into` is not NULL and still GP_OK and
  *  `from` holds a failure: the first failure wins, as with gpi_error_set.

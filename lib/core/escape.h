@@ -5,7 +5,8 @@
 #ifndef GPI_ESCAPE_H
 #define GPI_ESCAPE_H
 
-#include "verify/reader.h"
+#include "core/base.h"
+#include <stdint.h>
 
 /** Whether code point cp must never reach a terminal or a cell as it is:
  *  C0 and C1 controls, DEL, bidirectional formatting characters (U+061C,

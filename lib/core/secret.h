@@ -3,7 +3,7 @@
 #ifndef GPI_CORE_SECRET_H
 #define GPI_CORE_SECRET_H
 
-#include "verify/reader.h"
+#include "gradpack.h"
 
 #define GPI_PASSWORD_FILE_MAX 4096 /* bytes read from a password file */
 

@@ -5,7 +5,8 @@
 #ifndef GPI_JPEG_LIMITS_H
 #define GPI_JPEG_LIMITS_H
 
-#include "verify/reader.h"
+#include "photo/photo.h"
+#include <stdint.h>
 
 typedef struct gpi_jpeg_limits {
     uint64_t max_pixels;  /* width × height refused before any decoding; 0 = built-in */

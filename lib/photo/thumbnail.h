@@ -3,7 +3,8 @@
 #ifndef GPI_PHOTO_THUMBNAIL_H
 #define GPI_PHOTO_THUMBNAIL_H
 
-#include "jpeg_limits.h"
+#include "check/check.h"
+#include "photo/jpeg_limits.h"
 
 /* The box a thumbnail fits in (3:4 like the photos), and the preview width
  * to ask gpi_jpeg_inspect_preview for so that no thumbnail is enlarged. */
