@@ -19,7 +19,7 @@
 #include "face/face.h"
 #include "photo/content.h"
 #include "photo/thumbnail.h"
-#include "roster/roster_internal.h"
+#include "roster/reading.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -9,7 +9,7 @@
  *
  * Strict mode turns a stray quote into a parse error at once; an
  * unterminated quote is caught only by csv_fini with CSV_STRICT_FINI. */
-#include "roster_internal.h"
+#include "roster/reading.h"
 #include "roster/roster.h"
 
 #include <csv.h>

@@ -9,7 +9,7 @@
  * characters (a Chinese header), the file is UTF-8 with damage further on,
  * which is reported where it is; GB18030 text almost never passes as UTF-8
  * for a whole line of Chinese.  Anything else is read as GB18030. */
-#include "roster_internal.h"
+#include "roster/reading.h"
 #include "core/base.h"
 
 #ifdef _WIN32

@@ -2,7 +2,7 @@
  * its canonical label or one of the aliases the profile's fields file lists
  * (照片编号 for 拍摄序号, English keys, ...), matched after trimming and
  * ASCII case-folding.  Extra columns are ignored with an info finding. */
-#include "roster_internal.h"
+#include "roster/reading.h"
 #include "core/base.h"
 #include "core/fields.h"
 #include "core/findings.h"

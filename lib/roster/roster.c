@@ -8,7 +8,7 @@
  * limits, bad header) become error findings and leave the roster unusable,
  * with no rows, so that rows are never judged on a misread file.  Field rules
  * are applied separately (rules.c). */
-#include "roster_internal.h"
+#include "roster/reading.h"
 #include "core/base.h"
 #include "core/fields.h"
 #include "core/findings.h"

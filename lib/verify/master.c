@@ -11,7 +11,7 @@
 #include "core/profile.h"
 #include "roster/roster.h"
 #include "core/files.h"
-#include "roster/roster_internal.h"
+#include "roster/reading.h"
 #include "roster/workbook_reader.h"
 
 #include <math.h>

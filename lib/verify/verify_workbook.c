@@ -7,7 +7,7 @@
 #include "verify_internal.h"
 #include "core/base.h"
 #include "core/findings.h"
-#include "roster/roster_internal.h"
+#include "roster/reading.h"
 #include "roster/workbook_reader.h"
 
 #include <stdlib.h>

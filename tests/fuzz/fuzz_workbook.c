@@ -14,7 +14,7 @@
  */
 #include "core/profile.h"
 #include "roster/roster.h"
-#include "roster/roster_internal.h"
+#include "roster/reading.h"
 #include "roster/workbook_reader.h"
 #include "verify/verify_internal.h"
 

@@ -5,7 +5,7 @@
 #include "core/base.h"
 #include "core/fields.h"
 #include "roster/roster.h"
-#include "roster/roster_internal.h"
+#include "roster/reading.h"
 #include "roster/workbook_reader.h"
 
 #include <setjmp.h>

@@ -1,8 +1,10 @@
 /*
- * roster_internal.h — the layers of roster reading: encoding detection and
+ * reading.h — the layers of roster reading: encoding detection and
  * decoding, CSV records with spreadsheet row numbers, header mapping.  Used
- * by lib/roster and by lib/verify/master.c, which reads the registry export
- * with exactly the roster's encodings and CSV rules (one reader, not two).
+ * by lib/roster, by lib/verify (master.c reads the registry export with
+ * exactly the roster's encodings and CSV rules, verify_workbook.c compares
+ * roster.xlsx with roster.csv: one reader, not two) and by lib/check (a
+ * workbook's sheet choice).
  *
  * The CSV is parsed on the raw bytes and each cell is decoded afterwards:
  * the bytes that shape a CSV (comma, quote, CR, LF) are below 0x40 and can
@@ -10,8 +12,8 @@
  * first is safe, and an undecodable byte is then reported with its
  * spreadsheet row and column instead of a bare byte offset.
  */
-#ifndef GPI_ROSTER_INTERNAL_H
-#define GPI_ROSTER_INTERNAL_H
+#ifndef GPI_ROSTER_READING_H
+#define GPI_ROSTER_READING_H
 
 #include "roster/roster.h"
 
@@ -132,4 +134,4 @@ long roster_pick_sheet(const struct workbook *wb, const char *choice, roster_dec
 gpi_roster *roster_read_sheet(const char *path, const char *encoding, const char *sheet,
                              const gp_profile *profile, gp_report *report, gp_error *err);
 
-#endif /* GPI_ROSTER_INTERNAL_H */
+#endif /* GPI_ROSTER_READING_H */
