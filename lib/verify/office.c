@@ -7,16 +7,15 @@
  * compared with the choice (bundle.profile_mismatch), never obeyed. */
 #include "office.h"
 #include "core/base.h"
+#include "core/error.h"
+#include "core/files.h"
 #include "core/messages.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 typedef struct office_config {
     char *profile;
@@ -40,28 +39,19 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 }
 
 /* Read path; false with err set when it cannot be read or is malformed.
- * *absent set (and true returned) when optional and the file is missing. */
+ * True with nothing read when optional and the file is missing. */
 static bool read_config(const char *path, bool optional, office_config *c, gp_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    struct stat st;
-    if (fd < 0) {
-        if (optional && errno == ENOENT)
+    unsigned char *text = NULL;
+    size_t len = 0;
+    gp_error read_err = {0};
+    if (!gpi_read_input("单位配置文件", path, 1u << 20, &text, &len, &read_err)) {
+        if (optional && read_err.sys_errno == ENOENT)
             return true;
-        return gpi_error_set(err, GP_ERR_OPEN, errno, "无法读取单位配置文件 '%s'：%s", path,
-                            gpi_errno_text(errno));
+        return gpi_error_propagate(err, &read_err);
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20)) {
-        close(fd);
-        return gpi_error_set(err, GP_ERR_OPEN, 0, "单位配置文件 '%s' 不是普通的小文件", path);
-    }
-    FILE *f = fdopen(fd, "r");
-    if (!f) {
-        close(fd);
-        return gpi_error_nomem(err);
-    }
-    int line = ini_parse_file(f, on_entry, c);
-    fclose(f);
+    int line = ini_parse_string((const char *)text, on_entry, c);
+    free(text);
     if (c->oom)
         return gpi_error_nomem(err);
     if (c->unknown)

@@ -158,6 +158,12 @@ class AttackTest(GradpackTestCase):
         self.assertEqual(proc.returncode, 2, proc.stdout + proc.stderr)
         proc = gradpack("verify", hijack, "--config", self.path("missing.ini"))
         self.assertEqual(proc.returncode, 2, proc.stdout + proc.stderr)
+        # a FIFO is refused, not waited on (read like every other input)
+        fifo = self.path("fifo.ini")
+        os.mkfifo(fifo)
+        proc = gradpack("verify", hijack, "--config", fifo, timeout=20)
+        self.assertEqual(proc.returncode, 2, proc.stdout + proc.stderr)
+        self.assertIn("不是普通文件", proc.stderr)
 
     def test_school_block_must_agree(self):
         def school(name, data):
