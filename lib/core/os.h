@@ -251,4 +251,34 @@ void gpi_os_sleep_ms(unsigned ms);
 /** An environment variable, or NULL. */
 const char *gpi_os_getenv(const char *name);
 
+/* ---- isolated work (os_isolate_posix.c / os_isolate_win32.c) ---------------- */
+
+/* A parser of hostile input that is not memory-safe (libfreexl) runs in a
+ * child process: a crash or hang there is a refusal, never gradpack's. */
+typedef enum gpi_os_isolated_status {
+    GPI_ISOLATED_OK,
+    GPI_ISOLATED_FAILED,      /* the work failed, crashed or exited badly */
+    GPI_ISOLATED_LIMIT,       /* CPU or wall-clock time, or the output size */
+    GPI_ISOLATED_NOMEM,       /* no pipe, process or memory for it */
+    GPI_ISOLATED_UNSUPPORTED  /* this platform cannot isolate (Windows, for now) */
+} gpi_os_isolated_status;
+
+/** The child's work: put its answer in *out (malloc'd) and *out_len;
+ *  false when it failed. */
+typedef bool (*gpi_os_isolated_fn)(void *context, unsigned char **out, size_t *out_len);
+
+/** Run fn in a child process held to `seconds` of CPU (and of wall clock,
+ *  plus 5 s) and, when memory > 0, to that many bytes of address space; its
+ *  answer, at most max_out bytes, comes back in *out (malloc'd) on
+ *  GPI_ISOLATED_OK.  POSIX: fork, setrlimit, a pipe. */
+gpi_os_isolated_status gpi_os_run_isolated(gpi_os_isolated_fn fn, void *context,
+                                           unsigned seconds, uint64_t memory, size_t max_out,
+                                           unsigned char **out, size_t *out_len);
+
+/** A file name under which a library that opens files by name only can read
+ *  `data` without it touching the disk (Linux: a memfd).  Returns a handle
+ *  for gpi_os_memory_file_close, or -1 when there is none. */
+int gpi_os_memory_file(const void *data, size_t len, char *path, size_t path_size);
+void gpi_os_memory_file_close(int handle);
+
 #endif /* GPI_OS_H */

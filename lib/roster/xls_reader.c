@@ -1,35 +1,29 @@
 /* .xls (Excel 97–2003, BIFF) sheets as rows of cells, read by Debian's
  * libfreexl.  FreeXL opens files by path only, so the bytes (already
  * bounded by GPI_MAX_ROSTER_BYTES) are handed over through an anonymous
- * memory file; nothing is written to disk.  FreeXL allocates each sheet's
+ * memory file (gpi_os_memory_file); nothing is written to disk.  FreeXL allocates each sheet's
  * grid from the sheet's own DIMENSION record (at most 65536 rows × 256
  * columns in BIFF8); sheets over WB_MAX_ROWS rows are refused before their
  * cells are read (docs/limits.md).
  *
  * libfreexl 1.0.6 is not memory-safe on hostile files (our fuzzer found a
  * stack buffer underflow in its text conversion within seconds), so it runs
- * in a child process with a CPU and wall-clock limit: the child reads the
- * workbook and sends its cells through a pipe; a child that crashes, hangs
- * or sends garbage is a refusal, never a crash of gradpack.  The parent
+ * in a child process with a CPU and wall-clock limit (gpi_os_run_isolated,
+ * lib/core): the child reads the workbook and sends its cells back; a child
+ * that crashes, hangs or sends garbage is a refusal, never a crash of
+ * gradpack.  Where the platform cannot isolate (Windows, for now) .xls is
+ * refused with the way out: save as .xlsx.  The parent
  * rebuilds the sheets with workbook_put, so every limit is applied again on
  * its side of the pipe. */
 #include "workbook_reader.h"
+#include "core/os.h"
 #include "roster/roster.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <freexl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #define XLS_CHILD_SECONDS 20            /* CPU and wall clock for one .xls */
 #define XLS_CHILD_MEMORY (1024ul << 20)  /* address space of the child */
@@ -122,23 +116,12 @@ static bool read_xls_sheet(const void *handle, workbook_sheet *sheet, size_t *ce
 
 static workbook *xls_read_here(const void *data, size_t len, workbook_failure *f)
 {
-    int fd = memfd_create("gradpack-xls", MFD_CLOEXEC);
-    if (fd < 0) {
+    char path[64];
+    int file = gpi_os_memory_file(data, len, path, sizeof path);
+    if (file < 0) {
         workbook_failed(f, WB_NOMEM, "无法为 .xls 工作簿分配内存文件");
         return NULL;
     }
-    const char *p = data;
-    for (size_t done = 0; done < len;) {
-        ssize_t n = write(fd, p + done, len - done);
-        if (n <= 0) {
-            close(fd);
-            workbook_failed(f, WB_NOMEM, "无法为 .xls 工作簿分配内存文件");
-            return NULL;
-        }
-        done += (size_t)n;
-    }
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     const void *handle = NULL;
     int rc = freexl_open(path, &handle);
     workbook *wb = NULL;
@@ -188,7 +171,7 @@ static workbook *xls_read_here(const void *data, size_t len, workbook_failure *f
 done:
     if (handle)
         freexl_close(handle);
-    close(fd);
+    gpi_os_memory_file_close(file);
     if (f->status != WB_OK) {
         workbook_free(wb);
         return NULL;
@@ -237,31 +220,15 @@ static void put_text(stream *s, const char *t, size_t n)
     put(s, t, n);
 }
 
-static void write_all(int fd, const unsigned char *p, size_t n)
+/* The isolated work: read the workbook here and answer with its stream. */
+static bool child_work(void *context, unsigned char **out, size_t *out_len)
 {
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        p += w;
-        n -= (size_t)w;
-    }
-}
-
-static void child(int fd, const void *data, size_t len)
-{
-    struct rlimit cpu = {XLS_CHILD_SECONDS, XLS_CHILD_SECONDS + 1};
-    setrlimit(RLIMIT_CPU, &cpu);
-    if (XLS_LIMIT_MEMORY) {
-        /* libfreexl sizes each sheet's grid from the file's own claim */
-        struct rlimit mem = {XLS_CHILD_MEMORY, XLS_CHILD_MEMORY};
-        setrlimit(RLIMIT_AS, &mem);
-    }
-    alarm(XLS_CHILD_SECONDS);
+    const struct xls_input {
+        const void *data;
+        size_t len;
+    } *in = context;
     workbook_failure f = {0};
-    workbook *wb = xls_read_here(data, len, &f);
+    workbook *wb = xls_read_here(in->data, in->len, &f);
     stream s = {0};
     if (!wb) {
         put(&s, "F", 1);
@@ -287,40 +254,9 @@ static void child(int fd, const void *data, size_t len)
         }
     }
     put(&s, "E", 1);
-    if (!s.failed)
-        write_all(fd, s.data, s.len);
-    _exit(s.failed ? 3 : 0);
-}
-
-/* Read everything the child sends, until EOF, the size limit or the wall
- * clock; false on any of the latter two. */
-static bool drain(int fd, stream *s)
-{
-    time_t deadline = time(NULL) + XLS_CHILD_SECONDS + 5;
-    unsigned char buf[65536];
-    for (;;) {
-        int left = (int)(deadline - time(NULL));
-        if (left <= 0)
-            return false;
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        int rc = poll(&p, 1, left * 1000);
-        if (rc < 0 && errno == EINTR)
-            continue;
-        if (rc <= 0)
-            return false;
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return false;
-        if (n == 0)
-            return true;
-        if (s->len + (size_t)n > XLS_MAX_STREAM_BYTES)
-            return false;
-        put(s, buf, (size_t)n);
-        if (s->failed)
-            return false;
-    }
+    *out = s.data;
+    *out_len = s.len;
+    return !s.failed;
 }
 
 typedef struct cursor {
@@ -412,43 +348,33 @@ static workbook *rebuild(const stream *s, workbook_failure *f)
 
 workbook *xls_read(const void *data, size_t len, workbook_failure *f)
 {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-        workbook_failed(f, WB_NOMEM, "无法创建读取 .xls 的子进程（管道）");
+    struct xls_input {
+        const void *data;
+        size_t len;
+    } in = {data, len};
+    stream s = {0};
+    switch (gpi_os_run_isolated(child_work, &in, XLS_CHILD_SECONDS,
+                                XLS_LIMIT_MEMORY ? XLS_CHILD_MEMORY : 0, XLS_MAX_STREAM_BYTES,
+                                &s.data, &s.len)) {
+    case GPI_ISOLATED_OK:
+        break;
+    case GPI_ISOLATED_UNSUPPORTED:
+        workbook_failed(f, WB_DAMAGED,
+                        "Windows 版 gradpack 不读取 Excel 97–2003 格式（.xls）的花名册。"
+                        "请用 Excel 或 WPS 打开它，“另存为”Excel 工作簿（.xlsx），再检查一次");
         return NULL;
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
+    case GPI_ISOLATED_NOMEM:
         workbook_failed(f, WB_NOMEM, "无法创建读取 .xls 的子进程");
         return NULL;
+    case GPI_ISOLATED_LIMIT:
+        workbook_failed(f, WB_LIMIT, "读取 .xls 工作簿超过 %d 秒，已停止", XLS_CHILD_SECONDS);
+        return NULL;
+    case GPI_ISOLATED_FAILED:
+    default:
+        workbook_failed(f, WB_DAMAGED, "读取程序在这个文件上出错（文件损坏或被改动过）");
+        return NULL;
     }
-    if (pid == 0) {
-        close(fds[0]);
-        child(fds[1], data, len);
-    }
-    close(fds[1]);
-    stream s = {0};
-    bool complete = drain(fds[0], &s);
-    close(fds[0]);
-    if (!complete)
-        kill(pid, SIGKILL);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    workbook *wb = NULL;
-    if (!complete || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        if (WIFSIGNALED(status) &&
-            (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGALRM || !complete))
-            workbook_failed(f, WB_LIMIT, "读取 .xls 工作簿超过 %d 秒，已停止", XLS_CHILD_SECONDS);
-        else
-            workbook_failed(f, WB_DAMAGED,
-                            "读取程序在这个文件上出错（文件损坏或被改动过）");
-    } else {
-        wb = rebuild(&s, f);
-    }
+    workbook *wb = rebuild(&s, f);
     free(s.data);
     return wb;
 }

@@ -322,8 +322,8 @@ class WineTest(unittest.TestCase):
         self.assertIn("没有花名册", win.stderr)
 
     def test_xls_roster_refused_with_the_way_out(self):
-        """The Windows build does not read .xls (freexl runs only in a forked,
-        limited child: lib/roster/xls_reader_win32.c); the clerk gets one
+        """The Windows build does not read .xls (freexl runs only in an isolated,
+        limited child, which lib/core/os_isolate_win32.c cannot make yet); the clerk gets one
         finding saying to save the roster as .xlsx, and nothing is packed."""
         try:
             import xlwt

@@ -1,0 +1,160 @@
+/* os_isolate_posix.c — isolated work on POSIX: a forked child with CPU,
+ * address-space and wall-clock limits, answering through a pipe; and
+ * in-memory files for libraries that open by name (memfd). */
+#include "core/os.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return;
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static _Noreturn void child(int fd, gpi_os_isolated_fn fn, void *context, unsigned seconds,
+                            uint64_t memory)
+{
+    struct rlimit cpu = {seconds, seconds + 1};
+    setrlimit(RLIMIT_CPU, &cpu);
+    if (memory) {
+        struct rlimit mem = {(rlim_t)memory, (rlim_t)memory};
+        setrlimit(RLIMIT_AS, &mem);
+    }
+    alarm(seconds);
+    unsigned char *out = NULL;
+    size_t len = 0;
+    bool ok = fn(context, &out, &len);
+    if (ok)
+        write_all(fd, out, len);
+    _exit(ok ? 0 : 3);
+}
+
+/* Read everything the child sends, until EOF (true), or the size limit or
+ * the wall clock (false). */
+static bool drain(int fd, unsigned seconds, size_t max_out, unsigned char **data, size_t *len,
+                  bool *nomem)
+{
+    time_t deadline = time(NULL) + seconds + 5;
+    size_t cap = 0;
+    unsigned char buf[65536];
+    for (;;) {
+        int left = (int)(deadline - time(NULL));
+        if (left <= 0)
+            return false;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int rc = poll(&p, 1, left * 1000);
+        if (rc < 0 && errno == EINTR)
+            continue;
+        if (rc <= 0)
+            return false;
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        if (n == 0)
+            return true;
+        if (*len + (size_t)n > max_out)
+            return false;
+        if (*len + (size_t)n > cap) {
+            size_t want = cap ? cap * 2 : 65536;
+            while (want < *len + (size_t)n)
+                want *= 2;
+            unsigned char *grown = realloc(*data, want);
+            if (!grown) {
+                *nomem = true;
+                return false;
+            }
+            *data = grown;
+            cap = want;
+        }
+        memcpy(*data + *len, buf, (size_t)n);
+        *len += (size_t)n;
+    }
+}
+
+gpi_os_isolated_status gpi_os_run_isolated(gpi_os_isolated_fn fn, void *context,
+                                           unsigned seconds, uint64_t memory, size_t max_out,
+                                           unsigned char **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return GPI_ISOLATED_NOMEM;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return GPI_ISOLATED_NOMEM;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        child(fds[1], fn, context, seconds, memory);
+    }
+    close(fds[1]);
+    bool nomem = false;
+    bool complete = drain(fds[0], seconds, max_out, out, out_len, &nomem);
+    close(fds[0]);
+    if (!complete)
+        kill(pid, SIGKILL);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (complete && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return GPI_ISOLATED_OK;
+    free(*out);
+    *out = NULL;
+    *out_len = 0;
+    if (nomem)
+        return GPI_ISOLATED_NOMEM;
+    if (!complete || (WIFSIGNALED(status) &&
+                      (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGALRM)))
+        return GPI_ISOLATED_LIMIT;
+    return GPI_ISOLATED_FAILED;
+}
+
+int gpi_os_memory_file(const void *data, size_t len, char *path, size_t path_size)
+{
+    int fd = memfd_create("gradpack", MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    const unsigned char *p = data;
+    for (size_t done = 0; done < len;) {
+        ssize_t n = write(fd, p + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    snprintf(path, path_size, "/proc/self/fd/%d", fd);
+    return fd;
+}
+
+void gpi_os_memory_file_close(int handle)
+{
+    if (handle >= 0)
+        close(handle);
+}
