@@ -6,9 +6,11 @@
  * Windows version whatever the system code page.  fds are CRT fds wrapping
  * Win32 handles (_open_osfhandle); a directory fd wraps a directory handle
  * opened with FILE_FLAG_BACKUP_SEMANTICS, and names beneath it are reached
- * through its final path (GetFinalPathNameByHandleW). */
+ * through its final path (GetFinalPathNameByHandleW).  What is the same on
+ * every platform is in os_common.c. */
 #define _CRT_RAND_S /* rand_s */
 #include "os.h"
+#include "core/os_internal.h"
 
 #include <windows.h>
 
@@ -17,8 +19,6 @@
 #include <io.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define NAME_MAX_BYTES 255
 
 /* ---- UTF-8 <-> UTF-16 ------------------------------------------------------ */
 
@@ -111,21 +111,6 @@ static int fail_last(void)
 }
 
 /* ---- describing handles ----------------------------------------------------- */
-
-const char *gpi_os_type_name(gpi_os_type type)
-{
-    switch (type) {
-    case GPI_OS_MISSING: return "不存在";
-    case GPI_OS_REGULAR: return "普通文件";
-    case GPI_OS_DIRECTORY: return "文件夹";
-    case GPI_OS_SYMLINK: return "符号链接";
-    case GPI_OS_FIFO: return "命名管道（FIFO）";
-    case GPI_OS_DEVICE: return "设备文件";
-    case GPI_OS_SOCKET: return "套接字";
-    case GPI_OS_OTHER: break;
-    }
-    return "特殊文件";
-}
 
 static void clear_stat(gpi_os_stat *st)
 {
@@ -290,11 +275,6 @@ int gpi_os_stat_fd(int fd, gpi_os_stat *st)
     return stat_handle(h, st);
 }
 
-int gpi_os_stat_at(int dir_fd, const char *name, gpi_os_stat *st)
-{
-    return gpi_os_stat_at_ex(dir_fd, name, false, st);
-}
-
 int gpi_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gpi_os_stat *st)
 {
     clear_stat(st);
@@ -354,11 +334,6 @@ int gpi_os_open_read(const char *path, bool follow_last, gpi_os_stat *st)
     return fd;
 }
 
-int gpi_os_open_read_at(int dir_fd, const char *name, gpi_os_stat *st)
-{
-    return gpi_os_open_read_at_ex(dir_fd, name, false, st);
-}
-
 int gpi_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gpi_os_stat *st)
 {
     clear_stat(st);
@@ -370,47 +345,6 @@ int gpi_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gpi_o
     free(w);
     errno = e;
     return fd;
-}
-
-int gpi_os_open_read_beneath(int dir_fd, const char *relpath, gpi_os_stat *st)
-{
-    clear_stat(st);
-    int at = dir_fd;
-    const char *p = relpath;
-    for (;;) {
-        const char *slash = strchr(p, '/');
-        size_t n = slash ? (size_t)(slash - p) : strlen(p);
-        char name[NAME_MAX_BYTES + 1];
-        if (n == 0 || n > NAME_MAX_BYTES || (n == 1 && p[0] == '.') ||
-            (n == 2 && p[0] == '.' && p[1] == '.')) {
-            if (at != dir_fd)
-                _close(at);
-            errno = EINVAL;
-            return -1;
-        }
-        memcpy(name, p, n);
-        name[n] = '\0';
-        if (!slash) {
-            int fd = gpi_os_open_read_at(at, name, st);
-            int e = errno;
-            if (at != dir_fd)
-                _close(at);
-            errno = e;
-            return fd;
-        }
-        int sub = gpi_os_dir_open_at(at, name);
-        int e = errno;
-        if (sub < 0)
-            gpi_os_stat_at(at, name, st);
-        if (at != dir_fd)
-            _close(at);
-        if (sub < 0) {
-            errno = e;
-            return -1;
-        }
-        at = sub;
-        p = slash + 1;
-    }
 }
 
 long gpi_os_read(int fd, void *buf, size_t len)
@@ -513,12 +447,8 @@ int gpi_os_close_checked(int fd)
     return _close(fd) == 0 ? 0 : -1;
 }
 
-const char *gpi_os_strerror(int sys_errno)
+const char *gpi_os_errno_words(int sys_errno)
 {
-    if (sys_errno == GPI_OS_ENOTREG)
-        return "不是普通文件（可能是命名管道或设备）";
-    if (sys_errno == ELOOP)
-        return "是符号链接";
     return strerror(sys_errno);
 }
 
@@ -583,18 +513,6 @@ int gpi_os_dir_open_at(int dir_fd, const char *name)
     return fd;
 }
 
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void gpi_os_names_free(char **names, size_t count)
-{
-    for (size_t i = 0; names && i < count; i++)
-        free(names[i]);
-    free(names);
-}
-
 int gpi_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out,
                    bool *truncated)
 {
@@ -626,46 +544,26 @@ int gpi_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out
             return 0;
         return fail_last();
     }
-    char **names = NULL;
-    size_t count = 0, cap = 0;
+    gpi_os_name_list list = {.max = max};
     int e = 0;
     do {
         if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
             continue;
-        if (max && count == max) {
-            if (truncated)
-                *truncated = true;
+        int room = gpi_os_name_list_room(&list);
+        if (room <= 0) {
+            e = room < 0 ? ENOMEM : 0;
             break;
         }
-        if (count == cap) {
-            size_t grown_cap = cap ? cap * 2 : 64;
-            char **grown = realloc(names, grown_cap * sizeof *grown);
-            if (!grown) {
-                e = ENOMEM;
-                break;
-            }
-            names = grown;
-            cap = grown_cap;
-        }
-        if (!(names[count] = narrow(fd.cFileName))) {
+        if (!(list.names[list.count] = narrow(fd.cFileName))) {
             e = errno;
             break;
         }
-        count++;
+        list.count++;
     } while (FindNextFileW(find, &fd));
-    if (!e && GetLastError() != ERROR_NO_MORE_FILES && !(max && count == max))
+    if (!e && GetLastError() != ERROR_NO_MORE_FILES && !(max && list.count == max))
         e = EIO;
     FindClose(find);
-    if (e) {
-        gpi_os_names_free(names, count);
-        errno = e;
-        return -1;
-    }
-    if (count)
-        qsort(names, count, sizeof *names, compare_names);
-    *names_out = names;
-    *count_out = count;
-    return 0;
+    return gpi_os_name_list_end(&list, e, names_out, count_out, truncated);
 }
 
 int gpi_os_mkdir(const char *path)
@@ -727,26 +625,6 @@ int gpi_os_create_exclusive(const char *path, unsigned mode)
         errno = EMFILE;
     }
     return fd;
-}
-
-int gpi_os_create_temp(char *path, unsigned mode)
-{
-    size_t len = strlen(path);
-    if (len < 6 || strcmp(path + len - 6, "XXXXXX") != 0) {
-        errno = EINVAL;
-        return -1;
-    }
-    for (int attempt = 0; attempt < 100; attempt++) {
-        if (attempt > 0)
-            memset(path + len - 6, 'X', 6);
-        if (gpi_os_temp_fill(path) != 0)
-            return -1;
-        int fd = gpi_os_create_exclusive(path, mode);
-        if (fd >= 0 || errno != EEXIST)
-            return fd;
-    }
-    errno = EEXIST;
-    return -1;
 }
 
 int gpi_os_open_rw(const char *path)
@@ -1013,13 +891,6 @@ char *gpi_os_realpath(const char *path)
     return s;
 }
 
-bool gpi_os_same_file(const char *a, const char *b)
-{
-    gpi_os_stat sa, sb;
-    return gpi_os_stat_path(a, true, &sa) == 0 && gpi_os_stat_path(b, true, &sb) == 0 &&
-           sa.dev == sb.dev && sa.ino == sb.ino;
-}
-
 int gpi_os_set_mtime(const char *path, int64_t sec)
 {
     wchar_t *w = widen(path);
@@ -1066,9 +937,4 @@ int gpi_os_cpu_count(void)
 void gpi_os_sleep_ms(unsigned ms)
 {
     Sleep(ms);
-}
-
-const char *gpi_os_getenv(const char *name)
-{
-    return getenv(name);
 }
