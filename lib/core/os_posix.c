@@ -387,9 +387,10 @@ int gpi_os_fsync(int fd)
     return fsync(fd);
 }
 
-int gpi_os_fsync_path(const char *path)
+/* Open path with flags only to fsync it. */
+static int fsync_opened(const char *path, int flags)
 {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    int fd = open(path, flags | O_CLOEXEC);
     if (fd < 0)
         return -1;
     int r = fsync(fd);
@@ -399,16 +400,14 @@ int gpi_os_fsync_path(const char *path)
     return r;
 }
 
+int gpi_os_fsync_path(const char *path)
+{
+    return fsync_opened(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+}
+
 int gpi_os_fsync_dir(const char *dir)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int r = fsync(fd);
-    int e = errno;
-    close(fd);
-    errno = e;
-    return r;
+    return fsync_opened(dir, O_RDONLY | O_DIRECTORY);
 }
 
 bool gpi_os_exists(const char *path)
