@@ -110,6 +110,16 @@ static int fail_last(void)
     return fail_win(GetLastError());
 }
 
+/* free(p) keeping errno; returns r: the tail of every call on a converted
+ * path. */
+static int free_keep_errno(void *p, int r)
+{
+    int e = errno;
+    free(p);
+    errno = e;
+    return r;
+}
+
 /* ---- describing handles ----------------------------------------------------- */
 
 static void clear_stat(gpi_os_stat *st)
@@ -173,6 +183,37 @@ static HANDLE fd_handle(int fd)
     return (HANDLE)_get_osfhandle(fd);
 }
 
+/* A CRT fd wrapping h (which it then owns), or -1 with h closed. */
+static int handle_fd(HANDLE h, int crt_flags)
+{
+    int fd = _open_osfhandle((intptr_t)h, crt_flags | _O_NOINHERIT);
+    if (fd < 0) {
+        CloseHandle(h);
+        errno = EMFILE;
+    }
+    return fd;
+}
+
+/* The common tail of opening an input or a directory: h must be of type
+ * `want` (a link fails with ELOOP, anything else with wrong_errno), then it
+ * becomes a CRT fd.  -1 with h closed otherwise. */
+static int handle_fd_of_type(HANDLE h, gpi_os_stat *st, gpi_os_type want, int wrong_errno,
+                             int crt_flags)
+{
+    if (stat_handle(h, st) != 0) {
+        int e = errno;
+        CloseHandle(h);
+        errno = e;
+        return -1;
+    }
+    if (st->type != want) {
+        CloseHandle(h);
+        errno = st->type == GPI_OS_SYMLINK ? ELOOP : wrong_errno;
+        return -1;
+    }
+    return handle_fd(h, crt_flags);
+}
+
 /* The UTF-16 path of an open directory (\\?\C:\...), malloc'd. */
 static wchar_t *handle_path(HANDLE h)
 {
@@ -228,6 +269,21 @@ static wchar_t *path_at(int dir_fd, const char *name)
 
 #define SHARE_ALL (FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
 
+/* CreateFileW on a UTF-8 path, shared with everyone: the handle, or
+ * INVALID_HANDLE_VALUE with errno set. */
+static HANDLE create_file(const char *path, DWORD access, DWORD disposition, DWORD flags)
+{
+    wchar_t *w = widen(path);
+    if (!w)
+        return INVALID_HANDLE_VALUE;
+    HANDLE h = CreateFileW(w, access, SHARE_ALL, NULL, disposition, flags, NULL);
+    DWORD e = GetLastError();
+    free(w);
+    if (h == INVALID_HANDLE_VALUE)
+        fail_win(e);
+    return h;
+}
+
 /* Open for describing only (attributes), following or not. */
 static HANDLE open_meta(const wchar_t *w, bool follow)
 {
@@ -257,11 +313,7 @@ int gpi_os_stat_path(const char *path, bool follow, gpi_os_stat *st)
     wchar_t *w = widen(path);
     if (!w)
         return -1;
-    int r = stat_wide(w, follow, st);
-    int e = errno;
-    free(w);
-    errno = e;
-    return r;
+    return free_keep_errno(w, stat_wide(w, follow, st));
 }
 
 int gpi_os_stat_fd(int fd, gpi_os_stat *st)
@@ -281,11 +333,7 @@ int gpi_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gpi_os_sta
     wchar_t *w = path_at(dir_fd, name);
     if (!w)
         return -1;
-    int r = stat_wide(w, follow_last, st);
-    int e = errno;
-    free(w);
-    errno = e;
-    return r;
+    return free_keep_errno(w, stat_wide(w, follow_last, st));
 }
 
 /* ---- opening inputs ------------------------------------------------------------ */
@@ -302,23 +350,7 @@ static int open_input_wide(const wchar_t *w, bool follow, gpi_os_stat *st)
         stat_wide(w, false, st); /* what is there, for the caller's message */
         return fail_win(e);
     }
-    if (stat_handle(h, st) != 0) {
-        int e = errno;
-        CloseHandle(h);
-        errno = e;
-        return -1;
-    }
-    if (st->type != GPI_OS_REGULAR) {
-        CloseHandle(h);
-        errno = st->type == GPI_OS_SYMLINK ? ELOOP : GPI_OS_ENOTREG;
-        return -1;
-    }
-    int fd = _open_osfhandle((intptr_t)h, _O_RDONLY | _O_BINARY | _O_NOINHERIT);
-    if (fd < 0) {
-        CloseHandle(h);
-        errno = EMFILE;
-    }
-    return fd;
+    return handle_fd_of_type(h, st, GPI_OS_REGULAR, GPI_OS_ENOTREG, _O_RDONLY | _O_BINARY);
 }
 
 int gpi_os_open_read(const char *path, bool follow_last, gpi_os_stat *st)
@@ -327,11 +359,7 @@ int gpi_os_open_read(const char *path, bool follow_last, gpi_os_stat *st)
     wchar_t *w = widen(path);
     if (!w)
         return -1;
-    int fd = open_input_wide(w, follow_last, st);
-    int e = errno;
-    free(w);
-    errno = e;
-    return fd;
+    return free_keep_errno(w, open_input_wide(w, follow_last, st));
 }
 
 int gpi_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gpi_os_stat *st)
@@ -340,11 +368,7 @@ int gpi_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gpi_o
     wchar_t *w = path_at(dir_fd, name);
     if (!w)
         return -1;
-    int fd = open_input_wide(w, follow_last, st);
-    int e = errno;
-    free(w);
-    errno = e;
-    return fd;
+    return free_keep_errno(w, open_input_wide(w, follow_last, st));
 }
 
 long gpi_os_read(int fd, void *buf, size_t len)
@@ -470,23 +494,7 @@ static int dir_open_wide(const wchar_t *w, bool follow)
     if (h == INVALID_HANDLE_VALUE)
         return fail_last();
     gpi_os_stat st;
-    if (stat_handle(h, &st) != 0) {
-        int e = errno;
-        CloseHandle(h);
-        errno = e;
-        return -1;
-    }
-    if (st.type != GPI_OS_DIRECTORY) {
-        CloseHandle(h);
-        errno = st.type == GPI_OS_SYMLINK ? ELOOP : ENOTDIR;
-        return -1;
-    }
-    int fd = _open_osfhandle((intptr_t)h, _O_RDONLY | _O_NOINHERIT);
-    if (fd < 0) {
-        CloseHandle(h);
-        errno = EMFILE;
-    }
-    return fd;
+    return handle_fd_of_type(h, &st, GPI_OS_DIRECTORY, ENOTDIR, _O_RDONLY);
 }
 
 int gpi_os_dir_open(const char *path, bool follow_last)
@@ -494,11 +502,7 @@ int gpi_os_dir_open(const char *path, bool follow_last)
     wchar_t *w = widen(path);
     if (!w)
         return -1;
-    int fd = dir_open_wide(w, follow_last);
-    int e = errno;
-    free(w);
-    errno = e;
-    return fd;
+    return free_keep_errno(w, dir_open_wide(w, follow_last));
 }
 
 int gpi_os_dir_open_at(int dir_fd, const char *name)
@@ -506,11 +510,7 @@ int gpi_os_dir_open_at(int dir_fd, const char *name)
     wchar_t *w = path_at(dir_fd, name);
     if (!w)
         return -1;
-    int fd = dir_open_wide(w, false);
-    int e = errno;
-    free(w);
-    errno = e;
-    return fd;
+    return free_keep_errno(w, dir_open_wide(w, false));
 }
 
 int gpi_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out,
@@ -578,10 +578,7 @@ int gpi_os_mkdir(const char *path)
         /* "Z:" or "\\server\share" cannot be created but is there */
         r = a != INVALID_FILE_ATTRIBUTES ? (errno = EEXIST, -1) : fail_win(e);
     }
-    int e = errno;
-    free(w);
-    errno = e;
-    return r;
+    return free_keep_errno(w, r);
 }
 
 /* ---- writing outputs -------------------------------------------------------------- */
@@ -610,40 +607,19 @@ int gpi_os_temp_fill(char *path)
 int gpi_os_create_exclusive(const char *path, unsigned mode)
 {
     (void)mode; /* the folder's ACL applies */
-    wchar_t *w = widen(path);
-    if (!w)
-        return -1;
-    HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, NULL, CREATE_NEW,
-                           FILE_ATTRIBUTE_NORMAL, NULL);
-    DWORD e = GetLastError();
-    free(w);
+    HANDLE h = create_file(path, GENERIC_READ | GENERIC_WRITE, CREATE_NEW, FILE_ATTRIBUTE_NORMAL);
     if (h == INVALID_HANDLE_VALUE)
-        return fail_win(e); /* ERROR_FILE_EXISTS -> EEXIST */
-    int fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY | _O_NOINHERIT);
-    if (fd < 0) {
-        CloseHandle(h);
-        errno = EMFILE;
-    }
-    return fd;
+        return -1; /* ERROR_FILE_EXISTS -> EEXIST */
+    return handle_fd(h, _O_RDWR | _O_BINARY);
 }
 
 int gpi_os_open_rw(const char *path)
 {
-    wchar_t *w = widen(path);
-    if (!w)
-        return -1;
-    HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, NULL, OPEN_EXISTING,
-                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
-    DWORD e = GetLastError();
-    free(w);
+    HANDLE h = create_file(path, GENERIC_READ | GENERIC_WRITE, OPEN_EXISTING,
+                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT);
     if (h == INVALID_HANDLE_VALUE)
-        return fail_win(e);
-    int fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY | _O_NOINHERIT);
-    if (fd < 0) {
-        CloseHandle(h);
-        errno = EMFILE;
-    }
-    return fd;
+        return -1;
+    return handle_fd(h, _O_RDWR | _O_BINARY);
 }
 
 static int move(const char *from, const char *to, DWORD flags)
@@ -674,11 +650,7 @@ int gpi_os_unlink(const char *path)
     wchar_t *w = widen(path);
     if (!w)
         return -1;
-    int r = DeleteFileW(w) ? 0 : fail_last();
-    int e = errno;
-    free(w);
-    errno = e;
-    return r;
+    return free_keep_errno(w, DeleteFileW(w) ? 0 : fail_last());
 }
 
 void gpi_os_unlink_signal_safe(const char *path)
@@ -702,15 +674,10 @@ int gpi_os_fsync(int fd)
 
 int gpi_os_fsync_path(const char *path)
 {
-    wchar_t *w = widen(path);
-    if (!w)
-        return -1;
-    HANDLE h = CreateFileW(w, GENERIC_WRITE, SHARE_ALL, NULL, OPEN_EXISTING,
-                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
-    DWORD e = GetLastError();
-    free(w);
+    HANDLE h = create_file(path, GENERIC_WRITE, OPEN_EXISTING,
+                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT);
     if (h == INVALID_HANDLE_VALUE)
-        return fail_win(e);
+        return -1;
     int r = FlushFileBuffers(h) ? 0 : fail_last();
     CloseHandle(h);
     return r;
@@ -741,27 +708,17 @@ bool gpi_os_exists(const char *path)
 
 int gpi_os_lock_open(const char *path)
 {
-    wchar_t *w = widen(path);
-    if (!w)
-        return -1;
-    HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, NULL, OPEN_ALWAYS,
-                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
-    DWORD e = GetLastError();
-    free(w);
+    HANDLE h = create_file(path, GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS,
+                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT);
     if (h == INVALID_HANDLE_VALUE)
-        return fail_win(e);
+        return -1;
     gpi_os_stat st;
     if (stat_handle(h, &st) != 0 || st.type != GPI_OS_REGULAR) {
         CloseHandle(h);
         errno = st.type == GPI_OS_SYMLINK ? ELOOP : GPI_OS_ENOTREG;
         return -1;
     }
-    int fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY | _O_NOINHERIT);
-    if (fd < 0) {
-        CloseHandle(h);
-        errno = EMFILE;
-    }
-    return fd;
+    return handle_fd(h, _O_RDWR | _O_BINARY);
 }
 
 int gpi_os_lock_try(int fd)
@@ -854,16 +811,9 @@ void gpi_os_signals_restore(const gpi_os_sigstate *saved)
 
 char *gpi_os_realpath(const char *path)
 {
-    wchar_t *w = widen(path);
-    if (!w)
+    HANDLE h = create_file(path, FILE_READ_ATTRIBUTES, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS);
+    if (h == INVALID_HANDLE_VALUE)
         return NULL;
-    HANDLE h = open_meta(w, true);
-    DWORD e = GetLastError();
-    free(w);
-    if (h == INVALID_HANDLE_VALUE) {
-        fail_win(e);
-        return NULL;
-    }
     wchar_t *full = handle_path(h);
     CloseHandle(h);
     if (!full)
@@ -893,15 +843,10 @@ char *gpi_os_realpath(const char *path)
 
 int gpi_os_set_mtime(const char *path, int64_t sec)
 {
-    wchar_t *w = widen(path);
-    if (!w)
-        return -1;
-    HANDLE h = CreateFileW(w, FILE_WRITE_ATTRIBUTES, SHARE_ALL, NULL, OPEN_EXISTING,
-                           FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
-    DWORD e = GetLastError();
-    free(w);
+    HANDLE h = create_file(path, FILE_WRITE_ATTRIBUTES, OPEN_EXISTING,
+                           FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT);
     if (h == INVALID_HANDLE_VALUE)
-        return fail_win(e);
+        return -1;
     uint64_t t = (uint64_t)(sec * 10000000 + 116444736000000000ll);
     FILETIME ft = {.dwLowDateTime = (DWORD)t, .dwHighDateTime = (DWORD)(t >> 32)};
     int r = SetFileTime(h, NULL, &ft, &ft) ? 0 : fail_last();
