@@ -200,15 +200,15 @@ static int handle_fd(HANDLE h, int crt_flags)
 static int handle_fd_of_type(HANDLE h, gpi_os_stat *st, gpi_os_type want, int wrong_errno,
                              int crt_flags)
 {
-    if (stat_handle(h, st) != 0) {
+    bool ok = stat_handle(h, st) == 0; /* errno set when not */
+    if (ok && st->type != want) {
+        errno = st->type == GPI_OS_SYMLINK ? ELOOP : wrong_errno;
+        ok = false;
+    }
+    if (!ok) {
         int e = errno;
         CloseHandle(h);
         errno = e;
-        return -1;
-    }
-    if (st->type != want) {
-        CloseHandle(h);
-        errno = st->type == GPI_OS_SYMLINK ? ELOOP : wrong_errno;
         return -1;
     }
     return handle_fd(h, crt_flags);
