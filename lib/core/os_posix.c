@@ -1,15 +1,16 @@
 /* The POSIX side of lib/core/os.h: every platform call of the library.
- * Contracts are in os.h. */
+ * Contracts are in os.h; what is the same on every platform is in
+ * os_common.c. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memmem */
 #endif
 #include "os.h"
 #include "core/messages.h"
+#include "core/os_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,21 +32,6 @@ _Static_assert(sizeof(sigset_t) <= sizeof(((gpi_os_sigstate *)0)->opaque),
 #ifndef O_NOFOLLOW
 #define O_NOFOLLOW 0
 #endif
-
-const char *gpi_os_type_name(gpi_os_type type)
-{
-    switch (type) {
-    case GPI_OS_MISSING: return "不存在";
-    case GPI_OS_REGULAR: return "普通文件";
-    case GPI_OS_DIRECTORY: return "文件夹";
-    case GPI_OS_SYMLINK: return "符号链接";
-    case GPI_OS_FIFO: return "命名管道（FIFO）";
-    case GPI_OS_DEVICE: return "设备文件";
-    case GPI_OS_SOCKET: return "套接字";
-    case GPI_OS_OTHER: break;
-    }
-    return "特殊文件";
-}
 
 static gpi_os_type type_of(mode_t m)
 {
@@ -105,16 +91,6 @@ int gpi_os_stat_fd(int fd, gpi_os_stat *st)
     return 0;
 }
 
-int gpi_os_stat_at(int dir_fd, const char *name, gpi_os_stat *st)
-{
-    struct stat s;
-    clear_stat(st);
-    if (fstatat(dir_fd, name, &s, AT_SYMLINK_NOFOLLOW) != 0)
-        return -1;
-    fill(&s, st);
-    return 0;
-}
-
 /* The common tail of every input open: a regular file only, then blocking
  * reads again. */
 static int accept_regular(int fd, gpi_os_stat *st)
@@ -162,14 +138,6 @@ int gpi_os_open_read(const char *path, bool follow_last, gpi_os_stat *st)
     return accept_regular(fd, st);
 }
 
-int gpi_os_open_read_at(int dir_fd, const char *name, gpi_os_stat *st)
-{
-    int fd = openat(dir_fd, name, INPUT_FLAGS | O_NOFOLLOW);
-    if (fd < 0)
-        return failed_open(dir_fd, name, st);
-    return accept_regular(fd, st);
-}
-
 int gpi_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gpi_os_stat *st)
 {
     struct stat s;
@@ -188,54 +156,9 @@ int gpi_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gpi_o
     return accept_regular(fd, st);
 }
 
-const char *gpi_os_strerror(int sys_errno)
+const char *gpi_os_errno_words(int sys_errno)
 {
-    if (sys_errno == GPI_OS_ENOTREG)
-        return "不是普通文件（可能是命名管道或设备）";
-    if (sys_errno == ELOOP)
-        return "是符号链接";
     return gpi_errno_text(sys_errno); /* the one Chinese errno table (messages.c) */
-}
-
-int gpi_os_open_read_beneath(int dir_fd, const char *relpath, gpi_os_stat *st)
-{
-    clear_stat(st);
-    int at = dir_fd;
-    const char *p = relpath;
-    for (;;) {
-        const char *slash = strchr(p, '/');
-        size_t n = slash ? (size_t)(slash - p) : strlen(p);
-        char name[NAME_MAX + 1];
-        if (n == 0 || n > NAME_MAX || (n == 1 && p[0] == '.') ||
-            (n == 2 && p[0] == '.' && p[1] == '.')) {
-            if (at != dir_fd)
-                close(at);
-            errno = EINVAL;
-            return -1;
-        }
-        memcpy(name, p, n);
-        name[n] = '\0';
-        if (!slash) {
-            int fd = gpi_os_open_read_at(at, name, st);
-            int e = errno;
-            if (at != dir_fd)
-                close(at);
-            errno = e;
-            return fd;
-        }
-        int sub = gpi_os_dir_open_at(at, name);
-        int e = errno;
-        if (sub < 0)
-            failed_open(at, name, st);
-        if (at != dir_fd)
-            close(at);
-        if (sub < 0) {
-            errno = e;
-            return -1;
-        }
-        at = sub;
-        p = slash + 1;
-    }
 }
 
 long gpi_os_read(int fd, void *buf, size_t len)
@@ -338,18 +261,6 @@ int gpi_os_dir_open_at(int dir_fd, const char *name)
     return fd >= 0 ? fd : dir_open_failed(dir_fd, name);
 }
 
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void gpi_os_names_free(char **names, size_t count)
-{
-    for (size_t i = 0; names && i < count; i++)
-        free(names[i]);
-    free(names);
-}
-
 int gpi_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out,
                    bool *truncated)
 {
@@ -368,8 +279,7 @@ int gpi_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out
         errno = e;
         return -1;
     }
-    char **names = NULL;
-    size_t count = 0, cap = 0;
+    gpi_os_name_list list = {.max = max};
     struct dirent *de;
     int e = 0;
     for (;;) {
@@ -381,38 +291,19 @@ int gpi_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out
         }
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
-        if (max && count == max) {
-            if (truncated)
-                *truncated = true;
+        int room = gpi_os_name_list_room(&list);
+        if (room <= 0) {
+            e = room < 0 ? ENOMEM : 0;
             break;
         }
-        if (count == cap) {
-            size_t grown_cap = cap ? cap * 2 : 64;
-            char **grown = realloc(names, grown_cap * sizeof *grown);
-            if (!grown) {
-                e = ENOMEM;
-                break;
-            }
-            names = grown;
-            cap = grown_cap;
-        }
-        if (!(names[count] = strdup(de->d_name))) {
+        if (!(list.names[list.count] = strdup(de->d_name))) {
             e = ENOMEM;
             break;
         }
-        count++;
+        list.count++;
     }
     closedir(d);
-    if (e) {
-        gpi_os_names_free(names, count);
-        errno = e;
-        return -1;
-    }
-    if (count)
-        qsort(names, count, sizeof *names, compare_names);
-    *names_out = names;
-    *count_out = count;
-    return 0;
+    return gpi_os_name_list_end(&list, e, names_out, count_out, truncated);
 }
 
 int gpi_os_mkdir(const char *path)
@@ -463,28 +354,6 @@ int gpi_os_create_exclusive(const char *path, unsigned mode)
     return open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode);
 }
 
-int gpi_os_create_temp(char *path, unsigned mode)
-{
-    size_t len = strlen(path);
-    if (len < 6 || strcmp(path + len - 6, "XXXXXX") != 0) {
-        errno = EINVAL;
-        return -1;
-    }
-    char *tail = path + len - 6;
-    for (int attempt = 0; attempt < 100; attempt++) {
-        unsigned char r[6];
-        random_bytes(r, sizeof r);
-        for (int i = 0; i < 6; i++)
-            tail[i] = temp_chars[r[i] % (sizeof temp_chars - 1)];
-        /* the kernel applies the umask to mode: never wider than asked */
-        int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode);
-        if (fd >= 0 || errno != EEXIST)
-            return fd;
-    }
-    errno = EEXIST;
-    return -1;
-}
-
 int gpi_os_open_rw(const char *path)
 {
     return open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
@@ -518,9 +387,10 @@ int gpi_os_fsync(int fd)
     return fsync(fd);
 }
 
-int gpi_os_fsync_path(const char *path)
+/* Open path with flags only to fsync it. */
+static int fsync_opened(const char *path, int flags)
 {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    int fd = open(path, flags | O_CLOEXEC);
     if (fd < 0)
         return -1;
     int r = fsync(fd);
@@ -530,16 +400,14 @@ int gpi_os_fsync_path(const char *path)
     return r;
 }
 
+int gpi_os_fsync_path(const char *path)
+{
+    return fsync_opened(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+}
+
 int gpi_os_fsync_dir(const char *dir)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int r = fsync(fd);
-    int e = errno;
-    close(fd);
-    errno = e;
-    return r;
+    return fsync_opened(dir, O_RDONLY | O_DIRECTORY);
 }
 
 bool gpi_os_exists(const char *path)
@@ -624,13 +492,6 @@ char *gpi_os_realpath(const char *path)
     return realpath(path, NULL);
 }
 
-bool gpi_os_same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
-}
-
 int gpi_os_set_mtime(const char *path, int64_t sec)
 {
     struct timespec times[2] = {{.tv_sec = (time_t)sec}, {.tv_sec = (time_t)sec}};
@@ -654,9 +515,4 @@ void gpi_os_sleep_ms(unsigned ms)
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
-}
-
-const char *gpi_os_getenv(const char *name)
-{
-    return getenv(name);
 }

@@ -6,9 +6,11 @@
  * Windows version whatever the system code page.  fds are CRT fds wrapping
  * Win32 handles (_open_osfhandle); a directory fd wraps a directory handle
  * opened with FILE_FLAG_BACKUP_SEMANTICS, and names beneath it are reached
- * through its final path (GetFinalPathNameByHandleW). */
+ * through its final path (GetFinalPathNameByHandleW).  What is the same on
+ * every platform is in os_common.c. */
 #define _CRT_RAND_S /* rand_s */
 #include "os.h"
+#include "core/os_internal.h"
 
 #include <windows.h>
 
@@ -17,8 +19,6 @@
 #include <io.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define NAME_MAX_BYTES 255
 
 /* ---- UTF-8 <-> UTF-16 ------------------------------------------------------ */
 
@@ -110,22 +110,17 @@ static int fail_last(void)
     return fail_win(GetLastError());
 }
 
-/* ---- describing handles ----------------------------------------------------- */
-
-const char *gpi_os_type_name(gpi_os_type type)
+/* free(p) keeping errno; returns r: the tail of every call on a converted
+ * path. */
+static int free_keep_errno(void *p, int r)
 {
-    switch (type) {
-    case GPI_OS_MISSING: return "不存在";
-    case GPI_OS_REGULAR: return "普通文件";
-    case GPI_OS_DIRECTORY: return "文件夹";
-    case GPI_OS_SYMLINK: return "符号链接";
-    case GPI_OS_FIFO: return "命名管道（FIFO）";
-    case GPI_OS_DEVICE: return "设备文件";
-    case GPI_OS_SOCKET: return "套接字";
-    case GPI_OS_OTHER: break;
-    }
-    return "特殊文件";
+    int e = errno;
+    free(p);
+    errno = e;
+    return r;
 }
+
+/* ---- describing handles ----------------------------------------------------- */
 
 static void clear_stat(gpi_os_stat *st)
 {
@@ -188,6 +183,37 @@ static HANDLE fd_handle(int fd)
     return (HANDLE)_get_osfhandle(fd);
 }
 
+/* A CRT fd wrapping h (which it then owns), or -1 with h closed. */
+static int handle_fd(HANDLE h, int crt_flags)
+{
+    int fd = _open_osfhandle((intptr_t)h, crt_flags | _O_NOINHERIT);
+    if (fd < 0) {
+        CloseHandle(h);
+        errno = EMFILE;
+    }
+    return fd;
+}
+
+/* The common tail of opening an input or a directory: h must be of type
+ * `want` (a link fails with ELOOP, anything else with wrong_errno), then it
+ * becomes a CRT fd.  -1 with h closed otherwise. */
+static int handle_fd_of_type(HANDLE h, gpi_os_stat *st, gpi_os_type want, int wrong_errno,
+                             int crt_flags)
+{
+    bool ok = stat_handle(h, st) == 0; /* errno set when not */
+    if (ok && st->type != want) {
+        errno = st->type == GPI_OS_SYMLINK ? ELOOP : wrong_errno;
+        ok = false;
+    }
+    if (!ok) {
+        int e = errno;
+        CloseHandle(h);
+        errno = e;
+        return -1;
+    }
+    return handle_fd(h, crt_flags);
+}
+
 /* The UTF-16 path of an open directory (\\?\C:\...), malloc'd. */
 static wchar_t *handle_path(HANDLE h)
 {
@@ -243,6 +269,21 @@ static wchar_t *path_at(int dir_fd, const char *name)
 
 #define SHARE_ALL (FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
 
+/* CreateFileW on a UTF-8 path, shared with everyone: the handle, or
+ * INVALID_HANDLE_VALUE with errno set. */
+static HANDLE create_file(const char *path, DWORD access, DWORD disposition, DWORD flags)
+{
+    wchar_t *w = widen(path);
+    if (!w)
+        return INVALID_HANDLE_VALUE;
+    HANDLE h = CreateFileW(w, access, SHARE_ALL, NULL, disposition, flags, NULL);
+    DWORD e = GetLastError();
+    free(w);
+    if (h == INVALID_HANDLE_VALUE)
+        fail_win(e);
+    return h;
+}
+
 /* Open for describing only (attributes), following or not. */
 static HANDLE open_meta(const wchar_t *w, bool follow)
 {
@@ -272,11 +313,7 @@ int gpi_os_stat_path(const char *path, bool follow, gpi_os_stat *st)
     wchar_t *w = widen(path);
     if (!w)
         return -1;
-    int r = stat_wide(w, follow, st);
-    int e = errno;
-    free(w);
-    errno = e;
-    return r;
+    return free_keep_errno(w, stat_wide(w, follow, st));
 }
 
 int gpi_os_stat_fd(int fd, gpi_os_stat *st)
@@ -290,22 +327,13 @@ int gpi_os_stat_fd(int fd, gpi_os_stat *st)
     return stat_handle(h, st);
 }
 
-int gpi_os_stat_at(int dir_fd, const char *name, gpi_os_stat *st)
-{
-    return gpi_os_stat_at_ex(dir_fd, name, false, st);
-}
-
 int gpi_os_stat_at_ex(int dir_fd, const char *name, bool follow_last, gpi_os_stat *st)
 {
     clear_stat(st);
     wchar_t *w = path_at(dir_fd, name);
     if (!w)
         return -1;
-    int r = stat_wide(w, follow_last, st);
-    int e = errno;
-    free(w);
-    errno = e;
-    return r;
+    return free_keep_errno(w, stat_wide(w, follow_last, st));
 }
 
 /* ---- opening inputs ------------------------------------------------------------ */
@@ -322,23 +350,7 @@ static int open_input_wide(const wchar_t *w, bool follow, gpi_os_stat *st)
         stat_wide(w, false, st); /* what is there, for the caller's message */
         return fail_win(e);
     }
-    if (stat_handle(h, st) != 0) {
-        int e = errno;
-        CloseHandle(h);
-        errno = e;
-        return -1;
-    }
-    if (st->type != GPI_OS_REGULAR) {
-        CloseHandle(h);
-        errno = st->type == GPI_OS_SYMLINK ? ELOOP : GPI_OS_ENOTREG;
-        return -1;
-    }
-    int fd = _open_osfhandle((intptr_t)h, _O_RDONLY | _O_BINARY | _O_NOINHERIT);
-    if (fd < 0) {
-        CloseHandle(h);
-        errno = EMFILE;
-    }
-    return fd;
+    return handle_fd_of_type(h, st, GPI_OS_REGULAR, GPI_OS_ENOTREG, _O_RDONLY | _O_BINARY);
 }
 
 int gpi_os_open_read(const char *path, bool follow_last, gpi_os_stat *st)
@@ -347,16 +359,7 @@ int gpi_os_open_read(const char *path, bool follow_last, gpi_os_stat *st)
     wchar_t *w = widen(path);
     if (!w)
         return -1;
-    int fd = open_input_wide(w, follow_last, st);
-    int e = errno;
-    free(w);
-    errno = e;
-    return fd;
-}
-
-int gpi_os_open_read_at(int dir_fd, const char *name, gpi_os_stat *st)
-{
-    return gpi_os_open_read_at_ex(dir_fd, name, false, st);
+    return free_keep_errno(w, open_input_wide(w, follow_last, st));
 }
 
 int gpi_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gpi_os_stat *st)
@@ -365,52 +368,7 @@ int gpi_os_open_read_at_ex(int dir_fd, const char *name, bool follow_last, gpi_o
     wchar_t *w = path_at(dir_fd, name);
     if (!w)
         return -1;
-    int fd = open_input_wide(w, follow_last, st);
-    int e = errno;
-    free(w);
-    errno = e;
-    return fd;
-}
-
-int gpi_os_open_read_beneath(int dir_fd, const char *relpath, gpi_os_stat *st)
-{
-    clear_stat(st);
-    int at = dir_fd;
-    const char *p = relpath;
-    for (;;) {
-        const char *slash = strchr(p, '/');
-        size_t n = slash ? (size_t)(slash - p) : strlen(p);
-        char name[NAME_MAX_BYTES + 1];
-        if (n == 0 || n > NAME_MAX_BYTES || (n == 1 && p[0] == '.') ||
-            (n == 2 && p[0] == '.' && p[1] == '.')) {
-            if (at != dir_fd)
-                _close(at);
-            errno = EINVAL;
-            return -1;
-        }
-        memcpy(name, p, n);
-        name[n] = '\0';
-        if (!slash) {
-            int fd = gpi_os_open_read_at(at, name, st);
-            int e = errno;
-            if (at != dir_fd)
-                _close(at);
-            errno = e;
-            return fd;
-        }
-        int sub = gpi_os_dir_open_at(at, name);
-        int e = errno;
-        if (sub < 0)
-            gpi_os_stat_at(at, name, st);
-        if (at != dir_fd)
-            _close(at);
-        if (sub < 0) {
-            errno = e;
-            return -1;
-        }
-        at = sub;
-        p = slash + 1;
-    }
+    return free_keep_errno(w, open_input_wide(w, follow_last, st));
 }
 
 long gpi_os_read(int fd, void *buf, size_t len)
@@ -513,12 +471,8 @@ int gpi_os_close_checked(int fd)
     return _close(fd) == 0 ? 0 : -1;
 }
 
-const char *gpi_os_strerror(int sys_errno)
+const char *gpi_os_errno_words(int sys_errno)
 {
-    if (sys_errno == GPI_OS_ENOTREG)
-        return "不是普通文件（可能是命名管道或设备）";
-    if (sys_errno == ELOOP)
-        return "是符号链接";
     return strerror(sys_errno);
 }
 
@@ -540,23 +494,7 @@ static int dir_open_wide(const wchar_t *w, bool follow)
     if (h == INVALID_HANDLE_VALUE)
         return fail_last();
     gpi_os_stat st;
-    if (stat_handle(h, &st) != 0) {
-        int e = errno;
-        CloseHandle(h);
-        errno = e;
-        return -1;
-    }
-    if (st.type != GPI_OS_DIRECTORY) {
-        CloseHandle(h);
-        errno = st.type == GPI_OS_SYMLINK ? ELOOP : ENOTDIR;
-        return -1;
-    }
-    int fd = _open_osfhandle((intptr_t)h, _O_RDONLY | _O_NOINHERIT);
-    if (fd < 0) {
-        CloseHandle(h);
-        errno = EMFILE;
-    }
-    return fd;
+    return handle_fd_of_type(h, &st, GPI_OS_DIRECTORY, ENOTDIR, _O_RDONLY);
 }
 
 int gpi_os_dir_open(const char *path, bool follow_last)
@@ -564,11 +502,7 @@ int gpi_os_dir_open(const char *path, bool follow_last)
     wchar_t *w = widen(path);
     if (!w)
         return -1;
-    int fd = dir_open_wide(w, follow_last);
-    int e = errno;
-    free(w);
-    errno = e;
-    return fd;
+    return free_keep_errno(w, dir_open_wide(w, follow_last));
 }
 
 int gpi_os_dir_open_at(int dir_fd, const char *name)
@@ -576,23 +510,7 @@ int gpi_os_dir_open_at(int dir_fd, const char *name)
     wchar_t *w = path_at(dir_fd, name);
     if (!w)
         return -1;
-    int fd = dir_open_wide(w, false);
-    int e = errno;
-    free(w);
-    errno = e;
-    return fd;
-}
-
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void gpi_os_names_free(char **names, size_t count)
-{
-    for (size_t i = 0; names && i < count; i++)
-        free(names[i]);
-    free(names);
+    return free_keep_errno(w, dir_open_wide(w, false));
 }
 
 int gpi_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out,
@@ -626,46 +544,26 @@ int gpi_os_dir_list(int dir_fd, size_t max, char ***names_out, size_t *count_out
             return 0;
         return fail_last();
     }
-    char **names = NULL;
-    size_t count = 0, cap = 0;
+    gpi_os_name_list list = {.max = max};
     int e = 0;
     do {
         if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
             continue;
-        if (max && count == max) {
-            if (truncated)
-                *truncated = true;
+        int room = gpi_os_name_list_room(&list);
+        if (room <= 0) {
+            e = room < 0 ? ENOMEM : 0;
             break;
         }
-        if (count == cap) {
-            size_t grown_cap = cap ? cap * 2 : 64;
-            char **grown = realloc(names, grown_cap * sizeof *grown);
-            if (!grown) {
-                e = ENOMEM;
-                break;
-            }
-            names = grown;
-            cap = grown_cap;
-        }
-        if (!(names[count] = narrow(fd.cFileName))) {
+        if (!(list.names[list.count] = narrow(fd.cFileName))) {
             e = errno;
             break;
         }
-        count++;
+        list.count++;
     } while (FindNextFileW(find, &fd));
-    if (!e && GetLastError() != ERROR_NO_MORE_FILES && !(max && count == max))
+    if (!e && GetLastError() != ERROR_NO_MORE_FILES && !(max && list.count == max))
         e = EIO;
     FindClose(find);
-    if (e) {
-        gpi_os_names_free(names, count);
-        errno = e;
-        return -1;
-    }
-    if (count)
-        qsort(names, count, sizeof *names, compare_names);
-    *names_out = names;
-    *count_out = count;
-    return 0;
+    return gpi_os_name_list_end(&list, e, names_out, count_out, truncated);
 }
 
 int gpi_os_mkdir(const char *path)
@@ -680,10 +578,7 @@ int gpi_os_mkdir(const char *path)
         /* "Z:" or "\\server\share" cannot be created but is there */
         r = a != INVALID_FILE_ATTRIBUTES ? (errno = EEXIST, -1) : fail_win(e);
     }
-    int e = errno;
-    free(w);
-    errno = e;
-    return r;
+    return free_keep_errno(w, r);
 }
 
 /* ---- writing outputs -------------------------------------------------------------- */
@@ -712,60 +607,19 @@ int gpi_os_temp_fill(char *path)
 int gpi_os_create_exclusive(const char *path, unsigned mode)
 {
     (void)mode; /* the folder's ACL applies */
-    wchar_t *w = widen(path);
-    if (!w)
-        return -1;
-    HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, NULL, CREATE_NEW,
-                           FILE_ATTRIBUTE_NORMAL, NULL);
-    DWORD e = GetLastError();
-    free(w);
+    HANDLE h = create_file(path, GENERIC_READ | GENERIC_WRITE, CREATE_NEW, FILE_ATTRIBUTE_NORMAL);
     if (h == INVALID_HANDLE_VALUE)
-        return fail_win(e); /* ERROR_FILE_EXISTS -> EEXIST */
-    int fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY | _O_NOINHERIT);
-    if (fd < 0) {
-        CloseHandle(h);
-        errno = EMFILE;
-    }
-    return fd;
-}
-
-int gpi_os_create_temp(char *path, unsigned mode)
-{
-    size_t len = strlen(path);
-    if (len < 6 || strcmp(path + len - 6, "XXXXXX") != 0) {
-        errno = EINVAL;
-        return -1;
-    }
-    for (int attempt = 0; attempt < 100; attempt++) {
-        if (attempt > 0)
-            memset(path + len - 6, 'X', 6);
-        if (gpi_os_temp_fill(path) != 0)
-            return -1;
-        int fd = gpi_os_create_exclusive(path, mode);
-        if (fd >= 0 || errno != EEXIST)
-            return fd;
-    }
-    errno = EEXIST;
-    return -1;
+        return -1; /* ERROR_FILE_EXISTS -> EEXIST */
+    return handle_fd(h, _O_RDWR | _O_BINARY);
 }
 
 int gpi_os_open_rw(const char *path)
 {
-    wchar_t *w = widen(path);
-    if (!w)
-        return -1;
-    HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, NULL, OPEN_EXISTING,
-                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
-    DWORD e = GetLastError();
-    free(w);
+    HANDLE h = create_file(path, GENERIC_READ | GENERIC_WRITE, OPEN_EXISTING,
+                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT);
     if (h == INVALID_HANDLE_VALUE)
-        return fail_win(e);
-    int fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY | _O_NOINHERIT);
-    if (fd < 0) {
-        CloseHandle(h);
-        errno = EMFILE;
-    }
-    return fd;
+        return -1;
+    return handle_fd(h, _O_RDWR | _O_BINARY);
 }
 
 static int move(const char *from, const char *to, DWORD flags)
@@ -796,11 +650,7 @@ int gpi_os_unlink(const char *path)
     wchar_t *w = widen(path);
     if (!w)
         return -1;
-    int r = DeleteFileW(w) ? 0 : fail_last();
-    int e = errno;
-    free(w);
-    errno = e;
-    return r;
+    return free_keep_errno(w, DeleteFileW(w) ? 0 : fail_last());
 }
 
 void gpi_os_unlink_signal_safe(const char *path)
@@ -824,15 +674,10 @@ int gpi_os_fsync(int fd)
 
 int gpi_os_fsync_path(const char *path)
 {
-    wchar_t *w = widen(path);
-    if (!w)
-        return -1;
-    HANDLE h = CreateFileW(w, GENERIC_WRITE, SHARE_ALL, NULL, OPEN_EXISTING,
-                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
-    DWORD e = GetLastError();
-    free(w);
+    HANDLE h = create_file(path, GENERIC_WRITE, OPEN_EXISTING,
+                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT);
     if (h == INVALID_HANDLE_VALUE)
-        return fail_win(e);
+        return -1;
     int r = FlushFileBuffers(h) ? 0 : fail_last();
     CloseHandle(h);
     return r;
@@ -863,27 +708,17 @@ bool gpi_os_exists(const char *path)
 
 int gpi_os_lock_open(const char *path)
 {
-    wchar_t *w = widen(path);
-    if (!w)
-        return -1;
-    HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, NULL, OPEN_ALWAYS,
-                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
-    DWORD e = GetLastError();
-    free(w);
+    HANDLE h = create_file(path, GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS,
+                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT);
     if (h == INVALID_HANDLE_VALUE)
-        return fail_win(e);
+        return -1;
     gpi_os_stat st;
     if (stat_handle(h, &st) != 0 || st.type != GPI_OS_REGULAR) {
         CloseHandle(h);
         errno = st.type == GPI_OS_SYMLINK ? ELOOP : GPI_OS_ENOTREG;
         return -1;
     }
-    int fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY | _O_NOINHERIT);
-    if (fd < 0) {
-        CloseHandle(h);
-        errno = EMFILE;
-    }
-    return fd;
+    return handle_fd(h, _O_RDWR | _O_BINARY);
 }
 
 int gpi_os_lock_try(int fd)
@@ -976,16 +811,9 @@ void gpi_os_signals_restore(const gpi_os_sigstate *saved)
 
 char *gpi_os_realpath(const char *path)
 {
-    wchar_t *w = widen(path);
-    if (!w)
+    HANDLE h = create_file(path, FILE_READ_ATTRIBUTES, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS);
+    if (h == INVALID_HANDLE_VALUE)
         return NULL;
-    HANDLE h = open_meta(w, true);
-    DWORD e = GetLastError();
-    free(w);
-    if (h == INVALID_HANDLE_VALUE) {
-        fail_win(e);
-        return NULL;
-    }
     wchar_t *full = handle_path(h);
     CloseHandle(h);
     if (!full)
@@ -1013,24 +841,12 @@ char *gpi_os_realpath(const char *path)
     return s;
 }
 
-bool gpi_os_same_file(const char *a, const char *b)
-{
-    gpi_os_stat sa, sb;
-    return gpi_os_stat_path(a, true, &sa) == 0 && gpi_os_stat_path(b, true, &sb) == 0 &&
-           sa.dev == sb.dev && sa.ino == sb.ino;
-}
-
 int gpi_os_set_mtime(const char *path, int64_t sec)
 {
-    wchar_t *w = widen(path);
-    if (!w)
-        return -1;
-    HANDLE h = CreateFileW(w, FILE_WRITE_ATTRIBUTES, SHARE_ALL, NULL, OPEN_EXISTING,
-                           FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
-    DWORD e = GetLastError();
-    free(w);
+    HANDLE h = create_file(path, FILE_WRITE_ATTRIBUTES, OPEN_EXISTING,
+                           FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT);
     if (h == INVALID_HANDLE_VALUE)
-        return fail_win(e);
+        return -1;
     uint64_t t = (uint64_t)(sec * 10000000 + 116444736000000000ll);
     FILETIME ft = {.dwLowDateTime = (DWORD)t, .dwHighDateTime = (DWORD)(t >> 32)};
     int r = SetFileTime(h, NULL, &ft, &ft) ? 0 : fail_last();
@@ -1066,9 +882,4 @@ int gpi_os_cpu_count(void)
 void gpi_os_sleep_ms(unsigned ms)
 {
     Sleep(ms);
-}
-
-const char *gpi_os_getenv(const char *name)
-{
-    return getenv(name);
 }

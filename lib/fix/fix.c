@@ -339,6 +339,7 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
     gpi_photo_dir *photos = NULL;
     fix_slot *slots = NULL;
     gpi_lock *lock = NULL;
+    gp_report *fixed = NULL; /* the report, once complete */
     if (!report) {
         gpi_error_nomem(err);
         return NULL;
@@ -391,14 +392,9 @@ gp_report *gp_fix(const char *photo_dir, const gp_fix_options *options, gp_error
     if (!gpi_report_complete(report, err))
         goto fail;
     gp_report_sort(report);
-    for (size_t i = 0; i < photos->count; i++)
-        clear_slot(&slots[i]);
-    free(slots);
-    gpi_lock_release(lock);
-    gpi_photo_dir_free(photos);
-    gp_profile_free(profile);
-    return report;
-fail:
+    fixed = report;
+    report = NULL;
+fail: /* and done: what is not returned is freed */
     if (slots)
         for (size_t i = 0; i < photos->count; i++)
             clear_slot(&slots[i]);
@@ -407,5 +403,5 @@ fail:
     gpi_photo_dir_free(photos);
     gp_profile_free(profile);
     gp_report_free(report);
-    return NULL;
+    return fixed;
 }

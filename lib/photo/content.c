@@ -238,19 +238,45 @@ typedef struct judge {
     int errors;
 } judge;
 
+static void addv(judge *j, gp_code code, const char *actual, const char *expected,
+                 const char *fmt, va_list ap) GPI_PRINTF(5, 0);
+static void addv(judge *j, gp_code code, const char *actual, const char *expected,
+                 const char *fmt, va_list ap)
+{
+    int sev = j->c->severity[code - FIRST_CONTENT_CODE];
+    gp_severity severity = sev >= 0 ? (gp_severity)sev : gp_code_severity(code);
+    gpi_report_addv(j->report, severity, code, j->where, actual, expected, fmt, ap);
+    if (severity == GP_ERROR)
+        j->errors++;
+}
+
 static void add(judge *j, gp_code code, const char *actual, const char *expected,
                 const char *fmt, ...) GPI_PRINTF(5, 6);
 static void add(judge *j, gp_code code, const char *actual, const char *expected,
                 const char *fmt, ...)
 {
-    int sev = j->c->severity[code - FIRST_CONTENT_CODE];
-    gp_severity severity = sev >= 0 ? (gp_severity)sev : gp_code_severity(code);
     va_list ap;
     va_start(ap, fmt);
-    gpi_report_addv(j->report, severity, code, j->where, actual, expected, fmt, ap);
+    addv(j, code, actual, expected, fmt, ap);
     va_end(ap);
-    if (severity == GP_ERROR)
-        j->errors++;
+}
+
+/* A measurement past one limit of the profile: the actual text shows the
+ * value, the expected text the limit, each through a format of one number;
+ * the message says what to do. */
+static void past_limit(judge *j, gp_code code, const char *actual_fmt, double value,
+                       const char *expected_fmt, double limit, const char *fmt, ...)
+    GPI_PRINTF(7, 8);
+static void past_limit(judge *j, gp_code code, const char *actual_fmt, double value,
+                       const char *expected_fmt, double limit, const char *fmt, ...)
+{
+    char actual[200], expected[200];
+    snprintf(actual, sizeof actual, actual_fmt, value);
+    snprintf(expected, sizeof expected, expected_fmt, limit);
+    va_list ap;
+    va_start(ap, fmt);
+    addv(j, code, actual, expected, fmt, ap);
+    va_end(ap);
 }
 
 /* Round a correction up to the next 10 pixels: "多留约 70 像素". */
@@ -264,6 +290,31 @@ static void number(judge *j, const char *key, double value)
     gp_report_photo_number(j->report, j->where->source, j->where->seq, key, value);
 }
 
+/* Numbers recorded under their field's own name, in this order. */
+typedef struct named_number {
+    const char *key;
+    size_t offset; /* of a double */
+} named_number;
+
+#define M(k) {#k, offsetof(gpi_photo_measure, k)}
+static const named_number face_numbers[] = {
+    M(face_left), M(face_top), M(face_right), M(face_bottom), M(eye_left_x), M(eye_left_y),
+    M(eye_right_x), M(eye_right_y), M(eye_line), M(face_width), M(face_center_x), M(tilt_deg),
+};
+#undef M
+#define B(k) {#k, offsetof(gpi_content_bands, k)}
+static const named_number band_numbers[] = {
+    B(head_top_min), B(head_top_max), B(eye_line_min), B(eye_line_max), B(face_width_min),
+    B(face_width_max),
+};
+#undef B
+
+static void numbers(judge *j, const void *from, const named_number *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        number(j, list[i].key, *(const double *)(const void *)((const char *)from + list[i].offset));
+}
+
 static void record(judge *j, const gpi_photo_measure *m, int width, int height,
                    const gpi_content_bands *b)
 {
@@ -272,18 +323,7 @@ static void record(judge *j, const gpi_photo_measure *m, int width, int height,
     number(j, "saturation", m->saturation);
     if (!m->has_face)
         return;
-    number(j, "face_left", m->face_left);
-    number(j, "face_top", m->face_top);
-    number(j, "face_right", m->face_right);
-    number(j, "face_bottom", m->face_bottom);
-    number(j, "eye_left_x", m->eye_left_x);
-    number(j, "eye_left_y", m->eye_left_y);
-    number(j, "eye_right_x", m->eye_right_x);
-    number(j, "eye_right_y", m->eye_right_y);
-    number(j, "eye_line", m->eye_line);
-    number(j, "face_width", m->face_width);
-    number(j, "face_center_x", m->face_center_x);
-    number(j, "tilt_deg", m->tilt_deg);
+    numbers(j, m, face_numbers, GPI_ARRAY_LEN(face_numbers));
     if (m->has_head_top)
         number(j, "head_top", m->head_top);
     if (m->has_background) {
@@ -302,12 +342,7 @@ static void record(judge *j, const gpi_photo_measure *m, int width, int height,
     }
     if (m->has_clothing)
         number(j, "clothing_like_background", 100 * m->clothing_fraction);
-    number(j, "head_top_min", b->head_top_min);
-    number(j, "head_top_max", b->head_top_max);
-    number(j, "eye_line_min", b->eye_line_min);
-    number(j, "eye_line_max", b->eye_line_max);
-    number(j, "face_width_min", b->face_width_min);
-    number(j, "face_width_max", b->face_width_max);
+    numbers(j, b, band_numbers, GPI_ARRAY_LEN(band_numbers));
 }
 
 static void judge_geometry(judge *j, const gpi_photo_measure *m, int width,
@@ -357,14 +392,11 @@ static void judge_geometry(judge *j, const gpi_photo_measure *m, int width,
         add(j, GP_PHOTO_FACE_CENTER, actual, expected,
             "人像没有居中：裁剪时把人像向%s移约 %ld 像素", off < 0 ? "右" : "左", up10(fabs(off)));
     }
-    if (fabs(m->tilt_deg) > b->tilt_max_deg) {
-        snprintf(actual, sizeof actual, "两眼连线倾斜 %.1f°", fabs(m->tilt_deg));
-        snprintf(expected, sizeof expected, "不超过 %.0f°", b->tilt_max_deg);
-        /* + = clockwise: the picture is turned back counter-clockwise */
-        add(j, GP_PHOTO_HEAD_TILT, actual, expected,
-            "头部歪斜：请摆正头部重拍，或把照片%s时针旋转约 %.0f° 后重新裁剪",
-            m->tilt_deg > 0 ? "逆" : "顺", fabs(m->tilt_deg));
-    }
+    /* + = clockwise: the picture is turned back counter-clockwise */
+    if (fabs(m->tilt_deg) > b->tilt_max_deg)
+        past_limit(j, GP_PHOTO_HEAD_TILT, "两眼连线倾斜 %.1f°", fabs(m->tilt_deg), "不超过 %.0f°",
+                   b->tilt_max_deg, "头部歪斜：请摆正头部重拍，或把照片%s时针旋转约 %.0f° 后重新裁剪",
+                   m->tilt_deg > 0 ? "逆" : "顺", fabs(m->tilt_deg));
 }
 
 static void judge_backdrop(judge *j, const gpi_photo_measure *m)
@@ -400,18 +432,14 @@ static void judge_backdrop(judge *j, const gpi_photo_measure *m)
             "背景颜色不是规定的颜色（最接近%s，但相差太大）：请在%s背景前重拍",
             c->backdrop_names[nearest], c->backdrop_names[0]);
     }
-    if (m->background_spread > c->backdrop_spread_max) {
-        snprintf(actual, sizeof actual, "背景各处最大相差 ΔE2000 %.1f", m->background_spread);
-        snprintf(expected, sizeof expected, "ΔE2000 ≤ %.0f", c->backdrop_spread_max);
-        add(j, GP_PHOTO_BACKGROUND_UNEVEN, actual, expected,
-            "背景有阴影、明暗渐变或杂物：给背景均匀打光、人离背景远一些后重拍");
-    }
-    if (m->has_clothing && m->clothing_fraction > c->clothing_fraction_max) {
-        snprintf(actual, sizeof actual, "上衣与背景同色的部分占 %.0f%%", 100 * m->clothing_fraction);
-        snprintf(expected, sizeof expected, "不超过 %.0f%%", 100 * c->clothing_fraction_max);
-        add(j, GP_PHOTO_CLOTHING_LIKE_BACKGROUND, actual, expected,
-            "衣服颜色与背景太接近：请换与背景反差明显的衣服（如深色上衣）后重拍");
-    }
+    if (m->background_spread > c->backdrop_spread_max)
+        past_limit(j, GP_PHOTO_BACKGROUND_UNEVEN, "背景各处最大相差 ΔE2000 %.1f",
+                   m->background_spread, "ΔE2000 ≤ %.0f", c->backdrop_spread_max,
+                   "背景有阴影、明暗渐变或杂物：给背景均匀打光、人离背景远一些后重拍");
+    if (m->has_clothing && m->clothing_fraction > c->clothing_fraction_max)
+        past_limit(j, GP_PHOTO_CLOTHING_LIKE_BACKGROUND, "上衣与背景同色的部分占 %.0f%%",
+                   100 * m->clothing_fraction, "不超过 %.0f%%", 100 * c->clothing_fraction_max,
+                   "衣服颜色与背景太接近：请换与背景反差明显的衣服（如深色上衣）后重拍");
 }
 
 static void judge_face(judge *j, const gpi_photo_measure *m)
@@ -430,30 +458,20 @@ static void judge_face(judge *j, const gpi_photo_measure *m)
         add(j, GP_PHOTO_FACE_EXPOSURE, actual, expected,
             "脸部太亮、发白：请减弱灯光或闪光后重拍");
     }
-    if (m->face_lr_ratio < c->face_lr_ratio_min) {
-        snprintf(actual, sizeof actual, "暗侧脸的亮度是亮侧的 %.0f%%", 100 * m->face_lr_ratio);
-        snprintf(expected, sizeof expected, "不低于 %.0f%%", 100 * c->face_lr_ratio_min);
-        add(j, GP_PHOTO_FACE_UNEVEN_LIGHT, actual, expected,
-            "阴阳脸：一侧脸明显偏暗，请从两侧均匀补光后重拍");
-    }
-    if (m->sharpness < c->sharpness_min) {
-        snprintf(actual, sizeof actual, "脸部清晰度 %.0f", m->sharpness);
-        snprintf(expected, sizeof expected, "不低于 %.0f", c->sharpness_min);
-        add(j, GP_PHOTO_BLURRY, actual, expected,
-            "脸部模糊：请对焦在眼睛上、保持相机稳定后重拍");
-    }
-    if (m->has_landmarks && m->eye_open < c->eye_open_min) {
-        snprintf(actual, sizeof actual, "睁眼程度 %.2f", m->eye_open);
-        snprintf(expected, sizeof expected, "不低于 %.2f", c->eye_open_min);
-        add(j, GP_PHOTO_EYES_CLOSED, actual, expected,
-            "眼睛可能闭着或眯着：请确认照片，必要时让被拍摄者睁眼平视后重拍");
-    }
-    if (m->has_landmarks && m->mouth_open > c->mouth_open_max) {
-        snprintf(actual, sizeof actual, "张嘴程度 %.2f", m->mouth_open);
-        snprintf(expected, sizeof expected, "不超过 %.2f", c->mouth_open_max);
-        add(j, GP_PHOTO_MOUTH_OPEN, actual, expected,
-            "嘴可能张着：请确认照片，必要时让被拍摄者自然闭嘴后重拍");
-    }
+    if (m->face_lr_ratio < c->face_lr_ratio_min)
+        past_limit(j, GP_PHOTO_FACE_UNEVEN_LIGHT, "暗侧脸的亮度是亮侧的 %.0f%%",
+                   100 * m->face_lr_ratio, "不低于 %.0f%%", 100 * c->face_lr_ratio_min,
+                   "阴阳脸：一侧脸明显偏暗，请从两侧均匀补光后重拍");
+    if (m->sharpness < c->sharpness_min)
+        past_limit(j, GP_PHOTO_BLURRY, "脸部清晰度 %.0f", m->sharpness, "不低于 %.0f",
+                   c->sharpness_min, "脸部模糊：请对焦在眼睛上、保持相机稳定后重拍");
+    if (m->has_landmarks && m->eye_open < c->eye_open_min)
+        past_limit(j, GP_PHOTO_EYES_CLOSED, "睁眼程度 %.2f", m->eye_open, "不低于 %.2f",
+                   c->eye_open_min,
+                   "眼睛可能闭着或眯着：请确认照片，必要时让被拍摄者睁眼平视后重拍");
+    if (m->has_landmarks && m->mouth_open > c->mouth_open_max)
+        past_limit(j, GP_PHOTO_MOUTH_OPEN, "张嘴程度 %.2f", m->mouth_open, "不超过 %.2f",
+                   c->mouth_open_max, "嘴可能张着：请确认照片，必要时让被拍摄者自然闭嘴后重拍");
 }
 
 int gpi_content_judge(const gpi_photo_measure *m, int photo_width, int photo_height,
@@ -467,13 +485,9 @@ int gpi_content_judge(const gpi_photo_measure *m, int photo_width, int photo_hei
     gpi_content_bands_for(profile, photo_width, photo_height, &b);
     record(&j, m, photo_width, photo_height, &b);
 
-    char actual[96], expected[96];
-    if (m->saturation < c->saturation_min) {
-        snprintf(actual, sizeof actual, "色彩饱和度 %.1f", m->saturation);
-        snprintf(expected, sizeof expected, "不低于 %.1f", c->saturation_min);
-        add(&j, GP_PHOTO_NOT_COLOR, actual, expected,
-            "照片是黑白（灰度）的：请提交原始的彩色照片");
-    }
+    if (m->saturation < c->saturation_min)
+        past_limit(&j, GP_PHOTO_NOT_COLOR, "色彩饱和度 %.1f", m->saturation, "不低于 %.1f",
+                   c->saturation_min, "照片是黑白（灰度）的：请提交原始的彩色照片");
     if (!m->face_ran) {
         /* said once per report, at the first photo it concerns */
         if (!gp_report_has(report, GP_PHOTO_FACE_RULES_SKIPPED)) {
@@ -496,6 +510,7 @@ int gpi_content_judge(const gpi_photo_measure *m, int photo_width, int photo_hei
         return j.errors;
     }
     if (m->faces > 1) {
+        char actual[96];
         snprintf(actual, sizeof actual, "%d 张脸", m->faces);
         add(&j, GP_PHOTO_MULTIPLE_FACES, actual, "1 张",
             "照片中有 %d 张脸：每张照片只能有本人一人", m->faces);

@@ -29,23 +29,32 @@ typedef struct rules {
     size_t student_no_length;  /* the usual length of an all-digit 学号; 0 when no clear one */
 } rules;
 
-static void add(const rules *r, gpi_student *s, gp_code code, int field, const char *actual,
-                const char *expected, const char *fmt, ...) GPI_PRINTF(7, 8);
+static void addv(const rules *r, gpi_student *s, gp_code code, int field, const char *actual,
+                 const char *expected, const char *fmt, va_list ap) GPI_PRINTF(7, 0);
 
-static void add(const rules *r, gpi_student *s, gp_code code, int field, const char *actual,
-                const char *expected, const char *fmt, ...)
+static void addv(const rules *r, gpi_student *s, gp_code code, int field, const char *actual,
+                 const char *expected, const char *fmt, va_list ap)
 {
     gpi_where w = {.row = s->row,
                   .seq = s->seq[0] ? s->seq : NULL,
                   .field = field >= 0 ? gpi_field_label((gpi_field)field) : NULL,
                   .file = r->file};
     gp_severity severity = gp_code_severity(code);
-    va_list ap;
-    va_start(ap, fmt);
     gpi_report_addv(r->report, severity, code, &w, actual, expected, fmt, ap);
-    va_end(ap);
     if (severity == GP_ERROR)
         s->has_error = true;
+}
+
+static void add(const rules *r, gpi_student *s, gp_code code, int field, const char *actual,
+                const char *expected, const char *fmt, ...) GPI_PRINTF(7, 8);
+
+static void add(const rules *r, gpi_student *s, gp_code code, int field, const char *actual,
+                const char *expected, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    addv(r, s, code, field, actual, expected, fmt, ap);
+    va_end(ap);
 }
 
 static bool all_digits(const char *s)
@@ -276,6 +285,22 @@ static void mark_damaged(gpi_student *s, gpi_field field)
     s->damaged |= 1u << field;
 }
 
+/* A value Excel has changed: the finding (its actual is the value), and the
+ * field marked so that its own rules do not run.  true, for excel_damage. */
+static bool damage(const rules *r, gpi_student *s, gp_code code, gpi_field field,
+                   const char *expected, const char *fmt, ...) GPI_PRINTF(6, 7);
+
+static bool damage(const rules *r, gpi_student *s, gp_code code, gpi_field field,
+                   const char *expected, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    addv(r, s, code, (int)field, s->value[field], expected, fmt, ap);
+    va_end(ap);
+    mark_damaged(s, field);
+    return true;
+}
+
 static const char *digits_run(const char *p, int min, int max)
 {
     int n = 0;
@@ -341,22 +366,16 @@ static bool excel_damage(const rules *r, gpi_student *s, gpi_field field)
     const char *label = gpi_field_label(field);
     if (!v[0])
         return false;
-    if (gpi_excel_scientific(v) && field != GPI_FIELD_ID_NUMBER) {
-        add(r, s, GP_ROSTER_EXCEL_SCIENTIFIC, field, v, "完整号码（文本格式）",
-            "%s显示为“%s”：Excel 把它当成数字改成了科学计数法，后几位已经丢失；"
-            "请把“%s”列设为“文本”格式后重新输入",
-            label, v, label);
-        mark_damaged(s, field);
-        return true;
-    }
-    if (looks_like_date(v)) {
-        add(r, s, GP_ROSTER_EXCEL_DATE, field, v, "号码（文本格式）",
-            "%s“%s”是一个日期：Excel 把输入的号码当成了日期，原来的号码已经改变；"
-            "请把“%s”列设为“文本”格式后重新输入",
-            label, v, label);
-        mark_damaged(s, field);
-        return true;
-    }
+    if (gpi_excel_scientific(v) && field != GPI_FIELD_ID_NUMBER)
+        return damage(r, s, GP_ROSTER_EXCEL_SCIENTIFIC, field, "完整号码（文本格式）",
+                      "%s显示为“%s”：Excel 把它当成数字改成了科学计数法，后几位已经丢失；"
+                      "请把“%s”列设为“文本”格式后重新输入",
+                      label, v, label);
+    if (looks_like_date(v))
+        return damage(r, s, GP_ROSTER_EXCEL_DATE, field, "号码（文本格式）",
+                      "%s“%s”是一个日期：Excel 把输入的号码当成了日期，原来的号码已经改变；"
+                      "请把“%s”列设为“文本”格式后重新输入",
+                      label, v, label);
     size_t len = strlen(v);
     if (!all_digits(v))
         return false;
@@ -381,22 +400,18 @@ static bool excel_damage(const rules *r, gpi_student *s, gpi_field field)
         mark_damaged(s, field);
         return true;
     }
-    if (field == GPI_FIELD_STUDENT_NO && len >= 16 && strspn(v + 15, "0") == len - 15) {
-        add(r, s, GP_ROSTER_EXCEL_TRUNCATED, field, v, "完整号码（文本格式）",
-            "学号“%s”有 %zu 位且第 16 位起全是 0：很像 Excel 把它当成数字只保留了 15 位；"
-            "请把“学号”列设为“文本”格式后重新输入",
-            v, len);
-        mark_damaged(s, field);
-        return true;
-    }
+    if (field == GPI_FIELD_STUDENT_NO && len >= 16 && strspn(v + 15, "0") == len - 15)
+        return damage(r, s, GP_ROSTER_EXCEL_TRUNCATED, field, "完整号码（文本格式）",
+                      "学号“%s”有 %zu 位且第 16 位起全是 0：很像 Excel 把它当成数字只保留了 15 位；"
+                      "请把“学号”列设为“文本”格式后重新输入",
+                      v, len);
     if (field == GPI_FIELD_SCHOOL_CODE && len < 5) {
         char *padded = zero_padded(v, 5);
-        add(r, s, GP_ROSTER_EXCEL_LEADING_ZEROS, field, v, padded ? padded : "5 位数字",
-            "院校代码“%s”只有 %zu 位：很像 Excel 去掉了开头的 0（应为“%s”？）；"
-            "请把“院校代码”列设为“文本”格式后重新输入",
-            v, len, padded ? padded : "");
+        damage(r, s, GP_ROSTER_EXCEL_LEADING_ZEROS, field, padded ? padded : "5 位数字",
+               "院校代码“%s”只有 %zu 位：很像 Excel 去掉了开头的 0（应为“%s”？）；"
+               "请把“院校代码”列设为“文本”格式后重新输入",
+               v, len, padded ? padded : "");
         free(padded);
-        mark_damaged(s, field);
         return true;
     }
     if (field == GPI_FIELD_STUDENT_NO && r->student_no_length && len < r->student_no_length) {

@@ -202,6 +202,38 @@ static char *attr(xmlTextReaderPtr r, const char *local)
     return v;
 }
 
+/* The end of reading a part: its reader and bytes freed; ok unless the
+ * reader failed (rc < 0) on the way. */
+static bool part_done(xmlTextReaderPtr r, char *data, int rc, bool ok)
+{
+    if (r)
+        xmlFreeTextReader(r);
+    free(data);
+    return ok && rc >= 0;
+}
+
+/* Append the text of the current node to buf (bounded). */
+static bool append_text(xlsx *x, xmlTextReaderPtr r, char **buf, size_t *len, size_t *cap)
+{
+    const char *v = (const char *)xmlTextReaderConstValue(r);
+    size_t n = v ? strlen(v) : 0;
+    if (*len + n > WB_MAX_STRING_BYTES)
+        return workbook_failed(x->f, WB_LIMIT, "工作簿里有一段文字超过 %d 字节",
+                               WB_MAX_STRING_BYTES);
+    if (*len + n + 1 > *cap) {
+        size_t want = (*len + n + 1) * 2;
+        char *grown = realloc(*buf, want);
+        if (!grown)
+            return workbook_failed(x->f, WB_NOMEM, "内存不足");
+        *buf = grown;
+        *cap = want;
+    }
+    memcpy(*buf + *len, v, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return true;
+}
+
 /* Text of the current element, up to its end: <t> runs, skipping phonetic
  * <rPh> runs; appended to buf (bounded). */
 static bool element_text(xlsx *x, xmlTextReaderPtr r, const char *end_name, const char *part,
@@ -239,22 +271,8 @@ static bool element_text(xlsx *x, xmlTextReaderPtr r, const char *end_name, cons
         if (in_t > 0 && (type == XML_READER_TYPE_TEXT ||
                          type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
                          type == XML_READER_TYPE_WHITESPACE || type == XML_READER_TYPE_CDATA)) {
-            const char *v = (const char *)xmlTextReaderConstValue(r);
-            size_t n = v ? strlen(v) : 0;
-            if (*len + n > WB_MAX_STRING_BYTES)
-                return workbook_failed(x->f, WB_LIMIT, "工作簿里有一段文字超过 %d 字节",
-                                       WB_MAX_STRING_BYTES);
-            if (*len + n + 1 > *cap) {
-                size_t want = (*len + n + 1) * 2;
-                char *grown = realloc(*buf, want);
-                if (!grown)
-                    return workbook_failed(x->f, WB_NOMEM, "内存不足");
-                *buf = grown;
-                *cap = want;
-            }
-            memcpy(*buf + *len, v, n);
-            *len += n;
-            (*buf)[*len] = '\0';
+            if (!append_text(x, r, buf, len, cap))
+                return false;
         }
     }
 }
@@ -275,22 +293,8 @@ static bool simple_text(xlsx *x, xmlTextReaderPtr r, const char *end_name, const
         int type = xmlTextReaderNodeType(r);
         if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
             type == XML_READER_TYPE_CDATA) {
-            const char *v = (const char *)xmlTextReaderConstValue(r);
-            size_t n = v ? strlen(v) : 0;
-            if (*len + n > WB_MAX_STRING_BYTES)
-                return workbook_failed(x->f, WB_LIMIT, "工作簿里有一段文字超过 %d 字节",
-                                       WB_MAX_STRING_BYTES);
-            if (*len + n + 1 > *cap) {
-                size_t want = (*len + n + 1) * 2;
-                char *grown = realloc(*buf, want);
-                if (!grown)
-                    return workbook_failed(x->f, WB_NOMEM, "内存不足");
-                *buf = grown;
-                *cap = want;
-            }
-            memcpy(*buf + *len, v, n);
-            *len += n;
-            (*buf)[*len] = '\0';
+            if (!append_text(x, r, buf, len, cap))
+                return false;
         }
     }
 }
@@ -346,13 +350,8 @@ static bool read_shared_strings(xlsx *x, const char *part)
         x->shared.items[x->shared.count] = copy;
         x->shared.lens[x->shared.count++] = n;
     }
-    if (rc < 0)
-        ok = false;
     free(buf);
-    if (r)
-        xmlFreeTextReader(r);
-    free(data);
-    return ok;
+    return part_done(r, data, rc, ok);
 }
 
 /* ---- styles: which cell formats are dates ---------------------------------- */
@@ -437,12 +436,7 @@ static bool read_styles(xlsx *x, const char *part)
             x->date_style[x->style_count++] = date;
         }
     }
-    if (rc < 0)
-        ok = false;
-    if (r)
-        xmlFreeTextReader(r);
-    free(data);
-    return ok;
+    return part_done(r, data, rc, ok);
 }
 
 /* ---- workbook.xml and its relationships ------------------------------------ */
@@ -501,12 +495,7 @@ static sheet_ref *read_workbook_part(xlsx *x, size_t *count)
             }
         }
     }
-    if (rc < 0)
-        ok = false;
-    if (r)
-        xmlFreeTextReader(r);
-    free(data);
-    if (!ok) {
+    if (!part_done(r, data, rc, ok)) {
         free_refs(refs, *count);
         return NULL;
     }
@@ -564,12 +553,7 @@ static bool read_relationships(xlsx *x, sheet_ref *refs, size_t count, char **sh
         xmlFree(target);
         xmlFree(type);
     }
-    if (rc < 0)
-        ok = false;
-    if (r)
-        xmlFreeTextReader(r);
-    free(data);
-    return ok;
+    return part_done(r, data, rc, ok);
 }
 
 /* ---- one worksheet ------------------------------------------------------------ */
@@ -803,10 +787,7 @@ static bool read_sheet(xlsx *x, const char *part, workbook_sheet *sheet)
     free(merges);
     free(value);
     free(scratch);
-    if (r)
-        xmlFreeTextReader(r);
-    free(data);
-    return ok;
+    return part_done(r, data, rc, ok);
 }
 
 /* ---- the workbook --------------------------------------------------------------- */
