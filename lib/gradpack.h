@@ -313,7 +313,10 @@ GP_API gp_report *gp_check(const char *roster_path, const char *photo_dir,
 
 /** The face landmark model file for the content rules (dlib's 68-point
  *  model).  NULL = the one the profile names ([content] face_model), else
- *  Debian's /usr/share/dlib/shape_predictor_68_face_landmarks.dat.  Applies
+ *  the build's default (meson -Dface_model): Debian's
+ *  /usr/share/dlib/shape_predictor_68_face_landmarks.dat, or in the Windows
+ *  zip dlib/shape_predictor_68_face_landmarks.dat inside the data directory
+ *  (the templates folder beside gradpack.exe).  Applies
  *  to the whole process: the model is loaded once, when the first photo
  *  needs it, so call this before check, pack or verify. */
 GP_API void gp_set_face_model(const char *path);

@@ -62,6 +62,7 @@ packages=(
   "libxml2       cmake_libxml2"
   "freexl        autotools_freexl"
   "libexif       autotools_libexif"
+  "dlib          cmake_dlib"
 )
 
 # --- tools and source entries -----------------------------------------------
@@ -92,12 +93,16 @@ if [[ $install -eq 1 ]]; then
 fi
 
 # --- recipes: $1 = source dir, $2 = install prefix ---------------------------
+# C++ (dlib, lib/face/face_dlib.cpp) uses the compiler of the posix thread
+# model: the default win32 one of Debian 12's mingw-w64 (gcc 12) has no
+# std::mutex, std::call_once or std::thread.  Its threads are winpthreads,
+# which the static gradpack.exe contains anyway.
 cross_cmake_file=$cache/toolchain.cmake
 cat >"$cross_cmake_file" <<EOF
 set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR AMD64)
 set(CMAKE_C_COMPILER $host-gcc)
-set(CMAKE_CXX_COMPILER $host-g++)
+set(CMAKE_CXX_COMPILER $host-g++-posix)
 set(CMAKE_RC_COMPILER $host-windres)
 set(CMAKE_FIND_ROOT_PATH \${GP_PREFIX})
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
@@ -206,6 +211,36 @@ autotools_freexl() {
 
 autotools_libexif() {
   autotools "$1" "$2" --disable-nls --disable-docs
+}
+
+cmake_dlib() {
+  # Only what lib/face/face_dlib.cpp needs (the HOG detector and the shape
+  # predictor are header templates; the library adds serialisation, the
+  # embedded detector's decoder and the platform code its headers declare):
+  # no GUI, BLAS, LAPACK, CUDA, SQLite, FFT, or image file formats.
+  # (DLIB_ISO_CPP_ONLY would leave out the threads its matrix headers include.)
+  # SOVERSION: Debian's fix-soname.patch takes the library's version from it,
+  # as debian/rules passes it.  apt-get source also fetches and unpacks the
+  # 200 MB dlib-models component (about 45 s here); the one model used comes
+  # from it below.
+  local rc=0
+  cmake_build "$1/dlib" "$2" -DDLIB_NO_GUI_SUPPORT=ON -DDLIB_USE_BLAS=OFF -DDLIB_USE_LAPACK=OFF \
+    -DDLIB_USE_CUDA=OFF -DDLIB_USE_MKL_FFT=OFF -DDLIB_LINK_WITH_SQLITE3=OFF \
+    -DDLIB_JPEG_SUPPORT=OFF -DDLIB_PNG_SUPPORT=OFF -DDLIB_GIF_SUPPORT=OFF -DDLIB_WEBP_SUPPORT=OFF \
+    -DDLIB_IN_PROJECT_BUILD=OFF -DSOVERSION=19.1 || rc=$?
+  cp "$1/dlib/_build.log" "$1/_build.log"
+  [[ $rc -eq 0 ]] || return $rc
+  # dlib-1.pc names its Windows libraries without -l and has no prefix= line
+  sed -i -e "1i prefix=$2" -e 's|^libdir=.*|libdir=${prefix}/lib|' \
+    -e 's|^includedir=.*|includedir=${prefix}/include|' \
+    -e 's|^Libs: .*|Libs: -L${libdir} -ldlib -lws2_32 -lwinmm|' "$2/lib/pkgconfig/dlib-1.pc"
+  # The 68-point landmark model, from the same verified source package (its
+  # dlib-models component): the file libdlib-data installs as
+  # /usr/share/dlib/ (debian/libdlib-data.install), with the models' README
+  # (where the model comes from, the training data's licence) and LICENSE
+  mkdir -p "$2/share/dlib"
+  install -m 644 "$1/dlib-models/shape_predictor_68_face_landmarks.dat" "$1/dlib-models/README.md" \
+    "$1/dlib-models/LICENSE" "$2/share/dlib/"
 }
 
 meson_inih() {
@@ -389,13 +424,14 @@ pkg_config_libdir = ['$deps_prefix/lib/pkgconfig']
 [built-in options]
 c_args = ['-I$deps_prefix/include']
 c_link_args = ['-L$deps_prefix/lib', '-static']
+cpp_args = ['-I$deps_prefix/include']
+cpp_link_args = ['-L$deps_prefix/lib', '-static']
 EOF
-face_opt=()
-if grep -qs "option('face'" meson_options.txt meson.options; then
-  # dlib's cross build (C++, ~100 MB of objects, an hour on two cores) does not
-  # fit the CI budget: the Windows build has no face checks (docs/design.md).
-  face_opt=(-Dface=disabled)
-fi
+# Faces (dlib) are required, not auto: a Windows zip without the content rules
+# must not be made by accident.  The landmark model travels in the zip's
+# templates folder (templates/dlib/), where gradpack.exe looks by default.
+face_model=dlib/shape_predictor_68_face_landmarks.dat
+face_opt=(-Dface=enabled -Dface_model=$face_model)
 rm -rf "$build"
 LIBRARY_PATH="$deps_prefix/lib" meson setup "$build" --cross-file scripts/mingw-w64-x86_64.ini --cross-file "$local_ini" \
   --buildtype=release -Ddefault_library=static -Dprefer_static=true \
@@ -408,7 +444,8 @@ dlls=$($host-objdump -p "$exe" | awk '/DLL Name:/ { print tolower($3) }' | sort 
 for d in $dlls; do
   case $d in
     kernel32.dll | user32.dll | advapi32.dll | shell32.dll | ws2_32.dll | crypt32.dll | \
-      bcrypt.dll | gdi32.dll | msvcrt.dll | ole32.dll | shlwapi.dll | normaliz.dll | api-ms-win-*) ;;
+      bcrypt.dll | gdi32.dll | msvcrt.dll | ole32.dll | shlwapi.dll | normaliz.dll | winmm.dll | \
+      api-ms-win-*) ;;
     *) log "gradpack.exe needs $d, which Windows does not ship"; exit 1 ;;
   esac
 done
@@ -419,6 +456,12 @@ rm -rf "$build/stage"
 mkdir -p "$stage"
 cp "$exe" "$stage/gradpack.exe"
 cp -r templates "$stage/templates"
+# the 68-point landmark model (Debian's dlib source, dlib-models component: the
+# file libdlib-data installs), with its README (provenance, training data
+# licence) and LICENSE
+mkdir -p "$stage/templates/dlib"
+cp "$deps_prefix/share/dlib/shape_predictor_68_face_landmarks.dat" "$deps_prefix/share/dlib/README.md" \
+  "$deps_prefix/share/dlib/LICENSE" "$stage/templates/dlib/"
 cp scripts/windows/使用说明.txt "$stage/使用说明.txt"
 cp scripts/windows/检查并打包.bat "$stage/检查并打包.bat"
 epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 1700000000)}

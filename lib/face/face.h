@@ -15,7 +15,11 @@ extern "C" {
 #endif
 
 #define GPI_FACE_POINTS 68
+/* the build's default model (meson -Dface_model); a relative path is taken
+ * inside the data directory (gp_datadir()) */
+#ifndef GPI_FACE_DEFAULT_MODEL
 #define GPI_FACE_DEFAULT_MODEL "/usr/share/dlib/shape_predictor_68_face_landmarks.dat"
+#endif
 
 typedef enum gpi_face_status {
     GPI_FACE_OK = 0,
@@ -31,7 +35,7 @@ typedef struct gpi_face {
 
 /** Whether this build has face detection. */
 bool gpi_face_built(void);
-/** Use this model file (NULL = Debian's path).  Takes effect only before
+/** Use this model file (NULL = the build's default, GPI_FACE_DEFAULT_MODEL).  Takes effect only before
  *  the model is first loaded; `explicit_choice` marks a path the user named
  *  (it wins over one a profile names). */
 void gpi_face_set_model(const char *path, bool explicit_choice);

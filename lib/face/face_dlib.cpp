@@ -11,6 +11,7 @@
 // is deserialised once per process (std::call_once) and shared read-only by
 // every thread.
 #include "face/face.h"
+#include "gradpack.h"
 
 #include <dlib/image_processing.h>
 #include <dlib/image_processing/frontal_face_detector.h>
@@ -27,8 +28,32 @@
 namespace {
 
 std::mutex config_mutex;
-std::string model_path = GPI_FACE_DEFAULT_MODEL;
+std::string model_path; // empty: the build's default, default_model()
 bool model_explicit = false;
+
+// The build's default model (-Dface_model): an absolute path as it is (Debian's
+// /usr/share/dlib/...), a relative one inside the data directory (the Windows
+// zip: templates/dlib/... beside gradpack.exe, found through gp_datadir()).
+bool default_in_datadir()
+{
+    const char *d = GPI_FACE_DEFAULT_MODEL;
+    return !(d[0] == '/' || d[0] == '\\' || (d[0] && d[1] == ':'));
+}
+
+std::string default_model()
+{
+    if (!default_in_datadir())
+        return GPI_FACE_DEFAULT_MODEL;
+    return std::string(gp_datadir()) + "/" + GPI_FACE_DEFAULT_MODEL;
+}
+
+// the model that will be loaded; called with config_mutex held
+std::string resolved_path;
+const std::string &chosen_model()
+{
+    resolved_path = model_path.empty() ? default_model() : model_path;
+    return resolved_path;
+}
 
 std::once_flag load_once;
 gpi_face_status load_status = GPI_FACE_NO_MODEL;
@@ -39,9 +64,11 @@ dlib::frontal_face_detector *prototype = nullptr; // copied by every thread
 void load_model()
 {
     std::string path;
+    bool shipped = false; // the default model, shipped beside the templates
     {
         std::lock_guard<std::mutex> lock(config_mutex);
-        path = model_path;
+        shipped = model_path.empty() && default_in_datadir();
+        path = chosen_model();
     }
     try {
         if (!prototype)
@@ -49,7 +76,8 @@ void load_model()
         std::ifstream in(path, std::ios::binary);
         if (!in) {
             load_message = "找不到人脸特征点模型文件 " + path +
-                           "（Debian 软件包 libdlib-data 提供；也可用 --face-model 指定）";
+                           (shipped ? "（它随 gradpack 一起发布：请重新完整解压；也可用 --face-model 指定）"
+                                    : "（Debian 软件包 libdlib-data 提供；也可用 --face-model 指定）");
             load_status = GPI_FACE_NO_MODEL;
             return;
         }
@@ -106,7 +134,7 @@ extern "C" void gpi_face_set_model(const char *path, bool explicit_choice)
     if (model_explicit && !explicit_choice)
         return; // the user's choice wins over a profile's
     try {
-        model_path = path && *path ? path : GPI_FACE_DEFAULT_MODEL;
+        model_path = path && *path ? path : ""; // "": the default, resolved when used
     } catch (...) {
     }
     model_explicit = explicit_choice && path && *path;
@@ -115,7 +143,7 @@ extern "C" void gpi_face_set_model(const char *path, bool explicit_choice)
 extern "C" const char *gpi_face_model_path(void)
 {
     std::lock_guard<std::mutex> lock(config_mutex);
-    return model_path.c_str();
+    return chosen_model().c_str();
 }
 
 extern "C" gpi_face_status gpi_face_load(char *message, size_t size)

@@ -29,6 +29,17 @@ export WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 export WINE=$wine GRADPACK_EXE=$exe GRADPACK=$build/cmd/gradpack
 export PHOTOGEN=$build/tests/tools/photogen ROSTERGEN=$build/tests/tools/rostergen
 export SOURCE_ROOT=$root
+# gradpack.exe's data directory: the templates folder as the zip ships it
+# (scripts/build-windows.sh stages it beside the build, with dlib/ holding the
+# face landmark model), so the face rules run as in the zip
+stage=$(ls -d "$(dirname "$exe")"/../stage/gradpack-*-windows-x64/templates 2>/dev/null | head -1)
+if [[ -n $stage && -f $stage/dlib/shape_predictor_68_face_landmarks.dat ]]; then
+  export GRADPACK_WIN_DATADIR=$(realpath "$stage")
+else
+  echo "run-wine: no staged templates with the face model beside $exe (scripts/build-windows.sh makes them)" >&2
+  echo "wine: 0 passed, 1 failed"
+  exit 1
+fi
 # the release zip, when built, is tested as a clerk uses it
 zip=$(ls -t dist/gradpack-*-windows-x64.zip 2>/dev/null | head -1)
 [[ -n $zip ]] && export GRADPACK_ZIP=$root/$zip

@@ -3,9 +3,14 @@ fix, merge and drop on the samples and on generated folders with defects,
 with Chinese file and folder names and Windows-style paths (Z:\\...), every
 result compared with the Linux build's on the same inputs.
 
+Both builds have the face rules (dlib): reports are compared whole, content
+findings and measurements included.
+
 Environment (tests/windows/run-wine.sh sets it): GRADPACK_EXE (gradpack.exe),
 GRADPACK (the Linux build's gradpack), PHOTOGEN, ROSTERGEN, SOURCE_ROOT, WINE,
-WINEPREFIX, WINEDEBUG.
+WINEPREFIX, WINEDEBUG; GRADPACK_WIN_DATADIR, the templates folder as the zip
+ships it (with dlib/, the landmark model), given to gradpack.exe as its data
+directory.
 """
 import csv
 import hashlib
@@ -24,6 +29,8 @@ from e2e_lib import GRADPACK, PHOTOGEN, ROSTERGEN, SOURCE_ROOT, run  # noqa: E40
 
 EXE = os.environ["GRADPACK_EXE"]
 WINE = os.environ.get("WINE", "wine")
+WIN_DATADIR = os.environ.get("GRADPACK_WIN_DATADIR", "")
+FACES = os.path.join(SOURCE_ROOT, "tests", "data", "faces")
 EPOCH = "1700000000"
 SAMPLES = os.path.join(SOURCE_ROOT, "samples")
 
@@ -36,6 +43,8 @@ def winpath(p):
 def exe(*args, env=None, timeout=600):
     """Run gradpack.exe under Wine; paths in args must already be Windows paths."""
     full = {"SOURCE_DATE_EPOCH": EPOCH}
+    if WIN_DATADIR:
+        full["GRADPACK_DATADIR"] = winpath(WIN_DATADIR)
     if env:
         full.update(env)
     return run([WINE, EXE, *map(str, args)], env=full, timeout=timeout)
@@ -55,28 +64,17 @@ def as_json(proc):
         raise AssertionError(f"invalid JSON ({exc}):\n{proc.stdout[:2000]}\n{proc.stderr[:2000]}")
 
 
-_content = None
-
-
-def content_codes():
-    """The photo content rules' codes (200-249).  The Windows build has no
-    face detection (dlib is not cross-built: docs/design.md), so its reports
-    carry one photo.face_rules_skipped where Linux's carry the content
-    findings; the platforms are compared on everything else."""
-    global _content
-    if _content is None:
-        doc = json.loads(linux("codes", "--format", "json").stdout)
-        _content = {c["code"] for c in doc if 200 <= c["number"] < 250}
-    return _content
-
-
 def codes(doc):
-    return sorted(f["code"] for f in doc["findings"] if f["code"] not in content_codes())
+    return sorted(f["code"] for f in doc["findings"])
 
 
 def summary(doc):
-    """The summary without the counts the content rules change."""
-    return {k: v for k, v in doc["summary"].items() if k not in ("warnings", "infos")}
+    return doc["summary"]
+
+
+def measurements(doc):
+    """{seq: measurements} of a check report (the content rules' numbers)."""
+    return {m["seq"]: m for m in doc.get("measurements", [])}
 
 
 def files_of(folder):
@@ -148,6 +146,56 @@ class WineTest(unittest.TestCase):
         self.assertEqual(lin.returncode, 0)
         self.assertEqual(codes(as_json(win)), codes(as_json(lin)))
         self.assertEqual(summary(as_json(win)), summary(as_json(lin)))
+        self.assertTrue(measurements(as_json(lin)), "no measurements: face rules did not run")
+        self.assertEqual(measurements(as_json(win)), measurements(as_json(lin)))
+
+    def test_face_problems_found_like_linux(self):
+        """Real portraits (tests/data/faces) framed with a face problem: the
+        same content findings and the same measurements on Windows (dlib and
+        the landmark model from the zip's templates folder) as on Linux."""
+        sys.path.insert(0, os.path.join(SOURCE_ROOT, "tests", "tools"))
+        import faceframe as ff  # python3-pil
+        from PIL import Image
+        # the portrait's own measurement (Linux), to frame it from
+        src = self.path("source")
+        os.makedirs(src)
+        shutil.copy(os.path.join(FACES, "portrait-a.jpg"), os.path.join(src, "0001.jpg"))
+        roster = self.path("花名册.csv")
+        proc = run([ROSTERGEN, "3", "--seed", "11"])
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(roster, "w", encoding="utf-8", newline="") as f:
+            f.write(proc.stdout)
+        m = measurements(as_json(linux("check", roster, src, "--format", "json")))["0001"]
+        a = Image.open(os.path.join(FACES, "portrait-a.jpg")).convert("RGB")
+        photos = self.path("人像照片")
+        os.makedirs(photos)
+        well = ff.render(a, ff.frame_for(m, 410, 540))
+        cases = {
+            "0001": well,
+            "0002": ff.render(a, ff.frame_for(m, 410, 640)),  # eyes 100 px too low
+            "0003": well.crop((0, 880, 960, 1280)).resize((960, 1280)),  # no face
+        }
+        for seq, img in cases.items():
+            img.save(os.path.join(photos, seq + ".jpg"), quality=92, dpi=(300, 300))
+        win = exe("check", winpath(roster), winpath(photos), "--format", "json")
+        lin = linux("check", roster, photos, "--format", "json")
+        wdoc, ldoc = as_json(win), as_json(lin)
+        self.assertEqual(win.returncode, lin.returncode, win.stdout + win.stderr)
+
+        def by_seq(doc):
+            return sorted((f.get("seq") or "", f["code"], f["severity"]) for f in doc["findings"])
+
+        self.assertEqual(by_seq(wdoc), by_seq(ldoc))
+        got = {(f.get("seq"), f["code"]) for f in wdoc["findings"]}
+        self.assertIn(("0002", "photo.eye_line"), got, by_seq(wdoc))
+        self.assertIn(("0003", "photo.no_face"), got, by_seq(wdoc))
+        self.assertNotIn("photo.face_rules_skipped", codes(wdoc))
+        self.assertEqual(measurements(wdoc), measurements(ldoc))
+        # the finding's text, which the clerk reads, is the same too
+        for code in ("photo.eye_line", "photo.no_face"):
+            w = [f for f in wdoc["findings"] if f["code"] == code]
+            l = [f for f in ldoc["findings"] if f["code"] == code]
+            self.assertEqual(w, l)
 
     def test_check_defects_with_chinese_names_like_linux(self):
         roster = os.path.join(os.path.dirname(self.bad), "花名册.csv")
@@ -293,13 +341,22 @@ class WineTest(unittest.TestCase):
         with open(os.path.join(folder, "检查结果.html"), encoding="utf-8") as f:
             report = f.read()
         self.assertTrue(report.startswith("<!DOCTYPE html>"))
-        self.assertIn("全部符合要求", report)
-        # the same bundle as the Linux build's drop on a copy
+        # the same bundle and the same verdict as the Linux build's drop on a
+        # copy (the samples' backdrops draw content warnings on both)
         copy = self.path("linux", "济南函授站")
         shutil.copytree(self.good, copy)
         lin = linux("drop", copy, "--no-open")
         self.assertEqual(lin.returncode, 0, lin.stdout + lin.stderr)
         self.assertEqual(got, files_of(self.path("linux", "outbox")))
+        with open(os.path.join(copy, "检查结果.html"), encoding="utf-8") as f:
+            lin_report = f.read()
+
+        def verdict(html):
+            start = html.index('<p class="verdict')
+            return html[start:html.index("</p>", start)]
+
+        self.assertIn("没有错误", verdict(report))
+        self.assertEqual(verdict(report), verdict(lin_report))
 
     def test_drop_folder_with_defects_reports_and_does_not_pack(self):
         folder = self.path("有问题的站")
@@ -366,9 +423,11 @@ class WineTest(unittest.TestCase):
         """argv = [exe, folder]: the drag-and-drop form; waits for a key at the end."""
         folder = self.path("拖放", "济南函授站")
         shutil.copytree(self.good, folder)
+        env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, GRADPACK_NO_OPEN="1")
+        if WIN_DATADIR:
+            env["GRADPACK_DATADIR"] = winpath(WIN_DATADIR)
         proc = subprocess.run([WINE, EXE, winpath(folder)], input="\n", text=True,
-                              capture_output=True, timeout=600,
-                              env=dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, GRADPACK_NO_OPEN="1"))
+                              capture_output=True, timeout=600, env=env)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         self.assertIn("按任意键关闭", proc.stdout)
         self.assertTrue(files_of(self.path("拖放", "outbox")))
@@ -403,7 +462,8 @@ class ZipTest(unittest.TestCase):
         with zipfile.ZipFile(ZIP) as z:
             names = [n.split("/", 1)[1] for n in z.namelist() if not n.endswith("/")]
         for want in ("gradpack.exe", "使用说明.txt", "检查并打包.bat", "templates/roster-fields.ini",
-                     "templates/profiles/xinhua-shandong.ini", "templates/station.ini"):
+                     "templates/profiles/xinhua-shandong.ini", "templates/station.ini",
+                     "templates/dlib/shape_predictor_68_face_landmarks.dat"):
             self.assertIn(want, names)
 
     def test_templates_beside_the_exe_are_found(self):
@@ -414,6 +474,22 @@ class ZipTest(unittest.TestCase):
                               capture_output=True, text=True, timeout=300, env=env)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         self.assertIn("zip-only", proc.stdout)
+
+    def test_face_model_in_the_zip_is_found(self):
+        """No --face-model, no GRADPACK_DATADIR: the landmark model is found in
+        templates\\dlib beside gradpack.exe and the face rules run, as on Linux."""
+        env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+        env.pop("GRADPACK_DATADIR", None)
+        roster, photos = os.path.join(SAMPLES, "roster.csv"), os.path.join(SAMPLES, "photos")
+        proc = subprocess.run([WINE, self.exe, "check", winpath(roster), winpath(photos),
+                               "--format", "json"],
+                              capture_output=True, text=True, timeout=300, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        doc = as_json(proc)
+        self.assertNotIn("photo.face_rules_skipped", codes(doc), proc.stdout[:2000])
+        lin = as_json(linux("check", roster, photos, "--format", "json"))
+        self.assertEqual(len(measurements(doc)), len(os.listdir(photos)))
+        self.assertEqual(measurements(doc), measurements(lin))
 
     def test_batch_file_inside_the_folder(self):
         """检查并打包.bat copied into the clerk's folder, run by cmd.exe: finds
