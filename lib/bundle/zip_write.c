@@ -59,7 +59,7 @@ static zip_int64_t out_callback(void *user, void *data, zip_uint64_t len, zip_so
         out->offset = 0;
         return 0;
     case ZIP_SOURCE_READ: {
-        long got = gpi_os_pread(out->fd, data, len, out->offset);
+        long got = gpi_os_read_offset(out->fd, data, len, out->offset);
         if (got < 0)
             return out_fail(out, ZIP_ER_READ, errno);
         out->offset += (zip_uint64_t)got;

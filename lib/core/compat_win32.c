@@ -123,7 +123,7 @@ long gpi_compat_sysconf(int name)
 
 long long gpi_compat_pread(int fd, void *buf, size_t len, long long offset)
 {
-    return gpi_os_pread(fd, buf, len, (uint64_t)offset);
+    return gpi_os_read_offset(fd, buf, len, (uint64_t)offset);
 }
 
 /* Files are binary: open() and fopen() without O_BINARY / "b" would turn

@@ -97,7 +97,7 @@ static int open_and_lock(const char *dir, const char *path, gp_error *err)
     if (gpi_os_lock_try(fd) != 0) {
         int e = errno;
         char holder[32] = "";
-        long n = gpi_os_pread(fd, holder, sizeof holder - 1, 0);
+        long n = gpi_os_read_offset(fd, holder, sizeof holder - 1, 0);
         holder[n > 0 ? n : 0] = '\0';
         holder[strcspn(holder, "\n")] = '\0';
         if (e == EWOULDBLOCK || e == EAGAIN)

@@ -116,8 +116,9 @@ int gpi_os_open_read_beneath(int dir_fd, const char *relpath, gpi_os_stat *st);
 long gpi_os_read(int fd, void *buf, size_t len);
 /** Write all len bytes (retrying short writes and EINTR).  0 or -1. */
 int gpi_os_write_all(int fd, const void *buf, size_t len);
-/** pread/pwrite at an offset (no file position change).  As read/write. */
-long gpi_os_pread(int fd, void *buf, size_t len, uint64_t offset);
+/** pread at an offset (no file position change), retrying EINTR.  As
+ *  gpi_os_read. */
+long gpi_os_read_offset(int fd, void *buf, size_t len, uint64_t offset);
 int gpi_os_truncate_fd(int fd, uint64_t len);
 /** Write all len bytes at offset (retrying short writes and EINTR); 0, or
  *  -1 with errno (ENOSPC for a write that made no progress). */

@@ -186,7 +186,7 @@ int gpi_os_write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
-long gpi_os_pread(int fd, void *buf, size_t len, uint64_t offset)
+long gpi_os_read_offset(int fd, void *buf, size_t len, uint64_t offset)
 {
     for (;;) {
         ssize_t got = pread(fd, buf, len, (off_t)offset);

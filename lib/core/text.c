@@ -1,5 +1,6 @@
 /* Small text helpers: UTF-8 validity, trimming, full-width to half-width,
- * a growable buffer.  Encoding conversion itself is iconv's job (roster/). */
+ * a growable buffer.  Encoding conversion itself is the platform layer's
+ * (os_text.h). */
 #include "core/base.h"
 
 #include <stdint.h>

@@ -8,9 +8,9 @@
 #include "pack_internal.h"
 #include "core/files.h"
 #include "core/messages.h"
+#include "core/os_text.h"
 
 #include <errno.h>
-#include <iconv.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,25 +105,17 @@ static char *as_utf8(const unsigned char *data, size_t len, bool *converted, boo
         *nomem = copy == NULL;
         return copy;
     }
-    iconv_t cd = iconv_open("UTF-8", "GB18030");
-    if (cd == (iconv_t)-1)
+    gpi_os_text *conv = gpi_os_text_open("GB18030");
+    if (!conv)
         return NULL;
-    size_t cap = len * 2 + 1; /* GB18030 to UTF-8 at most doubles (2 bytes -> 3, 4 -> 4) */
-    char *out = malloc(cap);
-    if (!out) {
-        iconv_close(cd);
-        *nomem = true;
-        return NULL;
-    }
-    char *in = (char *)data, *o = out;
-    size_t in_left = len, out_left = cap - 1;
-    size_t r = iconv(cd, &in, &in_left, &o, &out_left);
-    iconv_close(cd);
-    if (r == (size_t)-1 || in_left) {
-        free(out);
+    char *out = NULL;
+    size_t bad = 0;
+    gpi_os_text_status r = gpi_os_text_to_utf8(conv, (const char *)data, len, &out, &bad);
+    gpi_os_text_close(conv);
+    if (r != GPI_OS_TEXT_OK) {
+        *nomem = r == GPI_OS_TEXT_NOMEM;
         return NULL;
     }
-    *o = '\0';
     *converted = true;
     return out;
 }

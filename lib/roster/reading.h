@@ -23,7 +23,7 @@ typedef struct roster_decoder {
     const char *name;  /* "UTF-8", "UTF-8-BOM" or "GB18030" (static) */
     size_t skip;       /* bytes of byte-order mark before the CSV text */
     bool verified;     /* the whole text is known valid UTF-8: cells are copied */
-    void *iconv;       /* iconv_t to UTF-8 when !verified */
+    struct gpi_os_text *conv; /* converter to UTF-8 when !verified (core/os_text.h) */
 } roster_decoder;
 
 typedef enum roster_decode_status {

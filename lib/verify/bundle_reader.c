@@ -10,17 +10,12 @@
 #include "verify/reader.h"
 #include "core/messages.h"
 #include "core/os.h"
+#include "core/os_text.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#ifdef _WIN32
-#include <windows.h>
-#else
-#include <unicode/unorm2.h>
-#include <unicode/ustring.h>
-#endif
 
 /* ---- limits ------------------------------------------------------------ */
 
@@ -82,82 +77,20 @@ bool bundle_add_entry(gpi_bundle *bundle, const char *name, const gpi_bundle_ent
 /* Two names are the same file once extracted when they differ only in
  * Unicode normalisation (macOS's file systems store NFD: "é" as e + U+0301)
  * or in ASCII case (Windows, macOS): the key is the NFC form, ASCII
- * lower-cased (ICU's normaliser). */
-#ifdef _WIN32
-/* Windows: the system's normaliser (NormalizeString, NFC) instead of ICU. */
-static char *nfc_utf8(const char *name)
-{
-    int n16 = MultiByteToWideChar(CP_UTF8, 0, name, -1, NULL, 0);
-    if (n16 <= 0)
-        return NULL;
-    wchar_t *in = malloc((size_t)n16 * sizeof *in);
-    char *key = NULL;
-    if (in && MultiByteToWideChar(CP_UTF8, 0, name, -1, in, n16) > 0) {
-        int cap = NormalizeString(NormalizationC, in, -1, NULL, 0);
-        wchar_t *out = cap > 0 ? malloc((size_t)cap * sizeof *out) : NULL;
-        int n = out ? NormalizeString(NormalizationC, in, -1, out, cap) : 0;
-        int n8 = n > 0 ? WideCharToMultiByte(CP_UTF8, 0, out, n, NULL, 0, NULL, NULL) : 0;
-        if (n8 > 0 && (key = malloc((size_t)n8 + 1)) != NULL) {
-            WideCharToMultiByte(CP_UTF8, 0, out, n, key, n8, NULL, NULL);
-            key[n8] = '\0'; /* n counted the terminator: harmless */
-        }
-        free(out);
-    }
-    free(in);
-    return key;
-}
-
+ * lower-cased (the platform's normaliser: ICU, or Windows' own). */
 static char *name_key(const char *name)
 {
-    char *key = nfc_utf8(name);
-    if (!key)
+    char *key = NULL;
+    if (gpi_os_nfc(name, &key) != 0) {
+        if (errno == EILSEQ)
+            return NULL;
         key = strdup(name); /* names are valid UTF-8 here; only OOM lands here */
+    }
     for (char *p = key; p && *p; p++)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p - 'A' + 'a');
     return key;
 }
-#else
-static char *name_key(const char *name)
-{
-    UErrorCode status = U_ZERO_ERROR;
-    const UNormalizer2 *nfc = unorm2_getNFCInstance(&status);
-    int32_t len16 = 0;
-    u_strFromUTF8(NULL, 0, &len16, name, -1, &status);
-    if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status))
-        return NULL;
-    status = U_ZERO_ERROR;
-    UChar *in = malloc(((size_t)len16 + 1) * sizeof *in);
-    /* NFC of a string is at most 3x as long in UTF-16 */
-    size_t cap = (size_t)len16 * 3 + 1;
-    UChar *out = malloc(cap * sizeof *out);
-    char *key = NULL;
-    if (in && out) {
-        u_strFromUTF8(in, len16 + 1, NULL, name, -1, &status);
-        int32_t n = unorm2_normalize(nfc, in, len16, out, (int32_t)cap, &status);
-        int32_t len8 = 0;
-        if (U_SUCCESS(status)) {
-            u_strToUTF8(NULL, 0, &len8, out, n, &status);
-            status = status == U_BUFFER_OVERFLOW_ERROR ? U_ZERO_ERROR : status;
-        }
-        if (U_SUCCESS(status) && (key = malloc((size_t)len8 + 1)) != NULL) {
-            u_strToUTF8(key, len8 + 1, NULL, out, n, &status);
-            if (U_FAILURE(status)) {
-                free(key);
-                key = NULL;
-            }
-        }
-    }
-    free(in);
-    free(out);
-    if (!key)
-        key = strdup(name); /* names are valid UTF-8 here; only OOM lands here */
-    for (char *p = key; p && *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    return key;
-}
-#endif
 
 typedef struct keyed_entry {
     char *key;

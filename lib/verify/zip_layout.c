@@ -8,12 +8,12 @@
 #include "zip_layout.h"
 #include "core/base.h"
 #include "core/findings.h"
+#include "core/os.h"
 #include "verify/reader.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define EOCD_SIZE 22
 #define EOCD64_LOCATOR_SIZE 20
@@ -40,9 +40,7 @@ static bool read_at(int fd, uint64_t offset, void *buf, size_t len)
 {
     unsigned char *p = buf;
     while (len) {
-        ssize_t got = pread(fd, p, len, (off_t)offset);
-        if (got < 0 && errno == EINTR)
-            continue;
+        long got = gpi_os_read_offset(fd, p, len, offset);
         if (got <= 0)
             return false;
         p += got;
