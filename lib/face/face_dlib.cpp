@@ -17,6 +17,8 @@
 #include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/image_transforms.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -73,6 +75,14 @@ void load_model()
     try {
         if (!prototype)
             prototype = new dlib::frontal_face_detector(dlib::get_frontal_face_detector());
+        // only a regular file: opening a FIFO would block until a writer
+        // comes, and a directory "opens" on some systems
+        struct stat st;
+        if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+            load_message = "人脸特征点模型 " + path + " 不是普通文件";
+            load_status = GPI_FACE_NO_MODEL;
+            return;
+        }
         std::ifstream in(path, std::ios::binary);
         if (!in) {
             load_message = "找不到人脸特征点模型文件 " + path +
