@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -91,15 +92,15 @@ void load_model()
             load_status = GPI_FACE_NO_MODEL;
             return;
         }
-        auto *sp = new dlib::shape_predictor();
+        // owned until it is known good: a truncated model throws mid-way
+        std::unique_ptr<dlib::shape_predictor> sp(new dlib::shape_predictor());
         dlib::deserialize(*sp, in);
         if (sp->num_parts() != GPI_FACE_POINTS) {
             load_message = "人脸特征点模型 " + path + " 不是 68 点模型";
-            delete sp;
             load_status = GPI_FACE_NO_MODEL;
             return;
         }
-        predictor = sp;
+        predictor = sp.release();
         load_status = GPI_FACE_OK;
     } catch (const std::exception &e) {
         load_message = "人脸特征点模型 " + path + " 无法读取：" + e.what();
