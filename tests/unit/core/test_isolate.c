@@ -19,6 +19,19 @@
 #include <time.h>
 #include <unistd.h>
 
+/* AddressSanitizer reserves terabytes of address space: no RLIMIT_AS there
+ * (as in lib/roster/xls_reader.c). */
+#if defined(__SANITIZE_ADDRESS__)
+#define CHILD_MEMORY 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CHILD_MEMORY 0
+#endif
+#endif
+#ifndef CHILD_MEMORY
+#define CHILD_MEMORY (256u << 20)
+#endif
+
 static bool answer(void *context, unsigned char **out, size_t *len)
 {
     size_t n = *(size_t *)context;
@@ -70,7 +83,7 @@ static gpi_os_isolated_status run(gpi_os_isolated_fn fn, void *context, unsigned
 {
     unsigned char *out = NULL;
     size_t n = 0;
-    gpi_os_isolated_status s = gpi_os_run_isolated(fn, context, seconds, 256u << 20, max_out,
+    gpi_os_isolated_status s = gpi_os_run_isolated(fn, context, seconds, CHILD_MEMORY, max_out,
                                                    &out, &n);
     if (s != GPI_ISOLATED_OK) {
         assert_null(out);
