@@ -32,6 +32,14 @@ static void write_all(int fd, const unsigned char *p, size_t n)
 static _Noreturn void child(int fd, gpi_os_isolated_fn fn, void *context, unsigned seconds,
                             uint64_t memory)
 {
+    /* none of the parent's handlers (its interrupt cleanup and message, a
+     * host's SIGSEGV or SIGALRM handler) runs here: a signal ends the child */
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            signal(sig, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     struct rlimit cpu = {seconds, seconds + 1};
     setrlimit(RLIMIT_CPU, &cpu);
     if (memory) {
@@ -118,9 +126,11 @@ gpi_os_isolated_status gpi_os_run_isolated(gpi_os_isolated_fn fn, void *context,
     if (!complete)
         kill(pid, SIGKILL);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    pid_t waited;
+    while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
         ;
-    if (complete && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    /* no status (a host that ignores SIGCHLD): not known to have succeeded */
+    if (complete && waited == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return GPI_ISOLATED_OK;
     free(*out);
     *out = NULL;

@@ -17,10 +17,13 @@
 #include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/image_transforms.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -73,6 +76,14 @@ void load_model()
     try {
         if (!prototype)
             prototype = new dlib::frontal_face_detector(dlib::get_frontal_face_detector());
+        // only a regular file: opening a FIFO would block until a writer
+        // comes, and a directory "opens" on some systems
+        struct stat st;
+        if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+            load_message = "人脸特征点模型 " + path + " 不是普通文件";
+            load_status = GPI_FACE_NO_MODEL;
+            return;
+        }
         std::ifstream in(path, std::ios::binary);
         if (!in) {
             load_message = "找不到人脸特征点模型文件 " + path +
@@ -81,15 +92,15 @@ void load_model()
             load_status = GPI_FACE_NO_MODEL;
             return;
         }
-        auto *sp = new dlib::shape_predictor();
+        // owned until it is known good: a truncated model throws mid-way
+        std::unique_ptr<dlib::shape_predictor> sp(new dlib::shape_predictor());
         dlib::deserialize(*sp, in);
         if (sp->num_parts() != GPI_FACE_POINTS) {
             load_message = "人脸特征点模型 " + path + " 不是 68 点模型";
-            delete sp;
             load_status = GPI_FACE_NO_MODEL;
             return;
         }
-        predictor = sp;
+        predictor = sp.release();
         load_status = GPI_FACE_OK;
     } catch (const std::exception &e) {
         load_message = "人脸特征点模型 " + path + " 无法读取：" + e.what();

@@ -141,6 +141,19 @@ bool gpi_station_load(const char *path, gpi_station *station, gp_report *report,
     free(raw);
     if (!text && nomem)
         return gpi_error_nomem(err);
+    /* inih reads the tail of a line longer than its buffer as a line of its
+     * own: name the long line instead of a later, wrong one */
+    size_t line_no = 1;
+    for (const char *line = text; line && *line; line_no++) {
+        size_t n = strcspn(line, "\n");
+        if (n + 1 > INI_MAX_LINE - 1) {
+            free(text);
+            return gpi_error_set(err, GP_ERR_OPEN, 0,
+                                "函授站信息文件 '%s' 第 %zu 行太长（上限 %d 字节）", path,
+                                line_no, INI_MAX_LINE - 2);
+        }
+        line += n + (line[n] == '\n');
+    }
     int rc = text ? ini_parse_string(text, on_entry, &st) : 0;
     st.not_utf8 = text == NULL;
     free(text);

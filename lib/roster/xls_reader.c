@@ -367,7 +367,9 @@ workbook *xls_read(const void *data, size_t len, workbook_failure *f)
         workbook_failed(f, WB_NOMEM, "无法创建读取 .xls 的子进程");
         return NULL;
     case GPI_ISOLATED_LIMIT:
-        workbook_failed(f, WB_LIMIT, "读取 .xls 工作簿超过 %d 秒，已停止", XLS_CHILD_SECONDS);
+        /* the child ran out of time, or its cells came to more than it may send */
+        workbook_failed(f, WB_LIMIT, "读取 .xls 工作簿超过 %d 秒或内容超过 %u MB，已停止",
+                        XLS_CHILD_SECONDS, XLS_MAX_STREAM_BYTES >> 20);
         return NULL;
     case GPI_ISOLATED_FAILED:
     default:

@@ -292,6 +292,32 @@ class ContentRules(unittest.TestCase):
         self.assertFalse(e2e.codes(doc) & GEOMETRY)
         self.assertEqual(status, 1)
 
+    def test_model_that_is_not_a_file_is_one_error(self):
+        # a FIFO would block the open forever; a directory, an empty or a
+        # truncated file cannot be deserialised: each one error, no hang
+        fifo = os.path.join(self.tmp, "model-fifo.dat")
+        os.mkfifo(fifo)
+        folder = os.path.join(self.tmp, "model-dir.dat")
+        os.makedirs(folder, exist_ok=True)
+        empty = os.path.join(self.tmp, "model-empty.dat")
+        open(empty, "wb").close()
+        truncated = os.path.join(self.tmp, "model-truncated.dat")
+        with open(truncated, "wb") as f:
+            f.write(b"\x00\x01\x02" * 300)
+        for model in (fifo, folder, empty, truncated):
+            with self.subTest(model=os.path.basename(model)):
+                roster = e2e.make_roster(os.path.join(self.tmp, "roster-1.csv"), 1)
+                one = os.path.join(self.tmp, "one-model")
+                os.makedirs(one, exist_ok=True)
+                shutil.copy(os.path.join(self.photo_dir, "0002.jpg"), os.path.join(one, "0001.jpg"))
+                proc = e2e.gradpack("check", roster, one, "--face-model", model, "--format",
+                                    "json", timeout=60)
+                doc = json.loads(proc.stdout)
+                skipped = e2e.findings(doc, "photo.face_rules_skipped")
+                self.assertEqual(len(skipped), 1)
+                self.assertIn(os.path.basename(model), skipped[0]["message"])
+                self.assertEqual(proc.returncode, 1)
+
 
 if __name__ == "__main__":
     e2e.main()

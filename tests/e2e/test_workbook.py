@@ -406,6 +406,26 @@ class WorkbookTest(GradpackTestCase):
         path = minimal_xlsx(self.path("rows.xlsx"), [("a", rows)])
         self.assertIn("20000", self.refused(path, "roster.workbook.limit")["message"])
 
+    def test_xls_whose_cells_exceed_what_the_child_may_send(self):
+        # 36,000 cells of one 8,000-byte shared string: a 0.6 MB file whose
+        # cells come to 288 MB, over the 256 MB the .xls reader may send back.
+        # The refusal comes at once and must name the size, not only a time limit.
+        try:
+            import xlwt
+        except ImportError:
+            self.skipTest("python3-xlwt is not installed (scripts/install-deps.sh installs it)")
+        book = xlwt.Workbook()
+        sheet = book.add_sheet("a")
+        big = "x" * 8000
+        for r in range(3600):
+            for c in range(10):
+                sheet.write(r, c, big)
+        path = self.path("cells.xls")
+        book.save(path)
+        self.assertLess(os.path.getsize(path), 1 << 20)
+        hit = self.refused(path, "roster.workbook.limit")
+        self.assertIn("256 MB", hit["message"])
+
     # ---- the template -------------------------------------------------------------------------
 
     def test_template_filled_by_a_clerk(self):

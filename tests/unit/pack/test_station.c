@@ -34,7 +34,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    const char *names[] = {"full.ini", "partial.ini", "bad.ini", "gbk.ini"};
+    const char *names[] = {"full.ini", "partial.ini", "bad.ini", "gbk.ini", "long.ini",
+                           "comment.ini"};
     for (size_t i = 0; i < GPI_ARRAY_LEN(names); i++) {
         char *p = gpi_path_join(dir, names[i]);
         unlink(p);
@@ -141,6 +142,41 @@ static void test_unreadable_or_broken_file_is_an_error(void **state)
     gp_report_free(report);
 }
 
+/* inih reads lines of at most 199 bytes and reads the rest of a longer one
+ * as a line of its own: a long line is refused by its own number, and the
+ * tail of a long comment never becomes a setting */
+static void test_long_line_is_named(void **state)
+{
+    (void)state;
+    gp_report *report = gp_report_new("pack");
+    gpi_station st;
+    gp_error err = {0};
+    char text[1024] = "[station]\nname = 济南函授站\naddress = ";
+    for (int i = 0; i < 8; i++)
+        strcat(text, "山东省济南市历下区");
+    strcat(text, "\n");
+    char *path = write_ini("long.ini", text);
+    assert_false(gpi_station_load(path, &st, report, &err));
+    assert_int_equal(err.status, GP_ERR_OPEN);
+    assert_non_null(strstr(err.message, "第 3 行"));
+    assert_non_null(strstr(err.message, "太长"));
+    free(path);
+    for (size_t k = 180; k < 210; k++) {
+        char comment[1024];
+        snprintf(comment, sizeof comment, "[station]\nname = 济南函授站\n;%*sname = evil\n",
+                 (int)k, "");
+        memset(comment + strlen("[station]\nname = 济南函授站\n;"), 'x', k);
+        path = write_ini("comment.ini", comment);
+        gp_error_clear(&err);
+        if (gpi_station_load(path, &st, report, &err)) {
+            assert_string_equal(st.value[GPI_STATION_NAME], "济南函授站");
+            gpi_station_clear(&st);
+        }
+        free(path);
+    }
+    gp_report_free(report);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +184,7 @@ int main(void)
         cmocka_unit_test(test_missing_fields_warn_and_leave_placeholders),
         cmocka_unit_test(test_no_file_is_a_warning),
         cmocka_unit_test(test_unreadable_or_broken_file_is_an_error),
+        cmocka_unit_test(test_long_line_is_named),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

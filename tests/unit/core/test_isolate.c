@@ -1,0 +1,229 @@
+/* Unit tests: isolated work (gpi_os_run_isolated, lib/core/os_isolate_posix.c)
+ * against a hostile child: too much output, CPU and sleeping hangs, a crash,
+ * an early exit 0; the parent keeps no fd and no zombie, and survives
+ * signals. */
+#include "core/base.h"
+#include "core/os.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* AddressSanitizer reserves terabytes of address space: no RLIMIT_AS there
+ * (as in lib/roster/xls_reader.c). */
+#if defined(__SANITIZE_ADDRESS__)
+#define CHILD_MEMORY 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CHILD_MEMORY 0
+#endif
+#endif
+#ifndef CHILD_MEMORY
+#define CHILD_MEMORY (256u << 20)
+#endif
+
+static bool answer(void *context, unsigned char **out, size_t *len)
+{
+    size_t n = *(size_t *)context;
+    *out = malloc(n ? n : 1);
+    if (!*out)
+        return false;
+    memset(*out, 'x', n);
+    *len = n;
+    return true;
+}
+
+static bool spin(void *context, unsigned char **out, size_t *len)
+{
+    (void)context, (void)out, (void)len;
+    for (volatile unsigned long i = 0;; i++)
+        ;
+    return false;
+}
+
+static bool sleep_forever(void *context, unsigned char **out, size_t *len)
+{
+    (void)context, (void)out, (void)len;
+    for (;;)
+        pause();
+    return false;
+}
+
+static bool crash(void *context, unsigned char **out, size_t *len)
+{
+    (void)context, (void)out, (void)len;
+    raise(SIGSEGV);
+    abort();
+}
+
+static bool exit_early(void *context, unsigned char **out, size_t *len)
+{
+    (void)context, (void)out, (void)len;
+    _exit(0);
+}
+
+static bool work_fails(void *context, unsigned char **out, size_t *len)
+{
+    (void)context, (void)out, (void)len;
+    return false;
+}
+
+static gpi_os_isolated_status run(gpi_os_isolated_fn fn, void *context, unsigned seconds,
+                                  size_t max_out, size_t *len)
+{
+    unsigned char *out = NULL;
+    size_t n = 0;
+    gpi_os_isolated_status s = gpi_os_run_isolated(fn, context, seconds, CHILD_MEMORY, max_out,
+                                                   &out, &n);
+    if (s != GPI_ISOLATED_OK) {
+        assert_null(out);
+        assert_int_equal(n, 0);
+    }
+    free(out);
+    if (len)
+        *len = n;
+    return s;
+}
+
+static int open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    assert_non_null(d);
+    int n = 0;
+    while (readdir(d))
+        n++;
+    closedir(d);
+    return n;
+}
+
+static void output_limit(void **state)
+{
+    (void)state;
+    size_t want = 1u << 20, len = 0;
+    assert_int_equal(run(answer, &want, 5, want, &len), GPI_ISOLATED_OK);
+    assert_int_equal(len, want);
+    want = (1u << 20) + 1;
+    assert_int_equal(run(answer, &want, 5, 1u << 20, NULL), GPI_ISOLATED_LIMIT);
+    want = 0;
+    assert_int_equal(run(answer, &want, 5, 16, &len), GPI_ISOLATED_OK);
+    assert_int_equal(len, 0);
+}
+
+static void hangs_are_stopped(void **state)
+{
+    (void)state;
+    time_t start = time(NULL);
+    assert_int_equal(run(spin, NULL, 1, 16, NULL), GPI_ISOLATED_LIMIT);
+    assert_int_equal(run(sleep_forever, NULL, 1, 16, NULL), GPI_ISOLATED_LIMIT);
+    assert_true(time(NULL) - start < 10);
+}
+
+static void crashes_and_failures(void **state)
+{
+    (void)state;
+    assert_int_equal(run(crash, NULL, 5, 16, NULL), GPI_ISOLATED_FAILED);
+    assert_int_equal(run(work_fails, NULL, 5, 16, NULL), GPI_ISOLATED_FAILED);
+    /* exit 0 before answering: an empty answer, for the caller to refuse */
+    size_t len = 1;
+    assert_int_equal(run(exit_early, NULL, 5, 16, &len), GPI_ISOLATED_OK);
+    assert_int_equal(len, 0);
+}
+
+/* a host that ignores SIGCHLD has its children reaped for it: a crash must
+ * still not read as success */
+static void crash_with_sigchld_ignored(void **state)
+{
+    (void)state;
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+    sigaction(SIGCHLD, &ign, &old);
+    gpi_os_isolated_status s = run(crash, NULL, 5, 16, NULL);
+    sigaction(SIGCHLD, &old, NULL);
+    assert_int_not_equal(s, GPI_ISOLATED_OK);
+}
+
+static volatile sig_atomic_t ticks;
+static void on_tick(int sig)
+{
+    (void)sig;
+    ticks++;
+}
+
+/* the parent interrupted every 10 ms (no SA_RESTART): EINTR is retried */
+static void interrupted_parent(void **state)
+{
+    (void)state;
+    struct sigaction act = {.sa_handler = on_tick}, old;
+    sigaction(SIGALRM, &act, &old);
+    struct itimerval every = {{0, 10000}, {0, 10000}}, off = {0};
+    setitimer(ITIMER_REAL, &every, NULL);
+    size_t want = 8u << 20, len = 0;
+    gpi_os_isolated_status s = run(answer, &want, 5, want, &len);
+    setitimer(ITIMER_REAL, &off, NULL);
+    sigaction(SIGALRM, &old, NULL);
+    assert_int_equal(s, GPI_ISOLATED_OK);
+    assert_int_equal(len, want);
+}
+
+static void no_fd_or_zombie_left(void **state)
+{
+    (void)state;
+    int before = open_fds();
+    size_t want = 100;
+    for (int i = 0; i < 100; i++) {
+        assert_int_equal(run(answer, &want, 5, 1000, NULL), GPI_ISOLATED_OK);
+        assert_int_equal(run(answer, &want, 5, 10, NULL), GPI_ISOLATED_LIMIT);
+        assert_int_equal(run(crash, NULL, 5, 10, NULL), GPI_ISOLATED_FAILED);
+    }
+    assert_int_equal(open_fds(), before);
+    errno = 0;
+    assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+    assert_int_equal(errno, ECHILD);
+}
+
+static void memory_file(void **state)
+{
+    (void)state;
+    int before = open_fds();
+    for (int i = 0; i < 100; i++) {
+        char path[64];
+        int h = gpi_os_memory_file("abc", 3, path, sizeof path);
+        assert_true(h >= 0);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        char buf[8] = {0};
+        assert_int_equal(fread(buf, 1, sizeof buf, f), 3);
+        assert_string_equal(buf, "abc");
+        fclose(f);
+        gpi_os_memory_file_close(h);
+    }
+    char path[64];
+    int h = gpi_os_memory_file("", 0, path, sizeof path);
+    assert_true(h >= 0);
+    gpi_os_memory_file_close(h);
+    gpi_os_memory_file_close(-1);
+    assert_int_equal(open_fds(), before);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(output_limit),
+        cmocka_unit_test(hangs_are_stopped),
+        cmocka_unit_test(crashes_and_failures),
+        cmocka_unit_test(crash_with_sigchld_ignored),
+        cmocka_unit_test(interrupted_parent),
+        cmocka_unit_test(no_fd_or_zombie_left),
+        cmocka_unit_test(memory_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
