@@ -17,7 +17,9 @@
 #include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/image_transforms.h>
 
-#include <sys/stat.h>
+extern "C" {
+#include "core/os.h"
+}
 
 #include <algorithm>
 #include <cstdio>
@@ -78,9 +80,10 @@ void load_model()
             prototype = new dlib::frontal_face_detector(dlib::get_frontal_face_detector());
         // only a regular file: opening a FIFO would block until a writer
         // comes, and a directory "opens" on some systems
-        struct stat st;
-        if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-            load_message = "人脸特征点模型 " + path + " 不是普通文件";
+        gpi_os_stat st;
+        if (gpi_os_stat_path(path.c_str(), true, &st) == 0 && st.type != GPI_OS_REGULAR) {
+            load_message = "人脸特征点模型 " + path + " 不是普通文件（是" +
+                           gpi_os_type_name(st.type) + "）";
             load_status = GPI_FACE_NO_MODEL;
             return;
         }
