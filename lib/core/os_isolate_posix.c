@@ -1,6 +1,7 @@
 /* os_isolate_posix.c — isolated work on POSIX: a forked child with CPU,
  * address-space and wall-clock limits, answering through a pipe; and
  * in-memory files for libraries that open by name (memfd). */
+#include "core/base.h"
 #include "core/os.h"
 
 #include <errno.h>
@@ -55,14 +56,13 @@ static _Noreturn void child(int fd, gpi_os_isolated_fn fn, void *context, unsign
     _exit(ok ? 0 : 3);
 }
 
-/* Read everything the child sends, until EOF (true), or the size limit or
- * the wall clock (false). */
-static bool drain(int fd, unsigned seconds, size_t max_out, unsigned char **data, size_t *len,
-                  bool *nomem)
+/* Read everything the child sends into out, until EOF (true), or the size
+ * limit, the wall clock or a failed allocation (false; out->failed for the
+ * last). */
+static bool drain(int fd, unsigned seconds, size_t max_out, gpi_buf *out)
 {
     time_t deadline = time(NULL) + seconds + 5;
-    size_t cap = 0;
-    unsigned char buf[65536];
+    unsigned char chunk[65536];
     for (;;) {
         int left = (int)(deadline - time(NULL));
         if (left <= 0)
@@ -73,29 +73,18 @@ static bool drain(int fd, unsigned seconds, size_t max_out, unsigned char **data
             continue;
         if (rc <= 0)
             return false;
-        ssize_t n = read(fd, buf, sizeof buf);
+        ssize_t n = read(fd, chunk, sizeof chunk);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
             return false;
         if (n == 0)
             return true;
-        if (*len + (size_t)n > max_out)
+        if (out->len + (size_t)n > max_out)
             return false;
-        if (*len + (size_t)n > cap) {
-            size_t want = cap ? cap * 2 : 65536;
-            while (want < *len + (size_t)n)
-                want *= 2;
-            unsigned char *grown = realloc(*data, want);
-            if (!grown) {
-                *nomem = true;
-                return false;
-            }
-            *data = grown;
-            cap = want;
-        }
-        memcpy(*data + *len, buf, (size_t)n);
-        *len += (size_t)n;
+        gpi_buf_append(out, chunk, (size_t)n);
+        if (out->failed)
+            return false;
     }
 }
 
@@ -120,8 +109,8 @@ gpi_os_isolated_status gpi_os_run_isolated(gpi_os_isolated_fn fn, void *context,
         child(fds[1], fn, context, seconds, memory);
     }
     close(fds[1]);
-    bool nomem = false;
-    bool complete = drain(fds[0], seconds, max_out, out, out_len, &nomem);
+    gpi_buf answer = {0};
+    bool complete = drain(fds[0], seconds, max_out, &answer);
     close(fds[0]);
     if (!complete)
         kill(pid, SIGKILL);
@@ -130,11 +119,13 @@ gpi_os_isolated_status gpi_os_run_isolated(gpi_os_isolated_fn fn, void *context,
     while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
         ;
     /* no status (a host that ignores SIGCHLD): not known to have succeeded */
-    if (complete && waited == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    if (complete && waited == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        *out = (unsigned char *)answer.data;
+        *out_len = answer.len;
         return GPI_ISOLATED_OK;
-    free(*out);
-    *out = NULL;
-    *out_len = 0;
+    }
+    bool nomem = answer.failed;
+    gpi_buf_free(&answer);
     if (nomem)
         return GPI_ISOLATED_NOMEM;
     if (!complete || (WIFSIGNALED(status) &&

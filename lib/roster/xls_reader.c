@@ -16,6 +16,7 @@
  * rebuilds the sheets with workbook_put, so every limit is applied again on
  * its side of the pipe. */
 #include "workbook_reader.h"
+#include "core/base.h"
 #include "core/os.h"
 #include "roster/roster.h"
 
@@ -183,41 +184,15 @@ done:
 
 /* Stream: 'F' u32 status, u32 len, detail | 'S' u32 len, name |
  * 'C' u32 row, u32 column, u8 kind, u32 len, text | 'E'. */
-typedef struct stream {
-    unsigned char *data;
-    size_t len, cap;
-    bool failed;
-} stream;
-
-static void put(stream *s, const void *p, size_t n)
+static void put_u32(gpi_buf *s, uint32_t v)
 {
-    if (s->failed)
-        return;
-    if (s->len + n > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 65536;
-        while (cap < s->len + n)
-            cap *= 2;
-        unsigned char *grown = realloc(s->data, cap);
-        if (!grown) {
-            s->failed = true;
-            return;
-        }
-        s->data = grown;
-        s->cap = cap;
-    }
-    memcpy(s->data + s->len, p, n);
-    s->len += n;
+    gpi_buf_append(s, &v, sizeof v);
 }
 
-static void put_u32(stream *s, uint32_t v)
-{
-    put(s, &v, sizeof v);
-}
-
-static void put_text(stream *s, const char *t, size_t n)
+static void put_text(gpi_buf *s, const char *t, size_t n)
 {
     put_u32(s, (uint32_t)n);
-    put(s, t, n);
+    gpi_buf_append(s, t, n);
 }
 
 /* The isolated work: read the workbook here and answer with its stream. */
@@ -229,32 +204,32 @@ static bool child_work(void *context, unsigned char **out, size_t *out_len)
     } *in = context;
     workbook_failure f = {0};
     workbook *wb = xls_read_here(in->data, in->len, &f);
-    stream s = {0};
+    gpi_buf s = {0};
     if (!wb) {
-        put(&s, "F", 1);
+        gpi_buf_append(&s, "F", 1);
         put_u32(&s, (uint32_t)f.status);
         put_text(&s, f.detail, strlen(f.detail));
     } else {
         for (size_t k = 0; k < wb->sheet_count; k++) {
             const workbook_sheet *sheet = &wb->sheets[k];
-            put(&s, "S", 1);
+            gpi_buf_append(&s, "S", 1);
             put_text(&s, sheet->name, strlen(sheet->name));
             for (size_t i = 0; i < sheet->count; i++) {
                 const workbook_row *r = &sheet->rows[i];
                 for (size_t c = 0; c < r->count; c++) {
                     if (!r->cells[c])
                         continue;
-                    put(&s, "C", 1);
+                    gpi_buf_append(&s, "C", 1);
                     put_u32(&s, (uint32_t)r->row);
                     put_u32(&s, (uint32_t)c);
-                    put(&s, &r->kinds[c], 1);
+                    gpi_buf_append(&s, &r->kinds[c], 1);
                     put_text(&s, r->cells[c], r->lens[c]);
                 }
             }
         }
     }
-    put(&s, "E", 1);
-    *out = s.data;
+    gpi_buf_append(&s, "E", 1);
+    *out = (unsigned char *)s.data;
     *out_len = s.len;
     return !s.failed;
 }
@@ -282,9 +257,9 @@ static bool take_text(cursor *c, const char **text, uint32_t *n)
 }
 
 /* Rebuild the workbook from the child's stream (limits applied again). */
-static workbook *rebuild(const stream *s, workbook_failure *f)
+static workbook *rebuild(const unsigned char *data, size_t len, workbook_failure *f)
 {
-    cursor c = {s->data, s->data + s->len};
+    cursor c = {data, data + len};
     workbook *wb = calloc(1, sizeof *wb);
     if (!wb || !(wb->sheets = calloc(WB_MAX_SHEETS, sizeof *wb->sheets))) {
         free(wb);
@@ -352,10 +327,11 @@ workbook *xls_read(const void *data, size_t len, workbook_failure *f)
         const void *data;
         size_t len;
     } in = {data, len};
-    stream s = {0};
+    unsigned char *answer = NULL;
+    size_t answer_len = 0;
     switch (gpi_os_run_isolated(child_work, &in, XLS_CHILD_SECONDS,
                                 XLS_LIMIT_MEMORY ? XLS_CHILD_MEMORY : 0, XLS_MAX_STREAM_BYTES,
-                                &s.data, &s.len)) {
+                                &answer, &answer_len)) {
     case GPI_ISOLATED_OK:
         break;
     case GPI_ISOLATED_UNSUPPORTED:
@@ -376,7 +352,7 @@ workbook *xls_read(const void *data, size_t len, workbook_failure *f)
         workbook_failed(f, WB_DAMAGED, "读取程序在这个文件上出错（文件损坏或被改动过）");
         return NULL;
     }
-    workbook *wb = rebuild(&s, f);
-    free(s.data);
+    workbook *wb = rebuild(answer, answer_len, f);
+    free(answer);
     return wb;
 }
