@@ -437,8 +437,9 @@ LIBRARY_PATH="$deps_prefix/lib" meson setup "$build" --cross-file scripts/mingw-
   --buildtype=release -Ddefault_library=static -Dprefer_static=true \
   "${face_opt[@]}" >"$build.log" 2>&1 || { cat "$build.log" >&2; exit 1; }
 LIBRARY_PATH="$deps_prefix/lib" meson compile -C "$build" -j "$jobs" >>"$build.log" 2>&1 || { tail -60 "$build.log" >&2; exit 1; }
+# The build keeps its unstripped gradpack.exe (for addr2line on a crash
+# address: Wine prints one); the zip gets a stripped copy.
 exe=$build/cmd/gradpack.exe
-$host-strip "$exe"
 
 dlls=$($host-objdump -p "$exe" | awk '/DLL Name:/ { print tolower($3) }' | sort -u)
 for d in $dlls; do
@@ -450,11 +451,20 @@ for d in $dlls; do
   esac
 done
 
+# A thread_local with a destructor crashes at thread exit under mingw-w64
+# (its storage is freed before the destructor runs: GCC bug 80816); the C++
+# runtime's __cxa_thread_atexit is linked in when one exists.
+if $host-nm "$exe" | grep -q ' T __cxa_thread_atexit$'; then
+  log "gradpack.exe has a thread_local with a destructor (it links __cxa_thread_atexit),"
+  log "which mingw-w64 destroys after freeing its storage: use no thread_local objects with destructors"
+  exit 1
+fi
+
 # --- the zip, made reproducibly --------------------------------------------
 stage=$build/stage/gradpack-$version-windows-x64
 rm -rf "$build/stage"
 mkdir -p "$stage"
-cp "$exe" "$stage/gradpack.exe"
+$host-strip -o "$stage/gradpack.exe" "$exe"
 cp -r templates "$stage/templates"
 # the 68-point landmark model (Debian's dlib source, dlib-models component: the
 # file libdlib-data installs), with its README (provenance, training data

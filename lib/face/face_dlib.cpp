@@ -3,13 +3,20 @@
 // this file.
 //
 // Threads: dlib's object_detector::operator() is not const (it keeps scratch
-// state), so each thread gets its own detectors (thread_local), copied from
-// one prototype.  The prototype is decoded once per process: decoding dlib's
+// state), so each call borrows a set of detectors from a shelf and puts it
+// back; there are never more sets than threads detecting at once.  Every set
+// is copied from one prototype, decoded once per process: decoding dlib's
 // embedded, compressed detector is the single most expensive step of a small
 // check (measured: 70% of the CPU of a 6-photo check when every thread
 // decoded its own).  shape_predictor's operator() is const: the 100 MB model
 // is deserialised once per process (std::call_once) and shared read-only by
 // every thread.
+//
+// No thread_local with a destructor here: mingw-w64 frees a thread_local's
+// storage before running its destructor at thread exit (GCC bug 80816,
+// mingw-w64 bug 527).  gradpack.exe crashed in free() under winpthreads'
+// _pthread_cleanup_dest when a pool worker ended (under Wine: 2 checks in
+// 185) while the detectors were thread_local.
 #include "face/face.h"
 #include "gradpack.h"
 
@@ -22,9 +29,11 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
+#include <istream>
+#include <streambuf>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -66,6 +75,32 @@ std::string load_message;
 dlib::shape_predictor *predictor = nullptr; // shared, read-only after load
 dlib::frontal_face_detector *prototype = nullptr; // copied by every thread
 
+// An input stream over a file the platform layer opened (read once, in
+// order: all dlib::deserialize needs).  Closes the file.
+class fd_stream : public std::streambuf {
+  public:
+    explicit fd_stream(int fd) : fd(fd) {}
+    ~fd_stream() override { gpi_os_close(fd); }
+    fd_stream(const fd_stream &) = delete;
+    fd_stream &operator=(const fd_stream &) = delete;
+
+  protected:
+    int_type underflow() override
+    {
+        if (gptr() < egptr())
+            return traits_type::to_int_type(*gptr());
+        long n = gpi_os_read(fd, buffer.data(), buffer.size());
+        if (n <= 0)
+            return traits_type::eof(); // a read error ends the stream: dlib then throws
+        setg(buffer.data(), buffer.data(), buffer.data() + n);
+        return traits_type::to_int_type(*gptr());
+    }
+
+  private:
+    int fd;
+    std::vector<char> buffer = std::vector<char>(1 << 16); // may be a worker's small stack
+};
+
 void load_model()
 {
     std::string path;
@@ -78,23 +113,33 @@ void load_model()
     try {
         if (!prototype)
             prototype = new dlib::frontal_face_detector(dlib::get_frontal_face_detector());
-        // only a regular file: opening a FIFO would block until a writer
-        // comes, and a directory "opens" on some systems
+        // one open through the platform layer: a FIFO or device is refused
+        // without blocking, nothing can be swapped between a look and the
+        // open, and a UTF-8 path works on every Windows (std::ifstream
+        // would take the ANSI code page there)
         gpi_os_stat st;
-        if (gpi_os_stat_path(path.c_str(), true, &st) == 0 && st.type != GPI_OS_REGULAR) {
+        int fd = gpi_os_open_read(path.c_str(), true, &st);
+        int open_errno = errno;
+        if (fd < 0 && open_errno == GPI_OS_ENOTREG) {
             load_message = "人脸特征点模型 " + path + " 不是普通文件（是" +
                            gpi_os_type_name(st.type) + "）";
             load_status = GPI_FACE_NO_MODEL;
             return;
         }
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
+        if (fd < 0 && (open_errno == ENOENT || open_errno == ENOTDIR)) {
             load_message = "找不到人脸特征点模型文件 " + path +
                            (shipped ? "（它随 gradpack 一起发布：请重新完整解压；也可用 --face-model 指定）"
                                     : "（Debian 软件包 libdlib-data 提供；也可用 --face-model 指定）");
             load_status = GPI_FACE_NO_MODEL;
             return;
         }
+        if (fd < 0) {
+            load_message = "人脸特征点模型文件 " + path + " 无法打开：" + gpi_os_strerror(open_errno);
+            load_status = GPI_FACE_NO_MODEL;
+            return;
+        }
+        fd_stream file(fd);
+        std::istream in(&file);
         // owned until it is known good: a truncated model throws mid-way
         std::unique_ptr<dlib::shape_predictor> sp(new dlib::shape_predictor());
         dlib::deserialize(*sp, in);
@@ -124,11 +169,43 @@ struct detectors {
     dlib::frontal_face_detector front{all.get_scanner(), all.get_overlap_tester(), all.get_w(0)};
 };
 
-detectors &thread_detectors()
-{
-    thread_local detectors d;
-    return d;
-}
+// Sets not in use.  Never shrinks: a set is about 1 MB, and there are at most
+// as many as the threads that ever detected at the same time.
+std::mutex shelf_mutex;
+std::vector<std::unique_ptr<detectors>> shelf;
+
+// One call's detectors: taken from the shelf (or copied from the prototype
+// when it is empty) and put back when the call ends.
+class borrowed_detectors {
+  public:
+    borrowed_detectors()
+    {
+        {
+            std::lock_guard<std::mutex> lock(shelf_mutex);
+            if (!shelf.empty()) {
+                set = std::move(shelf.back());
+                shelf.pop_back();
+            }
+        }
+        if (!set)
+            set.reset(new detectors()); // may throw: the caller catches
+    }
+    ~borrowed_detectors()
+    {
+        std::lock_guard<std::mutex> lock(shelf_mutex);
+        try {
+            shelf.push_back(std::move(set));
+        } catch (...) {
+            // no room on the shelf: the set is freed with this object
+        }
+    }
+    borrowed_detectors(const borrowed_detectors &) = delete;
+    borrowed_detectors &operator=(const borrowed_detectors &) = delete;
+    detectors &operator*() { return *set; }
+
+  private:
+    std::unique_ptr<detectors> set;
+};
 
 // dlib's detector reports only faces whose box is at least its 80×80 window;
 // ID photos have large faces, so the image is enlarged (1.5×) only when
@@ -195,7 +272,8 @@ extern "C" int gpi_face_detect(const unsigned char *rgb, int width, int height, 
                 grey[y][x] = (unsigned char)((p[0] * 299 + p[1] * 587 + p[2] * 114 + 500) / 1000);
             }
         }
-        detectors &d = thread_detectors();
+        borrowed_detectors borrowed;
+        detectors &d = *borrowed;
         std::vector<std::pair<double, dlib::rectangle>> found;
         double scale = 1.0;
         dlib::array2d<unsigned char> big;
