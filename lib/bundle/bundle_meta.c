@@ -4,6 +4,7 @@
  * lib/verify, once the roster has been read. */
 #include "bundle/bundle.h"
 #include "core/base.h"
+#include "core/escape.h"
 #include "core/findings.h"
 #include "roster/roster.h"
 
@@ -39,7 +40,24 @@ static void bad(meta_reader *r, const char *key, const char *actual, const char 
                   "bundle.json 中的 \"%s\" 缺失或不对（应为 %s）", key, expected);
 }
 
-/* A string member; "" (reported) when absent or not a string. */
+/* Whether a text member is printable; reported when not.  pack never writes
+ * a control character, line break, bidi override or non-character (its
+ * names are Windows file names, its roster values pass roster.field.control),
+ * and such a text shown in verify's and merge's messages could rewrite the
+ * clerk's terminal or hide one name as another. */
+static bool printable_member(meta_reader *r, const char *key, const char *value)
+{
+    if (!gpi_needs_escape(value, strlen(value)))
+        return true;
+    gpi_buf shown = {0};
+    gpi_escape_terminal(&shown, value, strlen(value));
+    bad(r, key, shown.data ? shown.data : "", "只含可见字符的文字");
+    gpi_buf_free(&shown);
+    return false;
+}
+
+/* A string member; "" (reported) when absent, not a string or not
+ * printable. */
 static char *member_string(meta_reader *r, json_t *obj, const char *key, const char *expected)
 {
     json_t *v = json_object_get(obj, key);
@@ -47,6 +65,8 @@ static char *member_string(meta_reader *r, json_t *obj, const char *key, const c
         bad(r, key, v ? "类型不对" : "缺失", expected);
         return strdup("");
     }
+    if (!printable_member(r, key, json_string_value(v)))
+        return strdup("");
     return strdup(json_string_value(v));
 }
 
@@ -136,8 +156,12 @@ bool gpi_bundle_meta_parse(const char *data, size_t len, gpi_bundle_meta *meta,
                             : strdup("");
     json_t *station = json_object_get(root, "station");
     json_t *station_name = json_is_object(station) ? json_object_get(station, "name") : NULL;
-    meta->station_name = strdup(json_is_string(station_name) ? json_string_value(station_name)
-                                                              : "");
+    meta->station_name =
+        strdup(json_is_string(station_name) &&
+                       printable_member(&r, "station.name",
+                                        json_string_value(station_name))
+                   ? json_string_value(station_name)
+                   : "");
     if (station && !json_is_object(station) && !json_is_null(station))
         bad(&r, "station", "类型不对", "对象或 null");
     json_t *sources = json_object_get(root, "sources");

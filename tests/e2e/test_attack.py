@@ -389,9 +389,13 @@ class AttackTest(GradpackTestCase):
         self.assertNotIn("\u202e", proc.stdout)
         self.assertIn("\\x1B[2J", proc.stdout)
         self.assertIn("\\u202E", proc.stdout)
-        # JSON keeps the exact value (scripts need it; JSON escapes controls)
+        # pack never writes such a name: it is a bundle.metadata finding, shown
+        # escaped there, and not carried on as the bundle's station
         status, doc, _ = gradpack_json("verify", path, cwd=self.tmp)
-        self.assertEqual(doc["bundles"][0]["station"], evil)
+        bad = [f for f in findings(doc, "bundle.metadata") if f.get("field") == "station.name"]
+        self.assertEqual(len(bad), 1, doc["findings"])
+        self.assertEqual(bad[0]["actual"], "\\x1B[2J\\x1B[H结论：全部符合要求\\u202E")
+        self.assertEqual(doc["bundles"][0]["station"], "")
         inbox = self.path("inbox")
         os.makedirs(inbox)
         shutil.copy(path, inbox)
