@@ -4,9 +4,9 @@
 #include "core/base.h"
 #include "core/fields.h"
 #include "core/files.h"
+#include "core/ini_text.h"
 #include "core/profile.h"
 #include "core/messages.h"
-#include "files.h"
 #include "os.h"
 #include "photo/content.h"
 
@@ -299,6 +299,12 @@ static bool load_ini(const char *path, ini_handler handler, parse_state *st, gp_
     size_t len = 0;
     if (!gpi_read_input("规格文件", path, 1u << 20, &text, &len, err))
         return false;
+    if (!gpi_ini_text_check("规格文件", path, (const char *)text, len, GP_ERR_USAGE,
+                            "。很长的列表可以分几行写：接续的行以空格开头，写其余的值（用逗号分隔）",
+                            err)) {
+        free(text);
+        return false;
+    }
     int line = ini_parse_string((const char *)text, handler, st);
     free(text);
     if (line < 0)

@@ -3,10 +3,10 @@
  * or field is a warning and leaves a visible placeholder in the letter. */
 #include "core/base.h"
 #include "core/files.h"
+#include "core/ini_text.h"
 #include "core/findings.h"
 #include "bundle/bundle.h"
 #include "pack_internal.h"
-#include "core/files.h"
 #include "core/messages.h"
 #include "core/os_text.h"
 
@@ -141,18 +141,10 @@ bool gpi_station_load(const char *path, gpi_station *station, gp_report *report,
     free(raw);
     if (!text && nomem)
         return gpi_error_nomem(err);
-    /* inih reads the tail of a line longer than its buffer as a line of its
-     * own: name the long line instead of a later, wrong one */
-    size_t line_no = 1;
-    for (const char *line = text; line && *line; line_no++) {
-        size_t n = strcspn(line, "\n");
-        if (n + 1 > INI_MAX_LINE - 1) {
-            free(text);
-            return gpi_error_set(err, GP_ERR_OPEN, 0,
-                                "函授站信息文件 '%s' 第 %zu 行太长（上限 %d 字节）", path,
-                                line_no, INI_MAX_LINE - 2);
-        }
-        line += n + (line[n] == '\n');
+    if (text && !gpi_ini_text_check("函授站信息文件", path, text, strlen(text), GP_ERR_OPEN,
+                                    NULL, err)) {
+        free(text);
+        return false;
     }
     int rc = text ? ini_parse_string(text, on_entry, &st) : 0;
     st.not_utf8 = text == NULL;

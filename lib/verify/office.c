@@ -9,6 +9,7 @@
 #include "core/base.h"
 #include "core/error.h"
 #include "core/files.h"
+#include "core/ini_text.h"
 #include "core/messages.h"
 
 #include <errno.h>
@@ -50,25 +51,10 @@ static bool read_config(const char *path, bool optional, office_config *c, gp_er
             return true;
         return gpi_error_propagate(err, &read_err);
     }
-    /* inih stops at a NUL and reads the tail of a line longer than its
-     * buffer as a line of its own (a comment's tail would be obeyed) */
-    size_t line_no = 1, start = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && text[i] == '\0') {
-            free(text);
-            return gpi_error_set(err, GP_ERR_USAGE, 0, "单位配置文件 '%s' 第 %zu 行格式不对",
-                                path, line_no);
-        }
-        if (i == len || text[i] == '\n') {
-            if (i - start + 1 > INI_MAX_LINE - 1) {
-                free(text);
-                return gpi_error_set(err, GP_ERR_USAGE, 0,
-                                    "单位配置文件 '%s' 第 %zu 行太长（上限 %d 字节）", path,
-                                    line_no, INI_MAX_LINE - 2);
-            }
-            line_no++;
-            start = i + 1;
-        }
+    if (!gpi_ini_text_check("单位配置文件", path, (const char *)text, len, GP_ERR_USAGE, NULL,
+                            err)) {
+        free(text);
+        return false;
     }
     int line = ini_parse_string((const char *)text, on_entry, c);
     free(text);

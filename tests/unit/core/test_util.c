@@ -229,6 +229,74 @@ static void profile_rejects_bad_values(void **state)
     free(path);
 }
 
+/* dir/name: a copy of the data directory's file `from` with `extra` appended */
+static char *copy_with(const char *dir, const char *name, const char *from, const char *extra)
+{
+    char *source = gpi_path_join(gp_datadir(), from);
+    unsigned char *text = NULL;
+    size_t len = 0;
+    gp_error err = {0};
+    assert_true(gpi_read_file(source, 1 << 20, &text, &len, &err));
+    char *path = gpi_path_join(dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fwrite(text, 1, len, f);
+    fputs(extra, f);
+    fclose(f);
+    free(text);
+    free(source);
+    return path;
+}
+
+/* inih reads a line longer than its buffer as two: the long line is named
+ * (with the way to split it) instead of being half obeyed, and a list split
+ * over continuation lines reads as one list */
+static void profile_long_line_named_and_continuation_read(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/gp-profile-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    /* the generic profile, reading the roster-fields.ini beside it */
+    char *profile = copy_with(dir, "p.ini", "profiles/generic.ini", "");
+    gpi_buf line = {0};
+    gpi_buf_puts(&line, "\n[sex]\nvalues = 未知");
+    for (int i = 0; i < 40; i++)
+        gpi_buf_printf(&line, ", 其他%02d", i);
+    gpi_buf_puts(&line, "\n");
+    assert_true(line.len > 300);
+    char *fields = copy_with(dir, "roster-fields.ini", "roster-fields.ini", line.data);
+    gp_error err = {0};
+    assert_null(gp_profile_load(profile, &err));
+    assert_int_equal(err.status, GP_ERR_USAGE);
+    assert_non_null(strstr(err.message, "roster-fields.ini"));
+    assert_non_null(strstr(err.message, "行太长"));
+    assert_non_null(strstr(err.message, "接续的行以空格开头"));
+    unlink(fields);
+    free(fields);
+
+    /* the same list, one value per continuation line: added to 男, 女 */
+    gpi_buf split = {0};
+    gpi_buf_puts(&split, "\n[sex]\nvalues = 未知");
+    for (int i = 0; i < 40; i++)
+        gpi_buf_printf(&split, "\n  其他%02d", i);
+    gpi_buf_puts(&split, "\n");
+    fields = copy_with(dir, "roster-fields.ini", "roster-fields.ini", split.data);
+    gp_profile *p = gp_profile_load(profile, &err);
+    assert_non_null(p);
+    assert_int_equal(p->sexes.count, 43);
+    assert_string_equal(p->sexes.items[0], "男");
+    assert_string_equal(p->sexes.items[2], "未知");
+    assert_string_equal(p->sexes.items[42], "其他39");
+    gp_profile_free(p);
+    unlink(fields);
+    free(fields);
+    unlink(profile);
+    free(profile);
+    rmdir(dir);
+    gpi_buf_free(&line);
+    gpi_buf_free(&split);
+}
+
 static void lock_excludes_and_recovers(void **state)
 {
     (void)state;
@@ -405,6 +473,7 @@ int main(void)
         cmocka_unit_test(pool_runs_each_index_once),
         cmocka_unit_test(profile_loads),
         cmocka_unit_test(profile_rejects_bad_values),
+        cmocka_unit_test(profile_long_line_named_and_continuation_read),
         cmocka_unit_test(lock_excludes_and_recovers),
         cmocka_unit_test(commit_set_all_or_nothing),
     };
