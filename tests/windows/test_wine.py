@@ -557,7 +557,6 @@ class WineTest(unittest.TestCase):
                     self.assertIn("另存为", text)
                 # 20 s of CPU, 25 s of wall clock at most, and Wine's start-up
                 self.assertLess(spent, 60, how)
-                print(f"  [{how}: {spent:.1f} s]", file=sys.stderr)
                 self.assertEqual(os.listdir(temp), [], how)
 
     def test_xls_child_memory_limit(self):
