@@ -88,6 +88,25 @@ def files_of(folder):
     return out
 
 
+def write_xls(csv_path, xls_path, numbers=False):
+    """The CSV's rows as one sheet of an Excel 97–2003 workbook (xlwt;
+    ImportError without it); numbers=True writes cells made only of 1–9
+    digits as numbers."""
+    import xlwt
+    with open(csv_path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("花名册")
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if numbers and r > 0 and v.isdigit() and len(v) < 10:
+                sheet.write(r, c, int(v))
+            else:
+                sheet.write(r, c, v)
+    os.makedirs(os.path.dirname(xls_path), exist_ok=True)
+    book.save(xls_path)
+
+
 class WineTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -386,24 +405,10 @@ class WineTest(unittest.TestCase):
     # ---- .xls rosters: libfreexl in an isolated child gradpack.exe ------------
 
     def xls_from_csv(self, csv_path, xls_path, numbers=False):
-        """The CSV's rows as one sheet of an Excel 97–2003 workbook (xlwt);
-        numbers=True writes cells made only of 1–9 digits as numbers."""
         try:
-            import xlwt
+            write_xls(csv_path, xls_path, numbers)
         except ImportError:
             self.skipTest("python3-xlwt is not installed (scripts/install-deps.sh installs it)")
-        with open(csv_path, encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.reader(f))
-        book = xlwt.Workbook(encoding="utf-8")
-        sheet = book.add_sheet("花名册")
-        for r, row in enumerate(rows):
-            for c, v in enumerate(row):
-                if numbers and r > 0 and v.isdigit() and len(v) < 10:
-                    sheet.write(r, c, int(v))
-                else:
-                    sheet.write(r, c, v)
-        os.makedirs(os.path.dirname(xls_path), exist_ok=True)
-        book.save(xls_path)
 
     def assert_same_report(self, win, lin):
         """The same exit status, the same findings (everything but the source
@@ -644,6 +649,27 @@ class ZipTest(unittest.TestCase):
         lin = as_json(linux("check", roster, photos, "--format", "json"))
         self.assertEqual(len(measurements(doc)), len(os.listdir(photos)))
         self.assertEqual(measurements(doc), measurements(lin))
+
+    def test_xls_read_by_the_unzipped_exe_in_a_chinese_folder(self):
+        """The isolated child is gradpack.exe started again from where the
+        clerk unzipped it (a Chinese folder): the .xls roster is read and
+        judged as on Linux."""
+        xls = os.path.join(self.tmp, "桌面", "旧版花名册", "花名册.xls")
+        try:
+            write_xls(os.path.join(SAMPLES, "roster.csv"), xls)
+        except ImportError:
+            self.skipTest("python3-xlwt is not installed (scripts/install-deps.sh installs it)")
+        env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+        env.pop("GRADPACK_DATADIR", None)
+        photos = os.path.join(SAMPLES, "photos")
+        proc = subprocess.run([WINE, self.exe, "check", winpath(xls), winpath(photos),
+                               "--format", "json"],
+                              capture_output=True, text=True, timeout=300, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stdout[:2000] + proc.stderr)
+        doc, lin = as_json(proc), as_json(linux("check", xls, photos, "--format", "json"))
+        self.assertEqual(summary(doc), summary(lin))
+        self.assertEqual(summary(doc)["rows"], 6)
+        self.assertEqual(codes(doc), codes(lin))
 
     def test_batch_file_inside_the_folder(self):
         """检查并打包.bat copied into the clerk's folder, run by cmd.exe: finds

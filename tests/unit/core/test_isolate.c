@@ -6,6 +6,7 @@
  * a fork, so no process is ever taken for an isolated child
  * (gpi_os_isolated_child).  The Windows side is tested under Wine
  * (tests/windows/test_wine.py, GRADPACK_TEST_ISOLATED_CHILD). */
+#include "gradpack.h"
 #include "core/base.h"
 #include "core/os.h"
 
@@ -179,6 +180,11 @@ static void no_process_is_a_child(void **state)
     char *argv[] = {"gradpack", GPI_ISOLATED_ARG, "echo", NULL};
     int code = 42;
     assert_false(gpi_os_isolated_child(3, argv, tasks, 1, &code));
+    assert_int_equal(code, 42);
+    /* nor through the public entry, with the library's own task */
+    char *xls[] = {"gradpack", GPI_ISOLATED_ARG, "xls", NULL};
+    assert_false(gp_run_isolated_child(3, xls, &code));
+    assert_false(gp_run_isolated_child(3, xls, NULL));
     assert_int_equal(code, 42);
 }
 
