@@ -73,6 +73,10 @@ static int unknown_command(const char *name)
 
 int main(int argc, char **argv)
 {
+    /* Windows: this process may be the library's isolated child (.xls) */
+    int child_exit;
+    if (gp_run_isolated_child(argc, argv, &child_exit))
+        return child_exit;
     setlocale(LC_CTYPE, "");
     cli_platform_init(&argc, &argv);
     opterr = 0; /* option errors are printed in Chinese by cli_bad_option */

@@ -45,6 +45,35 @@ extern "C" {
 GP_API const char *gp_version(void);
 
 /* ------------------------------------------------------------------ */
+/* Isolated child processes                                             */
+/* ------------------------------------------------------------------ */
+
+/** Call this first thing in main, before anything else reads argv, stdin
+ *  or stdout:
+ *
+ *      int code;
+ *      if (gp_run_isolated_child(argc, argv, &code))
+ *          return code;
+ *
+ *  Parsers that are not memory-safe on hostile input (libfreexl, for .xls
+ *  rosters) run in a child process with CPU, memory and time limits.  On
+ *  POSIX the child is a fork and this function always returns false.  On
+ *  Windows there is no fork: the library starts the running executable
+ *  again with a hidden argument ("--gradpack-isolated-task NAME"), the
+ *  input on its stdin and the answer on its stdout.  In that process this
+ *  function does the work, stores the process's exit status in *exit_code
+ *  (may be NULL) and returns true; main must then return it without doing
+ *  anything else (no output, no reading of stdin).  Everywhere else it
+ *  returns false and does nothing.
+ *
+ *  A program embedding the library on Windows must call it to read .xls
+ *  rosters.  A program that does not is never hung or crashed by this: its
+ *  child does not answer as one, and the .xls roster is refused (at the
+ *  latest when the time limit stops that child) with a finding that says to
+ *  save it as .xlsx. */
+GP_API bool gp_run_isolated_child(int argc, char **argv, int *exit_code);
+
+/* ------------------------------------------------------------------ */
 /* Operational errors                                                   */
 /* ------------------------------------------------------------------ */
 

@@ -255,30 +255,66 @@ const char *gpi_os_getenv(const char *name);
 /* ---- isolated work (os_isolate_posix.c / os_isolate_win32.c) ---------------- */
 
 /* A parser of hostile input that is not memory-safe (libfreexl) runs in a
- * child process: a crash or hang there is a refusal, never gradpack's. */
+ * child process: a crash or hang there is a refusal, never gradpack's.
+ *
+ * The work is named, and its input is bytes, so that a child which shares
+ * nothing with its parent can run it: POSIX forks and calls the task's
+ * function in the child; Windows has no fork and starts the running
+ * executable again with GPI_ISOLATED_ARG and the task's name, the input on
+ * its stdin and the answer on its stdout, and the child finds the task in
+ * the table the library gives gpi_os_isolated_child (gp_run_isolated_child,
+ * lib/roster/isolated_tasks.c). */
 typedef enum gpi_os_isolated_status {
     GPI_ISOLATED_OK,
     GPI_ISOLATED_FAILED,      /* the work failed, crashed or exited badly */
     GPI_ISOLATED_LIMIT,       /* CPU or wall-clock time, or the output size */
-    GPI_ISOLATED_NOMEM,       /* no pipe, process or memory for it */
-    GPI_ISOLATED_UNSUPPORTED  /* this platform cannot isolate (Windows, for now) */
+    GPI_ISOLATED_NOMEM,       /* no pipe, process, job or memory for it */
+    GPI_ISOLATED_UNSUPPORTED  /* no child to run it: on Windows, the host program
+                                 did not answer as one (it does not call
+                                 gp_run_isolated_child first in main) */
 } gpi_os_isolated_status;
 
-/** The child's work: put its answer in *out (malloc'd) and *out_len;
- *  false when it failed. */
-typedef bool (*gpi_os_isolated_fn)(void *context, unsigned char **out, size_t *out_len);
+/** The child's work on in[0..in_len): put its answer in *out (malloc'd)
+ *  and *out_len; false when it failed. */
+typedef bool (*gpi_os_isolated_fn)(const unsigned char *in, size_t in_len, unsigned char **out,
+                                   size_t *out_len);
 
-/** Run fn in a child process held to `seconds` of CPU (and of wall clock,
- *  plus 5 s) and, when memory > 0, to that many bytes of address space; its
- *  answer, at most max_out bytes, comes back in *out (malloc'd) on
- *  GPI_ISOLATED_OK.  POSIX: fork, setrlimit, a pipe. */
-gpi_os_isolated_status gpi_os_run_isolated(gpi_os_isolated_fn fn, void *context,
-                                           unsigned seconds, uint64_t memory, size_t max_out,
-                                           unsigned char **out, size_t *out_len);
+/** A named piece of isolated work.  The name (ASCII letters, digits, '-')
+ *  travels on a Windows child's command line. */
+typedef struct gpi_os_isolated_task {
+    const char *name;
+    gpi_os_isolated_fn fn;
+} gpi_os_isolated_task;
 
-/** A file name under which a library that opens files by name only can read
- *  `data` without it touching the disk (Linux: a memfd).  Returns a handle
- *  for gpi_os_memory_file_close, or -1 when there is none. */
+/** The hidden first argument of a Windows child; the task's name follows. */
+#define GPI_ISOLATED_ARG "--gradpack-isolated-task"
+
+/** Run task on in[0..in_len) in a child process held to `seconds` of CPU
+ *  (and of wall clock, plus 5 s) and, when memory > 0, to that many bytes
+ *  (POSIX: address space; Windows: committed memory); its answer, at most
+ *  max_out bytes, comes back in *out (malloc'd) on GPI_ISOLATED_OK.
+ *  POSIX: fork, setrlimit, a pipe.  Windows: the running executable again,
+ *  in a job object with memory and CPU-time limits, through two pipes. */
+gpi_os_isolated_status gpi_os_run_isolated(const gpi_os_isolated_task *task, const void *in,
+                                           size_t in_len, unsigned seconds, uint64_t memory,
+                                           size_t max_out, unsigned char **out, size_t *out_len);
+
+/** The child's side, first thing in a program's main: when argv says this
+ *  process is an isolated child (GPI_ISOLATED_ARG NAME), run the task of
+ *  that name from tasks[0..count) on stdin, answer on stdout, set
+ *  *exit_code and return true; otherwise false.  POSIX: always false (the
+ *  child is a fork). */
+bool gpi_os_isolated_child(int argc, char **argv, const gpi_os_isolated_task *const *tasks,
+                           size_t count, int *exit_code);
+
+/** A file name under which a library that opens files by name only (with
+ *  the C runtime's fopen) can read `data`.  Linux: a memfd, nothing touches
+ *  the disk.  Windows: a temporary file in the user's temp folder, named
+ *  for the process (the parent of an isolated child removes what a killed
+ *  child leaves), under a name the C runtime's narrow fopen opens (the short
+ *  8.3 form, or the ANSI code page's form, when the folder's name is not
+ *  ASCII).  Returns a handle for gpi_os_memory_file_close, which removes
+ *  it, or -1 when there is none. */
 int gpi_os_memory_file(const void *data, size_t len, char *path, size_t path_size);
 void gpi_os_memory_file_close(int handle);
 

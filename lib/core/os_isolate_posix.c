@@ -1,4 +1,5 @@
-/* os_isolate_posix.c — isolated work on POSIX: a forked child with CPU,
+/* os_isolate_posix.c — isolated work on POSIX: a forked child that calls the
+ * task's function on the input it already has in memory, with CPU,
  * address-space and wall-clock limits, answering through a pipe; and
  * in-memory files for libraries that open by name (memfd). */
 #include "core/base.h"
@@ -30,8 +31,8 @@ static void write_all(int fd, const unsigned char *p, size_t n)
     }
 }
 
-static _Noreturn void child(int fd, gpi_os_isolated_fn fn, void *context, unsigned seconds,
-                            uint64_t memory)
+static _Noreturn void child(int fd, const gpi_os_isolated_task *task, const void *in,
+                            size_t in_len, unsigned seconds, uint64_t memory)
 {
     /* none of the parent's handlers (its interrupt cleanup and message, a
      * host's SIGSEGV or SIGALRM handler) runs here: a signal ends the child */
@@ -50,7 +51,7 @@ static _Noreturn void child(int fd, gpi_os_isolated_fn fn, void *context, unsign
     alarm(seconds);
     unsigned char *out = NULL;
     size_t len = 0;
-    bool ok = fn(context, &out, &len);
+    bool ok = task->fn(in, in_len, &out, &len);
     if (ok)
         write_all(fd, out, len);
     _exit(ok ? 0 : 3);
@@ -88,9 +89,9 @@ static bool drain(int fd, unsigned seconds, size_t max_out, gpi_buf *out)
     }
 }
 
-gpi_os_isolated_status gpi_os_run_isolated(gpi_os_isolated_fn fn, void *context,
-                                           unsigned seconds, uint64_t memory, size_t max_out,
-                                           unsigned char **out, size_t *out_len)
+gpi_os_isolated_status gpi_os_run_isolated(const gpi_os_isolated_task *task, const void *in,
+                                           size_t in_len, unsigned seconds, uint64_t memory,
+                                           size_t max_out, unsigned char **out, size_t *out_len)
 {
     *out = NULL;
     *out_len = 0;
@@ -106,7 +107,8 @@ gpi_os_isolated_status gpi_os_run_isolated(gpi_os_isolated_fn fn, void *context,
     }
     if (pid == 0) {
         close(fds[0]);
-        child(fds[1], fn, context, seconds, memory);
+        /* the input is already in the child's copy of memory */
+        child(fds[1], task, in, in_len, seconds, memory);
     }
     close(fds[1]);
     gpi_buf answer = {0};
@@ -132,6 +134,15 @@ gpi_os_isolated_status gpi_os_run_isolated(gpi_os_isolated_fn fn, void *context,
                       (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGALRM)))
         return GPI_ISOLATED_LIMIT;
     return GPI_ISOLATED_FAILED;
+}
+
+/* The child is a fork that calls the task itself: no process is ever
+ * started as a child. */
+bool gpi_os_isolated_child(int argc, char **argv, const gpi_os_isolated_task *const *tasks,
+                           size_t count, int *exit_code)
+{
+    (void)argc, (void)argv, (void)tasks, (void)count, (void)exit_code;
+    return false;
 }
 
 int gpi_os_memory_file(const void *data, size_t len, char *path, size_t path_size)

@@ -15,6 +15,16 @@
  * (a bundle replaced meanwhile must not slip in). */
 #define GPI_TEST_PAUSE_BEFORE_WRITE "GRADPACK_TEST_PAUSE_BEFORE_WRITE"
 
+/* Windows: an isolated child (os_isolate_win32.c) misbehaves on purpose,
+ * while its temporary copy of the input exists (gpi_os_memory_file), so
+ * that the Wine tests see the parent's side of each failure: "crash"
+ * (an access violation), "spin" (CPU until the limit), "sleep" (until the
+ * wall clock), "hog" (2 GiB of memory, then the work: the job's 1 GiB
+ * stops it), "flood" (more output than the parent takes), "foreign"
+ * (prints something else and exits, as a host program that does not call
+ * gp_run_isolated_child).  Not a pause: a word. */
+#define GPI_TEST_ISOLATED_CHILD "GRADPACK_TEST_ISOLATED_CHILD"
+
 /** The hook's milliseconds (0 when unset or not a number ≤ 60000). */
 unsigned gpi_test_pause_ms(const char *hook);
 /** Sleep that long (nothing when unset).  When $GRADPACK_TEST_PAUSE_MARK

@@ -80,6 +80,10 @@ workbook_kind workbook_detect(const void *data, size_t len);
 /** Read every sheet.  NULL with f set (status != WB_OK) on failure. */
 workbook *xlsx_read(const void *data, size_t len, workbook_failure *f);
 workbook *xls_read(const void *data, size_t len, workbook_failure *f);
+/** The isolated task xls_read runs in its child ("xls"): the workbook's
+ *  bytes in, its cells out (isolated_tasks.c lists it). */
+struct gpi_os_isolated_task;
+extern const struct gpi_os_isolated_task xls_task;
 /** Either, by kind. */
 workbook *workbook_read(workbook_kind kind, const void *data, size_t len, workbook_failure *f);
 void workbook_free(workbook *wb);

@@ -1,20 +1,23 @@
 /* .xls (Excel 97–2003, BIFF) sheets as rows of cells, read by Debian's
  * libfreexl.  FreeXL opens files by path only, so the bytes (already
- * bounded by GPI_MAX_ROSTER_BYTES) are handed over through an anonymous
- * memory file (gpi_os_memory_file); nothing is written to disk.  FreeXL allocates each sheet's
- * grid from the sheet's own DIMENSION record (at most 65536 rows × 256
- * columns in BIFF8); sheets over WB_MAX_ROWS rows are refused before their
- * cells are read (docs/limits.md).
+ * bounded by GPI_MAX_ROSTER_BYTES) are handed over through
+ * gpi_os_memory_file: a memfd on Linux (nothing is written to disk), a
+ * temporary file that is removed however the child ends on Windows.  FreeXL
+ * allocates each sheet's grid from the sheet's own DIMENSION record (at most
+ * 65536 rows × 256 columns in BIFF8); sheets over WB_MAX_ROWS rows are
+ * refused before their cells are read (docs/limits.md).
  *
  * libfreexl 1.0.6 is not memory-safe on hostile files (our fuzzer found a
  * stack buffer underflow in its text conversion within seconds), so it runs
- * in a child process with a CPU and wall-clock limit (gpi_os_run_isolated,
- * lib/core): the child reads the workbook and sends its cells back; a child
- * that crashes, hangs or sends garbage is a refusal, never a crash of
- * gradpack.  Where the platform cannot isolate (Windows, for now) .xls is
- * refused with the way out: save as .xlsx.  The parent
- * rebuilds the sheets with workbook_put, so every limit is applied again on
- * its side of the pipe. */
+ * in a child process with a CPU, memory and wall-clock limit
+ * (gpi_os_run_isolated, lib/core): the isolated task "xls" (xls_task,
+ * listed in isolated_tasks.c) gets the workbook's bytes and answers with its
+ * cells; a child that crashes, hangs or sends garbage is a refusal, never a
+ * crash of gradpack.  POSIX forks; Windows starts gradpack.exe (or the host
+ * program) again, which must call gp_run_isolated_child first in main, else
+ * .xls is refused with the way out: save as .xlsx.  The parent rebuilds the
+ * sheets with workbook_put, so every limit is applied again on its side of
+ * the pipe. */
 #include "workbook_reader.h"
 #include "core/base.h"
 #include "core/os.h"
@@ -27,7 +30,7 @@
 #include <string.h>
 
 #define XLS_CHILD_SECONDS 20            /* CPU and wall clock for one .xls */
-#define XLS_CHILD_MEMORY (1024ul << 20)  /* address space of the child */
+#define XLS_CHILD_MEMORY (1024ul << 20)  /* address space (Windows: commit) of the child */
 
 /* AddressSanitizer reserves terabytes of address space: no RLIMIT_AS there. */
 #if defined(__SANITIZE_ADDRESS__)
@@ -49,6 +52,8 @@ static const char *freexl_words(int rc)
         return "内存不足";
     case FREEXL_BIFF_OBFUSCATED:
         return "工作簿设置了打开密码";
+    case FREEXL_FILE_NOT_FOUND:
+        return "读取程序打不开工作簿的临时副本";
     case FREEXL_INVALID_CHARACTER:
     case FREEXL_UNSUPPORTED_CHARSET:
         return "工作簿的文字编码无法识别";
@@ -117,10 +122,10 @@ static bool read_xls_sheet(const void *handle, workbook_sheet *sheet, size_t *ce
 
 static workbook *xls_read_here(const void *data, size_t len, workbook_failure *f)
 {
-    char path[64];
+    char path[1024]; /* Windows: a temporary file's path in the ANSI code page */
     int file = gpi_os_memory_file(data, len, path, sizeof path);
     if (file < 0) {
-        workbook_failed(f, WB_NOMEM, "无法为 .xls 工作簿分配内存文件");
+        workbook_failed(f, WB_NOMEM, "无法为 .xls 工作簿建立临时副本");
         return NULL;
     }
     const void *handle = NULL;
@@ -196,14 +201,11 @@ static void put_text(gpi_buf *s, const char *t, size_t n)
 }
 
 /* The isolated work: read the workbook here and answer with its stream. */
-static bool child_work(void *context, unsigned char **out, size_t *out_len)
+static bool child_work(const unsigned char *in, size_t in_len, unsigned char **out,
+                       size_t *out_len)
 {
-    const struct xls_input {
-        const void *data;
-        size_t len;
-    } *in = context;
     workbook_failure f = {0};
-    workbook *wb = xls_read_here(in->data, in->len, &f);
+    workbook *wb = xls_read_here(in, in_len, &f);
     gpi_buf s = {0};
     if (!wb) {
         gpi_buf_append(&s, "F", 1);
@@ -233,6 +235,8 @@ static bool child_work(void *context, unsigned char **out, size_t *out_len)
     *out_len = s.len;
     return !s.failed;
 }
+
+const gpi_os_isolated_task xls_task = {"xls", child_work};
 
 typedef struct cursor {
     const unsigned char *p, *end;
@@ -323,20 +327,18 @@ static workbook *rebuild(const unsigned char *data, size_t len, workbook_failure
 
 workbook *xls_read(const void *data, size_t len, workbook_failure *f)
 {
-    struct xls_input {
-        const void *data;
-        size_t len;
-    } in = {data, len};
     unsigned char *answer = NULL;
     size_t answer_len = 0;
-    switch (gpi_os_run_isolated(child_work, &in, XLS_CHILD_SECONDS,
+    switch (gpi_os_run_isolated(&xls_task, data, len, XLS_CHILD_SECONDS,
                                 XLS_LIMIT_MEMORY ? XLS_CHILD_MEMORY : 0, XLS_MAX_STREAM_BYTES,
                                 &answer, &answer_len)) {
     case GPI_ISOLATED_OK:
         break;
     case GPI_ISOLATED_UNSUPPORTED:
+        /* Windows: the program using the library did not start the child
+         * (gp_run_isolated_child is not called first in its main) */
         workbook_failed(f, WB_DAMAGED,
-                        "Windows 版 gradpack 不读取 Excel 97–2003 格式（.xls）的花名册。"
+                        "这个程序没有启动读取 Excel 97–2003 格式（.xls）花名册的子进程，无法读取。"
                         "请用 Excel 或 WPS 打开它，“另存为”Excel 工作簿（.xlsx），再检查一次");
         return NULL;
     case GPI_ISOLATED_NOMEM:
