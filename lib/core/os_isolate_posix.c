@@ -31,9 +31,27 @@ static void write_all(int fd, const unsigned char *p, size_t n)
     }
 }
 
+/* Close every file the child inherited but the answer pipe (and stdin,
+ * stdout, stderr): the parent's lock on the folder is an flock, which
+ * belongs to the open file, so a child holding it would keep the folder
+ * locked after its parent ended; its half-written outputs likewise. */
+static void close_inherited(int keep)
+{
+    unsigned lo = 3, k = (unsigned)keep;
+    if ((k <= lo || close_range(lo, k - 1, 0) == 0) && close_range(k + 1, ~0U, 0) == 0)
+        return;
+    long max = sysconf(_SC_OPEN_MAX); /* no close_range (Linux before 5.9) */
+    if (max < 0 || max > 65536)
+        max = 65536;
+    for (int f = 3; f < (int)max; f++)
+        if (f != keep)
+            close(f);
+}
+
 static _Noreturn void child(int fd, const gpi_os_isolated_task *task, const void *in,
                             size_t in_len, unsigned seconds, uint64_t memory)
 {
+    close_inherited(fd);
     /* none of the parent's handlers (its interrupt cleanup and message, a
      * host's SIGSEGV or SIGALRM handler) runs here: a signal ends the child */
     for (int sig = 1; sig < NSIG; sig++)

@@ -16,9 +16,11 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -99,6 +101,21 @@ static bool fails_fn(const unsigned char *in, size_t in_len, unsigned char **out
     (void)in, (void)in_len, (void)out, (void)len;
     return false;
 }
+
+/* answers "open" or "closed" for the fd number given as input */
+static bool fd_state_fn(const unsigned char *in, size_t in_len, unsigned char **out, size_t *len)
+{
+    int fd;
+    if (in_len != sizeof fd)
+        return false;
+    memcpy(&fd, in, sizeof fd);
+    const char *state = fcntl(fd, F_GETFD) == -1 && errno == EBADF ? "closed" : "open";
+    *len = strlen(state);
+    *out = (unsigned char *)strdup(state);
+    return *out != NULL;
+}
+
+static const gpi_os_isolated_task fd_state = {"fd-state", fd_state_fn};
 
 static const gpi_os_isolated_task answer = {"answer", answer_fn}, echo = {"echo", echo_fn},
                                   spin = {"spin", spin_fn}, sleep_forever = {"sleep", sleep_fn},
@@ -272,6 +289,31 @@ static void no_fd_or_zombie_left(void **state)
     assert_int_equal(errno, ECHILD);
 }
 
+/* The parent's open files (its folder lock above all) are not the child's:
+ * a child holding the lock's open file would keep the folder locked. */
+static void parent_files_closed_in_the_child(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/gp-isolate-lock-XXXXXX";
+    int held = mkstemp(path);
+    assert_true(held >= 0);
+    assert_int_equal(flock(held, LOCK_EX | LOCK_NB), 0);
+    unsigned char *got = NULL;
+    size_t len = 0;
+    assert_int_equal(run_on(&fd_state, &held, sizeof held, 5, 100, &got, &len), GPI_ISOLATED_OK);
+    assert_int_equal(len, 6);
+    assert_memory_equal(got, "closed", 6);
+    free(got);
+    /* stderr stays (a sanitizer's report goes there) */
+    int err_fd = 2;
+    assert_int_equal(run_on(&fd_state, &err_fd, sizeof err_fd, 5, 100, &got, &len),
+                     GPI_ISOLATED_OK);
+    assert_memory_equal(got, "open", 4);
+    free(got);
+    close(held);
+    unlink(path);
+}
+
 static void memory_file(void **state)
 {
     (void)state;
@@ -307,6 +349,7 @@ int main(void)
         cmocka_unit_test(crash_with_sigchld_ignored),
         cmocka_unit_test(interrupted_parent),
         cmocka_unit_test(no_fd_or_zombie_left),
+        cmocka_unit_test(parent_files_closed_in_the_child),
         cmocka_unit_test(memory_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
