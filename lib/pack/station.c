@@ -136,6 +136,13 @@ bool gpi_station_load(const char *path, gpi_station *station, gp_report *report,
     /* opened without blocking: a FIFO given as --station is refused */
     if (!gpi_read_input("函授站信息文件", path, GPI_STATION_MAX_BYTES, &raw, &raw_len, err))
         return false;
+    /* the bytes as read (the UTF-8 copy below would end at a NUL), then the
+     * text inih gets (GB18030 grows by half in UTF-8) */
+    if (!gpi_ini_text_check("函授站信息文件", path, (const char *)raw, raw_len, GP_ERR_OPEN, NULL,
+                            err)) {
+        free(raw);
+        return false;
+    }
     bool converted = false, nomem = false;
     char *text = as_utf8(raw, raw_len, &converted, &nomem);
     free(raw);

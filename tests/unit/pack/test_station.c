@@ -35,7 +35,7 @@ static int teardown(void **state)
 {
     (void)state;
     const char *names[] = {"full.ini", "partial.ini", "bad.ini", "gbk.ini", "long.ini",
-                           "comment.ini"};
+                           "comment.ini", "nul.ini"};
     for (size_t i = 0; i < GPI_ARRAY_LEN(names); i++) {
         char *p = gpi_path_join(dir, names[i]);
         unlink(p);
@@ -177,6 +177,27 @@ static void test_long_line_is_named(void **state)
     gp_report_free(report);
 }
 
+/* inih stops at a NUL, so would the UTF-8 copy: the rest of the file would
+ * be dropped without a word */
+static void test_nul_byte_is_named(void **state)
+{
+    (void)state;
+    static const char text[] = "[station]\nname = 济南函授站\x00\ncontact = 王老师\n";
+    char *path = gpi_path_join(dir, "nul.ini");
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, sizeof text - 1, f), sizeof text - 1);
+    fclose(f);
+    gp_report *report = gp_report_new("pack");
+    gpi_station st;
+    gp_error err = {0};
+    assert_false(gpi_station_load(path, &st, report, &err));
+    assert_int_equal(err.status, GP_ERR_OPEN);
+    assert_non_null(strstr(err.message, "第 2 行有空字符"));
+    gp_report_free(report);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +206,7 @@ int main(void)
         cmocka_unit_test(test_no_file_is_a_warning),
         cmocka_unit_test(test_unreadable_or_broken_file_is_an_error),
         cmocka_unit_test(test_long_line_is_named),
+        cmocka_unit_test(test_nul_byte_is_named),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
