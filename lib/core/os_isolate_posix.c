@@ -18,19 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static void write_all(int fd, const unsigned char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        p += w;
-        n -= (size_t)w;
-    }
-}
-
 /* Close every file the child inherited but the answer pipe (and stdin,
  * stdout, stderr): the parent's lock on the folder is an flock, which
  * belongs to the open file, so a child holding it would keep the folder
@@ -70,8 +57,9 @@ static _Noreturn void child(int fd, const gpi_os_isolated_task *task, const void
     unsigned char *out = NULL;
     size_t len = 0;
     bool ok = task->fn(in, in_len, &out, &len);
-    if (ok)
-        write_all(fd, out, len);
+    /* an answer cut short is no answer: the parent sees the exit status */
+    if (ok && gpi_os_write_all(fd, out, len) != 0)
+        ok = false;
     _exit(ok ? 0 : 3);
 }
 
@@ -168,16 +156,9 @@ int gpi_os_memory_file(const void *data, size_t len, char *path, size_t path_siz
     int fd = memfd_create("gradpack", MFD_CLOEXEC);
     if (fd < 0)
         return -1;
-    const unsigned char *p = data;
-    for (size_t done = 0; done < len;) {
-        ssize_t n = write(fd, p + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            close(fd);
-            return -1;
-        }
-        done += (size_t)n;
+    if (gpi_os_write_all(fd, data, len) != 0) {
+        close(fd);
+        return -1;
     }
     snprintf(path, path_size, "/proc/self/fd/%d", fd);
     return fd;
