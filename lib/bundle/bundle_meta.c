@@ -156,12 +156,9 @@ bool gpi_bundle_meta_parse(const char *data, size_t len, gpi_bundle_meta *meta,
                             : strdup("");
     json_t *station = json_object_get(root, "station");
     json_t *station_name = json_is_object(station) ? json_object_get(station, "name") : NULL;
+    const char *station_text = json_is_string(station_name) ? json_string_value(station_name) : "";
     meta->station_name =
-        strdup(json_is_string(station_name) &&
-                       printable_member(&r, "station.name",
-                                        json_string_value(station_name))
-                   ? json_string_value(station_name)
-                   : "");
+        strdup(printable_member(&r, "station.name", station_text) ? station_text : "");
     if (station && !json_is_object(station) && !json_is_null(station))
         bad(&r, "station", "类型不对", "对象或 null");
     json_t *sources = json_object_get(root, "sources");
