@@ -101,8 +101,8 @@ gpi_school gpi_school_of(const gp_profile *profile, const gpi_student *first);
 
 /* A NAME is the outputs' file name stem; a BUNDLE_ID the ASCII
  * top folder inside the zip. */
-/** Make text safe as a Windows file name: drop \ / : * ? " < > | and control
- *  characters, trim spaces and trailing dots, avoid CON/PRN/AUX/NUL/COMn/
+/** Make text safe as a Windows file name: drop \ / : * ? " < > |, control
+ *  and invisible characters (gpi_codepoint_unsafe), trim spaces and trailing dots, avoid CON/PRN/AUX/NUL/COMn/
  *  LPTn, bound the length (whole UTF-8 characters).  malloc'd, never "",
  *  NULL on OOM. */
 char *gpi_safe_file_name(const char *text);

@@ -5,6 +5,7 @@
  * reads entry names in the OEM code page. */
 #include "core/base.h"
 #include "bundle/bundle.h"
+#include "core/escape.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -34,17 +35,6 @@ static bool is_reserved(const char *name)
     return false;
 }
 
-/* Length of the UTF-8 sequence starting with byte c (1 for stray bytes). */
-static size_t utf8_len(unsigned char c)
-{
-    if (c >= 0xf0)
-        return 4;
-    if (c >= 0xe0)
-        return 3;
-    if (c >= 0xc0)
-        return 2;
-    return 1;
-}
 
 char *gpi_safe_file_name(const char *text)
 {
@@ -54,11 +44,15 @@ char *gpi_safe_file_name(const char *text)
         return NULL;
     size_t len = 0;
     for (size_t i = 0; i < n;) {
-        size_t step = utf8_len((unsigned char)text[i]);
-        if (step > n - i)
-            step = n - i;
-        if (step == 1 && is_forbidden((unsigned char)text[i])) {
-            i++;
+        uint32_t cp = 0;
+        size_t step = gpi_utf8_next(text + i, n - i, &cp);
+        /* a control or invisible character (U+200B, U+202E …) would make
+         * one name look like another; a stray byte is kept as it is */
+        bool drop = step ? gpi_codepoint_unsafe(cp) : false;
+        if (!step)
+            step = 1;
+        if (drop || (step == 1 && is_forbidden((unsigned char)text[i]))) {
+            i += step;
             continue;
         }
         if (len + step > MAX_NAME_BYTES)

@@ -13,6 +13,15 @@ bool gpi_codepoint_unsafe(uint32_t cp)
     if (cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029)
         return true;
+    /* invisible: "station\u200B-a" would read as "station-a", a name as
+     * another.  Variation selectors are not here: they choose a CJK glyph
+     * (U+E0100–U+E01EF after a rare character of a name). */
+    if (cp == 0x00ad || cp == 0x034f || cp == 0x115f || cp == 0x1160 || cp == 0x17b4 ||
+        cp == 0x17b5 || cp == 0x180e || (cp >= 0x200b && cp <= 0x200d) ||
+        (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x206a && cp <= 0x206f) || cp == 0x3164 ||
+        cp == 0xfeff || cp == 0xffa0 || (cp >= 0xfff9 && cp <= 0xfffb) ||
+        (cp >= 0xe0000 && cp <= 0xe007f))
+        return true;
     return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe;
 }
 

@@ -11,7 +11,10 @@
 /** Whether code point cp must never reach a terminal or a cell as it is:
  *  C0 and C1 controls, DEL, bidirectional formatting characters (U+061C,
  *  U+200E/F, U+202A–U+202E, U+2066–U+2069), line/paragraph separators
- *  (U+2028/9) and non-characters (U+FDD0–U+FDEF, U+xxFFFE/F). */
+ *  (U+2028/9), non-characters (U+FDD0–U+FDEF, U+xxFFFE/F) and invisible
+ *  characters (soft hyphen U+00AD, zero-width U+200B–U+200D, U+2060–U+2064,
+ *  U+FEFF, the fillers U+115F/U+1160/U+3164/U+FFA0, U+034F, U+17B4/5,
+ *  U+180E, U+206A–U+206F, U+FFF9–U+FFFB, tags U+E0000–U+E007F). */
 bool gpi_codepoint_unsafe(uint32_t cp);
 
 /** Decode one UTF-8 sequence at s (at most len bytes): its length and *cp,
@@ -20,8 +23,9 @@ bool gpi_codepoint_unsafe(uint32_t cp);
 size_t gpi_utf8_next(const char *s, size_t len, uint32_t *cp);
 
 /** Append s[0..len) to buf with every unsafe code point written as \uXXXX
- *  (C1, bidi, non-characters) or \xNN (C0, DEL, bytes that are not UTF-8).
- *  Other text, Chinese included, is kept as it is. */
+ *  (C1, bidi, invisible, non-characters; five hex digits above U+FFFF) or
+ *  \xNN (C0, DEL, bytes that are not UTF-8).  Other text, Chinese
+ *  included, is kept as it is. */
 void gpi_escape_terminal(gpi_buf *buf, const char *s, size_t len);
 
 /** Whether gpi_escape_terminal would change s. */

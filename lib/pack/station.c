@@ -2,6 +2,7 @@
  * email name a contact person, phone and mailing address, so a missing file
  * or field is a warning and leaves a visible placeholder in the letter. */
 #include "core/base.h"
+#include "core/escape.h"
 #include "core/files.h"
 #include "core/ini_text.h"
 #include "core/findings.h"
@@ -45,6 +46,11 @@ typedef struct parse_state {
     const char *label;
     bool not_utf8;
     bool nomem;
+    /* a value with a control or invisible character (it would reach
+     * bundle.json and the letter, where verify refuses it): its label and
+     * the value escaped */
+    const char *hidden_label;
+    gpi_buf hidden_value;
     char last_section[64]; /* an unknown section is reported once */
 } parse_state;
 
@@ -76,6 +82,13 @@ static int on_entry(void *user, const char *section, const char *key, const char
             continue;
         if (!gpi_utf8_valid(value, strlen(value))) {
             st->not_utf8 = true;
+            return 0;
+        }
+        if (gpi_needs_escape(value, strlen(value))) {
+            if (!st->hidden_label) { /* inih goes on after an error: name the first */
+                st->hidden_label = fields[f].label;
+                gpi_escape_terminal(&st->hidden_value, value, strlen(value));
+            }
             return 0;
         }
         char *copy = strdup(value);
@@ -157,6 +170,7 @@ bool gpi_station_load(const char *path, gpi_station *station, gp_report *report,
     st.not_utf8 = text == NULL;
     free(text);
     if (st.nomem || rc == -2) {
+        gpi_buf_free(&st.hidden_value);
         gpi_station_clear(station);
         return gpi_error_nomem(err);
     }
@@ -165,9 +179,16 @@ bool gpi_station_load(const char *path, gpi_station *station, gp_report *report,
             gpi_error_set(err, GP_ERR_OPEN, 0,
                          "函授站信息文件 '%s' 既不是 UTF-8 也不是 GBK 编码：请用记事本打开，"
                          "“另存为”时编码选 UTF-8", path);
+        else if (st.hidden_label)
+            gpi_error_set(err, GP_ERR_OPEN, 0,
+                         "函授站信息文件 '%s' 中的“%s”含有控制字符或看不见的字符"
+                         "（零宽空格、改变文字方向等）：%s。请在记事本里重新输入这一项（不要粘贴）",
+                         path, st.hidden_label,
+                         st.hidden_value.data ? st.hidden_value.data : "");
         else
             gpi_error_set(err, GP_ERR_OPEN, 0, "函授站信息文件 '%s' 第 %d 行格式不对（应为 键 = 值）",
                          path, rc);
+        gpi_buf_free(&st.hidden_value);
         gpi_station_clear(station);
         return false;
     }

@@ -255,7 +255,7 @@ static bool rule_characters(const rules *r, gpi_student *s, gpi_field f)
     gpi_escape_terminal(&shown, value, strlen(value));
     const char *text = shown.data ? shown.data : "";
     add(r, s, GP_ROSTER_FIELD_CONTROL, f, text, "只含可见字符",
-        "“%s”中有控制字符、换行、非字符或改变文字方向的隐藏字符：%s",
+        "“%s”中有控制字符、换行、非字符或看不见的字符（零宽空格、改变文字方向等）：%s",
         gpi_field_label(f), text);
     gpi_buf_free(&shown);
     return false;

@@ -82,7 +82,8 @@ static void test_control_characters_in_the_name_are_refused(void **state)
     (void)state;
     /* an escape sequence that would clear the clerk's terminal, and a bidi
      * override that shows "0001" as another number */
-    const char *names[] = {"a\033[2Jb", "提交\n第二行", "x\xe2\x80\xae" "1000", "tab\there"};
+    const char *names[] = {"a\033[2Jb", "提交\n第二行", "x\xe2\x80\xae" "1000", "tab\there",
+                           "济南站\xe2\x80\x8b-0001"}; /* a zero-width space: reads as another */
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char *json = written(names[i], "济南函授站");
         gp_report *report = gp_report_new("verify");

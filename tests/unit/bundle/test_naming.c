@@ -24,6 +24,10 @@ static void test_forbidden_characters_removed(void **state)
     (void)state;
     expect_safe("济南/函授站:2021*?\"<>|\\", "济南函授站2021");
     expect_safe("a\tb\nc\x01\x7f" "d", "abcd");
+    /* invisible: the name would look like another (and verify refuses it
+     * in bundle.json); C1 and bidi likewise */
+    expect_safe("济南\xe2\x80\x8b函授站\xef\xbb\xbf", "济南函授站");
+    expect_safe("gpj\xe2\x80\xae" "exe\xc2\x9b", "gpjexe");
 }
 
 static void test_trailing_dots_and_spaces(void **state)

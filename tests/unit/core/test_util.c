@@ -445,6 +445,12 @@ static void terminal_escaping(void **state)
         {"\xed\xa0\x80", 0, "\\xED\\xA0\\x80"},     /* a surrogate, CESU-style */
         {"a\0" "b", 3, "a\\x00b"},
         {"\xe2\x81\xa6x\xe2\x81\xa9", 0, "\\u2066x\\u2069"},
+        /* invisible: a name that reads as another */
+        {"station\xe2\x80\x8b-a", 0, "station\\u200B-a"},
+        {"\xef\xbb\xbf\xc2\xad\xe3\x85\xa4", 0, "\\uFEFF\\u00AD\\u3164"},
+        {"x\xf3\xa0\x81\x81", 0, "x\\uE0041"},           /* a tag character */
+        /* a CJK ideographic variation selector chooses a glyph: kept */
+        {"\xe8\x91\x9b\xf3\xa0\x84\x80", 0, "\xe8\x91\x9b\xf3\xa0\x84\x80"},
     };
     for (size_t i = 0; i < GPI_ARRAY_LEN(cases); i++) {
         size_t len = cases[i].len ? cases[i].len : strlen(cases[i].in);
@@ -458,6 +464,9 @@ static void terminal_escaping(void **state)
     assert_true(gpi_codepoint_unsafe(0xFDD0));
     assert_false(gpi_codepoint_unsafe(0x4E2D)); /* 中 */
     assert_false(gpi_codepoint_unsafe(0xFFFD));
+    assert_true(gpi_codepoint_unsafe(0x200D));
+    assert_false(gpi_codepoint_unsafe(0xFE0F)); /* variation selector */
+    assert_false(gpi_codepoint_unsafe(0x3000)); /* ideographic space: visible width */
 }
 
 int main(void)
