@@ -156,6 +156,8 @@ bool gpi_bundle_meta_parse(const char *data, size_t len, gpi_bundle_meta *meta,
                             : strdup("");
     json_t *station = json_object_get(root, "station");
     json_t *station_name = json_is_object(station) ? json_object_get(station, "name") : NULL;
+    if (station_name && !json_is_string(station_name))
+        bad(&r, "station.name", "类型不对", "文字");
     const char *station_text = json_is_string(station_name) ? json_string_value(station_name) : "";
     meta->station_name =
         strdup(printable_member(&r, "station.name", station_text) ? station_text : "");

@@ -118,12 +118,33 @@ static void test_control_characters_in_the_station_name_are_refused(void **state
     free(json);
 }
 
+/* {"station": {"name": 5}}: said, like any other member of the wrong type */
+static void test_station_name_of_another_type_is_refused(void **state)
+{
+    (void)state;
+    char *json = written("10422-0001-0002", "济南函授站");
+    char *at = strstr(json, "\"济南函授站\"");
+    assert_non_null(at);
+    memcpy(at, "5", 1);
+    memset(at + 1, ' ', strlen("\"济南函授站\"") - 1); /* "name": 5 and spaces */
+    gp_report *report = gp_report_new("verify");
+    gpi_bundle_meta meta = {0};
+    parse(json, &meta, report);
+    assert_int_equal(findings_on(report, "station.name"), 1);
+    assert_int_equal(gp_report_count(report), 1);
+    assert_string_equal(meta.station_name, "");
+    gpi_bundle_meta_clear(&meta);
+    gp_report_free(report);
+    free(json);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_what_pack_writes_parses_clean),
         cmocka_unit_test(test_control_characters_in_the_name_are_refused),
         cmocka_unit_test(test_control_characters_in_the_station_name_are_refused),
+        cmocka_unit_test(test_station_name_of_another_type_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
