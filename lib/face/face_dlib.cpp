@@ -151,7 +151,9 @@ void load_model()
         predictor = sp.release();
         load_status = GPI_FACE_OK;
     } catch (const std::exception &e) {
-        load_message = "人脸特征点模型 " + path + " 无法读取：" + e.what();
+        // dlib's serialization errors are several English lines: the first says what
+        std::string what = e.what();
+        load_message = "人脸特征点模型 " + path + " 无法读取：" + what.substr(0, what.find('\n'));
         load_status = GPI_FACE_NO_MODEL;
     } catch (...) {
         load_message = "人脸特征点模型 " + path + " 无法读取";
