@@ -7,7 +7,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 int cli_common_option(int opt, const char *arg, output_options *out)
 {
@@ -58,7 +57,7 @@ int cli_finish(gp_report *report, const output_options *out)
         unsigned flags = out->quiet ? GP_RENDER_QUIET : 0;
         if (out->verbose)
             flags |= GP_RENDER_VERBOSE;
-        bool color = out->color == 1 || (out->color == -1 && isatty(STDOUT_FILENO) &&
+        bool color = out->color == 1 || (out->color == -1 && gp_is_terminal(stdout) &&
                                          !getenv("NO_COLOR"));
         if (color)
             flags |= GP_RENDER_COLOR;
@@ -135,23 +134,32 @@ void cli_set_interrupt_message(const char *message)
     interrupt_message = message;
 }
 
+/* Whether stderr is a terminal, asked once before any interrupt (the hook
+ * below may call only async-signal-safe functions). */
+static bool stderr_is_terminal;
+
 /* Called by the library's handler after its cleanup, before the signal is
- * raised again: one line, async-signal-safe (write(2) of static strings). */
+ * raised again: one line, async-signal-safe (gp_interrupt_print of static
+ * strings). */
 static void on_interrupt(void)
 {
-    static const char erase[] = "\r\x1b[K";
-    if (isatty(STDERR_FILENO) && write(STDERR_FILENO, erase, sizeof erase - 1) < 0) {
-        /* nothing to do: the message below is all that matters */
-    }
-    const char *m = interrupt_message;
-    if (write(STDERR_FILENO, "gradpack: ", 10) < 0 || write(STDERR_FILENO, m, strlen(m)) < 0 ||
-        write(STDERR_FILENO, "\n", 1) < 0) {
-        /* stderr is gone: die by the signal all the same */
-    }
+    if (stderr_is_terminal)
+        gp_interrupt_print("\r\x1b[K"); /* the progress line, erased */
+    gp_interrupt_print("gradpack: ");
+    gp_interrupt_print(interrupt_message);
+    gp_interrupt_print("\n");
+}
+
+void cli_wait_for_key(void)
+{
+    fputs(gp_console_waits_for_any_key() ? "\n按任意键关闭……\n" : "\n按回车键关闭……\n", stdout);
+    fflush(stdout);
+    gp_console_wait_for_key();
 }
 
 void cli_install_signal_handlers(void)
 {
     /* the library's, through its platform layer; it calls on_interrupt */
+    stderr_is_terminal = gp_is_terminal(stderr);
     gp_interrupt_install_hook(on_interrupt);
 }

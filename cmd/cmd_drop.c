@@ -5,10 +5,8 @@
  * the roster, open it, and when there are no errors open the outbox folder
  * beside FOLDER where the bundle was written. */
 #include "commands.h"
-#include "platform.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,16 +73,17 @@ static bool is_roster_name(const char *name)
            (ends_with_ci(name, ".csv") || ends_with_ci(name, ".xlsx") || ends_with_ci(name, ".xls"));
 }
 
+/* Names read from one folder at most (photo numbers stop at 9999). */
+#define FOLDER_NAMES_MAX 65536
+
 static bool has_jpeg(const char *dir)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return false;
+    size_t n = 0;
+    char **names = gp_folder_names(dir, FOLDER_NAMES_MAX, &n, NULL, NULL);
     bool found = false;
-    struct dirent *e;
-    while (!found && (e = readdir(d)) != NULL)
-        found = ends_with_ci(e->d_name, ".jpg") || ends_with_ci(e->d_name, ".jpeg");
-    closedir(d);
+    for (size_t i = 0; names && i < n && !found; i++)
+        found = ends_with_ci(names[i], ".jpg") || ends_with_ci(names[i], ".jpeg");
+    gp_folder_names_free(names, n);
     return found;
 }
 
@@ -110,23 +109,20 @@ static void inputs_free(drop_inputs *in)
  * message printed. */
 static int find_inputs(const char *folder, drop_inputs *in)
 {
-    DIR *d = opendir(folder);
-    if (!d) {
-        fprintf(stderr, "gradpack: 无法打开文件夹 '%s'\n", folder);
-        return EXIT_FAILURE_RUN;
-    }
+    gp_error err = {0};
+    size_t count = 0;
+    char **names = gp_folder_names(folder, FOLDER_NAMES_MAX, &count, NULL, &err);
+    if (!names)
+        return cli_fail("drop", &err);
     char *rosters[64], *subdirs[64];
     size_t nr = 0, ns = 0;
     bool more = false;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        const char *name = e->d_name;
-        if (!strcmp(name, ".") || !strcmp(name, ".."))
-            continue;
+    for (size_t k = 0; k < count; k++) {
+        const char *name = names[k];
         char *path = join(folder, name);
         if (!path)
             continue;
-        if (cli_is_directory(path)) {
+        if (gp_path_is_directory(path)) {
             if (ns < 64)
                 subdirs[ns++] = path;
             else
@@ -144,7 +140,7 @@ static int find_inputs(const char *folder, drop_inputs *in)
             free(path);
         }
     }
-    closedir(d);
+    gp_folder_names_free(names, count);
     qsort(rosters, nr, sizeof *rosters, compare_strings);
     qsort(subdirs, ns, sizeof *subdirs, compare_strings);
 
@@ -235,7 +231,7 @@ static char *write_report(const gp_report *report, const char *folder)
 /* FOLDER's parent + "/outbox", malloc'd. */
 static char *outbox_beside(const char *folder)
 {
-    char *abs = cli_absolute_path(folder);
+    char *abs = gp_path_absolute(folder);
     if (!abs)
         return NULL;
     size_t n = strlen(abs);
@@ -303,7 +299,7 @@ static int drop(const char *folder, const char *outbox_arg, bool open)
     if (report_path) {
         printf("\n检查结果已写到: %s\n", report_path);
         if (open)
-            cli_open_for_user(report_path);
+            gp_open_for_user(report_path);
         free(report_path);
     } else if (status == 0) {
         status = EXIT_FAILURE_RUN;
@@ -311,7 +307,7 @@ static int drop(const char *folder, const char *outbox_arg, bool open)
     if (status == 0) {
         printf("没有错误，已打包到: %s\n请把这个文件夹里的文件作为邮件附件发送。\n", outbox);
         if (open)
-            cli_open_for_user(outbox);
+            gp_open_for_user(outbox);
     } else if (status == 1) {
         fputs("有错误，没有打包。请按检查结果修改后再试一次。\n", stdout);
     }

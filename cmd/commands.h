@@ -82,6 +82,8 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 bool cli_parse_threads(const char *arg, int *threads);
 /* Remove temporary outputs on SIGINT/SIGTERM, then die by the signal. */
 void cli_install_signal_handlers(void);
+/* Print "按任意键关闭" (or "按回车键关闭") and wait for it. */
+void cli_wait_for_key(void);
 
 /* ---- option errors (options.c) ---------------------------------------- */
 

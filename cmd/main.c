@@ -1,7 +1,6 @@
 /* gradpack: the command-line tool.  A thin dispatcher (as libzip's ziptool
  * and libvips' vips.c): usage is printed from the table. */
 #include "commands.h"
-#include "platform.h"
 
 #include <getopt.h>
 #include <locale.h>
@@ -78,11 +77,11 @@ int main(int argc, char **argv)
     if (gp_run_isolated_child(argc, argv, &child_exit))
         return child_exit;
     setlocale(LC_CTYPE, "");
-    cli_platform_init(&argc, &argv);
+    gp_host_init(&argc, &argv);
     opterr = 0; /* option errors are printed in Chinese by cli_bad_option */
     if (argc < 2) {
         usage(stderr);
-        if (cli_console_closes_at_exit()) { /* double-clicked: say how, then wait */
+        if (gp_console_closes_at_exit()) { /* double-clicked: say how, then wait */
             fputs("\n要检查并打包，请把放花名册和照片的文件夹拖到 gradpack.exe 上。\n", stderr);
             cli_wait_for_key();
         }
@@ -109,7 +108,7 @@ int main(int argc, char **argv)
         return EXIT_CLEAN;
     }
     const gp_command *cmd = find(name);
-    if (!cmd && argc == 2 && cli_is_directory(name)) /* a folder dropped on gradpack.exe */
+    if (!cmd && argc == 2 && gp_path_is_directory(name)) /* a folder dropped on gradpack.exe */
         return cmd_drop_dragged(name);
     if (!cmd)
         return unknown_command(name);

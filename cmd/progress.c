@@ -6,21 +6,12 @@
 #include "commands.h"
 
 #include <stdio.h>
-#include <time.h>
-#include <unistd.h>
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void cli_progress_init(cli_progress *p, const output_options *out, const char *what)
 {
     p->what = what;
-    p->enabled = !out->quiet && isatty(STDERR_FILENO);
-    p->start = now_seconds();
+    p->enabled = !out->quiet && gp_is_terminal(stderr);
+    p->start = gp_clock_seconds();
     p->last = 0;
     p->shown = false;
 }
@@ -30,7 +21,7 @@ void cli_progress_update(void *context, size_t done, size_t total)
     cli_progress *p = context;
     if (!p->enabled || total == 0)
         return;
-    double t = now_seconds();
+    double t = gp_clock_seconds();
     /* ten updates a second at most, but always the last one */
     if (done < total && p->shown && t - p->last < 0.1)
         return;

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -104,6 +105,58 @@ GP_API const char *gp_strerror(int errnum);
 
 /** Stable English name of a status ("open", "nomem", ...).  Static string. */
 GP_API const char *gp_status_name(gp_status status);
+
+/* ------------------------------------------------------------------ */
+/* The host program's platform                                          */
+/* ------------------------------------------------------------------ */
+
+/* What a command-line front end needs of the system, so that it stays
+ * portable C: the platform calls live in the library (lib/core). */
+
+/** At the start of main, after gp_run_isolated_child.  Windows: console
+ *  input and output in UTF-8, and argc and argv replaced by the UTF-16
+ *  command line converted to UTF-8 (Chinese arguments arrive whatever the
+ *  code page), with '\\' turned into '/' in every argument after the
+ *  program's name (no option takes free text).  The new argv lives as long
+ *  as the process.  Elsewhere: nothing. */
+GP_API void gp_host_init(int *argc, char ***argv);
+/** Whether path is an existing directory (links followed). */
+GP_API bool gp_path_is_directory(const char *path);
+/** The absolute form of path, malloc'd; NULL when it cannot be formed.
+ *  POSIX: links resolved (the path must exist); Windows: GetFullPathNameW
+ *  (a mapped drive keeps its letter).  '/' separators. */
+GP_API char *gp_path_absolute(const char *path);
+/** Open a file in its default program, or a folder in the file manager,
+ *  without waiting (Windows: ShellExecuteW "open"; elsewhere: xdg-open in
+ *  the background).  false when nothing could be started, or when the
+ *  environment has GRADPACK_NO_OPEN (tests). */
+GP_API bool gp_open_for_user(const char *path);
+/** Whether the console window closes when the program ends (Windows: it
+ *  was double-clicked, no cmd.exe shares the console).  false elsewhere. */
+GP_API bool gp_console_closes_at_exit(void);
+/** Whether gp_console_wait_for_key returns on any key (Windows) rather
+ *  than on Enter: which words the prompt uses. */
+GP_API bool gp_console_waits_for_any_key(void);
+/** Wait for a key (a Windows console) or a line on stdin.  Prints nothing:
+ *  the caller says what it waits for. */
+GP_API void gp_console_wait_for_key(void);
+/** Whether stream is a terminal (colour, progress lines). */
+GP_API bool gp_is_terminal(FILE *stream);
+/** Seconds on a clock that never goes back, from an arbitrary start (rates
+ *  and estimates in progress lines). */
+GP_API double gp_clock_seconds(void);
+/** Write text to stderr without stdio or allocation: safe inside the hook
+ *  of gp_interrupt_install_hook.  Errors are ignored (stderr may be gone). */
+GP_API void gp_interrupt_print(const char *text);
+/** The names in a folder (not "." or ".."), sorted byte-wise, at most max
+ *  of them (0: no limit; *truncated, when not NULL, says whether some were
+ *  left out).  Windows: through the UTF-16 API, so Chinese names work on
+ *  every version.  NULL with err set when the folder cannot be read; an
+ *  empty folder gives a non-NULL list with *count 0.  Free with
+ *  gp_folder_names_free. */
+GP_API char **gp_folder_names(const char *folder, size_t max, size_t *count, bool *truncated,
+                              gp_error *err);
+GP_API void gp_folder_names_free(char **names, size_t count);
 
 /* ------------------------------------------------------------------ */
 /* Findings                                                             */
@@ -306,8 +359,10 @@ GP_API void gp_profile_free(gp_profile *profile);
 GP_API const char *gp_profile_name(const gp_profile *profile);
 
 /** The data directory the library reads templates from: $GRADPACK_DATADIR,
- *  else the installed data directory, else the source tree's templates/.
- *  Static string. */
+ *  else a templates folder beside the running executable (the Windows
+ *  zip's layout), else the installed data directory, else the source
+ *  tree's templates/ (each but the first only when it holds
+ *  roster-fields.ini).  Static string. */
 GP_API const char *gp_datadir(void);
 
 /* ------------------------------------------------------------------ */

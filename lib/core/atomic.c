@@ -27,6 +27,7 @@
 struct gpi_atomic {
     char *final_path;
     char *temp_path;
+    char *library_path; /* gpi_atomic_library_path */
     bool overwrite;
     int fd;
     FILE *stream;
@@ -198,12 +199,22 @@ gpi_atomic *gpi_atomic_begin_mode(const char *final_path, bool overwrite, unsign
         gpi_atomic_abort(file);
         return NULL;
     }
+    if (!(file->library_path = gpi_os_fd_path(file->fd, file->temp_path))) {
+        gpi_error_nomem(err);
+        gpi_atomic_abort(file);
+        return NULL;
+    }
     return file;
 }
 
 const char *gpi_atomic_temp_path(const gpi_atomic *file)
 {
     return file->temp_path;
+}
+
+const char *gpi_atomic_library_path(const gpi_atomic *file)
+{
+    return file->library_path;
 }
 
 FILE *gpi_atomic_stream(gpi_atomic *file, gp_error *err)
@@ -224,6 +235,7 @@ static void atomic_free(gpi_atomic *file)
     release_slot(file->slot); /* after the rename or unlink: never a gap */
     free(file->final_path);
     free(file->temp_path);
+    free(file->library_path);
     free(file);
 }
 

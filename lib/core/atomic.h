@@ -15,8 +15,15 @@ typedef struct gpi_atomic gpi_atomic;
 /** Start writing final_path.  When !overwrite and final_path exists, fails
  *  with GP_ERR_EXISTS.  NULL with err set on failure. */
 gpi_atomic *gpi_atomic_begin(const char *final_path, bool overwrite, gp_error *err);
-/** The temporary file's path, for libraries that write by name. */
+/** The temporary file's path. */
 const char *gpi_atomic_temp_path(const gpi_atomic *file);
+/** The name to give a library that writes the temporary file by name
+ *  (libxlsxwriter opens it only when it closes the workbook): on Linux
+ *  /proc/self/fd/N, which reaches the file even after an interrupt's
+ *  cleanup removed its name, so the library can never create the name
+ *  again in the output folder; elsewhere the temporary path.  Valid until
+ *  commit or abort; never after gpi_atomic_stream. */
+const char *gpi_atomic_library_path(const gpi_atomic *file);
 /** An open stream on the temporary file (opened on first call). */
 FILE *gpi_atomic_stream(gpi_atomic *file, gp_error *err);
 /** fsync and rename into place; frees file.  false with err set (the

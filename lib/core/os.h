@@ -237,6 +237,12 @@ void gpi_os_signals_restore(const gpi_os_sigstate *saved);
 /** The canonical absolute path (symlinks resolved), malloc'd; NULL with
  *  errno.  Windows: GetFinalPathNameByHandleW. */
 char *gpi_os_realpath(const char *path);
+/** A name by which a library that opens files by name (libxlsxwriter)
+ *  reaches the file open as fd, even once the file's own name is gone (an
+ *  interrupt's cleanup removed it): opening it can then never create that
+ *  name again.  Linux: /proc/self/fd/N, when /proc answers for fd; else,
+ *  and elsewhere, a copy of path.  malloc'd; NULL when out of memory. */
+char *gpi_os_fd_path(int fd, const char *path);
 /** Whether two paths name the same file (device and inode). */
 bool gpi_os_same_file(const char *a, const char *b);
 /** Set a file's modification time (seconds since 1970 UTC); 0 or -1. */
@@ -247,10 +253,50 @@ const void *gpi_os_memmem(const void *haystack, size_t haystack_len, const void 
 /** Number of online processors (at least 1).  Windows:
  *  GetActiveProcessorCount(ALL_PROCESSOR_GROUPS). */
 int gpi_os_cpu_count(void);
+/** Seconds on a clock that never goes back (CLOCK_MONOTONIC /
+ *  QueryPerformanceCounter), from an arbitrary start. */
+double gpi_os_monotonic_seconds(void);
+/** CPU time the calling thread has used, in nanoseconds; 0 when the system
+ *  does not say (CLOCK_THREAD_CPUTIME_ID / GetThreadTimes, user + kernel). */
+uint64_t gpi_os_thread_cpu_ns(void);
 /** Milliseconds to sleep (test hooks). */
 void gpi_os_sleep_ms(unsigned ms);
 /** An environment variable, or NULL. */
 const char *gpi_os_getenv(const char *name);
+
+/* ---- the host program (the command-line tool's platform needs) --------------- */
+
+/** At the start of main.  Windows: console input and output in UTF-8, and
+ *  argc and argv replaced by the UTF-16 command line converted to UTF-8 (so
+ *  Chinese arguments arrive whatever the code page), '\\' turned into '/'
+ *  in every argument after the program's name (the library splits paths at
+ *  '/'; no option takes free text).  The new argv lives as long as the
+ *  process; on any failure argv is left as it was.  POSIX: nothing. */
+void gpi_os_host_args(int *argc, char ***argv);
+/** The running executable's path (UTF-8, '/' separators), malloc'd; NULL
+ *  when the system does not say.  Windows: GetModuleFileNameW; Linux:
+ *  /proc/self/exe. */
+char *gpi_os_exe_path(void);
+/** The absolute form of path, malloc'd (NULL with errno).  POSIX: realpath
+ *  (the file must exist).  Windows: GetFullPathNameW (a mapped drive stays
+ *  a drive letter, as the clerk knows it), '/' separators. */
+char *gpi_os_absolute_path(const char *path);
+/** Open a file in its default program, or a folder in the file manager,
+ *  never waited for.  Windows: ShellExecuteW "open"; POSIX: xdg-open in the
+ *  background.  false when nothing could be started. */
+bool gpi_os_open_for_user(const char *path);
+/** Whether the console window closes when the process ends (Windows: the
+ *  program was double-clicked, no cmd.exe shares the console).  POSIX:
+ *  false. */
+bool gpi_os_console_closes_at_exit(void);
+/** Whether gpi_os_wait_for_key returns on any key (a Windows console) or
+ *  only on Enter (a line on stdin). */
+bool gpi_os_waits_for_any_key(void);
+/** Wait for a key on the console (Windows, when stdin is one: _getch), or
+ *  for a line on stdin. */
+void gpi_os_wait_for_key(void);
+/** Whether fd is a terminal (isatty / _isatty). */
+bool gpi_os_isatty(int fd);
 
 /* ---- isolated work (os_isolate_posix.c / os_isolate_win32.c) ---------------- */
 

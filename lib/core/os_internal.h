@@ -34,4 +34,12 @@ int gpi_os_name_list_room(gpi_os_name_list *list);
 int gpi_os_name_list_end(gpi_os_name_list *list, int sys_errno, char ***names_out,
                          size_t *count_out, bool *truncated);
 
+#ifdef _WIN32
+#include <wchar.h>
+/** The running executable's path in UTF-16 (GetModuleFileNameW, any
+ *  length), malloc'd; NULL on failure.  os_win32.c; the isolated child is
+ *  started from it (os_isolate_win32.c). */
+wchar_t *gpi_os_exe_path_wide(void);
+#endif
+
 #endif /* GPI_OS_INTERNAL_H */

@@ -2,7 +2,7 @@
  * libraries that open by path only.
  *
  * Windows has no fork, so the child is a new process of the running
- * executable (GetModuleFileNameW), started with GPI_ISOLATED_ARG and the
+ * executable (gpi_os_exe_path_wide), started with GPI_ISOLATED_ARG and the
  * task's name; the host program's main hands it to gpi_os_isolated_child
  * (gp_run_isolated_child), which runs the task from the library's table.
  * The input goes in through the child's stdin and the answer comes back
@@ -25,6 +25,7 @@
  * cannot have been reused). */
 #include "core/base.h"
 #include "core/os.h"
+#include "core/os_internal.h"
 #include "core/testhook.h"
 
 #include <windows.h>
@@ -58,23 +59,6 @@ static bool write_all(HANDLE h, const void *data, size_t len)
         len -= n;
     }
     return true;
-}
-
-/* The running executable's path, malloc'd. */
-static wchar_t *module_path(void)
-{
-    for (DWORD size = MAX_PATH; size <= 32768; size *= 2) {
-        wchar_t *p = malloc(size * sizeof *p);
-        if (!p)
-            return NULL;
-        DWORD n = GetModuleFileNameW(NULL, p, size);
-        if (n > 0 && n < size)
-            return p;
-        free(p);
-        if (n == 0)
-            return NULL;
-    }
-    return NULL;
 }
 
 /* ASCII into wide characters (names, numbers). */
@@ -241,7 +225,7 @@ static bool start_child(const char *task, HANDLE job, HANDLE in, HANDLE out, HAN
                         PROCESS_INFORMATION *pi)
 {
     bool started = false;
-    wchar_t *exe = module_path(), *line = NULL;
+    wchar_t *exe = gpi_os_exe_path_wide(), *line = NULL;
     LPPROC_THREAD_ATTRIBUTE_LIST attrs = NULL;
     if (!exe)
         goto done;

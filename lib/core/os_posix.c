@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,8 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+
+extern char **environ; /* posix_spawnp */
 
 #if defined(__linux__)
 #include <sys/random.h>
@@ -492,6 +495,21 @@ char *gpi_os_realpath(const char *path)
     return realpath(path, NULL);
 }
 
+char *gpi_os_fd_path(int fd, const char *path)
+{
+#ifdef __linux__
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    struct stat by_proc, by_fd;
+    if (fd >= 0 && stat(proc, &by_proc) == 0 && fstat(fd, &by_fd) == 0 &&
+        by_proc.st_dev == by_fd.st_dev && by_proc.st_ino == by_fd.st_ino)
+        return strdup(proc);
+#else
+    (void)fd;
+#endif
+    return strdup(path);
+}
+
 int gpi_os_set_mtime(const char *path, int64_t sec)
 {
     struct timespec times[2] = {{.tv_sec = (time_t)sec}, {.tv_sec = (time_t)sec}};
@@ -515,4 +533,75 @@ void gpi_os_sleep_ms(unsigned ms)
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
+}
+
+/* ---- the host program ------------------------------------------------------------------ */
+
+void gpi_os_host_args(int *argc, char ***argv)
+{
+    (void)argc, (void)argv;
+}
+
+char *gpi_os_exe_path(void)
+{
+#ifdef __linux__
+    return realpath("/proc/self/exe", NULL);
+#else
+    errno = ENOSYS;
+    return NULL;
+#endif
+}
+
+char *gpi_os_absolute_path(const char *path)
+{
+    return realpath(path, NULL);
+}
+
+bool gpi_os_open_for_user(const char *path)
+{
+    /* a desktop's opener, when there is one; never waited for (it stays a
+     * zombie until gradpack, a short-lived process, ends) */
+    char *args[] = {"xdg-open", (char *)path, NULL};
+    pid_t pid;
+    return posix_spawnp(&pid, "xdg-open", NULL, NULL, args, environ) == 0;
+}
+
+bool gpi_os_console_closes_at_exit(void)
+{
+    return false;
+}
+
+bool gpi_os_waits_for_any_key(void)
+{
+    return false;
+}
+
+void gpi_os_wait_for_key(void)
+{
+    int c;
+    while ((c = getchar()) != EOF && c != '\n') {
+    }
+}
+
+bool gpi_os_isatty(int fd)
+{
+    return isatty(fd) != 0;
+}
+
+/* ---- clocks ---------------------------------------------------------------------------- */
+
+double gpi_os_monotonic_seconds(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+uint64_t gpi_os_thread_cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }

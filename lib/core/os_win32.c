@@ -13,10 +13,13 @@
 #include "core/os_internal.h"
 
 #include <windows.h>
+#include <conio.h>
+#include <shellapi.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <io.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -841,6 +844,12 @@ char *gpi_os_realpath(const char *path)
     return s;
 }
 
+char *gpi_os_fd_path(int fd, const char *path)
+{
+    (void)fd; /* no such name on Windows: the path itself */
+    return strdup(path);
+}
+
 int gpi_os_set_mtime(const char *path, int64_t sec)
 {
     HANDLE h = create_file(path, FILE_WRITE_ATTRIBUTES, OPEN_EXISTING,
@@ -882,4 +891,142 @@ int gpi_os_cpu_count(void)
 void gpi_os_sleep_ms(unsigned ms)
 {
     Sleep(ms);
+}
+
+/* ---- the host program ------------------------------------------------------------------ */
+
+wchar_t *gpi_os_exe_path_wide(void)
+{
+    for (DWORD size = MAX_PATH; size <= 32768; size *= 2) {
+        wchar_t *p = malloc(size * sizeof *p);
+        if (!p)
+            return NULL;
+        DWORD n = GetModuleFileNameW(NULL, p, size);
+        if (n > 0 && n < size)
+            return p;
+        free(p);
+        if (n == 0)
+            return NULL;
+    }
+    return NULL;
+}
+
+/* UTF-16 to UTF-8 with '\\' turned into '/', as gradpack writes paths. */
+static char *narrow_slashed(const wchar_t *w)
+{
+    char *s = narrow(w);
+    for (char *p = s; p && *p; p++)
+        if (*p == '\\')
+            *p = '/';
+    return s;
+}
+
+char *gpi_os_exe_path(void)
+{
+    wchar_t *w = gpi_os_exe_path_wide();
+    if (!w)
+        return NULL;
+    char *s = narrow_slashed(w);
+    free(w);
+    return s;
+}
+
+void gpi_os_host_args(int *argc, char ***argv)
+{
+    SetConsoleOutputCP(CP_UTF8);
+    SetConsoleCP(CP_UTF8);
+    int n = 0;
+    wchar_t **wargv = CommandLineToArgvW(GetCommandLineW(), &n);
+    if (!wargv)
+        return;
+    char **args = n > 0 ? calloc((size_t)n + 1, sizeof *args) : NULL;
+    bool ok = args != NULL;
+    for (int i = 0; ok && i < n; i++) {
+        ok = (args[i] = narrow(wargv[i])) != NULL;
+        for (char *p = ok && i > 0 ? args[i] : NULL; p && *p; p++)
+            if (*p == '\\')
+                *p = '/';
+    }
+    LocalFree(wargv);
+    if (!ok) {
+        for (int i = 0; args && i < n; i++)
+            free(args[i]);
+        free(args);
+        return;
+    }
+    *argc = n;
+    *argv = args; /* lives as long as the process */
+}
+
+char *gpi_os_absolute_path(const char *path)
+{
+    wchar_t *w = widen(path);
+    if (!w)
+        return NULL;
+    DWORD n = GetFullPathNameW(w, 0, NULL, NULL);
+    wchar_t *full = n ? malloc((size_t)n * sizeof *full) : NULL;
+    DWORD got = full ? GetFullPathNameW(w, n, full, NULL) : 0;
+    free(w);
+    if (got == 0 || got >= n) {
+        free(full);
+        errno = full ? EINVAL : ENOMEM;
+        return NULL;
+    }
+    char *s = narrow_slashed(full);
+    free(full);
+    return s;
+}
+
+bool gpi_os_open_for_user(const char *path)
+{
+    wchar_t *w = widen(path);
+    if (!w)
+        return false;
+    HINSTANCE r = ShellExecuteW(NULL, L"open", w, NULL, NULL, SW_SHOWNORMAL);
+    free(w);
+    return (INT_PTR)r > 32;
+}
+
+bool gpi_os_console_closes_at_exit(void)
+{
+    DWORD ids[2];
+    return GetConsoleProcessList(ids, 2) == 1;
+}
+
+bool gpi_os_waits_for_any_key(void)
+{
+    return true;
+}
+
+void gpi_os_wait_for_key(void)
+{
+    if (_isatty(_fileno(stdin)))
+        _getch();
+    else
+        getchar();
+}
+
+bool gpi_os_isatty(int fd)
+{
+    return _isatty(fd) != 0;
+}
+
+/* ---- clocks ---------------------------------------------------------------------------- */
+
+double gpi_os_monotonic_seconds(void)
+{
+    LARGE_INTEGER now, freq;
+    if (!QueryPerformanceFrequency(&freq) || !QueryPerformanceCounter(&now) || !freq.QuadPart)
+        return 0;
+    return (double)now.QuadPart / (double)freq.QuadPart;
+}
+
+uint64_t gpi_os_thread_cpu_ns(void)
+{
+    FILETIME created, exited, kernel, user;
+    if (!GetThreadTimes(GetCurrentThread(), &created, &exited, &kernel, &user))
+        return 0;
+    uint64_t k = ((uint64_t)kernel.dwHighDateTime << 32) | kernel.dwLowDateTime;
+    uint64_t u = ((uint64_t)user.dwHighDateTime << 32) | user.dwLowDateTime;
+    return (k + u) * 100; /* 100 ns units */
 }

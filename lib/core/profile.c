@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <ini.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,19 +31,48 @@ static bool readable(const char *path)
     return gpi_os_stat_path(path, true, &st) == 0 && st.type == GPI_OS_REGULAR;
 }
 
+/* Whether folder holds the templates (its roster-fields.ini is there). */
+static bool holds_templates(const char *folder)
+{
+    char *probe = gpi_path_join(folder, "roster-fields.ini");
+    bool found = probe && readable(probe);
+    free(probe);
+    return found;
+}
+
+/* "templates" beside the running executable, when it holds the templates:
+ * the Windows zip's layout (gradpack.exe, templates/), wherever the clerk
+ * unpacked it.  Looked up once; NULL when there is none. */
+static char *beside_exe;
+static pthread_once_t beside_exe_once = PTHREAD_ONCE_INIT;
+
+static void find_beside_exe(void)
+{
+    char *exe = gpi_os_exe_path();
+    char *slash = exe ? strrchr(exe, '/') : NULL;
+    if (slash) {
+        slash[1] = '\0';
+        char *dir = gpi_path_join(exe, "templates");
+        if (dir && holds_templates(dir))
+            beside_exe = dir;
+        else
+            free(dir);
+    }
+    free(exe);
+}
+
 const char *gp_datadir(void)
 {
     const char *env = getenv("GRADPACK_DATADIR");
     if (env && *env)
         return env;
+    pthread_once(&beside_exe_once, find_beside_exe);
+    if (beside_exe)
+        return beside_exe;
     static const char *const candidates[] = {GPI_INSTALLED_DATADIR, GPI_SOURCE_DATADIR};
-    for (size_t i = 0; i < GPI_ARRAY_LEN(candidates); i++) {
-        char *probe = gpi_path_join(candidates[i], "roster-fields.ini");
-        bool found = probe && readable(probe);
-        free(probe);
-        if (found)
+    for (size_t i = 0; i < GPI_ARRAY_LEN(candidates); i++)
+        if (holds_templates(candidates[i]))
             return candidates[i];
-    }
     return GPI_SOURCE_DATADIR;
 }
 

@@ -266,7 +266,7 @@ gp_status gp_template(const char *path, const char *profile_name, bool force, gp
     if (!profile)
         return err->status;
     gpi_atomic *out = gpi_atomic_begin(path, force, err);
-    bool ok = out && template_write(gpi_atomic_temp_path(out), profile, err) &&
+    bool ok = out && template_write(gpi_atomic_library_path(out), profile, err) &&
               gpi_atomic_commit(out, err);
     if (!ok && out)
         gpi_atomic_abort(out);

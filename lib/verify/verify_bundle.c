@@ -9,6 +9,7 @@
 #include "core/fields.h"
 #include "core/files.h"
 #include "core/findings.h"
+#include "core/os.h"
 #include "core/pool.h"
 #include "core/profile.h"
 #include "bundle/bundle.h"
@@ -341,14 +342,6 @@ static void photo_done(photo_job *job)
     pthread_mutex_unlock(&job->lock);
 }
 
-static uint64_t thread_cpu_ns(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-        return 0;
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Decode within the photo limits and the bundle's CPU budget. */
 static void inspect_bounded(photo_job *job, const unsigned char *data, size_t len,
                             gpi_photo_result *result)
@@ -364,10 +357,10 @@ static void inspect_bounded(photo_job *job, const unsigned char *data, size_t le
         atomic_fetch_add(&job->skipped, 1);
         return;
     }
-    uint64_t start = thread_cpu_ns();
+    uint64_t start = gpi_os_thread_cpu_ns();
     gpi_inspect_wants wants = {.thumbnail = job->thumbnails, .limits = &job->limits};
     gpi_photo_inspect(data, len, &wants, result);
-    atomic_fetch_add(&job->spent_ns, thread_cpu_ns() - start);
+    atomic_fetch_add(&job->spent_ns, gpi_os_thread_cpu_ns() - start);
 }
 
 static void photo_worker(void *context, size_t worker)

@@ -551,10 +551,22 @@ class WineTest(unittest.TestCase):
         }
         for how, (code, words) in cases.items():
             with self.subTest(how):
-                t0 = time.monotonic()
-                win = exe("check", winpath(xls), winpath(photos), "--format", "json",
-                          env={"GRADPACK_TEST_ISOLATED_CHILD": how})
-                spent = time.monotonic() - t0
+                def attempt():
+                    t0 = time.monotonic()
+                    proc = exe("check", winpath(xls), winpath(photos), "--format", "json",
+                               env={"GRADPACK_TEST_ISOLATED_CHILD": how})
+                    return proc, time.monotonic() - t0
+                win, spent = attempt()
+                if not win.stdout and not win.stderr:
+                    # Seen once in CI (spin, 2 cores): exit 1 with no output at
+                    # all, not reproduced in 31 local runs.  gradpack prints its
+                    # report or an error on every path, so this is Wine's; it
+                    # is said in the log and the case run once more, where
+                    # every assertion below still applies.
+                    print(f"\n[{how}] gradpack.exe under Wine exited {win.returncode} after "
+                          f"{spent:.1f} s with no output at all; running it again",
+                          file=sys.stderr)
+                    win, spent = attempt()
                 text = self.xls_finding(win)
                 self.assertIn(code, text)
                 self.assertIn(words, text)

@@ -368,6 +368,46 @@ static void password_files(void **state)
     free(dir);
 }
 
+/* libxlsxwriter opens the workbook's temporary file by name when it closes
+ * the workbook: after an interrupt's cleanup removed that name, the name it
+ * is given must never create the file again in the output folder. */
+static void library_path_never_recreates_a_removed_temp(void **state)
+{
+    (void)state;
+    char *dir = temp_dir(), *target = at(dir, "bundle.xlsx");
+    gp_error err = {0};
+    gpi_atomic *file = gpi_atomic_begin(target, false, &err);
+    assert_non_null(file);
+    const char *name = gpi_atomic_library_path(file);
+    assert_string_not_equal(name, gpi_atomic_temp_path(file)); /* Linux: /proc/self/fd/N */
+    gp_interrupt_cleanup(); /* what Ctrl-C does first */
+    assert_int_equal(count_entries(dir), 0);
+    FILE *f = fopen(name, "wb"); /* the library, a moment later */
+    assert_non_null(f);
+    fputs("PK", f);
+    fclose(f);
+    assert_int_equal(count_entries(dir), 0);
+    gpi_atomic_abort(file);
+    /* a run that was not interrupted: what the library wrote is committed */
+    file = gpi_atomic_begin(target, false, &err);
+    assert_non_null(file);
+    f = fopen(gpi_atomic_library_path(file), "wb");
+    assert_non_null(f);
+    fputs("PK\3\4", f);
+    fclose(f);
+    assert_true(gpi_atomic_commit(file, &err));
+    f = fopen(target, "rb");
+    assert_non_null(f);
+    char got[8] = {0};
+    assert_int_equal(fread(got, 1, sizeof got, f), 4);
+    fclose(f);
+    assert_memory_equal(got, "PK\3\4", 4);
+    unlink(target);
+    rmdir(dir);
+    free(target);
+    free(dir);
+}
+
 static void error_propagation(void **state)
 {
     (void)state;
@@ -400,6 +440,7 @@ int main(void)
         cmocka_unit_test(lock_is_exclusive_and_removed_when_done),
         cmocka_unit_test(stale_temps_are_ours_only),
         cmocka_unit_test(password_files),
+        cmocka_unit_test(library_path_never_recreates_a_removed_temp),
         cmocka_unit_test(error_propagation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
