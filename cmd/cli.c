@@ -57,7 +57,7 @@ int cli_finish(gp_report *report, const output_options *out)
         unsigned flags = out->quiet ? GP_RENDER_QUIET : 0;
         if (out->verbose)
             flags |= GP_RENDER_VERBOSE;
-        bool color = out->color == 1 || (out->color == -1 && gp_is_terminal(stdout) &&
+        bool color = out->color == 1 || (out->color == -1 && gp_is_terminal(GP_STDOUT) &&
                                          !getenv("NO_COLOR"));
         if (color)
             flags |= GP_RENDER_COLOR;
@@ -160,6 +160,6 @@ void cli_wait_for_key(void)
 void cli_install_signal_handlers(void)
 {
     /* the library's, through its platform layer; it calls on_interrupt */
-    stderr_is_terminal = gp_is_terminal(stderr);
+    stderr_is_terminal = gp_is_terminal(GP_STDERR);
     gp_interrupt_install_hook(on_interrupt);
 }

@@ -10,7 +10,7 @@
 void cli_progress_init(cli_progress *p, const output_options *out, const char *what)
 {
     p->what = what;
-    p->enabled = !out->quiet && gp_is_terminal(stderr);
+    p->enabled = !out->quiet && gp_is_terminal(GP_STDERR);
     p->start = gp_clock_seconds();
     p->last = 0;
     p->shown = false;

@@ -26,7 +26,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -134,23 +133,27 @@ GP_API bool gp_open_for_user(const char *path);
 /** Whether the console window closes when the program ends (Windows: it
  *  was double-clicked, no cmd.exe shares the console).  false elsewhere. */
 GP_API bool gp_console_closes_at_exit(void);
-/** Whether gp_console_wait_for_key returns on any key (Windows) rather
- *  than on Enter: which words the prompt uses. */
+/** Whether gp_console_wait_for_key returns on any key (Windows, stdin a
+ *  console) rather than on Enter: which words the prompt uses. */
 GP_API bool gp_console_waits_for_any_key(void);
 /** Wait for a key (a Windows console) or a line on stdin.  Prints nothing:
  *  the caller says what it waits for. */
 GP_API void gp_console_wait_for_key(void);
-/** Whether stream is a terminal (colour, progress lines). */
-GP_API bool gp_is_terminal(FILE *stream);
+/** The standard streams, by number (a FILE * would mean nothing to a
+ *  library built against another C runtime). */
+typedef enum gp_std_stream { GP_STDIN = 0, GP_STDOUT = 1, GP_STDERR = 2 } gp_std_stream;
+/** Whether that standard stream is a terminal (colour, progress lines). */
+GP_API bool gp_is_terminal(gp_std_stream stream);
 /** Seconds on a clock that never goes back, from an arbitrary start (rates
  *  and estimates in progress lines). */
 GP_API double gp_clock_seconds(void);
 /** Write text to stderr without stdio or allocation: safe inside the hook
  *  of gp_interrupt_install_hook.  Errors are ignored (stderr may be gone). */
 GP_API void gp_interrupt_print(const char *text);
-/** The names in a folder (not "." or ".."), sorted byte-wise, at most max
- *  of them (0: no limit; *truncated, when not NULL, says whether some were
- *  left out).  Windows: through the UTF-16 API, so Chinese names work on
+/** The names in a folder (not "." or ".."), sorted byte-wise; at most max
+ *  of them (0: no limit), and which are kept when there are more is up to
+ *  the file system (*truncated, when not NULL, says whether some were left
+ *  out).  Windows: through the UTF-16 API, so Chinese names work on
  *  every version.  NULL with err set when the folder cannot be read; an
  *  empty folder gives a non-NULL list with *count 0.  Free with
  *  gp_folder_names_free. */
@@ -359,8 +362,8 @@ GP_API void gp_profile_free(gp_profile *profile);
 GP_API const char *gp_profile_name(const gp_profile *profile);
 
 /** The data directory the library reads templates from: $GRADPACK_DATADIR,
- *  else a templates folder beside the running executable (the Windows
- *  zip's layout), else the installed data directory, else the source
+ *  else (Windows only) a templates folder beside the running executable,
+ *  the zip's layout, else the installed data directory, else the source
  *  tree's templates/ (each but the first only when it holds
  *  roster-fields.ini).  Static string. */
 GP_API const char *gp_datadir(void);

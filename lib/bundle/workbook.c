@@ -141,10 +141,11 @@ static const char *extra_cell(const void *context, size_t r, size_t c)
     return v ? v : "";
 }
 
-bool gpi_workbook_write(const char *path, const gpi_student *const *rows, size_t count,
+bool gpi_workbook_write(const char *open_as, const char *path, const gpi_student *const *rows,
+                        size_t count,
                        const gpi_workbook_info *info, const gpi_sheet *extra, gp_error *err)
 {
-    lxw_workbook *wb = workbook_new(path);
+    lxw_workbook *wb = workbook_new(open_as);
     if (!wb)
         return gpi_error_set(err, GP_ERR_WRITE, 0, "无法创建工作簿 '%s'", path);
     lxw_format *text = workbook_add_format(wb);

@@ -47,9 +47,10 @@ void gp_console_wait_for_key(void)
     gpi_os_wait_for_key();
 }
 
-bool gp_is_terminal(FILE *stream)
+bool gp_is_terminal(gp_std_stream stream)
 {
-    return stream && gpi_os_isatty(fileno(stream));
+    return (stream == GP_STDIN || stream == GP_STDOUT || stream == GP_STDERR) &&
+           gpi_os_isatty((int)stream);
 }
 
 double gp_clock_seconds(void)

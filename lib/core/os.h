@@ -277,6 +277,11 @@ void gpi_os_host_args(int *argc, char ***argv);
  *  when the system does not say.  Windows: GetModuleFileNameW; Linux:
  *  /proc/self/exe. */
 char *gpi_os_exe_path(void);
+/** Whether the data directory is looked for beside the executable: true on
+ *  Windows (the zip's layout: gradpack.exe, templates\\), false on POSIX,
+ *  where the installed data directory is the place (and a program linking
+ *  the library, python3 say, must not read /usr/bin/templates). */
+bool gpi_os_data_beside_exe(void);
 /** The absolute form of path, malloc'd (NULL with errno).  POSIX: realpath
  *  (the file must exist).  Windows: GetFullPathNameW (a mapped drive stays
  *  a drive letter, as the clerk knows it), '/' separators. */

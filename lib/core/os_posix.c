@@ -552,6 +552,11 @@ char *gpi_os_exe_path(void)
 #endif
 }
 
+bool gpi_os_data_beside_exe(void)
+{
+    return false;
+}
+
 char *gpi_os_absolute_path(const char *path)
 {
     return realpath(path, NULL);

@@ -931,6 +931,11 @@ char *gpi_os_exe_path(void)
     return s;
 }
 
+bool gpi_os_data_beside_exe(void)
+{
+    return true;
+}
+
 void gpi_os_host_args(int *argc, char ***argv)
 {
     SetConsoleOutputCP(CP_UTF8);
@@ -964,12 +969,22 @@ char *gpi_os_absolute_path(const char *path)
     if (!w)
         return NULL;
     DWORD n = GetFullPathNameW(w, 0, NULL, NULL);
-    wchar_t *full = n ? malloc((size_t)n * sizeof *full) : NULL;
-    DWORD got = full ? GetFullPathNameW(w, n, full, NULL) : 0;
+    if (n == 0) {
+        fail_last(); /* errno from GetLastError */
+        free(w);
+        return NULL;
+    }
+    wchar_t *full = malloc((size_t)n * sizeof *full);
+    if (!full) {
+        free(w);
+        errno = ENOMEM;
+        return NULL;
+    }
+    DWORD got = GetFullPathNameW(w, n, full, NULL);
     free(w);
     if (got == 0 || got >= n) {
         free(full);
-        errno = full ? EINVAL : ENOMEM;
+        errno = EINVAL; /* the path changed size between the two calls */
         return NULL;
     }
     char *s = narrow_slashed(full);
@@ -995,7 +1010,7 @@ bool gpi_os_console_closes_at_exit(void)
 
 bool gpi_os_waits_for_any_key(void)
 {
-    return true;
+    return _isatty(_fileno(stdin)) != 0; /* otherwise a line is read */
 }
 
 void gpi_os_wait_for_key(void)

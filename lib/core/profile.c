@@ -48,6 +48,8 @@ static pthread_once_t beside_exe_once = PTHREAD_ONCE_INIT;
 
 static void find_beside_exe(void)
 {
+    if (!gpi_os_data_beside_exe())
+        return;
     char *exe = gpi_os_exe_path();
     char *slash = exe ? strrchr(exe, '/') : NULL;
     if (slash) {

@@ -160,11 +160,19 @@ static void nothing_opened_in_tests_and_files_are_no_terminal(void **state)
     (void)state;
     assert_int_equal(setenv("GRADPACK_NO_OPEN", "1", 1), 0);
     assert_false(gp_open_for_user("/tmp"));
+    assert_int_equal(unsetenv("GRADPACK_NO_OPEN"), 0);
+    /* stdout pointed at a file for a moment: no terminal */
+    fflush(stdout);
+    int saved = dup(1);
     FILE *f = tmpfile();
     assert_non_null(f);
-    assert_false(gp_is_terminal(f));
+    assert_true(saved >= 0 && dup2(fileno(f), 1) == 1);
+    bool file_is_terminal = gp_is_terminal(GP_STDOUT);
+    assert_int_equal(dup2(saved, 1), 1);
+    close(saved);
     fclose(f);
-    assert_false(gp_is_terminal(NULL));
+    assert_false(file_is_terminal);
+    assert_false(gp_is_terminal((gp_std_stream)7));
     assert_false(gp_console_closes_at_exit());
     assert_false(gp_console_waits_for_any_key());
 }
