@@ -105,8 +105,41 @@ void gpi_atomic_unregister_path(void *handle)
     release_slot(handle);
 }
 
+/* The interrupt gate.  The cleanup may run in any thread while the others
+ * go on, and a step that another thread is half-way through would undo it:
+ * a temporary file registered but not yet created (created after the
+ * cleanup: left behind), a set commit past its commit point whose slots
+ * are not yet released (its temporary files removed under a journal that
+ * names them: a mix of old and new outputs).  So those steps run inside the
+ * gate, and the cleanup first closes it (no step starts after) and then
+ * waits for the steps inside to end.  Both sides use sequentially
+ * consistent atomics: either the step sees the gate closed and gives up,
+ * or the cleanup sees the step and waits.  The wait is bounded (a step
+ * stuck behind a lock the interrupted thread holds must not hang Ctrl-C). */
+static atomic_int gate_closed;
+static atomic_int steps_inside;
+#define GATE_WAIT_MS 5000
+
+static bool gate_enter(void)
+{
+    atomic_fetch_add(&steps_inside, 1);
+    if (atomic_load(&gate_closed)) {
+        atomic_fetch_sub(&steps_inside, 1);
+        return false;
+    }
+    return true;
+}
+
+static void gate_leave(void)
+{
+    atomic_fetch_sub(&steps_inside, 1);
+}
+
 void gp_interrupt_cleanup(void)
 {
+    atomic_store(&gate_closed, 1);
+    for (int waited = 0; atomic_load(&steps_inside) > 0 && waited < GATE_WAIT_MS; waited++)
+        gpi_os_sleep_ms(1);
     for (slot_block *b = &first_block; b; b = atomic_load(&b->next))
         for (int i = 0; i < SLOTS_PER_BLOCK; i++)
             if (b->slots[i].used)
@@ -169,10 +202,14 @@ gpi_atomic *gpi_atomic_begin_mode(const char *final_path, bool overwrite, unsign
     gpi_os_sigstate saved;
     gpi_os_signals_block(&saved);
     int e = 0;
-    file->slot = claim_slot(file->temp_path);
-    if (!file->slot) {
+    bool inside = gate_enter();
+    file->slot = inside ? claim_slot(file->temp_path) : NULL;
+    if (!inside) {
+        e = EINTR; /* the run is being interrupted: nothing new is created */
+    } else if (!file->slot) {
         e = ENOMEM;
     } else {
+        gpi_test_pause(GPI_TEST_PAUSE_IN_CREATE);
         /* the slot names the file before it exists: a signal taken by
          * another thread in between finds the right name */
         for (int attempt = 0; attempt < 100; attempt++) {
@@ -185,9 +222,13 @@ gpi_atomic *gpi_atomic_begin_mode(const char *final_path, bool overwrite, unsign
                 break;
         }
     }
+    if (inside)
+        gate_leave();
     gpi_os_signals_restore(&saved);
     if (file->fd < 0) {
-        if (!file->slot)
+        if (e == EINTR)
+            gpi_error_set(err, GP_ERR_WRITE, e, "运行已被中断，没有再写出 '%s'", file->final_path);
+        else if (!file->slot)
             gpi_error_set(err, GP_ERR_NOMEM, e,
                          "无法登记临时文件 '%s'（内存不足或路径太长），没有写出任何文件",
                          file->temp_path);
@@ -444,6 +485,11 @@ bool gpi_atomic_commit_set(gpi_atomic **files, size_t count, const char *dir, gp
     unsigned pause = gpi_test_pause_ms(GPI_TEST_PAUSE_BETWEEN_RENAMES);
     gpi_os_sigstate saved;
     gpi_os_signals_block(&saved);
+    bool inside = ok && gate_enter();
+    if (ok && !inside) {
+        gpi_atomic_abort(record); /* interrupted before the commit point: nothing changes */
+        ok = gpi_error_set(err, GP_ERR_WRITE, EINTR, "运行已被中断，没有写出任何文件");
+    }
     if (ok) {
         ok = gpi_atomic_commit(record, err); /* the commit point */
         gpi_os_fsync_dir(dir);
@@ -481,6 +527,8 @@ bool gpi_atomic_commit_set(gpi_atomic **files, size_t count, const char *dir, gp
             files[i] = NULL;
         }
     }
+    if (inside)
+        gate_leave();
     gpi_os_signals_restore(&saved);
     free(text);
     free(journal_path);

@@ -7,6 +7,9 @@
 
 /* Before each rename of a set commit, and before the journal is removed. */
 #define GPI_TEST_PAUSE_BETWEEN_RENAMES "GRADPACK_TEST_PAUSE_BETWEEN_RENAMES"
+/* Inside gpi_atomic_begin, between registering a temporary file and
+ * creating it (an interrupt then must wait for the creation). */
+#define GPI_TEST_PAUSE_IN_CREATE "GRADPACK_TEST_PAUSE_IN_CREATE"
 /* After a photo folder or a folder bundle was listed, before any file in
  * it is read. */
 #define GPI_TEST_PAUSE_AFTER_SCAN "GRADPACK_TEST_PAUSE_AFTER_SCAN"

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/os.h"
 #include "core/secret.h"
+#include "core/testhook.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,6 +264,62 @@ static void interrupt_removes_every_temp_past_64(void **state)
     free(dir);
 }
 
+/* The interrupt gate: a Ctrl-C handled in one thread while another is
+ * between registering a temporary file and creating it.  The hook keeps
+ * the dying process alive 400 ms after the cleanup, as a slow exit would:
+ * without the gate the other thread creates its file in that time and it
+ * is left behind. */
+static void gate_child_hook(void)
+{
+    gpi_os_sleep_ms(400);
+}
+
+typedef struct gate_begin {
+    const char *path;
+    gpi_atomic *file;
+} gate_begin;
+
+static void *gate_begin_thread(void *arg)
+{
+    gate_begin *g = arg;
+    gp_error err = {0};
+    g->file = gpi_atomic_begin(g->path, true, &err);
+    return NULL;
+}
+
+static void interrupt_waits_for_a_file_being_created(void **state)
+{
+    (void)state;
+    char *dir = temp_dir(), *mark = at(dir, "../gp-gate-mark"), *target = at(dir, "bundle.zip");
+    unlink(mark);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (!gp_interrupt_install_hook(gate_child_hook))
+            _exit(3);
+        setenv("GRADPACK_TEST_PAUSE_MARK", mark, 1);
+        setenv(GPI_TEST_PAUSE_IN_CREATE, "300", 1);
+        gate_begin g = {.path = target};
+        pthread_t t;
+        if (pthread_create(&t, NULL, gate_begin_thread, &g) != 0)
+            _exit(4);
+        for (int i = 0; i < 5000 && access(mark, F_OK) != 0; i++)
+            gpi_os_sleep_ms(1);
+        if (access(mark, F_OK) != 0)
+            _exit(5);
+        raise(SIGTERM); /* handled here, in the main thread */
+        _exit(6);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGTERM);
+    assert_int_equal(count_entries(dir), 0); /* created, then removed: never left */
+    unlink(mark);
+    remove_tree(dir);
+    free(dir), free(mark), free(target);
+}
+
 static void lock_is_exclusive_and_removed_when_done(void **state)
 {
     (void)state;
@@ -380,7 +438,7 @@ static void library_path_never_recreates_a_removed_temp(void **state)
     assert_non_null(file);
     const char *name = gpi_atomic_library_path(file);
     assert_string_not_equal(name, gpi_atomic_temp_path(file)); /* Linux: /proc/self/fd/N */
-    gp_interrupt_cleanup(); /* what Ctrl-C does first */
+    unlink(gpi_atomic_temp_path(file)); /* what Ctrl-C's cleanup does first */
     assert_int_equal(count_entries(dir), 0);
     FILE *f = fopen(name, "wb"); /* the library, a moment later */
     assert_non_null(f);
@@ -437,6 +495,7 @@ int main(void)
         cmocka_unit_test(open_beneath_never_follows_a_link),
         cmocka_unit_test(temp_files_honour_the_umask),
         cmocka_unit_test(interrupt_removes_every_temp_past_64),
+        cmocka_unit_test(interrupt_waits_for_a_file_being_created),
         cmocka_unit_test(lock_is_exclusive_and_removed_when_done),
         cmocka_unit_test(stale_temps_are_ours_only),
         cmocka_unit_test(password_files),
