@@ -111,9 +111,14 @@ static int find_inputs(const char *folder, drop_inputs *in)
 {
     gp_error err = {0};
     size_t count = 0;
-    char **names = gp_folder_names(folder, FOLDER_NAMES_MAX, &count, NULL, &err);
+    bool truncated = false;
+    char **names = gp_folder_names(folder, FOLDER_NAMES_MAX, &count, &truncated, &err);
     if (!names)
         return cli_fail("drop", &err);
+    if (truncated)
+        fprintf(stderr, "gradpack: 文件夹 '%s' 里的文件超过 %d 个，只看了其中一部分。"
+                        "请把花名册和照片放进一个单独的文件夹再试。\n",
+                folder, FOLDER_NAMES_MAX);
     char *rosters[64], *subdirs[64];
     size_t nr = 0, ns = 0;
     bool more = false;

@@ -228,6 +228,25 @@ typedef struct gpi_zip_item {
 /** items[at]: the in-memory file `name` (bundle.json, roster.csv, ...),
  *  hashed, stored when the format says so (roster.xlsx), else deflated. */
 void gpi_bundle_file_item(gpi_zip_item *item, const char *name, const void *data, size_t len);
+/* The files a bundle holds before its photos, in the format's order
+ * (docs/bundle-format.md): bundle.json, roster.csv, roster.xlsx and, in a
+ * merged bundle only, the renumbering map.  Then the photos, then
+ * MANIFEST.sha256 of everything before it. */
+typedef struct gpi_bundle_head {
+    const char *json;
+    const void *csv;
+    size_t csv_len;
+    const void *xlsx;
+    size_t xlsx_len;
+    const void *mapping; /* NULL: no map (pack) */
+    size_t mapping_len;
+} gpi_bundle_head;
+/** How many entries a bundle of `photos` photos has: the head (with or
+ *  without the map), the photos and the manifest. */
+size_t gpi_bundle_entry_count(bool with_mapping, size_t photos);
+/** Lay the head out in items[0..]; returns where the photos start. */
+size_t gpi_bundle_head_items(gpi_zip_item *items, const gpi_bundle_head *head);
+
 /** A photo entry fetched while the zip is written: named by seq into
  *  `name` (which must live until then), stored, `size` bytes. */
 void gpi_bundle_photo_item(gpi_zip_item *item, char name[GPI_PHOTO_ENTRY_SIZE], const char *seq,

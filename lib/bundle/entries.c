@@ -48,6 +48,22 @@ void gpi_bundle_file_item(gpi_zip_item *item, const char *name, const void *data
     gpi_sha256(data, len, item->sha256);
 }
 
+size_t gpi_bundle_entry_count(bool with_mapping, size_t photos)
+{
+    return (with_mapping ? 4 : 3) + photos + 1;
+}
+
+size_t gpi_bundle_head_items(gpi_zip_item *items, const gpi_bundle_head *head)
+{
+    size_t n = 0;
+    gpi_bundle_file_item(&items[n++], GPI_ENTRY_META, head->json, strlen(head->json));
+    gpi_bundle_file_item(&items[n++], GPI_ENTRY_ROSTER, head->csv, head->csv_len);
+    gpi_bundle_file_item(&items[n++], GPI_ENTRY_WORKBOOK, head->xlsx, head->xlsx_len);
+    if (head->mapping)
+        gpi_bundle_file_item(&items[n++], GPI_ENTRY_MAPPING, head->mapping, head->mapping_len);
+    return n;
+}
+
 void gpi_bundle_photo_item(gpi_zip_item *item, char name[GPI_PHOTO_ENTRY_SIZE], const char *seq,
                            size_t size, bool (*fetch)(void *, unsigned char **, size_t *),
                            void *context)

@@ -159,17 +159,17 @@ static bool write_zip(const merge_plan *plan, merge_output *out, bundle_parts *p
     };
     if (!(p->json = gpi_bundle_json(&info, err)))
         return false;
-    size_t n_items = count + 5;
-    gpi_bundle_file_item(&p->items[0], GPI_ENTRY_META, p->json, strlen(p->json));
-    gpi_bundle_file_item(&p->items[1], GPI_ENTRY_ROSTER, p->csv, csv_len);
-    gpi_bundle_file_item(&p->items[2], GPI_ENTRY_WORKBOOK, p->xlsx, xlsx_len);
-    gpi_bundle_file_item(&p->items[3], GPI_ENTRY_MAPPING, p->mapping, mapping_len);
+    size_t n_items = gpi_bundle_entry_count(true, count);
+    gpi_bundle_head head = {.json = p->json, .csv = p->csv, .csv_len = csv_len, .xlsx = p->xlsx,
+                            .xlsx_len = xlsx_len, .mapping = p->mapping,
+                            .mapping_len = mapping_len};
+    size_t first_photo = gpi_bundle_head_items(p->items, &head);
 
     fetch_state state = {.verified = plan->verified, .err = err};
     for (size_t i = 0; i < count; i++) {
         const merge_student *s = students[i];
         p->fetches[i] = (photo_fetch){.state = &state, .student = s};
-        gpi_zip_item *it = &p->items[4 + i];
+        gpi_zip_item *it = &p->items[first_photo + i];
         gpi_bundle_photo_item(it, p->photo_names[i], s->new_seq, (size_t)s->photo_size,
                               fetch_photo, &p->fetches[i]);
         /* copied from a received bundle: must be the bytes verify read */
@@ -189,7 +189,7 @@ static bool write_zip(const merge_plan *plan, merge_output *out, bundle_parts *p
             return false;
         }
         for (size_t i = 0; i < count; i++)
-            if (p->items[4 + i].changed) {
+            if (p->items[first_photo + i].changed) {
                 out->changed = students[i];
                 return false;
             }
@@ -214,7 +214,7 @@ bool merge_write_output(const merge_plan *plan, merge_output *out,
     bundle_parts p = {0};
     p.renumbered = calloc(count, sizeof *p.renumbered);
     p.rows = calloc(count, sizeof *p.rows);
-    p.items = calloc(count + 5, sizeof *p.items);
+    p.items = calloc(gpi_bundle_entry_count(true, count), sizeof *p.items);
     p.fetches = calloc(count, sizeof *p.fetches);
     p.photo_names = calloc(count, sizeof *p.photo_names);
     bool ok = p.renumbered && p.rows && p.items && p.fetches && p.photo_names;

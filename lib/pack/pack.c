@@ -447,7 +447,7 @@ static bool write_part(pack_run *run, size_t k, gp_error *err)
     int part = (int)k + 1, parts = (int)run->part_count;
     char *part_id = gpi_part_stem(run->bundle_id, part, parts);
     char *stem = gpi_part_stem(run->name, part, parts);
-    size_t n_items = range->count + 4;
+    size_t n_items = gpi_bundle_entry_count(false, range->count);
     gpi_zip_item *items = calloc(n_items, sizeof *items);
     char (*photo_names)[GPI_PHOTO_ENTRY_SIZE] = calloc(range->count, sizeof *photo_names);
     unsigned char *xlsx = NULL;
@@ -472,12 +472,12 @@ static bool write_part(pack_run *run, size_t k, gp_error *err)
         gpi_error_nomem(err);
         goto done;
     }
-    gpi_bundle_file_item(&items[0], GPI_ENTRY_META, json, strlen(json));
-    gpi_bundle_file_item(&items[1], GPI_ENTRY_ROSTER, csv, csv_len);
-    gpi_bundle_file_item(&items[2], GPI_ENTRY_WORKBOOK, xlsx, xlsx_len);
+    gpi_bundle_head head = {.json = json, .csv = csv, .csv_len = csv_len, .xlsx = xlsx,
+                            .xlsx_len = xlsx_len};
+    size_t first_photo = gpi_bundle_head_items(items, &head);
     for (size_t i = 0; i < range->count; i++) {
         size_t g = range->first + i;
-        gpi_zip_item *it = &items[3 + i];
+        gpi_zip_item *it = &items[first_photo + i];
         run->fetches[g] = (photo_fetch){.run = run, .index = g, .item = it};
         gpi_bundle_photo_item(it, photo_names[i], rows[i]->seq, (size_t)run->photos[g]->size,
                               fetch_photo, &run->fetches[g]);

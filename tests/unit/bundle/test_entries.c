@@ -88,6 +88,27 @@ static bool no_fetch(void *context, unsigned char **data, size_t *size)
 
 /* The manifest item declares its length before any photo is hashed and
  * makes sha256sum text from the hashes the items have when it is fetched. */
+/* pack's and merge's bundles begin alike; merge's alone carries the map */
+static void test_head_items_in_the_format_order(void **state)
+{
+    (void)state;
+    gpi_zip_item items[8];
+    gpi_bundle_head head = {.json = "{}", .csv = "a,b\n", .csv_len = 4, .xlsx = "PK", .xlsx_len = 2};
+    assert_int_equal(gpi_bundle_head_items(items, &head), 3);
+    assert_string_equal(items[0].name, GPI_ENTRY_META);
+    assert_int_equal(items[0].len, 2);
+    assert_string_equal(items[1].name, GPI_ENTRY_ROSTER);
+    assert_int_equal(items[1].len, 4);
+    assert_string_equal(items[2].name, GPI_ENTRY_WORKBOOK);
+    assert_int_equal(gpi_bundle_entry_count(false, 5), 3 + 5 + 1);
+    head.mapping = "x";
+    head.mapping_len = 1;
+    assert_int_equal(gpi_bundle_head_items(items, &head), 4);
+    assert_string_equal(items[3].name, GPI_ENTRY_MAPPING);
+    assert_int_equal(items[3].len, 1);
+    assert_int_equal(gpi_bundle_entry_count(true, 5), 4 + 5 + 1);
+}
+
 static void test_manifest_item_is_last_and_sorted(void **state)
 {
     (void)state;
@@ -151,6 +172,7 @@ int main(void)
         cmocka_unit_test(test_photo_entry_seq_accepts_what_others_write),
         cmocka_unit_test(test_photo_entry_seq_refuses),
         cmocka_unit_test(test_file_items_hashed_and_only_the_workbook_stored),
+        cmocka_unit_test(test_head_items_in_the_format_order),
         cmocka_unit_test(test_manifest_item_is_last_and_sorted),
         cmocka_unit_test(test_school_pinned_else_first_row),
     };
