@@ -6,13 +6,12 @@
  * beside FOLDER where the bundle was written. */
 #include "commands.h"
 
-#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define REPORT_HTML "检查结果.html"
-#define OUTBOX "outbox"
+#define OUTBOX GP_OUTBOX_NAME
 
 void help_drop(FILE *out)
 {
@@ -48,173 +47,18 @@ static char *join(const char *dir, const char *name)
     return p;
 }
 
-static bool ends_with_ci(const char *s, const char *suffix)
-{
-    size_t a = strlen(s), b = strlen(suffix);
-    if (a < b)
-        return false;
-    for (size_t i = 0; i < b; i++)
-        if (tolower((unsigned char)s[a - b + i]) != tolower((unsigned char)suffix[i]))
-            return false;
-    return true;
-}
-
-static bool equals_ci(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++)
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-            return false;
-    return *a == *b;
-}
-
-static bool is_roster_name(const char *name)
-{
-    return name[0] != '.' && name[0] != '~' &&
-           (ends_with_ci(name, ".csv") || ends_with_ci(name, ".xlsx") || ends_with_ci(name, ".xls"));
-}
-
-/* Names read from one folder at most (photo numbers stop at 9999). */
-#define FOLDER_NAMES_MAX 65536
-
-static bool has_jpeg(const char *dir)
-{
-    size_t n = 0;
-    char **names = gp_folder_names(dir, FOLDER_NAMES_MAX, &n, NULL, NULL);
-    bool found = false;
-    for (size_t i = 0; names && i < n && !found; i++)
-        found = ends_with_ci(names[i], ".jpg") || ends_with_ci(names[i], ".jpeg");
-    gp_folder_names_free(names, n);
-    return found;
-}
-
-static int compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-typedef struct drop_inputs {
-    char *roster;
-    char *photos;
-    char *station;
-} drop_inputs;
-
-static void inputs_free(drop_inputs *in)
-{
-    free(in->roster);
-    free(in->photos);
-    free(in->station);
-}
-
-/* Find the roster, photo folder and station file in folder.  0, or 2 with a
- * message printed. */
-static int find_inputs(const char *folder, drop_inputs *in)
+/* Find the roster, photo folder and station file in folder (the library's
+ * rules).  0, or 2 with a message printed. */
+static int find_inputs(const char *folder, gp_station_folder *in)
 {
     gp_error err = {0};
-    size_t count = 0;
-    bool truncated = false;
-    char **names = gp_folder_names(folder, FOLDER_NAMES_MAX, &count, &truncated, &err);
-    if (!names)
+    if (!gp_station_folder_find(folder, in, &err))
         return cli_fail("drop", &err);
-    if (truncated)
-        fprintf(stderr, "gradpack: 文件夹 '%s' 里的文件超过 %d 个，只看了其中一部分。"
+    if (in->truncated)
+        fprintf(stderr, "gradpack: 文件夹 '%s' 里的文件太多，只看了其中一部分。"
                         "请把花名册和照片放进一个单独的文件夹再试。\n",
-                folder, FOLDER_NAMES_MAX);
-    char *rosters[64], *subdirs[64];
-    size_t nr = 0, ns = 0;
-    bool more = false;
-    for (size_t k = 0; k < count; k++) {
-        const char *name = names[k];
-        char *path = join(folder, name);
-        if (!path)
-            continue;
-        if (gp_path_is_directory(path)) {
-            if (ns < 64)
-                subdirs[ns++] = path;
-            else
-                free(path);
-        } else if (is_roster_name(name)) {
-            if (nr < 64)
-                rosters[nr++] = path;
-            else {
-                more = true;
-                free(path);
-            }
-        } else if (equals_ci(name, "station.ini") && !in->station) {
-            in->station = path;
-        } else {
-            free(path);
-        }
-    }
-    gp_folder_names_free(names, count);
-    qsort(rosters, nr, sizeof *rosters, compare_strings);
-    qsort(subdirs, ns, sizeof *subdirs, compare_strings);
-
-    /* the roster: the only candidate, or the only one named 花名册 */
-    int status = 0;
-    if (nr == 1) {
-        in->roster = rosters[0];
-        rosters[0] = NULL;
-    } else if (nr > 1) {
-        size_t named = 0, at = 0;
-        for (size_t i = 0; i < nr; i++)
-            if (strstr(rosters[i], "花名册")) {
-                named++;
-                at = i;
-            }
-        if (named == 1) {
-            in->roster = rosters[at];
-            rosters[at] = NULL;
-        } else {
-            fputs("gradpack: 文件夹里有多个表格，不知道哪个是花名册：\n", stderr);
-            for (size_t i = 0; i < nr; i++)
-                fprintf(stderr, "  %s\n", rosters[i]);
-            fputs("请只留下一个，或把花名册的文件名改成含有“花名册”。\n", stderr);
-            status = EXIT_FAILURE_RUN;
-        }
-    } else {
-        fprintf(stderr,
-                "gradpack: 文件夹 '%s' 里没有花名册（.csv 或 .xlsx 文件）。\n"
-                "请把花名册和照片放在同一个文件夹里，再把这个文件夹拖到 gradpack.exe 上。\n",
                 folder);
-        status = EXIT_FAILURE_RUN;
-    }
-    (void)more;
-
-    /* the photos: a folder named for them, the only folder with JPEGs, or
-     * the folder itself */
-    static const char *const photo_names[] = {"照片", "相片", "图片", "photos", "photo"};
-    for (size_t k = 0; !in->photos && k < sizeof photo_names / sizeof photo_names[0]; k++)
-        for (size_t i = 0; i < ns; i++) {
-            const char *slash = strrchr(subdirs[i], '/');
-            if (equals_ci(slash ? slash + 1 : subdirs[i], photo_names[k])) {
-                in->photos = subdirs[i];
-                subdirs[i] = NULL;
-                break;
-            }
-        }
-    if (!in->photos) {
-        size_t with = 0, at = 0;
-        for (size_t i = 0; i < ns; i++)
-            if (has_jpeg(subdirs[i])) {
-                with++;
-                at = i;
-            }
-        if (with == 1) {
-            in->photos = subdirs[at];
-            subdirs[at] = NULL;
-        } else {
-            in->photos = strdup(folder);
-        }
-    }
-    for (size_t i = 0; i < nr; i++)
-        free(rosters[i]);
-    for (size_t i = 0; i < ns; i++)
-        free(subdirs[i]);
-    if (!in->photos && !status) {
-        fputs("gradpack: 内存不足 (out of memory)\n", stderr);
-        status = EXIT_FAILURE_RUN;
-    }
-    return status;
+    return 0;
 }
 
 /* The report, where the clerk will look: the HTML report beside the
@@ -233,39 +77,17 @@ static char *write_report(const gp_report *report, const char *folder)
     return path;
 }
 
-/* FOLDER's parent + "/outbox", malloc'd. */
-static char *outbox_beside(const char *folder)
-{
-    char *abs = gp_path_absolute(folder);
-    if (!abs)
-        return NULL;
-    size_t n = strlen(abs);
-    while (n > 1 && (abs[n - 1] == '/' || abs[n - 1] == '\\') && !(n == 3 && abs[1] == ':'))
-        abs[--n] = '\0';
-    char *cut = NULL;
-    for (char *p = abs; *p; p++)
-        if (*p == '/' || *p == '\\')
-            cut = p;
-    if (cut && cut != abs && !(cut == abs + 2 && abs[1] == ':'))
-        *cut = '\0';
-    else if (cut)
-        cut[1] = '\0';
-    char *box = join(abs, OUTBOX);
-    free(abs);
-    return box;
-}
-
 static int drop(const char *folder, const char *outbox_arg, bool open)
 {
-    drop_inputs in = {0};
+    gp_station_folder in = {0};
     int status = find_inputs(folder, &in);
     if (status) {
-        inputs_free(&in);
+        gp_station_folder_clear(&in);
         return status;
     }
-    char *outbox = outbox_arg ? strdup(outbox_arg) : outbox_beside(folder);
+    char *outbox = outbox_arg ? strdup(outbox_arg) : gp_outbox_beside(folder);
     if (!outbox) {
-        inputs_free(&in);
+        gp_station_folder_clear(&in);
         fputs("gradpack: 无法确定 outbox 文件夹的位置\n", stderr);
         return EXIT_FAILURE_RUN;
     }
@@ -319,7 +141,7 @@ static int drop(const char *folder, const char *outbox_arg, bool open)
 done:
     fflush(stdout);
     free(outbox);
-    inputs_free(&in);
+    gp_station_folder_clear(&in);
     return status;
 }
 

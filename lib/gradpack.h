@@ -436,6 +436,30 @@ typedef struct gp_pack_options {
 GP_API gp_report *gp_pack(const char *roster_path, const char *photo_dir,
                           gp_pack_options *options, gp_error *err);
 
+/* A station's folder as a clerk drops it on gradpack.exe: the inputs of
+ * one gp_pack, found by how such folders look. */
+typedef struct gp_station_folder {
+    char *roster;   /* the folder's only table (.csv, .xlsx, .xls; not hidden,
+                       not Excel's ~$ lock file), or the only one whose name
+                       holds 花名册 */
+    char *photos;   /* a subfolder named 照片, 相片, 图片, photos or photo
+                       (in that order, any case), else the only subfolder
+                       with a .jpg, else the folder itself */
+    char *station;  /* station.ini in the folder (any case), or NULL */
+    bool truncated; /* the folder held more than 65,536 names: not all seen */
+} gp_station_folder;
+/** Find the inputs in folder.  false with err set when the folder cannot
+ *  be read, holds no table, or holds several and none (or more than one)
+ *  is named 花名册 (the message lists them and says what to do).  Free the
+ *  strings with gp_station_folder_clear, also after a failure. */
+GP_API bool gp_station_folder_find(const char *folder, gp_station_folder *found, gp_error *err);
+GP_API void gp_station_folder_clear(gp_station_folder *found);
+/** The folder the drop path packs into: "outbox" beside folder (in its
+ *  parent; the root's own when folder is a root).  malloc'd absolute path
+ *  with '/' separators; NULL when folder's absolute path cannot be formed. */
+#define GP_OUTBOX_NAME "outbox"
+GP_API char *gp_outbox_beside(const char *folder);
+
 /** Parse a size such as "20M", "35MB", "650K", "1G" or "123456" (bytes;
  *  K/M/G are powers of 1024).  Returns false when malformed. */
 GP_API bool gp_parse_size(const char *text, uint64_t *bytes);

@@ -186,7 +186,8 @@ char *gpi_path_join(const char *dir, const char *name)
     size_t dl = strlen(dir);
     while (dl > 1 && dir[dl - 1] == '/')
         dl--;
-    return gpi_asprintf("%.*s/%s", (int)dl, dir, name);
+    /* the root keeps its one slash: "/" + "x" is "/x" */
+    return gpi_asprintf(dl && dir[dl - 1] == '/' ? "%.*s%s" : "%.*s/%s", (int)dl, dir, name);
 }
 
 const char *gpi_path_base(const char *path)

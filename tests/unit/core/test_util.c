@@ -107,13 +107,28 @@ static void atomic_outputs(void **state)
     assert_string_equal((char *)data, "one");
     free(data);
 
-    /* interrupt cleanup removes open temp files */
-    f = gpi_atomic_begin(target, true, &err);
-    fputs("three", gpi_atomic_stream(f, &err));
-    assert_int_equal(count_entries(dir), 2);
-    gp_interrupt_cleanup();
+    /* interrupt cleanup removes open temp files, and nothing new can be
+     * created after it: in a child, as the cleanup is for a dying process */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        gp_error e = {0};
+        gpi_atomic *c = gpi_atomic_begin(target, true, &e);
+        if (!c || fputs("three", gpi_atomic_stream(c, &e)) == EOF || count_entries(dir) != 2)
+            _exit(3);
+        gp_interrupt_cleanup();
+        if (count_entries(dir) != 1)
+            _exit(4);
+        if (gpi_atomic_begin(target, true, &e) || e.status != GP_ERR_WRITE ||
+            !strstr(e.message, "中断") || count_entries(dir) != 1)
+            _exit(5);
+        _exit(0);
+    }
+    int status = -1;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
     assert_int_equal(count_entries(dir), 1);
-    gpi_atomic_abort(f);
 
     /* overwrite with permission */
     f = gpi_atomic_begin(target, true, &err);
