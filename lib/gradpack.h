@@ -583,9 +583,10 @@ GP_API gp_status gp_template(const char *path, const char *profile, bool force,
  *  safe: call it from a SIGINT/SIGTERM handler before re-raising, so that an
  *  interrupted run leaves the previous outputs and no stray temp files.
  *  Another thread half-way through creating a temporary file or committing
- *  a set of outputs is waited for (at most 5 s), and from this call on no
- *  temporary file is created and no set committed in this process: call it
- *  only when the process is about to end. */
+ *  a set of outputs is waited for (POSIX: at most 5 s; Windows: the console
+ *  handler already waits for those steps, which hold the lock it takes),
+ *  and from this call on no temporary file is created and no set committed
+ *  in this process: call it only when the process is about to end. */
 GP_API void gp_interrupt_cleanup(void);
 /** Install handlers for SIGINT, SIGTERM and SIGHUP (Windows: console
  *  Ctrl-C, Ctrl-Break, close) that call gp_interrupt_cleanup and then end

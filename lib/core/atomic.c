@@ -36,9 +36,12 @@ struct gpi_atomic {
 
 /* A registered temporary path.  Blocks are linked once and never freed, so
  * the handler may walk them at any moment; a slot is filled before `used`
- * is set and `used` cleared before it is reused. */
+ * is set and `used` cleared before it is reused.  `used` is a lock-free
+ * atomic: claiming takes slot_lock (always with signals blocked), releasing
+ * does not, so no thread ever waits on a lock to release a slot (an
+ * interrupted thread may hold no lock the cleanup's wait depends on). */
 typedef struct slot {
-    volatile sig_atomic_t used;
+    atomic_int used;
     char path[TEMP_PATH_MAX];
 } slot;
 
@@ -61,7 +64,7 @@ static slot *claim_slot(const char *path)
     slot_block *b = &first_block;
     for (;;) {
         for (int i = 0; i < SLOTS_PER_BLOCK && !found; i++)
-            if (!b->slots[i].used)
+            if (!atomic_load(&b->slots[i].used))
                 found = &b->slots[i];
         if (found)
             break;
@@ -76,7 +79,7 @@ static slot *claim_slot(const char *path)
     }
     if (found) {
         strcpy(found->path, path);
-        found->used = 1;
+        atomic_store(&found->used, 1);
     }
     pthread_mutex_unlock(&slot_lock);
     return found;
@@ -86,9 +89,7 @@ static void release_slot(slot *s)
 {
     if (!s)
         return;
-    pthread_mutex_lock(&slot_lock);
-    s->used = 0;
-    pthread_mutex_unlock(&slot_lock);
+    atomic_store(&s->used, 0);
 }
 
 void *gpi_atomic_register_path(const char *path)
@@ -115,10 +116,16 @@ void gpi_atomic_unregister_path(void *handle)
  * waits for the steps inside to end.  Both sides use sequentially
  * consistent atomics: either the step sees the gate closed and gives up,
  * or the cleanup sees the step and waits.  The wait is bounded (a step
- * stuck behind a lock the interrupted thread holds must not hang Ctrl-C). */
+ * stuck behind a lock the interrupted thread holds, malloc's say, or a
+ * slow disk, must not hang Ctrl-C), so each step is also safe when the
+ * cleanup stops waiting: a file created after it is removed again by its
+ * creator (which sees the gate closed), and a set commit releases its
+ * files from the registry before its commit point (an interrupt then
+ * leaves them as hidden leftovers, which the next run in that folder
+ * removes, never removes files a journal names). */
 static atomic_int gate_closed;
 static atomic_int steps_inside;
-#define GATE_WAIT_MS 5000
+#define GATE_WAIT_SECONDS 5.0
 
 static bool gate_enter(void)
 {
@@ -138,11 +145,12 @@ static void gate_leave(void)
 void gp_interrupt_cleanup(void)
 {
     atomic_store(&gate_closed, 1);
-    for (int waited = 0; atomic_load(&steps_inside) > 0 && waited < GATE_WAIT_MS; waited++)
+    double deadline = gpi_os_monotonic_seconds() + GATE_WAIT_SECONDS;
+    while (atomic_load(&steps_inside) > 0 && gpi_os_monotonic_seconds() < deadline)
         gpi_os_sleep_ms(1);
     for (slot_block *b = &first_block; b; b = atomic_load(&b->next))
         for (int i = 0; i < SLOTS_PER_BLOCK; i++)
-            if (b->slots[i].used)
+            if (atomic_load(&b->slots[i].used))
                 gpi_os_unlink_signal_safe(b->slots[i].path);
 }
 
@@ -202,7 +210,7 @@ gpi_atomic *gpi_atomic_begin_mode(const char *final_path, bool overwrite, unsign
     gpi_os_sigstate saved;
     gpi_os_signals_block(&saved);
     int e = 0;
-    bool inside = gate_enter();
+    bool inside = gate_enter(), interrupted = !inside;
     file->slot = inside ? claim_slot(file->temp_path) : NULL;
     if (!inside) {
         e = EINTR; /* the run is being interrupted: nothing new is created */
@@ -221,12 +229,20 @@ gpi_atomic *gpi_atomic_begin_mode(const char *final_path, bool overwrite, unsign
             if (file->fd >= 0 || e != EEXIST)
                 break;
         }
+        if (file->fd >= 0 && atomic_load(&gate_closed)) {
+            /* interrupted meanwhile: the cleanup may have passed this name */
+            gpi_os_close(file->fd);
+            gpi_os_unlink(file->temp_path);
+            file->fd = -1;
+            e = EINTR;
+            interrupted = true;
+        }
     }
     if (inside)
         gate_leave();
     gpi_os_signals_restore(&saved);
     if (file->fd < 0) {
-        if (e == EINTR)
+        if (interrupted)
             gpi_error_set(err, GP_ERR_WRITE, e, "运行已被中断，没有再写出 '%s'", file->final_path);
         else if (!file->slot)
             gpi_error_set(err, GP_ERR_NOMEM, e,
@@ -491,14 +507,16 @@ bool gpi_atomic_commit_set(gpi_atomic **files, size_t count, const char *dir, gp
         ok = gpi_error_set(err, GP_ERR_WRITE, EINTR, "运行已被中断，没有写出任何文件");
     }
     if (ok) {
+        /* from the commit point on the temp files are the new outputs, not
+         * junk: out of the registry first (lock-free), so that no cleanup,
+         * even one that stopped waiting, removes a file the journal names */
+        for (size_t i = 0; i < count; i++)
+            if (files[i])
+                release_slot(files[i]->slot), files[i]->slot = NULL;
         ok = gpi_atomic_commit(record, err); /* the commit point */
         gpi_os_fsync_dir(dir);
     }
     if (ok) {
-        /* decided: from here the temp files are the new outputs, not junk */
-        for (size_t i = 0; i < count; i++)
-            if (files[i])
-                release_slot(files[i]->slot), files[i]->slot = NULL;
         for (size_t i = 0; i < count && ok; i++) {
             if (!files[i])
                 continue;

@@ -164,6 +164,8 @@ static bool write_zip(const merge_plan *plan, merge_output *out, bundle_parts *p
                             .xlsx_len = xlsx_len, .mapping = p->mapping,
                             .mapping_len = mapping_len};
     size_t first_photo = gpi_bundle_head_items(p->items, &head);
+    if (first_photo + count + 1 != n_items) /* the map is always there: never a gap */
+        return gpi_error_set(err, GP_ERR_INTERNAL, 0, "合并包的条目数不对（程序内部错误）");
 
     fetch_state state = {.verified = plan->verified, .err = err};
     for (size_t i = 0; i < count; i++) {

@@ -266,12 +266,14 @@ static void interrupt_removes_every_temp_past_64(void **state)
 
 /* The interrupt gate: a Ctrl-C handled in one thread while another is
  * between registering a temporary file and creating it.  The hook keeps
- * the dying process alive 400 ms after the cleanup, as a slow exit would:
- * without the gate the other thread creates its file in that time and it
- * is left behind. */
+ * the dying process alive after the cleanup, as a slow exit would: without
+ * the gate the other thread creates its file in that time and it is left
+ * behind. */
+static unsigned gate_hook_ms;
+
 static void gate_child_hook(void)
 {
-    gpi_os_sleep_ms(400);
+    gpi_os_sleep_ms(gate_hook_ms);
 }
 
 typedef struct gate_begin {
@@ -287,18 +289,23 @@ static void *gate_begin_thread(void *arg)
     return NULL;
 }
 
-static void interrupt_waits_for_a_file_being_created(void **state)
+/* SIGTERM in the main thread while another is paused pause_ms inside
+ * gpi_atomic_begin; the hook then keeps the process alive hook_ms.  The
+ * folder must be empty after the process died. */
+static void interrupt_during_create(const char *pause_ms, unsigned hook_ms)
 {
-    (void)state;
-    char *dir = temp_dir(), *mark = at(dir, "../gp-gate-mark"), *target = at(dir, "bundle.zip");
-    unlink(mark);
+    /* the mark in a folder of its own: concurrent runs of this test
+     * (the release and sanitizer builds) never see each other's */
+    char *dir = temp_dir(), *marks = temp_dir(), *mark = at(marks, "reached"),
+         *target = at(dir, "bundle.zip");
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
+        gate_hook_ms = hook_ms;
         if (!gp_interrupt_install_hook(gate_child_hook))
             _exit(3);
         setenv("GRADPACK_TEST_PAUSE_MARK", mark, 1);
-        setenv(GPI_TEST_PAUSE_IN_CREATE, "300", 1);
+        setenv(GPI_TEST_PAUSE_IN_CREATE, pause_ms, 1);
         gate_begin g = {.path = target};
         pthread_t t;
         if (pthread_create(&t, NULL, gate_begin_thread, &g) != 0)
@@ -314,10 +321,25 @@ static void interrupt_waits_for_a_file_being_created(void **state)
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFSIGNALED(status));
     assert_int_equal(WTERMSIG(status), SIGTERM);
-    assert_int_equal(count_entries(dir), 0); /* created, then removed: never left */
+    assert_int_equal(count_entries(dir), 0); /* never left behind */
     unlink(mark);
+    rmdir(marks);
     remove_tree(dir);
-    free(dir), free(mark), free(target);
+    free(dir), free(marks), free(mark), free(target);
+}
+
+/* the cleanup waits for the creation, then removes the file */
+static void interrupt_waits_for_a_file_being_created(void **state)
+{
+    (void)state;
+    interrupt_during_create("300", 400);
+}
+
+/* a creation that outlasts the cleanup's 5 s wait removes its own file */
+static void a_file_created_after_the_wait_removes_itself(void **state)
+{
+    (void)state;
+    interrupt_during_create("5600", 1500);
 }
 
 static void lock_is_exclusive_and_removed_when_done(void **state)
@@ -496,6 +518,7 @@ int main(void)
         cmocka_unit_test(temp_files_honour_the_umask),
         cmocka_unit_test(interrupt_removes_every_temp_past_64),
         cmocka_unit_test(interrupt_waits_for_a_file_being_created),
+        cmocka_unit_test(a_file_created_after_the_wait_removes_itself),
         cmocka_unit_test(lock_is_exclusive_and_removed_when_done),
         cmocka_unit_test(stale_temps_are_ours_only),
         cmocka_unit_test(password_files),
