@@ -154,13 +154,13 @@ typedef struct gpi_sheet {
     size_t rows;
 } gpi_sheet;
 
-/** Write the workbook: libxlsxwriter opens open_as (a gpi_atomic's
- *  gpi_atomic_library_path), messages name path (its temporary path).
- *  Every cell is text; created = gpi_reproducible_time(), so the bytes are
+/** Write the workbook into out's temporary file: libxlsxwriter opens it by
+ *  gpi_atomic_library_path, messages name gpi_atomic_temp_path.  Every cell
+ *  is text; created = gpi_reproducible_time(), so the bytes are
  *  reproducible.  extra may be NULL.  false with err set on failure. */
-bool gpi_workbook_write(const char *open_as, const char *path, const gpi_student *const *rows,
-                        size_t count, const gpi_workbook_info *info, const gpi_sheet *extra,
-                        gp_error *err);
+struct gpi_atomic;
+bool gpi_workbook_write(const struct gpi_atomic *out, const gpi_student *const *rows, size_t count,
+                        const gpi_workbook_info *info, const gpi_sheet *extra, gp_error *err);
 
 /* ---- bundle.json (bundle_json.c writes it, bundle_meta.c reads it) ---- */
 

@@ -141,11 +141,11 @@ static const char *extra_cell(const void *context, size_t r, size_t c)
     return v ? v : "";
 }
 
-bool gpi_workbook_write(const char *open_as, const char *path, const gpi_student *const *rows,
-                        size_t count,
-                       const gpi_workbook_info *info, const gpi_sheet *extra, gp_error *err)
+bool gpi_workbook_write(const gpi_atomic *out, const gpi_student *const *rows, size_t count,
+                        const gpi_workbook_info *info, const gpi_sheet *extra, gp_error *err)
 {
-    lxw_workbook *wb = workbook_new(open_as);
+    const char *path = gpi_atomic_temp_path(out); /* in messages */
+    lxw_workbook *wb = workbook_new(gpi_atomic_library_path(out));
     if (!wb)
         return gpi_error_set(err, GP_ERR_WRITE, 0, "无法创建工作簿 '%s'", path);
     lxw_format *text = workbook_add_format(wb);

@@ -100,8 +100,7 @@ static bool write_workbook(const merge_plan *plan, merge_output *out, const gpi_
     gpi_sheet sheet = {.name = "序号对照", .headers = merge_mapping_headers(),
                       .columns = MERGE_MAPPING_COLUMNS, .cells = cells, .rows = count};
     gpi_workbook_info info = {.title = out->stem, .school = plan->school.name, .station = NULL};
-    bool ok = gpi_workbook_write(gpi_atomic_library_path(out->xlsx), gpi_atomic_temp_path(out->xlsx),
-                                 rows, count, &info, &sheet, err) &&
+    bool ok = gpi_workbook_write(out->xlsx, rows, count, &info, &sheet, err) &&
               gpi_file_digest(gpi_atomic_temp_path(out->xlsx), &out->xlsx_bytes, out->xlsx_sha256,
                               err);
     free(cells);

@@ -390,9 +390,7 @@ static bool part_workbook(pack_run *run, const gpi_part_range *range, const char
     if (!tmp)
         return false;
     gpi_workbook_info info = workbook_info(run);
-    bool ok = gpi_workbook_write(gpi_atomic_library_path(tmp), gpi_atomic_temp_path(tmp),
-                                run->rows + range->first, range->count,
-                                &info, NULL, err) &&
+    bool ok = gpi_workbook_write(tmp, run->rows + range->first, range->count, &info, NULL, err) &&
               gpi_read_file(gpi_atomic_temp_path(tmp), GPI_MAX_ROSTER_BYTES, data, len, err);
     gpi_atomic_abort(tmp); /* never an output of its own */
     return ok;
@@ -700,9 +698,7 @@ static bool write_outputs(pack_run *run, gp_error *err)
     gpi_workbook_info info = workbook_info(run);
     bool ok = true;
     if (run->has_workbook) {
-        ok = gpi_workbook_write(gpi_atomic_library_path(run->workbook),
-                                gpi_atomic_temp_path(run->workbook), run->rows, run->count, &info,
-                                NULL, err) &&
+        ok = gpi_workbook_write(run->workbook, run->rows, run->count, &info, NULL, err) &&
              gpi_file_digest(gpi_atomic_temp_path(run->workbook), &run->workbook_bytes,
                              run->workbook_sha256, err);
     }

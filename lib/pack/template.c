@@ -217,12 +217,12 @@ static bool write_help_sheet(lxw_worksheet *ws, const gp_profile *profile, lxw_f
     return ok;
 }
 
-/* The clerk's template written to path (a temp path). */
-/* libxlsxwriter opens open_as; messages name path (see gpi_workbook_write). */
-static bool template_write(const char *open_as, const char *path, const gp_profile *profile,
-                           gp_error *err)
+/* The clerk's template written into out's temporary file (opened by
+ * libxlsxwriter as gpi_workbook_write does). */
+static bool template_write(const gpi_atomic *out, const gp_profile *profile, gp_error *err)
 {
-    lxw_workbook *wb = workbook_new(open_as);
+    const char *path = gpi_atomic_temp_path(out); /* in messages */
+    lxw_workbook *wb = workbook_new(gpi_atomic_library_path(out));
     if (!wb)
         return gpi_error_set(err, GP_ERR_WRITE, 0, "无法创建模板 '%s'", path);
     lxw_format *text = workbook_add_format(wb);
@@ -268,8 +268,7 @@ gp_status gp_template(const char *path, const char *profile_name, bool force, gp
     if (!profile)
         return err->status;
     gpi_atomic *out = gpi_atomic_begin(path, force, err);
-    bool ok = out && template_write(gpi_atomic_library_path(out), gpi_atomic_temp_path(out), profile,
-                                    err) &&
+    bool ok = out && template_write(out, profile, err) &&
               gpi_atomic_commit(out, err);
     if (!ok && out)
         gpi_atomic_abort(out);
