@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Every input is opened through gpi_os_open_read: never blocking (a FIFO or
  * a device is refused before any read), a regular file only. */
@@ -188,6 +189,17 @@ char *gpi_path_join(const char *dir, const char *name)
         dl--;
     /* the root keeps its one slash: "/" + "x" is "/x" */
     return gpi_asprintf(dl && dir[dl - 1] == '/' ? "%.*s%s" : "%.*s/%s", (int)dl, dir, name);
+}
+
+bool gpi_name_ends_with_ci(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), m = strlen(suffix);
+    return n >= m && strcasecmp(name + n - m, suffix) == 0;
+}
+
+bool gpi_name_is_jpeg(const char *name)
+{
+    return gpi_name_ends_with_ci(name, ".jpg") || gpi_name_ends_with_ci(name, ".jpeg");
 }
 
 const char *gpi_path_base(const char *path)

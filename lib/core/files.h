@@ -19,6 +19,10 @@ bool gpi_file_digest(const char *path, uint64_t *bytes, char hex[65], gp_error *
 char *gpi_path_join(const char *dir, const char *name);
 /** Last path component (pointer into path). */
 const char *gpi_path_base(const char *path);
+/** Whether name ends with suffix, ASCII letters in any case (".JPG"). */
+bool gpi_name_ends_with_ci(const char *name, const char *suffix);
+/** Whether name is one a photo could have: .jpg or .jpeg, any case. */
+bool gpi_name_is_jpeg(const char *name);
 /** mkdir -p.  false with err set on failure. */
 bool gpi_mkdirs(const char *dir, gp_error *err);
 

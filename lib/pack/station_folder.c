@@ -7,10 +7,9 @@
 #include "core/base.h"
 #include "core/files.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Names read from one folder at most (photo numbers stop at 9999). */
 #define FOLDER_NAMES_MAX 65536
@@ -19,30 +18,12 @@
 /* Candidate rosters named in the "several tables" message. */
 #define NAMED_MAX 8
 
-static bool ends_with_ci(const char *s, const char *suffix)
-{
-    size_t a = strlen(s), b = strlen(suffix);
-    if (a < b)
-        return false;
-    for (size_t i = 0; i < b; i++)
-        if (tolower((unsigned char)s[a - b + i]) != tolower((unsigned char)suffix[i]))
-            return false;
-    return true;
-}
-
-static bool equals_ci(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++)
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-            return false;
-    return *a == *b;
-}
-
 /* A table a roster may be: not hidden, not Excel's "~$" lock file. */
 static bool is_roster_name(const char *name)
 {
     return name[0] != '.' && name[0] != '~' &&
-           (ends_with_ci(name, ".csv") || ends_with_ci(name, ".xlsx") || ends_with_ci(name, ".xls"));
+           (gpi_name_ends_with_ci(name, ".csv") || gpi_name_ends_with_ci(name, ".xlsx") ||
+            gpi_name_ends_with_ci(name, ".xls"));
 }
 
 static bool has_jpeg(const char *dir)
@@ -51,7 +32,7 @@ static bool has_jpeg(const char *dir)
     char **names = gp_folder_names(dir, FOLDER_NAMES_MAX, &n, NULL, NULL);
     bool found = false;
     for (size_t i = 0; names && i < n && !found; i++)
-        found = ends_with_ci(names[i], ".jpg") || ends_with_ci(names[i], ".jpeg");
+        found = gpi_name_is_jpeg(names[i]);
     gp_folder_names_free(names, n);
     return found;
 }
@@ -97,7 +78,7 @@ static const char *pick_photos(const char *folder, char *const *subdirs, size_t 
     static const char *const photo_names[] = {"照片", "相片", "图片", "photos", "photo"};
     for (size_t k = 0; k < GPI_ARRAY_LEN(photo_names); k++)
         for (size_t i = 0; i < count; i++)
-            if (equals_ci(subdirs[i], photo_names[k]))
+            if (strcasecmp(subdirs[i], photo_names[k]) == 0)
                 return subdirs[i];
     const char *only = NULL;
     size_t with = 0;
@@ -146,7 +127,7 @@ bool gp_station_folder_find(const char *folder, gp_station_folder *found, gp_err
         } else if (is_roster_name(name)) {
             if (nr < CANDIDATES_MAX)
                 rosters[nr++] = names[k];
-        } else if (equals_ci(name, "station.ini") && !station) {
+        } else if (strcasecmp(name, "station.ini") == 0 && !station) {
             station = name;
         }
         free(path);

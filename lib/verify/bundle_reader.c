@@ -4,6 +4,7 @@
  * this file holds the rules they share. */
 #include "bundle_internal.h"
 #include "core/base.h"
+#include "core/files.h"
 #include "core/findings.h"
 #include "core/profile.h"
 #include "roster/roster.h"
@@ -36,22 +37,12 @@ void gpi_bundle_set_limits(gpi_bundle *bundle, const gpi_bundle_limits *limits)
     bundle->limits = *limits;
 }
 
-static bool ends_with_ci(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcasecmp(s + n - m, suffix) == 0;
-}
-
-/* Any name a photo could have gets the photo limits, wherever it lies:
- * the bundle is judged only after it has been read. */
-static bool looks_like_photo(const char *name)
-{
-    return ends_with_ci(name, ".jpg") || ends_with_ci(name, ".jpeg");
-}
 
 uint64_t bundle_entry_limit(const gpi_bundle *bundle, const char *name)
 {
-    if (looks_like_photo(name))
+    /* any name a photo could have gets the photo limits, wherever it lies:
+     * the bundle is judged only after it has been read */
+    if (gpi_name_is_jpeg(name))
         return bundle->limits.max_photo_bytes;
     return bundle->limits.max_file_bytes;
 }
@@ -384,7 +375,7 @@ bool bounded_commit(bounded_read *br, size_t n)
     /* JPEG data is already compressed: a photo entry that deflates 10:1 is
      * a flat bomb, also under 1 MiB (the issue's 0.8 MB photos deflated
      * to 2.7 KB) */
-    bool photo = looks_like_photo(br->entry->name);
+    bool photo = gpi_name_is_jpeg(br->entry->name);
     uint64_t floor = photo ? GPI_BUNDLE_PHOTO_RATIO_FLOOR : GPI_BUNDLE_RATIO_FLOOR;
     unsigned ratio = photo ? GPI_BUNDLE_PHOTO_RATIO_LIMIT : GPI_BUNDLE_RATIO_LIMIT;
     if (br->entry->compressed && out->len > floor && out->len / ratio > br->entry->compressed_size) {
