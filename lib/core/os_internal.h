@@ -36,10 +36,14 @@ int gpi_os_name_list_end(gpi_os_name_list *list, int sys_errno, char ***names_ou
 
 #ifdef _WIN32
 #include <wchar.h>
+#include <windows.h>
 /** The running executable's path in UTF-16 (GetModuleFileNameW, any
  *  length), malloc'd; NULL on failure.  os_win32.c; the isolated child is
  *  started from it (os_isolate_win32.c). */
 wchar_t *gpi_os_exe_path_wide(void);
+/** Write all of buf to the handle (a file or a pipe); 0, or -1 with errno.
+ *  os_win32.c; gpi_os_write_all on an fd, and the isolated child's pipes. */
+int gpi_os_write_handle_all(HANDLE h, const void *buf, size_t len);
 #endif
 
 #endif /* GPI_OS_INTERNAL_H */

@@ -50,15 +50,7 @@ enum { CHILD_WORK_FAILED = 3, CHILD_NO_TASK = 4, CHILD_NO_INPUT = 5, CHILD_LIMIT
 
 static bool write_all(HANDLE h, const void *data, size_t len)
 {
-    const unsigned char *p = data;
-    while (len) {
-        DWORD chunk = len > (1u << 20) ? (1u << 20) : (DWORD)len, n = 0;
-        if (!WriteFile(h, p, chunk, &n, NULL) || n == 0)
-            return false;
-        p += n;
-        len -= n;
-    }
-    return true;
+    return gpi_os_write_handle_all(h, data, len) == 0;
 }
 
 /* ASCII into wide characters (names, numbers). */

@@ -559,7 +559,7 @@ bool gpi_os_data_beside_exe(void)
 
 char *gpi_os_absolute_path(const char *path)
 {
-    return realpath(path, NULL);
+    return gpi_os_realpath(path); /* POSIX has no form without resolving */
 }
 
 bool gpi_os_open_for_user(const char *path)

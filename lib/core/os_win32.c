@@ -61,6 +61,16 @@ static char *narrow(const wchar_t *w)
     return s;
 }
 
+/* UTF-16 to UTF-8 with '\\' turned into '/', as gradpack writes paths. */
+static char *narrow_slashed(const wchar_t *w)
+{
+    char *s = narrow(w);
+    for (char *p = s; p && *p; p++)
+        if (*p == '\\')
+            *p = '/';
+    return s;
+}
+
 static int fail_win(DWORD e)
 {
     switch (e) {
@@ -387,12 +397,12 @@ long gpi_os_read(int fd, void *buf, size_t len)
     return (long)got;
 }
 
-int gpi_os_write_all(int fd, const void *buf, size_t len)
+int gpi_os_write_handle_all(HANDLE h, const void *buf, size_t len)
 {
-    HANDLE h = fd_handle(fd);
     const char *p = buf;
     while (len > 0) {
-        DWORD chunk = len > 0x40000000u ? 0x40000000u : (DWORD)len, done = 0;
+        /* in pieces of 1 MiB: a pipe takes them as its reader drains it */
+        DWORD chunk = len > (1u << 20) ? (1u << 20) : (DWORD)len, done = 0;
         if (!WriteFile(h, p, chunk, &done, NULL))
             return fail_last();
         if (done == 0) {
@@ -403,6 +413,11 @@ int gpi_os_write_all(int fd, const void *buf, size_t len)
         len -= done;
     }
     return 0;
+}
+
+int gpi_os_write_all(int fd, const void *buf, size_t len)
+{
+    return gpi_os_write_handle_all(fd_handle(fd), buf, len);
 }
 
 long gpi_os_read_offset(int fd, void *buf, size_t len, uint64_t offset)
@@ -835,12 +850,9 @@ char *gpi_os_realpath(const char *path)
     } else if (!wcsncmp(p, L"\\\\?\\", 4)) {
         p += 4;
     }
-    char *s = narrow(p);
+    char *s = narrow_slashed(p);
     free(unc);
     free(full);
-    for (char *q = s; q && *q; q++) /* as the rest of gradpack writes paths */
-        if (*q == '\\')
-            *q = '/';
     return s;
 }
 
@@ -911,16 +923,6 @@ wchar_t *gpi_os_exe_path_wide(void)
     return NULL;
 }
 
-/* UTF-16 to UTF-8 with '\\' turned into '/', as gradpack writes paths. */
-static char *narrow_slashed(const wchar_t *w)
-{
-    char *s = narrow(w);
-    for (char *p = s; p && *p; p++)
-        if (*p == '\\')
-            *p = '/';
-    return s;
-}
-
 char *gpi_os_exe_path(void)
 {
     wchar_t *w = gpi_os_exe_path_wide();
@@ -946,12 +948,8 @@ void gpi_os_host_args(int *argc, char ***argv)
         return;
     char **args = n > 0 ? calloc((size_t)n + 1, sizeof *args) : NULL;
     bool ok = args != NULL;
-    for (int i = 0; ok && i < n; i++) {
-        ok = (args[i] = narrow(wargv[i])) != NULL;
-        for (char *p = ok && i > 0 ? args[i] : NULL; p && *p; p++)
-            if (*p == '\\')
-                *p = '/';
-    }
+    for (int i = 0; ok && i < n; i++) /* the program's own name as it is */
+        ok = (args[i] = i > 0 ? narrow_slashed(wargv[i]) : narrow(wargv[i])) != NULL;
     LocalFree(wargv);
     if (!ok) {
         for (int i = 0; args && i < n; i++)
@@ -1015,7 +1013,7 @@ bool gpi_os_waits_for_any_key(void)
 
 void gpi_os_wait_for_key(void)
 {
-    if (_isatty(_fileno(stdin)))
+    if (gpi_os_waits_for_any_key())
         _getch();
     else
         getchar();
