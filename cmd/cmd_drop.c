@@ -113,15 +113,8 @@ static int drop(const char *folder, const char *outbox_arg, bool open)
         fputs(text, stdout);
         free(text);
     }
-    /* the report goes beside the roster */
-    char *roster_dir = strdup(in.roster);
-    char *cut = roster_dir ? roster_dir + strlen(roster_dir) : NULL;
-    while (cut && cut > roster_dir && cut[-1] != '/' && cut[-1] != '\\')
-        cut--;
-    if (cut)
-        *cut = '\0';
-    char *report_path = roster_dir ? write_report(report, *roster_dir ? roster_dir : ".") : NULL;
-    free(roster_dir);
+    /* the report goes beside the roster, which is always in the folder itself */
+    char *report_path = write_report(report, folder);
     gp_report_free(report);
     if (report_path) {
         printf("\n检查结果已写到: %s\n", report_path);
