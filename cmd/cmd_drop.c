@@ -52,13 +52,12 @@ static char *join(const char *dir, const char *name)
 static int find_inputs(const char *folder, gp_station_folder *in)
 {
     gp_error err = {0};
-    if (!gp_station_folder_find(folder, in, &err))
-        return cli_fail("drop", &err);
+    bool found = gp_station_folder_find(folder, in, &err);
     if (in->truncated)
         fprintf(stderr, "gradpack: 文件夹 '%s' 里的文件太多，只看了其中一部分。"
                         "请把花名册和照片放进一个单独的文件夹再试。\n",
                 folder);
-    return 0;
+    return found ? 0 : cli_fail("drop", &err);
 }
 
 /* The report, where the clerk will look: the HTML report beside the

@@ -444,9 +444,11 @@ typedef struct gp_station_folder {
                        holds 花名册 */
     char *photos;   /* a subfolder named 照片, 相片, 图片, photos or photo
                        (in that order, any case), else the only subfolder
-                       with a .jpg, else the folder itself */
+                       with a .jpg among the first 64, else the folder
+                       itself */
     char *station;  /* station.ini in the folder (any case), or NULL */
-    bool truncated; /* the folder held more than 65,536 names: not all seen */
+    bool truncated; /* the folder held more than 65,536 names: not all seen
+                       (set after a failure too: a table may be among them) */
 } gp_station_folder;
 /** Find the inputs in folder.  false with err set when the folder cannot
  *  be read, holds no table, or holds several and none (or more than one)

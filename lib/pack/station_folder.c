@@ -13,8 +13,8 @@
 
 /* Names read from one folder at most (photo numbers stop at 9999). */
 #define FOLDER_NAMES_MAX 65536
-/* Candidate rosters and subfolders weighed at most. */
-#define CANDIDATES_MAX 64
+/* Subfolders looked into for JPEGs at most (when none is named for photos). */
+#define JPEG_PROBE_MAX 64
 /* Candidate rosters named in the "several tables" message. */
 #define NAMED_MAX 8
 
@@ -38,14 +38,15 @@ static bool has_jpeg(const char *dir)
 }
 
 /* The roster among the candidates (sorted names): the only one, or the
- * only one whose name holds 花名册.  NULL with err set otherwise. */
+ * only one whose name holds 花名册.  NULL with err set otherwise.  One line
+ * each message: gpi_error_set shows a newline as \x0A. */
 static const char *pick_roster(const char *folder, char *const *names, size_t count, gp_error *err)
 {
     if (count == 1)
         return names[0];
     if (count == 0) {
         gpi_error_set(err, GP_ERR_OPEN, 0,
-                      "文件夹 '%s' 里没有花名册（.csv、.xlsx 或 .xls 文件）。\n"
+                      "文件夹 '%s' 里没有花名册（.csv、.xlsx 或 .xls 文件）。"
                       "请把花名册和照片放在同一个文件夹里，再把这个文件夹拖到 gradpack.exe 上。",
                       folder);
         return NULL;
@@ -60,19 +61,20 @@ static const char *pick_roster(const char *folder, char *const *names, size_t co
         return names[at];
     gpi_buf list = {0};
     for (size_t i = 0; i < count && i < NAMED_MAX; i++)
-        gpi_buf_printf(&list, "\n  %s", names[i]);
+        gpi_buf_printf(&list, "%s%s", i ? "、" : "", names[i]);
     if (count > NAMED_MAX)
-        gpi_buf_printf(&list, "\n  ……（共 %zu 个）", count);
+        gpi_buf_printf(&list, "……");
     gpi_error_set(err, GP_ERR_USAGE, 0,
-                  "文件夹 '%s' 里有多个表格，不知道哪个是花名册：%s\n"
+                  "文件夹 '%s' 里有多个表格（%zu 个），不知道哪个是花名册：%s。"
                   "请只留下一个，或把花名册的文件名改成含有“花名册”。",
-                  folder, list.data && !list.failed ? list.data : "");
+                  folder, count, list.data && !list.failed ? list.data : "");
     gpi_buf_free(&list);
     return NULL;
 }
 
 /* The photo folder among the subfolders (sorted names): one named for
- * photos, else the only one with JPEGs; NULL: the folder itself. */
+ * photos, else the only one with JPEGs among the first JPEG_PROBE_MAX;
+ * NULL: the folder itself. */
 static const char *pick_photos(const char *folder, char *const *subdirs, size_t count)
 {
     static const char *const photo_names[] = {"照片", "相片", "图片", "photos", "photo"};
@@ -82,7 +84,7 @@ static const char *pick_photos(const char *folder, char *const *subdirs, size_t 
                 return subdirs[i];
     const char *only = NULL;
     size_t with = 0;
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < count && i < JPEG_PROBE_MAX; i++) {
         char *path = gpi_path_join(folder, subdirs[i]);
         if (path && has_jpeg(path)) {
             with++;
@@ -107,13 +109,16 @@ bool gp_station_folder_find(const char *folder, gp_station_folder *found, gp_err
 {
     memset(found, 0, sizeof *found);
     size_t count = 0;
-    char **names = gp_folder_names(folder, FOLDER_NAMES_MAX, &count, &found->truncated, err);
+    bool truncated = false;
+    char **names = gp_folder_names(folder, FOLDER_NAMES_MAX, &count, &truncated, err);
     if (!names)
         return false;
-    char *rosters[CANDIDATES_MAX], *subdirs[CANDIDATES_MAX];
+    /* every name is weighed: pointers into names, sorted as names are */
+    char **rosters = malloc((count ? count : 1) * sizeof *rosters);
+    char **subdirs = malloc((count ? count : 1) * sizeof *subdirs);
     size_t nr = 0, ns = 0;
     const char *station = NULL;
-    bool ok = true;
+    bool ok = rosters && subdirs ? true : gpi_error_nomem(err);
     for (size_t k = 0; k < count && ok; k++) {
         const char *name = names[k];
         char *path = gpi_path_join(folder, name);
@@ -121,15 +126,12 @@ bool gp_station_folder_find(const char *folder, gp_station_folder *found, gp_err
             ok = gpi_error_nomem(err);
             break;
         }
-        if (gp_path_is_directory(path)) {
-            if (ns < CANDIDATES_MAX)
-                subdirs[ns++] = names[k];
-        } else if (is_roster_name(name)) {
-            if (nr < CANDIDATES_MAX)
-                rosters[nr++] = names[k];
-        } else if (strcasecmp(name, "station.ini") == 0 && !station) {
+        if (gp_path_is_directory(path))
+            subdirs[ns++] = names[k];
+        else if (is_roster_name(name))
+            rosters[nr++] = names[k];
+        else if (strcasecmp(name, "station.ini") == 0 && !station)
             station = name;
-        }
         free(path);
     }
     const char *roster = ok ? pick_roster(folder, rosters, nr, err) : NULL;
@@ -141,14 +143,14 @@ bool gp_station_folder_find(const char *folder, gp_station_folder *found, gp_err
         if (!found->roster || !found->photos || (station && !found->station))
             roster = NULL, gpi_error_nomem(err);
     }
+    free(rosters);
+    free(subdirs);
     gp_folder_names_free(names, count);
-    if (!roster) {
+    if (!roster)
         gp_station_folder_clear(found);
-        return false;
-    }
-    return true;
+    found->truncated = truncated; /* said on failure too: a table may be among the unread */
+    return roster != NULL;
 }
-
 char *gp_outbox_beside(const char *folder)
 {
     char *abs = gp_path_absolute(folder);

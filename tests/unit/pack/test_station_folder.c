@@ -144,6 +144,38 @@ static void several_tables_none_named(void **state)
     assert_non_null(strstr(err.message, "花名册-新.csv")); /* each named */
     assert_non_null(strstr(err.message, "一班.csv"));
     assert_non_null(strstr(err.message, "只留下一个"));
+    assert_null(strchr(err.message, '\\')); /* one line: no \x0A */
+    free(dir);
+}
+
+/* Past 64 candidates: the one 花名册 is still found, the photo folder
+ * still by its name, and a refusal counts every table */
+static void every_table_and_folder_is_weighed(void **state)
+{
+    (void)state;
+    folder("g");
+    char name[32];
+    for (int i = 0; i < 70; i++) {
+        snprintf(name, sizeof name, "g/t%02d.csv", i); /* all sort before 花 */
+        touch(name);
+        snprintf(name, sizeof name, "g/d%02d", i);     /* all sort before 照 */
+        folder(name);
+    }
+    touch("g/花名册.csv");
+    folder("g/照片");
+    assert_found("g", "g/花名册.csv", "g/照片", NULL);
+
+    char *p = at("g/花名册.csv");
+    unlink(p);
+    free(p);
+    char *dir = at("g");
+    gp_station_folder f;
+    gp_error err = {0};
+    assert_false(gp_station_folder_find(dir, &f, &err));
+    assert_non_null(strstr(err.message, "（70 个）"));
+    assert_non_null(strstr(err.message, "t00.csv"));
+    assert_non_null(strstr(err.message, "……"));
+    assert_null(strstr(err.message, "t69.csv")); /* the first 8 are named */
     free(dir);
 }
 
@@ -158,6 +190,7 @@ static void no_table_or_no_folder(void **state)
     assert_false(gp_station_folder_find(dir, &f, &err));
     assert_int_equal(err.status, GP_ERR_OPEN);
     assert_non_null(strstr(err.message, "没有花名册"));
+    assert_null(strchr(err.message, '\\')); /* one line: no \x0A */
     free(dir);
     dir = at("不存在");
     gp_error err2 = {0};
@@ -195,6 +228,7 @@ int main(void)
         cmocka_unit_test(photos_in_the_folder_itself),
         cmocka_unit_test(several_tables_none_named),
         cmocka_unit_test(no_table_or_no_folder),
+        cmocka_unit_test(every_table_and_folder_is_weighed),
         cmocka_unit_test(outbox_beside_the_folder),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
